@@ -1,0 +1,88 @@
+#!/bin/sh
+# setup.sh: one-step set-up of minirecsys on Debian 12: installs the packages it needs,
+# builds, creates the default dataset and models, then opens the explorer (or, with
+# --test, runs the whole test suite instead).
+#
+#   ./setup.sh          set up and open the explorer (prints a timeline without a terminal)
+#   ./setup.sh --test   set up and run `make check`
+set -eu
+
+mode=explore
+case "${1:-}" in
+--test) mode=test ;;
+"") ;;
+-h | --help)
+	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+*)
+	echo "setup.sh: unknown option '$1' (use --test or nothing)" >&2
+	exit 2
+	;;
+esac
+
+cd "$(dirname "$0")"
+
+# Debian packages: build tools, the libraries minirecsys links, and what the tests drive.
+packages="build-essential autoconf automake pkg-config libsqlite3-dev libcjson-dev
+libncurses-dev libreadline-dev libcmocka-dev libtorch-dev libopenblas0-pthread"
+if [ "$mode" = test ]; then
+	packages="$packages tmux valgrind clang libclang-rt-14-dev sqlite3"
+fi
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	cmd="apt-get update && apt-get install -y --no-install-recommends$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup.sh: these Debian packages are missing:$missing" >&2
+		echo "Run this as root, then run ./setup.sh again:" >&2
+		echo "  sudo sh -c '$cmd'" >&2
+		exit 1
+	fi
+	echo "==> installing:$missing"
+	DEBIAN_FRONTEND=noninteractive sh -c "$cmd"
+fi
+
+echo "==> building"
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+	autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+	./configure
+fi
+jobs=$(nproc 2>/dev/null || echo 2)
+make -j"$jobs"
+
+export OPENBLAS_NUM_THREADS=1
+if [ ! -f data/default.db ]; then
+	echo "==> generating the default dataset (data/default.db)"
+	./minirecsys generate
+fi
+if [ -x ./minirecsys ] && ./minirecsys help-commands 2>/dev/null | grep -qx train; then
+	if ! ./minirecsys models-ok 2>/dev/null; then
+		echo "==> training the models (models/)"
+		./minirecsys train
+	fi
+fi
+
+if [ "$mode" = test ]; then
+	echo "==> running the test suite"
+	if ! make -j"$jobs" check; then
+		# show what failed: the per-test logs of every test that did not pass
+		grep -l -E '^:test-result: (FAIL|ERROR)' tests/*.trs tests/*/*.trs 2>/dev/null |
+			while read -r trs; do cat "${trs%.trs}.log"; done
+		exit 1
+	fi
+	exit 0
+fi
+
+if [ -t 0 ] && [ -t 1 ]; then
+	exec ./minirecsys explore
+fi
+echo "==> no terminal: the default timeline of one account"
+exec ./minirecsys timeline 1

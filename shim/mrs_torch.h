@@ -1,0 +1,133 @@
+/* mrs_torch.h: the C API over libtorch: models as opaque handles, float buffers in and out. */
+#ifndef MRS_TORCH_H
+#define MRS_TORCH_H
+
+/*
+ * Everything learned in minirecsys runs through this header; nothing else includes torch.
+ * - Handles are incomplete struct types, created once and freed once (free accepts NULL).
+ * - Every function returns MRS_T_OK (0) or a negative status; the message of the last
+ *   failure on this thread is in mrs_torch_last_error(). No function throws or aborts.
+ * - Tensors never cross the boundary: row-major float buffers and sizes do.
+ * - libtorch runs with one intra-op and one inter-op thread; set OPENBLAS_NUM_THREADS=1
+ *   in the environment before the process starts (the program does this itself).
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { MRS_T_OK = 0, MRS_T_ERR = -1, MRS_T_CANCELLED = -2 };
+
+/* Message of the last failure on the calling thread ("" if none). */
+const char *mrs_torch_last_error(void);
+/* libtorch version string, e.g. "1.13.1". */
+const char *mrs_torch_version(void);
+/* Sets libtorch's intra-op and inter-op thread counts (minirecsys uses 1). Idempotent. */
+int mrs_torch_init(int threads);
+
+typedef struct mrs_tmodel mrs_tmodel;
+
+enum {
+	MRS_TK_MLP = 1, /* dense input [n, n_in] -> tower -> heads */
+	MRS_TK_BAG = 2, /* sparse hashed ids per row -> mean embedding bag [bag_dim] -> tower -> heads */
+};
+enum { MRS_TNORM_NONE = 0, MRS_TNORM_LAYER = 1, MRS_TNORM_BATCH = 2 };
+#define MRS_T_MAX_LAYERS 8
+
+/* A model: an optional embedding bag, a shared tower of Linear (+ norm) + ReLU (+ dropout)
+ * layers, then n_heads sigmoid outputs (one Linear to n_heads when head_hidden is 0,
+ * else a small Linear(head_hidden) + ReLU + Linear(1) per head). */
+typedef struct mrs_tspec {
+	int kind;                     /* MRS_TK_MLP or MRS_TK_BAG */
+	int n_in;                     /* MLP: input width */
+	int64_t n_buckets;            /* BAG: number of hashed id buckets */
+	int bag_dim;                  /* BAG: embedding width */
+	int n_layers;                 /* tower depth, 0 .. MRS_T_MAX_LAYERS */
+	int hidden[MRS_T_MAX_LAYERS]; /* tower widths */
+	int norm;                     /* MRS_TNORM_* after each tower Linear */
+	float dropout;                /* after each tower layer while training */
+	int n_heads;                  /* >= 1 */
+	int head_hidden;              /* 0: linear heads */
+	uint64_t seed;                /* initialisation and training shuffles */
+} mrs_tspec;
+
+int mrs_tmodel_new(const mrs_tspec *spec, mrs_tmodel **out);
+void mrs_tmodel_free(mrs_tmodel *m);
+/* Copies the spec the model was built from. */
+void mrs_tmodel_get_spec(const mrs_tmodel *m, mrs_tspec *out);
+int64_t mrs_tmodel_param_count(const mrs_tmodel *m);
+
+/* Probabilities of every head for n rows, under NoGradGuard and eval().
+ * MLP: x is [n, n_in]. out is [n, n_heads]. */
+int mrs_tmodel_forward(mrs_tmodel *m, const float *x, int64_t n, float *out);
+/* BAG: row i's ids are ids[offsets[i] .. offsets[i+1]) (offsets has n+1 entries; ids are
+ * taken modulo n_buckets). out is [n, n_heads]. */
+int mrs_tmodel_forward_bag(mrs_tmodel *m, const int64_t *ids, const int64_t *offsets, int64_t n,
+			   float *out);
+
+/* Called after every `report_every` rows and at the end of each epoch; return non-zero
+ * to cancel (training then returns MRS_T_CANCELLED and the model keeps the weights it
+ * had before training started). */
+typedef int (*mrs_tprogress_fn)(void *ud, int epoch, int epochs, int64_t rows_done,
+				int64_t rows_total, double loss);
+
+typedef struct mrs_ttrain {
+	/* data: MLP uses x [n, n_in]; BAG uses ids/offsets as in forward_bag */
+	const float *x;
+	const int64_t *ids, *offsets;
+	int64_t n;
+	const float *y;        /* [n, n_heads] labels in {0, 1}; NaN masks a (row, head) out */
+	const float *head_weight; /* [n_heads] loss weight per head, NULL for all 1 */
+	const float *pos_weight;  /* [n_heads] BCE positive-class weight, NULL for all 1 */
+	int epochs;
+	int batch;
+	float lr;              /* Adam */
+	float weight_decay;
+	mrs_tprogress_fn progress;
+	void *ud;
+	int64_t report_every;  /* rows between progress calls (0: once per epoch) */
+	float *epoch_loss;     /* out, optional: [epochs] mean training loss per epoch */
+} mrs_ttrain;
+
+int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t);
+
+/* Saves to path through a temporary file renamed into place; meta_json (may be NULL) is
+ * stored alongside and returned by load. */
+int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json);
+/* Loads a model saved by mrs_tmodel_save. A missing, truncated, foreign or wrong-version
+ * file fails with a message naming the file. *meta_json_out (optional) is malloc'd. */
+int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out);
+
+/*
+ * Translation embeddings (TwHIN): nodes of one shared id space, relations with their own
+ * translation vectors. Edge score: dot(E[lhs], E[rhs] + R[rel]). Trained with in-batch
+ * negatives (each positive against the other rows' rhs of the same batch) and BCE.
+ */
+typedef struct mrs_tembed_train {
+	int64_t n_nodes;
+	int n_rel;
+	int dim;
+	const int64_t *lhs, *rhs; /* [n_edges] node ids */
+	const int32_t *rel;       /* [n_edges] relation ids */
+	int64_t n_edges;
+	int epochs;
+	int batch;
+	int negatives;            /* in-batch negatives per positive */
+	float lr;
+	uint64_t seed;
+	mrs_tprogress_fn progress;
+	void *ud;
+	int64_t report_every;
+	float *epoch_loss;        /* out, optional: [epochs] */
+	float *node_out;          /* out: [n_nodes, dim] */
+	float *rel_out;           /* out: [n_rel, dim] */
+} mrs_tembed_train;
+
+int mrs_tembed_fit(const mrs_tembed_train *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,2 @@
+// torch.cpp: placeholder
+extern "C" int mrs_torch_placeholder(void) { return 0; }

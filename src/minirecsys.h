@@ -1,0 +1,356 @@
+/* minirecsys.h: the public API of libminirecsys, a For You timeline recommender. */
+#ifndef MINIRECSYS_H
+#define MINIRECSYS_H
+
+/*
+ * Conventions, for every function below:
+ * - Functions that can fail take a `mrs_error *err` last. They return 0 on success and
+ *   -1 on failure (or NULL for constructors) and fill *err with a code and a message
+ *   that names the file, line or field at fault. err may be NULL when the caller does
+ *   not care. The library never prints and never exits.
+ * - Constructors pair with exactly one free; every free accepts NULL.
+ * - Pointers passed in are borrowed unless the comment says "takes ownership".
+ * - Long work takes a `const mrs_progress *` (may be NULL); a callback that returns
+ *   non-zero cancels the work, which then fails with MRS_ERR_CANCELLED and leaves
+ *   nothing half-written.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum mrs_code {
+	MRS_OK = 0,
+	MRS_ERR_USAGE,     /* bad argument from the caller (unknown name, out of range) */
+	MRS_ERR_IO,        /* a file could not be opened, read or written */
+	MRS_ERR_DATA,      /* a file was read but its content is wrong */
+	MRS_ERR_MODEL,     /* a model is missing, corrupt or does not match */
+	MRS_ERR_NOMEM,
+	MRS_ERR_CANCELLED, /* a progress callback asked to stop */
+	MRS_ERR_BUSY,      /* another process holds the dataset's write lock */
+	MRS_ERR_INTERNAL
+} mrs_code;
+
+typedef struct mrs_error {
+	mrs_code code;
+	char msg[1024];
+} mrs_error;
+
+/* Fills err (if not NULL) and returns -1, so callers can `return mrs_fail(...)`. */
+int mrs_fail(mrs_error *err, mrs_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefixes err->msg with "prefix: " (for adding a file name to a lower-level error). */
+void mrs_error_prefix(mrs_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *mrs_code_name(mrs_code code);
+
+/* ---------------------------------------------------------------- progress */
+
+/* phase: a short name ("follows", "impressions", "epoch 3/8"); done/total in any unit
+ * (total may be 0 when unknown); detail: optional extra text (e.g. "loss 0.231").
+ * Return non-zero to cancel. */
+typedef int (*mrs_progress_fn)(void *ud, const char *phase, double done, double total,
+			       const char *detail);
+typedef struct mrs_progress {
+	mrs_progress_fn fn;
+	void *ud;
+} mrs_progress;
+
+/* Calls p->fn if there is one; returns its answer (0 when there is none). */
+int mrs_progress_report(const mrs_progress *p, const char *phase, double done, double total,
+			const char *detail);
+
+/* Seconds from a monotonic clock (for durations). */
+double mrs_seconds(void);
+
+/* ---------------------------------------------------------------- random numbers */
+
+/* xoshiro256** seeded through splitmix64: identical streams on every platform. */
+typedef struct mrs_rng {
+	uint64_t s[4];
+} mrs_rng;
+
+void mrs_rng_seed(mrs_rng *r, uint64_t seed);
+/* An independent stream for (seed, stream): used to give each user its own stream. */
+void mrs_rng_seed_stream(mrs_rng *r, uint64_t seed, uint64_t stream);
+uint64_t mrs_rng_u64(mrs_rng *r);
+double mrs_rng_uniform(mrs_rng *r);                  /* [0, 1) */
+uint32_t mrs_rng_below(mrs_rng *r, uint32_t n);      /* [0, n), unbiased; n > 0 */
+double mrs_rng_normal(mrs_rng *r);                   /* N(0, 1) */
+double mrs_rng_exponential(mrs_rng *r, double mean); /* mean > 0 */
+double mrs_rng_gamma(mrs_rng *r, double shape);      /* scale 1, shape > 0 */
+double mrs_rng_beta(mrs_rng *r, double a, double b);
+double mrs_rng_pareto(mrs_rng *r, double xm, double alpha); /* P(X > x) = (xm/x)^alpha */
+uint32_t mrs_rng_poisson(mrs_rng *r, double mean);
+/* 64-bit mix of a value (splitmix64 finaliser): a fixed, unsalted hash. */
+uint64_t mrs_hash64(uint64_t x);
+/* FNV-1a over bytes, continuing from h (start with MRS_FNV_START). */
+#define MRS_FNV_START 1469598103934665603ULL
+uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* Walker alias table for O(1) sampling from a fixed discrete distribution. */
+typedef struct mrs_alias mrs_alias;
+/* weights: n >= 1 non-negative values, not all zero. */
+mrs_alias *mrs_alias_new(const double *weights, uint32_t n, mrs_error *err);
+uint32_t mrs_alias_sample(const mrs_alias *a, mrs_rng *r);
+void mrs_alias_free(mrs_alias *a);
+
+/* ---------------------------------------------------------------- the world's vocabulary */
+
+/* Actions a viewer can take on an impression (bit i of an impression's action mask). */
+enum {
+	MRS_ACT_LIKE = 0,
+	MRS_ACT_RETWEET,
+	MRS_ACT_REPLY,
+	MRS_ACT_CLICK,
+	MRS_ACT_FOLLOW,  /* followed the author from this tweet */
+	MRS_ACT_NEGFB,   /* negative feedback: "show less" / not interested */
+	MRS_ACT_REPORT,
+	MRS_N_ACTIONS
+};
+/* Positive engagement: like, retweet, reply, click or follow. */
+#define MRS_POSITIVE_MASK ((1u << MRS_ACT_LIKE) | (1u << MRS_ACT_RETWEET) | \
+			   (1u << MRS_ACT_REPLY) | (1u << MRS_ACT_CLICK) | (1u << MRS_ACT_FOLLOW))
+/* "like", "retweet", "reply", "click", "follow", "negfb", "report"; NULL if out of range. */
+const char *mrs_action_name(int action);
+/* Index of an action name, or -1. */
+int mrs_action_by_name(const char *name);
+
+/* Interest categories of the synthetic world. */
+#define MRS_N_TOPICS 7
+const char *mrs_topic_name(int topic); /* "tech", "sports", ... */
+int mrs_topic_by_name(const char *name);
+
+#define MRS_NONE UINT32_MAX
+
+/* ---------------------------------------------------------------- dataset */
+
+#define MRS_SCHEMA_VERSION 1
+#define MRS_TW_MEDIA 1u
+#define MRS_TW_LINK 2u
+#define MRS_BLOCK 1u
+#define MRS_MUTE 2u
+
+/*
+ * A dataset in memory: compact arrays and CSR indexes, read-only once loaded.
+ * Ids are dense: users 0..n_users-1, tweets 0..n_tweets-1, and tweet ids are in time
+ * order (like snowflake ids), so every list of tweet ids sorted by id is sorted by time.
+ * Fields are public for reading; only the store and the builders write them.
+ */
+typedef struct mrs_dataset {
+	char *path;          /* file it was loaded from, or NULL */
+	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
+	char *params_json;   /* generator or importer parameters, JSON text */
+	uint64_t seed;
+	uint64_t fingerprint; /* hash of the content; model cards record it */
+	int64_t t_begin, t_end; /* first and last timestamp in the data */
+	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
+
+	uint32_t n_users;
+	char *handle_pool;      /* NUL-terminated handles, without '@' */
+	uint32_t *handle_off;   /* [n_users]: handle of u at handle_pool + handle_off[u] */
+	int64_t *user_created;  /* [n_users] account creation time */
+	uint8_t *user_verified; /* [n_users] 0/1 */
+
+	/* follows, as CSR both ways; fol_* sorted by (src, dst). */
+	uint32_t n_follows;
+	uint32_t *fol_off;      /* [n_users+1] followees of u: fol_dst[fol_off[u] .. fol_off[u+1]) */
+	uint32_t *fol_dst;      /* [n_follows] */
+	int64_t *fol_time;      /* [n_follows] when the follow happened */
+	uint32_t *fwr_off;      /* [n_users+1] followers of v: fwr_src[fwr_off[v] .. fwr_off[v+1]) */
+	uint32_t *fwr_src;      /* [n_follows] sorted by (dst, src) */
+	uint32_t *fwr_edge;     /* [n_follows] index of the same edge in fol_* */
+
+	uint32_t n_tweets;
+	uint32_t *tweet_author; /* [n_tweets] */
+	int64_t *tweet_time;    /* [n_tweets] non-decreasing */
+	uint32_t *tweet_rt_of;  /* [n_tweets] original tweet of a retweet, or MRS_NONE */
+	uint8_t *tweet_flags;   /* [n_tweets] MRS_TW_MEDIA | MRS_TW_LINK */
+	char *text_pool;
+	uint32_t *text_off;     /* [n_tweets] text of t at text_pool + text_off[t] */
+	uint32_t *atw_off;      /* [n_users+1] tweets of author a: atw[atw_off[a] .. atw_off[a+1]) */
+	uint32_t *atw;          /* [n_tweets] ascending, so in time order */
+
+	/* impressions sorted by (user, time, tweet). */
+	uint32_t n_impressions;
+	uint32_t *imp_user;     /* [n_impressions] */
+	uint32_t *imp_tweet;    /* [n_impressions] */
+	int64_t *imp_time;      /* [n_impressions] */
+	uint8_t *imp_actions;   /* [n_impressions] bit MRS_ACT_* */
+	uint32_t *uimp_off;     /* [n_users+1] impressions of u: [uimp_off[u], uimp_off[u+1]) */
+	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
+	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */
+
+	/* blocks and mutes, CSR by source user, sorted by (src, dst). */
+	uint32_t n_blocks;
+	uint32_t *blk_off;      /* [n_users+1] */
+	uint32_t *blk_dst;      /* [n_blocks] */
+	uint8_t *blk_kind;      /* [n_blocks] MRS_BLOCK or MRS_MUTE */
+	int64_t *blk_time;      /* [n_blocks] */
+
+	/* moderation labels (noisy, like human review): -1 unlabelled, 0 no, 1 yes. */
+	uint32_t n_labelled;
+	int8_t *label_nsfw;     /* [n_tweets] */
+	int8_t *label_toxic;    /* [n_tweets] */
+
+	/* labelled texts imported for safety training (`import labels`), may be empty. */
+	uint32_t n_texts;
+	char *texts_pool;
+	uint32_t *texts_off;    /* [n_texts] */
+	int8_t *texts_label;    /* [n_texts] 0/1 */
+	char *texts_task;       /* e.g. "offensive"; NULL when there are none */
+
+	bool has_truth;         /* the file has a ground-truth table (synthetic worlds) */
+} mrs_dataset;
+
+/* Loads a dataset file. Errors: MRS_ERR_IO (missing, unreadable), MRS_ERR_DATA (not
+ * SQLite, not a minirecsys dataset, wrong schema version, broken references). */
+mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mrs_error *err);
+void mrs_dataset_free(mrs_dataset *ds);
+
+static inline const char *mrs_handle(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->handle_pool + ds->handle_off[u];
+}
+static inline const char *mrs_tweet_text(const mrs_dataset *ds, uint32_t t)
+{
+	return ds->text_pool + ds->text_off[t];
+}
+static inline uint32_t mrs_n_followees(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->fol_off[u + 1] - ds->fol_off[u];
+}
+static inline uint32_t mrs_n_followers(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->fwr_off[u + 1] - ds->fwr_off[u];
+}
+/* The author whose content a tweet carries: the original author for a retweet. */
+static inline uint32_t mrs_original_author(const mrs_dataset *ds, uint32_t t)
+{
+	uint32_t o = ds->tweet_rt_of[t];
+	return o == MRS_NONE ? ds->tweet_author[t] : ds->tweet_author[o];
+}
+
+/* Does u follow v (at any time)? O(log followees). */
+bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v);
+/* Has u blocked (MRS_BLOCK) or muted (MRS_MUTE) v? Returns the kind mask, 0 if neither. */
+unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v);
+/* User id from "123", "@handle" or "handle"; MRS_NONE if there is no such user. */
+uint32_t mrs_user_lookup(const mrs_dataset *ds, const char *text);
+
+/* The dataset as it was before `cutoff`: follows, tweets' engagements, impressions and
+ * blocks with time < cutoff. Tweets (content) are kept whatever their time, so that a
+ * request at a later time can still retrieve them; everything learned from behaviour
+ * comes only from before the cutoff. Used by evaluation to hide the test split.
+ * The result owns its memory. */
+mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err);
+
+/* Builds every derived index (CSR both ways, by-tweet impressions, fingerprint) from the
+ * primary arrays. Used by the store and the importers; exposed for tests that build
+ * datasets by hand. Fails with MRS_ERR_DATA on a reference out of range. */
+int mrs_dataset_index(mrs_dataset *ds, mrs_error *err);
+
+/* Summary numbers for `minirecsys info`. */
+typedef struct mrs_dataset_stats {
+	uint32_t users, tweets, follows, impressions, blocks, mutes, labelled;
+	uint32_t engagements;            /* impressions with at least one action */
+	uint32_t positive_engagements;   /* ... with at least one positive action */
+	uint32_t actions[MRS_N_ACTIONS]; /* impressions carrying each action */
+	uint32_t train_impressions, test_impressions;
+	uint32_t retweets;
+	double followers_mean, followers_median, followers_max, followers_p99;
+	double following_mean, following_median, following_max;
+	double tweets_per_user_mean, tweets_per_user_max;
+	double impressions_per_user_mean, impressions_per_user_median;
+	uint32_t users_without_follows, users_without_impressions;
+} mrs_dataset_stats;
+void mrs_dataset_stats_compute(const mrs_dataset *ds, mrs_dataset_stats *st);
+
+/* ---------------------------------------------------------------- ground truth */
+
+/*
+ * The synthetic world's hidden truth: each user's interests and propensities, each
+ * tweet's latents, and each impression's true action probabilities. Only evaluation
+ * (the oracle ceiling, cluster NMI) and the explorer's "hidden truth" panel may read it:
+ * no feature, model or candidate source does. It lives apart from mrs_dataset so that
+ * code holding a dataset cannot reach it.
+ */
+typedef struct mrs_truth {
+	uint32_t n_users, n_tweets, n_impressions;
+	uint64_t seed;
+	uint8_t *user_interests;   /* [n_users] bit mask of topics */
+	float *user_interest_w;    /* [n_users * MRS_N_TOPICS] weights, summing to 1 */
+	float *user_propensity;    /* [n_users] engagement propensity multiplier */
+	uint8_t *tweet_topic;      /* [n_tweets] */
+	float *tweet_quality;      /* [n_tweets] in (0, 1) */
+	float *tweet_nsfw;         /* [n_tweets] in (0, 1) */
+	float *tweet_toxicity;     /* [n_tweets] in (0, 1) */
+	float *imp_prob;           /* [n_impressions * MRS_N_ACTIONS] true P(action) */
+} mrs_truth;
+
+/* Loads the truth of the dataset file at path; MRS_ERR_DATA if it has none or its sizes
+ * do not match ds. */
+mrs_truth *mrs_truth_load(const char *path, const mrs_dataset *ds, mrs_error *err);
+void mrs_truth_free(mrs_truth *tr);
+/* The hidden model's probability of each action were `user` shown `tweet` at time `now`
+ * (the same function the generator draws actions from). Writes MRS_N_ACTIONS values;
+ * returns P(any positive action). */
+double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t user,
+			    uint32_t tweet, int64_t now, float out[MRS_N_ACTIONS]);
+
+/* ---------------------------------------------------------------- store */
+
+/* Writes ds (and tr, when not NULL) as a new dataset file at path: into a temporary file
+ * in the same folder, renamed into place at the end, under an exclusive lock, so an
+ * interrupted write leaves the previous file intact. */
+int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr,
+		    const mrs_progress *progress, mrs_error *err);
+
+/* ---------------------------------------------------------------- synthetic world */
+
+typedef struct mrs_gen_params {
+	uint32_t users;
+	uint32_t tweets;
+	uint32_t impressions;   /* target number of impressions */
+	uint64_t seed;
+	uint32_t days;          /* length of the simulated period */
+	double homophily;       /* share of follows chosen within a shared interest */
+	double follow_alpha;    /* Pareto shape of popularity (followers) */
+	double following_alpha; /* Pareto shape of out-degree (following) */
+	double following_min;   /* Pareto scale of out-degree */
+	double media_rate, link_rate, retweet_rate, verified_rate;
+	double label_rate;      /* share of tweets with a moderation label */
+	double label_noise;     /* share of moderation labels flipped */
+	double train_share;     /* share of time in the train split (0.8) */
+} mrs_gen_params;
+
+/* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
+ * "large" (100,000 users, 1,000,000 tweets, 10,000,000 impressions). */
+int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
+/* Builds a synthetic world. *truth_out receives its ground truth. */
+mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
+			  const mrs_progress *progress, mrs_error *err);
+
+/* ---------------------------------------------------------------- importers */
+
+typedef struct mrs_import_opts {
+	bool skip_bad;          /* skip malformed rows instead of failing */
+	uint32_t skipped;       /* out: rows skipped */
+	uint32_t rows;          /* out: rows read */
+} mrs_import_opts;
+
+/* format: "edges", "activity", "interactions", "lastfm" or "labels"; files as that
+ * format takes them (see the man page). Errors name FILE:LINE. */
+mrs_dataset *mrs_import(const char *format, const char *const *files, int n_files,
+			mrs_import_opts *opts, const mrs_progress *progress, mrs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,28 @@
+/* world.h: the synthetic world's hidden action model, shared by the generator and the
+ * ground-truth oracle. Nothing on the serving or training path may include this. */
+#ifndef MRS_WORLD_H
+#define MRS_WORLD_H
+
+#include "minirecsys.h"
+
+/* Simulated period: 30 days ending at 2025-12-01 00:00 UTC. */
+#define MRS_WORLD_END 1764547200LL
+#define MRS_DAY 86400LL
+
+/* Everything the hidden model looks at for one (viewer, tweet, time). */
+typedef struct world_pair {
+	double interest;   /* viewer's weight on the tweet's topic, 0..1 */
+	double tie;        /* hidden tie strength to the author, 0 when not following */
+	bool follows;      /* viewer follows the (re)tweeting author at that time */
+	double quality, nsfw, toxicity;
+	unsigned flags;    /* MRS_TW_MEDIA | MRS_TW_LINK */
+	double age_hours;  /* tweet age when shown */
+	double propensity; /* viewer's engagement propensity */
+} world_pair;
+
+/* True P(action) for each action; returns P(any positive action). */
+double world_probs(const world_pair *in, float out[MRS_N_ACTIONS]);
+/* Hidden tie strength of u to v, in (0.1, 1), fixed by the world's seed. */
+double world_tie(uint64_t seed, uint32_t u, uint32_t v);
+
+#endif

@@ -1,0 +1,130 @@
+/* cli-info.c: `minirecsys info`: counts, split, degree and activity summaries. */
+#include <cJSON.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char *iso_time(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "path", ds->path ? ds->path : "");
+	cJSON_AddStringToObject(o, "kind", ds->kind);
+	char fp[20];
+	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
+	cJSON_AddStringToObject(o, "fingerprint", fp);
+	cJSON_AddNumberToObject(o, "users", st->users);
+	cJSON_AddNumberToObject(o, "tweets", st->tweets);
+	cJSON_AddNumberToObject(o, "retweets", st->retweets);
+	cJSON_AddNumberToObject(o, "follows", st->follows);
+	cJSON_AddNumberToObject(o, "impressions", st->impressions);
+	cJSON_AddNumberToObject(o, "engagements", st->engagements);
+	cJSON_AddNumberToObject(o, "positive_engagements", st->positive_engagements);
+	cJSON *acts = cJSON_AddObjectToObject(o, "actions");
+	for (int a = 0; a < MRS_N_ACTIONS; a++)
+		cJSON_AddNumberToObject(acts, mrs_action_name(a), st->actions[a]);
+	cJSON_AddNumberToObject(o, "blocks", st->blocks);
+	cJSON_AddNumberToObject(o, "mutes", st->mutes);
+	cJSON_AddNumberToObject(o, "labelled_tweets", st->labelled);
+	cJSON_AddNumberToObject(o, "labelled_texts", ds->n_texts);
+	cJSON *split = cJSON_AddObjectToObject(o, "split");
+	cJSON_AddNumberToObject(split, "time", (double)ds->split_time);
+	cJSON_AddNumberToObject(split, "train_impressions", st->train_impressions);
+	cJSON_AddNumberToObject(split, "test_impressions", st->test_impressions);
+	cJSON_AddNumberToObject(o, "t_begin", (double)ds->t_begin);
+	cJSON_AddNumberToObject(o, "t_end", (double)ds->t_end);
+	cJSON *deg = cJSON_AddObjectToObject(o, "followers");
+	cJSON_AddNumberToObject(deg, "mean", st->followers_mean);
+	cJSON_AddNumberToObject(deg, "median", st->followers_median);
+	cJSON_AddNumberToObject(deg, "p99", st->followers_p99);
+	cJSON_AddNumberToObject(deg, "max", st->followers_max);
+	deg = cJSON_AddObjectToObject(o, "following");
+	cJSON_AddNumberToObject(deg, "mean", st->following_mean);
+	cJSON_AddNumberToObject(deg, "median", st->following_median);
+	cJSON_AddNumberToObject(deg, "max", st->following_max);
+	cJSON *act = cJSON_AddObjectToObject(o, "activity");
+	cJSON_AddNumberToObject(act, "tweets_per_user_mean", st->tweets_per_user_mean);
+	cJSON_AddNumberToObject(act, "tweets_per_user_max", st->tweets_per_user_max);
+	cJSON_AddNumberToObject(act, "impressions_per_user_mean", st->impressions_per_user_mean);
+	cJSON_AddNumberToObject(act, "impressions_per_user_median", st->impressions_per_user_median);
+	cJSON_AddNumberToObject(act, "users_without_follows", st->users_without_follows);
+	cJSON_AddNumberToObject(act, "users_without_impressions", st->users_without_impressions);
+	cJSON_AddBoolToObject(o, "has_truth", ds->has_truth);
+	char *s = cJSON_Print(o);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
+{
+	char b1[32], b2[32], b3[32];
+	printf("dataset      %s (%s, fingerprint %016llx)\n", ds->path ? ds->path : "-", ds->kind,
+	       (unsigned long long)ds->fingerprint);
+	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
+	       st->users_without_follows, st->users_without_impressions);
+	printf("tweets       %u (%u retweets, %u with moderation labels)\n", st->tweets,
+	       st->retweets, st->labelled);
+	printf("follows      %u\n", st->follows);
+	printf("impressions  %u (%u engaged, %u positively)\n", st->impressions, st->engagements,
+	       st->positive_engagements);
+	printf("actions     ");
+	for (int a = 0; a < MRS_N_ACTIONS; a++)
+		printf(" %s %u", mrs_action_name(a), st->actions[a]);
+	printf("\nblocks       %u blocks, %u mutes\n", st->blocks, st->mutes);
+	printf("period       %s .. %s UTC\n", iso_time(ds->t_begin, b1, sizeof b1),
+	       iso_time(ds->t_end, b2, sizeof b2));
+	printf("split        train before %s: %u impressions; test: %u\n",
+	       iso_time(ds->split_time, b3, sizeof b3), st->train_impressions,
+	       st->test_impressions);
+	printf("followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n", st->followers_mean,
+	       st->followers_median, st->followers_p99, st->followers_max);
+	printf("following    mean %.1f, median %.0f, max %.0f\n", st->following_mean,
+	       st->following_median, st->following_max);
+	printf("activity     %.1f tweets per user (max %.0f), %.1f impressions per user "
+	       "(median %.0f)\n",
+	       st->tweets_per_user_mean, st->tweets_per_user_max, st->impressions_per_user_mean,
+	       st->impressions_per_user_median);
+	if (ds->n_texts)
+		printf("texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
+	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
+}
+
+int cli_info(const cli_opts *o, int argc, char **argv)
+{
+	bool json = o->json;
+	const char *path = o->data;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else
+			return cli_usage_error("info: unknown option '%s'", argv[i]);
+	}
+	mrs_error err = {0};
+	cli_progress cp;
+	cli_progress_init(&cp, o->quiet);
+	mrs_progress prog = cli_progress_get(&cp);
+	mrs_dataset *ds = mrs_dataset_load(path, &prog, &err);
+	cli_progress_done(&cp);
+	if (!ds)
+		return cli_error(&err);
+	mrs_dataset_stats st;
+	mrs_dataset_stats_compute(ds, &st);
+	if (json)
+		print_json(ds, &st);
+	else
+		print_text(ds, &st);
+	mrs_dataset_free(ds);
+	return EXIT_OK;
+}

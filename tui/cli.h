@@ -1,0 +1,52 @@
+/* cli.h: shared pieces of the minirecsys program: exit codes, options, progress. */
+#ifndef MRS_CLI_H
+#define MRS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "minirecsys.h"
+
+/* Exit status: 0 success, 1 a command failed, 2 usage or data error. */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+/* Options every subcommand shares. */
+typedef struct cli_opts {
+	const char *data;   /* dataset path (--data, $MINIRECSYS_DATA, data/default.db) */
+	const char *models; /* model folder (--models, $MINIRECSYS_MODELS, models) */
+	bool json;
+	bool quiet;
+} cli_opts;
+
+/* Prints "minirecsys: MSG" to stderr and returns the exit status the code maps to. */
+int cli_error(const mrs_error *err);
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Exit status for an mrs_code: usage and data problems give 2, the rest 1. */
+int cli_exit_code(mrs_code code);
+
+/* Parses a non-negative integer option value; on error prints and returns -1. */
+int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out);
+int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
+
+/* Progress shown on stderr: a bar on a terminal, plain lines (at most one a second)
+ * otherwise; nothing when quiet. Ctrl-C sets a flag the callback turns into a cancel. */
+typedef struct cli_progress {
+	bool tty, quiet;
+	double started, last;
+	char phase[64];
+	int width;
+} cli_progress;
+void cli_progress_init(cli_progress *cp, bool quiet);
+/* The mrs_progress to hand to the library. */
+mrs_progress cli_progress_get(cli_progress *cp);
+/* Ends the bar line, if one is showing. */
+void cli_progress_done(cli_progress *cp);
+/* Installs SIGINT/SIGTERM handlers that request cancellation instead of killing. */
+void cli_cancel_on_signal(void);
+bool cli_cancel_requested(void);
+
+/* Subcommands. argv[0] is the subcommand name. */
+int cli_generate(const cli_opts *o, int argc, char **argv);
+int cli_info(const cli_opts *o, int argc, char **argv);
+
+#endif

@@ -1,0 +1,130 @@
+/* main.c: the minirecsys program: global options and subcommand dispatch. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include <errno.h>
+
+#include "config.h"
+
+typedef struct subcommand {
+	const char *name;
+	int (*run)(const cli_opts *o, int argc, char **argv);
+	const char *usage;
+} subcommand;
+
+static const subcommand subcommands[] = {
+	{"generate", cli_generate,
+	 "generate [-o DB] [--scale small|default|large] [--users N] [--tweets N]\n"
+	 "                  [--impressions N] [--seed S]"},
+	{"info", cli_info, "info [--data DB] [--json]"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: minirecsys [--data DB] [--models DIR] [--json] [-q] COMMAND [ARGS]\n"
+		   "       minirecsys --help | --version\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		fprintf(f, "  minirecsys %s\n", subcommands[i].usage);
+	fprintf(f, "\nenvironment: MINIRECSYS_DATA (dataset), MINIRECSYS_MODELS (model folder)\n"
+		   "See minirecsys(1).\n");
+}
+
+int cli_exit_code(mrs_code code)
+{
+	return code == MRS_ERR_USAGE || code == MRS_ERR_DATA || code == MRS_ERR_IO ||
+			       code == MRS_ERR_MODEL
+		       ? EXIT_USAGE
+		       : EXIT_FAILED;
+}
+
+int cli_error(const mrs_error *err)
+{
+	fprintf(stderr, "minirecsys: %s\n", err->msg);
+	return cli_exit_code(err->code);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("minirecsys: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	uint64_t v;
+	if (cli_parse_u64(opt, text, &v))
+		return -1;
+	if (v < lo || v > hi) {
+		cli_usage_error("%s: %s is out of range (%u .. %u)", opt, text, lo, hi);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
+{
+	if (!text) {
+		cli_usage_error("%s needs a value", opt);
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno) {
+		cli_usage_error("%s: '%s' is not a non-negative integer", opt, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	cli_opts o = {
+		.data = getenv("MINIRECSYS_DATA"),
+		.models = getenv("MINIRECSYS_MODELS"),
+	};
+	if (!o.data || !*o.data)
+		o.data = "data/default.db";
+	if (!o.models || !*o.models)
+		o.models = "models";
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("minirecsys %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		} else if (strcmp(a, "--data") == 0 || strcmp(a, "--models") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage_error("%s needs a value", a);
+			*(a[2] == 'd' ? &o.data : &o.models) = argv[++i];
+		} else if (strcmp(a, "--json") == 0) {
+			o.json = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o.quiet = true;
+		} else {
+			usage(stderr);
+			return cli_usage_error("unknown option '%s'", a);
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)
+		if (strcmp(argv[i], subcommands[k].name) == 0)
+			return subcommands[k].run(&o, argc - i, argv + i);
+	usage(stderr);
+	return cli_usage_error("unknown command '%s'", argv[i]);
+}
