@@ -76,21 +76,33 @@ static int cmp_edge(const void *x, const void *y)
 	return p->idx < q->idx ? -1 : p->idx > q->idx;
 }
 
-/* Sorts by (a, b, t) when by_time is false, (a, t, b) when true: returns a permutation. */
+static int cmp_edge_abt(const void *x, const void *y)
+{
+	const edge_key *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	if (p->t != q->t)
+		return p->t < q->t ? -1 : 1;
+	return p->idx < q->idx ? -1 : p->idx > q->idx;
+}
+
+/* A permutation of the edges sorted by (a, b, t) (t may be NULL: all 0), stable. */
 static edge_key *sorted_keys(const uint32_t *a, const uint32_t *b, const int64_t *t, size_t n,
-			     bool by_time, mrs_error *err)
+			     mrs_error *err)
 {
 	edge_key *k = mrs_calloc(n, sizeof *k, "sort keys", err);
 	if (!k)
 		return NULL;
 	bool sorted = true;
 	for (size_t i = 0; i < n; i++) {
-		k[i] = (edge_key){a[i], b[i], by_time ? t[i] : 0, (uint32_t)i};
-		if (i && sorted && cmp_edge(&k[i - 1], &k[i]) > 0)
+		k[i] = (edge_key){a[i], b[i], t ? t[i] : 0, (uint32_t)i};
+		if (i && sorted && cmp_edge_abt(&k[i - 1], &k[i]) > 0)
 			sorted = false;
 	}
 	if (!sorted)
-		qsort(k, n, sizeof *k, cmp_edge);
+		qsort(k, n, sizeof *k, cmp_edge_abt);
 	return k;
 }
 
@@ -123,7 +135,7 @@ int mrs_ds_set_follows(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst
 		if (check_user(ds, src[i], "follow", i, err) ||
 		    check_user(ds, dst[i], "follow", i, err))
 			return -1;
-	edge_key *k = sorted_keys(src, dst, time, n, false, err);
+	edge_key *k = sorted_keys(src, dst, NULL, n, err);
 	if (!k)
 		return -1;
 	/* Same (src, dst) pairs are adjacent; keep the earliest time. */
@@ -169,7 +181,7 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 					tweet[i]);
 	}
 	/* Merge repeated (user, tweet) pairs: sort by (user, tweet) first. */
-	edge_key *k = sorted_keys(user, tweet, time, n, false, err);
+	edge_key *k = sorted_keys(user, tweet, NULL, n, err);
 	if (!k)
 		return -1;
 	uint8_t *acts = mrs_calloc(n, 1, "impressions", err);
@@ -227,10 +239,22 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		      const uint8_t *kind, const int64_t *time, size_t n, mrs_error *err)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (check_user(ds, src[i], "block", i, err) || check_user(ds, dst[i], "block", i, err))
 			return -1;
-	edge_key *k = sorted_keys(src, dst, time, n, false, err);
+		if (kind[i] != MRS_BLOCK && kind[i] != MRS_MUTE)
+			return mrs_fail(err, MRS_ERR_DATA, "block %zu: kind %u is neither block nor mute",
+					i, kind[i]);
+	}
+	/* sort by (src, dst, kind): a block and a mute of the same pair stay two entries,
+	 * each with its own time */
+	int64_t *k2 = mrs_calloc(n, sizeof(int64_t), "blocks", err);
+	if (!k2)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		k2[i] = kind[i];
+	edge_key *k = sorted_keys(src, dst, k2, n, err);
+	free(k2);
 	if (!k)
 		return -1;
 	free(ds->blk_dst), free(ds->blk_kind), free(ds->blk_time), free(ds->blk_off);
@@ -245,8 +269,8 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t j = k[i].idx;
-		if (m && srcs[m - 1] == k[i].a && ds->blk_dst[m - 1] == k[i].b) {
-			ds->blk_kind[m - 1] |= kind[j];
+		if (m && srcs[m - 1] == k[i].a && ds->blk_dst[m - 1] == k[i].b &&
+		    ds->blk_kind[m - 1] == kind[j]) {
 			if (time[j] < ds->blk_time[m - 1])
 				ds->blk_time[m - 1] = time[j];
 			continue;
@@ -439,8 +463,11 @@ unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v)
 	if (u >= ds->n_users)
 		return 0;
 	uint32_t hi = ds->blk_off[u + 1];
-	uint32_t pos = lower_bound(ds->blk_dst, ds->blk_off[u], hi, v);
-	return pos < hi && ds->blk_dst[pos] == v ? ds->blk_kind[pos] : 0;
+	unsigned kinds = 0;
+	for (uint32_t pos = lower_bound(ds->blk_dst, ds->blk_off[u], hi, v);
+	     pos < hi && ds->blk_dst[pos] == v; pos++)
+		kinds |= ds->blk_kind[pos];
+	return kinds;
 }
 
 uint32_t mrs_user_lookup(const mrs_dataset *ds, const char *text)

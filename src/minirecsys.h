@@ -187,7 +187,8 @@ typedef struct mrs_dataset {
 	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
 	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */
 
-	/* blocks and mutes, CSR by source user, sorted by (src, dst). */
+	/* blocks and mutes, CSR by source user, sorted by (src, dst, kind); a pair that is
+	 * both blocked and muted has two entries. */
 	uint32_t n_blocks;
 	uint32_t *blk_off;      /* [n_users+1] */
 	uint32_t *blk_dst;      /* [n_blocks] */

@@ -36,14 +36,13 @@ int mrs_store_lock(const char *path, int *fd_out, mrs_error *err)
 	return 0;
 }
 
+/* The lock file stays: unlinking it would let a waiting process lock a dead inode while a
+ * third one locks a new file. */
 void mrs_store_unlock(const char *path, int fd)
 {
-	if (fd < 0)
-		return;
-	char lock[4096];
-	snprintf(lock, sizeof lock, "%s.lock", path);
-	unlink(lock);
-	close(fd);
+	(void)path;
+	if (fd >= 0)
+		close(fd);
 }
 
 int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err)
@@ -258,17 +257,14 @@ static int write_small_tables(writer *w, const mrs_dataset *ds)
 	if (rc || !(st = wprep(w, "INSERT INTO blocks VALUES (?, ?, ?, ?)")))
 		return -1;
 	for (uint32_t u = 0; u < ds->n_users && !rc; u++)
-		for (uint32_t e = ds->blk_off[u]; e < ds->blk_off[u + 1] && !rc; e++)
-			for (unsigned k = MRS_BLOCK; k <= MRS_MUTE && !rc; k <<= 1) {
-				if (!(ds->blk_kind[e] & k))
-					continue;
-				sqlite3_bind_int64(st, 1, u);
-				sqlite3_bind_int64(st, 2, ds->blk_dst[e]);
-				sqlite3_bind_text(st, 3, k == MRS_BLOCK ? "block" : "mute", -1,
-						  SQLITE_STATIC);
-				sqlite3_bind_int64(st, 4, ds->blk_time[e]);
-				rc = wstep(w, st, "blocks");
-			}
+		for (uint32_t e = ds->blk_off[u]; e < ds->blk_off[u + 1] && !rc; e++) {
+			sqlite3_bind_int64(st, 1, u);
+			sqlite3_bind_int64(st, 2, ds->blk_dst[e]);
+			sqlite3_bind_text(st, 3, ds->blk_kind[e] == MRS_MUTE ? "mute" : "block", -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, ds->blk_time[e]);
+			rc = wstep(w, st, "blocks");
+		}
 	sqlite3_finalize(st);
 	if (rc || !(st = wprep(w, "INSERT INTO moderation_labels VALUES (?, ?, ?)")))
 		return -1;
@@ -740,6 +736,11 @@ static int load_blocks(reader *r, mrs_dataset *ds)
 				break;
 			}
 			src[i] = (uint32_t)a, dst[i] = (uint32_t)b;
+			if (strcmp(k, "mute") != 0 && strcmp(k, "block") != 0) {
+				rc = mrs_fail(r->err, MRS_ERR_DATA, "%s: blocks: kind '%s' is neither "
+					      "block nor mute", r->path, k);
+				break;
+			}
 			kind[i] = strcmp(k, "mute") == 0 ? MRS_MUTE : MRS_BLOCK;
 			tm[i] = sqlite3_column_int64(st, 3);
 			i++;
