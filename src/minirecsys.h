@@ -338,6 +338,258 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 			  const mrs_progress *progress, mrs_error *err);
 
+/* ---------------------------------------------------------------- models and the engine */
+
+/* The learned parts, in the order `train` fits them (each may use the ones before). */
+typedef enum mrs_model_id {
+	MRS_MODEL_SIMCLUSTERS = 0,
+	MRS_MODEL_TWHIN,
+	MRS_MODEL_REALGRAPH,
+	MRS_MODEL_NSFW,
+	MRS_MODEL_TOXICITY,
+	MRS_MODEL_RANKER,
+	MRS_N_MODELS
+} mrs_model_id;
+/* "simclusters", "twhin", "realgraph", "nsfw", "toxicity", "heavy_ranker"; files are
+ * DIR/NAME.pt with the model card DIR/NAME.json. */
+const char *mrs_model_name(mrs_model_id id);
+int mrs_model_by_name(const char *name); /* -1 if unknown */
+
+typedef struct mrs_model_status {
+	bool loaded;     /* false: the documented fallback serves instead */
+	char note[300];  /* "loaded DIR/NAME.pt", or why not and which fallback serves */
+} mrs_model_status;
+
+/* SimClusters modes: the real mechanism (KnownFor communities) or the original
+ * educational version's shortcut (words hashed into clusters by a fixed hash). */
+enum { MRS_SC_REAL = 0, MRS_SC_HASH = 1 };
+/* RealGraph modes: the learned model or the original's rule. */
+enum { MRS_RG_LEARNED = 0, MRS_RG_RULE = 1 };
+
+typedef struct mrs_engine mrs_engine;
+
+typedef struct mrs_engine_opts {
+	const char *models_dir; /* NULL or "": no models, every part on its fallback */
+	int64_t now;            /* 0: just after the dataset's last event */
+	int sc_mode;            /* MRS_SC_REAL (default) or MRS_SC_HASH */
+	int rg_mode;            /* MRS_RG_LEARNED (default) or MRS_RG_RULE */
+} mrs_engine_opts;
+
+/* Opens an engine over ds (borrowed; must outlive the engine): loads the models that
+ * exist and match, builds the retrieval indexes. Missing or mismatched models are not
+ * errors: see mrs_engine_status. */
+mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
+			    const mrs_progress *progress, mrs_error *err);
+void mrs_engine_free(mrs_engine *e);
+const mrs_dataset *mrs_engine_dataset(const mrs_engine *e);
+int64_t mrs_engine_now(const mrs_engine *e);
+const mrs_model_status *mrs_engine_status(const mrs_engine *e, mrs_model_id id);
+
+/* ---------------------------------------------------------------- features */
+
+/* Heads of the heavy ranker: one per action, then "any positive engagement". */
+#define MRS_HEAD_ANY MRS_N_ACTIONS
+#define MRS_N_HEADS (MRS_N_ACTIONS + 1)
+const char *mrs_head_name(int head); /* action names, then "any" */
+
+/* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
+ * behaviour before `now` is used; the ground truth never is. */
+#define MRS_N_FEATURES 29
+#define MRS_FEATURE_SPEC_VERSION 1
+typedef struct mrs_feature_info {
+	const char *name;    /* e.g. "viewer_followers" */
+	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
+	const char *range;   /* e.g. "[0, 1.2]" */
+} mrs_feature_info;
+const mrs_feature_info *mrs_feature_info_get(int i);
+/* Features of n tweets for one viewer: out is [n, MRS_N_FEATURES], row-major. */
+int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
+		 int64_t now, float *out, mrs_error *err);
+
+/* Heavy ranker: per-head probabilities for n feature rows (one batched forward through
+ * libtorch), or the documented heuristic when no trained ranker is loaded. heads is
+ * [n, MRS_N_HEADS]. */
+int mrs_ranker_predict(const mrs_engine *e, const float *features, uint32_t n, float *heads,
+		       mrs_error *err);
+
+/* ---------------------------------------------------------------- training */
+
+typedef struct mrs_train_opts {
+	const char *models_dir;
+	const char *only;       /* NULL: every model; else one model name and what it needs */
+	uint64_t seed;
+	uint32_t max_rows;      /* cap on heavy-ranker training rows (0: all); sampled evenly */
+	const char *dataset_path; /* recorded in the model cards */
+} mrs_train_opts;
+/* Fits every model in dependency order on the train split of ds and writes each model
+ * file with its card (atomically: a cancel or failure keeps the previous files). */
+int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress *progress,
+	      mrs_error *err);
+
+/* ---------------------------------------------------------------- configuration */
+
+enum { MRS_SRC_IN_NETWORK = 0, MRS_SRC_OUT_OF_NETWORK, MRS_SRC_GRAPH, MRS_SRC_FOLLOW_RECS,
+       MRS_N_SOURCES };
+const char *mrs_source_name(int s);  /* "in_network", "out_of_network", "graph", "follow_recs" */
+const char *mrs_source_label(int s); /* "InNetwork", "OutOfNetwork", "Graph", "FollowRecs" */
+int mrs_source_by_name(const char *name); /* accepts either spelling; -1 if unknown */
+
+enum { MRS_FUSION_BLEND = 0, MRS_FUSION_WEIGHTED = 1 };
+enum { MRS_SAFETY_PENALTY = 0, MRS_SAFETY_VERDICT = 1 };
+
+/* Every tunable of the request path. Loaded and saved as JSON (see mrs_config_load). */
+typedef struct mrs_config {
+	char preset[32];
+	/* fusion */
+	int fusion;                        /* MRS_FUSION_* */
+	float head_weight[MRS_N_HEADS];    /* weighted: score = sum of weight x probability */
+	float blend_engagement, blend_follow, blend_embedding; /* blend: the seed's mix */
+	float emb_simclusters, emb_twhin, emb_realgraph;        /* inside the embedding part */
+	float calib_scale, calib_bias;     /* blend: score = scale x mix + bias */
+	float source_mult[MRS_N_SOURCES];  /* blend: multiplier by the credited source */
+	/* sources */
+	uint32_t source_cap[MRS_N_SOURCES];
+	float max_age_hours;               /* older candidates are filtered */
+	float in_network_halflife_hours;   /* InNetwork light ranking recency */
+	uint32_t oon_clusters;             /* OutOfNetwork: top InterestedIn clusters used */
+	uint32_t graph_followees;          /* Graph: top RealGraph followees whose engagements count */
+	float graph_window_hours;          /* Graph: how recent those engagements must be */
+	uint32_t frs_accounts;             /* FollowRecs: accounts recommended */
+	/* safety */
+	int safety;                        /* MRS_SAFETY_* */
+	float nsfw_high, nsfw_high_mult, nsfw_mid, nsfw_mid_mult;
+	float tox_high, tox_high_mult, tox_mid, tox_mid_mult;
+	float verdict_drop, verdict_interstitial, interstitial_mult;
+	/* heuristics */
+	float oon_scale;                   /* out-of-network candidates x this */
+	float diversity_decay, diversity_floor; /* i-th tweet of an author: (1-floor)*decay^i+floor */
+	float recency_halflife_hours, recency_weight; /* x (1-w) + w * 2^(-age/halflife) */
+	float fatigue_mult;                /* authors the viewer gave negative feedback on */
+	/* filters and selection */
+	float min_score;                   /* drop below this after heuristics */
+	uint32_t k;                        /* timeline length */
+	float max_oon_share;               /* at most this share of the timeline out of network */
+	uint32_t min_per_source;           /* at least this many from each source that has any */
+} mrs_config;
+
+/* Names of the presets: "seed", "twitter-2023", "x-2026". */
+extern const char *const mrs_presets[];
+#define MRS_N_PRESETS 3
+/* Fills cfg with a preset; MRS_ERR_USAGE for an unknown name. */
+int mrs_config_preset(mrs_config *cfg, const char *name, mrs_error *err);
+/* For a preset and head, why the weight is what it is (e.g. which published weight it
+ * maps, or "no head: share (2.0) has none"). */
+const char *mrs_config_weight_note(const char *preset, int head);
+/* Parses JSON text over a copy of base: only the keys present change. Unknown keys, wrong
+ * types and out-of-range values fail with the JSON path ("weights.reply: expected a
+ * number"); on failure *cfg is untouched. */
+int mrs_config_parse(mrs_config *cfg, const char *json, mrs_error *err);
+int mrs_config_load(mrs_config *cfg, const char *path, mrs_error *err);
+/* The whole config as JSON (caller frees); mrs_config_parse of it gives cfg back. */
+char *mrs_config_to_json(const mrs_config *cfg);
+int mrs_config_save(const mrs_config *cfg, const char *path, mrs_error *err);
+/* Sets one tunable by its JSON path ("weights.reply", "safety.nsfw_high") from text. */
+int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_error *err);
+/* The value of one tunable as text, NULL if there is no such path. */
+const char *mrs_config_get(const mrs_config *cfg, const char *path, char *buf, size_t size);
+/* All tunable paths, NULL-terminated, in display order. */
+const char *const *mrs_config_paths(void);
+
+/* ---------------------------------------------------------------- candidates and sources */
+
+#define MRS_MAX_PROOF 4
+
+/* Visibility verdicts (safety stage in verdict mode). */
+enum { MRS_VERDICT_ALLOW = 0, MRS_VERDICT_INTERSTITIAL, MRS_VERDICT_DROP };
+/* Why a candidate left the request path. */
+enum {
+	MRS_DROP_NONE = 0,
+	MRS_DROP_SELF,        /* the viewer's own tweet (or a retweet of it) */
+	MRS_DROP_SEEN,        /* shown to the viewer before */
+	MRS_DROP_BLOCKED,     /* author blocked or muted by the viewer */
+	MRS_DROP_AGE,         /* older than max_age_hours */
+	MRS_DROP_SAFETY,      /* visibility verdict DROP */
+	MRS_DROP_SCORE,       /* score below min_score */
+	MRS_DROP_OON_CAP,     /* out-of-network share cap */
+	MRS_DROP_NOT_SELECTED /* below the top K */
+};
+const char *mrs_drop_reason_name(int reason);
+
+/* One candidate tweet for one viewer, as it moves through the request path. Sources fill
+ * the first block; the ranking stages fill the second. */
+typedef struct mrs_candidate {
+	uint32_t tweet;
+	uint32_t author;        /* the tweet's author (the retweeter, for a retweet) */
+	uint32_t orig_author;   /* whose content it is: the original author of a retweet */
+	uint8_t sources;        /* bit (1 << MRS_SRC_*) for every source that found it */
+	uint8_t source;         /* the credited source: the first in MRS_SRC_* order */
+	float source_score[MRS_N_SOURCES]; /* each finding source's light-rank score, else 0 */
+	float rg;               /* RealGraph weight viewer -> author, where a source used it */
+	float sc, twhin;        /* SimClusters and TwHIN scores, where a source computed them */
+	uint32_t proof[MRS_MAX_PROOF]; /* Graph: followees who engaged with it, strongest first */
+	uint8_t n_proof;
+	uint32_t via;           /* FollowRecs: the followee linking viewer and author (two-hop),
+				   or MRS_NONE when recommended by SimClusters producer similarity */
+
+	float feat[MRS_N_FEATURES];
+	float heads[MRS_N_HEADS];
+	float nsfw, tox;        /* safety model scores */
+	float fused;            /* score right after fusion */
+	float safety_mult;      /* product of the safety multipliers applied */
+	uint8_t verdict;        /* MRS_VERDICT_* */
+	float heur_mult;        /* product of the heuristic multipliers applied */
+	float score;            /* the current score */
+	int16_t dropped_at;     /* stage that dropped it, -1 while it is in */
+	uint8_t drop_reason;    /* MRS_DROP_* */
+	uint32_t rank;          /* 1-based place in the timeline, 0 if not selected */
+} mrs_candidate;
+
+/* A growable list of candidates. */
+typedef struct mrs_cand_list {
+	mrs_candidate *v;
+	uint32_t n, cap;
+} mrs_cand_list;
+/* Appends a copy of *c. */
+int mrs_cand_push(mrs_cand_list *l, const mrs_candidate *c, mrs_error *err);
+void mrs_cand_list_free(mrs_cand_list *l);
+/* A candidate with only its tweet and authors set: sources 0, every score 0,
+ * via MRS_NONE, dropped_at -1, multipliers 1. */
+void mrs_cand_init(mrs_candidate *c, const mrs_dataset *ds, uint32_t tweet);
+
+/* The viewer's state hydrated once per request (query hydration). */
+typedef struct mrs_query {
+	uint32_t viewer;
+	int64_t now;
+	uint32_t n_followees;
+	uint32_t *followees;      /* followed before now, by RealGraph weight, strongest first */
+	float *followee_rg;       /* their RealGraph weights */
+	uint32_t n_blocked;
+	uint32_t *blocked;        /* authors blocked or muted before now, ascending */
+	uint32_t n_seen;
+	uint32_t *seen;           /* tweets shown to the viewer before now, ascending */
+	uint32_t n_negfb;
+	uint32_t *negfb_authors;  /* authors the viewer gave negative feedback on, ascending */
+} mrs_query;
+int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_query *q,
+		      mrs_error *err);
+void mrs_query_free(mrs_query *q);
+/* Membership tests on the sorted arrays above. */
+bool mrs_query_follows(const mrs_query *q, uint32_t author);
+bool mrs_query_blocked(const mrs_query *q, uint32_t author);
+bool mrs_query_seen(const mrs_query *q, uint32_t tweet);
+
+/* Runs one candidate source for the query: appends at most cfg->source_cap[source]
+ * candidates to out, best first by the source's light ranking, each with its
+ * source_score and provenance. No source scans every tweet: each reads only indexes
+ * built when the engine opened. */
+int mrs_source_run(int source, const mrs_engine *e, const mrs_query *q, const mrs_config *cfg,
+		   mrs_cand_list *out, mrs_error *err);
+/* Merges the sources' lists into out, one candidate per tweet, keeping every finding
+ * source in `sources` and its score, crediting the first source in MRS_SRC_* order,
+ * and keeping the proof and via of the source that attached them. */
+int mrs_candidates_dedup(const mrs_cand_list lists[MRS_N_SOURCES], mrs_cand_list *out,
+			 mrs_error *err);
+
 /* ---------------------------------------------------------------- importers */
 
 typedef struct mrs_import_opts {

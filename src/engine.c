@@ -1,0 +1,120 @@
+/* engine.c: opens the serving engine: counters, embeddings, safety models, heavy ranker. */
+#include <stdio.h>
+
+#include "engine.h"
+#include "internal.h"
+
+static const char *const model_names[MRS_N_MODELS] = {
+	"simclusters", "twhin", "realgraph", "nsfw", "toxicity", "heavy_ranker",
+};
+
+const char *mrs_model_name(mrs_model_id id)
+{
+	return (unsigned)id < MRS_N_MODELS ? model_names[id] : NULL;
+}
+
+int mrs_model_by_name(const char *name)
+{
+	for (int i = 0; i < MRS_N_MODELS; i++)
+		if (strcmp(name, model_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int64_t mrs_embed_cut(const mrs_dataset *ds)
+{
+	/* impression times before the split, 40% quantile, by counting sort over days */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		n += ds->imp_time[i] < ds->split_time;
+	if (n == 0)
+		return ds->split_time;
+	int64_t *t = malloc(sizeof(int64_t) * n);
+	if (!t)
+		return ds->t_begin + (ds->split_time - ds->t_begin) * 2 / 5;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_time[i] < ds->split_time)
+			t[k++] = ds->imp_time[i];
+	/* quickselect for the 40% quantile */
+	uint32_t want = (uint32_t)((n - 1) * 0.4), lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int64_t pivot = t[lo + (hi - lo) / 2];
+		uint32_t i = lo, j = hi;
+		while (i <= j) {
+			while (t[i] < pivot)
+				i++;
+			while (t[j] > pivot)
+				j--;
+			if (i <= j) {
+				int64_t x = t[i];
+				t[i] = t[j], t[j] = x;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (want <= j)
+			hi = j;
+		else if (want >= i)
+			lo = i;
+		else
+			break;
+	}
+	int64_t cut = t[want];
+	free(t);
+	return cut;
+}
+
+void mrs_engine_free(mrs_engine *e)
+{
+	if (!e)
+		return;
+	mrs_ranker_free(e->rk);
+	mrs_safety_free(e->nsfw);
+	mrs_safety_free(e->tox);
+	mrs_rg_free(e->rg);
+	mrs_twhin_free(e->tw);
+	mrs_sc_free(e->sc);
+	mrs_counts_free(e->counts);
+	free(e);
+}
+
+mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
+			    const mrs_progress *progress, mrs_error *err)
+{
+	mrs_engine *e = mrs_calloc(1, sizeof *e, "engine", err);
+	if (!e)
+		return NULL;
+	e->ds = ds;
+	e->now = o && o->now ? o->now : ds->t_end + 1;
+	e->sc_mode = o ? o->sc_mode : MRS_SC_REAL;
+	e->rg_mode = o ? o->rg_mode : MRS_RG_LEARNED;
+	if (o && o->models_dir)
+		snprintf(e->models_dir, sizeof e->models_dir, "%s", o->models_dir);
+	for (int i = 0; i < MRS_N_MODELS; i++)
+		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
+	if (mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
+	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
+	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
+		mrs_engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+const mrs_dataset *mrs_engine_dataset(const mrs_engine *e)
+{
+	return e->ds;
+}
+
+int64_t mrs_engine_now(const mrs_engine *e)
+{
+	return e->now;
+}
+
+const mrs_model_status *mrs_engine_status(const mrs_engine *e, mrs_model_id id)
+{
+	return (unsigned)id < MRS_N_MODELS ? &e->status[id] : NULL;
+}

@@ -1,0 +1,147 @@
+/* engine.h: the serving engine's parts and the contract between them (library-internal).
+ *
+ * An engine is a dataset plus everything learned or indexed from it, as seen at one
+ * moment `now`: the SimClusters, TwHIN and RealGraph embeddings, the safety models, the
+ * heavy ranker, point-in-time counters for features, and the retrieval indexes. The
+ * pipeline, the evaluator and the explorer all read it; nothing in it changes per
+ * request, so one engine serves any number of requests.
+ *
+ * Time rules (no leakage):
+ * - Every per-(viewer, tweet, time) quantity takes `now` and uses only behaviour strictly
+ *   before `now` (impressions, engagements, follows with time < now).
+ * - Models are fitted on the train split only. The embedding models (SimClusters KnownFor,
+ *   TwHIN, RealGraph) are fitted on behaviour before the embedding cut
+ *   (mrs_embed_cut: 40% of the train impressions); the heavy ranker trains on the train
+ *   impressions from the cut to the split, so its rows never saw their own labels
+ *   through an embedding. Evaluation builds its engine on mrs_dataset_before(split).
+ */
+#ifndef MRS_ENGINE_H
+#define MRS_ENGINE_H
+
+#include "minirecsys.h"
+
+/* ------------------------------------------------------------------ time cuts */
+
+/* Time before which 40% of the train-split impressions fall: embeddings are fitted on
+ * behaviour before it, the heavy ranker on train impressions at or after it. */
+int64_t mrs_embed_cut(const mrs_dataset *ds);
+
+/* ------------------------------------------------------------------ model files */
+
+/* Model files are DIR/NAME.pt with a JSON model card DIR/NAME.json (NAME from
+ * mrs_model_name). Torch models go through the shim's mrs_tmodel_save/load; plain arrays
+ * (KnownFor, TwHIN tables) through the artifact container below. */
+
+/* The artifact container: magic "MRSARTF1", a meta JSON, named arrays (float32, int32 or
+ * uint32) with their element counts, and an FNV-1a checksum; written to a temporary file
+ * and renamed into place. */
+typedef struct mrs_artifact mrs_artifact;
+enum { MRS_ART_F32 = 1, MRS_ART_I32 = 2, MRS_ART_U32 = 3 };
+mrs_artifact *mrs_artifact_new(const char *meta_json, mrs_error *err);
+/* Adds a copy of an array under a unique name. */
+int mrs_artifact_add(mrs_artifact *a, const char *name, int type, const void *data, size_t n,
+		     mrs_error *err);
+int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err);
+/* Loads; a missing, truncated, foreign or corrupt file fails naming the file. */
+mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err);
+const char *mrs_artifact_meta(const mrs_artifact *a);
+/* The array called name with that type, or NULL (and an error naming file and array). */
+const void *mrs_artifact_get(const mrs_artifact *a, const char *name, int type, size_t *n,
+			     mrs_error *err);
+void mrs_artifact_free(mrs_artifact *a);
+
+/* Writes DIR/NAME.json atomically from a cJSON object (which the call does not free). */
+struct cJSON;
+int mrs_card_write(const char *dir, const char *name, const struct cJSON *card, mrs_error *err);
+/* Reads DIR/NAME.json; NULL with an error when missing or not JSON. Caller frees. */
+struct cJSON *mrs_card_read(const char *dir, const char *name, mrs_error *err);
+/* "DIR/NAME.EXT" into buf. */
+int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, const char *ext,
+		   mrs_error *err);
+
+/* ------------------------------------------------------------------ the parts */
+
+struct mrs_sc;      /* simclusters.c */
+struct mrs_twhin;   /* twhin.c */
+struct mrs_rg;      /* realgraph.c */
+struct mrs_safety;  /* safety.c: one per safety model */
+struct mrs_ranker;  /* ranker.c */
+struct mrs_counts;  /* features.c: point-in-time counters */
+
+struct mrs_engine {
+	const mrs_dataset *ds;  /* borrowed */
+	int64_t now;
+	char models_dir[512];
+	mrs_model_status status[MRS_N_MODELS];
+	int sc_mode;            /* MRS_SC_REAL or MRS_SC_HASH */
+	int rg_mode;            /* MRS_RG_LEARNED or MRS_RG_RULE */
+	struct mrs_counts *counts;
+	struct mrs_sc *sc;
+	struct mrs_twhin *tw;
+	struct mrs_rg *rg;
+	struct mrs_safety *nsfw, *tox;
+	struct mrs_ranker *rk;
+};
+
+/*
+ * Each part opens in the order below and may use the parts opened before it. An open
+ * never fails because a model file is missing or does not match: it records why in
+ * e->status[id] (loaded = false, note = the reason and the fallback in use) and serves
+ * the documented fallback. It fails only on out-of-memory or a cancel.
+ */
+int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_counts_free(struct mrs_counts *c);
+
+/* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
+ * InterestedIn for every user from the visible follows, tweet embeddings from visible
+ * engagements, and the per-cluster top-tweets index. */
+int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_sc_free(struct mrs_sc *sc);
+/* SimClusters score of tweet for viewer at now: cosine of the viewer's InterestedIn and
+ * the tweet's embedding (time-decayed engagers' InterestedIn before now, plus the
+ * author's producer embedding). 0 when either is empty. */
+float mrs_sc_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now);
+/* Producer similarity used by FollowRecs: cosine of u's InterestedIn and v's KnownFor. */
+float mrs_sc_producer_score(const mrs_engine *e, uint32_t u, uint32_t v);
+
+int mrs_twhin_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_twhin_free(struct mrs_twhin *tw);
+/* cosine(U[viewer], T[tweet]) where T is the trained tweet vector, or for a tweet with
+ * no training edge the mean of its engagers' user vectors before now, else its author's
+ * vector. 0 when the viewer has no vector or TwHIN is not loaded. */
+float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now);
+/* cosine(U[u], U[v]); 0 when not loaded. */
+float mrs_twhin_user_sim(const mrs_engine *e, uint32_t u, uint32_t v);
+
+int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_rg_free(struct mrs_rg *rg);
+/* RealGraph: P(viewer interacts with author in the next period) in [0, 1] for n authors
+ * at once (one batched forward), from pair features before now. Rule fallback: the
+ * original's follow weight, else InterestedIn Jaccard x 0.5. */
+int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
+		  int64_t now, float *out, mrs_error *err);
+
+int mrs_safety_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_safety_free(struct mrs_safety *s);
+/* NSFW and toxicity probabilities of n tweets from their text (batched). Fallback when a
+ * model is missing: 0 (no penalty), and the status says so. */
+int mrs_safety_scores(const mrs_engine *e, const uint32_t *tweets, uint32_t n, float *nsfw,
+		      float *tox, mrs_error *err);
+
+int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
+void mrs_ranker_free(struct mrs_ranker *rk);
+
+/* ------------------------------------------------------------------ fitting */
+
+/* Each fit reads only behaviour before `cut` (train uses mrs_embed_cut), writes
+ * DIR/NAME.pt and its card DIR/NAME.json atomically, and reports progress. The card
+ * carries the model's own quality report (SimClusters: modularity and cluster sizes;
+ * TwHIN: link-prediction AUC, MRR and Hit@10 on held-out edges; RealGraph: AUC). */
+int mrs_sc_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t seed,
+	       const mrs_progress *p, mrs_error *err);
+int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t seed,
+		  const mrs_progress *p, mrs_error *err);
+int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t seed,
+	       const mrs_progress *p, mrs_error *err);
+
+#endif
