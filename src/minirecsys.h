@@ -464,7 +464,8 @@ typedef struct mrs_config {
 	float oon_scale;                   /* out-of-network candidates x this */
 	float diversity_decay, diversity_floor; /* i-th tweet of an author: (1-floor)*decay^i+floor */
 	float recency_halflife_hours, recency_weight; /* x (1-w) + w * 2^(-age/halflife) */
-	float fatigue_mult;                /* authors the viewer gave negative feedback on */
+	float fatigue_mult, fatigue_days;  /* authors the viewer gave negative feedback on:
+					      x fatigue_mult, recovering linearly over fatigue_days */
 	/* filters and selection */
 	float min_score;                   /* drop below this after heuristics */
 	uint32_t k;                        /* timeline length */
@@ -492,6 +493,8 @@ int mrs_config_save(const mrs_config *cfg, const char *path, mrs_error *err);
 int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_error *err);
 /* The value of one tunable as text, NULL if there is no such path. */
 const char *mrs_config_get(const mrs_config *cfg, const char *path, char *buf, size_t size);
+/* One line saying what a tunable does, NULL if there is no such path. */
+const char *mrs_config_doc(const char *path);
 /* All tunable paths, NULL-terminated, in display order. */
 const char *const *mrs_config_paths(void);
 

@@ -1,0 +1,204 @@
+/* test_config.c: presets, JSON round trip, set/get, and every malformed-config case. */
+#include <math.h>
+
+#include "testutil.h"
+
+static void test_presets(void **state)
+{
+	(void)state;
+	mrs_config c;
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(&c, "seed", &err), &err);
+	assert_int_equal(c.fusion, MRS_FUSION_BLEND);
+	assert_float_equal(c.blend_engagement, 0.60, 1e-6);
+	assert_float_equal(c.blend_follow, 0.10, 1e-6);
+	assert_float_equal(c.blend_embedding, 0.30, 1e-6);
+	assert_float_equal(c.emb_simclusters, 0.25, 1e-6);
+	assert_float_equal(c.emb_twhin, 0.20, 1e-6);
+	assert_float_equal(c.emb_realgraph, 0.15, 1e-6);
+	assert_float_equal(c.source_mult[MRS_SRC_IN_NETWORK], 0.8, 1e-6);
+	assert_float_equal(c.source_mult[MRS_SRC_OUT_OF_NETWORK], 0.5, 1e-6);
+	assert_float_equal(c.source_mult[MRS_SRC_GRAPH], 0.6, 1e-6);
+	assert_float_equal(c.source_mult[MRS_SRC_FOLLOW_RECS], 0.4, 1e-6);
+	assert_int_equal(c.source_cap[MRS_SRC_IN_NETWORK], 200);
+	assert_int_equal(c.source_cap[MRS_SRC_OUT_OF_NETWORK], 200);
+	assert_int_equal(c.source_cap[MRS_SRC_GRAPH], 100);
+	assert_int_equal(c.source_cap[MRS_SRC_FOLLOW_RECS], 50);
+	assert_float_equal(c.nsfw_high, 0.8, 1e-6);
+	assert_float_equal(c.nsfw_high_mult, 0.1, 1e-6);
+	assert_float_equal(c.nsfw_mid, 0.5, 1e-6);
+	assert_float_equal(c.nsfw_mid_mult, 0.7, 1e-6);
+	assert_float_equal(c.tox_high, 0.7, 1e-6);
+	assert_float_equal(c.tox_high_mult, 0.1, 1e-6);
+	assert_float_equal(c.tox_mid, 0.5, 1e-6);
+	assert_float_equal(c.tox_mid_mult, 0.8, 1e-6);
+	assert_float_equal(c.oon_scale, 0.75, 1e-6);
+	assert_float_equal(c.diversity_decay, 0.5, 1e-6);
+	assert_float_equal(c.diversity_floor, 0.25, 1e-6);
+
+	assert_ok(mrs_config_preset(&c, "twitter-2023", &err), &err);
+	assert_int_equal(c.fusion, MRS_FUSION_WEIGHTED);
+	float t23[MRS_N_HEADS] = {0.5f, 1.0f, 13.5f, 11.0f, 12.0f, -74.0f, -369.0f, 0.0f};
+	for (int h = 0; h < MRS_N_HEADS; h++) {
+		assert_float_equal(c.head_weight[h], t23[h], 1e-6);
+		assert_true(strlen(mrs_config_weight_note("twitter-2023", h)) > 3);
+	}
+	assert_int_equal(c.safety, MRS_SAFETY_VERDICT);
+	assert_ok(mrs_config_preset(&c, "x-2026", &err), &err);
+	float x26[MRS_N_HEADS] = {0.5f, 1.0f, 5.0f, 0.4f, 4.0f, -43.2f, -234.0f, 0.0f};
+	for (int h = 0; h < MRS_N_HEADS; h++)
+		assert_float_equal(c.head_weight[h], x26[h], 1e-6);
+	assert_non_null(strstr(mrs_config_weight_note("x-2026", MRS_HEAD_ANY), "share"));
+	assert_int_equal(mrs_config_preset(&c, "nope", &err), -1);
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+	assert_string_equal(c.preset, "x-2026"); /* untouched */
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	for (int p = 0; p < MRS_N_PRESETS; p++) {
+		mrs_config a, b;
+		assert_ok(mrs_config_preset(&a, mrs_presets[p], &err), &err);
+		assert_ok(mrs_config_set(&a, "weights.reply", "7.25", &err), &err);
+		assert_ok(mrs_config_set(&a, "sources.graph", "33", &err), &err);
+		char *json = mrs_config_to_json(&a);
+		assert_ok(mrs_config_preset(&b, "seed", &err), &err);
+		assert_ok(mrs_config_parse(&b, json, &err), &err);
+		free(json);
+		assert_memory_equal(&a, &b, sizeof a);
+		/* and through a file */
+		char path[300];
+		tu_path(path, sizeof path, "cfg.json");
+		assert_ok(mrs_config_save(&a, path, &err), &err);
+		mrs_config c;
+		assert_ok(mrs_config_preset(&c, "x-2026", &err), &err);
+		assert_ok(mrs_config_load(&c, path, &err), &err);
+		assert_memory_equal(&a, &c, sizeof a);
+	}
+}
+
+static void test_partial_file_applies_over_preset(void **state)
+{
+	(void)state;
+	mrs_config c;
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(&c, "seed", &err), &err);
+	assert_ok(mrs_config_parse(&c, "{\"preset\": \"twitter-2023\", \"weights\": {\"reply\": 2}}",
+				   &err),
+		  &err);
+	assert_int_equal(c.fusion, MRS_FUSION_WEIGHTED);
+	assert_float_equal(c.head_weight[MRS_ACT_REPLY], 2.0, 1e-6);
+	assert_float_equal(c.head_weight[MRS_ACT_REPORT], -369.0, 1e-6);
+	/* without a preset key only the given values change */
+	assert_ok(mrs_config_parse(&c, "{\"heuristics\": {\"oon_scale\": 0.5}}", &err), &err);
+	assert_float_equal(c.oon_scale, 0.5, 1e-6);
+	assert_float_equal(c.head_weight[MRS_ACT_REPLY], 2.0, 1e-6);
+}
+
+static void expect_parse_error(const char *json, const char *needle)
+{
+	mrs_config c, before;
+	mrs_error err = {0};
+	mrs_config_preset(&c, "seed", &err);
+	before = c;
+	if (mrs_config_parse(&c, json, &err) == 0)
+		fail_msg("accepted: %s", json);
+	if (!strstr(err.msg, needle))
+		fail_msg("for %s: message '%s' lacks '%s'", json, err.msg, needle);
+	assert_int_equal(err.code, MRS_ERR_DATA);
+	assert_memory_equal(&c, &before, sizeof c); /* nothing applied */
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	expect_parse_error("{\"weights\": {\"reply\": \"high\"}}", "weights.reply: expected a number");
+	expect_parse_error("{\"weights\": {\"replies\": 1}}", "weights.replies: unknown key");
+	expect_parse_error("{\"weight\": {\"reply\": 1}}", "weight: unknown key");
+	expect_parse_error("{\"weights\": {\"like\": 1, \"reply\": true}}", "weights.reply");
+	expect_parse_error("{\"weights\": 3}", "weights: unknown key");
+	expect_parse_error("{\"sources\": {\"graph\": -1}}", "sources.graph: -1 is out of range");
+	expect_parse_error("{\"sources\": {\"graph\": 2.5}}", "sources.graph: expected a whole number");
+	expect_parse_error("{\"safety\": {\"nsfw_high\": 1.5}}", "safety.nsfw_high: 1.5 is out of range");
+	expect_parse_error("{\"safety\": {\"mode\": \"strict\"}}", "safety.mode: 'strict' is not one of");
+	expect_parse_error("{\"preset\": \"fast\"}", "preset: unknown preset 'fast'");
+	expect_parse_error("{\"preset\": 3}", "preset: expected a string");
+	expect_parse_error("[1, 2]", "expected an object");
+	expect_parse_error("{\"weights\": {\"like\": 1,}}", "not valid JSON");
+	expect_parse_error("{\n\"weights\": {\n\"like\": }\n}", "line 3");
+	expect_parse_error("", "not valid JSON");
+	expect_parse_error("{\"heuristics\": {\"oon_scale\": 1e999}}", "heuristics.oon_scale");
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	mrs_config c;
+	mrs_error err = {0};
+	char path[300];
+	mrs_config_preset(&c, "seed", &err);
+	assert_int_equal(mrs_config_load(&c, tu_path(path, sizeof path, "none.json"), &err), -1);
+	assert_int_equal(err.code, MRS_ERR_IO);
+	assert_non_null(strstr(err.msg, "none.json"));
+	tu_write(path, sizeof path, "bad.json", "{\"weights\": {\"reply\": null}}");
+	assert_int_equal(mrs_config_load(&c, path, &err), -1);
+	assert_non_null(strstr(err.msg, "bad.json: weights.reply: expected a number"));
+	tu_write(path, sizeof path, "empty.json", "");
+	assert_int_equal(mrs_config_load(&c, path, &err), -1);
+	assert_non_null(strstr(err.msg, "empty"));
+	assert_int_equal(mrs_config_save(&c, "/nonexistent-dir/c.json", &err), -1);
+	assert_int_equal(err.code, MRS_ERR_IO);
+}
+
+static void test_set_get(void **state)
+{
+	(void)state;
+	mrs_config c;
+	mrs_error err = {0};
+	char buf[64];
+	mrs_config_preset(&c, "seed", &err);
+	assert_ok(mrs_config_set(&c, "weights.like", "2.5", &err), &err);
+	assert_string_equal(mrs_config_get(&c, "weights.like", buf, sizeof buf), "2.5");
+	assert_string_equal(c.preset, "custom:seed");
+	assert_ok(mrs_config_set(&c, "fusion.mode", "weighted", &err), &err);
+	assert_int_equal(c.fusion, MRS_FUSION_WEIGHTED);
+	assert_int_equal(mrs_config_set(&c, "weights.like", "NaN", &err), -1);
+	assert_non_null(strstr(err.msg, "weights.like"));
+	assert_int_equal(mrs_config_set(&c, "weights.like", "inf", &err), -1);
+	assert_int_equal(mrs_config_set(&c, "weights.like", "1x", &err), -1);
+	assert_non_null(strstr(err.msg, "not a number"));
+	assert_int_equal(mrs_config_set(&c, "weights.nothing", "1", &err), -1);
+	assert_non_null(strstr(err.msg, "no such setting"));
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+	assert_int_equal(mrs_config_set(&c, "selection.k", "0", &err), -1);
+	assert_float_equal(c.head_weight[MRS_ACT_LIKE], 2.5, 1e-6);
+	assert_null(mrs_config_get(&c, "nope", buf, sizeof buf));
+	int n = 0;
+	for (const char *const *p = mrs_config_paths(); *p; p++, n++) {
+		assert_non_null(mrs_config_get(&c, *p, buf, sizeof buf));
+		assert_non_null(mrs_config_doc(*p));
+	}
+	assert_true(n > 40);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_cleanup();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_presets),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_partial_file_applies_over_preset),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_set_get),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
