@@ -534,6 +534,7 @@ typedef struct mrs_candidate {
 	uint32_t via;           /* FollowRecs: the followee linking viewer and author (two-hop),
 				   or MRS_NONE when recommended by SimClusters producer similarity */
 
+	uint8_t in_network;     /* the viewer follows the author at now (set by the prefilter) */
 	float feat[MRS_N_FEATURES];
 	float heads[MRS_N_HEADS];
 	float nsfw, tox;        /* safety model scores */
@@ -592,6 +593,111 @@ int mrs_source_run(int source, const mrs_engine *e, const mrs_query *q, const mr
  * and keeping the proof and via of the source that attached them. */
 int mrs_candidates_dedup(const mrs_cand_list lists[MRS_N_SOURCES], mrs_cand_list *out,
 			 mrs_error *err);
+
+/* ---------------------------------------------------------------- the request path */
+
+/* The stage table, in order (home-mixer's ScoredTweets pipeline). */
+enum {
+	MRS_STAGE_HYDRATE = 0,   /* query hydration */
+	MRS_STAGE_IN_NETWORK,    /* candidate sources ... */
+	MRS_STAGE_OUT_OF_NETWORK,
+	MRS_STAGE_GRAPH,
+	MRS_STAGE_FOLLOW_RECS,
+	MRS_STAGE_DEDUP,         /* one candidate per tweet, provenance kept */
+	MRS_STAGE_PREFILTER,     /* self, previously seen, blocked/muted, age */
+	MRS_STAGE_FEATURES,      /* feature hydration (and safety model scores) */
+	MRS_STAGE_RANKER,        /* heavy ranker heads */
+	MRS_STAGE_FUSION,        /* heads -> one score with the preset's weights */
+	MRS_STAGE_SAFETY,        /* penalties or visibility verdicts */
+	MRS_STAGE_HEURISTICS,    /* out-of-network scale, recency, fatigue, author diversity */
+	MRS_STAGE_POSTFILTER,    /* score threshold */
+	MRS_STAGE_SELECT,        /* out-of-network cap, minimum per source, top K */
+	MRS_N_STAGES
+};
+
+typedef struct mrs_stage_info {
+	const char *name;    /* "in_network" */
+	const char *title;   /* "InNetwork source" */
+	const char *mirrors; /* the part of the published system it mirrors */
+	const char *what;    /* one line on what it does */
+} mrs_stage_info;
+const mrs_stage_info *mrs_stage_info_get(int stage);
+int mrs_stage_by_name(const char *name); /* -1 if unknown */
+
+/* Rules that move a score; each appears in the trace where it applied. */
+enum {
+	MRS_RULE_NONE = 0,
+	MRS_RULE_FUSION,       /* the fused score was set */
+	MRS_RULE_CALIBRATION,
+	MRS_RULE_SOURCE_MULT,
+	MRS_RULE_NSFW_HIGH,
+	MRS_RULE_NSFW_MID,
+	MRS_RULE_TOX_HIGH,
+	MRS_RULE_TOX_MID,
+	MRS_RULE_INTERSTITIAL,
+	MRS_RULE_OON_SCALE,
+	MRS_RULE_RECENCY,
+	MRS_RULE_FATIGUE,
+	MRS_RULE_DIVERSITY,
+	MRS_N_RULES
+};
+const char *mrs_rule_name(int rule);
+
+/* A multiplier m applied to a score: a positive score becomes s*m; a negative score
+ * becomes s*(2-m) for m <= 1 and s/m above, so a penalty (m < 1) always lowers a score
+ * and a boost always raises it, whatever its sign. */
+float mrs_apply_mult(float score, float m);
+
+enum {
+	MRS_EV_DROP = 1, /* the candidate left: reason = MRS_DROP_* */
+	MRS_EV_SCORE,    /* a stage set the score: rule says how */
+	MRS_EV_MULT,     /* a multiplier: factor, rule */
+	MRS_EV_RANK      /* selected: after = rank */
+};
+typedef struct mrs_event {
+	uint8_t stage, kind, rule, reason;
+	uint32_t cand;   /* index into the request's candidates */
+	float before, after, factor;
+} mrs_event;
+
+/* What a stage did in the last run. */
+typedef struct mrs_stage_stats {
+	bool ran;        /* false when a re-run started after it (its results were kept) */
+	uint32_t in, out;
+	double micros;
+} mrs_stage_stats;
+
+typedef struct mrs_request mrs_request;
+
+/* A reusable request context over an engine (borrowed). */
+mrs_request *mrs_request_new(const mrs_engine *e, mrs_error *err);
+void mrs_request_free(mrs_request *r);
+/* Runs the pipeline for viewer at now (0: the engine's now) under cfg. When the viewer,
+ * now and every source setting are those of the last run, only the stages from fusion on
+ * run again (no retrieval, no model calls): a weight change re-ranks in microseconds. */
+int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
+		    mrs_error *err);
+/* The first stage the last run executed. */
+int mrs_request_first_stage(const mrs_request *r);
+uint32_t mrs_request_viewer(const mrs_request *r);
+int64_t mrs_request_now(const mrs_request *r);
+const mrs_query *mrs_request_query(const mrs_request *r);
+/* What each source returned, before dedup. */
+const mrs_cand_list *mrs_request_source(const mrs_request *r, int source);
+/* Every candidate that entered after dedup, with its final state. */
+const mrs_candidate *mrs_request_candidates(const mrs_request *r, uint32_t *n);
+/* The score of candidate i when stage s finished (NaN before it had one, or once it had
+ * left). */
+float mrs_request_score_at(const mrs_request *r, uint32_t i, int stage);
+const mrs_stage_stats *mrs_request_stage(const mrs_request *r, int stage);
+/* The timeline: candidate indexes in rank order. */
+uint32_t mrs_request_timeline(const mrs_request *r, const uint32_t **order);
+/* The events of the last run, in order. */
+const mrs_event *mrs_request_events(const mrs_request *r, size_t *n);
+/* Rank (1-based) that tweet had in the run before the last one for the same viewer, 0
+ * if it was not in that timeline or there was none. */
+uint32_t mrs_request_prev_rank(const mrs_request *r, uint32_t tweet);
+bool mrs_request_has_prev(const mrs_request *r);
 
 /* ---------------------------------------------------------------- importers */
 

@@ -1,0 +1,45 @@
+/* stages.h: the ranking stages of the request path as functions over a candidate array
+ * (library-internal; pipeline.c runs them, tests drive them on hand-built candidates). */
+#ifndef MRS_STAGES_H
+#define MRS_STAGES_H
+
+#include "minirecsys.h"
+
+typedef struct stage_ctx {
+	const mrs_dataset *ds;
+	const mrs_config *cfg;
+	const mrs_query *q;       /* prefilter and heuristics; may be NULL in tests */
+	int64_t now;
+	uint32_t viewer;
+	mrs_candidate *c;
+	uint32_t n;
+	/* authors given negative feedback before now and when last (fatigue), by author */
+	const uint32_t *fatigue_author;
+	const int64_t *fatigue_time;
+	uint32_t n_fatigue;
+	/* event sink */
+	mrs_event *ev;
+	size_t n_ev, cap_ev;
+	int stage;                /* the stage now running, stamped on events */
+	bool oom;                 /* an event could not be recorded */
+	/* selection output */
+	uint32_t *order;          /* [n] capacity */
+	uint32_t n_order;
+} stage_ctx;
+
+/* Is candidate i still in? */
+static inline bool stage_alive(const stage_ctx *x, uint32_t i)
+{
+	return x->c[i].dropped_at < 0;
+}
+uint32_t stage_count_alive(const stage_ctx *x);
+void stage_drop(stage_ctx *x, uint32_t i, int reason);
+
+void stage_prefilter(stage_ctx *x);
+void stage_fusion(stage_ctx *x);
+void stage_safety(stage_ctx *x);
+void stage_heuristics(stage_ctx *x);
+void stage_postfilter(stage_ctx *x);
+void stage_select(stage_ctx *x);
+
+#endif
