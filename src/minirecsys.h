@@ -699,6 +699,105 @@ const mrs_event *mrs_request_events(const mrs_request *r, size_t *n);
 uint32_t mrs_request_prev_rank(const mrs_request *r, uint32_t tweet);
 bool mrs_request_has_prev(const mrs_request *r);
 
+/* ---------------------------------------------------------------- offline evaluation */
+
+/* Ranking metrics of one ranked list against a set of relevant ids (ascending), binary
+ * relevance, cut at k. NDCG's ideal DCG puts min(k, n_rel) relevant items first. */
+double mrs_ndcg_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
+		     uint32_t k);
+double mrs_precision_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel,
+			  uint32_t n_rel, uint32_t k);
+double mrs_recall_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
+		       uint32_t k);
+/* 1 / rank of the first relevant item within the top k, 0 if none. */
+double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
+		   uint32_t k);
+/* Gini coefficient of non-negative counts (0: equal exposure, towards 1: concentrated). */
+double mrs_gini(const uint32_t *counts, size_t n);
+
+/* Model metrics (metrics.c): labels are 0/1; AUC handles ties by average ranks; PR-AUC is
+ * average precision; RCE is the relative cross-entropy gain over predicting the base
+ * rate, in percent. */
+double mrs_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_pr_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_rce(const float *p, const uint8_t *label, size_t n);
+double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t n,
+			       double recall);
+
+/* The ranked lists an evaluation compares. */
+enum {
+	MRS_SYS_PIPELINE = 0,  /* the configuration under evaluation */
+	MRS_SYS_ORACLE,        /* the same candidates ranked by the true P(any engagement) */
+	MRS_SYS_ORACLE_ALL,    /* every eligible tweet ranked by the true P(any engagement) */
+	MRS_SYS_RANDOM,        /* uniformly random eligible tweets */
+	MRS_SYS_POPULAR,       /* most engaged eligible tweets (train split) */
+	MRS_SYS_CHRONOLOGICAL, /* followees' tweets, newest first */
+	MRS_SYS_TWHIN,         /* the pipeline's candidates ranked by TwHIN similarity alone */
+	MRS_SYS_SEED,          /* the pipeline under each preset */
+	MRS_SYS_TWITTER_2023,
+	MRS_SYS_X_2026,
+	MRS_N_SYSTEMS
+};
+const char *mrs_system_name(int sys); /* "pipeline", "oracle", "oracle_all", "random", ... */
+
+typedef struct mrs_rank_metrics {
+	bool present;
+	double ndcg, precision, recall, mrr, hit_rate;
+	double coverage;          /* distinct recommended tweets / eligible tweets */
+	double author_diversity;  /* mean share of distinct original authors in a list */
+	double gini;              /* of recommendation counts over eligible tweets */
+} mrs_rank_metrics;
+
+typedef struct mrs_eval_opts {
+	uint32_t k;               /* cut-off (default 10) */
+	uint32_t users;           /* 0: every test user; else a fixed sample of this many */
+	uint64_t seed;            /* the sample and the random baseline */
+	const char *models_dir;
+	int sc_mode, rg_mode;     /* engine modes (MRS_SC_*, MRS_RG_*) */
+	unsigned systems;         /* bit per MRS_SYS_* to compute (0: all that apply) */
+	bool models;              /* per-head model metrics on the test impressions */
+	uint32_t model_rows;      /* cap on test impressions for model metrics (0: 50,000) */
+	bool keep_requests;       /* keep one request per user so later runs only re-rank */
+} mrs_eval_opts;
+
+typedef struct mrs_eval_result {
+	uint32_t k, users, test_users;
+	mrs_rank_metrics sys[MRS_N_SYSTEMS];
+	double oracle_share;      /* pipeline NDCG / oracle NDCG on the same candidates */
+	/* sources: recall of test engagements among what each source returned */
+	double source_recall[MRS_N_SOURCES], union_recall;
+	double source_overlap[MRS_N_SOURCES][MRS_N_SOURCES]; /* |a and b| / |a| */
+	double source_share[MRS_N_SOURCES];  /* share of timeline places credited to each */
+	double source_ndcg[MRS_N_SOURCES];   /* NDCG of each source's own list */
+	/* models on the test impressions */
+	bool has_models;
+	uint32_t model_rows;
+	double head_auc[MRS_N_HEADS], head_pr_auc[MRS_N_HEADS], head_rce[MRS_N_HEADS];
+	double head_oracle_auc[MRS_N_HEADS];
+	double nsfw_auc, nsfw_p_at_r90, tox_auc, tox_p_at_r90;
+	uint32_t safety_rows;
+	/* SimClusters community quality (real mode) */
+	double modularity, nmi;
+	double seconds;
+} mrs_eval_result;
+
+/* An evaluator holds the train view of a dataset (mrs_dataset_before its split), an
+ * engine over it, the test users and their test-split positive engagements, and the
+ * ground truth when the dataset has one. Requests are made at the end of the test
+ * period; everything behavioural they see comes from the train split. */
+typedef struct mrs_evaluator mrs_evaluator;
+mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
+				 const mrs_progress *progress, mrs_error *err);
+void mrs_evaluator_free(mrs_evaluator *ev);
+/* The engine over the train view (for the explorer's evaluation screen). */
+const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev);
+/* Evaluates cfg (and the baselines asked for in the options) on the evaluator's users. */
+int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result *out,
+		      const mrs_progress *progress, mrs_error *err);
+/* new + run + free. */
+int mrs_eval(const mrs_dataset *ds, const mrs_config *cfg, const mrs_eval_opts *o,
+	     mrs_eval_result *out, const mrs_progress *progress, mrs_error *err);
+
 /* ---------------------------------------------------------------- importers */
 
 typedef struct mrs_import_opts {
