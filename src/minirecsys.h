@@ -679,6 +679,7 @@ int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_conf
 		    mrs_error *err);
 /* The first stage the last run executed. */
 int mrs_request_first_stage(const mrs_request *r);
+const mrs_engine *mrs_request_engine(const mrs_request *r);
 uint32_t mrs_request_viewer(const mrs_request *r);
 int64_t mrs_request_now(const mrs_request *r);
 const mrs_query *mrs_request_query(const mrs_request *r);
@@ -698,6 +699,9 @@ const mrs_event *mrs_request_events(const mrs_request *r, size_t *n);
  * if it was not in that timeline or there was none. */
 uint32_t mrs_request_prev_rank(const mrs_request *r, uint32_t tweet);
 bool mrs_request_has_prev(const mrs_request *r);
+/* The whole trace of the last run as JSON (schema in docs/trace.md); caller frees with
+ * cJSON_Delete. NULL when out of memory. */
+struct cJSON *mrs_request_to_json(const mrs_request *r, const mrs_config *cfg);
 
 /* ---------------------------------------------------------------- offline evaluation */
 

@@ -502,6 +502,11 @@ int mrs_request_first_stage(const mrs_request *r)
 	return r->first_stage;
 }
 
+const mrs_engine *mrs_request_engine(const mrs_request *r)
+{
+	return r->e;
+}
+
 uint32_t mrs_request_viewer(const mrs_request *r)
 {
 	return r->viewer;
