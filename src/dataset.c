@@ -288,6 +288,28 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 	return ds->blk_off ? 0 : -1;
 }
 
+/* ---- the train/test split */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
+{
+	if (!ds->n_impressions)
+		return ds->tweet_time && ds->n_tweets ? ds->tweet_time[ds->n_tweets - 1] : 0;
+	int64_t *t = mrs_calloc(ds->n_impressions, sizeof(int64_t), "split", err);
+	if (!t)
+		return INT64_MIN;
+	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
+	qsort(t, ds->n_impressions, sizeof *t, cmp_i64);
+	int64_t s = t[(size_t)(share * (ds->n_impressions - 1))];
+	free(t);
+	return s;
+}
+
 /* ---- derived indexes */
 
 static uint64_t hash_array(uint64_t h, const void *p, size_t n, size_t size)

@@ -778,21 +778,6 @@ static void gen_labels(gen *g)
 	}
 }
 
-/* The time before which train_share of the impressions fall. */
-static int64_t split_time(const mrs_dataset *ds, double share, mrs_error *err)
-{
-	if (!ds->n_impressions)
-		return ds->tweet_time && ds->n_tweets ? ds->tweet_time[ds->n_tweets - 1] : 0;
-	int64_t *t = mrs_calloc(ds->n_impressions, sizeof(int64_t), "split", err);
-	if (!t)
-		return INT64_MIN;
-	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
-	qsort(t, ds->n_impressions, sizeof *t, cmp_i64);
-	int64_t s = t[(size_t)(share * (ds->n_impressions - 1))];
-	free(t);
-	return s;
-}
-
 static char *params_json(const mrs_gen_params *p, mrs_error *err)
 {
 	char buf[1024];
@@ -854,7 +839,7 @@ mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 		g.ds->seed = p->seed;
 		g.tr->seed = p->seed;
 		g.ds->has_truth = true;
-		g.ds->split_time = split_time(g.ds, p->train_share, err);
+		g.ds->split_time = mrs_split_time(g.ds, p->train_share, err);
 		g.ds->kind = mrs_strdup("synthetic", err);
 		g.ds->params_json = params_json(p, err);
 		ok = g.ds->split_time != INT64_MIN && g.ds->kind && g.ds->params_json &&

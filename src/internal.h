@@ -37,6 +37,11 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		      const uint8_t *kind, const int64_t *time, size_t n, mrs_error *err);
 
+/* The time before which `share` of the impressions fall (the train/test split of generated
+ * and imported data); with no impressions, the last tweet's time (0 without tweets).
+ * INT64_MIN when out of memory. */
+int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
+
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);

@@ -807,11 +807,43 @@ int mrs_eval(const mrs_dataset *ds, const mrs_config *cfg, const mrs_eval_opts *
 typedef struct mrs_import_opts {
 	bool skip_bad;          /* skip malformed rows instead of failing */
 	uint32_t skipped;       /* out: rows skipped */
-	uint32_t rows;          /* out: rows read */
+	uint32_t rows;          /* out: rows read (data rows, bad ones included; no headers) */
+	const char *task;       /* labels: the task name; NULL: the text file's folder name */
 } mrs_import_opts;
 
-/* format: "edges", "activity", "interactions", "lastfm" or "labels"; files as that
- * format takes them (see the man page). Errors name FILE:LINE. */
+/*
+ * Reads public data into a new dataset (the caller frees it); nothing is written.
+ * format and files (docs/importers.md has the details and the limits):
+ * - "edges" EDGES...: SNAP edge lists, "a b" per line (a follows b; a third numeric
+ *   column is ignored), '#' comments. Ids are any tokens, given dense user ids in order
+ *   of first appearance; handle = the token. The files carry no times: follows and
+ *   accounts are dated 0.
+ * - "activity" ACTIVITY [EDGES...]: SNAP Higgs "a b time RT|MT|RE". Each (b, UTC hour) in
+ *   which b received activity becomes one tweet by b, created at the hour's earliest
+ *   event; each event an impression of it by a: RT -> retweet, RE -> reply, MT -> click.
+ *   Rows with a == b are dropped. Edge files give the follow graph; follows and accounts
+ *   are dated one second before the first event.
+ * - "interactions" FILE...: "user<TAB>item<TAB>value<TAB>time" (MovieLens u.data), or CSV
+ *   or TSV with a header naming user/user_id/userId, item/item_id/itemId/movieId,
+ *   value/rating/weight (optional) and time/timestamp/ts. Each item is one tweet by its own
+ *   pseudo-author "item:<id>", created at its first interaction; value >= 4 -> like,
+ *   <= 2 -> negfb, otherwise click; no value column -> click.
+ * - "lastfm" FOLDER (or its four files, recognised by their headers): HetRec 2011
+ *   Last.fm. Friends follow each other both ways; each artist is one tweet (text: its
+ *   name) by pseudo-author "artist:<id>"; a dated tag is a like at 00:00 UTC of its day
+ *   (years before 2002 are bad rows); listening is an undated click. Undated things are
+ *   dated one second before the first tag.
+ * - "labels" TEXTS LABELS: one text and one 0/1 label per line (TweetEval), into
+ *   texts_*; texts_task = opts->task or the text file's folder name. No users, no tweets.
+ * Every format: kind = the format name, params_json = the files and the mapping rules,
+ * tweet ids in time order, split_time = the time before which 80% of the impressions
+ * fall (the generator's rule). Real logs hold no impressions without engagement.
+ * Errors: MRS_ERR_USAGE (unknown format, wrong number of files), MRS_ERR_IO (a file is
+ * missing or unreadable, naming it), MRS_ERR_DATA (an empty file; a bad row, as
+ * "FILE:LINE: what is wrong", unless opts->skip_bad, which counts it in opts->skipped),
+ * MRS_ERR_CANCELLED (progress, reported every 65,536 rows, asked to stop). opts may be
+ * NULL; its counts are reset first. Invalid UTF-8 bytes in text become U+FFFD.
+ */
 mrs_dataset *mrs_import(const char *format, const char *const *files, int n_files,
 			mrs_import_opts *opts, const mrs_progress *progress, mrs_error *err);
 

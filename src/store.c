@@ -580,6 +580,7 @@ static int load_follows(reader *r, mrs_dataset *ds)
 	int rc = -1;
 	if (st) {
 		long long i = 0;
+		rc = 0; /* an empty table is fine */
 		while (i < n && (rc = step_row(r, st, "reading follows")) == 1) {
 			long long a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
 			if (a < 0 || a >= ds->n_users || b < 0 || b >= ds->n_users) {
@@ -727,6 +728,7 @@ static int load_blocks(reader *r, mrs_dataset *ds)
 	int rc = -1;
 	if (st) {
 		long long i = 0;
+		rc = 0; /* an empty table is fine */
 		while (i < n && (rc = step_row(r, st, "reading blocks")) == 1) {
 			long long a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
 			const char *k = (const char *)sqlite3_column_text(st, 2);

@@ -48,5 +48,6 @@ bool cli_cancel_requested(void);
 /* Subcommands. argv[0] is the subcommand name. */
 int cli_generate(const cli_opts *o, int argc, char **argv);
 int cli_info(const cli_opts *o, int argc, char **argv);
+int cli_import(const cli_opts *o, int argc, char **argv);
 
 #endif

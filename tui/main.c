@@ -18,6 +18,10 @@ static const subcommand subcommands[] = {
 	{"generate", cli_generate,
 	 "generate [-o DB] [--scale small|default|large] [--users N] [--tweets N]\n"
 	 "                  [--impressions N] [--seed S]"},
+	{"import", cli_import,
+	 "import FORMAT FILE... [-o DB] [--skip-bad] [--task NAME]\n"
+	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
+	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
 	{"info", cli_info, "info [--data DB] [--json]"},
 };
 
