@@ -59,6 +59,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs"
 
 export OPENBLAS_NUM_THREADS=1
+mkdir -p data models
 if [ ! -f data/default.db ]; then
 	echo "==> generating the default dataset (data/default.db)"
 	./minirecsys generate
