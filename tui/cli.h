@@ -16,6 +16,7 @@ typedef struct cli_opts {
 	const char *models; /* model folder (--models, $MINIRECSYS_MODELS, models) */
 	bool json;
 	bool quiet;
+	bool echo;          /* --batch: print each command before its output */
 } cli_opts;
 
 /* Prints "minirecsys: MSG" to stderr and returns the exit status the code maps to. */
@@ -48,6 +49,9 @@ bool cli_cancel_requested(void);
 /* Subcommands. argv[0] is the subcommand name. */
 int cli_generate(const cli_opts *o, int argc, char **argv);
 int cli_info(const cli_opts *o, int argc, char **argv);
+int cli_timeline(const cli_opts *o, int argc, char **argv);
+int cli_eval(const cli_opts *o, int argc, char **argv);
+int cli_shell(const cli_opts *o, int argc, char **argv);
 int cli_import(const cli_opts *o, int argc, char **argv);
 
 #endif

@@ -1,0 +1,248 @@
+/* cmd.c: the command table, the word splitter and the dispatcher. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_models_entry,
+	cmd_users_entry, cmd_user_entry, cmd_profile_entry, cmd_timeline_entry, cmd_stage_entry,
+	cmd_next_entry, cmd_prev_entry, cmd_candidates_entry, cmd_explain_entry, cmd_set_entry,
+	cmd_get_entry, cmd_weights_entry, cmd_preset_entry, cmd_diff_entry, cmd_eval_entry,
+	cmd_save_entry, cmd_load_entry, cmd_export_entry;
+
+const cmd_entry *const cmd_table[] = {
+	&cmd_help_entry, &cmd_user_entry, &cmd_users_entry, &cmd_profile_entry,
+	&cmd_timeline_entry, &cmd_stage_entry, &cmd_next_entry, &cmd_prev_entry,
+	&cmd_candidates_entry, &cmd_explain_entry, &cmd_set_entry, &cmd_get_entry,
+	&cmd_weights_entry, &cmd_preset_entry, &cmd_diff_entry, &cmd_eval_entry,
+	&cmd_save_entry, &cmd_load_entry, &cmd_export_entry, &cmd_info_entry,
+	&cmd_models_entry, &cmd_quit_entry, NULL,
+};
+
+const cmd_entry *cmd_find(const char *name)
+{
+	for (const cmd_entry *const *c = cmd_table; *c; c++)
+		if (strcmp((*c)->name, name) == 0 || ((*c)->alias && strcmp((*c)->alias, name) == 0))
+			return *c;
+	return NULL;
+}
+
+void cmd_free_words(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+/* Appends one word; returns -1 when out of memory. */
+static int push_word(char ***v, int *n, int *cap, const char *w, size_t len)
+{
+	if (*n + 2 > *cap) {
+		int nc = *cap ? *cap * 2 : 8;
+		char **nv = realloc(*v, sizeof(char *) * nc);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	char *s = malloc(len + 1);
+	if (!s)
+		return -1;
+	memcpy(s, w, len);
+	s[len] = '\0';
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+	return 0;
+}
+
+int cmd_split(const char *line, char ***argv_out, char *msg, size_t msg_size)
+{
+	char **v = NULL;
+	int n = 0, cap = 0;
+	size_t len = strlen(line);
+	char *word = malloc(len + 1);
+	if (!word) {
+		snprintf(msg, msg_size, "out of memory");
+		return -1;
+	}
+	const char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		size_t w = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			if (*p == '\'' || *p == '"') {
+				char q = *p++;
+				while (*p && *p != q) {
+					if (q == '"' && *p == '\\' && p[1])
+						p++;
+					word[w++] = *p++;
+				}
+				if (*p != q) {
+					snprintf(msg, msg_size, "unterminated %s quote",
+						 q == '"' ? "double" : "single");
+					free(word);
+					cmd_free_words(v);
+					return -1;
+				}
+				p++;
+			} else {
+				word[w++] = *p++;
+			}
+		}
+		if (push_word(&v, &n, &cap, word, w)) {
+			snprintf(msg, msg_size, "out of memory");
+			free(word);
+			cmd_free_words(v);
+			return -1;
+		}
+	}
+	free(word);
+	if (!v && push_word(&v, &n, &cap, "", 0) == 0) {
+		free(v[0]);
+		v[0] = NULL;
+		n = 0;
+	}
+	*argv_out = v;
+	return n;
+}
+
+static char last_error[1200];
+
+const char *cmd_last_error(void)
+{
+	return last_error;
+}
+
+/* Runs one command given as words. */
+static int run_words(session *s, int argc, char **argv, int lineno)
+{
+	mrs_error err = {0};
+	const cmd_entry *c = cmd_find(argv[0]);
+	int status;
+	out_begin(s->o);
+	if (!c) {
+		status = CMD_USAGE;
+		mrs_fail(&err, MRS_ERR_USAGE, "unknown command '%s' (try `help`)", argv[0]);
+	} else {
+		/* positional arguments: everything after the name */
+		int nargs = argc - 1;
+		if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
+			status = CMD_USAGE;
+			mrs_fail(&err, MRS_ERR_USAGE, "usage: %s%s%s", c->name, c->args[0] ? " " : "",
+				 c->args);
+		} else {
+			status = c->exec(s, argc, argv, &err);
+		}
+	}
+	if (status != CMD_OK) {
+		if (lineno > 0)
+			snprintf(last_error, sizeof last_error, "%s:%d: %s",
+				 s->script ? s->script : "line", lineno, err.msg);
+		else
+			snprintf(last_error, sizeof last_error, "%s", err.msg);
+		if (s->o->mode == OUT_TEXT) /* the explorer shows cmd_last_error() itself */
+			fprintf(stderr, "minirecsys: %s\n", last_error);
+	} else {
+		last_error[0] = '\0';
+	}
+	out_end(s->o, c ? c->name : argv[0], lineno, status, status ? err.msg : NULL);
+	return status;
+}
+
+int cmd_run_line(session *s, const char *line, int lineno)
+{
+	/* ';' separates commands unless quoted: split the line on unquoted semicolons */
+	int worst = CMD_OK;
+	size_t len = strlen(line);
+	char *buf = malloc(len + 1);
+	if (!buf)
+		return CMD_FAIL;
+	size_t start = 0;
+	char quote = 0;
+	for (size_t i = 0; i <= len; i++) {
+		char ch = line[i];
+		if (quote) {
+			if (ch == '\\' && quote == '"' && i + 1 < len)
+				i++;
+			else if (ch == quote)
+				quote = 0;
+			continue;
+		}
+		if (ch == '\'' || ch == '"') {
+			quote = ch;
+			continue;
+		}
+		if (ch == '#') {
+			len = i; /* the rest is a comment */
+			ch = '\0';
+		}
+		if (ch != ';' && ch != '\0')
+			continue;
+		memcpy(buf, line + start, i - start);
+		buf[i - start] = '\0';
+		start = i + 1;
+		char **argv;
+		char msg[256];
+		int argc = cmd_split(buf, &argv, msg, sizeof msg);
+		if (argc < 0) {
+			mrs_error err;
+			mrs_fail(&err, MRS_ERR_USAGE, "%s", msg);
+			out_begin(s->o);
+			if (lineno > 0)
+				snprintf(last_error, sizeof last_error, "%s:%d: %s",
+					 s->script ? s->script : "line", lineno, msg);
+			else
+				snprintf(last_error, sizeof last_error, "%s", msg);
+			if (s->o->mode == OUT_TEXT)
+				fprintf(stderr, "minirecsys: %s\n", last_error);
+			out_end(s->o, "", lineno, CMD_USAGE, msg);
+			worst = CMD_USAGE;
+		} else if (argc > 0) {
+			int st = run_words(s, argc, argv, lineno);
+			if (st > worst)
+				worst = st;
+		}
+		cmd_free_words(argc >= 0 ? argv : NULL);
+		if (s->quit || i >= len)
+			break;
+	}
+	free(buf);
+	return worst;
+}
+
+int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
+	    mrs_error *err)
+{
+	if (!text)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s needs a value", name);
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a whole number", name, text);
+	if (v < lo || v > hi)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s is out of range (%u .. %u)", name, text, lo,
+				hi);
+	*res = (uint32_t)v;
+	return 0;
+}
+
+int cmd_status(const mrs_error *err)
+{
+	return err->code == MRS_ERR_IO || err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
+		       ? CMD_USAGE
+		       : CMD_FAIL;
+}
+
+int cmd_need_user(session *s, mrs_error *err)
+{
+	if (s->req && s->has_user)
+		return 0;
+	return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+}

@@ -1,0 +1,128 @@
+/* out.c: the output sink commands report to. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+
+void out_init(out *o, int mode, FILE *f)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = mode;
+	o->f = f;
+}
+
+void out_clear(out *o)
+{
+	for (size_t i = 0; i < o->n_lines; i++)
+		free(o->lines[i]);
+	o->n_lines = 0;
+	free(o->partial);
+	o->partial = NULL;
+	o->partial_len = 0;
+}
+
+void out_free(out *o)
+{
+	out_clear(o);
+	free(o->lines);
+	cJSON_Delete(o->result);
+	memset(o, 0, sizeof *o);
+}
+
+static void keep_line(out *o, const char *s, size_t n)
+{
+	if (o->n_lines == o->cap_lines) {
+		size_t cap = o->cap_lines ? o->cap_lines * 2 : 64;
+		char **l = realloc(o->lines, cap * sizeof *l);
+		if (!l)
+			return;
+		o->lines = l;
+		o->cap_lines = cap;
+	}
+	char *line = malloc(o->partial_len + n + 1);
+	if (!line)
+		return;
+	if (o->partial_len)
+		memcpy(line, o->partial, o->partial_len);
+	memcpy(line + o->partial_len, s, n);
+	line[o->partial_len + n] = '\0';
+	free(o->partial);
+	o->partial = NULL;
+	o->partial_len = 0;
+	o->lines[o->n_lines++] = line;
+}
+
+void out_printf(out *o, const char *fmt, ...)
+{
+	if (o->mode == OUT_JSON)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	if (o->mode == OUT_TEXT) {
+		vfprintf(o->f, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	char *buf = NULL;
+	int n = vasprintf(&buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	const char *p = buf;
+	for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1)
+		keep_line(o, p, (size_t)(nl - p));
+	size_t rest = strlen(p);
+	if (rest) {
+		char *np = realloc(o->partial, o->partial_len + rest + 1);
+		if (np) {
+			memcpy(np + o->partial_len, p, rest + 1);
+			o->partial = np;
+			o->partial_len += rest;
+		}
+	}
+	free(buf);
+}
+
+cJSON *out_json(out *o)
+{
+	if (!o->result)
+		o->result = cJSON_CreateObject();
+	return o->result;
+}
+
+void out_begin(out *o)
+{
+	cJSON_Delete(o->result);
+	o->result = NULL;
+}
+
+void out_end(out *o, const char *command, int line, int status, const char *error)
+{
+	if (o->mode == OUT_KEEP && o->partial_len)
+		keep_line(o, "", 0);
+	if (o->mode == OUT_JSON) {
+		cJSON *obj = cJSON_CreateObject();
+		cJSON_AddStringToObject(obj, "command", command ? command : "");
+		if (line > 0)
+			cJSON_AddNumberToObject(obj, "line", line);
+		cJSON_AddBoolToObject(obj, "ok", status == 0);
+		if (error)
+			cJSON_AddStringToObject(obj, "error", error);
+		if (o->result) {
+			cJSON_AddItemToObject(obj, "result", o->result);
+			o->result = NULL;
+		}
+		char *s = cJSON_PrintUnformatted(obj);
+		if (s) {
+			fputs(s, o->f);
+			fputc('\n', o->f);
+			cJSON_free(s);
+		}
+		cJSON_Delete(obj);
+	}
+	cJSON_Delete(o->result);
+	o->result = NULL;
+	if (o->f)
+		fflush(o->f);
+}

@@ -1,0 +1,117 @@
+/* report-eval.c: the evaluation table, as text with bars and as JSON. */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+static cJSON *metrics_json(const mrs_rank_metrics *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "ndcg", m->ndcg);
+	cJSON_AddNumberToObject(o, "precision", m->precision);
+	cJSON_AddNumberToObject(o, "recall", m->recall);
+	cJSON_AddNumberToObject(o, "mrr", m->mrr);
+	cJSON_AddNumberToObject(o, "hit_rate", m->hit_rate);
+	cJSON_AddNumberToObject(o, "coverage", m->coverage);
+	cJSON_AddNumberToObject(o, "author_diversity", m->author_diversity);
+	cJSON_AddNumberToObject(o, "gini", m->gini);
+	return o;
+}
+
+static void add_finite(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+cJSON *report_eval_json(const mrs_eval_result *r)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "k", r->k);
+	cJSON_AddNumberToObject(j, "users", r->users);
+	cJSON_AddNumberToObject(j, "test_users", r->test_users);
+	cJSON *sys = cJSON_AddObjectToObject(j, "systems");
+	for (int s = 0; s < MRS_N_SYSTEMS; s++)
+		if (r->sys[s].present)
+			cJSON_AddItemToObject(sys, mrs_system_name(s), metrics_json(&r->sys[s]));
+	add_finite(j, "oracle_share", r->oracle_share);
+	cJSON *src = cJSON_AddObjectToObject(j, "sources");
+	for (int s = 0; s < MRS_N_SOURCES; s++) {
+		cJSON *o = cJSON_AddObjectToObject(src, mrs_source_name(s));
+		cJSON_AddNumberToObject(o, "recall", r->source_recall[s]);
+		cJSON_AddNumberToObject(o, "ndcg", r->source_ndcg[s]);
+		cJSON_AddNumberToObject(o, "timeline_share", r->source_share[s]);
+		cJSON *ov = cJSON_AddObjectToObject(o, "overlap");
+		for (int b = 0; b < MRS_N_SOURCES; b++)
+			if (b != s)
+				cJSON_AddNumberToObject(ov, mrs_source_name(b), r->source_overlap[s][b]);
+	}
+	cJSON_AddNumberToObject(src, "union_recall", r->union_recall);
+	if (r->has_models) {
+		cJSON *m = cJSON_AddObjectToObject(j, "models");
+		cJSON_AddNumberToObject(m, "rows", r->model_rows);
+		cJSON *heads = cJSON_AddObjectToObject(m, "heads");
+		for (int h = 0; h < MRS_N_HEADS; h++) {
+			cJSON *o = cJSON_AddObjectToObject(heads, mrs_head_name(h));
+			add_finite(o, "auc", r->head_auc[h]);
+			add_finite(o, "pr_auc", r->head_pr_auc[h]);
+			add_finite(o, "rce", r->head_rce[h]);
+			add_finite(o, "oracle_auc", r->head_oracle_auc[h]);
+		}
+		cJSON *sf = cJSON_AddObjectToObject(m, "safety");
+		cJSON_AddNumberToObject(sf, "rows", r->safety_rows);
+		add_finite(sf, "nsfw_auc", r->nsfw_auc);
+		add_finite(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
+		add_finite(sf, "toxicity_auc", r->tox_auc);
+		add_finite(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
+	}
+	return j;
+}
+
+static void bar(out *o, double v, double max, int width)
+{
+	int n = max > 0 && isfinite(v) ? (int)lround(width * fmin(v / max, 1.0)) : 0;
+	for (int i = 0; i < width; i++)
+		out_printf(o, "%s", i < n ? "#" : " ");
+}
+
+void report_eval_text(out *o, const mrs_eval_result *r)
+{
+	double best = 0;
+	for (int s = 0; s < MRS_N_SYSTEMS; s++)
+		if (r->sys[s].present)
+			best = fmax(best, r->sys[s].ndcg);
+	out_printf(o, "evaluation at k=%u over %u of %u test users\n", r->k, r->users, r->test_users);
+	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
+		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
+	for (int s = 0; s < MRS_N_SYSTEMS; s++) {
+		const mrs_rank_metrics *m = &r->sys[s];
+		if (!m->present)
+			continue;
+		out_printf(o, "%-14s %7.4f %7.4f %7.4f %7.4f %7.4f %8.4f %7.3f %6.3f  ", mrs_system_name(s),
+			   m->ndcg, m->precision, m->recall, m->mrr, m->hit_rate, m->coverage,
+			   m->author_diversity, m->gini);
+		bar(o, m->ndcg, best, 20);
+		out_printf(o, "\n");
+	}
+	if (isfinite(r->oracle_share))
+		out_printf(o, "pipeline share of the oracle on the same candidates: %.1f%%\n",
+			   100 * r->oracle_share);
+	out_printf(o, "sources (recall of test engagements among what each returned):\n");
+	for (int s = 0; s < MRS_N_SOURCES; s++)
+		out_printf(o, "  %-13s recall %.4f  own NDCG %.4f  timeline share %.3f\n",
+			   mrs_source_label(s), r->source_recall[s], r->source_ndcg[s], r->source_share[s]);
+	out_printf(o, "  %-13s recall %.4f\n", "union", r->union_recall);
+	if (r->has_models) {
+		out_printf(o, "heavy ranker on %u test impressions:\n", r->model_rows);
+		out_printf(o, "  %-8s %7s %7s %8s %10s\n", "head", "AUC", "PR-AUC", "RCE %", "oracle AUC");
+		for (int h = 0; h < MRS_N_HEADS; h++)
+			out_printf(o, "  %-8s %7.4f %7.4f %8.2f %10.4f\n", mrs_head_name(h), r->head_auc[h],
+				   r->head_pr_auc[h], r->head_rce[h], r->head_oracle_auc[h]);
+		out_printf(o, "safety on %u labelled test tweets: NSFW AUC %.4f, P@R90 %.4f; "
+			      "toxicity AUC %.4f, P@R90 %.4f\n",
+			   r->safety_rows, r->nsfw_auc, r->nsfw_p_at_r90, r->tox_auc, r->tox_p_at_r90);
+	}
+}

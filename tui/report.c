@@ -1,0 +1,184 @@
+/* report.c: renderings of timelines, stages and candidates for commands. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+const char *report_handle(session *s, uint32_t u, char *buf, size_t size)
+{
+	snprintf(buf, size, "@%s", mrs_handle(s->ds, u));
+	return buf;
+}
+
+void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_t i)
+{
+	cJSON_AddNumberToObject(o, "tweet", c->tweet);
+	cJSON_AddNumberToObject(o, "author", c->author);
+	cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, c->author));
+	cJSON_AddStringToObject(o, "text", mrs_tweet_text(s->ds, c->tweet));
+	cJSON_AddStringToObject(o, "source", mrs_source_name(c->source));
+	cJSON *src = cJSON_AddArrayToObject(o, "sources");
+	for (int k = 0; k < MRS_N_SOURCES; k++)
+		if (c->sources >> k & 1)
+			cJSON_AddItemToArray(src, cJSON_CreateString(mrs_source_name(k)));
+	if (isfinite(c->score))
+		cJSON_AddNumberToObject(o, "score", c->score);
+	cJSON *h = cJSON_AddObjectToObject(o, "heads");
+	for (int k = 0; k < MRS_N_HEADS; k++)
+		cJSON_AddNumberToObject(h, mrs_head_name(k), c->heads[k]);
+	cJSON_AddNumberToObject(o, "simclusters", c->sc);
+	cJSON_AddNumberToObject(o, "twhin", c->twhin);
+	cJSON_AddNumberToObject(o, "realgraph", c->rg);
+	cJSON_AddNumberToObject(o, "nsfw", c->nsfw);
+	cJSON_AddNumberToObject(o, "toxicity", c->tox);
+	cJSON_AddNumberToObject(o, "safety_mult", c->safety_mult);
+	cJSON_AddNumberToObject(o, "heuristic_mult", c->heur_mult);
+	if (c->rank) {
+		cJSON_AddNumberToObject(o, "rank", c->rank);
+		uint32_t prev = mrs_request_prev_rank(s->req, c->tweet);
+		if (mrs_request_has_prev(s->req))
+			cJSON_AddNumberToObject(o, "previous_rank", prev);
+	}
+	(void)i;
+}
+
+/* "=", "^3", "v2" or "new" against the previous timeline. */
+static const char *movement(session *s, const mrs_candidate *c, char *buf, size_t size)
+{
+	if (!mrs_request_has_prev(s->req))
+		return "";
+	uint32_t prev = mrs_request_prev_rank(s->req, c->tweet);
+	if (!prev)
+		snprintf(buf, size, "new");
+	else if (prev == c->rank)
+		snprintf(buf, size, "=");
+	else if (prev > c->rank)
+		snprintf(buf, size, "^%u", prev - c->rank);
+	else
+		snprintf(buf, size, "v%u", c->rank - prev);
+	return buf;
+}
+
+void report_timeline(session *s, uint32_t n)
+{
+	const uint32_t *order;
+	uint32_t total = mrs_request_timeline(s->req, &order), nc;
+	const mrs_candidate *c = mrs_request_candidates(s->req, &nc);
+	char b1[64], b2[64], b3[64];
+	cJSON *j = out_json(s->o);
+	cJSON_AddNumberToObject(j, "user", s->user);
+	cJSON_AddStringToObject(j, "handle", mrs_handle(s->ds, s->user));
+	cJSON_AddStringToObject(j, "preset", s->cfg.preset);
+	cJSON *arr = cJSON_AddArrayToObject(j, "timeline");
+	out_printf(s->o, "timeline of %s (user %u) at %s UTC, preset %s: %u of %u\n",
+		   report_handle(s, s->user, b1, sizeof b1), s->user,
+		   fmt_time(mrs_request_now(s->req), b2, sizeof b2), s->cfg.preset,
+		   n < total ? n : total, total);
+	out_printf(s->o, "%3s %-5s %7s %-14s %-12s %8s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %4s %4s %5s\n",
+		   "#", "move", "tweet", "author", "source", "score", "like", "rt", "reply", "click",
+		   "fol", "neg", "rep", "sc", "twhin", "rg", "nsfw", "tox", "mult");
+	for (uint32_t k = 0; k < total && k < n; k++) {
+		const mrs_candidate *x = &c[order[k]];
+		out_printf(s->o,
+			   "%3u %-5s %7u %-14s %-12s %8.4f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.2f "
+			   "%5.2f %5.2f %4.2f %4.2f %5.2f\n",
+			   x->rank, movement(s, x, b3, sizeof b3), x->tweet,
+			   fmt_cut(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
+			   mrs_source_label(x->source), x->score, x->heads[MRS_ACT_LIKE],
+			   x->heads[MRS_ACT_RETWEET], x->heads[MRS_ACT_REPLY], x->heads[MRS_ACT_CLICK],
+			   x->heads[MRS_ACT_FOLLOW], x->heads[MRS_ACT_NEGFB], x->heads[MRS_ACT_REPORT],
+			   x->sc, x->twhin, x->rg, x->nsfw, x->tox, x->safety_mult * x->heur_mult);
+		char text[256];
+		out_printf(s->o, "%9s %s\n", "", fmt_cut(mrs_tweet_text(s->ds, x->tweet), 100, text,
+							    sizeof text));
+		cJSON *o = cJSON_CreateObject();
+		report_candidate_json(s, o, x, order[k]);
+		cJSON_AddItemToArray(arr, o);
+	}
+	uint32_t by[MRS_N_SOURCES] = {0};
+	for (uint32_t k = 0; k < total; k++)
+		by[c[order[k]].source]++;
+	cJSON *dist = cJSON_AddObjectToObject(j, "sources");
+	out_printf(s->o, "sources:");
+	for (int k = 0; k < MRS_N_SOURCES; k++) {
+		out_printf(s->o, " %s %u%s", mrs_source_label(k), by[k], k + 1 < MRS_N_SOURCES ? "," : "\n");
+		cJSON_AddNumberToObject(dist, mrs_source_name(k), by[k]);
+	}
+}
+
+void report_stage(session *s, int stage, uint32_t limit)
+{
+	const mrs_stage_info *si = mrs_stage_info_get(stage);
+	const mrs_stage_stats *st = mrs_request_stage(s->req, stage);
+	cJSON *j = out_json(s->o);
+	cJSON_AddNumberToObject(j, "index", stage);
+	cJSON_AddStringToObject(j, "stage", si->name);
+	cJSON_AddStringToObject(j, "title", si->title);
+	cJSON_AddStringToObject(j, "mirrors", si->mirrors);
+	cJSON_AddNumberToObject(j, "in", st->in);
+	cJSON_AddNumberToObject(j, "out", st->out);
+	out_printf(s->o, "stage %d/%d %s: %s\n", stage + 1, MRS_N_STAGES, si->name, si->title);
+	out_printf(s->o, "  mirrors: %s\n  %s\n", si->mirrors, si->what);
+	if (stage == MRS_STAGE_HYDRATE) {
+		const mrs_query *q = mrs_request_query(s->req);
+		out_printf(s->o, "  followees %u, blocked or muted %u, seen %u, negative feedback on %u authors\n",
+			   q->n_followees, q->n_blocked, q->n_seen, q->n_negfb);
+		cJSON_AddNumberToObject(j, "followees", q->n_followees);
+		return;
+	}
+	out_printf(s->o, "  in %u, out %u\n", st->in, st->out);
+	cJSON *arr = cJSON_AddArrayToObject(j, "candidates");
+	char b1[64], b2[64], text[256];
+	if (stage <= MRS_STAGE_FOLLOW_RECS) {
+		int src = stage - MRS_STAGE_IN_NETWORK;
+		const mrs_cand_list *l = mrs_request_source(s->req, src);
+		for (uint32_t i = 0; i < l->n && i < limit; i++) {
+			const mrs_candidate *x = &l->v[i];
+			out_printf(s->o, "  %3u %7u %-14s %8.4f  %s\n", i + 1, x->tweet,
+				   fmt_cut(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
+				   x->source_score[src],
+				   fmt_cut(mrs_tweet_text(s->ds, x->tweet), 60, text, sizeof text));
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "tweet", x->tweet);
+			cJSON_AddNumberToObject(o, "score", x->source_score[src]);
+			cJSON_AddItemToArray(arr, o);
+		}
+		return;
+	}
+	/* later stages: candidates still in after the stage, by their score at it */
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(s->req, &n);
+	uint32_t shown = 0, dropped = 0;
+	for (uint32_t i = 0; i < n; i++)
+		dropped += c[i].dropped_at == stage;
+	for (uint32_t pass = 0; pass < 2; pass++)
+		for (uint32_t i = 0; i < n && shown < limit; i++) {
+			bool in = c[i].dropped_at < 0 || c[i].dropped_at > stage;
+			bool gone_here = c[i].dropped_at == stage;
+			if (pass == 0 ? !in : !gone_here)
+				continue;
+			float sc = mrs_request_score_at(s->req, i, stage);
+			char sbuf[16];
+			if (isnan(sc))
+				snprintf(sbuf, sizeof sbuf, "%8s", "-");
+			else
+				snprintf(sbuf, sizeof sbuf, "%8.4f", sc);
+			out_printf(s->o, "  %-4s %7u %-14s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
+				   fmt_cut(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
+				   sbuf, in ? "" : mrs_drop_reason_name(c[i].drop_reason),
+				   fmt_cut(mrs_tweet_text(s->ds, c[i].tweet), 40, text, sizeof text));
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "tweet", c[i].tweet);
+			cJSON_AddBoolToObject(o, "in", in);
+			if (!isnan(sc))
+				cJSON_AddNumberToObject(o, "score", sc);
+			if (!in)
+				cJSON_AddStringToObject(o, "dropped", mrs_drop_reason_name(c[i].drop_reason));
+			cJSON_AddItemToArray(arr, o);
+			shown++;
+		}
+	cJSON_AddNumberToObject(j, "dropped", dropped);
+	if (shown == limit)
+		out_printf(s->o, "  (first %u shown)\n", limit);
+}

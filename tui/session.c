@@ -1,0 +1,138 @@
+/* session.c: loading on first need, running the request, users and tweets by argument. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+
+void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress)
+{
+	memset(s, 0, sizeof *s);
+	s->opts = *o;
+	s->o = sink;
+	s->progress = progress;
+	s->selected = MRS_NONE;
+	s->stage = MRS_N_STAGES - 1;
+	mrs_config_preset(&s->cfg, "seed", NULL);
+}
+
+void session_free(session *s)
+{
+	mrs_evaluator_free(s->ev);
+	mrs_truth_free(s->truth);
+	s->truth = NULL;
+	mrs_request_free(s->req);
+	mrs_engine_free(s->engine);
+	mrs_dataset_free(s->ds);
+	s->ev = NULL, s->req = NULL, s->engine = NULL, s->ds = NULL;
+}
+
+int session_dataset(session *s, mrs_error *err)
+{
+	if (s->ds)
+		return 0;
+	s->ds = mrs_dataset_load(s->opts.data, s->progress, err);
+	return s->ds ? 0 : -1;
+}
+
+int session_engine(session *s, mrs_error *err)
+{
+	if (s->engine)
+		return 0;
+	if (session_dataset(s, err))
+		return -1;
+	mrs_engine_opts eo = {.models_dir = s->opts.models};
+	s->engine = mrs_engine_open(s->ds, &eo, s->progress, err);
+	if (!s->engine)
+		return -1;
+	s->req = mrs_request_new(s->engine, err);
+	return s->req ? 0 : -1;
+}
+
+int session_run(session *s, mrs_error *err)
+{
+	if (!s->has_user)
+		return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+	if (session_engine(s, err))
+		return -1;
+	return mrs_request_run(s->req, s->user, 0, &s->cfg, err);
+}
+
+int session_set_user(session *s, uint32_t user, mrs_error *err)
+{
+	bool had = s->has_user;
+	uint32_t was = s->user;
+	s->user = user;
+	s->has_user = true;
+	s->selected = MRS_NONE;
+	if (session_run(s, err)) {
+		s->has_user = had;
+		s->user = was;
+		return -1;
+	}
+	return 0;
+}
+
+int session_set_config(session *s, const mrs_config *cfg, mrs_error *err)
+{
+	mrs_config old = s->cfg;
+	s->cfg = *cfg;
+	if (s->has_user && session_run(s, err)) {
+		s->cfg = old;
+		return -1;
+	}
+	s->prev_cfg = old;
+	s->has_prev_cfg = true;
+	return 0;
+}
+
+const mrs_truth *session_truth(session *s)
+{
+	if (s->truth || !s->ds || !s->ds->has_truth || !s->ds->path)
+		return s->truth;
+	mrs_error err;
+	s->truth = mrs_truth_load(s->ds->path, s->ds, &err);
+	return s->truth;
+}
+
+int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
+{
+	if (session_dataset(s, err))
+		return -1;
+	uint32_t u = mrs_user_lookup(s->ds, arg);
+	if (u == MRS_NONE)
+		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
+				s->ds->n_users ? s->ds->n_users - 1 : 0);
+	*res = u;
+	return 0;
+}
+
+int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
+{
+	if (session_dataset(s, err))
+		return -1;
+	const char *p = arg[0] == '#' ? arg + 1 : arg;
+	char *end;
+	unsigned long v = strtoul(p, &end, 10);
+	if (!*p || *end || p[0] == '-' || p[0] == '+')
+		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
+	if (v >= s->ds->n_tweets)
+		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
+				s->ds->n_tweets ? s->ds->n_tweets - 1 : 0);
+	*res = (uint32_t)v;
+	return 0;
+}
+
+const mrs_candidate *session_candidate(session *s, uint32_t tweet, uint32_t *index)
+{
+	if (!s->req || !s->has_user)
+		return NULL;
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(s->req, &n);
+	for (uint32_t i = 0; i < n; i++)
+		if (c[i].tweet == tweet) {
+			if (index)
+				*index = i;
+			return &c[i];
+		}
+	return NULL;
+}

@@ -1,0 +1,51 @@
+/* session.h: the state commands act on: the dataset, engine, request, configuration,
+ * the current user and stage, and where output goes. One per front end. */
+#ifndef MRS_SESSION_H
+#define MRS_SESSION_H
+
+#include "cli.h"
+#include "out.h"
+
+typedef struct session {
+	cli_opts opts;
+	out *o;
+	const mrs_progress *progress;
+	mrs_dataset *ds;
+	mrs_engine *engine;
+	mrs_request *req;
+	mrs_config cfg;       /* the configuration in use */
+	mrs_config prev_cfg;  /* the one before the last change (for diff) */
+	bool has_prev_cfg;
+	bool has_user;
+	uint32_t user;
+	int stage;            /* the stage cursor of the stepper */
+	uint32_t selected;    /* the tweet last explained or under the cursor, or MRS_NONE */
+	mrs_evaluator *ev;    /* built on first use (eval, NDCG deltas) */
+	mrs_truth *truth;     /* the hidden truth, for profiles only; loaded on first use */
+	uint32_t ev_users, ev_k; /* the sample size and cut-off it was built for */
+	bool quit;
+	void *ui;             /* the explorer's own state, when it runs */
+	const char *script;   /* batch: the script's name, for error messages */
+} session;
+
+void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress);
+void session_free(session *s);
+/* Load on first need; errors name the file. */
+int session_dataset(session *s, mrs_error *err);
+int session_engine(session *s, mrs_error *err);
+/* Runs (or re-ranks) the request for the current user under s->cfg. */
+int session_run(session *s, mrs_error *err);
+/* Sets the current user and runs the request. */
+int session_set_user(session *s, uint32_t user, mrs_error *err);
+/* Replaces the configuration (remembering the old one for diff) and re-ranks. */
+int session_set_config(session *s, const mrs_config *cfg, mrs_error *err);
+/* The hidden truth of a synthetic world (NULL, no error, when there is none). */
+const mrs_truth *session_truth(session *s);
+/* Resolves "42", "@handle" or "handle" to a user id, with a message when there is none. */
+int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err);
+/* Resolves a tweet id argument ("123" or "#123"). */
+int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err);
+/* The request's candidate for tweet, or NULL. */
+const mrs_candidate *session_candidate(session *s, uint32_t tweet, uint32_t *index);
+
+#endif
