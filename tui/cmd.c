@@ -148,8 +148,6 @@ static int run_words(session *s, int argc, char **argv, int lineno)
 			snprintf(last_error, sizeof last_error, "%s", err.msg);
 		if (s->o->mode == OUT_TEXT) /* the explorer shows cmd_last_error() itself */
 			fprintf(stderr, "minirecsys: %s\n", last_error);
-	} else {
-		last_error[0] = '\0';
 	}
 	out_end(s->o, c ? c->name : argv[0], lineno, status, status ? err.msg : NULL);
 	return status;
@@ -165,6 +163,7 @@ int cmd_run_line(session *s, const char *line, int lineno)
 		return CMD_FAIL;
 	size_t start = 0;
 	char quote = 0;
+	last_error[0] = '\0'; /* from here on: the last error of this line */
 	for (size_t i = 0; i <= len; i++) {
 		char ch = line[i];
 		if (quote) {
@@ -178,7 +177,10 @@ int cmd_run_line(session *s, const char *line, int lineno)
 			quote = ch;
 			continue;
 		}
-		if (ch == '#') {
+		/* '#' starts a comment only at the start of a word, as in cmd_split: inside a
+		 * word it is part of the word */
+		if (ch == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
+				  line[i - 1] == ';')) {
 			len = i; /* the rest is a comment */
 			ch = '\0';
 		}

@@ -29,7 +29,8 @@ void cmd_free_words(char **argv);
 /* Runs one line (which may hold several commands separated by ';'). lineno > 0 names
  * the script line in errors. Returns the worst status of its commands. */
 int cmd_run_line(session *s, const char *line, int lineno);
-/* The message of the last failed command, for status lines. */
+/* The error of the last command that failed in the last line run, "" when every
+ * command of it succeeded: for status lines. */
 const char *cmd_last_error(void);
 
 /* The status for a failed library call: data and file problems are CMD_USAGE (exit 2),
