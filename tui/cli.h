@@ -53,5 +53,6 @@ int cli_timeline(const cli_opts *o, int argc, char **argv);
 int cli_eval(const cli_opts *o, int argc, char **argv);
 int cli_shell(const cli_opts *o, int argc, char **argv);
 int cli_import(const cli_opts *o, int argc, char **argv);
+int cli_explore(const cli_opts *o, int argc, char **argv);
 
 #endif
