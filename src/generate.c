@@ -35,7 +35,7 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 		return 0;
 	}
 	if (strcmp(scale, "large") == 0) {
-		p->users = 100000, p->tweets = 1000000, p->impressions = 10000000;
+		p->users = 100000, p->tweets = 1000000, p->impressions = 10200000;
 		return 0;
 	}
 	return mrs_fail(err, MRS_ERR_USAGE, "unknown scale '%s' (small, default or large)", scale);

@@ -332,7 +332,8 @@ typedef struct mrs_gen_params {
 } mrs_gen_params;
 
 /* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
- * "large" (100,000 users, 1,000,000 tweets, 10,000,000 impressions). */
+ * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
+ * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
