@@ -160,6 +160,13 @@ void mrs_rg_free(struct mrs_rg *rg);
  * original's follow weight, else InterestedIn Jaccard x 0.5. */
 int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
 		  int64_t now, float *out, mrs_error *err);
+/* The learned model's input for n (viewer, author) pairs at now, out [n, MRS_RG_N_FEATURES]
+ * (for the explorer and tests; works whichever mode serves). */
+#define MRS_RG_N_FEATURES 19
+int mrs_rg_features(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
+		    int64_t now, float *out, mrs_error *err);
+/* "follows", "mutual_follow", ...; NULL out of range. */
+const char *mrs_rg_feature_name(int i);
 
 int mrs_safety_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_safety_free(struct mrs_safety *s);

@@ -1,4 +1,5 @@
-/* idmap.c: the id -> dense slot map used by per-request accumulators, and time decay. */
+/* retrieval.c: helpers shared by the retrieval parts: the id -> slot map of per-request
+ * accumulators, time decay, ranking AUC. */
 #include <math.h>
 
 #include "retrieval.h"
@@ -112,4 +113,43 @@ void mrs_idmap_free(mrs_idmap *m)
 {
 	free(m->key), free(m->val), free(m->ids);
 	memset(m, 0, sizeof *m);
+}
+
+typedef struct auc_item {
+	float score;
+	uint8_t label;
+} auc_item;
+
+static int cmp_auc_item(const void *a, const void *b)
+{
+	const auc_item *x = a, *y = b;
+	return x->score < y->score ? -1 : x->score > y->score;
+}
+
+double mrs_auc(const float *score, const uint8_t *label, size_t n)
+{
+	auc_item *it = malloc(sizeof *it * (n ? n : 1));
+	if (!it)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		it[i] = (auc_item){score[i], label[i] != 0};
+	qsort(it, n, sizeof *it, cmp_auc_item);
+	/* Mann-Whitney: sum of the positives' ranks, ties sharing their mean rank */
+	double rank_sum = 0, pos = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && it[j].score == it[i].score)
+			j++;
+		double mean_rank = (i + 1 + j) / 2.0, p = 0;
+		for (size_t k = i; k < j; k++)
+			p += it[k].label;
+		rank_sum += p * mean_rank;
+		pos += p;
+		i = j;
+	}
+	free(it);
+	double neg = (double)n - pos;
+	if (pos == 0 || neg == 0)
+		return NAN;
+	return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
 }
