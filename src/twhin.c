@@ -7,8 +7,12 @@
  * translation vector; an edge scores dot(E[lhs], E[rhs] + R[rel]) and training uses
  * in-batch negatives and BCE (mrs_tembed_fit). TW_HOLDOUT of the follow and engagement
  * edges (never authorship, so every tweet keeps an edge) are held out; each is ranked
- * against TW_EVAL_NEGATIVES random nodes of the right kind (users for follows, trained
- * tweets otherwise) to report AUC, MRR and Hit@10 in the card.
+ * against TW_EVAL_NEGATIVES corrupted right-hand sides (see evaluate) to report AUC, MRR
+ * and Hit@10 in the card, per relation, as their mean over relations, and per edge. On the
+ * synthetic worlds follows are predicted worst (AUC ~0.6 against ~0.85 for engagements):
+ * who follows whom there is mostly popularity (an item-item co-follower baseline does no
+ * better than follower counts), and in-batch negatives, drawn by degree, teach the model
+ * to discount popularity; the edge mean, two thirds follows, shows it.
  *
  * DIR/twhin.pt holds the user table [n_users, dim] (zero rows for users without a
  * training edge), the ids of the trained tweets, their table [trained, dim], and the
@@ -351,24 +355,46 @@ static float edge_score(const tw_fit *f, int64_t lhs, int32_t rel, int64_t rhs)
 	return s;
 }
 
-/* Each held-out edge against TW_EVAL_NEGATIVES random nodes of its right-hand kind. */
-static void evaluate(const tw_fit *f, tw_metrics m[N_REL + 1])
+/* Each held-out edge against TW_EVAL_NEGATIVES corrupted right-hand sides, half drawn
+ * uniformly from the nodes of the right kind (users for follows, trained tweets otherwise)
+ * and half by degree (the right-hand node of a random training edge of the same relation),
+ * as PyTorch-BigGraph evaluates with uniform and batch negatives: a model that learned only
+ * popularity, or only similarity, fails one half. */
+static int evaluate(const tw_fit *f, tw_metrics m[N_REL + 2])
 {
 	uint32_t nu = f->ds->n_users;
 	mrs_rng r;
 	mrs_rng_seed(&r, f->seed ^ 0xe7a1);
-	memset(m, 0, sizeof(tw_metrics) * (N_REL + 1));
+	memset(m, 0, sizeof(tw_metrics) * (N_REL + 2));
+	/* training edges by relation, to draw right-hand sides by degree */
+	size_t by_off[N_REL + 1] = {0};
+	size_t *by = mrs_calloc(f->train.n, sizeof(size_t), "twhin evaluation", f->err);
+	if (!by)
+		return -1;
+	for (size_t i = 0; i < f->train.n; i++)
+		by_off[f->train.rel[i] + 1]++;
+	for (int k = 0; k < N_REL; k++)
+		by_off[k + 1] += by_off[k];
+	size_t fill[N_REL];
+	memcpy(fill, by_off, sizeof fill);
+	for (size_t i = 0; i < f->train.n; i++)
+		by[fill[f->train.rel[i]]++] = i;
 	for (size_t i = 0; i < f->held.n; i++) {
 		int64_t lhs = f->held.lhs[i], rhs = f->held.rhs[i];
 		int32_t rel = f->held.rel[i];
 		bool user_side = rhs < nu;
-		if (!user_side && f->trained < 2)
+		size_t n_rel = by_off[rel + 1] - by_off[rel];
+		if ((!user_side && f->trained < 2) || n_rel == 0)
 			continue;
 		float pos = edge_score(f, lhs, rel, rhs);
 		double below = 0;
-		uint32_t above = 0, drawn = 0;
-		while (drawn < TW_EVAL_NEGATIVES) {
-			int64_t x = user_side ? (int64_t)mrs_rng_below(&r, nu)
+		uint32_t above = 0, drawn = 0, tries = 0;
+		while (drawn < TW_EVAL_NEGATIVES && tries++ < 100 * TW_EVAL_NEGATIVES) {
+			int64_t x;
+			if (drawn % 2)
+				x = f->train.rhs[by[by_off[rel] + mrs_rng_below(&r, (uint32_t)n_rel)]];
+			else
+				x = user_side ? (int64_t)mrs_rng_below(&r, nu)
 					      : (int64_t)nu + mrs_rng_below(&r, f->trained);
 			if (x == rhs || x == lhs)
 				continue;
@@ -377,7 +403,9 @@ static void evaluate(const tw_fit *f, tw_metrics m[N_REL + 1])
 			above += s > pos;
 			drawn++;
 		}
-		double auc = below / TW_EVAL_NEGATIVES, rr = 1.0 / (1 + above);
+		if (!drawn)
+			continue;
+		double auc = below / drawn, rr = 1.0 / (1 + above);
 		for (int k = 0; k < 2; k++) {
 			tw_metrics *x = &m[k ? N_REL : rel];
 			x->auc += auc;
@@ -392,6 +420,19 @@ static void evaluate(const tw_fit *f, tw_metrics m[N_REL + 1])
 			m[k].mrr /= m[k].n;
 			m[k].hit10 /= m[k].n;
 		}
+	/* the mean over relations: each kind of edge weighs the same */
+	tw_metrics *rm = &m[N_REL + 1];
+	for (int k = 0; k < N_REL; k++)
+		if (m[k].n) {
+			rm->auc += m[k].auc, rm->mrr += m[k].mrr, rm->hit10 += m[k].hit10;
+			rm->n++;
+		}
+	if (rm->n) {
+		rm->auc /= rm->n, rm->mrr /= rm->n, rm->hit10 /= rm->n;
+		rm->n = m[N_REL].n;
+	}
+	free(by);
+	return 0;
 }
 
 typedef struct tw_prog {
@@ -482,9 +523,13 @@ static int tw_write(const tw_fit *f, const char *dir, const tw_metrics *m, const
 	cJSON_AddNumberToObject(card, "trained_tweets", f->trained);
 	cJSON_AddNumberToObject(card, "held_out_edges", (double)f->held.n);
 	cJSON_AddNumberToObject(card, "negatives_per_held_out_edge", TW_EVAL_NEGATIVES);
-	cJSON_AddNumberToObject(card, "auc", m[N_REL].auc);
-	cJSON_AddNumberToObject(card, "mrr", m[N_REL].mrr);
-	cJSON_AddNumberToObject(card, "hit_at_10", m[N_REL].hit10);
+	cJSON_AddNumberToObject(card, "auc", m[N_REL + 1].auc);
+	cJSON_AddNumberToObject(card, "mrr", m[N_REL + 1].mrr);
+	cJSON_AddNumberToObject(card, "hit_at_10", m[N_REL + 1].hit10);
+	cJSON_AddStringToObject(card, "averaging", "auc, mrr and hit_at_10 are means over "
+						   "relations; edge_mean weighs every held-out edge "
+						   "the same (follows dominate it)");
+	cJSON_AddItemToObject(card, "edge_mean", metrics_json(&m[N_REL]));
 	cJSON_AddItemToObject(card, "by_relation", per);
 	cJSON_AddNumberToObject(card, "epochs", TW_EPOCHS);
 	cJSON_AddNumberToObject(card, "batch", TW_BATCH);
@@ -505,7 +550,7 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 	double start = mrs_seconds();
 	tw_fit f = {.ds = ds, .cut = cut, .seed = seed, .p = p, .err = err};
 	float loss[TW_EPOCHS] = {0};
-	tw_metrics m[N_REL + 1];
+	tw_metrics m[N_REL + 2];
 	int rc = -1;
 	if (mrs_progress_report(p, "twhin: edges", 0, 1, NULL)) {
 		mrs_fail(err, MRS_ERR_CANCELLED, "twhin: cancelled");
@@ -540,7 +585,8 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 		mrs_fail(err, MRS_ERR_MODEL, "twhin: %s", mrs_torch_last_error());
 		goto out;
 	}
-	evaluate(&f, m);
+	if (evaluate(&f, m))
+		goto out;
 	rc = tw_write(&f, dir, m, loss, mrs_seconds() - start, err);
 out:
 	edges_free(&f.train), edges_free(&f.held);
