@@ -27,8 +27,8 @@ const char *mrs_torch_last_error(void);
 /* libtorch version string, e.g. "1.13.1". */
 const char *mrs_torch_version(void);
 /* Sets libtorch's intra-op and inter-op thread counts (minirecsys uses 1). Idempotent; the
- * inter-op count is fixed by the first call. Called with 1 by mrs_tmodel_new and _load if
- * it has not been called. The first call also sets glibc's malloc to keep
+ * inter-op count is fixed by the first call. Called with 1 by mrs_tmodel_new, _load and
+ * mrs_tembed_fit if it has not been called. The first call also sets glibc's malloc to keep
  * freed blocks under 32 MB in the heap (M_MMAP_THRESHOLD 32 MB, M_TRIM_THRESHOLD 128 MB):
  * training allocates tensors of a few hundred KB every step, and glibc's defaults turned
  * each into fresh pages from the kernel. */
@@ -125,6 +125,12 @@ int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out);
  * Translation embeddings (TwHIN): nodes of one shared id space, relations with their own
  * translation vectors. Edge score: dot(E[lhs], E[rhs] + R[rel]). Trained with in-batch
  * negatives (each positive against the other rows' rhs of the same batch) and BCE.
+ * Each batch is cut into groups of negatives + 1 edges and every positive is scored
+ * against the rhs of the rest of its group (negatives >= batch - 1: the whole batch).
+ * Updates are row-wise Adagrad on the rows a batch uses, so a step costs
+ * O(batch x dim) whatever n_nodes is. Nodes start at N(0, 1/dim), relations at 0.
+ * node_out and rel_out are the working tables (no second copy is made); on failure or
+ * cancel they are zeroed.
  */
 typedef struct mrs_tembed_train {
 	int64_t n_nodes;

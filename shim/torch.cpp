@@ -1,8 +1,10 @@
-// torch.cpp: the libtorch shim behind mrs_torch.h: models, training, save/load.
+// torch.cpp: the libtorch shim behind mrs_torch.h: models, training, save/load, TwHIN embeddings.
 //
 // The only file in minirecsys that includes torch. Every exported function catches every
 // C++ exception (PROTECT) and turns it into a status plus a thread-local message.
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <torch/autograd.h>
 #include <torch/nn.h>
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -1015,6 +1018,229 @@ std::unique_ptr<mrs_tmodel> load_model(const char *path, std::string &meta)
 	return m;
 }
 
+// ---------------------------------------------------------------- translation embeddings
+
+constexpr int MAX_DIM = 1024;
+constexpr int MAX_REL = 1 << 20;
+
+void validate_tembed(const mrs_tembed_train *t)
+{
+	if (!t)
+		fail("mrs_tembed_fit: t is NULL");
+	if (t->dim < 1 || t->dim > MAX_DIM)
+		fail("tembed.dim: must be in 1..%d (got %d)", MAX_DIM, t->dim);
+	int64_t max_nodes = INT64_MAX / 16 / MAX_DIM;
+	if (t->n_nodes < 1 || t->n_nodes > max_nodes)
+		fail("tembed.n_nodes: must be in 1..%lld (got %lld)", (long long)max_nodes,
+		     (long long)t->n_nodes);
+	if (t->n_rel < 1 || t->n_rel > MAX_REL)
+		fail("tembed.n_rel: must be in 1..%d (got %d)", MAX_REL, t->n_rel);
+	if (t->n_edges < 1)
+		fail("tembed.n_edges: must be >= 1 (got %lld)", (long long)t->n_edges);
+	if (!t->lhs || !t->rhs || !t->rel)
+		fail("tembed.%s: is NULL", !t->lhs ? "lhs" : !t->rhs ? "rhs" : "rel");
+	if (t->epochs < 1 || t->epochs > 1000000)
+		fail("tembed.epochs: must be in 1..1000000 (got %d)", t->epochs);
+	if (t->batch < 1)
+		fail("tembed.batch: must be >= 1 (got %d)", t->batch);
+	if (t->negatives < 1)
+		fail("tembed.negatives: must be >= 1 (got %d)", t->negatives);
+	if (!(std::isfinite(t->lr) && t->lr > 0))
+		fail("tembed.lr: must be > 0 (got %g)", (double)t->lr);
+	if (t->report_every < 0)
+		fail("tembed.report_every: must be >= 0 (got %lld)", (long long)t->report_every);
+	if (!t->node_out || !t->rel_out)
+		fail("tembed.%s: is NULL", !t->node_out ? "node_out" : "rel_out");
+	for (int64_t i = 0; i < t->n_edges; i++) {
+		if (t->lhs[i] < 0 || t->lhs[i] >= t->n_nodes)
+			fail("tembed.lhs[%lld]: node id %lld is outside 0..%lld", (long long)i,
+			     (long long)t->lhs[i], (long long)(t->n_nodes - 1));
+		if (t->rhs[i] < 0 || t->rhs[i] >= t->n_nodes)
+			fail("tembed.rhs[%lld]: node id %lld is outside 0..%lld", (long long)i,
+			     (long long)t->rhs[i], (long long)(t->n_nodes - 1));
+		if (t->rel[i] < 0 || t->rel[i] >= t->n_rel)
+			fail("tembed.rel[%lld]: relation id %d is outside 0..%d", (long long)i,
+			     t->rel[i], t->n_rel - 1);
+	}
+}
+
+// Row-wise Adagrad (one accumulator per row, as in PyTorch-BigGraph): `rows[i]` receives
+// gradient row `grads[i]`; repeated rows have their gradients summed first (in input
+// order, so the result is deterministic). O(m log m + m x dim) for m rows.
+class RowAdagrad {
+public:
+	RowAdagrad(float *table, int64_t n_rows, int64_t dim, double lr)
+		: table_(table), acc_((size_t)n_rows, 0.0f), dim_(dim), lr_(lr), sum_((size_t)dim)
+	{
+	}
+	void add(const torch::Tensor &rows, const torch::Tensor &grads)
+	{
+		grads_.push_back(grads.contiguous());
+		const int64_t *r = rows.data_ptr<int64_t>();
+		const float *g = grads_.back().data_ptr<float>();
+		for (int64_t i = 0; i < rows.numel(); i++)
+			items_.emplace_back(r[i], g + i * dim_);
+	}
+	void step()
+	{
+		std::stable_sort(items_.begin(), items_.end(),
+				 [](const Item &a, const Item &b) { return a.first < b.first; });
+		for (size_t i = 0, j; i < items_.size(); i = j) {
+			int64_t row = items_[i].first;
+			for (j = i + 1; j < items_.size() && items_[j].first == row; j++)
+				;
+			if (j < items_.size())
+				prefetch_row(items_[j].first);
+			const float *g = items_[i].second;
+			if (j - i > 1) { // most rows of a batch are distinct: sum only repeats
+				float *sum = sum_.data();
+				std::memcpy(sum, g, (size_t)dim_ * sizeof *sum);
+				for (size_t k = i + 1; k < j; k++)
+					add_row(sum, items_[k].second);
+				g = sum;
+			}
+			update_row(row, g);
+		}
+		items_.clear();
+		grads_.clear();
+	}
+
+private:
+	using Item = std::pair<int64_t, const float *>;
+	void add_row(float *__restrict sum, const float *__restrict g) const
+	{
+		for (int64_t k = 0; k < dim_; k++)
+			sum[k] += g[k];
+	}
+	// Rows are scattered over a table far larger than the caches: ask for the next one
+	// while this one is updated.
+	void prefetch_row(int64_t row) const
+	{
+		const char *p = reinterpret_cast<const char *>(table_ + row * dim_);
+		for (int64_t b = 0; b < dim_ * (int64_t)sizeof(float); b += 64)
+			__builtin_prefetch(p + b, 1);
+		__builtin_prefetch(&acc_[(size_t)row], 1);
+	}
+	void update_row(int64_t row, const float *__restrict g)
+	{
+		float sq = 0;
+		for (int64_t k = 0; k < dim_; k++)
+			sq += g[k] * g[k];
+		float &acc = acc_[(size_t)row];
+		acc += sq / (float)dim_;
+		float scale = (float)(lr_ / (std::sqrt((double)acc) + 1e-10));
+		float *__restrict w = table_ + row * dim_;
+		for (int64_t k = 0; k < dim_; k++)
+			w[k] -= scale * g[k];
+	}
+	float *table_;
+	std::vector<float> acc_;
+	int64_t dim_;
+	double lr_;
+	std::vector<float> sum_;
+	std::vector<Item> items_;
+	std::vector<torch::Tensor> grads_; // keeps the rows in items_ alive until step()
+};
+
+// Summed loss of k chunks of c positives each ([k, c, dim] inputs): each positive l_i ->
+// r_i (relation t_i) against the other c-1 rhs of its chunk, score
+// dot(l_i, r_j + t_i); BCE with label 1 on the diagonal, 0 off it, negatives weighted
+// 1/(c-1) so each positive's negatives together weigh as much as it does.
+torch::Tensor chunk_loss(const torch::Tensor &L, const torch::Tensor &Rn, const torch::Tensor &T)
+{
+	int64_t c = L.size(1);
+	auto S = torch::bmm(L, Rn.transpose(1, 2)) + (L * T).sum(2, /*keepdim=*/true);
+	auto eye = torch::eye(c);
+	auto w = c > 1 ? eye + (1 - eye) / (double)(c - 1) : eye;
+	return torch::binary_cross_entropy_with_logits(S, eye.expand_as(S), w, {},
+						       at::Reduction::Sum);
+}
+
+// Zeroes the outputs unless the fit completes (no half-trained tables are handed back).
+struct ZeroUnlessDone {
+	float *a;
+	size_t na;
+	float *b;
+	size_t nb;
+	bool done = false;
+	~ZeroUnlessDone()
+	{
+		if (!done) {
+			std::memset(a, 0, na * sizeof(float));
+			std::memset(b, 0, nb * sizeof(float));
+		}
+	}
+};
+
+void tembed_fit(const mrs_tembed_train *t)
+{
+	validate_tembed(t);
+	ensure_init();
+	const int64_t dim = t->dim;
+	ZeroUnlessDone guard{t->node_out, (size_t)(t->n_nodes * dim), t->rel_out,
+			     (size_t)t->n_rel * (size_t)dim};
+
+	// The tables live in the caller's output buffers: no second copy of a large graph.
+	auto E = torch::from_blob(t->node_out, {t->n_nodes, dim}, torch::kFloat);
+	auto R = torch::from_blob(t->rel_out, {(int64_t)t->n_rel, dim}, torch::kFloat);
+	auto gen = at::detail::createCPUGenerator(t->seed);
+	{
+		torch::NoGradGuard no_grad;
+		E.normal_(0, 1.0 / std::sqrt((double)dim), gen);
+		R.zero_();
+	}
+	RowAdagrad opt_nodes(t->node_out, t->n_nodes, dim, t->lr);
+	RowAdagrad opt_rels(t->rel_out, t->n_rel, dim, t->lr);
+	auto lhs = torch::from_blob(const_cast<int64_t *>(t->lhs), {t->n_edges}, torch::kLong);
+	auto rhs = torch::from_blob(const_cast<int64_t *>(t->rhs), {t->n_edges}, torch::kLong);
+	auto rel = torch::from_blob(const_cast<int32_t *>(t->rel), {t->n_edges}, torch::kInt);
+
+	std::mt19937_64 rng(t->seed ^ 0x7477686e45ULL);
+	std::vector<int64_t> perm((size_t)t->n_edges);
+	for (int64_t i = 0; i < t->n_edges; i++)
+		perm[(size_t)i] = i;
+	Reporter report(t->progress, t->ud, t->report_every, t->epochs, t->n_edges);
+	const int64_t chunk = std::min<int64_t>((int64_t)t->negatives + 1, t->batch);
+
+	for (int epoch = 1; epoch <= t->epochs; epoch++) {
+		shuffle(perm, rng);
+		auto perm_t = torch::from_blob(perm.data(), {t->n_edges}, torch::kLong);
+		report.start_epoch();
+		double loss_sum = 0;
+		for (int64_t lo = 0; lo < t->n_edges; lo += t->batch) {
+			int64_t hi = std::min<int64_t>(lo + t->batch, t->n_edges), B = hi - lo;
+			auto idx = perm_t.slice(0, lo, hi);
+			auto li = lhs.index_select(0, idx), ri = rhs.index_select(0, idx);
+			auto qi = rel.index_select(0, idx).to(torch::kLong);
+			auto L = E.index_select(0, li).requires_grad_(true);
+			auto Rn = E.index_select(0, ri).requires_grad_(true);
+			auto T = R.index_select(0, qi).requires_grad_(true);
+			// Full chunks in one bmm, the remainder as one smaller chunk.
+			int64_t c = std::min(chunk, B), full = B / c * c;
+			auto loss = chunk_loss(L.slice(0, 0, full).view({-1, c, dim}),
+					       Rn.slice(0, 0, full).view({-1, c, dim}),
+					       T.slice(0, 0, full).view({-1, c, dim}));
+			if (full < B)
+				loss = loss + chunk_loss(L.slice(0, full).unsqueeze(0),
+							 Rn.slice(0, full).unsqueeze(0),
+							 T.slice(0, full).unsqueeze(0));
+			auto grads = torch::autograd::grad({loss}, {L, Rn, T});
+			opt_nodes.add(li, grads[0]);
+			opt_nodes.add(ri, grads[1]);
+			opt_nodes.step();
+			opt_rels.add(qi, grads[2]);
+			opt_rels.step();
+			loss_sum += loss.item<double>();
+			report.batch_done(epoch, hi, loss_sum / (double)hi);
+		}
+		double epoch_loss = loss_sum / (double)t->n_edges;
+		if (t->epoch_loss)
+			t->epoch_loss[epoch - 1] = (float)epoch_loss;
+		report.epoch_done(epoch, epoch_loss);
+	}
+	guard.done = true;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------- the C API
@@ -1148,6 +1374,14 @@ int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out)
 			*meta_json_out = copy;
 		}
 		*out = m.release();
+		return MRS_T_OK;
+	})
+}
+
+int mrs_tembed_fit(const mrs_tembed_train *t)
+{
+	PROTECT({
+		tembed_fit(t);
 		return MRS_T_OK;
 	})
 }
