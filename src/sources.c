@@ -388,10 +388,9 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 		return 0;
 	int64_t from = window_start(q, cfg->max_age_hours);
 	mrs_idmap seen = {0};
-	scored *s = mrs_calloc((size_t)nc * OON_PER_CLUSTER, sizeof *s, "out-of-network", err);
+	top_heap h = {mrs_calloc(cap, sizeof(scored), "out-of-network", err), 0, cap};
 	int rc = -1;
-	uint32_t n = 0;
-	if (!s || mrs_idmap_reset(&seen, nc * OON_PER_CLUSTER, err))
+	if (!h.v || mrs_idmap_reset(&seen, nc * OON_PER_CLUSTER, err))
 		goto out;
 	for (uint32_t k = 0; k < nc; k++) {
 		uint32_t len;
@@ -408,26 +407,25 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 			if (!added)
 				continue;
 			float sc = cold ? 0 : mrs_sc_score(e, q->viewer, t, q->now);
-			s[n++] = (scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t), cold, w[k]), t,
-					  k};
+			heap_push(&h, (scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t), cold, w[k]),
+					       t, k});
 		}
 	}
-	qsort(s, n, sizeof *s, cmp_scored);
-	n = MRS_MIN(n, cap);
-	for (uint32_t i = 0; i < n; i++) {
+	qsort(h.v, h.n, sizeof *h.v, cmp_scored);
+	for (uint32_t i = 0; i < h.n; i++) {
 		mrs_candidate cd;
-		mrs_cand_init(&cd, ds, s[i].tweet);
+		mrs_cand_init(&cd, ds, h.v[i].tweet);
 		cd.sources = 1u << MRS_SRC_OUT_OF_NETWORK;
 		cd.source = MRS_SRC_OUT_OF_NETWORK;
-		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = s[i].score;
-		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, s[i].tweet, q->now);
-		cd.twhin = mrs_twhin_score(e, q->viewer, s[i].tweet, q->now);
+		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = h.v[i].score;
+		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, h.v[i].tweet, q->now);
+		cd.twhin = mrs_twhin_score(e, q->viewer, h.v[i].tweet, q->now);
 		if (push_candidate(out, &cd, err))
 			goto out;
 	}
 	rc = 0;
 out:
-	free(s);
+	free(h.v);
 	mrs_idmap_free(&seen);
 	return rc;
 }
