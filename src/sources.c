@@ -321,11 +321,6 @@ static uint32_t viewer_clusters(const mrs_engine *e, const mrs_query *q, uint32_
 	return n;
 }
 
-static int push_candidate(mrs_cand_list *out, const mrs_candidate *c, mrs_error *err)
-{
-	return mrs_cand_push(out, c, err);
-}
-
 /* ------------------------------------------------------------------ InNetwork */
 
 static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_config *cfg,
@@ -361,7 +356,7 @@ static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_
 		c.source = MRS_SRC_IN_NETWORK;
 		c.source_score[MRS_SRC_IN_NETWORK] = h.v[i].score;
 		c.rg = q->followee_rg[h.v[i].aux];
-		rc = push_candidate(out, &c, err);
+		rc = mrs_cand_push(out, &c, err);
 	}
 	free(h.v);
 	return rc;
@@ -420,7 +415,7 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = h.v[i].score;
 		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, h.v[i].tweet, q->now);
 		cd.twhin = mrs_twhin_score(e, q->viewer, h.v[i].tweet, q->now);
-		if (push_candidate(out, &cd, err))
+		if (mrs_cand_push(out, &cd, err))
 			goto out;
 	}
 	rc = 0;
@@ -496,7 +491,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 		c.source_score[MRS_SRC_GRAPH] = a->weight;
 		memcpy(c.proof, a->proof, sizeof c.proof);
 		c.n_proof = a->n_proof;
-		if (push_candidate(out, &c, err))
+		if (mrs_cand_push(out, &c, err))
 			goto out;
 	}
 	rc = 0;
@@ -551,7 +546,7 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 		float w = q->followee_rg[i];
 		for (uint32_t k = ds->fol_off[f]; k < ds->fol_off[f + 1]; k++)
 			deg += ds->fol_time[k] < q->now;
-		uint32_t stride = (deg + FRS_MAX_SECOND - 1) / FRS_MAX_SECOND, j = 0;
+		uint32_t stride = MRS_MAX(1u, (deg + FRS_MAX_SECOND - 1) / FRS_MAX_SECOND), j = 0;
 		for (uint32_t k = ds->fol_off[f]; k < ds->fol_off[f + 1]; k++) {
 			uint32_t g = ds->fol_dst[k];
 			if (ds->fol_time[k] >= q->now || j++ % stride || g == q->viewer ||
@@ -619,7 +614,7 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 		cd.source = MRS_SRC_FOLLOW_RECS;
 		cd.source_score[MRS_SRC_FOLLOW_RECS] = tw[i].score;
 		cd.via = a->twohop > 0 ? a->via : MRS_NONE;
-		if (push_candidate(out, &cd, err))
+		if (mrs_cand_push(out, &cd, err))
 			goto out;
 	}
 	rc = 0;
