@@ -35,7 +35,7 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 		return 0;
 	}
 	if (strcmp(scale, "large") == 0) {
-		p->users = 100000, p->tweets = 1000000, p->impressions = 10000000;
+		p->users = 100000, p->tweets = 1000000, p->impressions = 10200000;
 		return 0;
 	}
 	return mrs_fail(err, MRS_ERR_USAGE, "unknown scale '%s' (small, default or large)", scale);
@@ -668,6 +668,7 @@ static int gen_impressions(gen *g)
 	ds->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	ds->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
 	ds->imp_actions = mrs_calloc(cap, 1, "impressions", g->err);
+	free(tr->imp_prob);
 	tr->imp_prob = mrs_calloc(cap * MRS_N_ACTIONS, sizeof(float), "ground truth", g->err);
 	times = mrs_calloc(max_quota, sizeof(int64_t), "impression times", g->err);
 	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||

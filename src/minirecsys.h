@@ -332,7 +332,8 @@ typedef struct mrs_gen_params {
 } mrs_gen_params;
 
 /* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
- * "large" (100,000 users, 1,000,000 tweets, 10,000,000 impressions). */
+ * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
+ * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
@@ -567,6 +568,7 @@ typedef struct mrs_query {
 	uint32_t n_followees;
 	uint32_t *followees;      /* followed before now, by RealGraph weight, strongest first */
 	float *followee_rg;       /* their RealGraph weights */
+	uint32_t *followees_by_id; /* the same followees, ascending (for mrs_query_follows) */
 	uint32_t n_blocked;
 	uint32_t *blocked;        /* authors blocked or muted before now, ascending */
 	uint32_t n_seen;
@@ -801,6 +803,39 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 /* new + run + free. */
 int mrs_eval(const mrs_dataset *ds, const mrs_config *cfg, const mrs_eval_opts *o,
 	     mrs_eval_result *out, const mrs_progress *progress, mrs_error *err);
+
+/* ---------------------------------------------------------------- what-if edits */
+
+/* Changes a lecturer can try on a loaded dataset without touching the file. */
+typedef enum mrs_edit_kind {
+	MRS_EDIT_FOLLOW = 0, /* user follows target (a user) */
+	MRS_EDIT_UNFOLLOW,   /* user stops following target */
+	MRS_EDIT_BLOCK,      /* user blocks target */
+	MRS_EDIT_MUTE,       /* user mutes target */
+	MRS_EDIT_LIKE,       /* user likes target (a tweet) */
+	MRS_EDIT_HIDE,       /* user hides target (a tweet): negative feedback on it */
+	MRS_N_EDITS
+} mrs_edit_kind;
+
+typedef struct mrs_edit {
+	int kind;
+	uint32_t user, target;
+} mrs_edit;
+
+const char *mrs_edit_name(int kind); /* "follow", "unfollow", ... */
+int mrs_edit_by_name(const char *name);
+/* Checks an edit against ds (ids exist; no self-follow; unfollow needs a follow...). */
+int mrs_edit_check(const mrs_dataset *ds, const mrs_edit *e, mrs_error *err);
+/* A copy of base with the edits applied at time `when` (follows, blocks and mutes made,
+ * follows removed, likes and hides recorded as impressions). The result owns its memory;
+ * base is untouched. */
+mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edits, size_t n,
+				    int64_t when, mrs_error *err);
+/* Edits as JSON ({"edits": [{"kind": "follow", "user": 1, "target": 2}, ...]}), written
+ * atomically; load checks every edit against ds and names the bad one. */
+int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err);
+int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, size_t *n,
+		   mrs_error *err);
 
 /* ---------------------------------------------------------------- importers */
 
