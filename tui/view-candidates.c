@@ -136,9 +136,11 @@ static const char *provenance(const ui *u, const mrs_candidate *x, int src, char
 		snprintf(buf, size, "sc %.2f tw %.2f", x->sc, x->twhin);
 		break;
 	case MRS_SRC_GRAPH:
-		if (x->n_proof)
-			snprintf(buf, size, "by %s%s", ui_handle(u, x->proof[0], 12, h, sizeof h),
-				 x->n_proof > 1 ? " +" : "");
+		if (x->n_proof > 1)
+			snprintf(buf, size, "by %s +%d", ui_handle(u, x->proof[0], 10, h, sizeof h),
+				 x->n_proof - 1);
+		else if (x->n_proof)
+			snprintf(buf, size, "by %s", ui_handle(u, x->proof[0], 13, h, sizeof h));
 		else
 			snprintf(buf, size, "rg %.2f", x->rg);
 		break;
