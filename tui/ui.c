@@ -567,6 +567,13 @@ static void ui_open(ui *u)
 	}
 	u->busy = false;
 	u->gen++;
+	/* no trained model at all: say how to make them */
+	int fallbacks = 0;
+	for (int m = 0; m < MRS_N_MODELS; m++)
+		fallbacks += !mrs_engine_status(s->engine, (mrs_model_id)m)->loaded;
+	if (fallbacks == MRS_N_MODELS && cmd_find("train") && u->cur == V_ACCOUNTS)
+		snprintf(u->msg, sizeof u->msg,
+			 "Enter picks an account, / searches, ? lists the keys. No models yet: :train");
 }
 
 bool ui_idle(ui *u)
@@ -583,9 +590,12 @@ bool ui_idle(ui *u)
 	mrs_error err = {0};
 	if (ndcg_compute(u, &s->cfg, &err) ||
 	    (s->has_prev_cfg && ndcg_compute(u, &s->prev_cfg, &err)) ||
-	    (u->ndcg_start_set && ndcg_compute(u, &u->ndcg_start, &err)))
+	    (u->ndcg_start_set && ndcg_compute(u, &u->ndcg_start, &err))) {
+		/* not again for this configuration: the next change tries again */
 		snprintf(u->ndcg_error, sizeof u->ndcg_error, "%s",
 			 err.code == MRS_ERR_CANCELLED ? "cancelled" : err.msg);
+		u->ndcg_failed_cfg = s->cfg;
+	}
 	if (!u->ndcg_start_set && !u->ndcg_error[0]) {
 		u->ndcg_start = s->cfg;
 		u->ndcg_start_set = true;

@@ -177,7 +177,8 @@ struct ui {
 	ui_ndcg ndcg_cache[UI_NDCG_CACHE];
 	int ndcg_n, ndcg_next;
 	bool ndcg_wanted;        /* the weights screen asked for the values it lacks */
-	char ndcg_error[1024];
+	char ndcg_error[1024];    /* why the values for ndcg_failed_cfg are missing */
+	mrs_config ndcg_failed_cfg;
 	mrs_config ndcg_start;   /* the configuration the weights screen first showed */
 	bool ndcg_start_set;
 	unsigned epoch;          /* the session epoch the evaluator was built for */

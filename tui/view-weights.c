@@ -66,7 +66,10 @@ static void weights_update(view *v, ui *u)
 		name += 7;
 	w->has_base = mrs_config_preset(&w->base, name, NULL) == 0;
 	view_list_clamp(v, w->n, list_rows(v));
-	/* the NDCG values this screen shows and does not have yet */
+	/* the NDCG values this screen shows and does not have yet (after a failure, once
+	 * the configuration changed) */
+	if (u->ndcg_error[0] && memcmp(&u->ndcg_failed_cfg, &s->cfg, sizeof s->cfg) != 0)
+		u->ndcg_error[0] = '\0';
 	double x;
 	if (!ui_ndcg_get(u, &s->cfg, &x) || (s->has_prev_cfg && !ui_ndcg_get(u, &s->prev_cfg, &x)))
 		u->ndcg_wanted = true;
