@@ -25,6 +25,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 "$bin" -q generate --scale small --seed 7 -o "$tmp/world.db" || exit 1
+# a session that lives through the test, so the server does not exit between cases
+T new-session -d -s keep "exec sleep 3600" || exit 1
 mkdir "$tmp/models"
 run="$bin --data world.db --models models"
 failures=0
