@@ -162,9 +162,8 @@ static void draw_detail(const view *v, const ui *u, surface *sf, int y)
 		snprintf(rank, sizeof rank, "#%u", c->rank);
 	else
 		snprintf(rank, sizeof rank, "not shown (%s)", mrs_drop_reason_name(c->drop_reason));
-	ui_pane_title(sf, y, sf->cols, "why %s: tweet %u by %s, %s", rank, c->tweet,
-		      ui_handle(u, c->author, 20, h, sizeof h),
-		      weighted ? "weight x P = contribution" : "the seed blend");
+	ui_pane_title(sf, y, sf->cols, "why %s: tweet %u by %s", rank, c->tweet,
+		      ui_handle(u, c->author, 20, h, sizeof h));
 	draw_heads(u, sf, y + 1, c, weighted, sf->cols);
 	/* fused -> every multiplier -> final */
 	int fc = 0, sc = 0, hc = 0, yy = y + 1 + MRS_N_HEADS;
