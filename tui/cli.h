@@ -34,6 +34,9 @@ typedef struct cli_progress {
 	bool tty, quiet;
 	double started, last;
 	char phase[64];
+	/* the ETA is of the current phase: when it began and how far along it was then */
+	char eta_phase[64];
+	double phase_started, phase_done0;
 	int width;
 } cli_progress;
 void cli_progress_init(cli_progress *cp, bool quiet);
@@ -48,5 +51,7 @@ bool cli_cancel_requested(void);
 /* Subcommands. argv[0] is the subcommand name. */
 int cli_generate(const cli_opts *o, int argc, char **argv);
 int cli_info(const cli_opts *o, int argc, char **argv);
+int cli_train(const cli_opts *o, int argc, char **argv);
+int cli_train_safety(const cli_opts *o, int argc, char **argv);
 
 #endif

@@ -1,0 +1,585 @@
+/* features.c: point-in-time counters and the one feature function that training and
+ * serving share. */
+#include <math.h>
+
+#include "learn.h"
+
+/*
+ * Point-in-time counters, built once per engine from e->ds. Every question is "how many
+ * X strictly before t", answered by a binary search over a time-sorted list and a prefix
+ * count beside it:
+ * - per viewer: ds->uimp_off ranges are time-sorted; prefix counts of positive and of
+ *   negative (negative feedback or report) impressions run over the whole array;
+ * - per tweet: ds->timp ranges are time-sorted; prefix counts over timp positions;
+ * - per author: the impressions of the author's tweets, sorted by (author, time), with
+ *   prefix counts;
+ * - follow times of each user's followees and followers, sorted.
+ */
+struct mrs_counts {
+	uint32_t *u_pos, *u_neg;  /* [n_imp + 1] prefix over impressions (by user, time) */
+	int64_t *t_time;          /* [n_imp] imp_time in ds->timp order */
+	uint32_t *t_pos, *t_neg;  /* [n_imp + 1] prefix over ds->timp order */
+	uint32_t *a_off;          /* [n_users + 1] */
+	int64_t *a_time;          /* [n_imp] impressions of each author's tweets, by time */
+	uint32_t *a_pos, *a_neg;  /* [n_imp + 1] prefix over the author order */
+	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
+	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
+};
+
+#define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
+
+void mrs_counts_free(struct mrs_counts *c)
+{
+	if (!c)
+		return;
+	free(c->u_pos), free(c->u_neg), free(c->t_time), free(c->t_pos), free(c->t_neg);
+	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg);
+	free(c->fol_t), free(c->fwr_t);
+	free(c);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+typedef struct timed {
+	int64_t t;
+	uint32_t i;
+} timed;
+
+static int cmp_timed(const void *a, const void *b)
+{
+	const timed *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Number of values in t[lo, hi) (ascending) that are < x. */
+static uint32_t count_before(const int64_t *t, uint32_t lo, uint32_t hi, int64_t x)
+{
+	uint32_t a = lo;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - a;
+}
+
+static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
+{
+	uint32_t nu = ds->n_users, ni = ds->n_impressions;
+	timed *tmp = mrs_calloc(ni, sizeof *tmp, "author impressions", err);
+	uint32_t *fill = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "author impressions", err);
+	c->a_off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "author impressions", err);
+	c->a_time = mrs_calloc(ni, sizeof(int64_t), "author impressions", err);
+	c->a_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->a_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	if (!tmp || !fill || !c->a_off || !c->a_time || !c->a_pos || !c->a_neg) {
+		free(tmp), free(fill);
+		return -1;
+	}
+	for (uint32_t i = 0; i < ni; i++)
+		c->a_off[ds->tweet_author[ds->imp_tweet[i]] + 1]++;
+	for (uint32_t a = 0; a < nu; a++)
+		c->a_off[a + 1] += c->a_off[a];
+	memcpy(fill, c->a_off, sizeof(uint32_t) * nu);
+	for (uint32_t i = 0; i < ni; i++) {
+		uint32_t a = ds->tweet_author[ds->imp_tweet[i]];
+		tmp[fill[a]++] = (timed){ds->imp_time[i], i};
+	}
+	for (uint32_t a = 0; a < nu; a++)
+		qsort(tmp + c->a_off[a], c->a_off[a + 1] - c->a_off[a], sizeof *tmp, cmp_timed);
+	for (uint32_t k = 0; k < ni; k++) {
+		uint8_t acts = ds->imp_actions[tmp[k].i];
+		c->a_time[k] = tmp[k].t;
+		c->a_pos[k + 1] = c->a_pos[k] + ((acts & MRS_POSITIVE_MASK) != 0);
+		c->a_neg[k + 1] = c->a_neg[k] + ((acts & NEG_MASK) != 0);
+	}
+	free(tmp), free(fill);
+	return 0;
+}
+
+int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t ni = ds->n_impressions, nf = ds->n_follows;
+	if (mrs_progress_report(p, "point-in-time counters", 0, 1, NULL))
+		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
+	struct mrs_counts *c = mrs_calloc(1, sizeof *c, "counters", err);
+	if (!c)
+		return -1;
+	e->counts = c;
+	c->u_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->u_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->t_time = mrs_calloc(ni, sizeof(int64_t), "counters", err);
+	c->t_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->t_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->fol_t = mrs_calloc(nf, sizeof(int64_t), "counters", err);
+	c->fwr_t = mrs_calloc(nf, sizeof(int64_t), "counters", err);
+	if (!c->u_pos || !c->u_neg || !c->t_time || !c->t_pos || !c->t_neg || !c->fol_t ||
+	    !c->fwr_t)
+		return -1;
+	for (uint32_t i = 0; i < ni; i++) {
+		uint8_t a = ds->imp_actions[i];
+		c->u_pos[i + 1] = c->u_pos[i] + ((a & MRS_POSITIVE_MASK) != 0);
+		c->u_neg[i + 1] = c->u_neg[i] + ((a & NEG_MASK) != 0);
+		uint32_t j = ds->timp[i];
+		uint8_t b = ds->imp_actions[j];
+		c->t_time[i] = ds->imp_time[j];
+		c->t_pos[i + 1] = c->t_pos[i] + ((b & MRS_POSITIVE_MASK) != 0);
+		c->t_neg[i + 1] = c->t_neg[i] + ((b & NEG_MASK) != 0);
+	}
+	if (mrs_progress_report(p, "point-in-time counters", 0.4, 1, NULL))
+		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
+	memcpy(c->fol_t, ds->fol_time, sizeof(int64_t) * nf);
+	for (uint32_t e2 = 0; e2 < nf; e2++)
+		c->fwr_t[e2] = ds->fol_time[ds->fwr_edge[e2]];
+	for (uint32_t u = 0; u < ds->n_users; u++) {
+		qsort(c->fol_t + ds->fol_off[u], ds->fol_off[u + 1] - ds->fol_off[u],
+		      sizeof(int64_t), cmp_i64);
+		qsort(c->fwr_t + ds->fwr_off[u], ds->fwr_off[u + 1] - ds->fwr_off[u],
+		      sizeof(int64_t), cmp_i64);
+	}
+	if (build_author_index(c, ds, err))
+		return -1;
+	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
+		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
+		       : 0;
+}
+
+bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t)
+{
+	uint32_t lo = ds->fol_off[u], hi = ds->fol_off[u + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ds->fol_dst[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ds->fol_off[u + 1] && ds->fol_dst[lo] == v && ds->fol_time[lo] < t;
+}
+
+/* ------------------------------------------------------------------ the feature table */
+
+_Static_assert(F_COUNT == MRS_N_FEATURES, "the feature table and MRS_N_FEATURES differ");
+
+/* Smoothed rates use a Beta(1, 9) prior: (k + 1) / (n + 10), so an unseen item starts
+ * at 0.1 and moves to its own rate as evidence accrues. */
+static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
+	[F_VIEWER_FOLLOWERS] = {"viewer_followers",
+				"log1p(accounts following the viewer before now) / 8", "[0, 1.8]"},
+	[F_VIEWER_FOLLOWING] = {"viewer_following",
+				"log1p(accounts the viewer followed before now) / 8", "[0, 1.8]"},
+	[F_VIEWER_ACCOUNT_AGE] = {"viewer_account_age",
+				  "log1p(days since the viewer's account was created) / 8",
+				  "[0, 1.2]"},
+	[F_VIEWER_ACTIVITY] = {"viewer_activity",
+			       "log1p(impressions the viewer had before now) / 8", "[0, 2]"},
+	[F_VIEWER_ENG_RATE] = {"viewer_engagement_rate",
+			       "(positive engagements + 1) / (impressions + 10) of the viewer "
+			       "before now",
+			       "[0, 1]"},
+	[F_TWEET_TEXT_LENGTH] = {"tweet_text_length", "min(bytes of text, 560) / 280", "[0, 2]"},
+	[F_TWEET_MEDIA] = {"tweet_has_media", "1 if the tweet has media, else 0", "{0, 1}"},
+	[F_TWEET_LINK] = {"tweet_has_link", "1 if the tweet has a link, else 0", "{0, 1}"},
+	[F_TWEET_HASHTAGS] = {"tweet_hashtags", "min(hashtags in the text, 4) / 4", "[0, 1]"},
+	[F_TWEET_AGE] = {"tweet_age", "log1p(max(0, hours since the tweet was created)) / 6",
+			 "[0, 1.3]"},
+	[F_TWEET_RETWEET] = {"tweet_is_retweet", "1 if the tweet is a retweet, else 0", "{0, 1}"},
+	[F_TWEET_IMPRESSIONS] = {"tweet_impressions",
+				 "log1p(impressions of the tweet before now) / 8", "[0, 2]"},
+	[F_TWEET_ENGAGEMENTS] = {"tweet_engagements",
+				 "log1p(positive engagements with the tweet before now) / 6",
+				 "[0, 2]"},
+	[F_TWEET_ENG_RATE] = {"tweet_engagement_rate",
+			      "(positive engagements + 1) / (impressions + 10) of the tweet "
+			      "before now",
+			      "[0, 1]"},
+	[F_TWEET_NEG_RATE] = {"tweet_negative_rate",
+			      "(negative feedback or reports + 1) / (impressions + 10) of the "
+			      "tweet before now",
+			      "[0, 1]"},
+	[F_AUTHOR_FOLLOWERS] = {"author_followers",
+				"log1p(accounts following the author before now) / 8", "[0, 1.8]"},
+	[F_AUTHOR_VERIFIED] = {"author_verified", "1 if the author is verified, else 0",
+			       "{0, 1}"},
+	[F_AUTHOR_ENG_RATE] = {"author_engagement_rate",
+			       "(positive engagements + 1) / (impressions + 10) of the author's "
+			       "tweets before now",
+			       "[0, 1]"},
+	[F_AUTHOR_NEG_RATE] = {"author_negative_rate",
+			       "(negative feedback or reports + 1) / (impressions + 10) of the "
+			       "author's tweets before now",
+			       "[0, 1]"},
+	[F_PAIR_FOLLOWS] = {"pair_follows", "1 if the viewer followed the author before now",
+			    "{0, 1}"},
+	[F_PAIR_MUTUAL] = {"pair_mutual",
+			   "1 if the author also followed the viewer before now (and pair_follows)",
+			   "{0, 1}"},
+	[F_PAIR_REALGRAPH] = {"pair_realgraph",
+			      "RealGraph P(viewer interacts with author) at now (mrs_rg_scores)",
+			      "[0, 1]"},
+	[F_PAIR_ENGAGEMENTS] = {"pair_engagements",
+				"log1p(the viewer's positive engagements with the author's tweets "
+				"before now) / 3",
+				"[0, 2]"},
+	[F_PAIR_NEGATIVE] = {"pair_negative",
+			     "log1p(the viewer's negative feedback or reports on the author's "
+			     "tweets before now) / 2",
+			     "[0, 2]"},
+	[F_PAIR_TEXT_AFFINITY] = {"pair_text_affinity",
+				  "mean over the tweet's words of logit(r_w) - logit(r), where r is "
+				  "the viewer's engagement rate over their last 200 impressions before "
+				  "now and r_w the rate over those whose text has word w, shrunk to r "
+				  "((pos_w + 2 r) / (seen_w + 2)); unseen words count 0; / 2, clipped",
+				  "[-2, 2]"},
+	[F_EMB_SIMCLUSTERS] = {"emb_simclusters",
+			       "SimClusters score: cosine(viewer InterestedIn, tweet embedding at "
+			       "now) (mrs_sc_score)",
+			       "[-1, 1]"},
+	[F_EMB_TWHIN] = {"emb_twhin", "TwHIN score: cosine(viewer, tweet) (mrs_twhin_score)",
+			 "[-1, 1]"},
+	[F_EMB_TWHIN_AUTHOR] = {"emb_twhin_author",
+				"TwHIN cosine(viewer, author) (mrs_twhin_user_sim)", "[-1, 1]"},
+	[F_HOUR_SIN] = {"time_hour_sin", "sin(2 pi x UTC hour of day of now / 24)", "[-1, 1]"},
+	[F_HOUR_COS] = {"time_hour_cos", "cos(2 pi x UTC hour of day of now / 24)", "[-1, 1]"},
+	[F_SAFETY_NSFW] = {"safety_nsfw", "NSFW model probability of the text (0 without a model)",
+			   "[0, 1]"},
+	[F_SAFETY_TOXICITY] = {"safety_toxicity",
+			       "toxicity model probability of the text (0 without a model)",
+			       "[0, 1]"},
+};
+
+const mrs_feature_info *mrs_feature_info_get(int i)
+{
+	return i >= 0 && i < MRS_N_FEATURES ? &feature_info[i] : NULL;
+}
+
+/* ------------------------------------------------------------------ the features */
+
+static float lg(double x, double scale)
+{
+	return (float)(log1p(x > 0 ? x : 0) / scale);
+}
+
+static float rate(uint32_t k, uint32_t n)
+{
+	return (float)((k + 1.0) / (n + 10.0));
+}
+
+static unsigned hashtags(const char *s)
+{
+	unsigned n = 0;
+	for (const char *p = s; *p; p++)
+		if (*p == '#' && (p == s || p[-1] == ' ') &&
+		    ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
+		     (p[1] >= '0' && p[1] <= '9') || (unsigned char)p[1] >= 0x80))
+			n++;
+	return n;
+}
+
+/* Per-candidate-author counts of the viewer's history, from one pass over it. */
+typedef struct pair_hist {
+	uint32_t *key;   /* authors, MRS_NONE for an empty slot */
+	uint32_t *pos, *neg;
+	uint32_t mask;
+} pair_hist;
+
+static uint32_t *pair_slot(pair_hist *h, uint32_t a, bool insert)
+{
+	uint32_t i = (uint32_t)mrs_hash64(a) & h->mask;
+	while (h->key[i] != MRS_NONE && h->key[i] != a)
+		i = (i + 1) & h->mask;
+	if (h->key[i] == MRS_NONE) {
+		if (!insert)
+			return NULL;
+		h->key[i] = a;
+	}
+	return &h->key[i];
+}
+
+static int pair_counts(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets,
+		       uint32_t n, int64_t now, float *out, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t cap = 16;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	pair_hist h = {.mask = cap - 1};
+	h.key = malloc(sizeof(uint32_t) * cap);
+	h.pos = mrs_calloc(cap, sizeof(uint32_t), "features", err);
+	h.neg = mrs_calloc(cap, sizeof(uint32_t), "features", err);
+	if (!h.key || !h.pos || !h.neg) {
+		free(h.key), free(h.pos), free(h.neg);
+		return mrs_fail(err, MRS_ERR_NOMEM, "features: out of memory");
+	}
+	memset(h.key, 0xff, sizeof(uint32_t) * cap);
+	for (uint32_t i = 0; i < n; i++)
+		pair_slot(&h, ds->tweet_author[tweets[i]], true);
+	uint32_t lo = ds->uimp_off[viewer];
+	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
+	for (uint32_t i = lo; i < hi; i++) {
+		uint8_t acts = ds->imp_actions[i];
+		if (!acts)
+			continue;
+		uint32_t *k = pair_slot(&h, ds->tweet_author[ds->imp_tweet[i]], false);
+		if (!k)
+			continue;
+		h.pos[k - h.key] += (acts & MRS_POSITIVE_MASK) != 0;
+		h.neg[k - h.key] += (acts & NEG_MASK) != 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t *k = pair_slot(&h, ds->tweet_author[tweets[i]], false);
+		float *f = out + (size_t)i * MRS_N_FEATURES;
+		f[F_PAIR_ENGAGEMENTS] = lg(h.pos[k - h.key], 3);
+		f[F_PAIR_NEGATIVE] = lg(h.neg[k - h.key], 2);
+	}
+	free(h.key), free(h.pos), free(h.neg);
+	return 0;
+}
+
+/* ---- the viewer's word affinity: a per-viewer naive engagement model over words */
+
+#define AFFINITY_HISTORY 200
+#define MAX_WORDS 64
+
+/* Hashes of the lower-cased words (letters and digits, 3 bytes or more) of a text; links
+ * are skipped. */
+static size_t text_words(const char *s, uint64_t *out, size_t cap)
+{
+	size_t n = 0;
+	while (*s && n < cap) {
+		if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) {
+			while (*s && *s != ' ')
+				s++;
+			continue;
+		}
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c >= 0x80)) {
+			s++;
+			continue;
+		}
+		uint64_t h = MRS_FNV_START;
+		size_t len = 0;
+		for (;; s++, len++) {
+			c = (unsigned char)*s;
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80))
+				break;
+			h = mrs_fnv1a(h, &c, 1);
+		}
+		if (len >= 3)
+			out[n++] = h | 1; /* never 0: 0 marks an empty slot */
+	}
+	return n;
+}
+
+typedef struct word_map {
+	uint64_t *key;
+	uint32_t *pos, *seen;
+	uint32_t mask;
+	double rate; /* the viewer's smoothed engagement rate over the history */
+} word_map;
+
+static uint32_t word_slot(const word_map *m, uint64_t w)
+{
+	uint32_t i = (uint32_t)mrs_hash64(w) & m->mask;
+	while (m->key[i] && m->key[i] != w)
+		i = (i + 1) & m->mask;
+	return i;
+}
+
+static void word_map_free(word_map *m)
+{
+	free(m->key), free(m->pos), free(m->seen);
+}
+
+/* Word counts over the viewer's last AFFINITY_HISTORY impressions before now. */
+static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, word_map *m,
+			  mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t lo = ds->uimp_off[viewer];
+	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
+	if (hi - lo > AFFINITY_HISTORY)
+		lo = hi - AFFINITY_HISTORY;
+	uint32_t cap = 64;
+	while (cap < (hi - lo) * 2 * 24)
+		cap *= 2;
+	m->mask = cap - 1;
+	m->key = mrs_calloc(cap, sizeof(uint64_t), "features", err);
+	m->pos = mrs_calloc(cap, sizeof(uint32_t), "features", err);
+	m->seen = mrs_calloc(cap, sizeof(uint32_t), "features", err);
+	if (!m->key || !m->pos || !m->seen)
+		return -1;
+	uint32_t pos = 0;
+	uint64_t words[MAX_WORDS];
+	for (uint32_t i = lo; i < hi; i++) {
+		bool engaged = (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
+		pos += engaged;
+		size_t n = text_words(mrs_tweet_text(ds, ds->imp_tweet[i]), words, 24);
+		for (size_t k = 0; k < n; k++) {
+			uint32_t s = word_slot(m, words[k]);
+			m->key[s] = words[k];
+			m->seen[s]++;
+			m->pos[s] += engaged;
+		}
+	}
+	m->rate = (pos + 1.0) / (hi - lo + 10.0);
+	return 0;
+}
+
+static double logit(double p)
+{
+	return log(p / (1 - p));
+}
+
+static float word_affinity(const word_map *m, const char *text)
+{
+	uint64_t words[MAX_WORDS];
+	size_t n = text_words(text, words, MAX_WORDS);
+	if (!n)
+		return 0.0f;
+	double sum = 0, base = logit(m->rate);
+	for (size_t k = 0; k < n; k++) {
+		uint32_t s = word_slot(m, words[k]);
+		if (!m->key[s])
+			continue;
+		double r = (m->pos[s] + 2.0 * m->rate) / (m->seen[s] + 2.0);
+		sum += logit(r) - base;
+	}
+	double v = sum / (double)n / 2.0;
+	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
+}
+
+static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *f)
+{
+	const mrs_dataset *ds = e->ds;
+	const struct mrs_counts *c = e->counts;
+	const char *text = mrs_tweet_text(ds, t);
+	size_t len = strlen(text);
+	f[F_TWEET_TEXT_LENGTH] = (float)(len > 560 ? 560 : len) / 280.0f;
+	f[F_TWEET_MEDIA] = (ds->tweet_flags[t] & MRS_TW_MEDIA) ? 1.0f : 0.0f;
+	f[F_TWEET_LINK] = (ds->tweet_flags[t] & MRS_TW_LINK) ? 1.0f : 0.0f;
+	unsigned tags = hashtags(text);
+	f[F_TWEET_HASHTAGS] = (float)(tags > 4 ? 4 : tags) / 4.0f;
+	f[F_TWEET_AGE] = lg((double)(now - ds->tweet_time[t]) / 3600.0, 6);
+	f[F_TWEET_RETWEET] = ds->tweet_rt_of[t] != MRS_NONE ? 1.0f : 0.0f;
+	uint32_t lo = ds->timp_off[t];
+	uint32_t k = count_before(c->t_time, lo, ds->timp_off[t + 1], now);
+	uint32_t pos = c->t_pos[lo + k] - c->t_pos[lo], neg = c->t_neg[lo + k] - c->t_neg[lo];
+	f[F_TWEET_IMPRESSIONS] = lg(k, 8);
+	f[F_TWEET_ENGAGEMENTS] = lg(pos, 6);
+	f[F_TWEET_ENG_RATE] = rate(pos, k);
+	f[F_TWEET_NEG_RATE] = rate(neg, k);
+
+	uint32_t a = ds->tweet_author[t];
+	f[F_AUTHOR_FOLLOWERS] =
+		lg(count_before(c->fwr_t, ds->fwr_off[a], ds->fwr_off[a + 1], now), 8);
+	f[F_AUTHOR_VERIFIED] = ds->user_verified[a] ? 1.0f : 0.0f;
+	lo = c->a_off[a];
+	k = count_before(c->a_time, lo, c->a_off[a + 1], now);
+	f[F_AUTHOR_ENG_RATE] = rate(c->a_pos[lo + k] - c->a_pos[lo], k);
+	f[F_AUTHOR_NEG_RATE] = rate(c->a_neg[lo + k] - c->a_neg[lo], k);
+}
+
+int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
+		 int64_t now, float *out, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	const struct mrs_counts *c = e->counts;
+	if (viewer >= ds->n_users)
+		return mrs_fail(err, MRS_ERR_USAGE, "features: no user %u", viewer);
+	for (uint32_t i = 0; i < n; i++)
+		if (tweets[i] >= ds->n_tweets)
+			return mrs_fail(err, MRS_ERR_USAGE, "features: no tweet %u", tweets[i]);
+	if (!n)
+		return 0;
+
+	/* the viewer's part, the same for every row */
+	float v[MRS_N_FEATURES] = {0};
+	uint32_t lo = ds->uimp_off[viewer];
+	uint32_t k = count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
+	v[F_VIEWER_FOLLOWERS] =
+		lg(count_before(c->fwr_t, ds->fwr_off[viewer], ds->fwr_off[viewer + 1], now), 8);
+	v[F_VIEWER_FOLLOWING] =
+		lg(count_before(c->fol_t, ds->fol_off[viewer], ds->fol_off[viewer + 1], now), 8);
+	v[F_VIEWER_ACCOUNT_AGE] = lg((double)(now - ds->user_created[viewer]) / 86400.0, 8);
+	v[F_VIEWER_ACTIVITY] = lg(k, 8);
+	v[F_VIEWER_ENG_RATE] = rate(c->u_pos[lo + k] - c->u_pos[lo], k);
+	int64_t sec = ((now % 86400) + 86400) % 86400;
+	double angle = 2.0 * M_PI * (double)sec / 86400.0;
+	v[F_HOUR_SIN] = (float)sin(angle);
+	v[F_HOUR_COS] = (float)cos(angle);
+
+	uint32_t *authors = mrs_calloc(n, sizeof(uint32_t), "features", err);
+	float *buf = mrs_calloc((size_t)n * 3, sizeof(float), "features", err);
+	if (!authors || !buf) {
+		free(authors), free(buf);
+		return -1;
+	}
+	float *rg = buf, *nsfw = buf + n, *tox = buf + 2 * (size_t)n;
+	for (uint32_t i = 0; i < n; i++)
+		authors[i] = ds->tweet_author[tweets[i]];
+	int rc = mrs_rg_scores(e, viewer, authors, n, now, rg, err);
+	rc = rc ? rc : mrs_safety_scores(e, tweets, n, nsfw, tox, err);
+	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, out, err);
+	word_map wm = {0};
+	rc = rc ? rc : word_map_build(e, viewer, now, &wm, err);
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		float *f = out + (size_t)i * MRS_N_FEATURES;
+		uint32_t t = tweets[i], a = authors[i];
+		f[F_VIEWER_FOLLOWERS] = v[F_VIEWER_FOLLOWERS];
+		f[F_VIEWER_FOLLOWING] = v[F_VIEWER_FOLLOWING];
+		f[F_VIEWER_ACCOUNT_AGE] = v[F_VIEWER_ACCOUNT_AGE];
+		f[F_VIEWER_ACTIVITY] = v[F_VIEWER_ACTIVITY];
+		f[F_VIEWER_ENG_RATE] = v[F_VIEWER_ENG_RATE];
+		f[F_HOUR_SIN] = v[F_HOUR_SIN];
+		f[F_HOUR_COS] = v[F_HOUR_COS];
+		tweet_features(e, t, now, f);
+		bool fol = mrs_follows_before(ds, viewer, a, now);
+		f[F_PAIR_FOLLOWS] = fol ? 1.0f : 0.0f;
+		f[F_PAIR_MUTUAL] = fol && mrs_follows_before(ds, a, viewer, now) ? 1.0f : 0.0f;
+		f[F_PAIR_REALGRAPH] = rg[i];
+		f[F_EMB_SIMCLUSTERS] = mrs_sc_score(e, viewer, t, now);
+		f[F_EMB_TWHIN] = mrs_twhin_score(e, viewer, t, now);
+		f[F_EMB_TWHIN_AUTHOR] = mrs_twhin_user_sim(e, viewer, a);
+		f[F_SAFETY_NSFW] = nsfw[i];
+		f[F_SAFETY_TOXICITY] = tox[i];
+		f[F_PAIR_TEXT_AFFINITY] = word_affinity(&wm, mrs_tweet_text(ds, t));
+	}
+	word_map_free(&wm);
+	free(authors), free(buf);
+	return rc;
+}
+
+int mrs_features_rows(const mrs_engine *e, const uint32_t *viewer, const uint32_t *tweet,
+		      const int64_t *now, size_t n, float *out, const mrs_progress *p,
+		      const char *phase, mrs_error *err)
+{
+	size_t next_report = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && viewer[j] == viewer[i] && now[j] == now[i] && j - i < 4096)
+			j++;
+		if (mrs_features(e, viewer[i], tweet + i, (uint32_t)(j - i), now[i],
+				 out + i * MRS_N_FEATURES, err))
+			return -1;
+		i = j;
+		if (i >= next_report) {
+			if (mrs_progress_report(p, phase, (double)i, (double)n, NULL))
+				return mrs_fail(err, MRS_ERR_CANCELLED, "%s: cancelled", phase);
+			next_report = i + 4096;
+		}
+	}
+	return 0;
+}
