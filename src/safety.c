@@ -9,7 +9,7 @@
 #include "mrs_torch.h"
 
 /* Version of the tokeniser below; stored in every safety model and checked at load. */
-#define SAFETY_TOKENIZER 1
+#define SAFETY_TOKENIZER 2
 #define MAX_TOKENS 2048
 
 struct mrs_safety {
@@ -24,12 +24,12 @@ void mrs_safety_params_default(mrs_safety_params *prm)
 		.dim = 32,
 		.hidden = 32,
 		.bigrams = true,
-		.char_ngrams = 0,
-		.epochs = 8,
-		.batch = 32,
+		.char_ngrams = 5,
+		.epochs = 3,
+		.batch = 128,
 		.lr = 0.005f,
 		.weight_decay = 0.0f,
-		.dropout = 0.1f,
+		.dropout = 0.3f,
 		.balance = true,
 		.seed = 42,
 	};
@@ -39,7 +39,7 @@ void mrs_safety_params_default(mrs_safety_params *prm)
 
 static bool word_byte(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '\'' || c >= 0x80;
+	return (c < 0x80 && isalnum(c)) || c == '_' || c == '\'';
 }
 
 static bool starts_url(const char *s)
@@ -71,6 +71,42 @@ static void emit(tok_out *o, uint64_t h)
 		o->v[o->n++] = bucket(h, o->buckets);
 }
 
+/* Emits the ids of one word: its unigram, the bigram with the word before it, and its
+ * character n-grams (not for the special words "<url>", "<@>" and single symbols). */
+static void emit_word(tok_out *o, const mrs_safety_params *prm, const char *w, size_t len,
+		      bool grams, char *prev, size_t *prev_len)
+{
+	emit(o, hash_piece(hash_piece(MRS_FNV_START, "w", 1), w, len));
+	if (prm->bigrams && *prev_len)
+		emit(o, hash_piece(hash_piece(hash_piece(MRS_FNV_START, "b", 1), prev, *prev_len),
+				   w, len));
+	if (grams && prm->char_ngrams >= 3) {
+		char padded[70];
+		size_t pl = 0;
+		padded[pl++] = '<';
+		memcpy(padded + pl, w, len);
+		pl += len;
+		padded[pl++] = '>';
+		for (int g = 3; g <= prm->char_ngrams; g++)
+			for (size_t i = 0; i + (size_t)g <= pl; i++)
+				emit(o, hash_piece(hash_piece(MRS_FNV_START, "c", 1), padded + i,
+						   (size_t)g));
+	}
+	memcpy(prev, w, len);
+	*prev_len = len;
+}
+
+/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
+static size_t utf8_len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/*
+ * Words are runs of ASCII letters, digits, '_' and inner apostrophes, lower-cased; a
+ * link becomes "<url>", a mention "<@>", and every other non-ASCII character (emoji,
+ * symbols, letters of other scripts) is a word of its own.
+ */
 size_t mrs_safety_tokens(const char *text, const mrs_safety_params *prm, int64_t *out,
 			 size_t cap)
 {
@@ -80,49 +116,37 @@ size_t mrs_safety_tokens(const char *text, const mrs_safety_params *prm, int64_t
 	size_t prev_len = 0;
 	const char *s = text;
 	while (*s) {
-		size_t len = 0;
+		unsigned char c = (unsigned char)*s;
 		if (starts_url(s)) {
 			while (*s && !isspace((unsigned char)*s))
 				s++;
-			memcpy(word, "<url>", 5);
-			len = 5;
-		} else if (word_byte((unsigned char)*s)) {
+			emit_word(&o, prm, "<url>", 5, false, prev, &prev_len);
+		} else if (c == '@' && word_byte((unsigned char)s[1])) {
+			for (s++; *s && word_byte((unsigned char)*s); s++)
+				;
+			emit_word(&o, prm, "<@>", 3, false, prev, &prev_len);
+		} else if (c >= 0x80) {
+			size_t n = utf8_len(c), k = 1;
+			while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+				k++;
+			emit_word(&o, prm, s, k, false, prev, &prev_len);
+			s += k;
+		} else if (word_byte(c)) {
+			size_t len = 0;
 			for (; *s && word_byte((unsigned char)*s); s++)
 				if (len < sizeof word - 1)
 					word[len++] = (char)tolower((unsigned char)*s);
+			/* apostrophes only join words: drop them at either end */
+			size_t a = 0;
+			while (a < len && word[a] == '\'')
+				a++;
+			while (len > a && word[len - 1] == '\'')
+				len--;
+			if (len > a)
+				emit_word(&o, prm, word + a, len - a, true, prev, &prev_len);
 		} else {
 			s++;
-			continue;
 		}
-		/* apostrophes only join words: drop them at either end */
-		size_t a = 0;
-		while (a < len && word[a] == '\'')
-			a++;
-		while (len > a && word[len - 1] == '\'')
-			len--;
-		if (len == a)
-			continue;
-		const char *w = word + a;
-		len -= a;
-		emit(&o, hash_piece(hash_piece(MRS_FNV_START, "w", 1), w, len));
-		if (prm->bigrams && prev_len)
-			emit(&o, hash_piece(hash_piece(hash_piece(MRS_FNV_START, "b", 1), prev,
-						       prev_len),
-					    w, len));
-		if (prm->char_ngrams >= 3 && w[0] != '<') {
-			char padded[70];
-			size_t pl = 0;
-			padded[pl++] = '<';
-			memcpy(padded + pl, w, len);
-			pl += len;
-			padded[pl++] = '>';
-			for (int g = 3; g <= prm->char_ngrams; g++)
-				for (size_t i = 0; i + (size_t)g <= pl; i++)
-					emit(&o, hash_piece(hash_piece(MRS_FNV_START, "c", 1),
-							    padded + i, (size_t)g));
-		}
-		memcpy(prev, w, len);
-		prev_len = len;
 	}
 	return o.n;
 }

@@ -179,6 +179,8 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	mrs_safety_params prm;
 	mrs_safety_params_default(&prm);
 	prm.seed = tr->o->seed;
+	if (keep < 20000) /* a small corpus: more, smaller steps */
+		prm.epochs = 8, prm.batch = 32;
 	mrs_safety_report rep;
 	char source[200];
 	snprintf(source, sizeof source,
@@ -322,8 +324,11 @@ static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 			m++;
 		}
 		size_t pos = 0;
-		for (size_t j = 0; j < m; j++)
+		double mean = 0;
+		for (size_t j = 0; j < m; j++) {
 			pos += l[j];
+			mean += s[j];
+		}
 		cJSON *hd = cJSON_AddObjectToObject(heads, mrs_head_name(k));
 		cJSON_AddNumberToObject(hd, "rows", (double)m);
 		cJSON_AddNumberToObject(hd, "positives", (double)pos);
@@ -333,6 +338,8 @@ static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 		mrs_card_add_number(hd, "oracle_auc", tr->truth ? mrs_auc(o, l, m) : NAN);
 		mrs_card_add_number(hd, "oracle_rce", tr->truth ? mrs_rce(o, l, m) : NAN);
 		mrs_card_add_number(hd, "heuristic_auc", mrs_auc(h, l, m));
+		mrs_card_add_number(hd, "base_rate", m ? (double)pos / (double)m : NAN);
+		mrs_card_add_number(hd, "mean_prediction", m ? mean / (double)m : NAN);
 	}
 	rc = 0;
 out:
@@ -424,6 +431,18 @@ static int fit_ranker(trainer *tr)
 	for (int k = 0; k < MRS_N_HEADS; k++)
 		cJSON_AddItemToArray(hn, cJSON_CreateString(mrs_head_name(k)));
 	cJSON_AddNumberToObject(card, "train_rows", (double)trn.n);
+	cJSON *tp = cJSON_AddObjectToObject(card, "train_positives");
+	for (int k = 0; k < MRS_N_HEADS; k++) {
+		double pos = 0, masked = 0;
+		for (size_t j = 0; j < trn.n; j++) {
+			float y = trn.y[j * MRS_N_HEADS + k];
+			masked += isnan(y);
+			pos += y > 0.5f;
+		}
+		cJSON_AddNumberToObject(tp, mrs_head_name(k), pos);
+		if (masked)
+			cJSON_AddNumberToObject(card, "train_rows_masked_for_follow", masked);
+	}
 	cJSON_AddNumberToObject(card, "test_rows", (double)te.n);
 	cJSON_AddStringToObject(card, "rows",
 				cap ? "an even sample (every n/max_rows-th impression in (user, "

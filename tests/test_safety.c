@@ -180,7 +180,7 @@ static void test_train_safety_on_fixture(void **state)
 	mrs_safety_report rep;
 	mrs_error err = {0};
 	mrs_safety_params p = params();
-	p.epochs = 6;
+	p.epochs = 8, p.batch = 16; /* a tiny fixture: more, smaller steps */
 	assert_ok(mrs_safety_train(tr, va, &p, path, NULL, &rep, &err), &err);
 	print_message("fixture: macro-F1 %.4f (best %.4f at %.3f) AUC %.4f PR-AUC %.4f P@R90 "
 		      "%.4f\n",
@@ -224,6 +224,7 @@ static void test_engine_scores_tweets(void **state)
 	snprintf(path, sizeof path, "%s/toxicity.pt", dir);
 	mrs_safety_report rep;
 	mrs_safety_params p = params();
+	p.epochs = 8, p.batch = 16;
 	assert_ok(mrs_safety_train(tr, NULL, &p, path, NULL, &rep, &err), &err);
 	assert_true(isnan(rep.auc));
 	/* a two-tweet dataset: one insult, one kind word */
