@@ -170,16 +170,16 @@ bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t
 
 _Static_assert(F_COUNT == MRS_N_FEATURES, "the feature table and MRS_N_FEATURES differ");
 
-/* Smoothed rates use a Beta(1, 9) prior: (k + 1) / (n + 10), so an unseen item starts
+/* Every log1p(...) / k feature is capped at 2. Smoothed rates use a Beta(1, 9) prior: (k + 1) / (n + 10), so an unseen item starts
  * at 0.1 and moves to its own rate as evidence accrues. */
 static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 	[F_VIEWER_FOLLOWERS] = {"viewer_followers",
-				"log1p(accounts following the viewer before now) / 8", "[0, 1.8]"},
+				"log1p(accounts following the viewer before now) / 8", "[0, 2]"},
 	[F_VIEWER_FOLLOWING] = {"viewer_following",
-				"log1p(accounts the viewer followed before now) / 8", "[0, 1.8]"},
+				"log1p(accounts the viewer followed before now) / 8", "[0, 2]"},
 	[F_VIEWER_ACCOUNT_AGE] = {"viewer_account_age",
 				  "log1p(days since the viewer's account was created) / 8",
-				  "[0, 1.2]"},
+				  "[0, 2]"},
 	[F_VIEWER_ACTIVITY] = {"viewer_activity",
 			       "log1p(impressions the viewer had before now) / 8", "[0, 2]"},
 	[F_VIEWER_ENG_RATE] = {"viewer_engagement_rate",
@@ -191,7 +191,7 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 	[F_TWEET_LINK] = {"tweet_has_link", "1 if the tweet has a link, else 0", "{0, 1}"},
 	[F_TWEET_HASHTAGS] = {"tweet_hashtags", "min(hashtags in the text, 4) / 4", "[0, 1]"},
 	[F_TWEET_AGE] = {"tweet_age", "log1p(max(0, hours since the tweet was created)) / 6",
-			 "[0, 1.3]"},
+			 "[0, 2]"},
 	[F_TWEET_RETWEET] = {"tweet_is_retweet", "1 if the tweet is a retweet, else 0", "{0, 1}"},
 	[F_TWEET_IMPRESSIONS] = {"tweet_impressions",
 				 "log1p(impressions of the tweet before now) / 8", "[0, 2]"},
@@ -207,7 +207,7 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 			      "tweet before now",
 			      "[0, 1]"},
 	[F_AUTHOR_FOLLOWERS] = {"author_followers",
-				"log1p(accounts following the author before now) / 8", "[0, 1.8]"},
+				"log1p(accounts following the author before now) / 8", "[0, 2]"},
 	[F_AUTHOR_VERIFIED] = {"author_verified", "1 if the author is verified, else 0",
 			       "{0, 1}"},
 	[F_AUTHOR_ENG_RATE] = {"author_engagement_rate",
@@ -237,7 +237,8 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 	[F_PAIR_TEXT_AFFINITY] = {"pair_text_affinity",
 				  "mean over the tweet's words of logit(r_w) - logit(r), where r is "
 				  "the viewer's engagement rate over their last 200 impressions before "
-				  "now and r_w the rate over those whose text has word w, shrunk to r "
+				  "now (their last 50 own tweets before now counting as engaged texts) "
+				  "and r_w the rate over those texts with word w, shrunk to r "
 				  "((pos_w + 2 r) / (seen_w + 2)); unseen words count 0; / 2, clipped",
 				  "[-2, 2]"},
 	[F_EMB_SIMCLUSTERS] = {"emb_simclusters",
@@ -264,9 +265,11 @@ const mrs_feature_info *mrs_feature_info_get(int i)
 
 /* ------------------------------------------------------------------ the features */
 
+/* log1p(x) / scale, capped at 2 (every log feature's documented range is [0, 2]). */
 static float lg(double x, double scale)
 {
-	return (float)(log1p(x > 0 ? x : 0) / scale);
+	double v = log1p(x > 0 ? x : 0) / scale;
+	return (float)(v < 2 ? v : 2);
 }
 
 static float rate(uint32_t k, uint32_t n)
@@ -383,25 +386,32 @@ static size_t text_words(const char *s, uint64_t *out, size_t cap)
 	return n;
 }
 
+typedef struct word_count {
+	uint64_t key; /* 0: empty slot */
+	uint32_t pos, seen;
+} word_count;
+
 typedef struct word_map {
-	uint64_t *key;
-	uint32_t *pos, *seen;
+	word_count *slot;
 	uint32_t mask;
 	double rate; /* the viewer's smoothed engagement rate over the history */
 } word_map;
 
-static uint32_t word_slot(const word_map *m, uint64_t w)
+static word_count *word_slot(const word_map *m, uint64_t w)
 {
 	uint32_t i = (uint32_t)mrs_hash64(w) & m->mask;
-	while (m->key[i] && m->key[i] != w)
+	while (m->slot[i].key && m->slot[i].key != w)
 		i = (i + 1) & m->mask;
-	return i;
+	return &m->slot[i];
 }
 
 static void word_map_free(word_map *m)
 {
-	free(m->key), free(m->pos), free(m->seen);
+	free(m->slot);
 }
+
+#define HISTORY_WORDS 24
+#define OWN_HISTORY 50 /* words read from each tweet of the history */
 
 /* Word counts over the viewer's last AFFINITY_HISTORY impressions before now. */
 static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, word_map *m,
@@ -413,28 +423,42 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	if (hi - lo > AFFINITY_HISTORY)
 		lo = hi - AFFINITY_HISTORY;
 	uint32_t cap = 64;
-	while (cap < (hi - lo) * 2 * 24)
+	while (cap < (hi - lo + OWN_HISTORY) * HISTORY_WORDS * 4 / 3 + 1)
 		cap *= 2;
 	m->mask = cap - 1;
-	m->key = mrs_calloc(cap, sizeof(uint64_t), "features", err);
-	m->pos = mrs_calloc(cap, sizeof(uint32_t), "features", err);
-	m->seen = mrs_calloc(cap, sizeof(uint32_t), "features", err);
-	if (!m->key || !m->pos || !m->seen)
+	if (!(m->slot = mrs_calloc(cap, sizeof(word_count), "features", err)))
 		return -1;
 	uint32_t pos = 0;
 	uint64_t words[MAX_WORDS];
 	for (uint32_t i = lo; i < hi; i++) {
 		bool engaged = (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
 		pos += engaged;
-		size_t n = text_words(mrs_tweet_text(ds, ds->imp_tweet[i]), words, 24);
+		size_t n = text_words(mrs_tweet_text(ds, ds->imp_tweet[i]), words, HISTORY_WORDS);
 		for (size_t k = 0; k < n; k++) {
-			uint32_t s = word_slot(m, words[k]);
-			m->key[s] = words[k];
-			m->seen[s]++;
-			m->pos[s] += engaged;
+			word_count *c = word_slot(m, words[k]);
+			c->key = words[k];
+			c->seen++;
+			c->pos += engaged;
 		}
 	}
-	m->rate = (pos + 1.0) / (hi - lo + 10.0);
+	/* the viewer's own tweets before now count as engaged texts: people write about
+	 * what they care about */
+	uint32_t alo = ds->atw_off[viewer], ahi = ds->atw_off[viewer + 1], own = 0;
+	while (ahi > alo && ds->tweet_time[ds->atw[ahi - 1]] >= now)
+		ahi--;
+	if (ahi - alo > OWN_HISTORY)
+		alo = ahi - OWN_HISTORY;
+	for (uint32_t i = alo; i < ahi; i++) {
+		size_t n = text_words(mrs_tweet_text(ds, ds->atw[i]), words, HISTORY_WORDS);
+		for (size_t k = 0; k < n; k++) {
+			word_count *c = word_slot(m, words[k]);
+			c->key = words[k];
+			c->seen++;
+			c->pos++;
+		}
+		own++;
+	}
+	m->rate = (pos + own + 1.0) / (hi - lo + own + 10.0);
 	return 0;
 }
 
@@ -451,10 +475,10 @@ static float word_affinity(const word_map *m, const char *text)
 		return 0.0f;
 	double sum = 0, base = logit(m->rate);
 	for (size_t k = 0; k < n; k++) {
-		uint32_t s = word_slot(m, words[k]);
-		if (!m->key[s])
+		const word_count *c = word_slot(m, words[k]);
+		if (!c->key)
 			continue;
-		double r = (m->pos[s] + 2.0 * m->rate) / (m->seen[s] + 2.0);
+		double r = (c->pos + 1.0 * m->rate) / (c->seen + 1.0);
 		sum += logit(r) - base;
 	}
 	double v = sum / (double)n / 2.0;

@@ -20,6 +20,8 @@
  * every previous model file in DIR as it was.
  */
 
+#define SAFETY_MAX_ROWS 50000u
+
 typedef struct trainer {
 	const mrs_dataset *ds;
 	const mrs_train_opts *o;
@@ -168,8 +170,9 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 		if (k >= n)
 			val_ids[k - n] = t;
 	}
-	/* an even sample of the training texts when a cap is set */
-	size_t cap = tr->o->max_rows ? tr->o->max_rows : n;
+	/* an even sample of the training texts when a cap is set: at most max_rows, and at
+	 * most SAFETY_MAX_ROWS (the labels are noisy; more rows cost time and add little) */
+	size_t cap = tr->o->max_rows ? MRS_MIN(tr->o->max_rows, SAFETY_MAX_ROWS) : n;
 	size_t keep = MRS_MIN(n, cap);
 	for (size_t k = 0; k < keep && keep < n; k++) {
 		size_t from = (size_t)((double)k * (double)n / (double)keep);
