@@ -10,6 +10,8 @@
  * - Tensors never cross the boundary: row-major float buffers and sizes do.
  * - libtorch runs with one intra-op and one inter-op thread; set OPENBLAS_NUM_THREADS=1
  *   in the environment before the process starts (the program does this itself).
+ * - A handle is used by one thread at a time. Building a model and training one take a
+ *   process-wide lock (torch's random generator is global), so they run one at a time.
  */
 
 #include <stdint.h>
@@ -24,7 +26,12 @@ enum { MRS_T_OK = 0, MRS_T_ERR = -1, MRS_T_CANCELLED = -2 };
 const char *mrs_torch_last_error(void);
 /* libtorch version string, e.g. "1.13.1". */
 const char *mrs_torch_version(void);
-/* Sets libtorch's intra-op and inter-op thread counts (minirecsys uses 1). Idempotent. */
+/* Sets libtorch's intra-op and inter-op thread counts (minirecsys uses 1). Idempotent; the
+ * inter-op count is fixed by the first call. Called with 1 by mrs_tmodel_new, _load and
+ * mrs_tembed_fit if it has not been called. The first call also sets glibc's malloc to keep
+ * freed blocks under 32 MB in the heap (M_MMAP_THRESHOLD 32 MB, M_TRIM_THRESHOLD 128 MB):
+ * training allocates tensors of a few hundred KB every step, and glibc's defaults turned
+ * each into fresh pages from the kernel. */
 int mrs_torch_init(int threads);
 
 typedef struct mrs_tmodel mrs_tmodel;
@@ -53,10 +60,15 @@ typedef struct mrs_tspec {
 	uint64_t seed;                /* initialisation and training shuffles */
 } mrs_tspec;
 
+/* Builds a model with initial weights drawn from spec->seed. Fails (and sets *out to NULL)
+ * on a spec out of range; the message names the field ("spec.n_heads: must be >= 1 (got 0)").
+ * Beyond the limits above: widths and head_hidden <= 65536, bag_dim <= 4096,
+ * n_buckets <= 2^30, n_heads <= 4096, at most 2^31 parameters. */
 int mrs_tmodel_new(const mrs_tspec *spec, mrs_tmodel **out);
 void mrs_tmodel_free(mrs_tmodel *m);
 /* Copies the spec the model was built from. */
 void mrs_tmodel_get_spec(const mrs_tmodel *m, mrs_tspec *out);
+/* Number of trainable weights (BatchNorm's running statistics are not counted); -1 for NULL. */
 int64_t mrs_tmodel_param_count(const mrs_tmodel *m);
 
 /* Probabilities of every head for n rows, under NoGradGuard and eval().
@@ -69,7 +81,9 @@ int mrs_tmodel_forward_bag(mrs_tmodel *m, const int64_t *ids, const int64_t *off
 
 /* Called after every `report_every` rows and at the end of each epoch; return non-zero
  * to cancel (training then returns MRS_T_CANCELLED and the model keeps the weights it
- * had before training started). */
+ * had before training started). epoch counts from 1; rows_done counts rows (edges for
+ * mrs_tembed_fit) of the current epoch and rows_total is one epoch's worth; loss is the
+ * mean training loss of the epoch so far. */
 typedef int (*mrs_tprogress_fn)(void *ud, int epoch, int epochs, int64_t rows_done,
 				int64_t rows_total, double loss);
 
@@ -91,19 +105,32 @@ typedef struct mrs_ttrain {
 	float *epoch_loss;     /* out, optional: [epochs] mean training loss per epoch */
 } mrs_ttrain;
 
+/* Adam over shuffled minibatches (the same spec.seed gives the same result). The loss is
+ * BCE with logits averaged over the labelled (row, head) cells, each weighted by its
+ * head_weight; NaN labels and zero-weight heads add nothing. A BAG model's embedding rows
+ * take "lazy" Adam steps: only the rows a batch uses are updated, so a step costs
+ * O(batch) whatever n_buckets is. With MRS_TNORM_BATCH a last batch of one row joins the
+ * batch before it. Labels must be in [0, 1] or NaN. */
 int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t);
 
 /* Saves to path through a temporary file renamed into place; meta_json (may be NULL) is
  * stored alongside and returned by load. */
 int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json);
 /* Loads a model saved by mrs_tmodel_save. A missing, truncated, foreign or wrong-version
- * file fails with a message naming the file. *meta_json_out (optional) is malloc'd. */
+ * file fails with a message naming the file. *meta_json_out (optional) is malloc'd; it is
+ * "" when the model was saved without meta. */
 int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out);
 
 /*
  * Translation embeddings (TwHIN): nodes of one shared id space, relations with their own
  * translation vectors. Edge score: dot(E[lhs], E[rhs] + R[rel]). Trained with in-batch
  * negatives (each positive against the other rows' rhs of the same batch) and BCE.
+ * Each batch is cut into groups of negatives + 1 edges and every positive is scored
+ * against the rhs of the rest of its group (negatives >= batch - 1: the whole batch).
+ * Updates are row-wise Adagrad on the rows a batch uses, so a step costs
+ * O(batch x dim) whatever n_nodes is. Nodes start at N(0, 1/dim), relations at 0.
+ * node_out and rel_out are the working tables (no second copy is made); on failure or
+ * cancel they are zeroed.
  */
 typedef struct mrs_tembed_train {
 	int64_t n_nodes;

@@ -1,0 +1,942 @@
+/* test_shim.c: the libtorch shim: validation, forward, training, save/load, embeddings. */
+#include <dirent.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+#include "mrs_torch.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+#define assert_t_ok(call)                                                               \
+	do {                                                                            \
+		if ((call) != MRS_T_OK)                                                 \
+			fail_msg("%s failed: %s", #call, mrs_torch_last_error());       \
+	} while (0)
+
+/* The call fails with MRS_T_ERR and the message contains `want`. */
+#define assert_t_err(call, want)                                                        \
+	do {                                                                            \
+		int rc_ = (call);                                                       \
+		if (rc_ != MRS_T_ERR)                                                   \
+			fail_msg("%s returned %d, expected MRS_T_ERR", #call, rc_);     \
+		if (!strstr(mrs_torch_last_error(), (want)))                            \
+			fail_msg("%s: message '%s' lacks '%s'", #call,                  \
+				 mrs_torch_last_error(), (want));                       \
+	} while (0)
+
+static mrs_tspec mlp_spec(int n_in, int h1, int h2, int heads)
+{
+	mrs_tspec s;
+	memset(&s, 0, sizeof s);
+	s.kind = MRS_TK_MLP;
+	s.n_in = n_in;
+	s.n_layers = h2 > 0 ? 2 : h1 > 0 ? 1 : 0;
+	s.hidden[0] = h1;
+	s.hidden[1] = h2;
+	s.n_heads = heads;
+	s.seed = 42;
+	return s;
+}
+
+static mrs_tspec bag_spec(int64_t buckets, int dim, int h1, int heads)
+{
+	mrs_tspec s = mlp_spec(0, h1, 0, heads);
+	s.kind = MRS_TK_BAG;
+	s.n_buckets = buckets;
+	s.bag_dim = dim;
+	return s;
+}
+
+static mrs_tmodel *new_model(const mrs_tspec *s)
+{
+	mrs_tmodel *m = NULL;
+	assert_t_ok(mrs_tmodel_new(s, &m));
+	assert_non_null(m);
+	return m;
+}
+
+static float *fill_normal(int64_t n, uint64_t seed)
+{
+	float *v = malloc((size_t)n * sizeof *v);
+	assert_non_null(v);
+	mrs_rng r;
+	mrs_rng_seed(&r, seed);
+	for (int64_t i = 0; i < n; i++)
+		v[i] = (float)mrs_rng_normal(&r);
+	return v;
+}
+
+/* Area under the ROC curve of scores[i*stride] against labels (ties count half). */
+static double auc(const float *scores, int stride, const float *labels, int lstride, int64_t n)
+{
+	double wins = 0, pairs = 0;
+	for (int64_t i = 0; i < n; i++) {
+		if (labels[i * lstride] != 1)
+			continue;
+		for (int64_t j = 0; j < n; j++) {
+			if (labels[j * lstride] != 0)
+				continue;
+			float a = scores[i * stride], b = scores[j * stride];
+			wins += a > b ? 1 : a == b ? 0.5 : 0;
+			pairs++;
+		}
+	}
+	assert_true(pairs > 0);
+	return wins / pairs;
+}
+
+/* A dense problem with two heads: head 0 is a linear rule on all inputs, head 1 depends on
+ * the first input only. x is [n, n_in], y is [n, 2]. */
+enum { SEP_IN = 10 };
+static void separable(int64_t n, uint64_t seed, float **x, float **y)
+{
+	static const float w[SEP_IN] = {1.0f, -2.0f, 0.5f, 1.5f, 0, 0, -1.0f, 0.3f, 0, 2.0f};
+	*x = fill_normal(n * SEP_IN, seed);
+	*y = malloc((size_t)n * 2 * sizeof **y);
+	assert_non_null(*y);
+	for (int64_t i = 0; i < n; i++) {
+		float dot = 0;
+		for (int k = 0; k < SEP_IN; k++)
+			dot += w[k] * (*x)[i * SEP_IN + k];
+		(*y)[i * 2] = dot > 0;
+		(*y)[i * 2 + 1] = (*x)[i * SEP_IN] > 0.5f;
+	}
+}
+
+static mrs_ttrain train_args(const float *x, const float *y, int64_t n, int epochs, float *loss)
+{
+	mrs_ttrain t;
+	memset(&t, 0, sizeof t);
+	t.x = x;
+	t.y = y;
+	t.n = n;
+	t.epochs = epochs;
+	t.batch = 64;
+	t.lr = 0.01f;
+	t.epoch_loss = loss;
+	return t;
+}
+
+static float *forward(mrs_tmodel *m, const float *x, int64_t n)
+{
+	mrs_tspec s;
+	mrs_tmodel_get_spec(m, &s);
+	float *out = malloc((size_t)n * s.n_heads * sizeof *out);
+	assert_non_null(out);
+	assert_t_ok(mrs_tmodel_forward(m, x, n, out));
+	return out;
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*size = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	void *buf = malloc(*size + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *size, f), *size);
+	fclose(f);
+	return buf;
+}
+
+static void write_file(const char *path, const void *buf, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, size, f), size);
+	fclose(f);
+}
+
+/* Files in dir whose name contains `part`. */
+static int count_files(const char *dir, const char *part)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strstr(e->d_name, part) != NULL;
+	closedir(d);
+	return n;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+static void expect_bad_spec(mrs_tspec s, const char *field)
+{
+	mrs_tmodel *m = (mrs_tmodel *)&s; /* must be reset to NULL on failure */
+	assert_t_err(mrs_tmodel_new(&s, &m), field);
+	assert_null(m);
+}
+
+static void test_bad_specs(void **state)
+{
+	(void)state;
+	mrs_tspec ok = mlp_spec(8, 16, 8, 2), s;
+	mrs_tmodel_free(new_model(&ok));
+
+	s = ok, s.n_heads = 0;
+	expect_bad_spec(s, "spec.n_heads: must be >= 1 (got 0)");
+	s = ok, s.n_layers = MRS_T_MAX_LAYERS + 1;
+	expect_bad_spec(s, "spec.n_layers");
+	s = ok, s.n_layers = -1;
+	expect_bad_spec(s, "spec.n_layers");
+	s = ok, s.hidden[1] = 0;
+	expect_bad_spec(s, "spec.hidden[1]");
+	s = ok, s.n_in = 0;
+	expect_bad_spec(s, "spec.n_in");
+	s = ok, s.dropout = 1.0f;
+	expect_bad_spec(s, "spec.dropout");
+	s = ok, s.dropout = -0.1f;
+	expect_bad_spec(s, "spec.dropout");
+	s = ok, s.dropout = NAN;
+	expect_bad_spec(s, "spec.dropout");
+	s = ok, s.kind = 7;
+	expect_bad_spec(s, "spec.kind");
+	s = ok, s.norm = 3;
+	expect_bad_spec(s, "spec.norm");
+	s = ok, s.head_hidden = -4;
+	expect_bad_spec(s, "spec.head_hidden");
+
+	mrs_tspec bag = bag_spec(100, 8, 0, 1);
+	mrs_tmodel_free(new_model(&bag));
+	s = bag, s.n_buckets = 0;
+	expect_bad_spec(s, "spec.n_buckets");
+	s = bag, s.bag_dim = 0;
+	expect_bad_spec(s, "spec.bag_dim");
+
+	mrs_tmodel *m = NULL;
+	assert_t_err(mrs_tmodel_new(NULL, &m), "spec is NULL");
+	assert_t_err(mrs_tmodel_new(&ok, NULL), "out is NULL");
+}
+
+static void test_bad_arguments(void **state)
+{
+	(void)state;
+	mrs_tspec s = mlp_spec(4, 8, 0, 2);
+	mrs_tmodel *m = new_model(&s);
+	float x[8] = {0}, out[4], y[4] = {0, 1, 1, 0};
+
+	assert_t_err(mrs_tmodel_forward(NULL, x, 2, out), "model is NULL");
+	assert_t_err(mrs_tmodel_forward(m, NULL, 2, out), "x is NULL");
+	assert_t_err(mrs_tmodel_forward(m, x, 2, NULL), "out is NULL");
+	assert_t_err(mrs_tmodel_forward(m, x, -1, out), "n must be >= 0 (got -1)");
+	assert_t_ok(mrs_tmodel_forward(m, NULL, 0, NULL));
+	int64_t offsets[3] = {0, 1, 2}, ids[2] = {1, 2};
+	assert_t_err(mrs_tmodel_forward_bag(m, ids, offsets, 2, out), "MLP");
+
+	mrs_ttrain t = train_args(x, y, 2, 1, NULL);
+	assert_t_err(mrs_tmodel_train(NULL, &t), "model is NULL");
+	assert_t_err(mrs_tmodel_train(m, NULL), "t is NULL");
+	t.n = -3;
+	assert_t_err(mrs_tmodel_train(m, &t), "train.n");
+	t = train_args(x, NULL, 2, 1, NULL);
+	assert_t_err(mrs_tmodel_train(m, &t), "train.y");
+	t = train_args(NULL, y, 2, 1, NULL);
+	assert_t_err(mrs_tmodel_train(m, &t), "train.x");
+	t = train_args(x, y, 2, 0, NULL);
+	assert_t_err(mrs_tmodel_train(m, &t), "train.epochs");
+	t = train_args(x, y, 2, 1, NULL), t.batch = 0;
+	assert_t_err(mrs_tmodel_train(m, &t), "train.batch");
+	t = train_args(x, y, 2, 1, NULL), t.lr = 0;
+	assert_t_err(mrs_tmodel_train(m, &t), "train.lr");
+	t = train_args(x, y, 2, 1, NULL), t.report_every = -1;
+	assert_t_err(mrs_tmodel_train(m, &t), "train.report_every");
+	float bad_y[4] = {0, 1, 2, 0};
+	t = train_args(x, bad_y, 2, 1, NULL);
+	assert_t_err(mrs_tmodel_train(m, &t), "train.y[1, 0]");
+	float pw[2] = {1, 0};
+	t = train_args(x, y, 2, 1, NULL), t.pos_weight = pw;
+	assert_t_err(mrs_tmodel_train(m, &t), "train.pos_weight[1]");
+
+	assert_t_err(mrs_tmodel_save(NULL, "/tmp/x", NULL), "model is NULL");
+	assert_t_err(mrs_tmodel_save(m, NULL, NULL), "path is NULL");
+	mrs_tmodel *l = NULL;
+	assert_t_err(mrs_tmodel_load(NULL, &l, NULL), "path is NULL");
+	assert_t_err(mrs_tmodel_load("/tmp/x", NULL, NULL), "out is NULL");
+	assert_int_equal(mrs_tmodel_param_count(NULL), -1);
+	assert_t_err(mrs_tembed_fit(NULL), "t is NULL");
+	assert_t_err(mrs_torch_init(0), "threads");
+	mrs_tmodel_get_spec(NULL, &s);
+	mrs_tmodel_get_spec(m, NULL);
+	mrs_tmodel_free(NULL);
+
+	mrs_tspec b = bag_spec(50, 4, 0, 2);
+	mrs_tmodel *bm = new_model(&b);
+	int64_t back[3] = {0, 2, 1};
+	assert_t_err(mrs_tmodel_forward_bag(bm, ids, back, 2, out), "offsets[2]");
+	assert_t_err(mrs_tmodel_forward_bag(bm, ids, NULL, 2, out), "offsets is NULL");
+	assert_t_err(mrs_tmodel_forward_bag(bm, NULL, offsets, 2, out), "ids is NULL");
+	assert_t_err(mrs_tmodel_forward(bm, x, 2, out), "BAG");
+	mrs_tmodel_free(bm);
+	mrs_tmodel_free(m);
+}
+
+static void test_last_error(void **state)
+{
+	(void)state;
+	mrs_tspec s = mlp_spec(4, 8, 0, 0);
+	mrs_tmodel *m = NULL;
+	assert_int_equal(mrs_tmodel_new(&s, &m), MRS_T_ERR);
+	assert_string_equal(mrs_torch_last_error(), "spec.n_heads: must be >= 1 (got 0)");
+	/* a success does not erase the last failure */
+	assert_int_equal(mrs_torch_init(1), MRS_T_OK);
+	assert_string_equal(mrs_torch_last_error(), "spec.n_heads: must be >= 1 (got 0)");
+	assert_non_null(strstr(mrs_torch_version(), "1."));
+}
+
+/* ---------------------------------------------------------------- shape and forward */
+
+static int64_t expected_params(const mrs_tspec *s)
+{
+	int64_t n = 0, w = s->kind == MRS_TK_BAG ? s->bag_dim : s->n_in;
+	if (s->kind == MRS_TK_BAG)
+		n += s->n_buckets * s->bag_dim;
+	for (int i = 0; i < s->n_layers; i++) {
+		n += w * s->hidden[i] + s->hidden[i];
+		if (s->norm != MRS_TNORM_NONE)
+			n += 2 * s->hidden[i];
+		w = s->hidden[i];
+	}
+	if (s->head_hidden == 0)
+		return n + w * s->n_heads + s->n_heads;
+	return n + s->n_heads * (w * s->head_hidden + s->head_hidden + s->head_hidden + 1);
+}
+
+static void test_param_count(void **state)
+{
+	(void)state;
+	mrs_tspec a = mlp_spec(5, 7, 3, 4);
+	a.norm = MRS_TNORM_LAYER;
+	/* 5*7+7 + 2*7 + 7*3+3 + 2*3 + 3*4+4 */
+	assert_int_equal(expected_params(&a), 42 + 14 + 24 + 6 + 16);
+	mrs_tmodel *m = new_model(&a);
+	assert_int_equal(mrs_tmodel_param_count(m), 102);
+	mrs_tmodel_free(m);
+
+	mrs_tspec b = mlp_spec(6, 9, 0, 3);
+	b.norm = MRS_TNORM_BATCH;
+	b.head_hidden = 5;
+	b.dropout = 0.2f;
+	m = new_model(&b);
+	assert_int_equal(mrs_tmodel_param_count(m), expected_params(&b));
+	mrs_tmodel_free(m);
+
+	mrs_tspec c = bag_spec(1000, 12, 0, 2);
+	m = new_model(&c);
+	assert_int_equal(mrs_tmodel_param_count(m), 1000 * 12 + 12 * 2 + 2);
+	mrs_tmodel_free(m);
+}
+
+static void test_forward_values(void **state)
+{
+	(void)state;
+	mrs_tspec s = mlp_spec(24, 16, 8, 3);
+	s.norm = MRS_TNORM_LAYER;
+	mrs_tmodel *m = new_model(&s);
+	enum { N = 50 };
+	float *x = fill_normal(N * 24, 1);
+	float out[(N + 1) * 3];
+	for (int i = 0; i < (N + 1) * 3; i++)
+		out[i] = -1;
+	assert_t_ok(mrs_tmodel_forward(m, x, N, out));
+	for (int i = 0; i < N * 3; i++)
+		assert_true(out[i] > 0 && out[i] < 1);
+	for (int i = N * 3; i < (N + 1) * 3; i++)
+		assert_true(out[i] == -1); /* nothing written past n rows */
+	/* rows are independent in eval mode: one row alone gives the same answer */
+	float one[3];
+	assert_t_ok(mrs_tmodel_forward(m, x + 7 * 24, 1, one));
+	for (int k = 0; k < 3; k++)
+		assert_float_equal(one[k], out[7 * 3 + k], 1e-6);
+	free(x);
+	mrs_tmodel_free(m);
+}
+
+static void test_forward_bag(void **state)
+{
+	(void)state;
+	mrs_tspec s = bag_spec(100, 8, 16, 2);
+	s.head_hidden = 4;
+	mrs_tmodel *m = new_model(&s);
+	/* rows: {3, 5}, {}, {103, 105} (same buckets as row 0), {-97, 5} (-97 mod 100 = 3) */
+	int64_t ids[] = {3, 5, 103, 105, -97, 5};
+	int64_t offsets[] = {0, 2, 2, 4, 6};
+	float out[4 * 2 + 1];
+	out[8] = -1;
+	assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets, 4, out));
+	for (int i = 0; i < 8; i++)
+		assert_true(out[i] > 0 && out[i] < 1);
+	assert_true(out[8] == -1);
+	for (int k = 0; k < 2; k++) {
+		assert_float_equal(out[0 + k], out[4 + k], 1e-6);
+		assert_float_equal(out[0 + k], out[6 + k], 1e-6);
+	}
+	assert_true(out[0] != out[2]); /* an empty bag differs from a full one */
+	/* offsets need not start at 0: rows 2..3 alone */
+	float part[4];
+	assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets + 2, 2, part));
+	assert_memory_equal(part, out + 4, sizeof part);
+	mrs_tmodel_free(m);
+}
+
+/* ---------------------------------------------------------------- training */
+
+static void test_train_separable(void **state)
+{
+	(void)state;
+	enum { N = 4000, NT = 1000 };
+	float *x, *y, *tx, *ty;
+	separable(N, 10, &x, &y);
+	separable(NT, 11, &tx, &ty);
+	mrs_tspec s = mlp_spec(SEP_IN, 32, 16, 2);
+	s.norm = MRS_TNORM_BATCH;
+	mrs_tmodel *m = new_model(&s);
+	float loss[4];
+	mrs_ttrain t = train_args(x, y, N, 4, loss);
+	t.batch = 50; /* a batch-norm model with a last batch of one row works too */
+	t.n = N - 49;
+	assert_t_ok(mrs_tmodel_train(m, &t));
+	assert_true(isfinite(loss[0]) && isfinite(loss[3]));
+	assert_true(loss[3] < loss[0]);
+	float *p = forward(m, tx, NT);
+	double a0 = auc(p, 2, ty, 2, NT), a1 = auc(p + 1, 2, ty + 1, 2, NT);
+	assert_true(a0 > 0.9);
+	assert_true(a1 > 0.9);
+	free(p), free(x), free(y), free(tx), free(ty);
+	mrs_tmodel_free(m);
+}
+
+static void test_train_nan_labels(void **state)
+{
+	(void)state;
+	enum { N = 3000, NT = 800 };
+	float *x, *y, *tx, *ty;
+	separable(N, 20, &x, &y);
+	separable(NT, 21, &tx, &ty);
+	float *y_nan = malloc(N * 2 * sizeof *y_nan);
+	memcpy(y_nan, y, N * 2 * sizeof *y_nan);
+	for (int i = 0; i < N; i++)
+		y_nan[i * 2 + 1] = NAN;
+	mrs_tspec s = mlp_spec(SEP_IN, 16, 0, 2);
+	float hw_zero[2] = {1, 0};
+	float la[3], lb[3], lc[3];
+
+	/* A: head 1 all NaN. B: head 1 labelled but weighted 0. C: both heads count. */
+	mrs_tmodel *a = new_model(&s), *b = new_model(&s), *c = new_model(&s);
+	mrs_ttrain t = train_args(x, y_nan, N, 3, la);
+	assert_t_ok(mrs_tmodel_train(a, &t));
+	t = train_args(x, y, N, 3, lb);
+	t.head_weight = hw_zero;
+	assert_t_ok(mrs_tmodel_train(b, &t));
+	t = train_args(x, y, N, 3, lc);
+	assert_t_ok(mrs_tmodel_train(c, &t));
+
+	/* a masked head contributes nothing: A and B train identically, C does not */
+	assert_memory_equal(la, lb, sizeof la);
+	assert_true(memcmp(la, lc, sizeof la) != 0);
+	for (int e = 0; e < 3; e++)
+		assert_true(isfinite(la[e]) && la[e] > 0);
+	float *pa = forward(a, tx, NT), *pb = forward(b, tx, NT);
+	for (int i = 0; i < NT; i++)
+		assert_true(pa[i * 2] == pb[i * 2]);
+	assert_true(auc(pa, 2, ty, 2, NT) > 0.9);
+
+	free(pa), free(pb), free(x), free(y), free(y_nan), free(tx), free(ty);
+	mrs_tmodel_free(a), mrs_tmodel_free(b), mrs_tmodel_free(c);
+}
+
+static void test_train_deterministic(void **state)
+{
+	(void)state;
+	enum { N = 1500 };
+	float *x, *y;
+	separable(N, 30, &x, &y);
+	mrs_tspec s = mlp_spec(SEP_IN, 16, 8, 2);
+	s.dropout = 0.3f; /* dropout draws from the seeded generator */
+	s.head_hidden = 4;
+	float pw[2] = {2, 0.5f};
+	mrs_tmodel *m[3];
+	float *p[3], loss[3][2];
+	for (int i = 0; i < 3; i++) {
+		s.seed = i < 2 ? 5 : 6;
+		m[i] = new_model(&s);
+		mrs_ttrain t = train_args(x, y, N, 2, loss[i]);
+		t.pos_weight = pw;
+		assert_t_ok(mrs_tmodel_train(m[i], &t));
+		p[i] = forward(m[i], x, N);
+	}
+	assert_memory_equal(p[0], p[1], N * 2 * sizeof(float));
+	assert_memory_equal(loss[0], loss[1], sizeof loss[0]);
+	assert_true(memcmp(p[0], p[2], N * 2 * sizeof(float)) != 0);
+	for (int i = 0; i < 3; i++)
+		free(p[i]), mrs_tmodel_free(m[i]);
+	free(x), free(y);
+}
+
+struct calls {
+	int n, cancel_at, last_epoch;
+	int64_t last_done;
+};
+
+static int on_progress(void *ud, int epoch, int epochs, int64_t done, int64_t total, double loss)
+{
+	struct calls *c = ud;
+	assert_true(epoch >= 1 && epoch <= epochs);
+	assert_true(done > 0 && done <= total);
+	assert_true(epoch > c->last_epoch || done > c->last_done);
+	assert_true(isfinite(loss));
+	c->last_epoch = epoch, c->last_done = done;
+	return ++c->n == c->cancel_at;
+}
+
+static void test_train_progress_and_cancel(void **state)
+{
+	(void)state;
+	enum { N = 1000 };
+	float *x, *y;
+	separable(N, 40, &x, &y);
+	mrs_tspec s = mlp_spec(SEP_IN, 16, 0, 2);
+	s.norm = MRS_TNORM_BATCH; /* running statistics must be restored too */
+	mrs_tmodel *m = new_model(&s);
+
+	/* 2 epochs of 1000 rows, a report every 300: 3 in-epoch reports + 1 at the end each */
+	struct calls c = {0, 0, 0, 0};
+	mrs_ttrain t = train_args(x, y, N, 2, NULL);
+	t.progress = on_progress, t.ud = &c, t.report_every = 300;
+	assert_t_ok(mrs_tmodel_train(m, &t));
+	assert_int_equal(c.n, 8);
+
+	float *before = forward(m, x, N);
+	c = (struct calls){0, 5, 0, 0}; /* cancel in the second epoch */
+	assert_int_equal(mrs_tmodel_train(m, &t), MRS_T_CANCELLED);
+	assert_int_equal(c.n, 5);
+	assert_non_null(strstr(mrs_torch_last_error(), "cancel"));
+	float *after = forward(m, x, N);
+	assert_memory_equal(before, after, N * 2 * sizeof(float));
+	free(before), free(after), free(x), free(y);
+	mrs_tmodel_free(m);
+}
+
+/* Rows of 2..7 random ids in 0..199; id 7 appears in about a third of them, which are the
+ * positives. */
+static void keyword_rows(int n, uint64_t seed, int64_t **ids, int64_t **offsets, float **y)
+{
+	mrs_rng r;
+	mrs_rng_seed(&r, seed);
+	*ids = malloc((size_t)n * 8 * sizeof **ids);
+	*offsets = malloc((size_t)(n + 1) * sizeof **offsets);
+	*y = malloc((size_t)n * sizeof **y);
+	int64_t k = 0;
+	for (int i = 0; i < n; i++) {
+		(*offsets)[i] = k;
+		int len = 2 + (int)mrs_rng_below(&r, 6), pos = mrs_rng_uniform(&r) < 0.33;
+		for (int j = 0; j < len; j++) {
+			int64_t id = mrs_rng_below(&r, 200);
+			(*ids)[k++] = id == 7 ? 8 : id;
+		}
+		if (pos)
+			(*ids)[(*offsets)[i] + mrs_rng_below(&r, (uint32_t)len)] = 7;
+		(*y)[i] = (float)pos;
+	}
+	(*offsets)[n] = k;
+}
+
+static void test_bag_keyword(void **state)
+{
+	(void)state;
+	enum { N = 4000, NT = 800 };
+	int64_t *ids, *offsets, *tids, *toffsets;
+	float *y, *ty;
+	keyword_rows(N, 50, &ids, &offsets, &y);
+	keyword_rows(NT, 51, &tids, &toffsets, &ty);
+	mrs_tspec s = bag_spec(1 << 12, 16, 16, 1);
+	mrs_tmodel *m = new_model(&s);
+	float loss[3];
+	mrs_ttrain t = train_args(NULL, y, N, 3, loss);
+	t.ids = ids, t.offsets = offsets, t.lr = 0.02f;
+	assert_t_ok(mrs_tmodel_train(m, &t));
+	assert_true(loss[2] < loss[0]);
+	float *p = malloc(NT * sizeof *p);
+	assert_t_ok(mrs_tmodel_forward_bag(m, tids, toffsets, NT, p));
+	assert_true(auc(p, 1, ty, 1, NT) > 0.9);
+
+	/* a cancelled BAG training restores the embedding rows it touched */
+	float *q = malloc(NT * sizeof *q);
+	struct calls c = {0, 1, 0, 0};
+	t.progress = on_progress, t.ud = &c, t.report_every = 1000;
+	assert_int_equal(mrs_tmodel_train(m, &t), MRS_T_CANCELLED);
+	assert_t_ok(mrs_tmodel_forward_bag(m, tids, toffsets, NT, q));
+	assert_memory_equal(p, q, NT * sizeof *p);
+	free(p), free(q), free(ids), free(offsets), free(y), free(tids), free(toffsets), free(ty);
+	mrs_tmodel_free(m);
+}
+
+/* ---------------------------------------------------------------- save and load */
+
+static void test_save_load_roundtrip(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	float *x, *y;
+	separable(N, 60, &x, &y);
+	mrs_tspec s = mlp_spec(SEP_IN, 16, 8, 2);
+	s.norm = MRS_TNORM_BATCH;
+	s.head_hidden = 3;
+	s.dropout = 0.1f;
+	mrs_tmodel *m = new_model(&s);
+	mrs_ttrain t = train_args(x, y, N, 1, NULL);
+	assert_t_ok(mrs_tmodel_train(m, &t)); /* non-default running statistics */
+	char path[300];
+	tu_path(path, sizeof path, "round.model");
+	const char *meta = "{\"features\":[\"a\",\"b\"],\"note\":\"h\\u00e9\"}";
+	assert_t_ok(mrs_tmodel_save(m, path, meta));
+	assert_int_equal(count_files(tu_tmpdir(), ".tmp-"), 0);
+
+	mrs_tmodel *l = NULL;
+	char *meta2 = NULL;
+	assert_t_ok(mrs_tmodel_load(path, &l, &meta2));
+	assert_string_equal(meta, meta2);
+	free(meta2);
+	mrs_tspec s2;
+	mrs_tmodel_get_spec(l, &s2);
+	assert_memory_equal(&s, &s2, sizeof s);
+	assert_int_equal(mrs_tmodel_param_count(l), mrs_tmodel_param_count(m));
+	float *p = forward(m, x, N), *q = forward(l, x, N);
+	assert_memory_equal(p, q, N * 2 * sizeof *p);
+	free(p), free(q);
+	mrs_tmodel_free(l);
+
+	/* NULL meta comes back as "", and meta_json_out may be NULL */
+	assert_t_ok(mrs_tmodel_save(m, path, NULL));
+	assert_t_ok(mrs_tmodel_load(path, &l, &meta2));
+	assert_string_equal(meta2, "");
+	free(meta2);
+	mrs_tmodel_free(l);
+	assert_t_ok(mrs_tmodel_load(path, &l, NULL));
+	mrs_tmodel_free(l);
+
+	/* a BAG model, saved over the MLP model's file */
+	mrs_tspec b = bag_spec(300, 6, 0, 2);
+	mrs_tmodel *bm = new_model(&b);
+	assert_t_ok(mrs_tmodel_save(bm, path, "{}"));
+	assert_t_ok(mrs_tmodel_load(path, &l, NULL));
+	int64_t ids[] = {1, 2, 299, 7}, offsets[] = {0, 3, 4};
+	float bp[4], bq[4];
+	assert_t_ok(mrs_tmodel_forward_bag(bm, ids, offsets, 2, bp));
+	assert_t_ok(mrs_tmodel_forward_bag(l, ids, offsets, 2, bq));
+	assert_memory_equal(bp, bq, sizeof bp);
+	mrs_tmodel_free(l), mrs_tmodel_free(bm), mrs_tmodel_free(m);
+	free(x), free(y);
+}
+
+/* Byte offsets in the file (format version 1): magic 8, version u32, length u64, then the
+ * spec: kind, n_in, n_buckets (i64), bag_dim, n_layers, hidden[8], norm, dropout,
+ * n_heads, ... */
+enum { OFF_VERSION = 8, OFF_HIDDEN0 = 44, OFF_N_HEADS = 84 };
+
+/* Loading path fails; the message names the file and contains `want`. */
+static void expect_load_error(const char *path, const char *want)
+{
+	mrs_tmodel *m = (mrs_tmodel *)&m;
+	char *meta = (char *)&meta;
+	assert_t_err(mrs_tmodel_load(path, &m, &meta), want);
+	assert_non_null(strstr(mrs_torch_last_error(), path));
+	assert_null(m);
+	assert_null(meta);
+}
+
+/* Writes buf with the 32-bit value v at off and a recomputed checksum. */
+static void write_patched(const char *path, const unsigned char *buf, size_t size, size_t off,
+			  int32_t v)
+{
+	unsigned char *c = malloc(size);
+	memcpy(c, buf, size);
+	memcpy(c + off, &v, sizeof v);
+	uint64_t h = mrs_fnv1a(MRS_FNV_START, c, size - 8);
+	memcpy(c + size - 8, &h, sizeof h);
+	write_file(path, c, size);
+	free(c);
+}
+
+static void test_load_errors(void **state)
+{
+	(void)state;
+	mrs_tspec s = mlp_spec(8, 16, 0, 2);
+	mrs_tmodel *m = new_model(&s);
+	char good[300], bad[300];
+	tu_path(good, sizeof good, "good.model");
+	tu_path(bad, sizeof bad, "bad.model");
+	assert_t_ok(mrs_tmodel_save(m, good, "{\"v\":1}"));
+	size_t size;
+	unsigned char *buf = read_file(good, &size);
+	/* 16 x 8 + 16 + 16 x 2 + 2 floats of data */
+	assert_true(size > 178 * 4);
+
+	tu_path(bad, sizeof bad, "missing.model");
+	expect_load_error(bad, "cannot open");
+	expect_load_error(tu_tmpdir(), "not a regular file");
+	tu_write(bad, sizeof bad, "notes.txt", "these are not the weights you are looking for\n");
+	expect_load_error(bad, "not a minirecsys model file");
+
+	/* cut in the magic, in the header, in the spec, in the meta, in a tensor, at the end */
+	tu_path(bad, sizeof bad, "cut.model");
+	size_t cuts[] = {0, 5, 15, 60, 110, size / 2, size - 9, size - 1};
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		write_file(bad, buf, cuts[i]);
+		expect_load_error(bad, "truncated");
+	}
+
+	unsigned char *c = malloc(size);
+	memcpy(c, buf, size);
+	c[size / 2] ^= 0x10;
+	tu_path(bad, sizeof bad, "flipped.model");
+	write_file(bad, c, size);
+	expect_load_error(bad, "corrupt (checksum)");
+	memcpy(c, buf, size);
+	c[size - 3] ^= 1; /* in the checksum itself */
+	write_file(bad, c, size);
+	expect_load_error(bad, "corrupt (checksum)");
+
+	memcpy(c, buf, size);
+	uint32_t v99 = 99;
+	memcpy(c + OFF_VERSION, &v99, sizeof v99);
+	tu_path(bad, sizeof bad, "future.model");
+	write_file(bad, c, size);
+	expect_load_error(bad, "format version 99, this build reads 1");
+	free(c);
+
+	/* well-formed files (valid checksum) whose content does not add up */
+	tu_path(bad, sizeof bad, "crafted.model");
+	write_patched(bad, buf, size, OFF_N_HEADS, 0);
+	expect_load_error(bad, "implausible spec: spec.n_heads");
+	write_patched(bad, buf, size, OFF_N_HEADS, 3);
+	expect_load_error(bad, "shape");
+	write_patched(bad, buf, size, OFF_HIDDEN0, 8);
+	expect_load_error(bad, "tensor tower.0.weight has shape [16, 8], the spec expects [8, 8]");
+	write_patched(bad, buf, size, OFF_HIDDEN0, 1 << 16);
+	expect_load_error(bad, "corrupt (the spec needs");
+
+	/* the good file still loads */
+	mrs_tmodel *l = NULL;
+	assert_t_ok(mrs_tmodel_load(good, &l, NULL));
+	mrs_tmodel_free(l);
+	free(buf);
+	mrs_tmodel_free(m);
+}
+
+static void test_save_errors(void **state)
+{
+	(void)state;
+	mrs_tspec s = mlp_spec(4, 4, 0, 1);
+	mrs_tmodel *m = new_model(&s);
+	char path[300], dir[300];
+
+	tu_path(path, sizeof path, "no/such/folder/m.model");
+	assert_t_err(mrs_tmodel_save(m, path, NULL), "cannot create");
+	assert_non_null(strstr(mrs_torch_last_error(), path));
+
+	/* the target is a folder: the rename fails after the temporary file was written */
+	tu_path(dir, sizeof dir, "sub");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	tu_path(path, sizeof path, "sub/inner");
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_t_err(mrs_tmodel_save(m, path, NULL), "cannot rename");
+	assert_int_equal(count_files(dir, ".tmp-"), 0);
+
+	/* a save that fails leaves the file it would have replaced as it was */
+	mrs_tspec s2 = s;
+	s2.seed = 99;
+	mrs_tmodel *m2 = new_model(&s2);
+	tu_path(path, sizeof path, "sub/kept.model");
+	assert_t_ok(mrs_tmodel_save(m, path, "{\"which\":1}"));
+	char blocker[320];
+	snprintf(blocker, sizeof blocker, "%s.tmp-%ld", path, (long)getpid());
+	assert_int_equal(mkdir(blocker, 0755), 0); /* the temporary file cannot be created */
+	assert_t_err(mrs_tmodel_save(m2, path, "{\"which\":2}"), "cannot create");
+	assert_int_equal(rmdir(blocker), 0);
+	mrs_tmodel *l = NULL;
+	char *meta = NULL;
+	assert_t_ok(mrs_tmodel_load(path, &l, &meta));
+	assert_string_equal(meta, "{\"which\":1}");
+	float x[4] = {0.5f, -1, 2, 0}, a, b;
+	assert_t_ok(mrs_tmodel_forward(m, x, 1, &a));
+	assert_t_ok(mrs_tmodel_forward(l, x, 1, &b));
+	assert_true(a == b);
+	free(meta);
+	mrs_tmodel_free(l), mrs_tmodel_free(m2);
+
+	/* a folder without write permission (not meaningful for root, who may write anyway) */
+	if (geteuid() != 0) {
+		assert_int_equal(chmod(dir, 0555), 0);
+		tu_path(path, sizeof path, "sub/m.model");
+		assert_t_err(mrs_tmodel_save(m, path, NULL), "cannot create");
+		assert_int_equal(chmod(dir, 0755), 0);
+		assert_int_equal(count_files(dir, "m.model"), 0);
+	}
+	mrs_tmodel_free(m);
+}
+
+/* ---------------------------------------------------------------- translation embeddings */
+
+enum { COMM = 30, NODES = 2 * COMM, DIM = 16 };
+
+/* Edges within each of two communities (about 60% of ordered pairs, both relations), with
+ * every 7th within-community pair held out. */
+static int64_t community_edges(int64_t *lhs, int64_t *rhs, int32_t *rel, int64_t *held,
+			       int64_t *n_held)
+{
+	mrs_rng r;
+	mrs_rng_seed(&r, 70);
+	int64_t n = 0, h = 0, pair = 0;
+	for (int a = 0; a < NODES; a++)
+		for (int b = 0; b < NODES; b++) {
+			if (a == b || a / COMM != b / COMM)
+				continue;
+			if (pair++ % 7 == 0) {
+				held[h++] = a * NODES + b;
+				continue;
+			}
+			if (mrs_rng_uniform(&r) < 0.6) {
+				lhs[n] = a, rhs[n] = b, rel[n] = (int32_t)mrs_rng_below(&r, 2);
+				n++;
+			}
+		}
+	*n_held = h;
+	return n;
+}
+
+static double edge_score(const float *E, const float *R, int64_t a, int64_t b, int rel)
+{
+	double s = 0;
+	for (int k = 0; k < DIM; k++)
+		s += E[a * DIM + k] * (E[b * DIM + k] + R[rel * DIM + k]);
+	return s;
+}
+
+static void test_tembed_communities(void **state)
+{
+	(void)state;
+	int64_t cap = NODES * NODES;
+	int64_t *lhs = malloc(cap * sizeof *lhs), *rhs = malloc(cap * sizeof *rhs);
+	int64_t *held = malloc(cap * sizeof *held), n_held;
+	int32_t *rel = malloc(cap * sizeof *rel);
+	int64_t n = community_edges(lhs, rhs, rel, held, &n_held);
+	float *E[2], R[2][2 * DIM], loss[2][20];
+	for (int run = 0; run < 2; run++) {
+		E[run] = malloc(NODES * DIM * sizeof(float));
+		mrs_tembed_train t = {.n_nodes = NODES, .n_rel = 2, .dim = DIM, .lhs = lhs,
+				      .rhs = rhs, .rel = rel, .n_edges = n, .epochs = 20,
+				      .batch = 64, .negatives = 16, .lr = 0.1f, .seed = 3,
+				      .epoch_loss = loss[run], .node_out = E[run],
+				      .rel_out = R[run]};
+		assert_t_ok(mrs_tembed_fit(&t));
+	}
+	assert_memory_equal(E[0], E[1], NODES * DIM * sizeof(float));
+	assert_memory_equal(R[0], R[1], sizeof R[0]);
+	assert_true(loss[0][19] < loss[0][0]);
+	int nonzero = 0;
+	for (int i = 0; i < NODES * DIM; i++) {
+		assert_true(isfinite(E[0][i]));
+		nonzero += E[0][i] != 0;
+	}
+	assert_true(nonzero > NODES * DIM * 9 / 10);
+
+	/* held-out within-community pairs against cross-community pairs, relation 0 */
+	enum { CROSS = 400 };
+	int64_t total = n_held + CROSS;
+	float *scores = malloc(total * sizeof *scores), *labels = malloc(total * sizeof *labels);
+	for (int64_t i = 0; i < n_held; i++) {
+		scores[i] = (float)edge_score(E[0], R[0], held[i] / NODES, held[i] % NODES, 0);
+		labels[i] = 1;
+	}
+	mrs_rng r;
+	mrs_rng_seed(&r, 71);
+	for (int64_t i = n_held; i < total; i++) {
+		int64_t a = mrs_rng_below(&r, COMM), b = COMM + mrs_rng_below(&r, COMM);
+		scores[i] = (float)(i % 2 ? edge_score(E[0], R[0], a, b, 0)
+					  : edge_score(E[0], R[0], b, a, 0));
+		labels[i] = 0;
+	}
+	assert_true(auc(scores, 1, labels, 1, total) > 0.8);
+
+	/* a different seed gives different embeddings */
+	mrs_tembed_train t = {.n_nodes = NODES, .n_rel = 2, .dim = DIM, .lhs = lhs, .rhs = rhs,
+			      .rel = rel, .n_edges = n, .epochs = 1, .batch = 64,
+			      .negatives = 1000, .lr = 0.1f, .seed = 4, .node_out = E[1],
+			      .rel_out = R[1]};
+	assert_t_ok(mrs_tembed_fit(&t));
+	assert_true(memcmp(E[0], E[1], NODES * DIM * sizeof(float)) != 0);
+
+	free(scores), free(labels), free(E[0]), free(E[1]);
+	free(lhs), free(rhs), free(rel), free(held);
+}
+
+static void test_tembed_errors_and_cancel(void **state)
+{
+	(void)state;
+	int64_t lhs[8] = {0, 1, 2, 3, 4, 5, 6, 7}, rhs[8] = {1, 2, 3, 4, 5, 6, 7, 0};
+	int32_t rel[8] = {0};
+	float E[8 * 4], R[4];
+	mrs_tembed_train ok = {.n_nodes = 8, .n_rel = 1, .dim = 4, .lhs = lhs, .rhs = rhs,
+			       .rel = rel, .n_edges = 8, .epochs = 2, .batch = 4,
+			       .negatives = 3, .lr = 0.1f, .seed = 1, .node_out = E,
+			       .rel_out = R};
+	assert_t_ok(mrs_tembed_fit(&ok));
+	mrs_tembed_train t;
+	t = ok, t.n_nodes = 0;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.n_nodes");
+	t = ok, t.dim = 1025;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.dim");
+	t = ok, t.n_rel = 0;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.n_rel");
+	t = ok, t.batch = 0;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.batch");
+	t = ok, t.lr = -1;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.lr");
+	t = ok, t.node_out = NULL;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.node_out");
+	t = ok, t.rhs = NULL;
+	assert_t_err(mrs_tembed_fit(&t), "tembed.rhs");
+	rhs[5] = 8;
+	assert_t_err(mrs_tembed_fit(&ok), "tembed.rhs[5]: node id 8 is outside 0..7");
+	rhs[5] = 6;
+	rel[6] = 1;
+	assert_t_err(mrs_tembed_fit(&ok), "tembed.rel[6]");
+	rel[6] = 0;
+
+	/* cancelled: MRS_T_CANCELLED, and no half-trained tables are left behind */
+	struct calls c = {0, 2, 0, 0};
+	t = ok, t.progress = on_progress, t.ud = &c, t.report_every = 4;
+	assert_int_equal(mrs_tembed_fit(&t), MRS_T_CANCELLED);
+	assert_int_equal(c.n, 2);
+	for (int i = 0; i < 8 * 4; i++)
+		assert_true(E[i] == 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_last_error),
+		cmocka_unit_test(test_param_count),
+		cmocka_unit_test(test_forward_values),
+		cmocka_unit_test(test_forward_bag),
+		cmocka_unit_test(test_train_separable),
+		cmocka_unit_test(test_train_nan_labels),
+		cmocka_unit_test(test_train_deterministic),
+		cmocka_unit_test(test_train_progress_and_cancel),
+		cmocka_unit_test(test_bag_keyword),
+		cmocka_unit_test(test_save_load_roundtrip),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_save_errors),
+		cmocka_unit_test(test_tembed_communities),
+		cmocka_unit_test(test_tembed_errors_and_cancel),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tu_cleanup();
+	return rc;
+}
