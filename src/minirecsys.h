@@ -643,6 +643,7 @@ typedef struct mrs_query {
 	uint32_t n_followees;
 	uint32_t *followees;      /* followed before now, by RealGraph weight, strongest first */
 	float *followee_rg;       /* their RealGraph weights */
+	uint32_t *followees_by_id; /* the same followees, ascending (for mrs_query_follows) */
 	uint32_t n_blocked;
 	uint32_t *blocked;        /* authors blocked or muted before now, ascending */
 	uint32_t n_seen;
