@@ -24,6 +24,7 @@ struct mrs_counts {
 	uint32_t *a_pos, *a_neg;  /* [n_imp + 1] prefix over the author order */
 	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
+	mrs_topics *topics;       /* word communities of the tweet texts */
 };
 
 #define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
@@ -35,6 +36,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->u_pos), free(c->u_neg), free(c->t_time), free(c->t_pos), free(c->t_neg);
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg);
 	free(c->fol_t), free(c->fwr_t);
+	mrs_topics_free(c->topics);
 	free(c);
 }
 
@@ -148,6 +150,10 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	}
 	if (build_author_index(c, ds, err))
 		return -1;
+	if (mrs_progress_report(p, "point-in-time counters", 0.7, 1, "word topics"))
+		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
+	if (!(c->topics = mrs_topics_build(ds, err)))
+		return -1;
 	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
 		       : 0;
@@ -241,6 +247,13 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				  "and r_w the rate over those texts with word w, shrunk to r "
 				  "((pos_w + 2 r) / (seen_w + 2)); unseen words count 0; / 2, clipped",
 				  "[-2, 2]"},
+	[F_PAIR_TOPIC_AFFINITY] = {"pair_topic_affinity",
+				   "as pair_text_affinity, over word topics instead of words: mean "
+				   "over the tweet's words that have a topic of logit(r_t) - "
+				   "logit(r), r_t the viewer's rate over history texts of topic t; "
+				   "topics are word communities of the tweet texts (topics.c); / 2, "
+				   "clipped",
+				   "[-2, 2]"},
 	[F_EMB_SIMCLUSTERS] = {"emb_simclusters",
 			       "SimClusters score: cosine(viewer InterestedIn, tweet embedding at "
 			       "now) (mrs_sc_score)",
@@ -352,39 +365,8 @@ static int pair_counts(const mrs_engine *e, uint32_t viewer, const uint32_t *twe
 
 #define AFFINITY_HISTORY 200
 #define MAX_WORDS 64
-
-/* Hashes of the lower-cased words (letters and digits, 3 bytes or more) of a text; links
- * are skipped. */
-static size_t text_words(const char *s, uint64_t *out, size_t cap)
-{
-	size_t n = 0;
-	while (*s && n < cap) {
-		if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) {
-			while (*s && *s != ' ')
-				s++;
-			continue;
-		}
-		unsigned char c = (unsigned char)*s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c >= 0x80)) {
-			s++;
-			continue;
-		}
-		uint64_t h = MRS_FNV_START;
-		size_t len = 0;
-		for (;; s++, len++) {
-			c = (unsigned char)*s;
-			if (c >= 'A' && c <= 'Z')
-				c = (unsigned char)(c - 'A' + 'a');
-			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80))
-				break;
-			h = mrs_fnv1a(h, &c, 1);
-		}
-		if (len >= 3)
-			out[n++] = h | 1; /* never 0: 0 marks an empty slot */
-	}
-	return n;
-}
+#define HISTORY_WORDS 24 /* words read from each tweet of the history */
+#define OWN_HISTORY 50
 
 typedef struct word_count {
 	uint64_t key; /* 0: empty slot */
@@ -395,6 +377,9 @@ typedef struct word_map {
 	word_count *slot;
 	uint32_t mask;
 	double rate; /* the viewer's smoothed engagement rate over the history */
+	const mrs_topics *topics;
+	uint32_t n_topics;
+	uint32_t *topic_pos, *topic_seen; /* [n_topics] texts of the history per topic */
 } word_map;
 
 static word_count *word_slot(const word_map *m, uint64_t w)
@@ -407,11 +392,34 @@ static word_count *word_slot(const word_map *m, uint64_t w)
 
 static void word_map_free(word_map *m)
 {
-	free(m->slot);
+	free(m->slot), free(m->topic_pos), free(m->topic_seen);
 }
 
-#define HISTORY_WORDS 24
-#define OWN_HISTORY 50 /* words read from each tweet of the history */
+/* Counts one text of the history: each word, and each topic once. */
+static void word_map_add(word_map *m, const char *text, bool engaged)
+{
+	uint64_t words[MAX_WORDS];
+	int32_t seen[HISTORY_WORDS];
+	size_t n = mrs_text_words(text, words, HISTORY_WORDS), ns = 0;
+	for (size_t k = 0; k < n; k++) {
+		word_count *c = word_slot(m, words[k]);
+		c->key = words[k];
+		c->seen++;
+		c->pos += engaged;
+		int32_t t = mrs_topic_of_word(m->topics, words[k]);
+		bool again = t < 0;
+		for (size_t j = 0; j < ns && !again; j++)
+			again = seen[j] == t;
+		if (again)
+			continue;
+		seen[ns++] = t;
+		m->topic_seen[t]++;
+		m->topic_pos[t] += engaged;
+	}
+}
+
+#define HISTORY_WORDS 24 /* words read from each tweet of the history */
+#define OWN_HISTORY 50
 
 /* Word counts over the viewer's last AFFINITY_HISTORY impressions before now. */
 static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, word_map *m,
@@ -428,18 +436,17 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	m->mask = cap - 1;
 	if (!(m->slot = mrs_calloc(cap, sizeof(word_count), "features", err)))
 		return -1;
+	m->topics = e->counts->topics;
+	m->n_topics = mrs_topics_count(m->topics);
+	m->topic_pos = mrs_calloc(m->n_topics + 1, sizeof(uint32_t), "features", err);
+	m->topic_seen = mrs_calloc(m->n_topics + 1, sizeof(uint32_t), "features", err);
+	if (!m->topic_pos || !m->topic_seen)
+		return -1;
 	uint32_t pos = 0;
-	uint64_t words[MAX_WORDS];
 	for (uint32_t i = lo; i < hi; i++) {
 		bool engaged = (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
 		pos += engaged;
-		size_t n = text_words(mrs_tweet_text(ds, ds->imp_tweet[i]), words, HISTORY_WORDS);
-		for (size_t k = 0; k < n; k++) {
-			word_count *c = word_slot(m, words[k]);
-			c->key = words[k];
-			c->seen++;
-			c->pos += engaged;
-		}
+		word_map_add(m, mrs_tweet_text(ds, ds->imp_tweet[i]), engaged);
 	}
 	/* the viewer's own tweets before now count as engaged texts: people write about
 	 * what they care about */
@@ -448,16 +455,8 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 		ahi--;
 	if (ahi - alo > OWN_HISTORY)
 		alo = ahi - OWN_HISTORY;
-	for (uint32_t i = alo; i < ahi; i++) {
-		size_t n = text_words(mrs_tweet_text(ds, ds->atw[i]), words, HISTORY_WORDS);
-		for (size_t k = 0; k < n; k++) {
-			word_count *c = word_slot(m, words[k]);
-			c->key = words[k];
-			c->seen++;
-			c->pos++;
-		}
-		own++;
-	}
+	for (uint32_t i = alo; i < ahi; i++, own++)
+		word_map_add(m, mrs_tweet_text(ds, ds->atw[i]), true);
 	m->rate = (pos + own + 1.0) / (hi - lo + own + 10.0);
 	return 0;
 }
@@ -467,10 +466,29 @@ static double logit(double p)
 	return log(p / (1 - p));
 }
 
+/* Mean over the text's words that have a topic of logit(r_topic) - logit(r), where
+ * r_topic is the viewer's smoothed engagement rate with history texts of that topic. */
+static float topic_affinity(const word_map *m, const char *text)
+{
+	uint64_t words[MAX_WORDS];
+	size_t n = mrs_text_words(text, words, MAX_WORDS), k = 0;
+	double sum = 0, base = logit(m->rate);
+	for (size_t i = 0; i < n; i++) {
+		int32_t t = mrs_topic_of_word(m->topics, words[i]);
+		if (t < 0)
+			continue;
+		double r = (m->topic_pos[t] + 2.0 * m->rate) / (m->topic_seen[t] + 2.0);
+		sum += logit(r) - base;
+		k++;
+	}
+	double v = k ? sum / (double)k / 2.0 : 0.0;
+	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
+}
+
 static float word_affinity(const word_map *m, const char *text)
 {
 	uint64_t words[MAX_WORDS];
-	size_t n = text_words(text, words, MAX_WORDS);
+	size_t n = mrs_text_words(text, words, MAX_WORDS);
 	if (!n)
 		return 0.0f;
 	double sum = 0, base = logit(m->rate);
@@ -605,6 +623,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_SAFETY_NSFW] = nsfw[i];
 		f[F_SAFETY_TOXICITY] = tox[i];
 		f[F_PAIR_TEXT_AFFINITY] = word_affinity(&wm, mrs_tweet_text(ds, t));
+		f[F_PAIR_TOPIC_AFFINITY] = topic_affinity(&wm, mrs_tweet_text(ds, t));
 	}
 	word_map_free(&wm);
 	free(authors), free(buf);

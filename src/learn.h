@@ -60,6 +60,7 @@ enum {
 	F_PAIR_ENGAGEMENTS,
 	F_PAIR_NEGATIVE,
 	F_PAIR_TEXT_AFFINITY,
+	F_PAIR_TOPIC_AFFINITY,
 	F_EMB_SIMCLUSTERS,
 	F_EMB_TWHIN,
 	F_EMB_TWHIN_AUTHOR,
@@ -81,6 +82,20 @@ int mrs_features_rows(const mrs_engine *e, const uint32_t *viewer, const uint32_
 
 /* Does u follow v strictly before t? */
 bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t);
+
+/* ------------------------------------------------------------------ topics.c */
+
+/* Hashes (never 0) of a text's lower-cased words of 3 bytes or more (letters, digits,
+ * non-ASCII), links skipped; at most cap. */
+size_t mrs_text_words(const char *text, uint64_t *out, size_t cap);
+
+/* Word communities learned from which words share tweets (see topics.c). */
+typedef struct mrs_topics mrs_topics;
+mrs_topics *mrs_topics_build(const mrs_dataset *ds, mrs_error *err);
+void mrs_topics_free(mrs_topics *t);
+uint32_t mrs_topics_count(const mrs_topics *t);
+/* The community of a word hash, or -1. */
+int32_t mrs_topic_of_word(const mrs_topics *t, uint64_t word);
 
 /* ------------------------------------------------------------------ safety.c */
 
