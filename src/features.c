@@ -25,6 +25,7 @@ struct mrs_counts {
 	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
 	mrs_topics *topics;       /* word communities of the tweet texts */
+	int16_t *tweet_topic;     /* [n_tweets] most frequent topic of its words, or -1 */
 };
 
 #define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
@@ -37,6 +38,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg);
 	free(c->fol_t), free(c->fwr_t);
 	mrs_topics_free(c->topics);
+	free(c->tweet_topic);
 	free(c);
 }
 
@@ -107,6 +109,39 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	return 0;
 }
 
+/* Each tweet's most frequent word topic (the first on a tie), or -1. */
+static int tweet_topics(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
+{
+	uint32_t k = mrs_topics_count(c->topics);
+	c->tweet_topic = mrs_calloc(ds->n_tweets + 1, sizeof(int16_t), "tweet topics", err);
+	uint32_t *count = mrs_calloc(k + 1, sizeof(uint32_t), "tweet topics", err);
+	if (!c->tweet_topic || !count) {
+		free(count);
+		return -1;
+	}
+	uint64_t w[64];
+	for (uint32_t t = 0; t < ds->n_tweets; t++) {
+		size_t n = mrs_text_words(mrs_tweet_text(ds, t), w, 64);
+		int32_t best = -1;
+		for (size_t i = 0; i < n; i++) {
+			int32_t tp = mrs_topic_of_word(c->topics, w[i]);
+			if (tp < 0 || tp > INT16_MAX)
+				continue;
+			count[tp]++;
+			if (best < 0 || count[tp] > count[best] || (count[tp] == count[best] && tp < best))
+				best = tp;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int32_t tp = mrs_topic_of_word(c->topics, w[i]);
+			if (tp >= 0 && tp <= INT16_MAX)
+				count[tp] = 0;
+		}
+		c->tweet_topic[t] = (int16_t)best;
+	}
+	free(count);
+	return 0;
+}
+
 int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
@@ -152,7 +187,7 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 		return -1;
 	if (mrs_progress_report(p, "point-in-time counters", 0.7, 1, "word topics"))
 		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
-	if (!(c->topics = mrs_topics_build(ds, err)))
+	if (!(c->topics = mrs_topics_build(ds, err)) || tweet_topics(c, ds, err))
 		return -1;
 	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
@@ -253,6 +288,22 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				   "logit(r), r_t the viewer's rate over history texts of topic t; "
 				   "topics are word communities of the tweet texts (topics.c); / 2, "
 				   "clipped",
+				   "[-2, 2]"},
+	[F_PAIR_FOLLOW_TOPIC] = {"pair_follow_topic",
+				 "log(K x (n_t + 1) / (n + K)) / 2, clipped: t the tweet's main word "
+				 "topic, n_t of the latest 20 tweets before now of each account the "
+				 "viewer followed before now those of topic t, n of any topic, K "
+				 "topics; 0 for a tweet without a topic",
+				 "[-2, 2]"},
+	[F_PAIR_OWN_TOPIC] = {"pair_own_topic",
+				"as pair_follow_topic, over the viewer's own latest 50 tweets "
+				"before now: log(K x (n_t + 1) / (n + K)) / 2, clipped",
+				"[-2, 2]"},
+	[F_PAIR_TOPIC_EVIDENCE] = {"pair_topic_evidence",
+				   "log(K x (n_t + 1) / (n + K)) / 2, clipped, counting for each "
+				   "topic the viewer's own latest 50 tweets and positively engaged "
+				   "texts among their last 200 impressions (1 each) and their "
+				   "followees' latest tweets (0.3 each), all before now",
 				   "[-2, 2]"},
 	[F_EMB_SIMCLUSTERS] = {"emb_simclusters",
 			       "SimClusters score: cosine(viewer InterestedIn, tweet embedding at "
@@ -377,6 +428,7 @@ typedef struct word_map {
 	word_count *slot;
 	uint32_t mask;
 	double rate; /* the viewer's smoothed engagement rate over the history */
+	uint32_t *own_topic, own_total; /* [n_topics] the viewer's own texts per main topic */
 	const mrs_topics *topics;
 	uint32_t n_topics;
 	uint32_t *topic_pos, *topic_seen; /* [n_topics] texts of the history per topic */
@@ -392,34 +444,25 @@ static word_count *word_slot(const word_map *m, uint64_t w)
 
 static void word_map_free(word_map *m)
 {
-	free(m->slot), free(m->topic_pos), free(m->topic_seen);
+	free(m->slot), free(m->topic_pos), free(m->topic_seen), free(m->own_topic);
 }
 
 /* Counts one text of the history: each word, and each topic once. */
-static void word_map_add(word_map *m, const char *text, bool engaged)
+static void word_map_add(word_map *m, const char *text, int16_t topic, bool engaged)
 {
-	uint64_t words[MAX_WORDS];
-	int32_t seen[HISTORY_WORDS];
-	size_t n = mrs_text_words(text, words, HISTORY_WORDS), ns = 0;
+	uint64_t words[HISTORY_WORDS];
+	size_t n = mrs_text_words(text, words, HISTORY_WORDS);
 	for (size_t k = 0; k < n; k++) {
 		word_count *c = word_slot(m, words[k]);
 		c->key = words[k];
 		c->seen++;
 		c->pos += engaged;
-		int32_t t = mrs_topic_of_word(m->topics, words[k]);
-		bool again = t < 0;
-		for (size_t j = 0; j < ns && !again; j++)
-			again = seen[j] == t;
-		if (again)
-			continue;
-		seen[ns++] = t;
-		m->topic_seen[t]++;
-		m->topic_pos[t] += engaged;
+	}
+	if (topic >= 0) {
+		m->topic_seen[topic]++;
+		m->topic_pos[topic] += engaged;
 	}
 }
-
-#define HISTORY_WORDS 24 /* words read from each tweet of the history */
-#define OWN_HISTORY 50
 
 /* Word counts over the viewer's last AFFINITY_HISTORY impressions before now. */
 static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, word_map *m,
@@ -440,13 +483,15 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	m->n_topics = mrs_topics_count(m->topics);
 	m->topic_pos = mrs_calloc(m->n_topics + 1, sizeof(uint32_t), "features", err);
 	m->topic_seen = mrs_calloc(m->n_topics + 1, sizeof(uint32_t), "features", err);
-	if (!m->topic_pos || !m->topic_seen)
+	m->own_topic = mrs_calloc(m->n_topics + 1, sizeof(uint32_t), "features", err);
+	if (!m->topic_pos || !m->topic_seen || !m->own_topic)
 		return -1;
 	uint32_t pos = 0;
 	for (uint32_t i = lo; i < hi; i++) {
 		bool engaged = (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
 		pos += engaged;
-		word_map_add(m, mrs_tweet_text(ds, ds->imp_tweet[i]), engaged);
+		word_map_add(m, mrs_tweet_text(ds, ds->imp_tweet[i]),
+			     e->counts->tweet_topic[ds->imp_tweet[i]], engaged);
 	}
 	/* the viewer's own tweets before now count as engaged texts: people write about
 	 * what they care about */
@@ -455,8 +500,14 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 		ahi--;
 	if (ahi - alo > OWN_HISTORY)
 		alo = ahi - OWN_HISTORY;
-	for (uint32_t i = alo; i < ahi; i++, own++)
-		word_map_add(m, mrs_tweet_text(ds, ds->atw[i]), true);
+	for (uint32_t i = alo; i < ahi; i++, own++) {
+		int16_t tp = e->counts->tweet_topic[ds->atw[i]];
+		word_map_add(m, mrs_tweet_text(ds, ds->atw[i]), tp, true);
+		if (tp >= 0) {
+			m->own_topic[tp]++;
+			m->own_total++;
+		}
+	}
 	m->rate = (pos + own + 1.0) / (hi - lo + own + 10.0);
 	return 0;
 }
@@ -466,22 +517,14 @@ static double logit(double p)
 	return log(p / (1 - p));
 }
 
-/* Mean over the text's words that have a topic of logit(r_topic) - logit(r), where
- * r_topic is the viewer's smoothed engagement rate with history texts of that topic. */
-static float topic_affinity(const word_map *m, const char *text)
+/* logit(r_t) - logit(r) for the tweet's main topic t, where r_t is the viewer's smoothed
+ * engagement rate with history texts whose main topic is t; 0 without a topic. */
+static float topic_affinity(const word_map *m, int16_t topic)
 {
-	uint64_t words[MAX_WORDS];
-	size_t n = mrs_text_words(text, words, MAX_WORDS), k = 0;
-	double sum = 0, base = logit(m->rate);
-	for (size_t i = 0; i < n; i++) {
-		int32_t t = mrs_topic_of_word(m->topics, words[i]);
-		if (t < 0)
-			continue;
-		double r = (m->topic_pos[t] + 2.0 * m->rate) / (m->topic_seen[t] + 2.0);
-		sum += logit(r) - base;
-		k++;
-	}
-	double v = k ? sum / (double)k / 2.0 : 0.0;
+	if (topic < 0)
+		return 0.0f;
+	double r = (m->topic_pos[topic] + 2.0 * m->rate) / (m->topic_seen[topic] + 2.0);
+	double v = (logit(r) - logit(m->rate)) / 2.0;
 	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
 }
 
@@ -500,6 +543,68 @@ static float word_affinity(const word_map *m, const char *text)
 		sum += logit(r) - base;
 	}
 	double v = sum / (double)n / 2.0;
+	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
+}
+
+/* ---- the topics the viewer's followees write about */
+
+#define FOLLOWEE_TWEETS 20 /* latest tweets read from each followee */
+
+/* Counts, per topic, the latest tweets before now of the accounts the viewer followed
+ * before now; returns the total counted (tweets with a topic). */
+static uint32_t followee_topics(const mrs_engine *e, uint32_t viewer, int64_t now,
+				uint32_t *count)
+{
+	const mrs_dataset *ds = e->ds;
+	const struct mrs_counts *c = e->counts;
+	uint32_t total = 0;
+	for (uint32_t k = ds->fol_off[viewer]; k < ds->fol_off[viewer + 1]; k++) {
+		if (ds->fol_time[k] >= now)
+			continue;
+		uint32_t f = ds->fol_dst[k], lo = ds->atw_off[f], hi = ds->atw_off[f + 1];
+		while (hi > lo && ds->tweet_time[ds->atw[hi - 1]] >= now)
+			hi--;
+		if (hi - lo > FOLLOWEE_TWEETS)
+			lo = hi - FOLLOWEE_TWEETS;
+		for (uint32_t i = lo; i < hi; i++) {
+			int16_t tp = c->tweet_topic[ds->atw[i]];
+			if (tp >= 0) {
+				count[tp]++;
+				total++;
+			}
+		}
+	}
+	return total;
+}
+
+/* log of the smoothed share of the tweet's topic among counted tweets (the followees' or
+ * the viewer's own) over its share under a uniform spread; 0 for a tweet without a
+ * topic. */
+static float topic_share(const struct mrs_counts *c, uint32_t tweet, const uint32_t *count,
+			 uint32_t total, uint32_t k)
+{
+	int16_t tp = c->tweet_topic[tweet];
+	if (tp < 0 || !k)
+		return 0.0f;
+	double share = (count[tp] + 1.0) / (total + (double)k);
+	double v = log(share * k) / 2.0;
+	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
+}
+
+/* The viewer's share of interest in the tweet's main topic from every source at once:
+ * own tweets and positively engaged texts count 1 each, the followees' tweets 0.3 (a
+ * follow says less than an engagement); log(K x (n_t + 1) / (n + K)) / 2, clipped. */
+static float topic_evidence(const struct mrs_counts *c, uint32_t tweet, const word_map *m,
+			    const uint32_t *fcount, uint32_t ftotal, uint32_t k)
+{
+	int16_t tp = c->tweet_topic[tweet];
+	if (tp < 0 || !k)
+		return 0.0f;
+	double all = m->own_total + 0.3 * ftotal, nt = m->own_topic[tp] + 0.3 * fcount[tp];
+	for (uint32_t i = 0; i < k; i++)
+		all += m->topic_pos[i] - m->own_topic[i];
+	nt += m->topic_pos[tp] - m->own_topic[tp];
+	double v = log(k * (nt + 1.0) / (all + k)) / 2.0;
 	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
 }
 
@@ -602,6 +707,11 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, out, err);
 	word_map wm = {0};
 	rc = rc ? rc : word_map_build(e, viewer, now, &wm, err);
+	uint32_t nk = mrs_topics_count(c->topics);
+	uint32_t *ftopic = rc ? NULL : mrs_calloc(nk + 1, sizeof(uint32_t), "features", err);
+	uint32_t ftotal = ftopic ? followee_topics(e, viewer, now, ftopic) : 0;
+	if (!rc && !ftopic)
+		rc = -1;
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
 		uint32_t t = tweets[i], a = authors[i];
@@ -623,9 +733,13 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_SAFETY_NSFW] = nsfw[i];
 		f[F_SAFETY_TOXICITY] = tox[i];
 		f[F_PAIR_TEXT_AFFINITY] = word_affinity(&wm, mrs_tweet_text(ds, t));
-		f[F_PAIR_TOPIC_AFFINITY] = topic_affinity(&wm, mrs_tweet_text(ds, t));
+		f[F_PAIR_TOPIC_AFFINITY] = topic_affinity(&wm, c->tweet_topic[t]);
+		f[F_PAIR_FOLLOW_TOPIC] = topic_share(c, t, ftopic, ftotal, nk);
+		f[F_PAIR_OWN_TOPIC] = topic_share(c, t, wm.own_topic, wm.own_total, nk);
+		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
 	}
 	word_map_free(&wm);
+	free(ftopic);
 	free(authors), free(buf);
 	return rc;
 }
