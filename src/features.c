@@ -22,6 +22,7 @@ struct mrs_counts {
 	uint32_t *a_off;          /* [n_users + 1] */
 	int64_t *a_time;          /* [n_imp] impressions of each author's tweets, by time */
 	uint32_t *a_pos, *a_neg;  /* [n_imp + 1] prefix over the author order */
+	uint32_t *a_rt, *a_like;  /* [n_imp + 1] retweets and likes, prefix over the author order */
 	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
 	mrs_topics *topics;       /* word communities of the tweet texts */
@@ -35,7 +36,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	if (!c)
 		return;
 	free(c->u_pos), free(c->u_neg), free(c->t_time), free(c->t_pos), free(c->t_neg);
-	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg);
+	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
 	free(c->fol_t), free(c->fwr_t);
 	mrs_topics_free(c->topics);
 	free(c->tweet_topic);
@@ -84,7 +85,10 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	c->a_time = mrs_calloc(ni, sizeof(int64_t), "author impressions", err);
 	c->a_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
 	c->a_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
-	if (!tmp || !fill || !c->a_off || !c->a_time || !c->a_pos || !c->a_neg) {
+	c->a_rt = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->a_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	if (!tmp || !fill || !c->a_off || !c->a_time || !c->a_pos || !c->a_neg || !c->a_rt ||
+	    !c->a_like) {
 		free(tmp), free(fill);
 		return -1;
 	}
@@ -104,6 +108,8 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 		c->a_time[k] = tmp[k].t;
 		c->a_pos[k + 1] = c->a_pos[k] + ((acts & MRS_POSITIVE_MASK) != 0);
 		c->a_neg[k + 1] = c->a_neg[k] + ((acts & NEG_MASK) != 0);
+		c->a_rt[k + 1] = c->a_rt[k] + ((acts >> MRS_ACT_RETWEET) & 1u);
+		c->a_like[k + 1] = c->a_like[k] + ((acts >> MRS_ACT_LIKE) & 1u);
 	}
 	free(tmp), free(fill);
 	return 0;
@@ -259,6 +265,10 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 			       "(negative feedback or reports + 1) / (impressions + 10) of the "
 			       "author's tweets before now",
 			       "[0, 1]"},
+	[F_AUTHOR_RT_RATIO] = {"author_retweet_ratio",
+			       "min((retweets + 1) / (likes + 3), 2) of the author's tweets before "
+			       "now",
+			       "[0, 2]"},
 	[F_PAIR_FOLLOWS] = {"pair_follows", "1 if the viewer followed the author before now",
 			    "{0, 1}"},
 	[F_PAIR_MUTUAL] = {"pair_mutual",
@@ -283,11 +293,10 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				  "((pos_w + 2 r) / (seen_w + 2)); unseen words count 0; / 2, clipped",
 				  "[-2, 2]"},
 	[F_PAIR_TOPIC_AFFINITY] = {"pair_topic_affinity",
-				   "as pair_text_affinity, over word topics instead of words: mean "
-				   "over the tweet's words that have a topic of logit(r_t) - "
-				   "logit(r), r_t the viewer's rate over history texts of topic t; "
-				   "topics are word communities of the tweet texts (topics.c); / 2, "
-				   "clipped",
+				   "(logit(r_t) - logit(r)) / 2, clipped: t the tweet's main word "
+				   "topic (topics.c), r_t the viewer's smoothed rate over the history "
+				   "texts of pair_text_affinity whose main topic is t; 0 without a "
+				   "topic",
 				   "[-2, 2]"},
 	[F_PAIR_FOLLOW_TOPIC] = {"pair_follow_topic",
 				 "log(K x (n_t + 1) / (n + K)) / 2, clipped: t the tweet's main word "
@@ -637,6 +646,9 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 	k = count_before(c->a_time, lo, c->a_off[a + 1], now);
 	f[F_AUTHOR_ENG_RATE] = rate(c->a_pos[lo + k] - c->a_pos[lo], k);
 	f[F_AUTHOR_NEG_RATE] = rate(c->a_neg[lo + k] - c->a_neg[lo], k);
+	/* retweets per like: the world's retweets lean to quality more than its likes do */
+	uint32_t rts = c->a_rt[lo + k] - c->a_rt[lo], likes = c->a_like[lo + k] - c->a_like[lo];
+	f[F_AUTHOR_RT_RATIO] = (float)MRS_MIN((rts + 1.0) / (likes + 3.0), 2.0);
 }
 
 /*

@@ -394,7 +394,7 @@ const char *mrs_head_name(int head); /* action names, then "any" */
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_N_FEATURES 36
+#define MRS_N_FEATURES 37
 #define MRS_FEATURE_SPEC_VERSION 1
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */

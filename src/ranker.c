@@ -20,9 +20,9 @@ void mrs_ranker_params_default(mrs_ranker_params *rp)
 		.norm = MRS_TNORM_LAYER,
 		.dropout = 0.1f,
 		.head_hidden = 0,
-		.epochs = 8,
+		.epochs = 16,
 		.batch = 256,
-		.lr = 0.002f,
+		.lr = 0.001f,
 		.weight_decay = 1e-5f,
 		.seed = 42,
 	};
