@@ -222,11 +222,11 @@ void validate_spec(const mrs_tspec &s)
 struct Net : torch::nn::Module {
 	explicit Net(const mrs_tspec &s)
 	{
-		if (s.kind == MRS_TK_BAG)
-			bag = register_module(
-				"bag", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(
-					       s.n_buckets, s.bag_dim)
-								       .mode(torch::kMean)));
+		if (s.kind == MRS_TK_BAG) {
+			auto opts = torch::nn::EmbeddingBagOptions(s.n_buckets, s.bag_dim)
+					    .mode(torch::kMean);
+			bag = register_module("bag", torch::nn::EmbeddingBag(opts));
+		}
 		tower = register_module("tower", torch::nn::Sequential());
 		int64_t w = input_width(s);
 		for (int i = 0; i < s.n_layers; i++) {
