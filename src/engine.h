@@ -94,7 +94,8 @@ void mrs_counts_free(struct mrs_counts *c);
 
 /* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
  * InterestedIn for every user from the visible follows, tweet embeddings from visible
- * engagements, and the per-cluster top-tweets index. */
+ * engagements, and the per-cluster top-tweets index. When KnownFor does not load, the hash
+ * mode serves and e->sc_mode says so (MRS_SC_HASH). */
 int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_sc_free(struct mrs_sc *sc);
 /* SimClusters score of tweet for viewer at now: cosine of the viewer's InterestedIn and
@@ -157,7 +158,8 @@ int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_rg_free(struct mrs_rg *rg);
 /* RealGraph: P(viewer interacts with author in the next period) in [0, 1] for n authors
  * at once (one batched forward), from pair features before now. Rule fallback: the
- * original's follow weight, else InterestedIn Jaccard x 0.5. */
+ * original's follow weight, else InterestedIn Jaccard x 0.5. When the model does not load,
+ * mrs_rg_open sets e->rg_mode to MRS_RG_RULE. */
 int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
 		  int64_t now, float *out, mrs_error *err);
 /* The learned model's input for n (viewer, author) pairs at now, out [n, MRS_RG_N_FEATURES]

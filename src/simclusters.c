@@ -471,7 +471,8 @@ static int build_similarity(sc_fit *f, sc_graph *g)
 			if (ds->fol_time[ds->fwr_edge[k]] >= f->cut)
 				continue;
 			/* an even sample of a consumer's followees past the bound */
-			uint32_t stride = (f->vdeg[u] + SC_MAX_CONSUMER_DEG - 1) / SC_MAX_CONSUMER_DEG;
+			uint32_t stride =
+				MRS_MAX(1u, (f->vdeg[u] + SC_MAX_CONSUMER_DEG - 1) / SC_MAX_CONSUMER_DEG);
 			uint32_t j = 0;
 			for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++) {
 				if (ds->fol_time[e] >= f->cut)

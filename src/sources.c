@@ -321,11 +321,6 @@ static uint32_t viewer_clusters(const mrs_engine *e, const mrs_query *q, uint32_
 	return n;
 }
 
-static int push_candidate(mrs_cand_list *out, const mrs_candidate *c, mrs_error *err)
-{
-	return mrs_cand_push(out, c, err);
-}
-
 /* ------------------------------------------------------------------ InNetwork */
 
 static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_config *cfg,
@@ -361,7 +356,7 @@ static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_
 		c.source = MRS_SRC_IN_NETWORK;
 		c.source_score[MRS_SRC_IN_NETWORK] = h.v[i].score;
 		c.rg = q->followee_rg[h.v[i].aux];
-		rc = push_candidate(out, &c, err);
+		rc = mrs_cand_push(out, &c, err);
 	}
 	free(h.v);
 	return rc;
@@ -388,10 +383,9 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 		return 0;
 	int64_t from = window_start(q, cfg->max_age_hours);
 	mrs_idmap seen = {0};
-	scored *s = mrs_calloc((size_t)nc * OON_PER_CLUSTER, sizeof *s, "out-of-network", err);
+	top_heap h = {mrs_calloc(cap, sizeof(scored), "out-of-network", err), 0, cap};
 	int rc = -1;
-	uint32_t n = 0;
-	if (!s || mrs_idmap_reset(&seen, nc * OON_PER_CLUSTER, err))
+	if (!h.v || mrs_idmap_reset(&seen, nc * OON_PER_CLUSTER, err))
 		goto out;
 	for (uint32_t k = 0; k < nc; k++) {
 		uint32_t len;
@@ -408,26 +402,25 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 			if (!added)
 				continue;
 			float sc = cold ? 0 : mrs_sc_score(e, q->viewer, t, q->now);
-			s[n++] = (scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t), cold, w[k]), t,
-					  k};
+			heap_push(&h, (scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t), cold, w[k]),
+					       t, k});
 		}
 	}
-	qsort(s, n, sizeof *s, cmp_scored);
-	n = MRS_MIN(n, cap);
-	for (uint32_t i = 0; i < n; i++) {
+	qsort(h.v, h.n, sizeof *h.v, cmp_scored);
+	for (uint32_t i = 0; i < h.n; i++) {
 		mrs_candidate cd;
-		mrs_cand_init(&cd, ds, s[i].tweet);
+		mrs_cand_init(&cd, ds, h.v[i].tweet);
 		cd.sources = 1u << MRS_SRC_OUT_OF_NETWORK;
 		cd.source = MRS_SRC_OUT_OF_NETWORK;
-		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = s[i].score;
-		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, s[i].tweet, q->now);
-		cd.twhin = mrs_twhin_score(e, q->viewer, s[i].tweet, q->now);
-		if (push_candidate(out, &cd, err))
+		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = h.v[i].score;
+		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, h.v[i].tweet, q->now);
+		cd.twhin = mrs_twhin_score(e, q->viewer, h.v[i].tweet, q->now);
+		if (mrs_cand_push(out, &cd, err))
 			goto out;
 	}
 	rc = 0;
 out:
-	free(s);
+	free(h.v);
 	mrs_idmap_free(&seen);
 	return rc;
 }
@@ -498,7 +491,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 		c.source_score[MRS_SRC_GRAPH] = a->weight;
 		memcpy(c.proof, a->proof, sizeof c.proof);
 		c.n_proof = a->n_proof;
-		if (push_candidate(out, &c, err))
+		if (mrs_cand_push(out, &c, err))
 			goto out;
 	}
 	rc = 0;
@@ -553,7 +546,7 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 		float w = q->followee_rg[i];
 		for (uint32_t k = ds->fol_off[f]; k < ds->fol_off[f + 1]; k++)
 			deg += ds->fol_time[k] < q->now;
-		uint32_t stride = (deg + FRS_MAX_SECOND - 1) / FRS_MAX_SECOND, j = 0;
+		uint32_t stride = MRS_MAX(1u, (deg + FRS_MAX_SECOND - 1) / FRS_MAX_SECOND), j = 0;
 		for (uint32_t k = ds->fol_off[f]; k < ds->fol_off[f + 1]; k++) {
 			uint32_t g = ds->fol_dst[k];
 			if (ds->fol_time[k] >= q->now || j++ % stride || g == q->viewer ||
@@ -621,7 +614,7 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 		cd.source = MRS_SRC_FOLLOW_RECS;
 		cd.source_score[MRS_SRC_FOLLOW_RECS] = tw[i].score;
 		cd.via = a->twohop > 0 ? a->via : MRS_NONE;
-		if (push_candidate(out, &cd, err))
+		if (mrs_cand_push(out, &cd, err))
 			goto out;
 	}
 	rc = 0;
