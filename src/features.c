@@ -423,6 +423,20 @@ static int pair_counts(const mrs_engine *e, uint32_t viewer, const uint32_t *twe
 
 /* ---- the viewer's word affinity: a per-viewer naive engagement model over words */
 
+/* End of author a's tweets created before now in ds->atw (ascending ids are time order). */
+static uint32_t tweets_before(const mrs_dataset *ds, uint32_t a, int64_t now)
+{
+	uint32_t lo = ds->atw_off[a], hi = ds->atw_off[a + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ds->tweet_time[ds->atw[mid]] < now)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 #define AFFINITY_HISTORY 200
 #define MAX_WORDS 64
 #define HISTORY_WORDS 24 /* words read from each tweet of the history */
@@ -456,7 +470,7 @@ static void word_map_free(word_map *m)
 	free(m->slot), free(m->topic_pos), free(m->topic_seen), free(m->own_topic);
 }
 
-/* Counts one text of the history: each word, and each topic once. */
+/* Counts one text of the history: each of its words, and the text under its main topic. */
 static void word_map_add(word_map *m, const char *text, int16_t topic, bool engaged)
 {
 	uint64_t words[HISTORY_WORDS];
@@ -473,7 +487,8 @@ static void word_map_add(word_map *m, const char *text, int16_t topic, bool enga
 	}
 }
 
-/* Word counts over the viewer's last AFFINITY_HISTORY impressions before now. */
+/* Word and topic counts over the viewer's last AFFINITY_HISTORY impressions before now
+ * and their last OWN_HISTORY own tweets before now. */
 static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, word_map *m,
 			  mrs_error *err)
 {
@@ -504,9 +519,7 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	}
 	/* the viewer's own tweets before now count as engaged texts: people write about
 	 * what they care about */
-	uint32_t alo = ds->atw_off[viewer], ahi = ds->atw_off[viewer + 1], own = 0;
-	while (ahi > alo && ds->tweet_time[ds->atw[ahi - 1]] >= now)
-		ahi--;
+	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
 	if (ahi - alo > OWN_HISTORY)
 		alo = ahi - OWN_HISTORY;
 	for (uint32_t i = alo; i < ahi; i++, own++) {
@@ -570,9 +583,7 @@ static uint32_t followee_topics(const mrs_engine *e, uint32_t viewer, int64_t no
 	for (uint32_t k = ds->fol_off[viewer]; k < ds->fol_off[viewer + 1]; k++) {
 		if (ds->fol_time[k] >= now)
 			continue;
-		uint32_t f = ds->fol_dst[k], lo = ds->atw_off[f], hi = ds->atw_off[f + 1];
-		while (hi > lo && ds->tweet_time[ds->atw[hi - 1]] >= now)
-			hi--;
+		uint32_t f = ds->fol_dst[k], lo = ds->atw_off[f], hi = tweets_before(ds, f, now);
 		if (hi - lo > FOLLOWEE_TWEETS)
 			lo = hi - FOLLOWEE_TWEETS;
 		for (uint32_t i = lo; i < hi; i++) {

@@ -412,6 +412,10 @@ static int fit_ranker(trainer *tr)
 	mrs_ranker_params rp;
 	mrs_ranker_params_default(&rp);
 	rp.seed = tr->o->seed;
+	/* many rows need fewer passes: the default epochs up to 50,000 rows, then fewer in
+	 * proportion, at least 6 */
+	if (trn.n > 50000)
+		rp.epochs = MRS_MAX(6, (int)((double)rp.epochs * 50000.0 / (double)trn.n + 0.5));
 	float loss[MRS_MAX_EPOCHS];
 	int64_t params = 0;
 	char path[4096];

@@ -9,7 +9,7 @@
 
 /* Rows of the heavy ranker sampled when --max-rows is not given: enough for the default
  * and large worlds to train in minutes (0 means every row). */
-#define DEFAULT_MAX_ROWS 400000u
+#define DEFAULT_MAX_ROWS 300000u
 
 static cJSON *read_card(const char *dir, const char *name)
 {

@@ -22,7 +22,7 @@ static const subcommand subcommands[] = {
 	{"info", cli_info, "info [--data DB] [--json]"},
 	{"train", cli_train,
 	 "train [--data DB] [--models DIR] [--only NAME] [--seed S] [--max-rows N]\n"
-	 "                  (heavy-ranker rows sampled evenly down to N, default 400000; 0: all)"},
+	 "                  (heavy-ranker rows sampled evenly down to N, default 300000; 0: all)"},
 	{"train-safety", cli_train_safety,
 	 "train-safety --train TEXT LABELS --val TEXT LABELS [--json] [-o FILE.pt]\n"
 	 "                  [--epochs N] [--buckets N] [--dim N] [--hidden N] [--char-ngrams N]\n"
