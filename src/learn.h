@@ -23,8 +23,8 @@ int mrs_tprog_fn(void *ud, int epoch, int epochs, int64_t rows_done, int64_t row
 /* An mrs_error from the shim's last failure (MRS_ERR_CANCELLED for a cancel). */
 int mrs_torch_fail(mrs_error *err, int status, const char *what);
 
-/* A card's common fields: model name, kind, libtorch version, creation time is left out
- * on purpose (same seed, same card). Returns a new object or NULL. */
+/* A new card with the fields every card has: model name, kind and libtorch version.
+ * NULL when memory runs out. */
 struct cJSON *mrs_card_new(const char *model, const char *kind);
 /* Adds an array of n floats under name (NaN and infinities become null). */
 void mrs_card_add_floats(struct cJSON *obj, const char *name, const float *v, size_t n);
