@@ -76,9 +76,8 @@ static inline bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_
 /* 2^(-dt / halflife), 1 for dt <= 0. */
 double mrs_decay(double dt, double halflife);
 
-/* Area under the ROC curve of scores against 0/1 labels (ties count half); NaN when one
- * class is missing or out of memory. */
-double mrs_auc(const float *score, const uint8_t *label, size_t n);
+/* mrs_auc (ROC AUC, ties counting half) is declared in minirecsys.h with the other model
+ * metrics (metrics.c). */
 
 /* ------------------------------------------------------------------ id map */
 
