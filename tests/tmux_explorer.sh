@@ -145,8 +145,8 @@ wait_for 'fusion.engagement +0\.43 ' || fail "four steps down did not reach 0.43
 wait_for 'custom:seed' || fail "the preset is not marked custom"
 wait_for ', was [0-9.]+ \([-+][0-9.]+\)' 30 || fail "no NDCG change after the weight change"
 keys :
-type_line 'set fusion.follow 2'
-wait_for 'fusion.follow: 0.1 -> 2' || fail "set fusion.follow did not say what changed"
+type_line 'set fusion.embedding 3'
+wait_for 'fusion.embedding: 0.3 -> 3' || fail "set fusion.embedding did not say what changed"
 keys 6
 wait_for 'credited' || fail "back to the timeline failed"
 after=$(screen | sed -n '3,12p' | awk '{print $5}' | tr '\n' ' ')
