@@ -75,6 +75,17 @@ size_t draw_fit(const char *s, int cols)
 	return i;
 }
 
+size_t draw_fit_words(const char *s, int cols)
+{
+	size_t fit = draw_fit(s, cols);
+	if (!s[fit] || s[fit] == ' ')
+		return fit;
+	size_t cut = fit;
+	while (cut > 0 && s[cut] != ' ')
+		cut--;
+	return cut ? cut : fit;
+}
+
 int draw_text(surface *sf, int y, int x, int maxw, draw_style st, const char *s)
 {
 	if (!s || y < 0 || y >= sf->rows || x >= sf->cols || maxw <= 0)

@@ -79,6 +79,9 @@ int draw_width(const char *s);
 /* How many bytes of s fill at most cols columns (at least one character, so that a
  * wide character in one column still advances). */
 size_t draw_fit(const char *s, int cols);
+/* The same, ending at a space when the rest does not fit and there is one to end at:
+ * a line wraps after the returned bytes, skipping the spaces that follow. */
+size_t draw_fit_words(const char *s, int cols);
 
 /* ------------------------------------------------------------------ back ends */
 

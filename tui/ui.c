@@ -326,11 +326,17 @@ int ui_pager_open(ui *u)
 	return 0;
 }
 
-/* Rows a pager line takes at the surface's width: long lines wrap. */
+/* Rows a pager line takes at the surface's width: long lines wrap at spaces. */
 static size_t pager_line_rows(const ui *u, const char *line)
 {
-	int w = draw_width(line), cols = u->sf->cols > 0 ? u->sf->cols : 1;
-	return w <= cols ? 1 : (size_t)((w + cols - 1) / cols);
+	size_t rows = 1;
+	for (;;) {
+		line += draw_fit_words(line, u->sf->cols);
+		line += strspn(line, " ");
+		if (!*line)
+			return rows;
+		rows++;
+	}
 }
 
 static size_t pager_rows(const ui *u)
@@ -695,7 +701,7 @@ static void draw_pager(ui *u, int y, int rows)
 	for (size_t i = 0; i < u->pager_n && row < rows; i++) {
 		const char *p = u->pager_lines[i];
 		do {
-			size_t n = draw_fit(p, sf->cols);
+			size_t n = draw_fit_words(p, sf->cols);
 			if (skip) {
 				skip--;
 			} else {
@@ -704,6 +710,7 @@ static void draw_pager(ui *u, int y, int rows)
 				draw_text(sf, y + row++, 0, sf->cols, ST_NORMAL, piece);
 			}
 			p += n;
+			p += strspn(p, " "); /* a wrapped line goes on at its next word */
 		} while (*p && row < rows);
 	}
 }

@@ -187,18 +187,6 @@ static void push_row(help *h, int *cap, help_row r)
 	h->rows[h->n_rows++] = r;
 }
 
-/* Words of text that fit in w columns: how many bytes (at least one word). */
-static size_t fit_words(const char *text, int w)
-{
-	size_t fit = draw_fit(text, w);
-	if (!text[fit] || text[fit] == ' ')
-		return fit;
-	size_t cut = fit;
-	while (cut > 0 && text[cut] != ' ')
-		cut--;
-	return cut ? cut : fit;
-}
-
 /* Makes the rows for a width: the text wraps beside the left column, or below it when
  * the left column is wider than its share. */
 static void make_rows(help *h, int width)
@@ -220,7 +208,7 @@ static void make_rows(help *h, int width)
 		if (!*t)
 			push_row(h, &cap, (help_row){e->st, left, 0, "", 0});
 		while (*t) {
-			size_t n = fit_words(t, width - indent > 10 ? width - indent : 10);
+			size_t n = draw_fit_words(t, width - indent > 10 ? width - indent : 10);
 			push_row(h, &cap, (help_row){e->st, left, indent, t, n});
 			left = NULL;
 			t += n;
