@@ -22,6 +22,9 @@ LC_ALL=C.UTF-8
 TZ=UTC
 export LC_ALL TZ
 unset MINIRECSYS_DATA MINIRECSYS_MODELS NO_COLOR
+# the guided tour's text from the source tree, wherever the build is
+MINIRECSYS_TOUR=$srcdir/data/tour/en.txt
+export MINIRECSYS_TOUR
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mrs-screens.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

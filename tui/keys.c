@@ -117,6 +117,7 @@ const ui_binding ui_bindings[] = {
 	{NULL, 'x', "pager explain"},
 	{NULL, 'd', "pager diff"},
 	{NULL, 'u', "undo"},
+	{NULL, 'T', "screen pipeline; pager tour"},
 	{NULL, 'o', "pager"},
 	{NULL, UK_CTRL('l'), "redraw"},
 	/* the account picker */
