@@ -21,18 +21,18 @@ typedef struct side {
 	uint32_t n;
 } side;
 
-static int run_side(session *s, const mrs_config *c, side *out, mrs_error *err)
+static int run_side(session *s, const mrs_config *c, side *res, mrs_error *err)
 {
 	if (mrs_request_run(s->req, s->user, 0, c, err))
 		return -1;
 	const uint32_t *order;
 	uint32_t n = mrs_request_timeline(s->req, &order), nc;
 	const mrs_candidate *cand = mrs_request_candidates(s->req, &nc);
-	out->n = n < 64 ? n : 64;
-	for (uint32_t k = 0; k < out->n; k++) {
-		out->tweet[k] = cand[order[k]].tweet;
-		out->author[k] = cand[order[k]].author;
-		out->score[k] = cand[order[k]].score;
+	res->n = n < 64 ? n : 64;
+	for (uint32_t k = 0; k < res->n; k++) {
+		res->tweet[k] = cand[order[k]].tweet;
+		res->author[k] = cand[order[k]].author;
+		res->score[k] = cand[order[k]].score;
 	}
 	return 0;
 }

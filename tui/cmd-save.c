@@ -1,4 +1,5 @@
 /* cmd-save.c: `save weights FILE` and `load weights FILE`. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
