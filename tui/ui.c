@@ -529,7 +529,8 @@ static int ndcg_compute(ui *u, const mrs_config *cfg, mrs_error *err)
 				   .models_dir = s->opts.models,
 				   .systems = 1u << MRS_SYS_PIPELINE, .keep_requests = true};
 		snprintf(u->busy_phase, sizeof u->busy_phase, "NDCG sample");
-		if (!(u->ndcg_ev = mrs_evaluator_new(s->ds, &o, &u->progress, err)))
+		/* the dataset as loaded, which outlives what-if edits (it borrows it) */
+		if (!(u->ndcg_ev = mrs_evaluator_new(s->base ? s->base : s->ds, &o, &u->progress, err)))
 			return -1;
 	}
 	mrs_eval_result r;
