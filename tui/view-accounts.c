@@ -13,6 +13,7 @@ typedef struct accounts {
 	uint32_t *ids, n;
 	bool built;          /* ids hold the search for this query, order and dataset */
 	unsigned epoch;
+	const mrs_dataset *ds;
 	char error[1024];
 	bool has_profile;
 	report_profile prof;
@@ -64,12 +65,13 @@ static void accounts_update(view *v, ui *u)
 {
 	accounts *a = v->priv;
 	session *s = u->s;
-	if (a->built && a->epoch == s->epoch && s->ds) {
+	if (a->built && a->epoch == s->epoch && a->ds == s->ds && s->ds) {
 		load_profile(v, u); /* the search stands; the '*' and the profile may not */
 		return;
 	}
 	a->built = s->ds != NULL;
 	a->epoch = s->epoch;
+	a->ds = s->ds; /* what-if edits replace it: follower counts change */
 	free(a->ids);
 	a->ids = NULL;
 	a->n = 0;
