@@ -30,6 +30,10 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	}
 	if (session_dataset(s, err))
 		return cmd_status(err);
+	if (s->n_edits) {
+		mrs_fail(err, MRS_ERR_USAGE, "what-if edits are active: `reset` them before training");
+		return CMD_FAIL;
+	}
 	char probe[4096];
 	snprintf(probe, sizeof probe, "%s/x", s->opts.models);
 	if (cmd_make_parent(probe, err))
