@@ -72,15 +72,34 @@ int view_list_key(view *v, int action, long arg, int n, int page)
 	return VIEW_OK;
 }
 
+bool ui_has_prev(const ui *u)
+{
+	const session *s = u->s;
+	return s->req && (mrs_request_has_prev(s->req) || s->before);
+}
+
+uint32_t ui_prev_rank(const ui *u, uint32_t tweet)
+{
+	const session *s = u->s;
+	if (!s->req)
+		return 0;
+	if (mrs_request_has_prev(s->req))
+		return mrs_request_prev_rank(s->req, tweet);
+	/* the first run after a what-if edit: the timeline the session kept from before it */
+	for (uint32_t k = 0; s->before && k < s->n_before; k++)
+		if (s->before[k] == tweet)
+			return k + 1;
+	return 0;
+}
+
 const char *ui_movement(const ui *u, const mrs_candidate *c, char *buf, size_t size,
 			draw_style *st)
 {
-	const mrs_request *r = u->s->req;
 	*st = ST_DIM;
 	buf[0] = '\0';
-	if (!c->rank || !mrs_request_has_prev(r))
+	if (!c->rank || !ui_has_prev(u))
 		return buf;
-	uint32_t prev = mrs_request_prev_rank(r, c->tweet);
+	uint32_t prev = ui_prev_rank(u, c->tweet);
 	if (!prev) {
 		*st = ST_NEW;
 		snprintf(buf, size, "new");
@@ -657,6 +676,9 @@ static void draw_status(ui *u)
 		else
 			n += (size_t)snprintf(buf + n, sizeof buf - n, " | models loaded");
 	}
+	if (s->n_edits)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, " | what-if: %zu edit%s", s->n_edits,
+				      s->n_edits == 1 ? "" : "s");
 	int used = draw_text(sf, y, 0, sf->cols, ST_STATUS, buf);
 	const char *right = "? help  : command ";
 	int rw = draw_width(right);

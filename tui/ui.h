@@ -250,6 +250,11 @@ void lineedit_free(lineedit *le);
 int lineedit_draw(const lineedit *le, surface *sf, int y, const char *prompt);
 
 /* Drawing helpers shared by views. */
+/* Is there a timeline to compare with: the run before the last change, or the one before
+ * the last what-if edit? */
+bool ui_has_prev(const ui *u);
+/* The tweet's rank in that timeline, 0 if it was not in it. */
+uint32_t ui_prev_rank(const ui *u, uint32_t tweet);
 /* "^3", "v2", "new", "=" or "" (no previous run) for candidate c, with its style. */
 const char *ui_movement(const ui *u, const mrs_candidate *c, char *buf, size_t size,
 			draw_style *st);

@@ -63,7 +63,7 @@ static void timeline_update(view *v, ui *u)
 	uint32_t nc;
 	const mrs_candidate *c = mrs_request_candidates(s->req, &nc);
 	for (uint32_t i = 0; i < nc; i++)
-		if (!c[i].rank && mrs_request_prev_rank(s->req, c[i].tweet)) {
+		if (!c[i].rank && ui_prev_rank(u, c[i].tweet)) {
 			if (t->n_left < 3)
 				t->left[t->n_left] = i;
 			t->n_left++;
@@ -160,10 +160,10 @@ static void timeline_draw(const view *v, const ui *u, surface *sf, int y, int ro
 			const mrs_candidate *x2 = &c[t->left[k]];
 			x += draw_printf(sf, fy, 1 + x, sf->cols - 1 - x, ST_DOWN, " %u %s (was #%u, %s)",
 					 x2->tweet, ui_handle(u, x2->author, 14, h, sizeof h),
-					 mrs_request_prev_rank(s->req, x2->tweet),
+					 ui_prev_rank(u, x2->tweet),
 					 mrs_drop_reason_name(x2->drop_reason));
 		}
-	} else if (mrs_request_has_prev(s->req)) {
+	} else if (ui_has_prev(u)) {
 		draw_text(sf, fy, 1, sf->cols - 1, ST_DIM, "the same tweets as before the last change (d: diff)");
 	}
 	if (detail_rows(v) && n)
