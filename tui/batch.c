@@ -24,6 +24,7 @@ int batch_run(const cli_opts *o, const char *path)
 	session s;
 	session_init(&s, o, &sink, &prog);
 	s.script = name;
+	s.transcript = true;
 	int worst = CMD_OK, lineno = 0;
 	char *line = malloc(MAX_LINE + 1);
 	if (!line) {

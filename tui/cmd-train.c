@@ -37,7 +37,7 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	char probe[4096];
 	snprintf(probe, sizeof probe, "%s/x", s->opts.models);
 	if (cmd_make_parent(probe, err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	double t0 = mrs_seconds();
 	if (mrs_train(s->ds, &o, s->progress, err))
 		return cmd_status(err);
@@ -48,8 +48,10 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	s->ds = keep;
 	if (s->has_user && session_run(s, err))
 		return cmd_status(err);
-	out_printf(s->o, "trained %s into %s in %.1f s\n", o.only ? o.only : "every model",
-		   s->opts.models, mrs_seconds() - t0);
+	out_printf(s->o, "trained %s into %s", o.only ? o.only : "every model", s->opts.models);
+	if (!s->transcript)
+		out_printf(s->o, " in %.1f s", mrs_seconds() - t0);
+	out_printf(s->o, "\n");
 	cJSON_AddStringToObject(out_json(s->o), "models", s->opts.models);
 	return CMD_OK;
 }
