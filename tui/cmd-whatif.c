@@ -88,7 +88,7 @@ static void report_moves(session *s)
 			cJSON_AddItemToArray(entered, o);
 			changes++;
 		} else if (prev != k + 1) {
-			out_printf(s->o, "  moved   %3u <- %-3u %7u %-14s\n", k + 1, prev, x->tweet,
+			out_printf(s->o, "  moved   %3u <- %-3u %7u %s\n", k + 1, prev, x->tweet,
 				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b));
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "tweet", x->tweet);
@@ -131,24 +131,27 @@ static int edit_exec(session *s, int argc, char **argv, mrs_error *err)
 	} else if (session_user_arg(s, argv[1], &e.target, err)) {
 		return cmd_status(err);
 	}
-	if (kind == MRS_EDIT_UNFOLLOW && !mrs_query_follows(mrs_request_query(s->req), e.target)) {
-		char h[80];
-		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", mrs_handle(s->ds, s->user),
-			 report_handle(s, e.target, h, sizeof h));
+	char h1[80], h2[80];
+	report_handle(s, s->user, h1, sizeof h1);
+	if (kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE)
+		snprintf(h2, sizeof h2, "tweet %u", e.target);
+	else
+		report_handle(s, e.target, h2, sizeof h2);
+	bool follows = kind != MRS_EDIT_LIKE && kind != MRS_EDIT_HIDE &&
+		       mrs_query_follows(mrs_request_query(s->req), e.target);
+	if (kind == MRS_EDIT_UNFOLLOW && !follows) {
+		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", h1, h2);
 		return CMD_FAIL;
 	}
-	if (kind == MRS_EDIT_FOLLOW && mrs_query_follows(mrs_request_query(s->req), e.target)) {
-		char h[80];
-		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", mrs_handle(s->ds, s->user),
-			 report_handle(s, e.target, h, sizeof h));
+	if (kind == MRS_EDIT_FOLLOW && follows) {
+		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", h1, h2);
 		return CMD_FAIL;
 	}
 	if (session_apply_edits(s, &e, err))
 		return cmd_status(err);
-	out_printf(s->o, "%s %s %s%u (what-if: %zu edit%s, the dataset file is unchanged)\n",
-		   mrs_handle(s->ds, s->user), argv[0],
-		   kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE ? "tweet " : "", e.target,
-		   s->n_edits, s->n_edits == 1 ? "" : "s");
+	/* "@ada follows @bob (what-if: ...)", "@ada hides tweet 42 (what-if: ...)" */
+	out_printf(s->o, "%s %ss %s (what-if: %zu edit%s, the dataset file is unchanged)\n", h1,
+		   argv[0], h2, s->n_edits, s->n_edits == 1 ? "" : "s");
 	cJSON *j = out_json(s->o);
 	cJSON_AddStringToObject(j, "edit", argv[0]);
 	cJSON_AddNumberToObject(j, "target", e.target);
