@@ -3,14 +3,23 @@
  * diversity of both on a fixed sample of users. */
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
-/* A preset name, or else a weights file. */
+/* A preset name, or else a weights file (over the seed preset). */
 static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 {
 	if (mrs_config_preset(c, arg, NULL) == 0)
 		return 0;
+	if (access(arg, F_OK) != 0) {
+		char names[128] = "";
+		for (int p = 0; p < MRS_N_PRESETS; p++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 p ? ", " : "", mrs_presets[p]);
+		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is neither a preset (%s) nor a weights file",
+				arg, names);
+	}
 	mrs_config_preset(c, "seed", NULL);
 	return mrs_config_load(c, arg, err);
 }
@@ -56,7 +65,7 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	mrs_config a, b;
 	if (config_arg(argv[1], &a, err) || config_arg(argv[2], &b, err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	if (cmd_need_user(s, err))
 		return CMD_FAIL;
 	side sa, sb;
