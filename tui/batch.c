@@ -58,7 +58,9 @@ int batch_run(const cli_opts *o, const char *path)
 			worst = CMD_USAGE;
 			continue;
 		}
-		if (o->echo && !o->json && line[strspn(line, " \t")] != '\0')
+		/* --echo: each command before its output (blank and comment lines are not) */
+		char first = line[strspn(line, " \t")];
+		if (o->echo && !o->json && first != '\0' && first != '#')
 			printf("> %s\n", line);
 		int st = cmd_run_line(&s, line, lineno);
 		if (st > worst)
