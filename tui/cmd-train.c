@@ -6,8 +6,8 @@
 
 static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 {
-	mrs_train_opts o = {.models_dir = s->opts.models, .seed = 1, .max_rows = 400000,
-			    .dataset_path = s->opts.data};
+	mrs_train_opts o = {.models_dir = s->opts.models, .seed = CLI_TRAIN_SEED,
+			    .max_rows = CLI_TRAIN_MAX_ROWS, .dataset_path = s->opts.data};
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--only") == 0 && v) {
