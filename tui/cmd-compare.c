@@ -35,14 +35,16 @@ uint32_t cmp_rank(const cmp_side *x, uint32_t tweet)
 	return 0;
 }
 
-static int run_side(session *s, const char *name, const mrs_config *c, cmp_side *side,
-		    mrs_error *err)
+/* Runs the current user's request under c on req (a scratch request: the session's own
+ * keeps its timeline and the one before it, for movement and `diff`). */
+static int run_side(session *s, mrs_request *req, const char *name, const mrs_config *c,
+		    cmp_side *side, mrs_error *err)
 {
-	if (mrs_request_run(s->req, s->user, 0, c, err))
+	if (mrs_request_run(req, s->user, 0, c, err))
 		return -1;
 	const uint32_t *order;
-	uint32_t n = mrs_request_timeline(s->req, &order), nc;
-	const mrs_candidate *cand = mrs_request_candidates(s->req, &nc);
+	uint32_t n = mrs_request_timeline(req, &order), nc;
+	const mrs_candidate *cand = mrs_request_candidates(req, &nc);
 	snprintf(side->name, sizeof side->name, "%s", name);
 	side->n = n < CMP_ROWS ? n : CMP_ROWS;
 	for (uint32_t k = 0; k < side->n; k++) {
@@ -130,10 +132,12 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_FAIL;
 	}
 	r->user = s->user;
-	int rc = run_side(s, argv[1], &a, &r->a, err) || run_side(s, argv[2], &b, &r->b, err) ? -1 : 0;
-	/* leave the request as the session's own configuration had it */
-	mrs_error ignore;
-	mrs_request_run(s->req, s->user, 0, &s->cfg, &ignore);
+	mrs_request *scratch = mrs_request_new(s->engine, err);
+	int rc = -1;
+	if (scratch && run_side(s, scratch, argv[1], &a, &r->a, err) == 0 &&
+	    run_side(s, scratch, argv[2], &b, &r->b, err) == 0)
+		rc = 0;
+	mrs_request_free(scratch);
 	/* offline metrics of both on the evaluator's fixed sample */
 	if (!rc && !s->ev) {
 		mrs_eval_opts o = {.k = 10, .users = 100, .seed = 1, .models_dir = s->opts.models,
