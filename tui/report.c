@@ -120,7 +120,10 @@ void report_stage(session *s, int stage, uint32_t limit)
 	cJSON_AddNumberToObject(j, "in", st->in);
 	cJSON_AddNumberToObject(j, "out", st->out);
 	out_printf(s->o, "stage %d/%d %s: %s\n", stage + 1, MRS_N_STAGES, si->name, si->title);
-	out_printf(s->o, "  mirrors: %s\n  %s\n", si->mirrors, si->what);
+	char mirrors[512];
+	snprintf(mirrors, sizeof mirrors, "mirrors: %s", si->mirrors);
+	out_wrap(s->o, "  ", mirrors, 90);
+	out_wrap(s->o, "  ", si->what, 90);
 	if (stage == MRS_STAGE_HYDRATE) {
 		const mrs_query *q = mrs_request_query(s->req);
 		out_printf(s->o, "  followees %u, blocked or muted %u, seen %u, negative feedback on %u authors\n",
