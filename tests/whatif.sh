@@ -102,7 +102,9 @@ done
 
 # 4. the file: what-if edits never write it
 cmp -s "$tmp/before.db" "$tmp/tiny.db" || fail "the dataset file changed"
-ls "$tmp" | grep -q '^tiny\.db\.tmp' && fail "a temporary file beside the dataset was left"
+for f in "$tmp"/tiny.db.tmp*; do
+	[ -e "$f" ] && fail "a temporary file beside the dataset was left: $f"
+done
 
 [ "$fails" = 0 ] || exit 1
 echo "whatif: follow, block, reset and the untouched file: all checks passed"
