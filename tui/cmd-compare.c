@@ -138,7 +138,12 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 	    run_side(s, scratch, argv[2], &b, &r->b, err) == 0)
 		rc = 0;
 	mrs_request_free(scratch);
-	/* offline metrics of both on the evaluator's fixed sample */
+	/* offline metrics of both on the fixed sample: 100 test users, NDCG@10 (an evaluator
+	 * `eval` built for another sample or cut-off is replaced) */
+	if (!rc && s->ev && (s->ev_users != 100 || s->ev_k != 10)) {
+		mrs_evaluator_free(s->ev);
+		s->ev = NULL;
+	}
 	if (!rc && !s->ev) {
 		mrs_eval_opts o = {.k = 10, .users = 100, .seed = 1, .models_dir = s->opts.models,
 				   .keep_requests = true};
