@@ -10,13 +10,14 @@
 #
 #   tests/walkthrough.sh            check (make check runs it)
 #   tests/walkthrough.sh --regen    run the scripts again, rewrite their expected output
-#                                   and every quoted block (also: make walkthrough)
+#                                   and every quoted block (also: make walkthrough, or
+#                                   MRS_REGEN=1 make check TESTS=tests/walkthrough.sh)
 set -eu
 srcdir=${MRS_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${MRS_BUILDDIR:-$srcdir}
 guide=$srcdir/docs/walkthrough.md
 dir=$srcdir/docs/walkthrough
-regen=0
+regen=${MRS_REGEN:-0}
 [ "${1:-}" = "--regen" ] && regen=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mrs-walk.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
