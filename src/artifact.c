@@ -214,8 +214,12 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 				 (unsigned long long)i);
 			goto fail;
 		}
-		if (mrs_artifact_add(a, name, (int)type, r.p + r.pos, (size_t)n, err))
+		if (mrs_artifact_add(a, name, (int)type, r.p + r.pos, (size_t)n, err)) {
+			mrs_error_prefix(err, "%s", path);
+			if (err && err->code == MRS_ERR_USAGE)
+				err->code = MRS_ERR_MODEL; /* a bad file, not a bad call */
 			goto fail;
+		}
 		r.pos += n * 4;
 	}
 	if (r.pos != r.len) {
