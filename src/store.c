@@ -1,7 +1,9 @@
 /* store.c: datasets at rest in SQLite: atomic, locked writes and validated loads. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -43,6 +45,34 @@ void mrs_store_unlock(const char *path, int fd)
 	(void)path;
 	if (fd >= 0)
 		close(fd);
+}
+
+void mrs_store_remove_stale_temps(const char *path)
+{
+	char copy[4096];
+	if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
+		return;
+	char *slash = strrchr(copy, '/');
+	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+	char prefix[4200];
+	int plen = snprintf(prefix, sizeof prefix, "%s.tmp-", slash ? slash + 1 : copy);
+	if (slash)
+		*slash = '\0';
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, (size_t)plen) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + plen, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err)
@@ -377,6 +407,7 @@ int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr
 		mrs_store_unlock(path, lock);
 		return -1;
 	}
+	mrs_store_remove_stale_temps(path);
 	unlink(tmp);
 	writer w = {.path = tmp, .err = err};
 	int rc = 0;
