@@ -1,4 +1,5 @@
 /* main.c: the minirecsys program: global options and subcommand dispatch. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,9 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 
 int main(int argc, char **argv)
 {
+	/* Past `ulimit -f` a write fails with EFBIG and is reported, naming the file, instead
+	 * of the kernel killing the process half-way through. */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_opts o = {
 		.data = getenv("MINIRECSYS_DATA"),
 		.models = getenv("MINIRECSYS_MODELS"),
