@@ -1,0 +1,280 @@
+#!/bin/sh
+# faults.sh: fault injection against the minirecsys program. Every write is killed
+# (SIGKILL) or interrupted (SIGINT) at several moments, runs out of disk, meets a
+# read-only folder or a second writer, and every read meets corrupt or truncated files.
+# What must hold: the previous dataset stays intact and loadable (same fingerprint) or
+# the new one is complete; no temporary file outlives the next write; errors name the
+# file and exit with the documented status (0 ok, 1 failed, 2 usage or data error);
+# nothing crashes. Prints how many fault points it tried (docs/reliability.md quotes them).
+set -u
+bin="${MRS_BUILDDIR:-.}/minirecsys"
+tmp=$(mktemp -d /tmp/mrs-faults-XXXXXX)
+mnt=""
+cleanup() {
+	[ -n "$mnt" ] && umount "$mnt" 2>/dev/null
+	chmod -R u+w "$tmp" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export OPENBLAS_NUM_THREADS=1
+fails=0
+points=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# the fingerprint of a dataset, or "" when it does not load
+fp() {
+	"$bin" --data "$1" info --json 2>/dev/null | sed -n 's/^	"fingerprint":	"\([0-9a-f]*\)",*$/\1/p'
+}
+
+# no temporary file of $1 may remain
+no_temps() {
+	ls "$1".tmp-* >/dev/null 2>&1 && fail "$2: temporary files left: $(ls "$1".tmp-*)"
+}
+
+# a status must be 0, 1 or 2: anything else is a crash or a signal
+sane_status() {
+	[ "$1" -le 2 ] || fail "$2: exit status $1 (crash or signal)"
+}
+
+# ---------------------------------------------------------------- 1. kills
+# kill_points NAME TARGET CMD...: runs CMD (which writes TARGET) to completion once to
+# learn the new fingerprint, then again from the old TARGET, killed after each delay.
+kill_points() {
+	name=$1 target=$2
+	shift 2
+	cp "$target" "$tmp/old.db"
+	old=$(fp "$tmp/old.db")
+	[ -n "$old" ] || fail "$name: the old dataset does not load"
+	"$@" >/dev/null 2>&1 || fail "$name: an uninterrupted run failed"
+	new=$(fp "$target")
+	[ -n "$new" ] && [ "$new" != "$old" ] || fail "$name: the uninterrupted run gave no new dataset"
+	kept=0 replaced=0
+	for sig in KILL INT; do
+		for delay in 0.02 0.05 0.1 0.2 0.35 0.5 0.75 1 1.5 2 3; do
+			cp "$tmp/old.db" "$target"
+			"$@" >/dev/null 2>"$tmp/err" &
+			pid=$!
+			sleep "$delay"
+			kill -s "$sig" "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			rc=$?
+			points=$((points + 1))
+			got=$(fp "$target")
+			if [ "$got" = "$old" ]; then
+				kept=$((kept + 1))
+			elif [ "$got" = "$new" ]; then
+				replaced=$((replaced + 1))
+			else
+				fail "$name: SIG$sig after ${delay}s left a dataset that is neither old nor new ('$got')"
+			fi
+			if [ "$sig" = INT ]; then
+				# Ctrl-C cancels (exit 1) and removes the temporary file; before the
+				# handler is installed it kills (130), after the rename it is too late
+				# to matter (0)
+				case $rc in 0 | 1 | 130) ;; *) fail "$name: SIGINT after ${delay}s: exit $rc: $(cat "$tmp/err")" ;; esac
+				no_temps "$target" "$name: SIGINT after ${delay}s"
+			fi
+		done
+	done
+	# what the kills left behind does not disturb the next run, which removes it
+	"$@" >/dev/null 2>"$tmp/err" || fail "$name: a run after the kills failed: $(cat "$tmp/err")"
+	[ "$(fp "$target")" = "$new" ] || fail "$name: the run after the kills gave another dataset"
+	no_temps "$target" "$name: the run after the kills"
+	echo "kills of $name: $kept left the old dataset, $replaced the new one, none broken"
+}
+
+"$bin" -q generate --scale small -o "$tmp/gen.db" || fail "generate small"
+kill_points generate "$tmp/gen.db" \
+	"$bin" -q generate --users 10000 --tweets 100000 --impressions 800000 -o "$tmp/gen.db"
+
+awk 'BEGIN { for (i = 0; i < 1500000; i++) print "u" (i % 300000), "u" ((i * 7919 + 13) % 300000) }' \
+	>"$tmp/edges.txt"
+"$bin" -q generate --scale small -o "$tmp/imp.db" || fail "generate small"
+kill_points import "$tmp/imp.db" "$bin" -q import edges "$tmp/edges.txt" -o "$tmp/imp.db"
+
+# ---------------------------------------------------------------- 2. a full disk
+# disk_full NAME DIR: a write to DIR that cannot fit fails naming the file, exit 2, and
+# leaves the old dataset and nothing else.
+disk_full() {
+	name=$1 dir=$2
+	"$bin" -q generate --scale small -o "$dir/d.db" || fail "$name: the small dataset"
+	old=$(fp "$dir/d.db")
+	"$bin" -q generate -o "$dir/d.db" 2>"$tmp/err"
+	rc=$?
+	points=$((points + 1))
+	[ "$rc" -eq 2 ] || fail "$name: exit $rc, expected 2: $(cat "$tmp/err")"
+	grep -q "$dir/d.db: cannot write" "$tmp/err" || fail "$name: message: $(cat "$tmp/err")"
+	[ "$(fp "$dir/d.db")" = "$old" ] || fail "$name: the old dataset changed"
+	no_temps "$dir/d.db" "$name"
+	"$bin" -q import edges "$tmp/edges.txt" -o "$dir/d.db" 2>"$tmp/err"
+	rc=$?
+	points=$((points + 1))
+	[ "$rc" -eq 2 ] && grep -q "$dir/d.db: cannot write" "$tmp/err" ||
+		fail "$name: import: exit $rc: $(cat "$tmp/err")"
+	[ "$(fp "$dir/d.db")" = "$old" ] || fail "$name: import changed the old dataset"
+	no_temps "$dir/d.db" "$name (import)"
+}
+
+# ulimit -f (file size): works for anyone. Its unit differs between shells, so the limit
+# is set by bytes (about 3 MB: the small dataset fits, a default one does not).
+mkdir "$tmp/ulimit"
+"$bin" -q generate --scale small -o "$tmp/ulimit/d.db"
+sh -c 'ulimit -f 1 && exec head -c 4096 /dev/zero' >"$tmp/ulimit/unit" 2>/dev/null
+unit=$(wc -c <"$tmp/ulimit/unit")
+(
+	ulimit -f $((3 * 1024 * 1024 / unit)) && disk_full "ulimit -f" "$tmp/ulimit"
+	exit $((fails > 0))
+) || fails=$((fails + 1))
+points=$((points + 2))
+# a small tmpfs (a real ENOSPC) where this user may mount one
+mkdir "$tmp/tmpfs"
+if mount -t tmpfs -o size=4m tmpfs "$tmp/tmpfs" 2>/dev/null; then
+	mnt="$tmp/tmpfs"
+	disk_full "tmpfs" "$tmp/tmpfs"
+	umount "$mnt" && mnt=""
+else
+	echo "full disk: cannot mount a tmpfs here; covered by ulimit -f only"
+fi
+
+# ---------------------------------------------------------------- 3. read-only folders
+# As root, permissions do not stop writes: run the writer as nobody instead.
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		"$@"
+	fi
+}
+if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
+	ro="$tmp/ro"
+	mkdir "$ro"
+	chmod 755 "$tmp"
+	"$bin" -q generate --scale small -o "$ro/d.db" || fail "read-only: the small dataset"
+	chmod 666 "$ro/d.db.lock"
+	chmod 644 "$ro/d.db"
+	old=$(fp "$ro/d.db")
+	chmod 555 "$ro"
+	for target in d.db new.db; do
+		as_user "$bin" -q generate --scale small --seed 5 -o "$ro/$target" 2>"$tmp/err"
+		rc=$?
+		points=$((points + 1))
+		[ "$rc" -eq 2 ] || fail "read-only folder, $target: exit $rc: $(cat "$tmp/err")"
+		grep -q "$ro/$target" "$tmp/err" || fail "read-only, $target: message: $(cat "$tmp/err")"
+		as_user "$bin" -q import edges "$tmp/edges.txt" -o "$ro/$target" 2>"$tmp/err"
+		rc=$?
+		points=$((points + 1))
+		[ "$rc" -eq 2 ] && grep -q "$ro/$target" "$tmp/err" ||
+			fail "read-only folder, import $target: exit $rc: $(cat "$tmp/err")"
+	done
+	[ "$(fp "$ro/d.db")" = "$old" ] || fail "read-only: the dataset changed"
+	# reading needs no write access
+	as_user "$bin" --data "$ro/d.db" info >/dev/null 2>"$tmp/err" ||
+		fail "read-only folder: info failed: $(cat "$tmp/err")"
+	points=$((points + 1))
+	ls "$ro" | grep -q tmp- && fail "read-only folder: temporary files: $(ls "$ro")"
+	chmod 755 "$ro"
+else
+	echo "read-only folder: running as root without setpriv: skipped"
+fi
+
+# ---------------------------------------------------------------- 4. two writers
+big="--users 10000 --tweets 100000 --impressions 800000"
+"$bin" -q generate --scale small -o "$tmp/two.db"
+old=$(fp "$tmp/two.db")
+# shellcheck disable=SC2086
+"$bin" -q generate $big --seed 3 -o "$tmp/two.db" 2>"$tmp/err1" &
+first=$!
+i=0
+while ! ls "$tmp"/two.db.tmp-* >/dev/null 2>&1 && [ $i -lt 200 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+[ "$(fp "$tmp/two.db")" = "$old" ] || fail "two writers: a reader saw a changed dataset mid-write"
+wait "$first" || fail "two writers: the first failed: $(cat "$tmp/err1")"
+new=$(fp "$tmp/two.db")
+[ -n "$new" ] && [ "$new" != "$old" ] || fail "two writers: the first's dataset is not there"
+# a writer that finds the lock held (here by flock(1), the same kind of lock) refuses
+if command -v flock >/dev/null; then
+	exec 9>>"$tmp/two.db.lock"
+	flock -n 9 || fail "two writers: cannot take the lock for the test"
+	for second in "generate --scale small --seed 4" "import edges $tmp/edges.txt"; do
+		# shellcheck disable=SC2086
+		"$bin" -q $second -o "$tmp/two.db" 2>"$tmp/err2"
+		rc=$?
+		points=$((points + 1))
+		[ "$rc" -eq 1 ] || fail "two writers: the second ($second) exited $rc, expected 1"
+		grep -q "$tmp/two.db: another minirecsys process is writing" "$tmp/err2" ||
+			fail "two writers: message: $(cat "$tmp/err2")"
+	done
+	exec 9>&-
+	[ "$(fp "$tmp/two.db")" = "$new" ] || fail "two writers: a refused writer changed the dataset"
+fi
+# started together: one wins, or they run one after the other; never a broken file
+for round in 1 2 3; do
+	# shellcheck disable=SC2086
+	"$bin" -q generate $big --seed 6 -o "$tmp/two.db" 2>/dev/null &
+	a=$!
+	"$bin" -q generate --scale small --seed 7 -o "$tmp/two.db" 2>/dev/null &
+	b=$!
+	wait $a
+	ra=$?
+	wait $b
+	rb=$?
+	points=$((points + 1))
+	sane_status "$ra" "race $round (a)"
+	sane_status "$rb" "race $round (b)"
+	[ "$ra" -eq 0 ] || [ "$rb" -eq 0 ] || fail "race $round: neither writer succeeded ($ra, $rb)"
+	[ -n "$(fp "$tmp/two.db")" ] || fail "race $round: the dataset does not load"
+	no_temps "$tmp/two.db" "race $round"
+done
+
+# ---------------------------------------------------------------- 5. corrupt and truncated files
+# corrupt NAME FILE: `info` on FILE must exit 0 (the damage missed what is read) or 2
+# naming the file; never crash.
+corrupt() {
+	"$bin" --data "$2" info >/dev/null 2>"$tmp/err"
+	rc=$?
+	points=$((points + 1))
+	sane_status "$rc" "$1"
+	if [ "$rc" -eq 2 ]; then
+		grep -q "$2" "$tmp/err" || fail "$1: message does not name the file: $(cat "$tmp/err")"
+		bad=$((bad + 1))
+	elif [ "$rc" -eq 0 ]; then
+		# the damage missed what is read: what loads must be the original content
+		[ "$(fp "$2")" = "$good" ] || fail "$1: loaded with changed content"
+		loaded=$((loaded + 1))
+	else
+		fail "$1: exit $rc: $(cat "$tmp/err")"
+	fi
+}
+"$bin" -q generate -o "$tmp/good.db"
+size=$(wc -c <"$tmp/good.db")
+good=$(fp "$tmp/good.db")
+bad=0 loaded=0
+for pct in 0 1 5 10 20 30 40 50 60 70 80 90 99; do
+	cp "$tmp/good.db" "$tmp/c.db"
+	# 4 KiB of 0x5a at pct% of the file (a page's worth of garbage)
+	head -c 4096 /dev/zero | tr '\0' 'Z' |
+		dd of="$tmp/c.db" bs=1 seek=$((size * pct / 100)) conv=notrunc 2>/dev/null
+	corrupt "4 KiB overwritten at $pct%" "$tmp/c.db"
+done
+for keep in 0 1 100 4096 $((size / 3)) $((size / 2)) $((size - 4096)) $((size - 1)); do
+	head -c "$keep" "$tmp/good.db" >"$tmp/t.db"
+	corrupt "truncated to $keep bytes" "$tmp/t.db"
+done
+printf 'not a database at all\n' >"$tmp/text.db"
+corrupt "a text file" "$tmp/text.db"
+corrupt "a folder" "$tmp"
+corrupt "a missing file" "$tmp/missing.db"
+echo "corrupt files: $bad refused with a message naming the file, $loaded loaded intact (the damage hit what info does not read)"
+
+echo "fault points: $points"
+[ "$fails" -eq 0 ] || {
+	echo "$fails failures"
+	exit 1
+}
+exit 0
