@@ -134,20 +134,24 @@ int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err)
 	return 0;
 }
 
-typedef struct rbuf {
-	const unsigned char *p;
-	size_t len, pos;
-} rbuf;
+/* Reads from the file while hashing what it read; remaining counts the bytes left before
+ * the checksum. */
+typedef struct rfile {
+	FILE *f;
+	uint64_t h, remaining;
+} rfile;
 
-static bool take(rbuf *r, void *out, size_t n)
+static bool take(rfile *r, void *out, size_t n)
 {
-	if (n > r->len - r->pos)
+	if (n > r->remaining || (n && fread(out, 1, n, r->f) != n))
 		return false;
-	memcpy(out, r->p + r->pos, n);
-	r->pos += n;
+	r->h = mrs_fnv1a(r->h, out, n);
+	r->remaining -= n;
 	return true;
 }
 
+/* Loads arrays straight into their own buffers: a table is in memory once, even while it
+ * loads (TwHIN's tweet table is 512 MB at the large scale). */
 mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -161,17 +165,10 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 		mrs_fail(err, MRS_ERR_IO, "%s: not a regular file", path);
 		return NULL;
 	}
-	size_t len = (size_t)sb.st_size;
-	unsigned char *buf = malloc(len ? len : 1);
-	if (!buf || fread(buf, 1, len, f) != len) {
-		free(buf);
-		fclose(f);
-		mrs_fail(err, MRS_ERR_IO, "%s: cannot read", path);
-		return NULL;
-	}
-	fclose(f);
+	uint64_t len = (uint64_t)sb.st_size;
 	mrs_artifact *a = NULL;
-	rbuf r = {buf, len, 0};
+	char *meta = NULL;
+	rfile r = {f, MRS_FNV_START, len};
 	char magic[8];
 	uint64_t ml, na, h;
 	if (!take(&r, magic, 8) || memcmp(magic, ART_MAGIC, 8) != 0) {
@@ -182,23 +179,18 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 		mrs_fail(err, MRS_ERR_MODEL, "%s: truncated", path);
 		goto fail;
 	}
-	memcpy(&h, buf + len - 8, 8);
-	if (mrs_fnv1a(MRS_FNV_START, buf, len - 8) != h) {
-		mrs_fail(err, MRS_ERR_MODEL, "%s: truncated or corrupt (checksum mismatch)", path);
-		goto fail;
-	}
-	r.len = len - 8;
-	if (!take(&r, &ml, 8) || ml > r.len - r.pos) {
+	r.remaining = len - 8 - 8; /* after the magic, before the checksum */
+	if (!take(&r, &ml, 8) || ml > r.remaining) {
 		mrs_fail(err, MRS_ERR_MODEL, "%s: truncated (meta)", path);
 		goto fail;
 	}
-	char *meta = mrs_calloc(ml + 1, 1, "artifact meta", err);
-	if (!meta)
+	if (!(meta = mrs_calloc(ml + 1, 1, "artifact meta", err)))
 		goto fail;
-	take(&r, meta, ml);
-	a = mrs_artifact_new(meta, err);
-	free(meta);
-	if (!a || !(a->path = mrs_strdup(path, err)))
+	if (!take(&r, meta, ml)) {
+		mrs_fail(err, MRS_ERR_IO, "%s: cannot read", path);
+		goto fail;
+	}
+	if (!(a = mrs_artifact_new(meta, err)) || !(a->path = mrs_strdup(path, err)))
 		goto fail;
 	if (!take(&r, &na, 8) || na > ART_MAX_ARRAYS) {
 		mrs_fail(err, MRS_ERR_MODEL, "%s: bad array count", path);
@@ -209,27 +201,44 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 		char name[64] = {0};
 		if (!take(&r, &nl, 8) || nl >= sizeof name || !take(&r, name, nl) ||
 		    !take(&r, &type, 8) || type < MRS_ART_F32 || type > MRS_ART_U32 ||
-		    !take(&r, &n, 8) || n > (r.len - r.pos) / 4) {
+		    !take(&r, &n, 8) || n > r.remaining / 4) {
 			mrs_fail(err, MRS_ERR_MODEL, "%s: bad header of array %llu", path,
 				 (unsigned long long)i);
 			goto fail;
 		}
-		if (mrs_artifact_add(a, name, (int)type, r.p + r.pos, (size_t)n, err)) {
-			mrs_error_prefix(err, "%s", path);
-			if (err && err->code == MRS_ERR_USAGE)
-				err->code = MRS_ERR_MODEL; /* a bad file, not a bad call */
+		for (int j = 0; j < a->n_arr; j++)
+			if (strcmp(a->arr[j].name, name) == 0) {
+				mrs_fail(err, MRS_ERR_MODEL, "%s: array '%s' twice", path, name);
+				goto fail;
+			}
+		art_array *x = &a->arr[a->n_arr];
+		if (!(x->data = mrs_calloc((size_t)n, 4, name, err)))
+			goto fail;
+		snprintf(x->name, sizeof x->name, "%s", name);
+		x->type = (int)type;
+		x->n = (size_t)n;
+		a->n_arr++;
+		if (!take(&r, x->data, (size_t)n * 4)) {
+			mrs_fail(err, MRS_ERR_IO, "%s: cannot read array '%s'", path, name);
 			goto fail;
 		}
-		r.pos += n * 4;
 	}
-	if (r.pos != r.len) {
-		mrs_fail(err, MRS_ERR_MODEL, "%s: %zu unexpected trailing bytes", path, r.len - r.pos);
+	if (r.remaining) {
+		mrs_fail(err, MRS_ERR_MODEL, "%s: %llu unexpected trailing bytes", path,
+			 (unsigned long long)r.remaining);
 		goto fail;
 	}
-	free(buf);
+	uint64_t sum = r.h;
+	if (fread(&h, 1, 8, f) != 8 || h != sum) {
+		mrs_fail(err, MRS_ERR_MODEL, "%s: truncated or corrupt (checksum mismatch)", path);
+		goto fail;
+	}
+	fclose(f);
+	free(meta);
 	return a;
 fail:
-	free(buf);
+	fclose(f);
+	free(meta);
 	mrs_artifact_free(a);
 	return NULL;
 }

@@ -94,7 +94,8 @@ void mrs_counts_free(struct mrs_counts *c);
 
 /* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
  * InterestedIn for every user from the visible follows, tweet embeddings from visible
- * engagements, and the per-cluster top-tweets index. */
+ * engagements, and the per-cluster top-tweets index. When KnownFor does not load, the hash
+ * mode serves and e->sc_mode says so (MRS_SC_HASH). */
 int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_sc_free(struct mrs_sc *sc);
 /* SimClusters score of tweet for viewer at now: cosine of the viewer's InterestedIn and
@@ -103,6 +104,46 @@ void mrs_sc_free(struct mrs_sc *sc);
 float mrs_sc_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now);
 /* Producer similarity used by FollowRecs: cosine of u's InterestedIn and v's KnownFor. */
 float mrs_sc_producer_score(const mrs_engine *e, uint32_t u, uint32_t v);
+
+/* SimClusters internals for the sources, the explorer and evaluation. Every function
+ * below answers "nothing" (-1, 0, NULL) when SimClusters is not open. */
+/* The cluster producer is known for, or -1; *score (may be NULL) gets its KnownFor score
+ * (the share of its similarity weight inside the cluster). Hash mode: always -1. */
+int mrs_sc_known_for(const mrs_engine *e, uint32_t producer, float *score);
+/* user's InterestedIn as of the engine's now: up to max (cluster, weight) pairs, strongest
+ * first, weights L2-normalised over the kept clusters (at most 8); returns how many. */
+uint32_t mrs_sc_interested_in(const mrs_engine *e, uint32_t user, uint32_t *clusters,
+			      float *weights, uint32_t max);
+/* The same as of any time: only follows (hash mode: engagements and tweets) before now. */
+uint32_t mrs_sc_interested_in_at(const mrs_engine *e, uint32_t user, int64_t now,
+				 uint32_t *clusters, float *weights, uint32_t max);
+/* Number of clusters: KnownFor's, or the hash mode's fixed count. */
+uint32_t mrs_sc_n_clusters(const mrs_engine *e);
+/* The clusters with the largest audience (sum of users' InterestedIn weights), for viewers
+ * who have no InterestedIn yet (cold start). Same output convention as above. */
+uint32_t mrs_sc_popular_clusters(const mrs_engine *e, uint32_t *clusters, float *weights,
+				 uint32_t max);
+/* Per-cluster indexes, built once at open: tweets created in the 14 days before now
+ * (weight: decayed engagement popularity x the tweet's weight on the cluster), and
+ * producers (weight: KnownFor score; hash mode: the cluster's share of their own words).
+ * Strongest first; *n gets the length. */
+typedef struct mrs_sc_entry {
+	uint32_t id;
+	float weight;
+} mrs_sc_entry;
+const mrs_sc_entry *mrs_sc_cluster_tweets(const mrs_engine *e, uint32_t cluster, uint32_t *n);
+const mrs_sc_entry *mrs_sc_cluster_producers(const mrs_engine *e, uint32_t cluster,
+					     uint32_t *n);
+/* A tweet's decayed engagement popularity as of the engine's now: sum over its positive
+ * engagements (the latest 64) of 2^(-age/24h), plus 2^(-tweet age/24h) for the author. */
+float mrs_sc_tweet_popularity(const mrs_engine *e, uint32_t tweet);
+/* Quality of the open SimClusters (evaluation only, never on the serving path):
+ * *modularity of KnownFor on the producer similarity graph it was fitted on (NaN in hash
+ * mode); *nmi, when tr is not NULL, the normalised mutual information (arithmetic-mean
+ * normalisation) between each user's top InterestedIn cluster ("none" counts as a label)
+ * and their dominant hidden interest. Either output may be NULL. */
+int mrs_sc_report(const mrs_engine *e, const mrs_truth *tr, double *modularity, double *nmi,
+		  mrs_error *err);
 
 int mrs_twhin_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_twhin_free(struct mrs_twhin *tw);
@@ -117,9 +158,17 @@ int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_rg_free(struct mrs_rg *rg);
 /* RealGraph: P(viewer interacts with author in the next period) in [0, 1] for n authors
  * at once (one batched forward), from pair features before now. Rule fallback: the
- * original's follow weight, else InterestedIn Jaccard x 0.5. */
+ * original's follow weight, else InterestedIn Jaccard x 0.5. When the model does not load,
+ * mrs_rg_open sets e->rg_mode to MRS_RG_RULE. */
 int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
 		  int64_t now, float *out, mrs_error *err);
+/* The learned model's input for n (viewer, author) pairs at now, out [n, MRS_RG_N_FEATURES]
+ * (for the explorer and tests; works whichever mode serves). */
+#define MRS_RG_N_FEATURES 19
+int mrs_rg_features(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
+		    int64_t now, float *out, mrs_error *err);
+/* "follows", "mutual_follow", ...; NULL out of range. */
+const char *mrs_rg_feature_name(int i);
 
 int mrs_safety_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_safety_free(struct mrs_safety *s);

@@ -668,7 +668,7 @@ static int gen_impressions(gen *g)
 	ds->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	ds->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
 	ds->imp_actions = mrs_calloc(cap, 1, "impressions", g->err);
-	free(tr->imp_prob); /* mrs_truth_alloc's placeholder for zero impressions */
+	free(tr->imp_prob);
 	tr->imp_prob = mrs_calloc(cap * MRS_N_ACTIONS, sizeof(float), "ground truth", g->err);
 	times = mrs_calloc(max_quota, sizeof(int64_t), "impression times", g->err);
 	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||

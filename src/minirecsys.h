@@ -395,7 +395,7 @@ const char *mrs_head_name(int head); /* action names, then "any" */
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_N_FEATURES 29
+#define MRS_N_FEATURES 37
 #define MRS_FEATURE_SPEC_VERSION 1
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
@@ -426,6 +426,86 @@ typedef struct mrs_train_opts {
  * file with its card (atomically: a cancel or failure keeps the previous files). */
 int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress *progress,
 	      mrs_error *err);
+
+/* ---------------------------------------------------------------- safety models */
+
+/* Labelled texts (TweetEval shape: one text per line in one file, one 0/1 label per line
+ * in another). */
+typedef struct mrs_texts {
+	uint32_t n;
+	char **text;
+	uint8_t *label;
+} mrs_texts;
+/* Reads a text file and its label file; errors name FILE:LINE (a label that is not 0 or
+ * 1, line counts that differ). */
+mrs_texts *mrs_texts_read(const char *text_path, const char *label_path, mrs_error *err);
+void mrs_texts_free(mrs_texts *t);
+
+/* How a safety model (NSFW, toxicity) is built and trained: lower-cased word unigrams,
+ * optional word bigrams and character n-grams, hashed into `buckets`, averaged by an
+ * embedding bag, then a small MLP with one sigmoid output. */
+typedef struct mrs_safety_params {
+	uint32_t buckets;    /* hashed id space */
+	int dim;             /* embedding width */
+	int hidden;          /* MLP width after the bag (0: linear on the bag) */
+	bool bigrams;        /* add word bigrams */
+	int char_ngrams;     /* 0: none; n >= 3: character n-grams of lengths 3 .. n of each word */
+	int epochs, batch;
+	float lr, weight_decay, dropout;
+	bool balance;        /* weight positives by negatives / positives in the loss */
+	uint64_t seed;
+} mrs_safety_params;
+/* The defaults `train` and `train-safety` use. */
+void mrs_safety_params_default(mrs_safety_params *prm);
+
+#define MRS_MAX_EPOCHS 64
+/* What training a safety model measured. Validation metrics are NaN without val rows. */
+typedef struct mrs_safety_report {
+	uint32_t n_train, train_positives, n_val, val_positives;
+	double auc, pr_auc, precision_at_recall_90;
+	double macro_f1_05;     /* macro-F1 predicting positive at score >= 0.5 */
+	double macro_f1_best;   /* macro-F1 at the threshold that maximises it on val itself
+				   (optimistic: the threshold is chosen on the rows scored) */
+	double best_threshold;
+	double seconds;
+	int64_t params;
+	int epochs;
+	float epoch_loss[MRS_MAX_EPOCHS];
+} mrs_safety_report;
+
+/* Trains a safety model on train, evaluates it on val (may be NULL) and, when path is
+ * not NULL, writes the model to path (a ".pt" file, atomically) with its card beside it
+ * (the same name ending in ".json"). prm NULL: the defaults. */
+int mrs_safety_train(const mrs_texts *train, const mrs_texts *val,
+		     const mrs_safety_params *prm, const char *path,
+		     const mrs_progress *progress, mrs_safety_report *rep, mrs_error *err);
+
+/* ---------------------------------------------------------------- model metrics */
+
+/* Binary-classification metrics over n (score, label) pairs, label 0 or 1. Each returns
+ * NaN when it is undefined (no positives, or no negatives where both are needed).
+ * mrs_auc: ROC AUC, ties counted half (average ranks).
+ * mrs_pr_auc: average precision, sum over distinct score thresholds (high to low) of
+ *   (recall gain) x (precision at that threshold); tied scores form one threshold.
+ * mrs_rce: relative cross entropy in %: 100 x (1 - CE(p) / CE(base)), where base
+ *   predicts the rows' own positive rate; p is clipped to [1e-7, 1 - 1e-7].
+ * mrs_precision_at_recall: the highest precision among the thresholds whose recall is
+ *   at least `recall`.
+ * mrs_macro_f1: mean of the F1 of class 1 and of class 0, predicting 1 when
+ *   score >= threshold (a class neither present nor predicted scores F1 = 0, as
+ *   scikit-learn does).
+ * mrs_macro_f1_best: the highest macro-F1 over every threshold between distinct scores;
+ *   *threshold (optional) receives it. */
+double mrs_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_pr_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_rce(const float *p, const uint8_t *label, size_t n);
+double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t n,
+			       double recall);
+double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
+double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
+			 double *threshold);
+/* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
+double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
 
 /* ---------------------------------------------------------------- configuration */
 
@@ -568,6 +648,7 @@ typedef struct mrs_query {
 	uint32_t n_followees;
 	uint32_t *followees;      /* followed before now, by RealGraph weight, strongest first */
 	float *followee_rg;       /* their RealGraph weights */
+	uint32_t *followees_by_id; /* the same followees, ascending (for mrs_query_follows) */
 	uint32_t n_blocked;
 	uint32_t *blocked;        /* authors blocked or muted before now, ascending */
 	uint32_t n_seen;
@@ -719,15 +800,6 @@ double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint
 		   uint32_t k);
 /* Gini coefficient of non-negative counts (0: equal exposure, towards 1: concentrated). */
 double mrs_gini(const uint32_t *counts, size_t n);
-
-/* Model metrics (metrics.c): labels are 0/1; AUC handles ties by average ranks; PR-AUC is
- * average precision; RCE is the relative cross-entropy gain over predicting the base
- * rate, in percent. */
-double mrs_auc(const float *score, const uint8_t *label, size_t n);
-double mrs_pr_auc(const float *score, const uint8_t *label, size_t n);
-double mrs_rce(const float *p, const uint8_t *label, size_t n);
-double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t n,
-			       double recall);
 
 /* The ranked lists an evaluation compares. */
 enum {

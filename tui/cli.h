@@ -35,6 +35,9 @@ typedef struct cli_progress {
 	bool tty, quiet;
 	double started, last;
 	char phase[64];
+	/* the ETA is of the current phase: when it began and how far along it was then */
+	char eta_phase[64];
+	double phase_started, phase_done0;
 	int width;
 } cli_progress;
 void cli_progress_init(cli_progress *cp, bool quiet);
@@ -53,5 +56,7 @@ int cli_timeline(const cli_opts *o, int argc, char **argv);
 int cli_eval(const cli_opts *o, int argc, char **argv);
 int cli_shell(const cli_opts *o, int argc, char **argv);
 int cli_import(const cli_opts *o, int argc, char **argv);
+int cli_train(const cli_opts *o, int argc, char **argv);
+int cli_train_safety(const cli_opts *o, int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include <errno.h>
@@ -24,6 +25,14 @@ static const subcommand subcommands[] = {
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
 	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
 	{"info", cli_info, "info [--data DB] [--json]"},
+	{"train", cli_train,
+	 "train [--data DB] [--models DIR] [--only NAME] [--seed S] [--max-rows N]\n"
+	 "                  (heavy-ranker rows sampled evenly down to N, default 300000; 0: all)"},
+	{"train-safety", cli_train_safety,
+	 "train-safety --train TEXT LABELS --val TEXT LABELS [--json] [-o FILE.pt]\n"
+	 "                  [--epochs N] [--buckets N] [--dim N] [--hidden N] [--char-ngrams N]\n"
+	 "                  [--batch N] [--lr X] [--weight-decay X] [--dropout X]\n"
+	 "                  [--no-bigrams] [--no-balance] [--seed S]"},
 };
 
 static void usage(FILE *f)
@@ -91,8 +100,24 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 	return 0;
 }
 
+/*
+ * OpenBLAS sizes its thread pool from OPENBLAS_NUM_THREADS when the library loads, which
+ * is before main() runs; libtorch then competes with it for the two cores. So when the
+ * variable is unset, set it to 1 and re-execute this same program (/proc/self/exe) with
+ * the same arguments, once: the new image loads OpenBLAS with a single thread. If the
+ * re-exec fails the program carries on with OpenBLAS's default.
+ */
+static void single_threaded_blas(char **argv)
+{
+	if (getenv("OPENBLAS_NUM_THREADS"))
+		return;
+	setenv("OPENBLAS_NUM_THREADS", "1", 1);
+	execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+	single_threaded_blas(argv);
 	/* Past `ulimit -f` a write fails with EFBIG and is reported, naming the file, instead
 	 * of the kernel killing the process half-way through. */
 	signal(SIGXFSZ, SIG_IGN);

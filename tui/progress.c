@@ -63,6 +63,11 @@ static int progress_cb(void *ud, const char *phase, double done, double total, c
 	if (cp->quiet)
 		return 0;
 	double t = now_s();
+	if (strncmp(cp->eta_phase, phase, sizeof cp->eta_phase - 1) != 0) {
+		snprintf(cp->eta_phase, sizeof cp->eta_phase, "%s", phase);
+		cp->phase_started = t;
+		cp->phase_done0 = done;
+	}
 	bool new_phase = strncmp(cp->phase, phase, sizeof cp->phase - 1) != 0;
 	/* show nothing for work under a second; then a bar at most 10 times a second */
 	if (t - cp->started < 1.0 || (!new_phase && t - cp->last < (cp->tty ? 0.1 : 1.0)))
@@ -77,10 +82,9 @@ static int progress_cb(void *ud, const char *phase, double done, double total, c
 	if (frac > 1)
 		frac = 1;
 	char eta[32] = "";
-	if (total > 0 && frac > 0.01) {
-		double el = t - cp->started;
-		fmt_eta(eta, sizeof eta, el / frac - el);
-	}
+	double el = t - cp->phase_started, moved = done - cp->phase_done0;
+	if (total > 0 && moved > 0 && el > 0.5)
+		fmt_eta(eta, sizeof eta, el * (total - done) / moved);
 	if (cp->tty) {
 		char bar[31];
 		int fill = (int)(frac * 30);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "session.h"
+#include "tour.h"
 
 void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress)
 {
@@ -12,6 +13,7 @@ void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *
 	s->progress = progress;
 	s->selected = MRS_NONE;
 	s->stage = MRS_N_STAGES - 1;
+	s->tour_pos = -1;
 	mrs_config_preset(&s->cfg, "seed", NULL);
 }
 
@@ -20,6 +22,8 @@ void session_free(session *s)
 	mrs_evaluator_free(s->ev);
 	mrs_truth_free(s->truth);
 	s->truth = NULL;
+	tour_free(s->tour);
+	s->tour = NULL;
 	mrs_request_free(s->req);
 	mrs_engine_free(s->engine);
 	mrs_dataset_free(s->ds);

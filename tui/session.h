@@ -26,6 +26,8 @@ typedef struct session {
 	bool quit;
 	void *ui;             /* the explorer's own state, when it runs */
 	const char *script;   /* batch: the script's name, for error messages */
+	struct tour *tour;    /* the guided tour, loaded by the first `tour` */
+	int tour_pos;         /* the step shown, -1 when no tour runs */
 } session;
 
 void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress);

@@ -1,0 +1,269 @@
+/* test_safety.c: the safety models: deterministic hashing, learning a toxic lexicon,
+ * reading labelled text pairs, and train-safety's metrics on a small fixture pair. */
+#include <cJSON.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include "learn.h"
+#include "testutil.h"
+
+/* ids of "<s>" and "idiot" with 2^18 buckets, as the tokeniser gives them */
+#define SAFETY_PINNED_START 235327
+#define SAFETY_PINNED_IDIOT 48759
+
+static mrs_safety_params params(void)
+{
+	mrs_safety_params p;
+	mrs_safety_params_default(&p);
+	return p;
+}
+
+static size_t tokens(const char *text, const mrs_safety_params *p, int64_t *out)
+{
+	return mrs_safety_tokens(text, p, out, 256);
+}
+
+static void test_hashing_is_deterministic(void **state)
+{
+	(void)state;
+	mrs_safety_params p = params();
+	p.bigrams = true;
+	p.char_ngrams = 0;
+	int64_t a[256], b[256], c[256];
+	size_t na = tokens("Hello World hello", &p, a);
+	size_t nb = tokens("Hello World hello", &p, b);
+	/* <s>, hello, world, "hello world", hello, "world hello" */
+	assert_int_equal(na, 6);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na * sizeof(int64_t));
+	/* lower-cased: "Hello" and "hello" are one unigram */
+	assert_true(a[1] == a[4]);
+	for (size_t i = 0; i < na; i++)
+		assert_true(a[i] >= 0 && a[i] < (int64_t)p.buckets);
+	/* the same words in another order share unigrams, not bigrams */
+	size_t nc = tokens("world hello", &p, c);
+	assert_int_equal(nc, 4);
+	assert_true(c[1] == a[2] && c[2] == a[1]);
+	assert_true(c[3] == a[5] && c[3] != a[3]);
+	/* unsalted: the same ids in every process and on every machine */
+	int64_t s[4];
+	assert_int_equal(mrs_safety_tokens("idiot", &p, s, 4), 2);
+	int64_t again[4];
+	mrs_safety_tokens("IDIOT!", &p, again, 4);
+	assert_true(s[1] == again[1]);
+	/* urls collapse to one token; punctuation splits words */
+	size_t nu = tokens("see https://t.co/abc123 now", &p, a);
+	size_t nv = tokens("see https://t.co/zzz999 now", &p, b);
+	assert_int_equal(nu, nv);
+	assert_memory_equal(a, b, nu * sizeof(int64_t));
+	/* character n-grams add ids; the cap is respected */
+	p.char_ngrams = 4;
+	assert_true(tokens("hello", &p, a) > 2);
+	assert_int_equal(mrs_safety_tokens("one two three four five", &p, a, 3), 3);
+	/* an empty text still has its start id */
+	assert_int_equal(tokens("", &p, a), 1);
+}
+
+/* The pinned id of "idiot" with the default buckets: changing the tokeniser or the hash
+ * changes every trained model, so it must be a deliberate change of this number too. */
+static void test_hash_is_pinned(void **state)
+{
+	(void)state;
+	mrs_safety_params p = params();
+	int64_t s[4];
+	mrs_safety_tokens("idiot", &p, s, 4);
+	print_message("id of 'idiot': %lld, of <s>: %lld\n", (long long)s[1], (long long)s[0]);
+	assert_int_equal(s[0], SAFETY_PINNED_START);
+	assert_int_equal(s[1], SAFETY_PINNED_IDIOT);
+}
+
+/* Texts of filler words, with a word of a toxic lexicon in the positives. */
+static void lexicon_texts(uint32_t n, uint64_t seed, char ***texts, uint8_t **labels)
+{
+	static const char *const filler[] = {"the", "match", "album", "coffee", "today", "great",
+					     "thread", "city", "new", "code", "garden", "train"};
+	static const char *const toxic[] = {"idiot", "moron", "scum", "loser", "clown"};
+	mrs_rng r;
+	mrs_rng_seed(&r, seed);
+	*texts = calloc(n, sizeof(char *));
+	*labels = calloc(n, 1);
+	for (uint32_t i = 0; i < n; i++) {
+		char buf[256] = "";
+		size_t len = 0;
+		bool pos = mrs_rng_uniform(&r) < 0.3;
+		unsigned words = 5 + mrs_rng_below(&r, 6), bad = mrs_rng_below(&r, words);
+		for (unsigned w = 0; w < words; w++) {
+			const char *word = pos && w == bad ? toxic[mrs_rng_below(&r, 5)]
+							   : filler[mrs_rng_below(&r, 12)];
+			len += snprintf(buf + len, sizeof buf - len, "%s%s", w ? " " : "", word);
+		}
+		(*texts)[i] = strdup(buf);
+		(*labels)[i] = pos;
+	}
+}
+
+static void free_texts(char **texts, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+}
+
+static void test_learns_a_toxic_lexicon(void **state)
+{
+	(void)state;
+	char **tr, **va;
+	uint8_t *ltr, *lva;
+	lexicon_texts(600, 1, &tr, &ltr);
+	lexicon_texts(200, 2, &va, &lva);
+	mrs_safety_params p = params();
+	p.epochs = 10;
+	mrs_safety_report rep;
+	mrs_error err = {0};
+	assert_ok(mrs_safety_fit((const char *const *)tr, ltr, 600, (const char *const *)va, lva,
+				 200, &p, NULL, "toxicity", "test", NULL, &rep, NULL, &err),
+		  &err);
+	print_message("lexicon: AUC %.4f macro-F1 %.4f loss %.4f -> %.4f\n", rep.auc,
+		      rep.macro_f1_05, rep.epoch_loss[0], rep.epoch_loss[rep.epochs - 1]);
+	assert_true(rep.auc > 0.95);
+	assert_true(rep.macro_f1_05 > 0.85);
+	assert_true(rep.epoch_loss[rep.epochs - 1] < rep.epoch_loss[0]);
+	assert_int_equal(rep.n_train, 600);
+	assert_int_equal(rep.n_val, 200);
+	free_texts(tr, 600), free_texts(va, 200);
+	free(ltr), free(lva);
+}
+
+static void test_read_errors(void **state)
+{
+	(void)state;
+	char t[512], l[512];
+	mrs_error err = {0};
+	tu_write(t, sizeof t, "t.txt", "one\ntwo\r\nthree");
+	tu_write(l, sizeof l, "l.txt", "0\n1\n1\n");
+	mrs_texts *x = mrs_texts_read(t, l, &err);
+	assert_non_null(x);
+	assert_int_equal(x->n, 3);
+	assert_string_equal(x->text[1], "two");
+	assert_string_equal(x->text[2], "three");
+	assert_int_equal(x->label[1], 1);
+	mrs_texts_free(x);
+	tu_write(l, sizeof l, "l.txt", "0\n1\n");
+	assert_null(mrs_texts_read(t, l, &err));
+	assert_int_equal(err.code, MRS_ERR_DATA);
+	assert_non_null(strstr(err.msg, "lines"));
+	tu_write(l, sizeof l, "l.txt", "0\nyes\n1\n");
+	assert_null(mrs_texts_read(t, l, &err));
+	assert_non_null(strstr(err.msg, "l.txt:2"));
+	assert_null(mrs_texts_read("/nonexistent/t.txt", l, &err));
+	assert_int_equal(err.code, MRS_ERR_IO);
+}
+
+static mrs_texts *fixture(const char *which)
+{
+	char t[512], l[512];
+	snprintf(t, sizeof t, "%s/tests/data/safety_%s_text.txt", MRS_SRCDIR, which);
+	snprintf(l, sizeof l, "%s/tests/data/safety_%s_labels.txt", MRS_SRCDIR, which);
+	mrs_error err = {0};
+	mrs_texts *x = mrs_texts_read(t, l, &err);
+	if (!x)
+		fail_msg("%s", err.msg);
+	return x;
+}
+
+static void test_train_safety_on_fixture(void **state)
+{
+	(void)state;
+	mrs_texts *tr = fixture("train"), *va = fixture("val");
+	char path[512], card[512];
+	tu_path(path, sizeof path, "offensive.pt");
+	mrs_safety_report rep;
+	mrs_error err = {0};
+	mrs_safety_params p = params();
+	p.epochs = 8, p.batch = 16; /* a tiny fixture: more, smaller steps */
+	assert_ok(mrs_safety_train(tr, va, &p, path, NULL, &rep, &err), &err);
+	print_message("fixture: macro-F1 %.4f (best %.4f at %.3f) AUC %.4f PR-AUC %.4f P@R90 "
+		      "%.4f\n",
+		      rep.macro_f1_05, rep.macro_f1_best, rep.best_threshold, rep.auc, rep.pr_auc,
+		      rep.precision_at_recall_90);
+	assert_int_equal(rep.n_train, tr->n);
+	assert_int_equal(rep.n_val, va->n);
+	assert_true(rep.auc > 0.9 && rep.auc <= 1.0);
+	assert_true(rep.pr_auc > 0.8 && rep.pr_auc <= 1.0);
+	assert_true(rep.precision_at_recall_90 > 0.5);
+	assert_true(rep.macro_f1_05 > 0.8);
+	assert_true(rep.macro_f1_best >= rep.macro_f1_05);
+	assert_true(rep.params > 0);
+	/* the model and its card are written */
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	cJSON *c = mrs_card_read(tu_tmpdir(), "offensive", &err);
+	assert_non_null(c);
+	cJSON *m = cJSON_GetObjectItem(c, "metrics");
+	assert_true(fabs(cJSON_GetObjectItem(m, "auc")->valuedouble - rep.auc) < 1e-9);
+	assert_non_null(cJSON_GetObjectItem(c, "hyper_parameters"));
+	assert_non_null(cJSON_GetObjectItem(c, "loss_per_epoch"));
+	cJSON_Delete(c);
+	/* a bad output name is refused before training */
+	snprintf(card, sizeof card, "%s/model.bin", tu_tmpdir());
+	assert_int_equal(mrs_safety_train(tr, va, &p, card, NULL, &rep, &err), -1);
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+	mrs_texts_free(tr);
+	mrs_texts_free(va);
+}
+
+/* The model written above serves as the engine's toxicity model, scoring every tweet. */
+static void test_engine_scores_tweets(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_texts *tr = fixture("train");
+	char dir[512], path[600];
+	tu_path(dir, sizeof dir, "engine");
+	mkdir(dir, 0777);
+	snprintf(path, sizeof path, "%s/toxicity.pt", dir);
+	mrs_safety_report rep;
+	mrs_safety_params p = params();
+	p.epochs = 8, p.batch = 16;
+	assert_ok(mrs_safety_train(tr, NULL, &p, path, NULL, &rep, &err), &err);
+	assert_true(isnan(rep.auc));
+	/* a two-tweet dataset: one insult, one kind word */
+	mrs_dataset *ds = mrs_ds_alloc(2, 2, &err);
+	mrs_pool pool = {0};
+	ds->text_off[0] = mrs_pool_add(&pool, "you are a total idiot", 21, &err);
+	ds->text_off[1] = mrs_pool_add(&pool, "the museum was lovely", 21, &err);
+	free(ds->text_pool);
+	ds->text_pool = pool.data;
+	ds->tweet_time[0] = 1, ds->tweet_time[1] = 2;
+	ds->tweet_author[1] = 1;
+	assert_ok(mrs_dataset_index(ds, &err), &err);
+	mrs_engine_opts o = {.models_dir = dir};
+	mrs_engine *e = mrs_engine_open(ds, &o, NULL, &err);
+	assert_non_null(e);
+	assert_true(mrs_engine_status(e, MRS_MODEL_TOXICITY)->loaded);
+	assert_false(mrs_engine_status(e, MRS_MODEL_NSFW)->loaded);
+	assert_non_null(strstr(mrs_engine_status(e, MRS_MODEL_NSFW)->note, "score 0"));
+	uint32_t t[2] = {0, 1};
+	float nsfw[2], tox[2];
+	assert_ok(mrs_safety_scores(e, t, 2, nsfw, tox, &err), &err);
+	assert_true(tox[0] > 0.5f && tox[1] < 0.5f);
+	assert_true(nsfw[0] == 0.0f && nsfw[1] == 0.0f);
+	mrs_engine_free(e);
+	mrs_dataset_free(ds);
+	mrs_texts_free(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hashing_is_deterministic),
+		cmocka_unit_test(test_hash_is_pinned),
+		cmocka_unit_test(test_learns_a_toxic_lexicon),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_train_safety_on_fixture),
+		cmocka_unit_test(test_engine_scores_tweets),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tu_cleanup();
+	return rc;
+}
