@@ -9,14 +9,18 @@ extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_model
 	cmd_users_entry, cmd_user_entry, cmd_profile_entry, cmd_timeline_entry, cmd_stage_entry,
 	cmd_next_entry, cmd_prev_entry, cmd_candidates_entry, cmd_explain_entry, cmd_set_entry,
 	cmd_get_entry, cmd_weights_entry, cmd_preset_entry, cmd_diff_entry, cmd_eval_entry,
-	cmd_save_entry, cmd_load_entry, cmd_export_entry;
+	cmd_save_entry, cmd_load_entry, cmd_export_entry, cmd_tour_entry, cmd_compare_entry,
+	cmd_follow_entry, cmd_unfollow_entry, cmd_block_entry, cmd_mute_entry, cmd_like_entry,
+	cmd_hide_entry, cmd_reset_entry;
 
 const cmd_entry *const cmd_table[] = {
 	&cmd_help_entry, &cmd_user_entry, &cmd_users_entry, &cmd_profile_entry,
 	&cmd_timeline_entry, &cmd_stage_entry, &cmd_next_entry, &cmd_prev_entry,
 	&cmd_candidates_entry, &cmd_explain_entry, &cmd_set_entry, &cmd_get_entry,
 	&cmd_weights_entry, &cmd_preset_entry, &cmd_diff_entry, &cmd_eval_entry,
-	&cmd_save_entry, &cmd_load_entry, &cmd_export_entry, &cmd_info_entry,
+	&cmd_save_entry, &cmd_load_entry, &cmd_export_entry, &cmd_compare_entry,
+	&cmd_follow_entry, &cmd_unfollow_entry, &cmd_block_entry, &cmd_mute_entry,
+	&cmd_like_entry, &cmd_hide_entry, &cmd_reset_entry, &cmd_tour_entry, &cmd_info_entry,
 	&cmd_models_entry, &cmd_quit_entry, NULL,
 };
 

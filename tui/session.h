@@ -10,8 +10,14 @@ typedef struct session {
 	cli_opts opts;
 	out *o;
 	const mrs_progress *progress;
-	mrs_dataset *ds;
+	mrs_dataset *ds;      /* the dataset in use: base, or base with the what-if edits */
 	mrs_engine *engine;
+	mrs_dataset *base;    /* the dataset as loaded, while edits are active (else NULL) */
+	mrs_engine *base_engine; /* its engine, kept to return to on `reset` */
+	uint32_t *before;     /* the timeline (tweet ids) before the last edit or reset */
+	uint32_t n_before;
+	mrs_edit *edits;      /* what-if edits, in the order made */
+	size_t n_edits;
 	mrs_request *req;
 	mrs_config cfg;       /* the configuration in use */
 	mrs_config prev_cfg;  /* the one before the last change (for diff) */
@@ -43,6 +49,9 @@ int session_set_user(session *s, uint32_t user, mrs_error *err);
 int session_set_config(session *s, const mrs_config *cfg, mrs_error *err);
 /* The hidden truth of a synthetic world (NULL, no error, when there is none). */
 const mrs_truth *session_truth(session *s);
+/* Applies the edits (plus e, when not NULL) on a copy of the loaded dataset, reopens the
+ * engine over it and re-runs the request. With no edits left, returns to the base. */
+int session_apply_edits(session *s, const mrs_edit *e, mrs_error *err);
 /* Resolves "42", "@handle" or "handle" to a user id, with a message when there is none. */
 int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err);
 /* Resolves a tweet id argument ("123" or "#123"). */
