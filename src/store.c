@@ -19,23 +19,28 @@ static const char schema_sql[] =
 
 /* ------------------------------------------------------------ locking */
 
+int mrs_store_lock_file(const char *lock, const char *what, int *fd_out, mrs_error *err)
+{
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write here: cannot create %s: %s",
+				what, lock, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return mrs_fail(err, MRS_ERR_BUSY,
+				"%s: another minirecsys process is writing it; try again when it "
+				"has finished", what);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
 int mrs_store_lock(const char *path, int *fd_out, mrs_error *err)
 {
 	char lock[4096];
 	if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", path);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write here: cannot create %s: %s",
-				path, lock, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return mrs_fail(err, MRS_ERR_BUSY,
-				"%s: another minirecsys process is writing this dataset; try again "
-				"when it has finished", path);
-	}
-	*fd_out = fd;
-	return 0;
+	return mrs_store_lock_file(lock, path, fd_out, err);
 }
 
 /* The lock file stays: unlinking it would let a waiting process lock a dead inode while a
