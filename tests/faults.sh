@@ -1,11 +1,12 @@
 #!/bin/sh
-# faults.sh: fault injection against the minirecsys program. Every write is killed
-# (SIGKILL) or interrupted (SIGINT) at several moments, runs out of disk, meets a
-# read-only folder or a second writer, and every read meets corrupt or truncated files.
-# What must hold: the previous dataset stays intact and loadable (same fingerprint) or
-# the new one is complete; no temporary file outlives the next write; errors name the
-# file and exit with the documented status (0 ok, 1 failed, 2 usage or data error);
-# nothing crashes. Prints how many fault points it tried (docs/reliability.md quotes them).
+# faults.sh: fault injection against the minirecsys program. Every writer (generate,
+# import, train) is killed (SIGKILL) or interrupted (SIGINT) at several moments; writes
+# run out of disk, meet a read-only folder or a second writer; reads meet corrupt and
+# truncated files. What must hold: the previous dataset or models stay intact and
+# loadable, or the new ones are complete; no temporary file outlives the next write;
+# errors name the file and exit with the documented status (0 ok, 1 failed, 2 usage or
+# data error); nothing crashes. Prints how many fault points it tried
+# (docs/reliability.md quotes them).
 set -u
 bin="${MRS_BUILDDIR:-.}/minirecsys"
 tmp=$(mktemp -d /tmp/mrs-faults-XXXXXX)
@@ -41,21 +42,39 @@ sane_status() {
 }
 
 # ---------------------------------------------------------------- 1. kills
-# kill_points NAME TARGET CMD...: runs CMD (which writes TARGET) to completion once to
-# learn the new fingerprint, then again from the old TARGET, killed after each delay.
+# What a written thing is: a dataset's fingerprint (empty when it does not load), or for
+# a models folder the checksums of its model files (every file loads: the test of each
+# model part checks that a file that loads is what was saved).
+state_dataset() {
+	fp "$1"
+}
+state_models() {
+	(cd "$1" && cat ./*.pt 2>/dev/null | cksum)
+}
+save_state() { # KIND TARGET COPY
+	rm -rf "$3"
+	cp -r "$2" "$3"
+}
+
+# kill_points NAME KIND TARGET DELAYS CMD...: runs CMD (which writes TARGET, a dataset or
+# a models folder) to completion once to learn the new state, then again from the old
+# TARGET, killed (SIGKILL, then SIGINT) after each delay in DELAYS. Each time TARGET must
+# be wholly old or wholly new, a cancel must leave no temporary file, and the run after
+# the kills must succeed and remove what they left.
 kill_points() {
-	name=$1 target=$2
-	shift 2
-	cp "$target" "$tmp/old.db"
-	old=$(fp "$tmp/old.db")
-	[ -n "$old" ] || fail "$name: the old dataset does not load"
+	name=$1 kind=$2 target=$3 delays=$4
+	shift 4
+	save_state "$kind" "$target" "$tmp/old"
+	old=$(state_$kind "$tmp/old")
+	[ -n "$old" ] || fail "$name: the old state does not load"
 	"$@" >/dev/null 2>&1 || fail "$name: an uninterrupted run failed"
-	new=$(fp "$target")
-	[ -n "$new" ] && [ "$new" != "$old" ] || fail "$name: the uninterrupted run gave no new dataset"
+	new=$(state_$kind "$target")
+	[ -n "$new" ] && [ "$new" != "$old" ] || fail "$name: the uninterrupted run changed nothing"
 	kept=0 replaced=0
 	for sig in KILL INT; do
-		for delay in 0.02 0.05 0.1 0.2 0.35 0.5 0.75 1 1.5 2 3; do
-			cp "$tmp/old.db" "$target"
+		for delay in $delays; do
+			rm -rf "$target"
+			cp -r "$tmp/old" "$target"
 			"$@" >/dev/null 2>"$tmp/err" &
 			pid=$!
 			sleep "$delay"
@@ -63,38 +82,62 @@ kill_points() {
 			wait "$pid" 2>/dev/null
 			rc=$?
 			points=$((points + 1))
-			got=$(fp "$target")
+			got=$(state_$kind "$target")
 			if [ "$got" = "$old" ]; then
 				kept=$((kept + 1))
 			elif [ "$got" = "$new" ]; then
 				replaced=$((replaced + 1))
 			else
-				fail "$name: SIG$sig after ${delay}s left a dataset that is neither old nor new ('$got')"
+				fail "$name: SIG$sig after ${delay}s left $target neither old nor new"
 			fi
 			if [ "$sig" = INT ]; then
-				# Ctrl-C cancels (exit 1) and removes the temporary file; before the
-				# handler is installed it kills (130), after the rename it is too late
-				# to matter (0)
+				# Ctrl-C cancels (exit 1) and removes its temporary files; before the
+				# handler is installed it kills (130); after the last rename it is
+				# too late to matter (0)
 				case $rc in 0 | 1 | 130) ;; *) fail "$name: SIGINT after ${delay}s: exit $rc: $(cat "$tmp/err")" ;; esac
-				no_temps "$target" "$name: SIGINT after ${delay}s"
+				leftovers "$kind" "$target" "$name: SIGINT after ${delay}s"
 			fi
 		done
 	done
-	# what the kills left behind does not disturb the next run, which removes it
 	"$@" >/dev/null 2>"$tmp/err" || fail "$name: a run after the kills failed: $(cat "$tmp/err")"
-	[ "$(fp "$target")" = "$new" ] || fail "$name: the run after the kills gave another dataset"
-	no_temps "$target" "$name: the run after the kills"
-	echo "kills of $name: $kept left the old dataset, $replaced the new one, none broken"
+	[ "$(state_$kind "$target")" = "$new" ] || fail "$name: the run after the kills differs"
+	leftovers "$kind" "$target" "$name: the run after the kills"
+	echo "kills of $name: $kept left the old state, $replaced the new one, none broken"
 }
 
+# temporary files and staging folders a finished run must not leave
+leftovers() {
+	if [ "$1" = dataset ]; then
+		no_temps "$2" "$3"
+	else
+		ls -a "$2" | grep -E '^\.train-|tmp-' >/dev/null &&
+			fail "$3: left in $2: $(ls -a "$2" | grep -E '^\.train-|tmp-')"
+	fi
+}
+
+# MRS_FAULTS_QUICK=1 (the sanitizer pass): fewer moments, the same kinds of fault
+if [ -n "${MRS_FAULTS_QUICK:-}" ]; then
+	delays="0.05 0.5 2" train_delays="0.5 2"
+else
+	delays="0.02 0.05 0.1 0.2 0.35 0.5 0.75 1 1.5 2 3" train_delays="0.2 0.7 1.2 2 3"
+fi
 "$bin" -q generate --scale small -o "$tmp/gen.db" || fail "generate small"
-kill_points generate "$tmp/gen.db" \
+kill_points generate dataset "$tmp/gen.db" "$delays" \
 	"$bin" -q generate --users 10000 --tweets 100000 --impressions 800000 -o "$tmp/gen.db"
 
 awk 'BEGIN { for (i = 0; i < 1500000; i++) print "u" (i % 300000), "u" ((i * 7919 + 13) % 300000) }' \
 	>"$tmp/edges.txt"
 "$bin" -q generate --scale small -o "$tmp/imp.db" || fail "generate small"
-kill_points import "$tmp/imp.db" "$bin" -q import edges "$tmp/edges.txt" -o "$tmp/imp.db"
+kill_points import dataset "$tmp/imp.db" "$delays" \
+	"$bin" -q import edges "$tmp/edges.txt" -o "$tmp/imp.db"
+
+# train: the models of one world replaced by those of another
+"$bin" -q generate --scale small --seed 1 -o "$tmp/w1.db" &&
+	"$bin" -q generate --scale small --seed 2 -o "$tmp/w2.db" &&
+	"$bin" -q --data "$tmp/w1.db" --models "$tmp/models" train >/dev/null ||
+	fail "train: the first models"
+kill_points train models "$tmp/models" "$train_delays" \
+	"$bin" -q --data "$tmp/w2.db" --models "$tmp/models" train
 
 # ---------------------------------------------------------------- 2. a full disk
 # disk_full NAME DIR: a write to DIR that cannot fit fails naming the file, exit 2, and
