@@ -153,7 +153,9 @@ static int fit_embedding(trainer *tr, mrs_model_id id, fit_fn fit)
 	const char *name = mrs_model_name(id);
 	double t0 = mrs_seconds();
 	if (fit(tr->ds, tr->cut, tr->stage, tr->o->seed, tr->p, tr->err)) {
-		mrs_error_prefix(tr->err, "%s", name);
+		size_t len = strlen(name); /* most fits name themselves already */
+		if (tr->err && (strncmp(tr->err->msg, name, len) != 0 || tr->err->msg[len] != ':'))
+			mrs_error_prefix(tr->err, "%s", name);
 		return -1;
 	}
 	return card_amend(tr, name, mrs_seconds() - t0);
