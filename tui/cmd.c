@@ -1,4 +1,5 @@
 /* cmd.c: the command table, the word splitter and the dispatcher. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +229,8 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
-	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno)
+	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
+	if (!isdigit((unsigned char)text[0]) || *end || errno)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a whole number", name, text);
 	if (v < lo || v > hi)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s is out of range (%u .. %u)", name, text, lo,

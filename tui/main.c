@@ -1,4 +1,5 @@
 /* main.c: the minirecsys program: global options and subcommand dispatch. */
+#include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -92,7 +93,8 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
-	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno) {
+	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
+	if (!isdigit((unsigned char)text[0]) || *end || errno) {
 		cli_usage_error("%s: '%s' is not a non-negative integer", opt, text);
 		return -1;
 	}
