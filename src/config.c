@@ -413,6 +413,19 @@ int mrs_config_load(mrs_config *cfg, const char *path, mrs_error *err)
 	return rc;
 }
 
+/* The shortest decimal text (at most 9 significant digits, always enough for a float)
+ * that reads back as exactly v: "0.1", not "0.100000001", and never one that reads back
+ * as a neighbour (%.7g printed 1.0000001 as "1"). */
+static const char *float_text(float v, char *buf, size_t size)
+{
+	for (int digits = 6; digits <= 9; digits++) {
+		snprintf(buf, size, "%.*g", digits, v);
+		if ((float)strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static cJSON *value_json(const mrs_config *c, const tunable *t)
 {
 	const char *base = (const char *)c + t->offset;
@@ -426,8 +439,7 @@ static cJSON *value_json(const mrs_config *c, const tunable *t)
 	default: {
 		/* print floats with the precision they have, not float-to-double noise */
 		char buf[32];
-		snprintf(buf, sizeof buf, "%.7g", *(const float *)base);
-		return cJSON_CreateNumber(strtod(buf, NULL));
+		return cJSON_CreateNumber(strtod(float_text(*(const float *)base, buf, sizeof buf), NULL));
 	}
 	}
 }
@@ -546,7 +558,7 @@ const char *mrs_config_get(const mrs_config *cfg, const char *path, char *buf, s
 		snprintf(buf, size, "%u", *(const uint32_t *)base);
 		break;
 	default:
-		snprintf(buf, size, "%.7g", *(const float *)base);
+		float_text(*(const float *)base, buf, size);
 	}
 	return buf;
 }

@@ -184,6 +184,16 @@ static void test_set_get(void **state)
 	assert_ok(mrs_config_set(&c, "preset", "custom", &err), &err);
 	assert_float_equal(c.head_weight[MRS_ACT_LIKE], 2.5, 1e-6);
 	assert_null(mrs_config_get(&c, "nope", buf, sizeof buf));
+	/* a float that needs 8 digits keeps them through get, save and load */
+	assert_ok(mrs_config_set(&c, "weights.reply", "1.0000001", &err), &err);
+	assert_string_equal(mrs_config_get(&c, "weights.reply", buf, sizeof buf), "1.0000001");
+	char *json = mrs_config_to_json(&c);
+	mrs_config back;
+	mrs_config_preset(&back, "seed", &err);
+	assert_ok(mrs_config_parse(&back, json, &err), &err);
+	assert_true(back.head_weight[MRS_ACT_REPLY] == c.head_weight[MRS_ACT_REPLY]);
+	free(json);
+	assert_string_equal(mrs_config_get(&c, "weights.like", buf, sizeof buf), "2.5");
 	int n = 0;
 	for (const char *const *p = mrs_config_paths(); *p; p++, n++) {
 		assert_non_null(mrs_config_get(&c, *p, buf, sizeof buf));
