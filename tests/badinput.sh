@@ -108,6 +108,11 @@ numeric() {
 	run $pre "$sub" "$opt"
 	check 2 "$opt" "$sub $opt (no value)"
 }
+if [ -n "${MRS_BADINPUT_QUICK:-}" ]; then # the sanitizer pass: the table's cases only
+	echo "bad inputs tried: $cases (MRS_BADINPUT_QUICK: no generated option values)"
+	[ "$fails" -eq 0 ]
+	exit
+fi
 numeric FULL -q generate --users 2 10000000
 numeric SHORT -q generate --tweets 1 100000000
 numeric SHORT -q generate --impressions 0 1000000000

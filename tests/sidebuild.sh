@@ -3,6 +3,12 @@
 # build-fuzz/), configured differently, leaving the ordinary build alone.
 #
 #   tests/sidebuild.sh DIR [CONFIGURE-ARGS...]     then: make -C DIR/src ...
+#   tests/sidebuild.sh --sanitizers DIR
+#
+# --sanitizers is the build `make check-sanitizers` and `make fuzz` share: clang with
+# ASan, UBSan and libFuzzer's coverage on every object (--enable-sanitizers
+# --enable-fuzz), -O1 -g; so one build serves both the sanitized test suite and the fuzz
+# targets. Without clang: gcc with --enable-sanitizers (no fuzz targets).
 #
 # Automake refuses to configure out of tree once the source folder is configured in place
 # (as setup.sh does), so DIR/src gets its own copy of the sources: the files git knows
@@ -14,8 +20,18 @@ set -eu
 	exit 2
 }
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$1
-shift
+if [ "$1" = --sanitizers ]; then
+	dir=$2
+	if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+		set -- CC=clang CXX=clang++ "CFLAGS=-g -O1" "CXXFLAGS=-g -O1" --enable-sanitizers \
+			--enable-fuzz
+	else
+		set -- "CFLAGS=-g -O1" "CXXFLAGS=-g -O1" --enable-sanitizers
+	fi
+else
+	dir=$1
+	shift
+fi
 mkdir -p "$dir/src"
 dst=$(cd "$dir/src" && pwd)
 cd "$top"
@@ -39,6 +55,8 @@ args="$*"
 if [ ! -f Makefile ] || [ ! -f .sidebuild-args ] || [ "$(cat .sidebuild-args)" != "$args" ] ||
 	[ configure -nt config.status ]; then
 	echo "==> configuring $dst: $args"
+	# objects built with other flags or another compiler must not be reused
+	[ -f Makefile ] && make -s clean >/dev/null 2>&1
 	./configure -q "$@"
 	printf '%s' "$args" >.sidebuild-args
 fi
