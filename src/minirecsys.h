@@ -326,8 +326,9 @@ typedef struct mrs_gen_params {
 	double following_alpha; /* Pareto shape of out-degree (following) */
 	double following_min;   /* Pareto scale of out-degree */
 	double media_rate, link_rate, retweet_rate, verified_rate;
-	double label_rate;      /* share of tweets with a moderation label */
-	double label_noise;     /* share of moderation labels flipped */
+	double label_rate;      /* share of unreported tweets reviewed (reported ones: 80%) */
+	double label_noise;     /* reviewers miss this share of true positives and flag a
+				   fifth as many of the true negatives */
 	double train_share;     /* share of time in the train split (0.8) */
 } mrs_gen_params;
 

@@ -39,6 +39,8 @@ static int eval_exec(session *s, int argc, char **argv, mrs_error *err)
 	mrs_eval_result r;
 	if (mrs_evaluator_run(s->ev, &s->cfg, &r, s->progress, err))
 		return cmd_status(err);
+	s->last_eval = r;
+	s->has_eval = true;
 	report_eval_text(s->o, &r);
 	cJSON *j = report_eval_json(&r);
 	cJSON_AddItemToObject(out_json(s->o), "eval", j);

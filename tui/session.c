@@ -52,6 +52,13 @@ void session_free(session *s)
 	s->ev = NULL, s->req = NULL, s->engine = NULL, s->ds = NULL;
 }
 
+void session_reset(session *s)
+{
+	session_free(s);
+	s->has_eval = false;
+	s->epoch++;
+}
+
 int session_dataset(session *s, mrs_error *err)
 {
 	if (s->ds)

@@ -29,6 +29,9 @@ typedef struct session {
 	mrs_evaluator *ev;    /* built on first use (eval, NDCG deltas) */
 	mrs_truth *truth;     /* the hidden truth, for profiles only; loaded on first use */
 	uint32_t ev_users, ev_k; /* the sample size and cut-off it was built for */
+	mrs_eval_result last_eval; /* the result of the last `eval` */
+	bool has_eval;
+	unsigned epoch;       /* bumped whenever the dataset or the engine is replaced */
 	bool quit;
 	void *ui;             /* the explorer's own state, when it runs */
 	const char *script;   /* batch: the script's name, for error messages */
@@ -38,6 +41,9 @@ typedef struct session {
 
 void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress);
 void session_free(session *s);
+/* Drops the dataset, engine, request, evaluator and truth (they load again on next need),
+ * keeping the configuration and the user choice: after a new dataset or new models. */
+void session_reset(session *s);
 /* Load on first need; errors name the file. */
 int session_dataset(session *s, mrs_error *err);
 int session_engine(session *s, mrs_error *err);
