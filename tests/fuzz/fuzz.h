@@ -31,7 +31,9 @@
 	X(artifact)                                                                            \
 	X(tmodel)                                                                              \
 	X(dataset)                                                                             \
-	X(dataset_sql)
+	X(dataset_sql)                                                                         \
+	X(cmd_split)                                                                           \
+	X(cmd_line)
 
 #ifdef MRS_FUZZ_REPLAY
 #define MRS_FUZZ_DECLARE(name) int fuzz_##name(const uint8_t *data, size_t size);
@@ -61,6 +63,9 @@ void fuzz_fail(const char *file, int line, const char *fmt, ...)
 const mrs_dataset *fuzz_world(void);
 /* fuzz_world() stored as a dataset file in fuzz_dir(); its path. */
 const char *fuzz_world_path(void);
+/* A 150-user world with models trained for it (built once; *models_dir is "" when the
+ * training failed); returns the dataset's path. */
+const char *fuzz_trained_world(const char **models_dir);
 /* Aborts unless ds keeps every invariant mrs_dataset documents (ids in range, sorted
  * CSR indexes that agree with each other, tweets in time order). */
 void fuzz_check_dataset(const mrs_dataset *ds);

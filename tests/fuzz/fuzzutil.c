@@ -111,44 +111,73 @@ void fuzz_check_error(const mrs_error *err, const char *must_name)
 		   err->msg, must_name);
 }
 
-static const mrs_dataset *world;
-static char world_path[512];
+typedef struct world {
+	mrs_dataset *ds;
+	char path[512];
+} world;
+static world small, larger;
 
-static void free_world(void)
+static void free_worlds(void)
 {
-	mrs_dataset_free((mrs_dataset *)world);
+	mrs_dataset_free(small.ds);
+	mrs_dataset_free(larger.ds);
 }
 
-const mrs_dataset *fuzz_world(void)
+static const mrs_dataset *make_world(world *w, const char *name, uint32_t users, uint32_t tweets,
+				     uint32_t impressions)
 {
-	if (world)
-		return world;
+	if (w->ds)
+		return w->ds;
 	mrs_gen_params p;
 	mrs_error err = {0};
 	if (mrs_gen_params_scale(&p, "small", &err))
 		abort();
-	p.users = 30, p.tweets = 120, p.impressions = 400, p.days = 4, p.seed = 7;
+	p.users = users, p.tweets = tweets, p.impressions = impressions, p.days = 4, p.seed = 7;
 	mrs_truth *tr = NULL;
 	mrs_dataset *ds = mrs_generate(&p, &tr, NULL, &err);
 	if (!ds) {
-		fprintf(stderr, "fuzz: cannot generate the small world: %s\n", err.msg);
+		fprintf(stderr, "fuzz: cannot generate %s: %s\n", name, err.msg);
 		abort();
 	}
-	snprintf(world_path, sizeof world_path, "%s/world.db", fuzz_dir());
-	if (mrs_store_write(world_path, ds, tr, NULL, &err)) {
-		fprintf(stderr, "fuzz: cannot store the small world: %s\n", err.msg);
+	snprintf(w->path, sizeof w->path, "%s/%s", fuzz_dir(), name);
+	if (mrs_store_write(w->path, ds, tr, NULL, &err)) {
+		fprintf(stderr, "fuzz: cannot store %s: %s\n", name, err.msg);
 		abort();
 	}
 	mrs_truth_free(tr);
-	world = ds;
-	atexit(free_world);
-	return world;
+	if (!small.ds && !larger.ds)
+		atexit(free_worlds);
+	w->ds = ds;
+	return ds;
+}
+
+const mrs_dataset *fuzz_world(void)
+{
+	return make_world(&small, "world.db", 30, 120, 400);
 }
 
 const char *fuzz_world_path(void)
 {
 	fuzz_world();
-	return world_path;
+	return small.path;
+}
+
+const char *fuzz_trained_world(const char **models_dir)
+{
+	static char models[600];
+	if (!larger.ds) {
+		make_world(&larger, "world-150.db", 150, 1500, 9000);
+		snprintf(models, sizeof models, "%s/models", fuzz_dir());
+		mrs_train_opts t = {.models_dir = models, .seed = 1, .dataset_path = larger.path};
+		mrs_error err = {0};
+		if (mrs_train(larger.ds, &t, NULL, &err)) {
+			fprintf(stderr, "fuzz: no models for %s (%s); fallbacks serve\n", larger.path,
+				err.msg);
+			models[0] = '\0';
+		}
+	}
+	*models_dir = models;
+	return larger.path;
 }
 
 /* Offsets of a CSR index: n_keys + 1 entries, starting at 0, never decreasing, ending at

@@ -1,0 +1,97 @@
+/* fuzz_cmd_line.c: the command language end to end (cmd_run_line): the input's lines in a
+ * fresh session over a 150-user world with models trained for it.
+ * Every command runs: users, timeline, stages, explain, set (any value: NaN, 1e999),
+ * presets, what-if edits, eval, ... The session reports once as JSON lines and once as
+ * the explorer's kept lines. A command must end with a status of 0, 1 or 2.
+ *
+ * Commands may write files (save, export): while a line runs, fopen for writing, rename
+ * and unlink refuse every path outside this process's fuzz folder (the target links with
+ * -Wl,--wrap=fopen,--wrap=rename,--wrap=unlink), so a fuzzer's `save config /etc/x`
+ * meets a permission error instead of the machine. */
+#include <errno.h>
+
+#include "cmd.h"
+#include "fuzz.h"
+
+FILE *__real_fopen(const char *path, const char *mode);
+int __real_rename(const char *from, const char *to);
+int __real_unlink(const char *path);
+FILE *__wrap_fopen(const char *path, const char *mode);
+int __wrap_rename(const char *from, const char *to);
+int __wrap_unlink(const char *path);
+
+static bool sandboxed;
+
+/* Inside the fuzz folder, without climbing out of it. */
+static bool allowed(const char *path)
+{
+	const char *dir = fuzz_dir();
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && path[n] == '/' && !strstr(path, "/..");
+}
+
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	if (sandboxed && strpbrk(mode, "wa+") && !allowed(path)) {
+		errno = EACCES;
+		return NULL;
+	}
+	return __real_fopen(path, mode);
+}
+
+int __wrap_rename(const char *from, const char *to)
+{
+	if (sandboxed && (!allowed(from) || !allowed(to))) {
+		errno = EACCES;
+		return -1;
+	}
+	return __real_rename(from, to);
+}
+
+int __wrap_unlink(const char *path)
+{
+	if (sandboxed && !allowed(path)) {
+		errno = EACCES;
+		return -1;
+	}
+	return __real_unlink(path);
+}
+
+static void run_lines(const char *text, int mode, FILE *devnull)
+{
+	const char *models;
+	const char *data = fuzz_trained_world(&models);
+	cli_opts o = {.data = data, .models = models, .quiet = true};
+	out sink;
+	out_init(&sink, mode, devnull);
+	session s;
+	session_init(&s, &o, &sink, NULL);
+	s.script = "fuzz";
+	const char *line = text;
+	for (int lineno = 1; line && !s.quit; lineno++) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *one = fuzz_cstr((const uint8_t *)line, len);
+		sandboxed = true;
+		int st = cmd_run_line(&s, one, lineno);
+		sandboxed = false;
+		FUZZ_CHECK(st == CMD_OK || st == CMD_FAIL || st == CMD_USAGE, "status %d", st);
+		FUZZ_CHECK(st == CMD_OK || cmd_last_error()[0], "failed without a message: %s", one);
+		free(one);
+		line = nl ? nl + 1 : NULL;
+	}
+	session_free(&s);
+	out_free(&sink);
+}
+
+FUZZ_TARGET(cmd_line)
+{
+	static FILE *devnull;
+	if (!devnull && !(devnull = __real_fopen("/dev/null", "w")))
+		abort();
+	char *text = fuzz_cstr(data, size);
+	run_lines(text, OUT_JSON, devnull);
+	run_lines(text, OUT_KEEP, devnull);
+	free(text);
+	return 0;
+}
