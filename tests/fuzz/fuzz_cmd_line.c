@@ -72,11 +72,17 @@ static void run_lines(const char *text, int mode, FILE *devnull)
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		char *one = fuzz_cstr((const uint8_t *)line, len);
+		/* a single command that does not split (an open quote) must fail */
+		char **words = NULL, msg[256];
+		int n_words = strpbrk(one, ";#") ? 0 : cmd_split(one, &words, msg, sizeof msg);
+		cmd_free_words(n_words >= 0 ? words : NULL);
 		sandboxed = true;
 		int st = cmd_run_line(&s, one, lineno);
 		sandboxed = false;
 		FUZZ_CHECK(st == CMD_OK || st == CMD_FAIL || st == CMD_USAGE, "status %d", st);
 		FUZZ_CHECK(st == CMD_OK || cmd_last_error()[0], "failed without a message: %s", one);
+		FUZZ_CHECK(n_words >= 0 || st == CMD_USAGE, "'%s' does not split (%s) but ran", one,
+			   msg);
 		free(one);
 		line = nl ? nl + 1 : NULL;
 	}
