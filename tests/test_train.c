@@ -345,6 +345,7 @@ static void test_mismatched_spec_falls_back(void **state)
 		print_message("%s\n", st->note);
 		assert_false(st->loaded);
 		assert_non_null(strstr(st->note, "feature spec"));
+		assert_non_null(strstr(st->note, "/heavy_ranker.json")); /* names the file */
 		assert_non_null(strstr(st->note, "heuristic"));
 		assert_ok(mrs_ranker_predict(e, x, N, got, &err), &err);
 		assert_memory_equal(got, heur, sizeof(float) * N * MRS_N_HEADS);
