@@ -71,6 +71,8 @@ while IFS= read -r line; do
 	args=${rest%%"$sep"*} input=""
 	[ "$args" = "$rest" ] || input=${rest#*"$sep"}
 	if [ -n "$input" ]; then
+		# the input may hold quotes: only $T and $F are put in, by hand
+		input=$(printf '%s' "$input" | sed "s|\$T|$T|g; s|\$F|$F|g")
 		# shellcheck disable=SC2059
 		printf "$input" >"$tmp/in"
 	else
