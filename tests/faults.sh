@@ -315,6 +315,61 @@ corrupt "a folder" "$tmp"
 corrupt "a missing file" "$tmp/missing.db"
 echo "corrupt files: $bad refused with a message naming the file, $loaded loaded intact (the damage hit what info does not read)"
 
+# ---------------------------------------------------------------- 6. broken model files
+# model_fault NAME MODEL: with the models in $tmp/mf, `models` must report MODEL as a
+# fallback naming its file, and a timeline must still come out (exit 0).
+model_fault() {
+	printf 'models\nuser 3\ntimeline 5\n' >"$tmp/mf.cmd"
+	"$bin" --data "$tmp/w2.db" --models "$tmp/mf" --batch "$tmp/mf.cmd" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	points=$((points + 1))
+	sane_status "$rc" "$1"
+	[ "$rc" -eq 0 ] || fail "$1: the batch failed ($rc): $(head -c 300 "$tmp/err")"
+	line=$(grep "^$2 " "$tmp/out")
+	case "$line" in
+	*fallback*"$tmp/mf/$2."*) ;;
+	*) fail "$1: models says '$line'" ;;
+	esac
+	grep -q "^timeline of" "$tmp/out" || fail "$1: no timeline"
+}
+for m in simclusters twhin realgraph nsfw toxicity heavy_ranker; do
+	size=$(wc -c <"$tmp/models/$m.pt")
+	for how in empty half last-byte garbage missing; do
+		rm -rf "$tmp/mf"
+		cp -r "$tmp/models" "$tmp/mf"
+		case $how in
+		empty) : >"$tmp/mf/$m.pt" ;;
+		half) head -c $((size / 2)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
+		last-byte) head -c $((size - 1)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
+		garbage)
+			head -c 64 /dev/zero | tr '\0' 'Z' |
+				dd of="$tmp/mf/$m.pt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+			;;
+		missing) rm "$tmp/mf/$m.pt" ;;
+		esac
+		model_fault "$m.pt $how" "$m"
+	done
+done
+# the heavy ranker's card says another feature spec; its card is gone
+rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
+sed 's/"feature_spec_version":[^,]*/"feature_spec_version": 999/' "$tmp/models/heavy_ranker.json" \
+	>"$tmp/mf/heavy_ranker.json"
+model_fault "another feature spec" heavy_ranker
+grep -q "feature spec version 999" "$tmp/out" || fail "another feature spec: $(grep heavy "$tmp/out")"
+rm "$tmp/mf/heavy_ranker.json"
+model_fault "no card" heavy_ranker
+# models of another world (other users, other tweets): the embeddings fall back
+"$bin" -q generate --scale small --users 120 --seed 9 -o "$tmp/w3.db"
+for m in simclusters twhin; do
+	rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
+	printf 'models\n' | "$bin" --data "$tmp/w3.db" --models "$tmp/mf" --batch - >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	points=$((points + 1))
+	[ "$rc" -eq 0 ] && grep "^$m " "$tmp/out" | grep -q "fallback.*$tmp/mf/$m.pt" ||
+		fail "models of another world, $m: exit $rc: $(grep "^$m " "$tmp/out")"
+done
+echo "broken model files: every one reported as a fallback naming its file; timelines still served"
+
 echo "fault points: $points"
 [ "$fails" -eq 0 ] || {
 	echo "$fails failures"
