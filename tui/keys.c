@@ -96,6 +96,7 @@ const ui_binding ui_bindings[] = {
 	{NULL, '6', "screen timeline"},
 	{NULL, '7', "screen weights"},
 	{NULL, '8', "screen eval"},
+	{NULL, 'C', "prompt 'compare seed '"},
 	{NULL, 'n', "next"},
 	{NULL, 'p', "prev"},
 	{NULL, UK_DOWN, "cursor down"},

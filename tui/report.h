@@ -14,6 +14,23 @@ void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_
 /* The evaluation table with bars, and the same as JSON (caller frees). */
 void report_eval_text(out *o, const mrs_eval_result *r);
 cJSON *report_eval_json(const mrs_eval_result *r);
+/* The last `compare A B`: both sides' timelines for the user and their metrics on a
+ * fixed sample (the explorer's compare screen draws it). */
+#define CMP_ROWS 64
+typedef struct cmp_side {
+	char name[80];
+	uint32_t n;
+	uint32_t tweet[CMP_ROWS], author[CMP_ROWS];
+	float score[CMP_ROWS];
+	mrs_rank_metrics m;
+} cmp_side;
+typedef struct cmp_result {
+	uint32_t user, users, k;
+	cmp_side a, b;
+} cmp_result;
+/* Rank (1-based) of tweet on a side, 0 when absent. */
+uint32_t cmp_rank(const cmp_side *x, uint32_t tweet);
+
 /* "@handle" of a user. */
 const char *report_handle(session *s, uint32_t u, char *buf, size_t size);
 

@@ -44,6 +44,8 @@ void session_free(session *s)
 	s->truth = NULL;
 	tour_free(s->tour);
 	s->tour = NULL;
+	free(s->cmp);
+	s->cmp = NULL;
 	free(s->before);
 	s->before = NULL;
 	mrs_request_free(s->req);

@@ -37,6 +37,7 @@ typedef struct session {
 	const char *script;   /* batch: the script's name, for error messages */
 	struct tour *tour;    /* the guided tour, loaded by the first `tour` */
 	int tour_pos;         /* the step shown, -1 when no tour runs */
+	struct cmp_result *cmp; /* the last `compare`, or NULL */
 } session;
 
 void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *progress);

@@ -19,6 +19,7 @@ static const view_ops *const all_views[V_N] = {
 	[V_SAFETY] = &view_safety_ops,       [V_TIMELINE] = &view_timeline_ops,
 	[V_WEIGHTS] = &view_weights_ops,     [V_EVAL] = &view_eval_ops,
 	[V_HELP] = &view_help_ops,           [V_SETUP] = &view_setup_ops,
+	[V_COMPARE] = &view_compare_ops,
 };
 
 /* ------------------------------------------------------------------ helpers for views */

@@ -113,11 +113,12 @@ enum {
 	V_EVAL,
 	V_HELP,
 	V_SETUP,
+	V_COMPARE, /* opened by `compare`; not a tab */
 	V_N
 };
 extern const view_ops view_accounts_ops, view_pipeline_ops, view_candidates_ops,
 	view_scores_ops, view_safety_ops, view_timeline_ops, view_weights_ops, view_eval_ops,
-	view_help_ops, view_setup_ops;
+	view_help_ops, view_setup_ops, view_compare_ops;
 
 /* List navigation shared by list views: moves v->cursor over n rows, showing `page`
  * rows at a time, and scrolls v->top to keep it visible. Returns VIEW_UNHANDLED for
