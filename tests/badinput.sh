@@ -87,8 +87,9 @@ done <"$src/tests/badinput.tab"
 
 # ---------------------------------------------------------------- numeric options
 # numeric FULL|SHORT "PREFIX" SUBCOMMAND OPTION LO HI: bad values for one option. FULL
-# tries every kind (for the first option each parser serves); SHORT the kinds that
-# differ between options: missing, not a number, negative, just outside the range.
+# tries every kind; SHORT (options read by the same parser, cli_parse_u32 or _u64) the
+# kinds that differ between options: missing, negative, just above the range. Every run
+# costs the program's start (libtorch's initialisation, about 0.4 s).
 # Values inside the range are the table's business (some would build a huge world).
 # PREFIX (global options) is split into words: it holds no blanks of its own.
 numeric() {
@@ -96,10 +97,10 @@ numeric() {
 	if [ "$kind" = FULL ]; then
 		set -- "" "-1" " -1" "abc" "1.5" "0x10" "+1" " 7" "7 " "1e3" "-0" \
 			"18446744073709551616" "99999999999999999999999"
+		[ "$lo" -gt 0 ] && set -- "$@" $((lo - 1))
 	else
-		set -- "abc" "-1"
+		set -- "-1"
 	fi
-	[ "$lo" -gt 0 ] && set -- "$@" $((lo - 1))
 	[ "$hi" != max ] && set -- "$@" $((hi + 1))
 	for v in "$@"; do
 		# shellcheck disable=SC2086
@@ -122,15 +123,14 @@ numeric SHORT -q generate --days 1 3650
 numeric FULL -q generate --seed 0 max
 numeric SHORT "-q --data $D --models $T/m2" train --seed 0 max
 numeric SHORT "-q --data $D --models $T/m2" train --max-rows 0 4294967295
-for o in "--buckets 16 67108864" "--dim 1 1024" "--hidden 0 1024" "--char-ngrams 0 8" \
-	"--batch 1 65536" "--seed 0 max"; do
+for o in "--epochs 1 64" "--buckets 16 67108864" "--dim 1 1024" "--hidden 0 1024" \
+	"--char-ngrams 0 8" "--batch 1 65536" "--seed 0 max"; do
 	# shellcheck disable=SC2086
 	numeric SHORT -q train-safety $o
 done
-numeric FULL -q train-safety --epochs 1 64
 # the float options of train-safety: [0, 10)
 for opt in --lr --weight-decay --dropout; do
-	for v in "" "abc" "nan" "-inf" "10"; do
+	for v in "" "nan" "10"; do
 		run -q train-safety "$opt" "$v"
 		check 2 "$opt" "train-safety $opt '$v'"
 	done
