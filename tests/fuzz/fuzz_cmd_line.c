@@ -1,5 +1,6 @@
 /* fuzz_cmd_line.c: the command language end to end (cmd_run_line): the input's lines in a
- * fresh session over a 150-user world with models trained for it.
+ * fresh session over a 150-user world with models trained for it (or, when the first line
+ * says so, a world without users or one without tweets: see pick_world).
  * Every command runs: users, timeline, stages, explain, set (any value: NaN, 1e999),
  * presets, what-if edits, eval, ... The session reports once as JSON lines and once as
  * the explorer's kept lines. A command must end with a status of 0, 1 or 2.
@@ -57,10 +58,42 @@ int __wrap_unlink(const char *path)
 	return __real_unlink(path);
 }
 
+/* A dataset imported from text (written into the fuzz folder once); its path. */
+static const char *imported(const char *name, const char *format, const char *a, const char *b)
+{
+	static char paths[2][600];
+	char *path = paths[strcmp(format, "labels") == 0];
+	if (path[0])
+		return path;
+	const char *files[2] = {fuzz_file(0, "a.txt", a, strlen(a)), NULL};
+	if (b)
+		files[1] = fuzz_file(1, "b.txt", b, strlen(b));
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_import(format, files, b ? 2 : 1, NULL, NULL, &err);
+	snprintf(path, sizeof paths[0], "%s/%s", fuzz_dir(), name);
+	if (!ds || mrs_store_write(path, ds, NULL, NULL, &err))
+		fuzz_fail(__FILE__, __LINE__, "%s: %s", name, err.msg);
+	mrs_dataset_free(ds);
+	return path;
+}
+
+/* The world the first line asks for: "# world: empty" (a labels-only import: no users,
+ * no tweets), "# world: lonely" (follows only: no tweets, no history), else the trained
+ * 150-user world. */
+static const char *pick_world(const char *text, const char **models)
+{
+	*models = "";
+	if (strncmp(text, "# world: empty", 14) == 0)
+		return imported("empty.db", "labels", "a text\nanother\n", "0\n1\n");
+	if (strncmp(text, "# world: lonely", 15) == 0)
+		return imported("lonely.db", "edges", "a b\nb a\nc d\n", NULL);
+	return fuzz_trained_world(models);
+}
+
 static void run_lines(const char *text, int mode, FILE *devnull)
 {
 	const char *models;
-	const char *data = fuzz_trained_world(&models);
+	const char *data = pick_world(text, &models);
 	cli_opts o = {.data = data, .models = models, .quiet = true};
 	out sink;
 	out_init(&sink, mode, devnull);
