@@ -1,6 +1,6 @@
 #!/bin/sh
-# sidebuild.sh: a second build of this source tree in a folder of its own (build-san/,
-# build-fuzz/), configured differently, leaving the ordinary build alone.
+# sidebuild.sh: a second build of this source tree in a folder of its own (build-san/),
+# configured differently, leaving the ordinary build alone.
 #
 #   tests/sidebuild.sh DIR [CONFIGURE-ARGS...]     then: make -C DIR/src ...
 #   tests/sidebuild.sh --sanitizers DIR
