@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #endif
 
 /* A private folder for this process's files (under $MRS_FUZZ_TMP, /dev/shm or /tmp),
- * removed at exit. */
+ * removed at exit; the folders of fuzz processes that crashed are removed first. */
 const char *fuzz_dir(void);
 /* Writes size bytes to fuzz_dir()/name and returns the path (a static buffer per call
  * slot: slot 0..7 lets a target hold several paths at once). Aborts if it cannot. */

@@ -1,7 +1,9 @@
 /* fuzzutil.c: helpers the fuzz targets share: private files, input splitting, a small
  * world, and the checks every result must pass. */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,25 @@ static void remove_dir(void)
 		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Folders of fuzz processes that crashed (a crash skips atexit): mrs-fuzz-PID-* whose PID
+ * no longer runs. They can hold a trained model set (70 MB, in /dev/shm's memory). */
+static void remove_dead_dirs(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		long pid;
+		char path[512];
+		if (sscanf(e->d_name, "mrs-fuzz-%ld-", &pid) != 1 || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", base, e->d_name);
+		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	if (d)
+		closedir(d);
+}
+
 const char *fuzz_dir(void)
 {
 	if (dir[0])
@@ -32,7 +53,8 @@ const char *fuzz_dir(void)
 	const char *base = getenv("MRS_FUZZ_TMP");
 	if (!base || !*base)
 		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(dir, sizeof dir, "%s/mrs-fuzz-XXXXXX", base);
+	remove_dead_dirs(base);
+	snprintf(dir, sizeof dir, "%s/mrs-fuzz-%ld-XXXXXX", base, (long)getpid());
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "fuzz: cannot create %s: %s\n", dir, strerror(errno));
 		abort();
