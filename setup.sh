@@ -4,7 +4,9 @@
 # --test, runs the whole test suite instead).
 #
 #   ./setup.sh          set up and open the explorer (prints a timeline without a terminal)
-#   ./setup.sh --test   set up and run `make check`
+#   ./setup.sh --test   set up and run `make check`, then the suite again under ASan and
+#                       UBSan (make check-sanitizers) and every fuzz target for
+#                       FUZZ_SECONDS (default 5) each (make fuzz); docs/reliability.md
 set -eu
 
 mode=explore
@@ -12,7 +14,7 @@ case "${1:-}" in
 --test) mode=test ;;
 "") ;;
 -h | --help)
-	sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *)
@@ -77,6 +79,10 @@ if [ "$mode" = test ]; then
 			while read -r trs; do cat "${trs%.trs}.log"; done
 		exit 1
 	fi
+	echo "==> the test suite again under ASan and UBSan (build-san/)"
+	make check-sanitizers
+	echo "==> fuzzing every parser for ${FUZZ_SECONDS:-5} s each (build-fuzz/)"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-5} make fuzz
 	exit 0
 fi
 

@@ -193,7 +193,7 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 	if (!(a = mrs_artifact_new(meta, err)) || !(a->path = mrs_strdup(path, err)))
 		goto fail;
 	if (!take(&r, &na, 8) || na > ART_MAX_ARRAYS) {
-		mrs_fail(err, MRS_ERR_MODEL, "%s: bad array count", path);
+		mrs_fail(err, MRS_ERR_MODEL, "%s: truncated or corrupt (array count)", path);
 		goto fail;
 	}
 	for (uint64_t i = 0; i < na; i++) {
@@ -202,8 +202,8 @@ mrs_artifact *mrs_artifact_load(const char *path, mrs_error *err)
 		if (!take(&r, &nl, 8) || nl >= sizeof name || !take(&r, name, nl) ||
 		    !take(&r, &type, 8) || type < MRS_ART_F32 || type > MRS_ART_U32 ||
 		    !take(&r, &n, 8) || n > r.remaining / 4) {
-			mrs_fail(err, MRS_ERR_MODEL, "%s: bad header of array %llu", path,
-				 (unsigned long long)i);
+			mrs_fail(err, MRS_ERR_MODEL, "%s: truncated or corrupt (header of array %llu)",
+				 path, (unsigned long long)i);
 			goto fail;
 		}
 		for (int j = 0; j < a->n_arr; j++)

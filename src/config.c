@@ -241,6 +241,21 @@ const char *mrs_config_weight_note(const char *preset, int head)
 
 /* ------------------------------------------------------------ values */
 
+/* A preset label mrs_config_parse can read back: a preset's name, "custom", or
+ * "custom:NAME" for a preset changed by hand. */
+static bool preset_label_ok(const char *label)
+{
+	if (strncmp(label, "custom", 6) == 0) {
+		if (label[6] != ':')
+			return true;
+		label += 7;
+	}
+	for (int i = 0; i < MRS_N_PRESETS; i++)
+		if (strcmp(label, mrs_presets[i]) == 0)
+			return true;
+	return false;
+}
+
 static int set_value(mrs_config *c, const tunable *t, const cJSON *v, const char *path,
 		     mrs_error *err)
 {
@@ -251,6 +266,11 @@ static int set_value(mrs_config *c, const tunable *t, const cJSON *v, const char
 		if (strlen(v->valuestring) >= sizeof c->preset)
 			return mrs_fail(err, MRS_ERR_DATA, "%s: longer than %zu characters", path,
 					sizeof c->preset - 1);
+		if (!preset_label_ok(v->valuestring))
+			return mrs_fail(err, MRS_ERR_DATA,
+					"%s: '%s' is not a preset (seed, twitter-2023, x-2026) or "
+					"custom[:PRESET]",
+					path, v->valuestring);
 		snprintf(base, sizeof c->preset, "%s", v->valuestring);
 		return 0;
 	}
@@ -289,6 +309,11 @@ static int apply_object(mrs_config *c, const cJSON *obj, const char *prefix, mrs
 		if (!it->string)
 			return mrs_fail(err, MRS_ERR_DATA, "%s: unnamed member", prefix[0] ? prefix : "(top)");
 		snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", it->string);
+		/* which of two values would win is not obvious (and a second preset would
+		 * escape the check of the first) */
+		for (const cJSON *prev = obj->child; prev != it; prev = prev->next)
+			if (prev->string && strcmp(prev->string, it->string) == 0)
+				return mrs_fail(err, MRS_ERR_DATA, "%s: given twice", path);
 		const tunable *t = find(path);
 		if (t) {
 			if (set_value(c, t, it, path, err))
@@ -388,6 +413,19 @@ int mrs_config_load(mrs_config *cfg, const char *path, mrs_error *err)
 	return rc;
 }
 
+/* The shortest decimal text (at most 9 significant digits, always enough for a float)
+ * that reads back as exactly v: "0.1", not "0.100000001", and never one that reads back
+ * as a neighbour (%.7g printed 1.0000001 as "1"). */
+static const char *float_text(float v, char *buf, size_t size)
+{
+	for (int digits = 6; digits <= 9; digits++) {
+		snprintf(buf, size, "%.*g", digits, v);
+		if ((float)strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static cJSON *value_json(const mrs_config *c, const tunable *t)
 {
 	const char *base = (const char *)c + t->offset;
@@ -401,8 +439,7 @@ static cJSON *value_json(const mrs_config *c, const tunable *t)
 	default: {
 		/* print floats with the precision they have, not float-to-double noise */
 		char buf[32];
-		snprintf(buf, sizeof buf, "%.7g", *(const float *)base);
-		return cJSON_CreateNumber(strtod(buf, NULL));
+		return cJSON_CreateNumber(strtod(float_text(*(const float *)base, buf, sizeof buf), NULL));
 	}
 	}
 }
@@ -522,7 +559,7 @@ const char *mrs_config_get(const mrs_config *cfg, const char *path, char *buf, s
 		snprintf(buf, size, "%u", *(const uint32_t *)base);
 		break;
 	default:
-		snprintf(buf, size, "%.7g", *(const float *)base);
+		float_text(*(const float *)base, buf, size);
 	}
 	return buf;
 }

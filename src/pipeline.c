@@ -181,11 +181,13 @@ static bool same_sources(const mrs_config *a, const mrs_config *b)
 	       a->graph_window_hours == b->graph_window_hours && a->frs_accounts == b->frs_accounts;
 }
 
+/* Grows the per-candidate buffers to n (at least 1: with no candidates at all the stages
+ * still sort and copy zero entries, and NULL is no valid argument even then). */
 static int ensure_scratch(mrs_request *r, uint32_t n, mrs_error *err)
 {
-	if (n <= r->scratch_cap)
+	if (r->order_buf && n <= r->scratch_cap)
 		return 0;
-	uint32_t cap = MRS_MAX(n, 2 * r->scratch_cap);
+	uint32_t cap = MRS_MAX(MRS_MAX(n, 1u), 2 * r->scratch_cap);
 	free(r->tweets), free(r->rows), free(r->feat), free(r->heads), free(r->nsfw), free(r->tox);
 	free(r->order_buf);
 	r->tweets = mrs_calloc(cap, sizeof(uint32_t), "request", err);
@@ -459,7 +461,8 @@ int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_conf
 	x->viewer = viewer;
 	x->oom = false;
 	if (first == MRS_STAGE_FUSION) {
-		memcpy(r->pool.v, r->snap, sizeof(mrs_candidate) * r->pool.n);
+		if (r->pool.n) /* an empty pool may have no array: memcpy of NULL is undefined */
+			memcpy(r->pool.v, r->snap, sizeof(mrs_candidate) * r->pool.n);
 		x->n_ev = r->snap_events;
 	} else {
 		x->n_ev = 0;
@@ -477,7 +480,8 @@ int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_conf
 				r->snap = malloc(sizeof(mrs_candidate) * (r->pool.n ? r->pool.n : 1));
 				if (!r->snap)
 					return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the trace");
-				memcpy(r->snap, r->pool.v, sizeof(mrs_candidate) * r->pool.n);
+				if (r->pool.n)
+					memcpy(r->snap, r->pool.v, sizeof(mrs_candidate) * r->pool.n);
 				r->snap_events = x->n_ev;
 			}
 		}

@@ -227,12 +227,17 @@ static int ranker_load(const char *dir, bool check_card, struct mrs_ranker **out
 	bool ok = true;
 	if (check_card) {
 		mrs_error cerr = {0};
+		char card_path[4096];
 		cJSON *card = mrs_card_read(dir, "heavy_ranker", &cerr);
 		if (!card) {
 			snprintf(why, size, "%.200s", cerr.msg);
 			return 0;
 		}
-		ok = spec_matches(card, "model card", why, size);
+		if (mrs_model_path(card_path, sizeof card_path, dir, "heavy_ranker", "json", err)) {
+			cJSON_Delete(card);
+			return -1;
+		}
+		ok = spec_matches(card, card_path, why, size);
 		cJSON_Delete(card);
 		if (!ok)
 			return 0;
@@ -251,7 +256,7 @@ static int ranker_load(const char *dir, bool check_card, struct mrs_ranker **out
 	mrs_tmodel_get_spec(m, &spec);
 	if (!rk) {
 		ok = false;
-	} else if (!spec_matches(meta, "model file", why, size)) {
+	} else if (!spec_matches(meta, path, why, size)) {
 		ok = false;
 	} else if (!read_floats(meta, "mean", rk->mean) || !read_floats(meta, "std", std) ||
 		   spec.kind != MRS_TK_MLP || spec.n_in != MRS_N_FEATURES ||

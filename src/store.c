@@ -1,7 +1,9 @@
 /* store.c: datasets at rest in SQLite: atomic, locked writes and validated loads. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -17,23 +19,28 @@ static const char schema_sql[] =
 
 /* ------------------------------------------------------------ locking */
 
+int mrs_store_lock_file(const char *lock, const char *what, int *fd_out, mrs_error *err)
+{
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write here: cannot create %s: %s",
+				what, lock, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return mrs_fail(err, MRS_ERR_BUSY,
+				"%s: another minirecsys process is writing it; try again when it "
+				"has finished", what);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
 int mrs_store_lock(const char *path, int *fd_out, mrs_error *err)
 {
 	char lock[4096];
 	if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", path);
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create lock file: %s", lock,
-				strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return mrs_fail(err, MRS_ERR_BUSY,
-				"%s: another minirecsys process is writing this dataset; try again "
-				"when it has finished", path);
-	}
-	*fd_out = fd;
-	return 0;
+	return mrs_store_lock_file(lock, path, fd_out, err);
 }
 
 /* The lock file stays: unlinking it would let a waiting process lock a dead inode while a
@@ -43,6 +50,34 @@ void mrs_store_unlock(const char *path, int fd)
 	(void)path;
 	if (fd >= 0)
 		close(fd);
+}
+
+void mrs_store_remove_stale_temps(const char *path)
+{
+	char copy[4096];
+	if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
+		return;
+	char *slash = strrchr(copy, '/');
+	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+	char prefix[4200];
+	int plen = snprintf(prefix, sizeof prefix, "%s.tmp-", slash ? slash + 1 : copy);
+	if (slash)
+		*slash = '\0';
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, (size_t)plen) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + plen, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err)
@@ -79,20 +114,25 @@ int mrs_store_commit_file(const char *tmp, const char *path, mrs_error *err)
 
 typedef struct writer {
 	sqlite3 *db;
-	const char *path; /* the temporary file, for messages */
+	const char *dest; /* the dataset being written, for messages */
+	const char *path; /* the temporary file it is written to first */
 	mrs_error *err;
 } writer;
 
+/* "DEST: cannot write (TMP: WHAT: REASON); nothing was changed". A write error's reason is
+ * the system's (ENOSPC, EFBIG, EROFS, ...) when SQLite has one. */
 static int wfail(writer *w, const char *what)
 {
-	int code = sqlite3_errcode(w->db);
+	int code = sqlite3_errcode(w->db), sys = sqlite3_system_errno(w->db);
 	mrs_code c = (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY ||
 		      code == SQLITE_CANTOPEN)
 			     ? MRS_ERR_IO
 			     : MRS_ERR_INTERNAL;
-	if (code == SQLITE_FULL)
-		return mrs_fail(w->err, c, "%s: %s: disk full", w->path, what);
-	return mrs_fail(w->err, c, "%s: %s: %s", w->path, what, sqlite3_errmsg(w->db));
+	const char *why = code == SQLITE_FULL		? "disk full"
+			  : code == SQLITE_IOERR && sys ? strerror(sys)
+							: sqlite3_errmsg(w->db);
+	return mrs_fail(w->err, c, "%s: cannot write (%s: %s: %s); nothing was changed",
+			w->dest, w->path, what, why);
 }
 
 static int wexec(writer *w, const char *sql)
@@ -117,11 +157,10 @@ static sqlite3_stmt *wprep(writer *w, const char *sql)
 
 static int wstep(writer *w, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st) != SQLITE_DONE ? wfail(w, what) : 0; /* before reset clears
+									    the system error */
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return wfail(w, what);
-	return 0;
+	return rc;
 }
 
 static int meta_put(writer *w, const char *key, const char *value)
@@ -377,8 +416,9 @@ int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr
 		mrs_store_unlock(path, lock);
 		return -1;
 	}
+	mrs_store_remove_stale_temps(path);
 	unlink(tmp);
-	writer w = {.path = tmp, .err = err};
+	writer w = {.dest = path, .path = tmp, .err = err};
 	int rc = 0;
 	if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {

@@ -17,7 +17,9 @@
  * first (each file itself through a temporary file and a rename). Only when every model
  * asked for has been fitted and evaluated are the staged files renamed into DIR, one
  * rename each. A cancel or a failure before that removes the staging folder and leaves
- * every previous model file in DIR as it was.
+ * every previous model file in DIR as it was. A run holds DIR/.lock throughout (a second
+ * run fails with MRS_ERR_BUSY) and first removes the staging folders of runs that were
+ * killed.
  */
 
 #define SAFETY_MAX_ROWS 50000u
@@ -54,6 +56,25 @@ static void remove_tree(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+/* Removes the staging folders of runs that were killed (nothing else removes them, and
+ * each holds a full set of model files). Called with the models folder's lock held, so no
+ * other run is using one. */
+static void remove_stale_stages(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	char path[4400];
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, ".train-", 7) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		remove_tree(path);
+	}
+	closedir(d);
 }
 
 /* Renames every file of the staging folder into the models folder. */
@@ -132,7 +153,9 @@ static int fit_embedding(trainer *tr, mrs_model_id id, fit_fn fit)
 	const char *name = mrs_model_name(id);
 	double t0 = mrs_seconds();
 	if (fit(tr->ds, tr->cut, tr->stage, tr->o->seed, tr->p, tr->err)) {
-		mrs_error_prefix(tr->err, "%s", name);
+		size_t len = strlen(name); /* most fits name themselves already */
+		if (tr->err && (strncmp(tr->err->msg, name, len) != 0 || tr->err->msg[len] != ':'))
+			mrs_error_prefix(tr->err, "%s", name);
 		return -1;
 	}
 	return card_amend(tr, name, mrs_seconds() - t0);
@@ -528,14 +551,24 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 						dir, mrs_model_name(id));
 	if (make_dir(dir, err))
 		return -1;
+	/* one run at a time per folder: two would interleave their renames into a mixed set */
+	char lock_path[4200];
+	int lock;
+	snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
+	if (mrs_store_lock_file(lock_path, dir, &lock, err))
+		return -1;
+	remove_stale_stages(dir);
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
 	tr.ds_path = o->dataset_path ? o->dataset_path : ds->path;
 	snprintf(tr.fp, sizeof tr.fp, "%016llx", (unsigned long long)ds->fingerprint);
 	tr.cut = mrs_embed_cut(ds);
 	snprintf(tr.stage, sizeof tr.stage, "%s/.train-XXXXXX", dir);
-	if (!mkdtemp(tr.stage))
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create a staging folder: %s", dir,
-				strerror(errno));
+	if (!mkdtemp(tr.stage)) {
+		mrs_fail(err, MRS_ERR_IO, "%s: cannot create a staging folder: %s", dir,
+			 strerror(errno));
+		mrs_store_unlock(dir, lock);
+		return -1;
+	}
 	tr.deps_dir = only >= 0 ? dir : tr.stage;
 	snprintf(tr.truth_note, sizeof tr.truth_note, "no ground truth: oracle AUCs are null");
 	if (ds->has_truth && tr.ds_path) {
@@ -547,6 +580,7 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 	if (!rc)
 		rc = commit_stage(&tr);
 	remove_tree(tr.stage);
+	mrs_store_unlock(dir, lock);
 	mrs_truth_free(tr.truth);
 	if (!rc)
 		mrs_progress_report(progress, "done", 1, 1, NULL);

@@ -130,6 +130,10 @@ static void test_malformed(void **state)
 	expect_parse_error("{\n\"weights\": {\n\"like\": }\n}", "line 3");
 	expect_parse_error("", "not valid JSON");
 	expect_parse_error("{\"heuristics\": {\"oon_scale\": 1e999}}", "heuristics.oon_scale");
+	/* found by fuzzing: a second preset key escaped the check of the first */
+	expect_parse_error("{\"preset\": \"seed\", \"preset\": \"fast\"}", "preset: given twice");
+	expect_parse_error("{\"weights\": {\"like\": 1, \"like\": 2}}", "weights.like: given twice");
+	expect_parse_error("{\"preset\": \"custom:fast\"}", "preset: unknown preset 'fast'");
 }
 
 static void test_files(void **state)
@@ -173,8 +177,23 @@ static void test_set_get(void **state)
 	assert_non_null(strstr(err.msg, "no such setting"));
 	assert_int_equal(err.code, MRS_ERR_USAGE);
 	assert_int_equal(mrs_config_set(&c, "selection.k", "0", &err), -1);
+	/* a preset label that could not be read back is refused */
+	assert_int_equal(mrs_config_set(&c, "preset", "fast", &err), -1);
+	assert_non_null(strstr(err.msg, "preset: 'fast' is not a preset"));
+	assert_string_equal(c.preset, "custom:seed");
+	assert_ok(mrs_config_set(&c, "preset", "custom", &err), &err);
 	assert_float_equal(c.head_weight[MRS_ACT_LIKE], 2.5, 1e-6);
 	assert_null(mrs_config_get(&c, "nope", buf, sizeof buf));
+	/* a float that needs 8 digits keeps them through get, save and load */
+	assert_ok(mrs_config_set(&c, "weights.reply", "1.0000001", &err), &err);
+	assert_string_equal(mrs_config_get(&c, "weights.reply", buf, sizeof buf), "1.0000001");
+	char *json = mrs_config_to_json(&c);
+	mrs_config back;
+	mrs_config_preset(&back, "seed", &err);
+	assert_ok(mrs_config_parse(&back, json, &err), &err);
+	assert_true(back.head_weight[MRS_ACT_REPLY] == c.head_weight[MRS_ACT_REPLY]);
+	free(json);
+	assert_string_equal(mrs_config_get(&c, "weights.like", buf, sizeof buf), "2.5");
 	int n = 0;
 	for (const char *const *p = mrs_config_paths(); *p; p++, n++) {
 		assert_non_null(mrs_config_get(&c, *p, buf, sizeof buf));

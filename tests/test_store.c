@@ -1,6 +1,7 @@
 /* test_store.c: the SQLite store: round trip, atomic writes, locking, every bad file. */
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "internal.h"
 #include "store.h"
@@ -288,6 +289,33 @@ static void test_lock_refuses_second_writer(void **state)
 	mrs_dataset_free(ds);
 }
 
+/* A writer killed before its rename leaves PATH.tmp-PID; the next write removes it, but
+ * never a live process's file or a name that is not ours. */
+static void test_stale_temp_files_removed(void **state)
+{
+	(void)state;
+	char path[300], dead[400], live[400], other[400];
+	mrs_error err = {0};
+	mrs_dataset *ds = tiny(NULL);
+	tu_path(path, sizeof path, "stale.db");
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	assert_true(child > 0);
+	waitpid(child, NULL, 0); /* a pid that no longer runs */
+	snprintf(dead, sizeof dead, "%s.tmp-%ld", path, (long)child);
+	snprintf(live, sizeof live, "%s.tmp-%ld", path, (long)getppid());
+	snprintf(other, sizeof other, "%s.tmp-notes", path);
+	const char *names[3] = {dead, live, other};
+	for (int i = 0; i < 3; i++)
+		fclose(fopen(names[i], "w"));
+	assert_ok(mrs_store_write(path, ds, NULL, NULL, &err), &err);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	mrs_dataset_free(ds);
+}
+
 static void test_unwritable_folder(void **state)
 {
 	(void)state;
@@ -438,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_without_truth),
 		cmocka_unit_test(test_cancelled_write_keeps_old_file),
 		cmocka_unit_test(test_lock_refuses_second_writer),
+		cmocka_unit_test(test_stale_temp_files_removed),
 		cmocka_unit_test(test_unwritable_folder),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_truncated_file),

@@ -1,6 +1,7 @@
 /* test_train.c: `train` end to end on a small world: the loss falls, the like head beats
  * chance clearly, the cards carry their fields, a cancel keeps the previous files byte
- * for byte, --only needs what it depends on, a mismatched feature spec falls back, and
+ * for byte, --only needs what it depends on, one run at a time per folder (stale staging
+ * folders of killed runs removed), a mismatched feature spec falls back, and
  * the same seed gives the same model. */
 #include <cJSON.h>
 #include <dirent.h>
@@ -8,6 +9,7 @@
 
 #include "learn.h"
 #include "models_fixture.h"
+#include "store.h"
 
 static mrs_dataset *W;
 static char A[512]; /* the models of the first full training */
@@ -256,7 +258,23 @@ static void test_only(void **state)
 	copy_dir(A, b);
 	snapshot before, after;
 	snap(b, &before);
+	/* a run killed earlier left its staging folder: the next run removes it */
+	char stale[600];
+	snprintf(stale, sizeof stale, "%s/.train-killed", b);
+	assert_int_equal(mkdir(stale, 0755), 0);
+	strcat(stale, "/nsfw.pt");
+	fclose(fopen(stale, "w"));
+	/* while another run holds the folder's lock, a second one is refused */
+	char lock[600];
+	int fd;
+	snprintf(lock, sizeof lock, "%s/.lock", b);
+	assert_ok(mrs_store_lock_file(lock, b, &fd, &err), &err);
+	assert_int_equal(fx_train(W, "b", "heavy_ranker", NULL, &err), -1);
+	assert_int_equal(err.code, MRS_ERR_BUSY);
+	assert_non_null(strstr(err.msg, "another minirecsys process is writing"));
+	mrs_store_unlock(b, fd);
 	assert_ok(fx_train(W, "b", "heavy_ranker", NULL, &err), &err);
+	assert_int_equal(access(stale, F_OK), -1);
 	snap(b, &after);
 	snap_equal(&before, &after, "heavy_ranker");
 	snap_free(&before), snap_free(&after);
@@ -327,6 +345,7 @@ static void test_mismatched_spec_falls_back(void **state)
 		print_message("%s\n", st->note);
 		assert_false(st->loaded);
 		assert_non_null(strstr(st->note, "feature spec"));
+		assert_non_null(strstr(st->note, "/heavy_ranker.json")); /* names the file */
 		assert_non_null(strstr(st->note, "heuristic"));
 		assert_ok(mrs_ranker_predict(e, x, N, got, &err), &err);
 		assert_memory_equal(got, heur, sizeof(float) * N * MRS_N_HEADS);

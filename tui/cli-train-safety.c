@@ -99,7 +99,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 			   strcmp(a, "--dropout") == 0) {
 			char *end = NULL;
 			double x = v ? strtod(v, &end) : -1;
-			if (!v || *end || !(x >= 0 && x < 10))
+			if (!v || !*v || *end || !(x >= 0 && x < 10))
 				return cli_usage_error("%s: '%s' is not a number in [0, 10)", a,
 						       v ? v : "");
 			*(a[2] == 'l' ? &prm.lr : a[2] == 'w' ? &prm.weight_decay : &prm.dropout) =

@@ -1,4 +1,5 @@
 /* cmd.c: the command table, the word splitter and the dispatcher. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,10 @@ int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_USAGE, "usage: %s%s%s", c->name, c->args[0] ? " " : "", c->args);
 		return CMD_USAGE;
 	}
-	return c->exec(s, argc, argv, err);
+	int status = c->exec(s, argc, argv, err);
+	/* a failure's status follows its error, whatever the command chose: bad arguments,
+	 * data and files give 2, the rest 1 (batch.h's contract, and the subcommands') */
+	return status != CMD_OK && err->code != MRS_OK ? cmd_status(err) : status;
 }
 
 /* Runs one command given as words. */
@@ -239,7 +243,8 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
-	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno)
+	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
+	if (!isdigit((unsigned char)text[0]) || *end || errno)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a whole number", name, text);
 	if (v < lo || v > hi)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s is out of range (%u .. %u)", name, text, lo,
@@ -250,7 +255,8 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 
 int cmd_status(const mrs_error *err)
 {
-	return err->code == MRS_ERR_IO || err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
+	return err->code == MRS_ERR_USAGE || err->code == MRS_ERR_IO ||
+			       err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
 		       ? CMD_USAGE
 		       : CMD_FAIL;
 }

@@ -1,10 +1,8 @@
 /* main.c: the minirecsys program: global options and subcommand dispatch. */
-#include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <errno.h>
 
 #include "batch.h"
 #include "cli.h"
@@ -56,61 +54,6 @@ static void usage(FILE *f)
 		   "See minirecsys(1).\n");
 }
 
-int cli_exit_code(mrs_code code)
-{
-	return code == MRS_ERR_USAGE || code == MRS_ERR_DATA || code == MRS_ERR_IO ||
-			       code == MRS_ERR_MODEL
-		       ? EXIT_USAGE
-		       : EXIT_FAILED;
-}
-
-int cli_error(const mrs_error *err)
-{
-	fprintf(stderr, "minirecsys: %s\n", err->msg);
-	return cli_exit_code(err->code);
-}
-
-int cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("minirecsys: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
-int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out)
-{
-	uint64_t v;
-	if (cli_parse_u64(opt, text, &v))
-		return -1;
-	if (v < lo || v > hi) {
-		cli_usage_error("%s: %s is out of range (%u .. %u)", opt, text, lo, hi);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
-int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
-{
-	if (!text) {
-		cli_usage_error("%s needs a value", opt);
-		return -1;
-	}
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (!*text || *end || text[0] == '-' || text[0] == '+' || errno) {
-		cli_usage_error("%s: '%s' is not a non-negative integer", opt, text);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * OpenBLAS sizes its thread pool from OPENBLAS_NUM_THREADS when the library loads, which
  * is before main() runs; libtorch then competes with it for the two cores. So when the
@@ -129,6 +72,9 @@ static void single_threaded_blas(char **argv)
 int main(int argc, char **argv)
 {
 	single_threaded_blas(argv);
+	/* Past `ulimit -f` a write fails with EFBIG and is reported, naming the file, instead
+	 * of the kernel killing the process half-way through. */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_opts o = {
 		.data = getenv("MINIRECSYS_DATA"),
 		.models = getenv("MINIRECSYS_MODELS"),

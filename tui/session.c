@@ -1,4 +1,6 @@
 /* session.c: loading on first need, running the request, users and tweets by argument. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,9 +207,11 @@ int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
 	if (session_dataset(s, err))
 		return -1;
 	uint32_t u = mrs_user_lookup(s->ds, arg);
+	if (u == MRS_NONE && !s->ds->n_users)
+		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s': the dataset has no users", arg);
 	if (u == MRS_NONE)
 		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
-				s->ds->n_users ? s->ds->n_users - 1 : 0);
+				s->ds->n_users - 1);
 	*res = u;
 	return 0;
 }
@@ -218,12 +222,15 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 		return -1;
 	const char *p = arg[0] == '#' ? arg + 1 : arg;
 	char *end;
+	errno = 0;
 	unsigned long v = strtoul(p, &end, 10);
-	if (!*p || *end || p[0] == '-' || p[0] == '+')
+	if (!isdigit((unsigned char)p[0]) || *end || errno)
 		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
+	if (!s->ds->n_tweets)
+		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
 	if (v >= s->ds->n_tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
-				s->ds->n_tweets ? s->ds->n_tweets - 1 : 0);
+				s->ds->n_tweets - 1);
 	*res = (uint32_t)v;
 	return 0;
 }
