@@ -162,6 +162,12 @@ void mrs_rg_free(struct mrs_rg *rg);
  * mrs_rg_open sets e->rg_mode to MRS_RG_RULE. */
 int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
 		  int64_t now, float *out, mrs_error *err);
+/* The same, with the viewer's history scanned once for all n authors and the forward run
+ * in blocks of `block` rows (the last padded by repeating its last author): each block
+ * gives exactly what mrs_rg_scores gives for those `block` authors. (BLAS picks kernels by
+ * a product's shape, so a fixed block makes a pair's score independent of the call's n.) */
+int mrs_rg_scores_blocked(const mrs_engine *e, uint32_t viewer, const uint32_t *authors,
+			  uint32_t n, int64_t now, uint32_t block, float *out, mrs_error *err);
 /* The learned model's input for n (viewer, author) pairs at now, out [n, MRS_RG_N_FEATURES]
  * (for the explorer and tests; works whichever mode serves). */
 #define MRS_RG_N_FEATURES 19

@@ -663,29 +663,13 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 }
 
 /*
- * RealGraph scores through its batched forward, always in batches of exactly RG_BATCH rows
+ * RealGraph scores through its batched forward, always in blocks of exactly RG_BATCH rows
  * (the last one padded by repeating its last author). BLAS picks its kernels and blocking
  * by the shape of a product, and their rounding differs in the last bits; with one shape
  * for every call, a training row (usually alone in its call) gets exactly the value a
  * serving batch of any size gives it.
  */
 #define RG_BATCH 64
-
-static int rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
-		     int64_t now, float *out, mrs_error *err)
-{
-	uint32_t a[RG_BATCH];
-	float score[RG_BATCH];
-	for (uint32_t lo = 0; lo < n; lo += RG_BATCH) {
-		uint32_t k = MRS_MIN(n - lo, (uint32_t)RG_BATCH);
-		for (uint32_t i = 0; i < RG_BATCH; i++)
-			a[i] = authors[lo + (i < k ? i : k - 1)];
-		if (mrs_rg_scores(e, viewer, a, RG_BATCH, now, score, err))
-			return -1;
-		memcpy(out + lo, score, sizeof(float) * k);
-	}
-	return 0;
-}
 
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err)
@@ -725,7 +709,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	float *rg = buf, *nsfw = buf + n, *tox = buf + 2 * (size_t)n;
 	for (uint32_t i = 0; i < n; i++)
 		authors[i] = ds->tweet_author[tweets[i]];
-	int rc = rg_scores(e, viewer, authors, n, now, rg, err);
+	int rc = mrs_rg_scores_blocked(e, viewer, authors, n, now, RG_BATCH, rg, err);
 	rc = rc ? rc : mrs_safety_scores(e, tweets, n, nsfw, tox, err);
 	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, out, err);
 	word_map wm = {0};

@@ -366,8 +366,31 @@ int mrs_rg_features(const mrs_engine *e, uint32_t viewer, const uint32_t *author
 	return rc;
 }
 
-int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
-		  int64_t now, float *out, mrs_error *err)
+/* The learned model's forward over rows x [n, MRS_RG_N_FEATURES] in blocks of `block`
+ * rows, the last one padded by repeating its last row. */
+static int forward_blocks(const struct mrs_rg *rg, const float *x, uint32_t n, uint32_t block,
+			  float *out, mrs_error *err)
+{
+	const size_t row = MRS_RG_N_FEATURES;
+	float *bx = mrs_calloc((size_t)block * row, sizeof(float), "realgraph", err);
+	float *by = mrs_calloc(block, sizeof(float), "realgraph", err);
+	int rc = bx && by ? 0 : -1;
+	for (uint32_t lo = 0; lo < n && !rc; lo += block) {
+		uint32_t k = MRS_MIN(n - lo, block);
+		memcpy(bx, x + (size_t)lo * row, sizeof(float) * k * row);
+		for (uint32_t i = k; i < block; i++)
+			memcpy(bx + (size_t)i * row, x + (size_t)(lo + k - 1) * row, sizeof(float) * row);
+		if (mrs_tmodel_forward(rg->model, bx, block, by) != MRS_T_OK)
+			rc = mrs_fail(err, MRS_ERR_MODEL, "realgraph: %s", mrs_torch_last_error());
+		else
+			memcpy(out + lo, by, sizeof(float) * k);
+	}
+	free(bx), free(by);
+	return rc;
+}
+
+int mrs_rg_scores_blocked(const mrs_engine *e, uint32_t viewer, const uint32_t *authors,
+			  uint32_t n, int64_t now, uint32_t block, float *out, mrs_error *err)
 {
 	if (n == 0)
 		return 0;
@@ -382,10 +405,8 @@ int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors,
 		if (!(x = mrs_calloc((size_t)n * MRS_RG_N_FEATURES, sizeof(float), "realgraph", err)))
 			goto out;
 		pairs_features(&p, &e->rg->idx, e->ds, viewer, authors, n, now, x);
-		if (mrs_tmodel_forward(e->rg->model, x, n, out) != MRS_T_OK) {
-			mrs_fail(err, MRS_ERR_MODEL, "realgraph: %s", mrs_torch_last_error());
+		if (forward_blocks(e->rg, x, n, block ? block : n, out, err))
 			goto out;
-		}
 	} else {
 		uint32_t vc[RG_RULE_JACCARD_TOP];
 		uint32_t nv = mrs_sc_interested_in_at(e, viewer, now, vc, NULL, RG_RULE_JACCARD_TOP);
@@ -397,6 +418,12 @@ out:
 	free(x);
 	pairs_free(&p);
 	return rc;
+}
+
+int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
+		  int64_t now, float *out, mrs_error *err)
+{
+	return mrs_rg_scores_blocked(e, viewer, authors, n, now, n, out, err);
 }
 
 /* ------------------------------------------------------------------ fit */
