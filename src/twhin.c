@@ -67,6 +67,26 @@ static float dot(const float *a, const float *b, uint32_t d)
 	return s;
 }
 
+/* acc += v, element by element, four lanes at a time (GCC and Clang vector extensions;
+ * memcpy for unaligned loads and stores). Every element still sees the same additions in
+ * the same order, so the sums are bit for bit those of a plain loop, in a quarter of the
+ * instructions: serving adds up to TW_FALLBACK user vectors for every fresh candidate. */
+typedef float f32x4 __attribute__((vector_size(16)));
+
+static void add_into(float *acc, const float *v, uint32_t d)
+{
+	uint32_t k = 0;
+	for (; k + 4 <= d; k += 4) {
+		f32x4 a, b;
+		memcpy(&a, acc + k, sizeof a);
+		memcpy(&b, v + k, sizeof b);
+		a += b;
+		memcpy(acc + k, &a, sizeof a);
+	}
+	for (; k < d; k++)
+		acc[k] += v[k];
+}
+
 static float norm(const float *a, uint32_t d)
 {
 	return sqrtf(dot(a, a, d));
@@ -211,9 +231,7 @@ float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int6
 		uint32_t imp = ds->timp[i - 1], g = ds->imp_user[imp];
 		if (!(ds->imp_actions[imp] & MRS_POSITIVE_MASK) || tw->user_norm[g] == 0)
 			continue;
-		const float *v = tw->user + (size_t)g * d;
-		for (uint32_t k = 0; k < d; k++)
-			mean[k] += v[k];
+		add_into(mean, tw->user + (size_t)g * d, d);
 		taken++;
 	}
 	if (!taken) {
