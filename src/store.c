@@ -563,7 +563,10 @@ int mrs_store_open(const char *path, sqlite3 **db_out, mrs_error *err)
 	if (access(path, R_OK) != 0)
 		return mrs_fail(err, MRS_ERR_IO, "%s: %s", path, strerror(errno));
 	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	/* NOMUTEX: the connection serves one thread (the loader), and SQLite's serialized
+	 * mode locked a mutex around every column read: a tenth of loading 10 million rows */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		mrs_fail(err, MRS_ERR_IO, "%s: cannot open: %s", path,
 			 db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
