@@ -34,6 +34,11 @@
 #define TW_DIM 128
 #define TW_FORMAT_VERSION 1
 #define TW_EPOCHS 20
+/* Large graphs get fewer passes: at most TW_EDGE_BUDGET edge visits over all epochs, and
+ * at least TW_MIN_EPOCHS epochs (the default world, ~25,000 edges, keeps its 20; the large
+ * one, ~2.8 million, gets 5: training time stays near a minute on one core). */
+#define TW_EDGE_BUDGET 16000000
+#define TW_MIN_EPOCHS 4
 #define TW_BATCH 512
 #define TW_NEGATIVES 64
 #define TW_LR 0.05f
@@ -479,8 +484,15 @@ static cJSON *metrics_json(const tw_metrics *m)
 	return o;
 }
 
+/* Epochs for n training edges under the edge budget. */
+static int tw_epochs(size_t n)
+{
+	size_t e = TW_EDGE_BUDGET / (n ? n : 1);
+	return (int)MRS_MAX((size_t)TW_MIN_EPOCHS, MRS_MIN(e, (size_t)TW_EPOCHS));
+}
+
 static int tw_write(const tw_fit *f, const char *dir, const tw_metrics *m, const float *loss,
-		    double seconds, mrs_error *err)
+		    int epochs, double seconds, mrs_error *err)
 {
 	const mrs_dataset *ds = f->ds;
 	uint32_t nu = ds->n_users;
@@ -526,7 +538,7 @@ static int tw_write(const tw_fit *f, const char *dir, const tw_metrics *m, const
 		if (m[r].n)
 			cJSON_AddItemToObject(per, rel_names[r], metrics_json(&m[r]));
 	}
-	for (int i = 0; i < TW_EPOCHS; i++)
+	for (int i = 0; i < epochs; i++)
 		cJSON_AddItemToArray(losses, cJSON_CreateNumber(loss[i]));
 	cJSON_AddStringToObject(card, "model", "twhin");
 	cJSON_AddNumberToObject(card, "format_version", TW_FORMAT_VERSION);
@@ -549,7 +561,10 @@ static int tw_write(const tw_fit *f, const char *dir, const tw_metrics *m, const
 						   "the same (follows dominate it)");
 	cJSON_AddItemToObject(card, "edge_mean", metrics_json(&m[N_REL]));
 	cJSON_AddItemToObject(card, "by_relation", per);
-	cJSON_AddNumberToObject(card, "epochs", TW_EPOCHS);
+	cJSON_AddNumberToObject(card, "epochs", epochs);
+	cJSON_AddStringToObject(card, "epochs_rule",
+				"20, or fewer on large graphs: at most 16,000,000 edge visits in "
+				"all, and at least 4 epochs");
 	cJSON_AddNumberToObject(card, "batch", TW_BATCH);
 	cJSON_AddNumberToObject(card, "in_batch_negatives", TW_NEGATIVES);
 	cJSON_AddNumberToObject(card, "lr", TW_LR);
@@ -580,6 +595,7 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 		mrs_fail(err, MRS_ERR_DATA, "twhin: no edges before the cut to learn from");
 		goto out;
 	}
+	int epochs = tw_epochs(f.train.n);
 	int64_t n_nodes = (int64_t)ds->n_users + f.trained;
 	f.node_out = mrs_calloc((size_t)n_nodes * TW_DIM, sizeof(float), "twhin table", err);
 	f.rel_out = mrs_calloc((size_t)N_REL * TW_DIM, sizeof(float), "twhin relations", err);
@@ -590,7 +606,7 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 	mrs_tembed_train t = {
 		.n_nodes = n_nodes, .n_rel = N_REL, .dim = TW_DIM,
 		.lhs = f.train.lhs, .rhs = f.train.rhs, .rel = f.train.rel, .n_edges = (int64_t)f.train.n,
-		.epochs = TW_EPOCHS, .batch = TW_BATCH, .negatives = TW_NEGATIVES, .lr = TW_LR,
+		.epochs = epochs, .batch = TW_BATCH, .negatives = TW_NEGATIVES, .lr = TW_LR,
 		.seed = seed, .progress = tw_train_progress, .ud = &tp, .epoch_loss = loss,
 		.node_out = f.node_out, .rel_out = f.rel_out,
 	};
@@ -605,7 +621,7 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 	}
 	if (evaluate(&f, m))
 		goto out;
-	rc = tw_write(&f, dir, m, loss, mrs_seconds() - start, err);
+	rc = tw_write(&f, dir, m, loss, epochs, mrs_seconds() - start, err);
 out:
 	edges_free(&f.train), edges_free(&f.held);
 	free(f.node), free(f.ids), free(f.node_out), free(f.rel_out);
