@@ -948,6 +948,7 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 	handles.data = texts.data = NULL;
 	if (!ds->handle_pool || !ds->text_pool)
 		goto fail;
+	mrs_progress_report(progress, "indexing", 0, 1, NULL);
 	if (mrs_dataset_index(ds, err)) {
 		mrs_error_prefix(err, "%s", path);
 		goto fail;
