@@ -64,11 +64,9 @@ if [ ! -f data/default.db ]; then
 	echo "==> generating the default dataset (data/default.db)"
 	./minirecsys generate
 fi
-if [ -x ./minirecsys ] && ./minirecsys help-commands 2>/dev/null | grep -qx train; then
-	if ! ./minirecsys models-ok 2>/dev/null; then
-		echo "==> training the models (models/)"
-		./minirecsys train
-	fi
+if [ ! -f models/heavy_ranker.pt ] || [ data/default.db -nt models/heavy_ranker.pt ]; then
+	echo "==> training the models (models/)"
+	./minirecsys train
 fi
 
 if [ "$mode" = test ]; then

@@ -167,6 +167,19 @@ typedef struct acc {
 	uint32_t *exposure; /* per eligible tweet (id - lo) */
 } acc;
 
+static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == v;
+}
+
 typedef struct run_ctx {
 	mrs_evaluator *ev;
 	const mrs_config *cfg;
@@ -184,20 +197,61 @@ typedef struct run_ctx {
 	double src_hits[MRS_N_SOURCES], src_found[MRS_N_SOURCES], src_both[MRS_N_SOURCES][MRS_N_SOURCES];
 	double union_hits, rel_total, share[MRS_N_SOURCES], share_total, src_ndcg[MRS_N_SOURCES];
 	mrs_rng rng;
+	/* pool scores by network side, for the gap analysis */
+	float *pool_model[2], *pool_truth[2], *pool_final[2];
+	uint8_t *pool_rel[2];
+	size_t pool_n[2], pool_cap[2];
 } run_ctx;
 
-static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
+static int pool_add(run_ctx *x, int side, float model, float truth, float final, uint8_t rel)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (x->pool_n[side] == x->pool_cap[side]) {
+		size_t cap = x->pool_cap[side] ? 2 * x->pool_cap[side] : 4096;
+		float *a = realloc(x->pool_model[side], cap * sizeof(float));
+		if (a)
+			x->pool_model[side] = a;
+		float *b = a ? realloc(x->pool_truth[side], cap * sizeof(float)) : NULL;
+		if (b)
+			x->pool_truth[side] = b;
+		float *c = b ? realloc(x->pool_final[side], cap * sizeof(float)) : NULL;
+		if (c)
+			x->pool_final[side] = c;
+		uint8_t *d = c ? realloc(x->pool_rel[side], cap) : NULL;
+		if (!d)
+			return -1;
+		x->pool_rel[side] = d;
+		x->pool_cap[side] = cap;
 	}
-	return lo < n && a[lo] == v;
+	size_t i = x->pool_n[side]++;
+	x->pool_model[side][i] = model;
+	x->pool_truth[side][i] = truth;
+	x->pool_final[side][i] = final;
+	x->pool_rel[side][i] = rel;
+	return 0;
 }
+
+/* Every eligible candidate of the pool, with the three scores the gap analysis compares. */
+static int collect_pool(run_ctx *x, const mrs_request *r, uint32_t u, const uint32_t *rel,
+			uint32_t n_rel)
+{
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(r, &n);
+	float p[MRS_N_ACTIONS];
+	for (uint32_t i = 0; i < n; i++) {
+		if (c[i].dropped_at >= 0 && c[i].dropped_at <= MRS_STAGE_PREFILTER)
+			continue;
+		float truth = x->ev->truth ? (float)mrs_truth_pair_probs(x->ev->truth, x->ev->full, u,
+									  c[i].tweet, x->ev->now, p)
+					   : NAN;
+		/* the score it ended with; a visibility drop ranks below everything */
+		float final = c[i].dropped_at == MRS_STAGE_SAFETY ? -INFINITY : c[i].score;
+		if (pool_add(x, c[i].in_network ? 0 : 1, c[i].heads[MRS_HEAD_ANY], truth, final,
+			     in_sorted(rel, n_rel, c[i].tweet)))
+			return -1;
+	}
+	return 0;
+}
+
 
 static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, const uint32_t *rel,
 		     uint32_t n_rel)
@@ -652,6 +706,10 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 		n = timeline_list(&x, r);
 		add_list(&x, MRS_SYS_PIPELINE, x.list, n, rel, n_rel);
 		count_sources(&x, r, rel, n_rel);
+		if (collect_pool(&x, r, u, rel, n_rel)) {
+			mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+			goto out;
+		}
 		if (x.want[MRS_SYS_ORACLE]) {
 			n = rank_pool(&x, r, 1, u);
 			add_list(&x, MRS_SYS_ORACLE, x.list, n, rel, n_rel);
@@ -704,6 +762,17 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 			out->source_overlap[s][b] = x.src_both[s][s] ? x.src_both[s][b] / x.src_both[s][s] : 0;
 	}
 	out->union_recall = x.rel_total ? x.union_hits / x.rel_total : 0;
+	for (int side = 0; side < 2; side++) {
+		size_t n = x.pool_n[side], pos = 0;
+		for (size_t i = 0; i < n; i++)
+			pos += x.pool_rel[side][i];
+		out->pool_n[side] = (double)n;
+		out->pool_relevant[side] = (double)pos;
+		out->pool_auc_model[side] = n ? mrs_auc(x.pool_model[side], x.pool_rel[side], n) : NAN;
+		out->pool_auc_truth[side] =
+			n && ev->truth ? mrs_auc(x.pool_truth[side], x.pool_rel[side], n) : NAN;
+		out->pool_auc_final[side] = n ? mrs_auc(x.pool_final[side], x.pool_rel[side], n) : NAN;
+	}
 	out->modularity = out->nmi = NAN;
 	if (ev->o.models && (model_metrics(ev, out, progress, err) || safety_metrics(ev, out, err)))
 		goto out;
@@ -713,6 +782,10 @@ out:
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		free(x.a[s].exposure);
 	free(x.list), free(x.idx), free(x.popular);
+	for (int side = 0; side < 2; side++) {
+		free(x.pool_model[side]), free(x.pool_truth[side]), free(x.pool_final[side]);
+		free(x.pool_rel[side]);
+	}
 	return rc;
 }
 

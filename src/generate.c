@@ -792,20 +792,34 @@ out:
 
 /* ------------------------------------------------------------ labels, split, assembly */
 
-static void gen_labels(gen *g)
+/* Moderation labels as human review gives them: a random sample of tweets plus most of
+ * the reported ones (review queues are fed by reports), each judged against the hidden
+ * latent with class-dependent mistakes: a reviewer misses label_noise of the true
+ * positives and flags a fifth as many (label_noise / 5) of the true negatives. */
+static int gen_labels(gen *g)
 {
 	mrs_dataset *ds = g->ds;
+	uint8_t *reported = mrs_calloc(ds->n_tweets, 1, "labels", g->err);
+	if (!reported)
+		return -1;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_actions[i] & (1u << MRS_ACT_REPORT))
+			reported[ds->imp_tweet[i]] = 1;
+	double miss = g->p->label_noise, false_flag = g->p->label_noise / 5;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
-		if (mrs_rng_uniform(&g->rng) >= g->p->label_rate)
+		double p_review = reported[t] ? 0.8 : g->p->label_rate;
+		if (mrs_rng_uniform(&g->rng) >= p_review)
 			continue;
 		bool nsfw = g->tr->tweet_nsfw[t] > 0.5, toxic = g->tr->tweet_toxicity[t] > 0.5;
-		if (mrs_rng_uniform(&g->rng) < g->p->label_noise)
+		if (mrs_rng_uniform(&g->rng) < (nsfw ? miss : false_flag))
 			nsfw = !nsfw;
-		if (mrs_rng_uniform(&g->rng) < g->p->label_noise)
+		if (mrs_rng_uniform(&g->rng) < (toxic ? miss : false_flag))
 			toxic = !toxic;
 		ds->label_nsfw[t] = nsfw;
 		ds->label_toxic[t] = toxic;
 	}
+	free(reported);
+	return 0;
 }
 
 static char *params_json(const mrs_gen_params *p, mrs_error *err)
@@ -864,8 +878,8 @@ mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 	ok = ok && !cancelled(&g, "follow graph", 0, 1) && !gen_follows(&g);
 	ok = ok && !cancelled(&g, "tweets", 0, 1) && !gen_tweets(&g);
 	ok = ok && !cancelled(&g, "impressions", 0, 1) && !gen_impressions(&g);
+	ok = ok && !gen_labels(&g);
 	if (ok) {
-		gen_labels(&g);
 		g.ds->seed = p->seed;
 		g.tr->seed = p->seed;
 		g.ds->has_truth = true;

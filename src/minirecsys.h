@@ -327,8 +327,9 @@ typedef struct mrs_gen_params {
 	double following_alpha; /* Pareto shape of out-degree (following) */
 	double following_min;   /* Pareto scale of out-degree */
 	double media_rate, link_rate, retweet_rate, verified_rate;
-	double label_rate;      /* share of tweets with a moderation label */
-	double label_noise;     /* share of moderation labels flipped */
+	double label_rate;      /* share of unreported tweets reviewed (reported ones: 80%) */
+	double label_noise;     /* reviewers miss this share of true positives and flag a
+				   fifth as many of the true negatives */
 	double train_share;     /* share of time in the train split (0.8) */
 } mrs_gen_params;
 
@@ -847,6 +848,12 @@ typedef struct mrs_eval_result {
 	double source_overlap[MRS_N_SOURCES][MRS_N_SOURCES]; /* |a and b| / |a| */
 	double source_share[MRS_N_SOURCES];  /* share of timeline places credited to each */
 	double source_ndcg[MRS_N_SOURCES];   /* NDCG of each source's own list */
+	/* the candidate pools (after the pre-scoring filters), in network (0) and out of
+	 * network (1): how many, how many relevant, and how well three scores order them
+	 * (AUC against relevance): the heavy ranker's P(any), the true P(any) (NaN without
+	 * a ground truth), and the pipeline's final score */
+	double pool_n[2], pool_relevant[2];
+	double pool_auc_model[2], pool_auc_truth[2], pool_auc_final[2];
 	/* models on the test impressions */
 	bool has_models;
 	uint32_t model_rows;

@@ -270,9 +270,14 @@ static int run_ranker(mrs_request *r, mrs_error *err)
 		return 0;
 	if (mrs_ranker_predict(r->e, r->feat, n, r->heads, err))
 		return -1;
-	for (uint32_t k = 0; k < n; k++)
-		memcpy(r->pool.v[r->rows[k]].heads, r->heads + (size_t)k * MRS_N_HEADS,
-		       sizeof(float) * MRS_N_HEADS);
+	for (uint32_t k = 0; k < n; k++) {
+		mrs_candidate *c = &r->pool.v[r->rows[k]];
+		memcpy(c->heads, r->heads + (size_t)k * MRS_N_HEADS, sizeof(float) * MRS_N_HEADS);
+		/* the follow head was trained only where following was possible: an author
+		 * already followed cannot be followed again */
+		if (c->in_network)
+			c->heads[MRS_ACT_FOLLOW] = 0;
+	}
 	return 0;
 }
 

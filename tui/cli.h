@@ -58,5 +58,6 @@ int cli_shell(const cli_opts *o, int argc, char **argv);
 int cli_import(const cli_opts *o, int argc, char **argv);
 int cli_train(const cli_opts *o, int argc, char **argv);
 int cli_train_safety(const cli_opts *o, int argc, char **argv);
+int cli_explore(const cli_opts *o, int argc, char **argv);
 
 #endif

@@ -31,7 +31,7 @@ static int eval_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (!s->ev) {
 		mrs_eval_opts o = {.k = k, .users = users, .seed = 1, .models_dir = s->opts.models,
 				   .keep_requests = true};
-		if (!(s->ev = mrs_evaluator_new(s->ds, &o, s->progress, err)))
+		if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &o, s->progress, err)))
 			return cmd_status(err);
 		s->ev_users = users;
 		s->ev_k = k;
@@ -39,6 +39,8 @@ static int eval_exec(session *s, int argc, char **argv, mrs_error *err)
 	mrs_eval_result r;
 	if (mrs_evaluator_run(s->ev, &s->cfg, &r, s->progress, err))
 		return cmd_status(err);
+	s->last_eval = r;
+	s->has_eval = true;
 	report_eval_text(s->o, &r);
 	cJSON *j = report_eval_json(&r);
 	cJSON_AddItemToObject(out_json(s->o), "eval", j);

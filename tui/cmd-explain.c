@@ -1,6 +1,5 @@
-/* cmd-explain.c: `explain TWEET`: why a tweet is where it is in the timeline, or why it
+/* cmd-explain.c: `explain [TWEET]`: why a tweet is where it is in the timeline, or why it
  * is not there at all, stage by stage. */
-#include <math.h>
 
 #include "report.h"
 
@@ -48,35 +47,19 @@ static void explain_fusion(session *s, const mrs_candidate *c, cJSON *j)
 {
 	const mrs_config *f = &s->cfg;
 	cJSON *fu = cJSON_AddObjectToObject(j, "fusion");
-	if (f->fusion == MRS_FUSION_WEIGHTED) {
-		out_printf(s->o, "fusion (weighted sum, %s):\n", f->preset);
-		cJSON *parts = cJSON_AddObjectToObject(fu, "contributions");
-		for (int h = 0; h < MRS_N_HEADS; h++) {
-			if (f->head_weight[h] == 0)
-				continue;
-			double v = f->head_weight[h] * c->heads[h];
-			out_printf(s->o, "  %-8s %8.3f x %.4f = %+9.4f\n", mrs_head_name(h), f->head_weight[h],
-				   c->heads[h], v);
-			cJSON_AddNumberToObject(parts, mrs_head_name(h), v);
-		}
-	} else {
-		float tot = f->emb_simclusters + f->emb_twhin + f->emb_realgraph;
-		double emb = tot > 0 ? (f->emb_simclusters * fmaxf(c->sc, 0) +
-					f->emb_twhin * fmaxf(c->twhin, 0) + f->emb_realgraph * fmaxf(c->rg, 0)) /
-					       tot
-				     : 0;
-		out_printf(s->o, "fusion (blend, %s):\n", f->preset);
-		out_printf(s->o, "  engagement %.2f x P(any) %.4f      = %.4f\n", f->blend_engagement,
-			   c->heads[MRS_HEAD_ANY], f->blend_engagement * c->heads[MRS_HEAD_ANY]);
-		out_printf(s->o, "  follow     %.2f x P(follow) %.4f   = %.4f\n", f->blend_follow,
-			   c->heads[MRS_ACT_FOLLOW], f->blend_follow * c->heads[MRS_ACT_FOLLOW]);
-		out_printf(s->o,
-			   "  embedding  %.2f x %.4f (SimClusters %.3f, TwHIN %.3f, RealGraph %.3f) = %.4f\n",
-			   f->blend_embedding, emb, c->sc, c->twhin, c->rg, f->blend_embedding * emb);
-		cJSON_AddNumberToObject(fu, "engagement", f->blend_engagement * c->heads[MRS_HEAD_ANY]);
-		cJSON_AddNumberToObject(fu, "follow", f->blend_follow * c->heads[MRS_ACT_FOLLOW]);
-		cJSON_AddNumberToObject(fu, "embedding", f->blend_embedding * emb);
+	report_term t[REPORT_MAX_TERMS];
+	int n = report_fusion_terms(f, c, t);
+	bool weighted = f->fusion == MRS_FUSION_WEIGHTED;
+	out_printf(s->o, "fusion (%s, %s):\n", weighted ? "weighted sum" : "blend", f->preset);
+	cJSON *parts = weighted ? cJSON_AddObjectToObject(fu, "contributions") : fu;
+	for (int k = 0; k < n; k++) {
+		out_printf(s->o, "  %-10s %8.3f x %-13s %.4f = %+9.4f\n", t[k].name, t[k].weight,
+			   t[k].of, t[k].value, t[k].contribution);
+		cJSON_AddNumberToObject(parts, t[k].name, t[k].contribution);
 	}
+	if (!weighted)
+		out_printf(s->o, "  (embedding mix of SimClusters %.3f, TwHIN %.3f, RealGraph %.3f)\n",
+			   c->sc, c->twhin, c->rg);
 	out_printf(s->o, "  fused score %.4f\n", c->fused);
 	cJSON_AddNumberToObject(fu, "fused", c->fused);
 }
@@ -84,8 +67,18 @@ static void explain_fusion(session *s, const mrs_candidate *c, cJSON *j)
 static int explain_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	uint32_t t, idx;
-	if (session_tweet_arg(s, argv[1], &t, err))
+	if (argc == 1) {
+		/* no argument: the tweet under the explorer's cursor, or the last explained */
+		if (cmd_need_user(s, err))
+			return CMD_FAIL;
+		if (s->selected == MRS_NONE) {
+			mrs_fail(err, MRS_ERR_USAGE, "explain which tweet? (`explain TWEET`)");
+			return CMD_FAIL;
+		}
+		t = s->selected;
+	} else if (session_tweet_arg(s, argv[1], &t, err)) {
 		return cmd_status(err);
+	}
 	if (cmd_need_user(s, err))
 		return CMD_FAIL;
 	s->selected = t;
@@ -181,7 +174,9 @@ static int explain_exec(session *s, int argc, char **argv, mrs_error *err)
 }
 
 const cmd_entry cmd_explain_entry = {
-	"explain", "x", "TWEET",
-	"why a tweet is where it is: sources, heads, fusion, every multiplier, its rank", 1, 1,
+	"explain", "x", "[TWEET]",
+	"why a tweet is where it is: sources, heads, fusion, every multiplier, its rank (no "
+	"TWEET: the one last explained, or under the explorer's cursor)",
+	0, 1,
 	explain_exec,
 };

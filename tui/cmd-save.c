@@ -1,12 +1,21 @@
 /* cmd-save.c: `save weights FILE` and `load weights FILE`. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 
 static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 {
+	if (strcmp(argv[1], "overlay") == 0) {
+		if (mrs_edits_save(argv[2], s->edits, s->n_edits, err))
+			return CMD_FAIL;
+		out_printf(s->o, "saved %zu what-if edit%s to %s\n", s->n_edits,
+			   s->n_edits == 1 ? "" : "s", argv[2]);
+		cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
+		return CMD_OK;
+	}
 	if (strcmp(argv[1], "weights") != 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "save: what? (`save weights FILE`)");
+		mrs_fail(err, MRS_ERR_USAGE, "save: what? (`save weights FILE` or `save overlay FILE`)");
 		return CMD_USAGE;
 	}
 	if (mrs_config_save(&s->cfg, argv[2], err))
@@ -16,10 +25,31 @@ static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 	return CMD_OK;
 }
 
+static int load_overlay(session *s, const char *path, mrs_error *err)
+{
+	if (session_engine(s, err))
+		return cmd_status(err);
+	mrs_edit *edits;
+	size_t n;
+	if (mrs_edits_load(path, s->base ? s->base : s->ds, &edits, &n, err))
+		return cmd_status(err);
+	/* the file's edits replace the current ones */
+	free(s->edits);
+	s->edits = edits;
+	s->n_edits = n;
+	if (session_apply_edits(s, NULL, err))
+		return cmd_status(err);
+	out_printf(s->o, "loaded %zu what-if edit%s from %s\n", n, n == 1 ? "" : "s", path);
+	cJSON_AddNumberToObject(out_json(s->o), "edits", (double)n);
+	return CMD_OK;
+}
+
 static int load_exec(session *s, int argc, char **argv, mrs_error *err)
 {
+	if (strcmp(argv[1], "overlay") == 0)
+		return load_overlay(s, argv[2], err);
 	if (strcmp(argv[1], "weights") != 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "load: what? (`load weights FILE`)");
+		mrs_fail(err, MRS_ERR_USAGE, "load: what? (`load weights FILE` or `load overlay FILE`)");
 		return CMD_USAGE;
 	}
 	mrs_config c = s->cfg;
@@ -33,10 +63,13 @@ static int load_exec(session *s, int argc, char **argv, mrs_error *err)
 }
 
 const cmd_entry cmd_save_entry = {
-	"save", NULL, "weights FILE", "write the configuration as JSON", 2, 2, save_exec,
+	"save", NULL, "weights|overlay FILE",
+	"write the configuration, or the what-if edits, as JSON", 2, 2, save_exec,
 };
 const cmd_entry cmd_load_entry = {
-	"load", NULL, "weights FILE",
-	"read a configuration (JSON; a bad field is named and nothing is applied)", 2, 2,
+	"load", NULL, "weights|overlay FILE",
+	"read a configuration or what-if edits (JSON; a bad field is named and nothing is "
+	"applied)",
+	2, 2,
 	load_exec,
 };

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -9,15 +10,25 @@ extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_model
 	cmd_users_entry, cmd_user_entry, cmd_profile_entry, cmd_timeline_entry, cmd_stage_entry,
 	cmd_next_entry, cmd_prev_entry, cmd_candidates_entry, cmd_explain_entry, cmd_set_entry,
 	cmd_get_entry, cmd_weights_entry, cmd_preset_entry, cmd_diff_entry, cmd_eval_entry,
-	cmd_save_entry, cmd_load_entry, cmd_export_entry;
+	cmd_save_entry, cmd_load_entry, cmd_export_entry, cmd_tour_entry, cmd_compare_entry,
+	cmd_follow_entry, cmd_unfollow_entry, cmd_block_entry, cmd_mute_entry, cmd_like_entry,
+	cmd_hide_entry, cmd_reset_entry, cmd_nudge_entry, cmd_undo_entry, cmd_generate_entry,
+	cmd_train_entry, cmd_screen_entry, cmd_cursor_entry, cmd_select_entry, cmd_find_entry,
+	cmd_sort_entry, cmd_pager_entry, cmd_scroll_entry, cmd_prompt_entry, cmd_redraw_entry;
 
 const cmd_entry *const cmd_table[] = {
 	&cmd_help_entry, &cmd_user_entry, &cmd_users_entry, &cmd_profile_entry,
 	&cmd_timeline_entry, &cmd_stage_entry, &cmd_next_entry, &cmd_prev_entry,
 	&cmd_candidates_entry, &cmd_explain_entry, &cmd_set_entry, &cmd_get_entry,
-	&cmd_weights_entry, &cmd_preset_entry, &cmd_diff_entry, &cmd_eval_entry,
-	&cmd_save_entry, &cmd_load_entry, &cmd_export_entry, &cmd_info_entry,
-	&cmd_models_entry, &cmd_quit_entry, NULL,
+	&cmd_nudge_entry, &cmd_undo_entry, &cmd_weights_entry, &cmd_preset_entry,
+	&cmd_diff_entry, &cmd_eval_entry, &cmd_save_entry, &cmd_load_entry, &cmd_export_entry,
+	&cmd_compare_entry, &cmd_follow_entry, &cmd_unfollow_entry, &cmd_block_entry,
+	&cmd_mute_entry, &cmd_like_entry, &cmd_hide_entry, &cmd_reset_entry, &cmd_tour_entry,
+	&cmd_info_entry, &cmd_models_entry, &cmd_generate_entry, &cmd_train_entry,
+	/* the explorer's own: screens, cursor, pager, command line */
+	&cmd_screen_entry, &cmd_cursor_entry, &cmd_select_entry, &cmd_find_entry,
+	&cmd_sort_entry, &cmd_pager_entry, &cmd_scroll_entry, &cmd_prompt_entry,
+	&cmd_redraw_entry, &cmd_quit_entry, NULL,
 };
 
 const cmd_entry *cmd_find(const char *name)
@@ -119,27 +130,29 @@ const char *cmd_last_error(void)
 	return last_error;
 }
 
+int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err)
+{
+	const cmd_entry *c = cmd_find(argv[0]);
+	if (!c) {
+		mrs_fail(err, MRS_ERR_USAGE, "unknown command '%s' (try `help`)", argv[0]);
+		return CMD_USAGE;
+	}
+	/* positional arguments: everything after the name */
+	int nargs = argc - 1;
+	if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
+		mrs_fail(err, MRS_ERR_USAGE, "usage: %s%s%s", c->name, c->args[0] ? " " : "", c->args);
+		return CMD_USAGE;
+	}
+	return c->exec(s, argc, argv, err);
+}
+
 /* Runs one command given as words. */
 static int run_words(session *s, int argc, char **argv, int lineno)
 {
 	mrs_error err = {0};
 	const cmd_entry *c = cmd_find(argv[0]);
-	int status;
 	out_begin(s->o);
-	if (!c) {
-		status = CMD_USAGE;
-		mrs_fail(&err, MRS_ERR_USAGE, "unknown command '%s' (try `help`)", argv[0]);
-	} else {
-		/* positional arguments: everything after the name */
-		int nargs = argc - 1;
-		if (nargs < c->min_args || (c->max_args >= 0 && nargs > c->max_args)) {
-			status = CMD_USAGE;
-			mrs_fail(&err, MRS_ERR_USAGE, "usage: %s%s%s", c->name, c->args[0] ? " " : "",
-				 c->args);
-		} else {
-			status = c->exec(s, argc, argv, &err);
-		}
-	}
+	int status = cmd_run_argv(s, argc, argv, &err);
 	if (status != CMD_OK) {
 		if (lineno > 0)
 			snprintf(last_error, sizeof last_error, "%s:%d: %s",
@@ -148,8 +161,6 @@ static int run_words(session *s, int argc, char **argv, int lineno)
 			snprintf(last_error, sizeof last_error, "%s", err.msg);
 		if (s->o->mode == OUT_TEXT) /* the explorer shows cmd_last_error() itself */
 			fprintf(stderr, "minirecsys: %s\n", last_error);
-	} else {
-		last_error[0] = '\0';
 	}
 	out_end(s->o, c ? c->name : argv[0], lineno, status, status ? err.msg : NULL);
 	return status;
@@ -165,6 +176,7 @@ int cmd_run_line(session *s, const char *line, int lineno)
 		return CMD_FAIL;
 	size_t start = 0;
 	char quote = 0;
+	last_error[0] = '\0'; /* from here on: the last error of this line */
 	for (size_t i = 0; i <= len; i++) {
 		char ch = line[i];
 		if (quote) {
@@ -178,7 +190,10 @@ int cmd_run_line(session *s, const char *line, int lineno)
 			quote = ch;
 			continue;
 		}
-		if (ch == '#') {
+		/* '#' starts a comment only at the start of a word, as in cmd_split: inside a
+		 * word it is part of the word */
+		if (ch == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
+				  line[i - 1] == ';')) {
 			len = i; /* the rest is a comment */
 			ch = '\0';
 		}
@@ -245,4 +260,18 @@ int cmd_need_user(session *s, mrs_error *err)
 	if (s->req && s->has_user)
 		return 0;
 	return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+}
+
+/* Creates the folder a file will go in when it is missing (one level, like data/). */
+int cmd_make_parent(const char *path, mrs_error *err)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create the folder: %s", dir, strerror(errno));
+	return 0;
 }

@@ -29,7 +29,11 @@ void cmd_free_words(char **argv);
 /* Runs one line (which may hold several commands separated by ';'). lineno > 0 names
  * the script line in errors. Returns the worst status of its commands. */
 int cmd_run_line(session *s, const char *line, int lineno);
-/* The message of the last failed command, for status lines. */
+/* Runs one command given as words (argv[0] is its name) inside another command's
+ * execution, checking its argument count; output goes to the running command's sink. */
+int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err);
+/* The error of the last command that failed in the last line run, "" when every
+ * command of it succeeded: for status lines. */
 const char *cmd_last_error(void);
 
 /* The status for a failed library call: data and file problems are CMD_USAGE (exit 2),
@@ -41,6 +45,9 @@ int cmd_need_user(session *s, mrs_error *err);
 /* Parses an option value inside a command (--users N): -1 and an error when bad. */
 int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
 	    mrs_error *err);
+
+/* Creates the folder a file will go in when it is missing (one level, like data/). */
+int cmd_make_parent(const char *path, mrs_error *err);
 
 /* Helpers shared by commands that print candidates and timelines. */
 const char *fmt_time(int64_t t, char *buf, size_t size);

@@ -4,9 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include <errno.h>
 
+#include "batch.h"
+#include "cli.h"
 #include "config.h"
 
 typedef struct subcommand {
@@ -32,11 +33,22 @@ static const subcommand subcommands[] = {
 	 "                  [--epochs N] [--buckets N] [--dim N] [--hidden N] [--char-ngrams N]\n"
 	 "                  [--batch N] [--lr X] [--weight-decay X] [--dropout X]\n"
 	 "                  [--no-bigrams] [--no-balance] [--seed S]"},
+	{"timeline", cli_timeline, "timeline USER [--preset P] [--weights FILE] [-n N] [--json]"},
+	{"eval", cli_eval,
+	 "eval [--users N] [--k K] [--seed S] [--preset P] [--weights FILE]\n"
+	 "                  [--sc-mode real|hash] [--rg-mode learned|rule] [--no-model-metrics] "
+	 "[--json]"},
+	{"shell", cli_shell, "shell              (the command language at a prompt)"},
+	{"explore", cli_explore,
+	 "explore [--keys FILE [--size COLSxROWS]]  (the terminal explorer; the default on a "
+	 "terminal)"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: minirecsys [--data DB] [--models DIR] [--json] [-q] COMMAND [ARGS]\n"
+		   "       minirecsys [--data DB] [--models DIR] [--json] [--echo] --batch [FILE|-]\n"
+		   "       minirecsys [--data DB] [--models DIR]   (the explorer, on a terminal)\n"
 		   "       minirecsys --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 		fprintf(f, "  minirecsys %s\n", subcommands[i].usage);
@@ -126,6 +138,8 @@ int main(int argc, char **argv)
 	if (!o.models || !*o.models)
 		o.models = "models";
 	int i = 1;
+	const char *batch = NULL;
+	bool has_batch = false;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -142,12 +156,31 @@ int main(int argc, char **argv)
 			o.json = true;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o.quiet = true;
+		} else if (strcmp(a, "--echo") == 0) {
+			o.echo = true;
+		} else if (strcmp(a, "--batch") == 0) {
+			/* an optional FILE (or "-"): the next word unless it is another option */
+			has_batch = true;
+			if (i + 1 < argc && (argv[i + 1][0] != '-' || strcmp(argv[i + 1], "-") == 0))
+				batch = argv[++i];
+		} else if (strncmp(a, "--batch=", 8) == 0) {
+			has_batch = true;
+			batch = a + 8;
 		} else {
 			usage(stderr);
 			return cli_usage_error("unknown option '%s'", a);
 		}
 	}
+	if (has_batch) {
+		if (i < argc)
+			return cli_usage_error("--batch runs a script: '%s' is extra", argv[i]);
+		return batch_run(&o, batch);
+	}
 	if (i >= argc) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			char *explore[] = {"explore", NULL};
+			return cli_explore(&o, 1, explore);
+		}
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -49,6 +49,15 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 				cJSON_AddNumberToObject(ov, mrs_source_name(b), r->source_overlap[s][b]);
 	}
 	cJSON_AddNumberToObject(src, "union_recall", r->union_recall);
+	cJSON *pools = cJSON_AddObjectToObject(j, "pools");
+	for (int side = 0; side < 2; side++) {
+		cJSON *o = cJSON_AddObjectToObject(pools, side ? "out_of_network" : "in_network");
+		cJSON_AddNumberToObject(o, "candidates", r->pool_n[side]);
+		cJSON_AddNumberToObject(o, "relevant", r->pool_relevant[side]);
+		add_finite(o, "auc_model", r->pool_auc_model[side]);
+		add_finite(o, "auc_truth", r->pool_auc_truth[side]);
+		add_finite(o, "auc_final", r->pool_auc_final[side]);
+	}
 	if (r->has_models) {
 		cJSON *m = cJSON_AddObjectToObject(j, "models");
 		cJSON_AddNumberToObject(m, "rows", r->model_rows);
@@ -104,6 +113,14 @@ void report_eval_text(out *o, const mrs_eval_result *r)
 		out_printf(o, "  %-13s recall %.4f  own NDCG %.4f  timeline share %.3f\n",
 			   mrs_source_label(s), r->source_recall[s], r->source_ndcg[s], r->source_share[s]);
 	out_printf(o, "  %-13s recall %.4f\n", "union", r->union_recall);
+	out_printf(o, "candidate pools (after the pre-scoring filters), AUC against relevance:\n");
+	out_printf(o, "  %-15s %10s %9s %7s %11s %10s %11s\n", "", "candidates", "relevant", "rate",
+		   "model P(any)", "true P(any)", "final score");
+	for (int side = 0; side < 2; side++)
+		out_printf(o, "  %-15s %10.0f %9.0f %6.2f%% %11.4f %10.4f %11.4f\n",
+			   side ? "out of network" : "in network", r->pool_n[side], r->pool_relevant[side],
+			   r->pool_n[side] ? 100 * r->pool_relevant[side] / r->pool_n[side] : 0,
+			   r->pool_auc_model[side], r->pool_auc_truth[side], r->pool_auc_final[side]);
 	if (r->has_models) {
 		out_printf(o, "heavy ranker on %u test impressions:\n", r->model_rows);
 		out_printf(o, "  %-8s %7s %7s %8s %10s\n", "head", "AUC", "PR-AUC", "RCE %", "oracle AUC");

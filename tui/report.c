@@ -1,6 +1,7 @@
 /* report.c: renderings of timelines, stages and candidates for commands. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -181,4 +182,150 @@ void report_stage(session *s, int stage, uint32_t limit)
 	cJSON_AddNumberToObject(j, "dropped", dropped);
 	if (shown == limit)
 		out_printf(s->o, "  (first %u shown)\n", limit);
+}
+
+/* ------------------------------------------------------------ accounts */
+
+static const char *const sort_names[REPORT_N_SORTS] = {"followers", "following", "tweets",
+						       "activity", "id"};
+
+const char *report_sort_name(int by)
+{
+	return by >= 0 && by < REPORT_N_SORTS ? sort_names[by] : NULL;
+}
+
+int report_sort_by_name(const char *name)
+{
+	for (int k = 0; name && k < REPORT_N_SORTS; k++)
+		if (strcmp(name, sort_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+static uint32_t sort_key(const mrs_dataset *ds, uint32_t u, int by)
+{
+	switch (by) {
+	case REPORT_SORT_FOLLOWERS:
+		return mrs_n_followers(ds, u);
+	case REPORT_SORT_FOLLOWING:
+		return mrs_n_followees(ds, u);
+	case REPORT_SORT_TWEETS:
+		return ds->atw_off[u + 1] - ds->atw_off[u];
+	case REPORT_SORT_ACTIVITY:
+		return ds->uimp_off[u + 1] - ds->uimp_off[u];
+	default:
+		return UINT32_MAX - u;
+	}
+}
+
+typedef struct sort_ctx {
+	const mrs_dataset *ds;
+	int by;
+} sort_ctx;
+
+static int cmp_users(const void *a, const void *b, void *ctx)
+{
+	const sort_ctx *sc = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t kx = sort_key(sc->ds, x, sc->by), ky = sort_key(sc->ds, y, sc->by);
+	if (kx != ky)
+		return kx > ky ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Does user u match the query (id, part of the handle, or a hidden interest)? */
+static bool user_matches(session *s, uint32_t u, const char *q, int topic)
+{
+	if (!q)
+		return true;
+	if (topic >= 0) {
+		const mrs_truth *tr = session_truth(s);
+		return tr && (tr->user_interests[u] >> topic & 1);
+	}
+	char id[16];
+	snprintf(id, sizeof id, "%u", u);
+	return strcmp(id, q) == 0 || strstr(mrs_handle(s->ds, u), q[0] == '@' ? q + 1 : q);
+}
+
+int report_users_find(session *s, const char *query, int by, uint32_t **ids_out, uint32_t *n_out,
+		      mrs_error *err)
+{
+	if (session_dataset(s, err))
+		return -1;
+	const mrs_dataset *ds = s->ds;
+	if (query && !*query)
+		query = NULL;
+	int topic = query ? mrs_topic_by_name(query) : -1;
+	if (topic >= 0 && !session_truth(s))
+		return mrs_fail(err, MRS_ERR_USAGE,
+				"searching by interest needs a synthetic world's truth");
+	uint32_t *ids = malloc(sizeof(uint32_t) * (ds->n_users ? ds->n_users : 1)), n = 0;
+	if (!ids)
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+	for (uint32_t u = 0; u < ds->n_users; u++)
+		if (user_matches(s, u, query, topic))
+			ids[n++] = u;
+	sort_ctx sc = {ds, by};
+	qsort_r(ids, n, sizeof *ids, cmp_users, &sc);
+	*ids_out = ids;
+	*n_out = n;
+	return 0;
+}
+
+void report_profile_get(session *s, uint32_t u, report_profile *p)
+{
+	const mrs_dataset *ds = s->ds;
+	memset(p, 0, sizeof *p);
+	p->id = u;
+	p->following = mrs_n_followees(ds, u);
+	p->followers = mrs_n_followers(ds, u);
+	p->tweets = ds->atw_off[u + 1] - ds->atw_off[u];
+	p->verified = ds->user_verified[u];
+	p->created = ds->user_created[u];
+	for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++) {
+		p->impressions++;
+		p->engaged += (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
+		p->negative += (ds->imp_actions[i] >> MRS_ACT_NEGFB & 1) ||
+			       (ds->imp_actions[i] >> MRS_ACT_REPORT & 1);
+	}
+	const mrs_truth *tr = session_truth(s);
+	if (tr) {
+		p->has_interests = true;
+		for (int t = 0; t < MRS_N_TOPICS; t++)
+			p->interest[t] = tr->user_interest_w[(size_t)u * MRS_N_TOPICS + t];
+	}
+}
+
+/* ------------------------------------------------------------ fusion */
+
+int report_fusion_terms(const mrs_config *f, const mrs_candidate *c,
+			report_term terms[REPORT_MAX_TERMS])
+{
+	static const char *const prob[MRS_N_HEADS] = {"P(like)",   "P(retweet)", "P(reply)",
+						      "P(click)",  "P(follow)",  "P(negfb)",
+						      "P(report)", "P(any)"};
+	int n = 0;
+	if (f->fusion == MRS_FUSION_WEIGHTED) {
+		for (int h = 0; h < MRS_N_HEADS; h++) {
+			if (f->head_weight[h] == 0)
+				continue;
+			terms[n++] = (report_term){mrs_head_name(h), prob[h], f->head_weight[h],
+						   c->heads[h], f->head_weight[h] * c->heads[h]};
+		}
+		return n;
+	}
+	/* the blend, as the fusion stage computes it (stages.c) */
+	float tot = f->emb_simclusters + f->emb_twhin + f->emb_realgraph;
+	double emb = tot > 0 ? (f->emb_simclusters * fmaxf(c->sc, 0) + f->emb_twhin * fmaxf(c->twhin, 0) +
+				f->emb_realgraph * fmaxf(c->rg, 0)) /
+				       tot
+			     : 0;
+	terms[n++] = (report_term){"engagement", prob[MRS_HEAD_ANY], f->blend_engagement,
+				   c->heads[MRS_HEAD_ANY],
+				   f->blend_engagement * c->heads[MRS_HEAD_ANY]};
+	terms[n++] = (report_term){"follow", prob[MRS_ACT_FOLLOW], f->blend_follow,
+				   c->heads[MRS_ACT_FOLLOW], f->blend_follow * c->heads[MRS_ACT_FOLLOW]};
+	terms[n++] = (report_term){"embedding", "mix", f->blend_embedding, emb,
+				   f->blend_embedding * emb};
+	return n;
 }

@@ -17,17 +17,46 @@ void session_init(session *s, const cli_opts *o, out *sink, const mrs_progress *
 	mrs_config_preset(&s->cfg, "seed", NULL);
 }
 
+static void drop_overlay(session *s)
+{
+	if (!s->base)
+		return;
+	mrs_request_free(s->req);
+	mrs_engine_free(s->engine);
+	mrs_dataset_free(s->ds);
+	s->ds = s->base;
+	s->engine = s->base_engine;
+	s->base = NULL;
+	s->base_engine = NULL;
+	s->req = NULL;
+}
+
 void session_free(session *s)
 {
+	drop_overlay(s);
+	free(s->edits);
+	s->edits = NULL;
+	s->n_edits = 0;
 	mrs_evaluator_free(s->ev);
 	mrs_truth_free(s->truth);
 	s->truth = NULL;
 	tour_free(s->tour);
 	s->tour = NULL;
+	free(s->cmp);
+	s->cmp = NULL;
+	free(s->before);
+	s->before = NULL;
 	mrs_request_free(s->req);
 	mrs_engine_free(s->engine);
 	mrs_dataset_free(s->ds);
 	s->ev = NULL, s->req = NULL, s->engine = NULL, s->ds = NULL;
+}
+
+void session_reset(session *s)
+{
+	session_free(s);
+	s->has_eval = false;
+	s->epoch++;
 }
 
 int session_dataset(session *s, mrs_error *err)
@@ -96,6 +125,79 @@ const mrs_truth *session_truth(session *s)
 	mrs_error err;
 	s->truth = mrs_truth_load(s->ds->path, s->ds, &err);
 	return s->truth;
+}
+
+int session_apply_edits(session *s, const mrs_edit *e, mrs_error *err)
+{
+	if (session_engine(s, err))
+		return -1;
+	const mrs_dataset *base = s->base ? s->base : s->ds;
+	size_t n = s->n_edits + (e ? 1 : 0);
+	if (e && mrs_edit_check(base, e, err))
+		return -1;
+	mrs_edit *all = NULL;
+	mrs_dataset *ds = NULL;
+	mrs_engine *engine = NULL;
+	mrs_request *req = NULL;
+	if (n) {
+		if (!(all = malloc(sizeof *all * n)))
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		if (s->n_edits)
+			memcpy(all, s->edits, sizeof *all * s->n_edits);
+		if (e)
+			all[n - 1] = *e;
+		/* the edits happen just before the request: at the last event of the data */
+		mrs_engine_opts eo = {.models_dir = s->opts.models};
+		if (!(ds = mrs_dataset_with_edits(base, all, n, base->t_end, err)) ||
+		    !(engine = mrs_engine_open(ds, &eo, s->progress, err)) ||
+		    !(req = mrs_request_new(engine, err))) {
+			mrs_request_free(req);
+			mrs_engine_free(engine);
+			mrs_dataset_free(ds);
+			free(all);
+			return -1;
+		}
+	}
+	/* keep the timeline as it was, to show what moved */
+	free(s->before);
+	s->before = NULL;
+	s->n_before = 0;
+	if (s->req && s->has_user) {
+		const uint32_t *order;
+		uint32_t nt = mrs_request_timeline(s->req, &order), nc;
+		const mrs_candidate *c = mrs_request_candidates(s->req, &nc);
+		if (nt && (s->before = malloc(sizeof(uint32_t) * nt))) {
+			for (uint32_t k = 0; k < nt; k++)
+				s->before[k] = c[order[k]].tweet;
+			s->n_before = nt;
+		}
+	}
+	mrs_request_free(s->req);
+	s->req = NULL;
+	if (s->base) {
+		mrs_engine_free(s->engine);
+		mrs_dataset_free(s->ds);
+	} else if (n) {
+		s->base = s->ds;
+		s->base_engine = s->engine;
+	}
+	if (n) {
+		s->ds = ds;
+		s->engine = engine;
+		s->req = req;
+	} else if (s->base) {
+		s->ds = s->base;
+		s->engine = s->base_engine;
+		s->base = NULL;
+		s->base_engine = NULL;
+		s->req = mrs_request_new(s->engine, err);
+	}
+	free(s->edits);
+	s->edits = all;
+	s->n_edits = n;
+	if (!s->req)
+		return -1;
+	return s->has_user ? session_run(s, err) : 0;
 }
 
 int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)

@@ -148,3 +148,10 @@ int shell_run(const cli_opts *o)
 	out_free(&sink);
 	return EXIT_OK;
 }
+
+int cli_shell(const cli_opts *o, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("shell: no arguments ('%s' is extra)", argv[1]);
+	return shell_run(o);
+}
