@@ -506,6 +506,12 @@ static void word_map_free(word_map *m)
 	free(m->slot), free(m->topic_pos), free(m->topic_seen), free(m->own_topic);
 }
 
+/* How many words of tweet t the history reads. */
+static size_t history_words(const struct mrs_counts *c, uint32_t t)
+{
+	return MRS_MIN((size_t)(c->word_off[t + 1] - c->word_off[t]), (size_t)HISTORY_WORDS);
+}
+
 /* Counts one text of the history: each of its first HISTORY_WORDS words, and the text
  * under its main topic. */
 static void word_map_add(word_map *m, uint32_t tweet, bool engaged)
@@ -536,11 +542,21 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
 	if (hi - lo > AFFINITY_HISTORY)
 		lo = hi - AFFINITY_HISTORY;
+	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
+	if (ahi - alo > OWN_HISTORY)
+		alo = ahi - OWN_HISTORY;
+	m->c = e->counts;
+	/* room for the words the history holds (the table is cleared for every call, which
+	 * is every training row: sized by the worst case it cleared 128 KB each time) */
+	size_t words = 0;
+	for (uint32_t i = lo; i < hi; i++)
+		words += history_words(m->c, ds->imp_tweet[i]);
+	for (uint32_t i = alo; i < ahi; i++)
+		words += history_words(m->c, ds->atw[i]);
 	uint32_t cap = 64;
-	while (cap < (hi - lo + OWN_HISTORY) * HISTORY_WORDS * 4 / 3 + 1)
+	while (cap < words * 4 / 3 + 1)
 		cap *= 2;
 	m->mask = cap - 1;
-	m->c = e->counts;
 	if (!(m->slot = mrs_calloc(cap, sizeof(word_count), "features", err)))
 		return -1;
 	m->topics = e->counts->topics;
@@ -558,9 +574,6 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	}
 	/* the viewer's own tweets before now count as engaged texts: people write about
 	 * what they care about */
-	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
-	if (ahi - alo > OWN_HISTORY)
-		alo = ahi - OWN_HISTORY;
 	for (uint32_t i = alo; i < ahi; i++, own++) {
 		int16_t tp = e->counts->tweet_topic[ds->atw[i]];
 		word_map_add(m, ds->atw[i], true);
