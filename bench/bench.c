@@ -47,7 +47,8 @@
 typedef struct opts {
 	const char *scales[3];
 	int n_scales;
-	const char *work;        /* folder for datasets, models and results */
+	const char *work;        /* folder for datasets and models */
+	const char *results;     /* folder for the JSON (unless --json names the file) */
 	int runs;                /* repetitions of generate and load (0: by scale) */
 	uint32_t users;          /* distinct users for the request figures (0: by scale) */
 	int passes;              /* requests per user (0: by scale) */
@@ -617,9 +618,19 @@ static bool want(const opts *o, const char *phase)
 	return false;
 }
 
+/* mkdir -p */
 static int make_dir(const char *dir)
 {
-	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(path, 0777) != 0 && errno != EEXIST)
+				break;
+			*p = '/';
+		}
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
 		return 0;
 	fprintf(stderr, "bench: %s: %s\n", dir, strerror(errno));
 	return -1;
@@ -775,7 +786,7 @@ int main(int argc, char **argv)
 	single_threaded_blas(argv);
 	if (argc == 5 && strcmp(argv[1], "--one-request") == 0)
 		return one_request(argv[2], argv[3], (uint32_t)strtoul(argv[4], NULL, 10));
-	opts o = {.work = "bench/results/work", .self = "/proc/self/exe"};
+	opts o = {.work = "bench/results/work", .results = "bench/results", .self = "/proc/self/exe"};
 	snprintf(o.phases, sizeof o.phases, "generate,load,train,serve,eval,callgrind");
 	if (parse(&o, argc, argv))
 		return 2;
@@ -785,7 +796,7 @@ int main(int argc, char **argv)
 		self[len] = '\0';
 		o.self = self;
 	}
-	if (make_dir(o.work))
+	if ((!o.json && make_dir(o.results)) || make_dir(o.work))
 		return 1;
 	char load_start[64];
 	load_average(load_start, sizeof load_start);
@@ -823,7 +834,7 @@ int main(int argc, char **argv)
 	if (!o.json) {
 		char file[64];
 		strftime(file, sizeof file, "%Y%m%d-%H%M%S", localtime(&now));
-		snprintf(json, sizeof json, "%s/../bench-%s%s.json", o.work, file, o.smoke ? "-smoke" : "");
+		snprintf(json, sizeof json, "%s/bench-%s%s.json", o.results, file, o.smoke ? "-smoke" : "");
 		o.json = json;
 	}
 	if (bench_write_json(runs, o.n_scales, header, o.json))

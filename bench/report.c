@@ -227,11 +227,7 @@ static void reference(const bench_run *run, const row_spec *r, char *buf, size_t
 				 ref, a / o - ref, fabs(a / o - ref) <= 0.02 ? "met" : "NOT met");
 		}
 	} else if (strcmp(r->key, "ir.request") == 0) {
-		double ir = bench_quantile(d, "ir.request", 0.5);
-		double t = bench_quantile(d, "request", 0.5) * 1e-3;
-		if (!isnan(ir) && !isnan(t) && pk->ghz > 0)
-			snprintf(buf, size, "user %.0f; at the p50 time and %.2f GHz: %.2f instr/cycle",
-				 bench_quantile(d, "ir.user", 0.5), pk->ghz, ir / (t * pk->ghz * 1e9));
+		snprintf(buf, size, "user %.0f of this world, callgrind", bench_quantile(d, "ir.user", 0.5));
 	}
 }
 
