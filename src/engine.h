@@ -91,6 +91,13 @@ struct mrs_engine {
  */
 int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_counts_free(struct mrs_counts *c);
+/* A tweet's impressions as the counters keep them, in ds->timp order, for scans that
+ * would otherwise read every impression's time and actions through ds->timp (a cache
+ * miss each on the large world): the position one past tweet's last impression before
+ * now (what mrs_timp_end answers), and whether the impression at a position was a
+ * positive engagement. Both work from the dataset when the counters are not open. */
+uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now);
+bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos);
 
 /* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
  * InterestedIn for every user from the visible follows, tweet embeddings from visible

@@ -237,6 +237,29 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 		       : 0;
 }
 
+uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t lo = ds->timp_off[tweet], hi = ds->timp_off[tweet + 1];
+	if (e->counts)
+		return lo + count_before(e->counts->t_time, lo, hi, now);
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ds->imp_time[ds->timp[mid]] < now)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos)
+{
+	if (!e->counts)
+		return (e->ds->imp_actions[e->ds->timp[pos]] & MRS_POSITIVE_MASK) != 0;
+	return e->counts->t_pos[pos + 1] != e->counts->t_pos[pos];
+}
+
 bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t)
 {
 	uint32_t lo = ds->fol_off[u], hi = ds->fol_off[u + 1];

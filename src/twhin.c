@@ -238,11 +238,13 @@ float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int6
 	 * large world each row is a cache miss of its own, and asking for them together
 	 * overlaps the waits (the rows are added in the same order: the same sum). */
 	uint32_t eng[TW_FALLBACK], taken = 0;
-	uint32_t lo = ds->timp_off[tweet], end = mrs_timp_end(ds, tweet, now);
+	uint32_t lo = ds->timp_off[tweet], end = mrs_counts_timp_end(e, tweet, now);
 	uint32_t stop = end - MRS_MIN(end - lo, (uint32_t)TW_SCAN_BACK);
 	for (uint32_t i = end; i > stop && taken < TW_FALLBACK; i--) {
-		uint32_t imp = ds->timp[i - 1], g = ds->imp_user[imp];
-		if (!(ds->imp_actions[imp] & MRS_POSITIVE_MASK) || tw->user_norm[g] == 0)
+		if (!mrs_counts_timp_positive(e, i - 1))
+			continue;
+		uint32_t g = ds->imp_user[ds->timp[i - 1]];
+		if (tw->user_norm[g] == 0)
 			continue;
 		prefetch_row(tw->user + (size_t)g * d, d);
 		eng[taken++] = g;
