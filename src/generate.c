@@ -518,31 +518,6 @@ static uint32_t count_before(const mrs_dataset *ds, const uint32_t *ids, uint32_
 	return lo;
 }
 
-/* count_before for a time no earlier than at the cursor's last use: the count can only
- * grow, so it gallops forward from where it stood (1, 2, 4, ... places) and searches only
- * the last stretch. A viewer's impressions come in time order, and the topic lists hold
- * a seventh of all tweets: a search from scratch read a dozen scattered tweet times. */
-static uint32_t count_from(const mrs_dataset *ds, const uint32_t *ids, uint32_t n, int64_t t,
-			   uint32_t *cursor)
-{
-	/* every tweet before lo was created at or before t */
-	uint32_t lo = *cursor, step = 1;
-	while (lo + step <= n && ds->tweet_time[ids ? ids[lo + step - 1] : lo + step - 1] <= t) {
-		lo += step;
-		step *= 2;
-	}
-	uint32_t hi = lo + step - 1 < n ? lo + step - 1 : n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[ids ? ids[mid] : mid] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*cursor = lo;
-	return lo;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -560,7 +535,6 @@ typedef struct viewer {
 	uint32_t *blk;  /* blocked or muted authors */
 	uint32_t n_blk, cap_blk;
 	idset seen;
-	uint32_t topic_at[MRS_N_TOPICS], all_at; /* count_from cursors */
 } viewer;
 
 static int viewer_follow(viewer *v, uint32_t a, int64_t t, double tie, mrs_error *err)
@@ -652,15 +626,14 @@ static uint32_t pick_tweet(gen *g, viewer *v, int64_t t)
 		while (iw[k] == 0)
 			k = (k + 1) % MRS_N_TOPICS;
 		const uint32_t *ids = g->by_topic + g->by_topic_off[k];
-		uint32_t n = count_from(ds, ids, g->by_topic_off[k + 1] - g->by_topic_off[k], t,
-					&v->topic_at[k]);
+		uint32_t n = count_before(ds, ids, g->by_topic_off[k + 1] - g->by_topic_off[k], t);
 		uint32_t back = (uint32_t)mrs_rng_exponential(r, 25.0);
 		if (back >= n)
 			return MRS_NONE;
 		uint32_t c = ids[n - 1 - back];
 		return mrs_rng_uniform(r) < 0.3 + 0.7 * g->tr->tweet_quality[c] ? c : MRS_NONE;
 	}
-	uint32_t n = count_from(ds, NULL, ds->n_tweets, t, &v->all_at);
+	uint32_t n = count_before(ds, NULL, ds->n_tweets, t);
 	uint32_t back = (uint32_t)mrs_rng_exponential(r, 400.0);
 	return back < n ? n - 1 - back : MRS_NONE;
 }
@@ -705,8 +678,6 @@ static int gen_impressions(gen *g)
 	for (uint32_t u = 0; u < nu; u++) {
 		v.u = u;
 		v.n_fl = v.n_blk = 0;
-		memset(v.topic_at, 0, sizeof v.topic_at);
-		v.all_at = 0;
 		mrs_rng_seed_stream(&v.rng, g->p->seed, 0x20000000ull + u);
 		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
 			if (viewer_follow(&v, ds->fol_dst[e], ds->fol_time[e],
