@@ -27,7 +27,7 @@ cd "$(dirname "$0")"
 packages="build-essential autoconf automake pkg-config libsqlite3-dev libcjson-dev
 libncurses-dev libreadline-dev libcmocka-dev libtorch-dev libopenblas0-pthread"
 if [ "$mode" = test ]; then
-	packages="$packages tmux valgrind clang libclang-rt-14-dev sqlite3"
+	packages="$packages tmux valgrind clang libclang-rt-14-dev sqlite3 jq groff-base"
 fi
 
 missing=""

@@ -484,7 +484,8 @@ int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_err
 	int rc = set_value(&c, t, v, path, err);
 	cJSON_Delete(v);
 	if (rc) {
-		err->code = MRS_ERR_USAGE;
+		if (err)
+			err->code = MRS_ERR_USAGE;
 		return -1;
 	}
 	if (t->type != T_STRING && strcmp(c.preset, "custom") != 0 &&

@@ -237,7 +237,8 @@ int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, si
 	*n = i;
 	return 0;
 bad:
-	err->code = MRS_ERR_DATA;
+	if (err)
+		err->code = MRS_ERR_DATA;
 	free(out);
 	cJSON_Delete(root);
 	return -1;

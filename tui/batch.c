@@ -24,6 +24,7 @@ int batch_run(const cli_opts *o, const char *path)
 	session s;
 	session_init(&s, o, &sink, &prog);
 	s.script = name;
+	s.transcript = true;
 	int worst = CMD_OK, lineno = 0;
 	char *line = malloc(MAX_LINE + 1);
 	if (!line) {
@@ -57,7 +58,9 @@ int batch_run(const cli_opts *o, const char *path)
 			worst = CMD_USAGE;
 			continue;
 		}
-		if (o->echo && !o->json && line[strspn(line, " \t")] != '\0')
+		/* --echo: each command before its output (blank and comment lines are not) */
+		char first = line[strspn(line, " \t")];
+		if (o->echo && !o->json && first != '\0' && first != '#')
 			printf("> %s\n", line);
 		int st = cmd_run_line(&s, line, lineno);
 		if (st > worst)

@@ -7,10 +7,6 @@
 
 #include "cli.h"
 
-/* Rows of the heavy ranker sampled when --max-rows is not given: enough for the default
- * and large worlds to train in minutes (0 means every row). */
-#define DEFAULT_MAX_ROWS 300000u
-
 static cJSON *read_card(const char *dir, const char *name)
 {
 	char path[4096];
@@ -119,7 +115,8 @@ static void summary(const char *dir, int only, bool json)
 
 int cli_train(const cli_opts *o, int argc, char **argv)
 {
-	mrs_train_opts t = {.models_dir = o->models, .seed = 42, .max_rows = DEFAULT_MAX_ROWS};
+	mrs_train_opts t = {.models_dir = o->models, .seed = CLI_TRAIN_SEED,
+			    .max_rows = CLI_TRAIN_MAX_ROWS};
 	const char *data = o->data;
 	bool json = o->json;
 	for (int i = 1; i < argc; i++) {

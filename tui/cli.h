@@ -49,6 +49,12 @@ void cli_progress_done(cli_progress *cp);
 void cli_cancel_on_signal(void);
 bool cli_cancel_requested(void);
 
+/* Defaults of `minirecsys train` and the `train` command alike, so that both fit the
+ * same models: the seed, and the rows of the heavy ranker sampled when --max-rows is not
+ * given (enough for the default and large worlds to train in minutes; 0 means all). */
+#define CLI_TRAIN_SEED 42
+#define CLI_TRAIN_MAX_ROWS 300000u
+
 /* Subcommands. argv[0] is the subcommand name. */
 int cli_generate(const cli_opts *o, int argc, char **argv);
 int cli_info(const cli_opts *o, int argc, char **argv);

@@ -5,15 +5,24 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "ui.h"
 
-/* A preset name, or else a weights file. */
+/* A preset name, or else a weights file (over the seed preset). */
 static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 {
 	if (mrs_config_preset(c, arg, NULL) == 0)
 		return 0;
+	if (access(arg, F_OK) != 0) {
+		char names[128] = "";
+		for (int p = 0; p < MRS_N_PRESETS; p++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 p ? ", " : "", mrs_presets[p]);
+		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is neither a preset (%s) nor a weights file",
+				arg, names);
+	}
 	mrs_config_preset(c, "seed", NULL);
 	return mrs_config_load(c, arg, err);
 }
@@ -26,14 +35,16 @@ uint32_t cmp_rank(const cmp_side *x, uint32_t tweet)
 	return 0;
 }
 
-static int run_side(session *s, const char *name, const mrs_config *c, cmp_side *side,
-		    mrs_error *err)
+/* Runs the current user's request under c on req (a scratch request: the session's own
+ * keeps its timeline and the one before it, for movement and `diff`). */
+static int run_side(session *s, mrs_request *req, const char *name, const mrs_config *c,
+		    cmp_side *side, mrs_error *err)
 {
-	if (mrs_request_run(s->req, s->user, 0, c, err))
+	if (mrs_request_run(req, s->user, 0, c, err))
 		return -1;
 	const uint32_t *order;
-	uint32_t n = mrs_request_timeline(s->req, &order), nc;
-	const mrs_candidate *cand = mrs_request_candidates(s->req, &nc);
+	uint32_t n = mrs_request_timeline(req, &order), nc;
+	const mrs_candidate *cand = mrs_request_candidates(req, &nc);
 	snprintf(side->name, sizeof side->name, "%s", name);
 	side->n = n < CMP_ROWS ? n : CMP_ROWS;
 	for (uint32_t k = 0; k < side->n; k++) {
@@ -112,7 +123,7 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	mrs_config a, b;
 	if (config_arg(argv[1], &a, err) || config_arg(argv[2], &b, err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	if (cmd_need_user(s, err))
 		return CMD_FAIL;
 	cmp_result *r = calloc(1, sizeof *r);
@@ -121,11 +132,18 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_FAIL;
 	}
 	r->user = s->user;
-	int rc = run_side(s, argv[1], &a, &r->a, err) || run_side(s, argv[2], &b, &r->b, err) ? -1 : 0;
-	/* leave the request as the session's own configuration had it */
-	mrs_error ignore;
-	mrs_request_run(s->req, s->user, 0, &s->cfg, &ignore);
-	/* offline metrics of both on the evaluator's fixed sample */
+	mrs_request *scratch = mrs_request_new(s->engine, err);
+	int rc = -1;
+	if (scratch && run_side(s, scratch, argv[1], &a, &r->a, err) == 0 &&
+	    run_side(s, scratch, argv[2], &b, &r->b, err) == 0)
+		rc = 0;
+	mrs_request_free(scratch);
+	/* offline metrics of both on the fixed sample: 100 test users, NDCG@10 (an evaluator
+	 * `eval` built for another sample or cut-off is replaced) */
+	if (!rc && s->ev && (s->ev_users != 100 || s->ev_k != 10)) {
+		mrs_evaluator_free(s->ev);
+		s->ev = NULL;
+	}
 	if (!rc && !s->ev) {
 		mrs_eval_opts o = {.k = 10, .users = 100, .seed = 1, .models_dir = s->opts.models,
 				   .keep_requests = true};

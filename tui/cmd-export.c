@@ -33,7 +33,7 @@ static int export_exec(session *s, int argc, char **argv, mrs_error *err)
 		e = e ? e : errno;
 		unlink(tmp);
 		mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", argv[2], strerror(e));
-		return CMD_FAIL;
+		return cmd_status(err);
 	}
 	uint32_t n;
 	mrs_request_candidates(s->req, &n);

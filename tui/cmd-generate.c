@@ -40,7 +40,7 @@ static int generate_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_FAIL;
 	}
 	if (cmd_make_parent(path, err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	mrs_truth *truth = NULL;
 	mrs_dataset *ds = mrs_generate(&p, &truth, s->progress, err);
 	if (!ds)

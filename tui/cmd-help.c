@@ -25,7 +25,11 @@ static int help_exec(session *s, int argc, char **argv, mrs_error *err)
 	for (const cmd_entry *const *c = cmd_table; *c; c++) {
 		char usage[96];
 		snprintf(usage, sizeof usage, "%s%s%s", (*c)->name, (*c)->args[0] ? " " : "", (*c)->args);
-		out_printf(s->o, "  %-34s %s\n", usage, (*c)->help);
+		/* a usage too long for its column has the line to itself */
+		if (strlen(usage) > 34)
+			out_printf(s->o, "  %s\n  %-34s %s\n", usage, "", (*c)->help);
+		else
+			out_printf(s->o, "  %-34s %s\n", usage, (*c)->help);
 		cJSON_AddItemToArray(arr, cJSON_CreateString((*c)->name));
 	}
 	return CMD_OK;

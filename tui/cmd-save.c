@@ -8,7 +8,7 @@ static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	if (strcmp(argv[1], "overlay") == 0) {
 		if (mrs_edits_save(argv[2], s->edits, s->n_edits, err))
-			return CMD_FAIL;
+			return cmd_status(err);
 		out_printf(s->o, "saved %zu what-if edit%s to %s\n", s->n_edits,
 			   s->n_edits == 1 ? "" : "s", argv[2]);
 		cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
@@ -19,7 +19,7 @@ static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_USAGE;
 	}
 	if (mrs_config_save(&s->cfg, argv[2], err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	out_printf(s->o, "saved the configuration (%s) to %s\n", s->cfg.preset, argv[2]);
 	cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
 	return CMD_OK;
@@ -54,7 +54,7 @@ static int load_exec(session *s, int argc, char **argv, mrs_error *err)
 	}
 	mrs_config c = s->cfg;
 	if (mrs_config_load(&c, argv[2], err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	if (session_set_config(s, &c, err))
 		return cmd_status(err);
 	out_printf(s->o, "loaded %s (preset %s)\n", argv[2], s->cfg.preset);

@@ -62,6 +62,7 @@ static int weights_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	const char *filter = argc == 2 ? argv[1] : NULL;
 	cJSON *j = out_json(s->o);
+	unsigned shown = 0;
 	for (const char *const *p = mrs_config_paths(); *p; p++) {
 		if (filter && strncmp(*p, filter, strlen(filter)) != 0)
 			continue;
@@ -69,6 +70,12 @@ static int weights_exec(session *s, int argc, char **argv, mrs_error *err)
 		mrs_config_get(&s->cfg, *p, v, sizeof v);
 		out_printf(s->o, "%-36s %12s  %s\n", *p, v, mrs_config_doc(*p));
 		cJSON_AddStringToObject(j, *p, v);
+		shown++;
+	}
+	if (!shown) {
+		mrs_fail(err, MRS_ERR_USAGE, "no setting starts with '%s' (`weights` lists them all)",
+			 filter);
+		return CMD_FAIL;
 	}
 	return CMD_OK;
 }

@@ -11,9 +11,15 @@ static void show_step(session *s)
 	int stage = tour_step_stage(st);
 	out_printf(s->o, "tour %d/%d: %s\n", s->tour_pos + 1, s->tour->n,
 		   stage >= 0 ? mrs_stage_info_get(stage)->title : "Introduction");
-	out_printf(s->o, "  mirrors: %s\n", st->mirrors);
-	/* paragraphs as they are; the explorer wraps them to its width */
-	out_printf(s->o, "\n%s\n\n  look at: %s\n", st->text, st->look);
+	/* wrapped in text; the explorer wraps them to its own width */
+	char mirrors[1024], look[1024];
+	snprintf(mirrors, sizeof mirrors, "mirrors: %s", st->mirrors);
+	snprintf(look, sizeof look, "look at: %s", st->look);
+	out_wrap(s->o, "  ", mirrors, 80);
+	out_printf(s->o, "\n");
+	out_wrap(s->o, "", st->text, 80);
+	out_printf(s->o, "\n");
+	out_wrap(s->o, "  ", look, 80);
 	cJSON *j = out_json(s->o);
 	cJSON_AddNumberToObject(j, "step", s->tour_pos + 1);
 	cJSON_AddNumberToObject(j, "steps", s->tour->n);

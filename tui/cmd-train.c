@@ -6,8 +6,8 @@
 
 static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 {
-	mrs_train_opts o = {.models_dir = s->opts.models, .seed = 1, .max_rows = 400000,
-			    .dataset_path = s->opts.data};
+	mrs_train_opts o = {.models_dir = s->opts.models, .seed = CLI_TRAIN_SEED,
+			    .max_rows = CLI_TRAIN_MAX_ROWS, .dataset_path = s->opts.data};
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--only") == 0 && v) {
@@ -37,7 +37,7 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	char probe[4096];
 	snprintf(probe, sizeof probe, "%s/x", s->opts.models);
 	if (cmd_make_parent(probe, err))
-		return CMD_FAIL;
+		return cmd_status(err);
 	double t0 = mrs_seconds();
 	if (mrs_train(s->ds, &o, s->progress, err))
 		return cmd_status(err);
@@ -48,8 +48,10 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	s->ds = keep;
 	if (s->has_user && session_run(s, err))
 		return cmd_status(err);
-	out_printf(s->o, "trained %s into %s in %.1f s\n", o.only ? o.only : "every model",
-		   s->opts.models, mrs_seconds() - t0);
+	out_printf(s->o, "trained %s into %s", o.only ? o.only : "every model", s->opts.models);
+	if (!s->transcript)
+		out_printf(s->o, " in %.1f s", mrs_seconds() - t0);
+	out_printf(s->o, "\n");
 	cJSON_AddStringToObject(out_json(s->o), "models", s->opts.models);
 	return CMD_OK;
 }

@@ -84,6 +84,7 @@ static int profile_exec(session *s, int argc, char **argv, mrs_error *err)
 	cJSON_AddStringToObject(j, "handle", mrs_handle(ds, u));
 	cJSON_AddNumberToObject(j, "following", p.following);
 	cJSON_AddNumberToObject(j, "followers", p.followers);
+	cJSON_AddNumberToObject(j, "tweets", p.tweets);
 	cJSON_AddNumberToObject(j, "impressions", p.impressions);
 	cJSON_AddNumberToObject(j, "engaged", p.engaged);
 	if (p.has_interests) {

@@ -39,30 +39,48 @@ static void why_entered(session *s, const mrs_candidate *c, char *buf, size_t si
 	snprintf(buf, size, "via %s", mrs_source_label(src));
 }
 
-/* Why a tweet left: where it was dropped now, or that no source found it any more. */
-static void why_left(session *s, uint32_t tweet, char *buf, size_t size)
+/* Why a tweet left: where it was dropped now, or that no source found it any more (and
+ * the edit that rules it out, or that the edits which brought it were dropped). */
+static void why_left(session *s, uint32_t tweet, bool reset, char *buf, size_t size)
 {
 	uint32_t idx;
 	const mrs_candidate *c = session_candidate(s, tweet, &idx);
 	if (!c) {
+		/* the latest edit of the viewer's that rules the tweet out, if one does */
 		char h[80];
-		uint32_t a = s->ds->tweet_author[tweet];
-		for (size_t i = s->n_edits; i-- > 0;)
-			if (s->edits[i].user == s->user && s->edits[i].kind == MRS_EDIT_UNFOLLOW &&
-			    s->edits[i].target == a) {
+		uint32_t a = s->ds->tweet_author[tweet], o = mrs_original_author(s->ds, tweet);
+		for (size_t i = s->n_edits; i-- > 0;) {
+			const mrs_edit *e = &s->edits[i];
+			if (e->user != s->user)
+				continue;
+			if ((e->kind == MRS_EDIT_HIDE || e->kind == MRS_EDIT_LIKE) && e->target == tweet) {
+				snprintf(buf, size, "no longer retrieved: %s, so it counts as seen",
+					 e->kind == MRS_EDIT_HIDE ? "hidden" : "liked");
+				return;
+			}
+			if (e->kind == MRS_EDIT_UNFOLLOW && e->target == a) {
 				snprintf(buf, size, "no longer retrieved: %s is unfollowed",
 					 report_handle(s, a, h, sizeof h));
 				return;
 			}
-		snprintf(buf, size, "no longer retrieved by any source");
+			if ((e->kind == MRS_EDIT_BLOCK || e->kind == MRS_EDIT_MUTE) &&
+			    (e->target == a || e->target == o)) {
+				snprintf(buf, size, "no longer retrieved: %s is %s",
+					 report_handle(s, e->target, h, sizeof h),
+					 e->kind == MRS_EDIT_BLOCK ? "blocked" : "muted");
+				return;
+			}
+		}
+		snprintf(buf, size, reset ? "no longer retrieved without the edits"
+					  : "no longer retrieved by any source");
 		return;
 	}
 	snprintf(buf, size, "%s at %s", mrs_drop_reason_name(c->drop_reason),
 		 mrs_stage_info_get(c->dropped_at)->name);
 }
 
-/* Prints what moved between s->before and the current timeline. */
-static void report_moves(session *s)
+/* Prints what moved between s->before and the current timeline (reset: after `reset`). */
+static void report_moves(session *s, bool reset)
 {
 	cJSON *j = out_json(s->o);
 	cJSON *entered = cJSON_AddArrayToObject(j, "entered");
@@ -88,7 +106,7 @@ static void report_moves(session *s)
 			cJSON_AddItemToArray(entered, o);
 			changes++;
 		} else if (prev != k + 1) {
-			out_printf(s->o, "  moved   %3u <- %-3u %7u %-14s\n", k + 1, prev, x->tweet,
+			out_printf(s->o, "  moved   %3u <- %-3u %7u %s\n", k + 1, prev, x->tweet,
 				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b));
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "tweet", x->tweet);
@@ -103,7 +121,7 @@ static void report_moves(session *s)
 		const mrs_candidate *x = session_candidate(s, t, &idx);
 		if (x && x->rank)
 			continue;
-		why_left(s, t, why, sizeof why);
+		why_left(s, t, reset, why, sizeof why);
 		out_printf(s->o, "  left    --- <- %-3u %7u %-14s %s\n", k + 1, t,
 			   fmt_cut(report_handle(s, s->ds->tweet_author[t], h, sizeof h), 14, b, sizeof b),
 			   why);
@@ -131,29 +149,32 @@ static int edit_exec(session *s, int argc, char **argv, mrs_error *err)
 	} else if (session_user_arg(s, argv[1], &e.target, err)) {
 		return cmd_status(err);
 	}
-	if (kind == MRS_EDIT_UNFOLLOW && !mrs_query_follows(mrs_request_query(s->req), e.target)) {
-		char h[80];
-		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", mrs_handle(s->ds, s->user),
-			 report_handle(s, e.target, h, sizeof h));
+	char h1[80], h2[80];
+	report_handle(s, s->user, h1, sizeof h1);
+	if (kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE)
+		snprintf(h2, sizeof h2, "tweet %u", e.target);
+	else
+		report_handle(s, e.target, h2, sizeof h2);
+	bool follows = kind != MRS_EDIT_LIKE && kind != MRS_EDIT_HIDE &&
+		       mrs_query_follows(mrs_request_query(s->req), e.target);
+	if (kind == MRS_EDIT_UNFOLLOW && !follows) {
+		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", h1, h2);
 		return CMD_FAIL;
 	}
-	if (kind == MRS_EDIT_FOLLOW && mrs_query_follows(mrs_request_query(s->req), e.target)) {
-		char h[80];
-		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", mrs_handle(s->ds, s->user),
-			 report_handle(s, e.target, h, sizeof h));
+	if (kind == MRS_EDIT_FOLLOW && follows) {
+		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", h1, h2);
 		return CMD_FAIL;
 	}
 	if (session_apply_edits(s, &e, err))
 		return cmd_status(err);
-	out_printf(s->o, "%s %s %s%u (what-if: %zu edit%s, the dataset file is unchanged)\n",
-		   mrs_handle(s->ds, s->user), argv[0],
-		   kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE ? "tweet " : "", e.target,
-		   s->n_edits, s->n_edits == 1 ? "" : "s");
+	/* "@ada follows @bob (what-if: ...)", "@ada hides tweet 42 (what-if: ...)" */
+	out_printf(s->o, "%s %ss %s (what-if: %zu edit%s, the dataset file is unchanged)\n", h1,
+		   argv[0], h2, s->n_edits, s->n_edits == 1 ? "" : "s");
 	cJSON *j = out_json(s->o);
 	cJSON_AddStringToObject(j, "edit", argv[0]);
 	cJSON_AddNumberToObject(j, "target", e.target);
 	cJSON_AddNumberToObject(j, "edits", (double)s->n_edits);
-	report_moves(s);
+	report_moves(s, false);
 	return CMD_OK;
 }
 
@@ -171,7 +192,7 @@ static int reset_exec(session *s, int argc, char **argv, mrs_error *err)
 	out_printf(s->o, "dropped %zu what-if edit%s: back to %s as loaded\n", n, n == 1 ? "" : "s",
 		   s->ds->path);
 	cJSON_AddNumberToObject(out_json(s->o), "dropped", (double)n);
-	report_moves(s);
+	report_moves(s, true);
 	return CMD_OK;
 }
 

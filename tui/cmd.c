@@ -179,7 +179,7 @@ int cmd_run_line(session *s, const char *line, int lineno)
 	last_error[0] = '\0'; /* from here on: the last error of this line */
 	for (size_t i = 0; i <= len; i++) {
 		char ch = line[i];
-		if (quote) {
+		if (quote && ch != '\0') { /* a quote still open at the end: cmd_split says so */
 			if (ch == '\\' && quote == '"' && i + 1 < len)
 				i++;
 			else if (ch == quote)

@@ -84,6 +84,60 @@ void out_printf(out *o, const char *fmt, ...)
 	free(buf);
 }
 
+/* Display columns of the n bytes at s (UTF-8: continuation bytes take none). */
+static int columns(const char *s, size_t n)
+{
+	int c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* One paragraph (no newlines in it) wrapped at blanks; a word longer than the line
+ * stands alone. */
+static void wrap_paragraph(out *o, const char *indent, const char *p, size_t len, int width)
+{
+	int room = width - columns(indent, strlen(indent)), used = 0;
+	out_printf(o, "%s", indent);
+	for (size_t i = 0; i < len;) {
+		while (i < len && p[i] == ' ')
+			i++;
+		size_t w = i;
+		while (w < len && p[w] != ' ')
+			w++;
+		if (w == i)
+			break;
+		int cols = columns(p + i, w - i);
+		if (used && used + 1 + cols > room) {
+			out_printf(o, "\n%s", indent);
+			used = 0;
+		}
+		out_printf(o, "%s%.*s", used ? " " : "", (int)(w - i), p + i);
+		used += (used ? 1 : 0) + cols;
+		i = w;
+	}
+	out_printf(o, "\n");
+}
+
+void out_wrap(out *o, const char *indent, const char *text, int width)
+{
+	if (o->mode == OUT_JSON)
+		return;
+	for (const char *p = text;;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (!len)
+			out_printf(o, "\n");
+		else if (o->mode == OUT_TEXT)
+			wrap_paragraph(o, indent, p, len, width);
+		else
+			out_printf(o, "%s%.*s\n", indent, (int)len, p);
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
 cJSON *out_json(out *o)
 {
 	if (!o->result)

@@ -23,6 +23,10 @@ void out_init(out *o, int mode, FILE *f);
 void out_free(out *o);
 /* Text for a human: written in OUT_TEXT, kept in OUT_KEEP, dropped in OUT_JSON. */
 void out_printf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Paragraphs for a human (separated by blank lines in text), each line after indent: in
+ * OUT_TEXT wrapped at blanks to width columns, in OUT_KEEP one line each (the explorer
+ * wraps them to its own width), dropped in OUT_JSON. Ends with a newline. */
+void out_wrap(out *o, const char *indent, const char *text, int width);
 /* The JSON result object of the running command (created on first use). */
 cJSON *out_json(out *o);
 /* Starts and ends one command: in OUT_JSON, prints {"command", "line", "ok", "error",

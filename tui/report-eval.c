@@ -79,11 +79,15 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 	return j;
 }
 
+/* A bar of v against max, at most width long, after two blanks (nothing for none: no
+ * line ends in blanks). */
 static void bar(out *o, double v, double max, int width)
 {
 	int n = max > 0 && isfinite(v) ? (int)lround(width * fmin(v / max, 1.0)) : 0;
-	for (int i = 0; i < width; i++)
-		out_printf(o, "%s", i < n ? "#" : " ");
+	if (n > 0)
+		out_printf(o, "  ");
+	for (int i = 0; i < n; i++)
+		out_printf(o, "#");
 }
 
 void report_eval_text(out *o, const mrs_eval_result *r)
@@ -99,7 +103,7 @@ void report_eval_text(out *o, const mrs_eval_result *r)
 		const mrs_rank_metrics *m = &r->sys[s];
 		if (!m->present)
 			continue;
-		out_printf(o, "%-14s %7.4f %7.4f %7.4f %7.4f %7.4f %8.4f %7.3f %6.3f  ", mrs_system_name(s),
+		out_printf(o, "%-14s %7.4f %7.4f %7.4f %7.4f %7.4f %8.4f %7.3f %6.3f", mrs_system_name(s),
 			   m->ndcg, m->precision, m->recall, m->mrr, m->hit_rate, m->coverage,
 			   m->author_diversity, m->gini);
 		bar(o, m->ndcg, best, 20);

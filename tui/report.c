@@ -108,6 +108,29 @@ void report_timeline(session *s, uint32_t n)
 	}
 }
 
+/* The order of report_stage's list: in before dropped, then by score at the stage
+ * (highest first, none last), then by candidate. */
+typedef struct stage_order {
+	const mrs_candidate *c;
+	const float *score;
+	int stage;
+} stage_order;
+
+static int cmp_at_stage(const void *a, const void *b, void *ctx)
+{
+	const stage_order *o = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	bool xin = o->c[x].dropped_at != o->stage, yin = o->c[y].dropped_at != o->stage;
+	if (xin != yin)
+		return xin ? -1 : 1;
+	float sx = o->score[x], sy = o->score[y];
+	if (isnan(sx) != isnan(sy))
+		return isnan(sx) ? 1 : -1;
+	if (!isnan(sx) && sx != sy)
+		return sx > sy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 void report_stage(session *s, int stage, uint32_t limit)
 {
 	const mrs_stage_info *si = mrs_stage_info_get(stage);
@@ -120,7 +143,10 @@ void report_stage(session *s, int stage, uint32_t limit)
 	cJSON_AddNumberToObject(j, "in", st->in);
 	cJSON_AddNumberToObject(j, "out", st->out);
 	out_printf(s->o, "stage %d/%d %s: %s\n", stage + 1, MRS_N_STAGES, si->name, si->title);
-	out_printf(s->o, "  mirrors: %s\n  %s\n", si->mirrors, si->what);
+	char mirrors[512];
+	snprintf(mirrors, sizeof mirrors, "mirrors: %s", si->mirrors);
+	out_wrap(s->o, "  ", mirrors, 90);
+	out_wrap(s->o, "  ", si->what, 90);
 	if (stage == MRS_STAGE_HYDRATE) {
 		const mrs_query *q = mrs_request_query(s->req);
 		out_printf(s->o, "  followees %u, blocked or muted %u, seen %u, negative feedback on %u authors\n",
@@ -147,41 +173,49 @@ void report_stage(session *s, int stage, uint32_t limit)
 		}
 		return;
 	}
-	/* later stages: candidates still in after the stage, by their score at it */
+	/* later stages: candidates still in after the stage, best score at it first, then
+	 * those it dropped */
 	uint32_t n;
 	const mrs_candidate *c = mrs_request_candidates(s->req, &n);
-	uint32_t shown = 0, dropped = 0;
-	for (uint32_t i = 0; i < n; i++)
+	uint32_t *idx = malloc(sizeof(uint32_t) * (n ? n : 1)), m = 0, dropped = 0;
+	float *score = malloc(sizeof(float) * (n ? n : 1));
+	if (!idx || !score) {
+		free(idx), free(score);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		score[i] = mrs_request_score_at(s->req, i, stage);
 		dropped += c[i].dropped_at == stage;
-	for (uint32_t pass = 0; pass < 2; pass++)
-		for (uint32_t i = 0; i < n && shown < limit; i++) {
-			bool in = c[i].dropped_at < 0 || c[i].dropped_at > stage;
-			bool gone_here = c[i].dropped_at == stage;
-			if (pass == 0 ? !in : !gone_here)
-				continue;
-			float sc = mrs_request_score_at(s->req, i, stage);
-			char sbuf[16];
-			if (isnan(sc))
-				snprintf(sbuf, sizeof sbuf, "%8s", "-");
-			else
-				snprintf(sbuf, sizeof sbuf, "%8.4f", sc);
-			out_printf(s->o, "  %-4s %7u %-14s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
-				   fmt_cut(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
-				   sbuf, in ? "" : mrs_drop_reason_name(c[i].drop_reason),
-				   fmt_cut(mrs_tweet_text(s->ds, c[i].tweet), 40, text, sizeof text));
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "tweet", c[i].tweet);
-			cJSON_AddBoolToObject(o, "in", in);
-			if (!isnan(sc))
-				cJSON_AddNumberToObject(o, "score", sc);
-			if (!in)
-				cJSON_AddStringToObject(o, "dropped", mrs_drop_reason_name(c[i].drop_reason));
-			cJSON_AddItemToArray(arr, o);
-			shown++;
-		}
+		if (c[i].dropped_at < 0 || c[i].dropped_at >= stage)
+			idx[m++] = i;
+	}
+	stage_order ord = {c, score, stage};
+	qsort_r(idx, m, sizeof *idx, cmp_at_stage, &ord);
+	for (uint32_t k = 0; k < m && k < limit; k++) {
+		uint32_t i = idx[k];
+		bool in = c[i].dropped_at != stage;
+		char sbuf[16];
+		if (isnan(score[i]))
+			snprintf(sbuf, sizeof sbuf, "%8s", "-");
+		else
+			snprintf(sbuf, sizeof sbuf, "%8.4f", score[i]);
+		out_printf(s->o, "  %-4s %7u %-14s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
+			   fmt_cut(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
+			   sbuf, in ? "" : mrs_drop_reason_name(c[i].drop_reason),
+			   fmt_cut(mrs_tweet_text(s->ds, c[i].tweet), 40, text, sizeof text));
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "tweet", c[i].tweet);
+		cJSON_AddBoolToObject(o, "in", in);
+		if (!isnan(score[i]))
+			cJSON_AddNumberToObject(o, "score", score[i]);
+		if (!in)
+			cJSON_AddStringToObject(o, "dropped", mrs_drop_reason_name(c[i].drop_reason));
+		cJSON_AddItemToArray(arr, o);
+	}
 	cJSON_AddNumberToObject(j, "dropped", dropped);
-	if (shown == limit)
-		out_printf(s->o, "  (first %u shown)\n", limit);
+	if (m > limit)
+		out_printf(s->o, "  (first %u of %u shown)\n", limit, m);
+	free(idx), free(score);
 }
 
 /* ------------------------------------------------------------ accounts */

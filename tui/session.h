@@ -35,6 +35,7 @@ typedef struct session {
 	bool quit;
 	void *ui;             /* the explorer's own state, when it runs */
 	const char *script;   /* batch: the script's name, for error messages */
+	bool transcript;      /* batch: leave out what differs from run to run (timings) */
 	struct tour *tour;    /* the guided tour, loaded by the first `tour` */
 	int tour_pos;         /* the step shown, -1 when no tour runs */
 	struct cmp_result *cmp; /* the last `compare`, or NULL */

@@ -1,0 +1,4 @@
+# One request, stage by stage: the funnel.
+# exit: 0
+user @hedy5
+stage

@@ -1,0 +1,8 @@
+# Safety: penalties by threshold, then the same tweets under visibility verdicts.
+# exit: 0
+user @hedy5
+explain 970
+explain 1760
+set safety.mode verdict
+explain 970
+explain 1522

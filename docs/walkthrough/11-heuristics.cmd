@@ -1,0 +1,6 @@
+# Heuristics: out-of-network scale, recency, and author diversity keyed on the original
+# author.
+# exit: 0
+user @hedy5
+explain 1046
+explain 1651

@@ -1,0 +1,7 @@
+# Three presets, three philosophies: one tweet under each.
+# exit: 0
+user @hedy5
+preset twitter-2023
+explain 1991
+preset x-2026
+explain 1991

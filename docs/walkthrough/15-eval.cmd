@@ -1,0 +1,3 @@
+# What the numbers mean: offline evaluation against baselines and the oracle.
+# exit: 0
+eval

@@ -1,0 +1,7 @@
+# A model folder with nothing in it: every learned part falls back (models says why),
+# and the timeline is still made.
+# options: --models empty
+# exit: 0
+models
+user 5
+timeline 3

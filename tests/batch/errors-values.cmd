@@ -1,0 +1,28 @@
+# Values a command cannot take: numbers that are not numbers or out of range, names
+# that are not among the choices (exit 2 for a bad option value, 1 for a bad setting).
+# exit: 2
+user 5
+timeline 0
+timeline abc
+timeline -3
+users --sort bogus
+users --limit 0
+users --limit
+eval --users abc
+eval --k 0
+eval --bogus
+set fusion.engagement abc
+set fusion.engagement -5
+set safety.mode bogus
+set selection.k 2.5
+nudge fusion.engagement sideways
+nudge fusion.mode up
+nudge up
+generate --scale huge --force
+generate --seed -1 --force
+train --only bogus
+train --max-rows x
+train --bogus
+save nothing x
+load nothing x
+export nothing x

@@ -1,0 +1,12 @@
+# explain: why a tweet is where it is: the sources that found it, each head's
+# probability, the fusion terms that add up to its score, its safety scores, every
+# multiplier after fusion, and its rank. A tweet no source found gets hints instead.
+# With no TWEET: the tweet last explained. `x` is its alias.
+# exit: 0
+user 5
+explain 1846
+explain
+x 1582
+explain 3
+preset twitter-2023
+explain 1846

@@ -1,0 +1,14 @@
+# The what-if edits: follow, unfollow, block, mute, like and hide change a scratch copy
+# of the dataset (the file is never written: the test checks it byte for byte) and say
+# what moved in the timeline and why; reset drops them all.
+# exit: 0
+user 5
+follow @hal7
+block @hal7
+reset
+unfollow @ida96
+mute @linus131
+like 1846
+hide 1582
+reset
+reset
