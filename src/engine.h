@@ -91,6 +91,13 @@ struct mrs_engine {
  */
 int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_counts_free(struct mrs_counts *c);
+/* A tweet's impressions as the counters keep them, in ds->timp order, for scans that
+ * would otherwise read every impression's time and actions through ds->timp (a cache
+ * miss each on the large world): the position one past tweet's last impression before
+ * now (what mrs_timp_end answers), and whether the impression at a position was a
+ * positive engagement. Both work from the dataset when the counters are not open. */
+uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now);
+bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos);
 
 /* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
  * InterestedIn for every user from the visible follows, tweet embeddings from visible
@@ -162,6 +169,12 @@ void mrs_rg_free(struct mrs_rg *rg);
  * mrs_rg_open sets e->rg_mode to MRS_RG_RULE. */
 int mrs_rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
 		  int64_t now, float *out, mrs_error *err);
+/* The same, with the viewer's history scanned once for all n authors and the forward run
+ * in blocks of `block` rows (the last padded by repeating its last author): each block
+ * gives exactly what mrs_rg_scores gives for those `block` authors. (BLAS picks kernels by
+ * a product's shape, so a fixed block makes a pair's score independent of the call's n.) */
+int mrs_rg_scores_blocked(const mrs_engine *e, uint32_t viewer, const uint32_t *authors,
+			  uint32_t n, int64_t now, uint32_t block, float *out, mrs_error *err);
 /* The learned model's input for n (viewer, author) pairs at now, out [n, MRS_RG_N_FEATURES]
  * (for the explorer and tests; works whichever mode serves). */
 #define MRS_RG_N_FEATURES 19

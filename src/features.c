@@ -14,7 +14,13 @@
  * - per author: the impressions of the author's tweets, sorted by (author, time), with
  *   prefix counts;
  * - follow times of each user's followees and followers, sorted.
+ * It also keeps the hashed words of every tweet's text (mrs_text_words): the features
+ * read the words of every candidate and of the 250 texts of the viewer's history, for
+ * every request and every training row, and hashing them once at open makes that a copy.
  */
+#define MAX_WORDS 64     /* words kept per text */
+#define HISTORY_WORDS 24 /* words read from each text of the viewer's history */
+
 struct mrs_counts {
 	uint32_t *u_pos, *u_neg;  /* [n_imp + 1] prefix over impressions (by user, time) */
 	int64_t *t_time;          /* [n_imp] imp_time in ds->timp order */
@@ -27,6 +33,8 @@ struct mrs_counts {
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
 	mrs_topics *topics;       /* word communities of the tweet texts */
 	int16_t *tweet_topic;     /* [n_tweets] most frequent topic of its words, or -1 */
+	uint32_t *word_off;       /* [n_tweets + 1] words of t: words[word_off[t] .. word_off[t+1]) */
+	uint64_t *words;          /* the first MAX_WORDS words of every text, hashed */
 };
 
 #define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
@@ -39,7 +47,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
 	free(c->fol_t), free(c->fwr_t);
 	mrs_topics_free(c->topics);
-	free(c->tweet_topic);
+	free(c->tweet_topic), free(c->word_off), free(c->words);
 	free(c);
 }
 
@@ -115,6 +123,34 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	return 0;
 }
 
+/* Hashes the words of every tweet's text into c->word_off and c->words. */
+static int hash_words(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
+{
+	size_t cap = 0, n = 0;
+	uint64_t w[MAX_WORDS];
+	if (!(c->word_off = mrs_calloc((size_t)ds->n_tweets + 1, sizeof(uint32_t), "tweet words",
+				       err)))
+		return -1;
+	for (uint32_t t = 0; t < ds->n_tweets; t++) {
+		size_t k = mrs_text_words(mrs_tweet_text(ds, t), w, MAX_WORDS);
+		if (n + k > UINT32_MAX)
+			return mrs_fail(err, MRS_ERR_DATA, "features: over 4 billion words in the texts");
+		if (mrs_grow((void **)&c->words, &cap, n + k, sizeof(uint64_t), "tweet words", err))
+			return -1;
+		memcpy(c->words + n, w, k * sizeof(uint64_t));
+		n += k;
+		c->word_off[t + 1] = (uint32_t)n;
+	}
+	return 0;
+}
+
+/* The hashed words of tweet t (at most MAX_WORDS); *n gets how many. */
+static const uint64_t *tweet_words(const struct mrs_counts *c, uint32_t t, size_t *n)
+{
+	*n = c->word_off[t + 1] - c->word_off[t];
+	return c->words ? c->words + c->word_off[t] : NULL;
+}
+
 /* Each tweet's most frequent word topic (the first on a tie), or -1. */
 static int tweet_topics(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
 {
@@ -125,9 +161,9 @@ static int tweet_topics(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *
 		free(count);
 		return -1;
 	}
-	uint64_t w[64];
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
-		size_t n = mrs_text_words(mrs_tweet_text(ds, t), w, 64);
+		size_t n;
+		const uint64_t *w = tweet_words(c, t, &n);
 		int32_t best = -1;
 		for (size_t i = 0; i < n; i++) {
 			int32_t tp = mrs_topic_of_word(c->topics, w[i]);
@@ -193,11 +229,35 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 		return -1;
 	if (mrs_progress_report(p, "point-in-time counters", 0.7, 1, "word topics"))
 		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
-	if (!(c->topics = mrs_topics_build(ds, err)) || tweet_topics(c, ds, err))
+	if (!(c->topics = mrs_topics_build(ds, err)) || hash_words(c, ds, err) ||
+	    tweet_topics(c, ds, err))
 		return -1;
 	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
 		       : 0;
+}
+
+uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t lo = ds->timp_off[tweet], hi = ds->timp_off[tweet + 1];
+	if (e->counts)
+		return lo + count_before(e->counts->t_time, lo, hi, now);
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ds->imp_time[ds->timp[mid]] < now)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos)
+{
+	if (!e->counts)
+		return (e->ds->imp_actions[e->ds->timp[pos]] & MRS_POSITIVE_MASK) != 0;
+	return e->counts->t_pos[pos + 1] != e->counts->t_pos[pos];
 }
 
 bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t)
@@ -438,8 +498,6 @@ static uint32_t tweets_before(const mrs_dataset *ds, uint32_t a, int64_t now)
 }
 
 #define AFFINITY_HISTORY 200
-#define MAX_WORDS 64
-#define HISTORY_WORDS 24 /* words read from each tweet of the history */
 #define OWN_HISTORY 50
 
 typedef struct word_count {
@@ -448,6 +506,7 @@ typedef struct word_count {
 } word_count;
 
 typedef struct word_map {
+	const struct mrs_counts *c;
 	word_count *slot;
 	uint32_t mask;
 	double rate; /* the viewer's smoothed engagement rate over the history */
@@ -470,11 +529,20 @@ static void word_map_free(word_map *m)
 	free(m->slot), free(m->topic_pos), free(m->topic_seen), free(m->own_topic);
 }
 
-/* Counts one text of the history: each of its words, and the text under its main topic. */
-static void word_map_add(word_map *m, const char *text, int16_t topic, bool engaged)
+/* How many words of tweet t the history reads. */
+static size_t history_words(const struct mrs_counts *c, uint32_t t)
 {
-	uint64_t words[HISTORY_WORDS];
-	size_t n = mrs_text_words(text, words, HISTORY_WORDS);
+	return MRS_MIN((size_t)(c->word_off[t + 1] - c->word_off[t]), (size_t)HISTORY_WORDS);
+}
+
+/* Counts one text of the history: each of its first HISTORY_WORDS words, and the text
+ * under its main topic. */
+static void word_map_add(word_map *m, uint32_t tweet, bool engaged)
+{
+	size_t n;
+	const uint64_t *words = tweet_words(m->c, tweet, &n);
+	int16_t topic = m->c->tweet_topic[tweet];
+	n = MRS_MIN(n, (size_t)HISTORY_WORDS);
 	for (size_t k = 0; k < n; k++) {
 		word_count *c = word_slot(m, words[k]);
 		c->key = words[k];
@@ -497,8 +565,19 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
 	if (hi - lo > AFFINITY_HISTORY)
 		lo = hi - AFFINITY_HISTORY;
+	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
+	if (ahi - alo > OWN_HISTORY)
+		alo = ahi - OWN_HISTORY;
+	m->c = e->counts;
+	/* room for the words the history holds (the table is cleared for every call, which
+	 * is every training row: sized by the worst case it cleared 128 KB each time) */
+	size_t words = 0;
+	for (uint32_t i = lo; i < hi; i++)
+		words += history_words(m->c, ds->imp_tweet[i]);
+	for (uint32_t i = alo; i < ahi; i++)
+		words += history_words(m->c, ds->atw[i]);
 	uint32_t cap = 64;
-	while (cap < (hi - lo + OWN_HISTORY) * HISTORY_WORDS * 4 / 3 + 1)
+	while (cap < words * 4 / 3 + 1)
 		cap *= 2;
 	m->mask = cap - 1;
 	if (!(m->slot = mrs_calloc(cap, sizeof(word_count), "features", err)))
@@ -514,17 +593,13 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	for (uint32_t i = lo; i < hi; i++) {
 		bool engaged = (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
 		pos += engaged;
-		word_map_add(m, mrs_tweet_text(ds, ds->imp_tweet[i]),
-			     e->counts->tweet_topic[ds->imp_tweet[i]], engaged);
+		word_map_add(m, ds->imp_tweet[i], engaged);
 	}
 	/* the viewer's own tweets before now count as engaged texts: people write about
 	 * what they care about */
-	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
-	if (ahi - alo > OWN_HISTORY)
-		alo = ahi - OWN_HISTORY;
 	for (uint32_t i = alo; i < ahi; i++, own++) {
 		int16_t tp = e->counts->tweet_topic[ds->atw[i]];
-		word_map_add(m, mrs_tweet_text(ds, ds->atw[i]), tp, true);
+		word_map_add(m, ds->atw[i], true);
 		if (tp >= 0) {
 			m->own_topic[tp]++;
 			m->own_total++;
@@ -550,10 +625,10 @@ static float topic_affinity(const word_map *m, int16_t topic)
 	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
 }
 
-static float word_affinity(const word_map *m, const char *text)
+static float word_affinity(const word_map *m, uint32_t tweet)
 {
-	uint64_t words[MAX_WORDS];
-	size_t n = mrs_text_words(text, words, MAX_WORDS);
+	size_t n;
+	const uint64_t *words = tweet_words(m->c, tweet, &n);
 	if (!n)
 		return 0.0f;
 	double sum = 0, base = logit(m->rate);
@@ -663,29 +738,13 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 }
 
 /*
- * RealGraph scores through its batched forward, always in batches of exactly RG_BATCH rows
+ * RealGraph scores through its batched forward, always in blocks of exactly RG_BATCH rows
  * (the last one padded by repeating its last author). BLAS picks its kernels and blocking
  * by the shape of a product, and their rounding differs in the last bits; with one shape
  * for every call, a training row (usually alone in its call) gets exactly the value a
  * serving batch of any size gives it.
  */
 #define RG_BATCH 64
-
-static int rg_scores(const mrs_engine *e, uint32_t viewer, const uint32_t *authors, uint32_t n,
-		     int64_t now, float *out, mrs_error *err)
-{
-	uint32_t a[RG_BATCH];
-	float score[RG_BATCH];
-	for (uint32_t lo = 0; lo < n; lo += RG_BATCH) {
-		uint32_t k = MRS_MIN(n - lo, (uint32_t)RG_BATCH);
-		for (uint32_t i = 0; i < RG_BATCH; i++)
-			a[i] = authors[lo + (i < k ? i : k - 1)];
-		if (mrs_rg_scores(e, viewer, a, RG_BATCH, now, score, err))
-			return -1;
-		memcpy(out + lo, score, sizeof(float) * k);
-	}
-	return 0;
-}
 
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err)
@@ -725,7 +784,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	float *rg = buf, *nsfw = buf + n, *tox = buf + 2 * (size_t)n;
 	for (uint32_t i = 0; i < n; i++)
 		authors[i] = ds->tweet_author[tweets[i]];
-	int rc = rg_scores(e, viewer, authors, n, now, rg, err);
+	int rc = mrs_rg_scores_blocked(e, viewer, authors, n, now, RG_BATCH, rg, err);
 	rc = rc ? rc : mrs_safety_scores(e, tweets, n, nsfw, tox, err);
 	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, out, err);
 	word_map wm = {0};
@@ -755,7 +814,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_EMB_TWHIN_AUTHOR] = mrs_twhin_user_sim(e, viewer, a);
 		f[F_SAFETY_NSFW] = nsfw[i];
 		f[F_SAFETY_TOXICITY] = tox[i];
-		f[F_PAIR_TEXT_AFFINITY] = word_affinity(&wm, mrs_tweet_text(ds, t));
+		f[F_PAIR_TEXT_AFFINITY] = word_affinity(&wm, t);
 		f[F_PAIR_TOPIC_AFFINITY] = topic_affinity(&wm, c->tweet_topic[t]);
 		f[F_PAIR_FOLLOW_TOPIC] = topic_share(c, t, ftopic, ftotal, nk);
 		f[F_PAIR_OWN_TOPIC] = topic_share(c, t, wm.own_topic, wm.own_total, nk);

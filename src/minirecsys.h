@@ -92,6 +92,7 @@ uint32_t mrs_rng_poisson(mrs_rng *r, double mean);
 uint64_t mrs_hash64(uint64_t x);
 /* FNV-1a over bytes, continuing from h (start with MRS_FNV_START). */
 #define MRS_FNV_START 14695981039346656037ULL
+#define MRS_FNV_PRIME 1099511628211ULL
 uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len);
 
 /* Walker alias table for O(1) sampling from a fixed discrete distribution. */

@@ -2,8 +2,7 @@
  * what it did in the trace; re-runs start at the first stage a change affects. */
 #include <math.h>
 
-#include "engine.h"
-#include "internal.h"
+#include "learn.h"
 #include "stages.h"
 
 static const mrs_stage_info stage_info[MRS_N_STAGES] = {
@@ -120,25 +119,12 @@ struct mrs_request {
 	uint32_t n_fat;
 	uint32_t *tweets;     /* scratch: tweet ids of alive candidates */
 	uint32_t *rows;       /* scratch: which candidate each row is */
-	float *feat, *heads, *nsfw, *tox;
+	float *feat, *heads;
 	uint32_t scratch_cap;
-	int col_sc, col_twhin, col_rg; /* feature columns reused by fusion, or -1 */
 	uint32_t *prev;       /* tweets of the previous timeline, in rank order */
 	uint32_t n_prev;
 	bool has_prev;
 };
-
-/* The feature column called one of the names, or -1. */
-static int feature_column(const char *const *names)
-{
-	for (int i = 0; i < MRS_N_FEATURES; i++) {
-		const mrs_feature_info *fi = mrs_feature_info_get(i);
-		for (const char *const *n = names; fi && *n; n++)
-			if (strcmp(fi->name, *n) == 0)
-				return i;
-	}
-	return -1;
-}
 
 mrs_request *mrs_request_new(const mrs_engine *e, mrs_error *err)
 {
@@ -146,12 +132,6 @@ mrs_request *mrs_request_new(const mrs_engine *e, mrs_error *err)
 	if (!r)
 		return NULL;
 	r->e = e;
-	static const char *const sc[] = {"simclusters", "sc_score", NULL};
-	static const char *const tw[] = {"twhin", "twhin_viewer_tweet", NULL};
-	static const char *const rg[] = {"realgraph", "rg_score", NULL};
-	r->col_sc = feature_column(sc);
-	r->col_twhin = feature_column(tw);
-	r->col_rg = feature_column(rg);
 	return r;
 }
 
@@ -166,7 +146,7 @@ void mrs_request_free(mrs_request *r)
 	mrs_cand_list_free(&r->pool);
 	free(r->snap), free(r->score_at), free(r->x.ev), free(r->order_buf);
 	free(r->fat_author), free(r->fat_time);
-	free(r->tweets), free(r->rows), free(r->feat), free(r->heads), free(r->nsfw), free(r->tox);
+	free(r->tweets), free(r->rows), free(r->feat), free(r->heads);
 	free(r->prev);
 	free(r);
 }
@@ -188,17 +168,14 @@ static int ensure_scratch(mrs_request *r, uint32_t n, mrs_error *err)
 	if (r->order_buf && n <= r->scratch_cap)
 		return 0;
 	uint32_t cap = MRS_MAX(MRS_MAX(n, 1u), 2 * r->scratch_cap);
-	free(r->tweets), free(r->rows), free(r->feat), free(r->heads), free(r->nsfw), free(r->tox);
+	free(r->tweets), free(r->rows), free(r->feat), free(r->heads);
 	free(r->order_buf);
 	r->tweets = mrs_calloc(cap, sizeof(uint32_t), "request", err);
 	r->rows = mrs_calloc(cap, sizeof(uint32_t), "request", err);
 	r->order_buf = mrs_calloc(cap, sizeof(uint32_t), "request", err);
 	r->feat = mrs_calloc((size_t)cap * MRS_N_FEATURES, sizeof(float), "request", err);
 	r->heads = mrs_calloc((size_t)cap * MRS_N_HEADS, sizeof(float), "request", err);
-	r->nsfw = mrs_calloc(cap, sizeof(float), "request", err);
-	r->tox = mrs_calloc(cap, sizeof(float), "request", err);
-	if (!r->tweets || !r->rows || !r->order_buf || !r->feat || !r->heads || !r->nsfw ||
-	    !r->tox) {
+	if (!r->tweets || !r->rows || !r->order_buf || !r->feat || !r->heads) {
 		r->scratch_cap = 0;
 		return -1;
 	}
@@ -253,6 +230,9 @@ static void record_scores(mrs_request *r, int stage)
 	}
 }
 
+/* Feature hydration. The feature vector already holds the embedding scores, the
+ * RealGraph weight and the safety scores that fusion and the safety stage read: they
+ * are copied from it rather than computed again. */
 static int run_features(mrs_request *r, mrs_error *err)
 {
 	uint32_t n = 0;
@@ -263,33 +243,17 @@ static int run_features(mrs_request *r, mrs_error *err)
 		}
 	if (!n)
 		return 0;
-	if (mrs_features(r->e, r->viewer, r->tweets, n, r->now, r->feat, err) ||
-	    mrs_safety_scores(r->e, r->tweets, n, r->nsfw, r->tox, err))
+	if (mrs_features(r->e, r->viewer, r->tweets, n, r->now, r->feat, err))
 		return -1;
 	for (uint32_t k = 0; k < n; k++) {
 		mrs_candidate *c = &r->pool.v[r->rows[k]];
 		const float *f = r->feat + (size_t)k * MRS_N_FEATURES;
 		memcpy(c->feat, f, sizeof c->feat);
-		c->nsfw = r->nsfw[k];
-		c->tox = r->tox[k];
-		if (r->col_sc >= 0)
-			c->sc = f[r->col_sc];
-		else
-			c->sc = mrs_sc_score(r->e, r->viewer, c->tweet, r->now);
-		if (r->col_twhin >= 0)
-			c->twhin = f[r->col_twhin];
-		else
-			c->twhin = mrs_twhin_score(r->e, r->viewer, c->tweet, r->now);
-		if (r->col_rg >= 0)
-			c->rg = f[r->col_rg];
-	}
-	if (r->col_rg < 0) {
-		for (uint32_t k = 0; k < n; k++)
-			r->tweets[k] = r->pool.v[r->rows[k]].author;
-		if (mrs_rg_scores(r->e, r->viewer, r->tweets, n, r->now, r->nsfw, err))
-			return -1;
-		for (uint32_t k = 0; k < n; k++)
-			r->pool.v[r->rows[k]].rg = r->nsfw[k];
+		c->nsfw = f[F_SAFETY_NSFW];
+		c->tox = f[F_SAFETY_TOXICITY];
+		c->sc = f[F_EMB_SIMCLUSTERS];
+		c->twhin = f[F_EMB_TWHIN];
+		c->rg = f[F_PAIR_REALGRAPH];
 	}
 	return 0;
 }

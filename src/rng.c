@@ -22,7 +22,7 @@ uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len)
 	const unsigned char *p = data;
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
-		h *= 1099511628211ULL;
+		h *= MRS_FNV_PRIME;
 	}
 	return h;
 }

@@ -44,14 +44,32 @@ static bool word_byte(unsigned char c)
 
 static bool starts_url(const char *s)
 {
+	char c = *s;
+	if (c != 'h' && c != 'H' && c != 'w' && c != 'W')
+		return false;
 	return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
 	       strncasecmp(s, "www.", 4) == 0;
 }
 
+/* The tokeniser hashes millions of short pieces when an engine scores every tweet: FNV-1a
+ * runs inline here (mrs_fnv1a's steps, the same values). */
+static inline uint64_t fnv_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * MRS_FNV_PRIME;
+}
+
+static uint64_t fnv_bytes(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = fnv_byte(h, (unsigned char)s[i]);
+	return h;
+}
+
+#define PIECE_END 0x1f /* separator after a piece, so "ab"+"c" differs from "a"+"bc" */
+
 static uint64_t hash_piece(uint64_t h, const char *s, size_t n)
 {
-	h = mrs_fnv1a(h, s, n);
-	return mrs_fnv1a(h, "\x1f", 1); /* separator, so "ab"+"c" differs from "a"+"bc" */
+	return fnv_byte(fnv_bytes(h, s, n), PIECE_END);
 }
 
 static int64_t bucket(uint64_t h, uint32_t buckets)
@@ -63,6 +81,7 @@ typedef struct tok_out {
 	int64_t *v;
 	size_t n, cap;
 	uint32_t buckets;
+	uint64_t word_seed, bigram_seed, gram_seed; /* hash_piece of "w", "b" and "c" */
 } tok_out;
 
 static void emit(tok_out *o, uint64_t h)
@@ -71,27 +90,44 @@ static void emit(tok_out *o, uint64_t h)
 		o->v[o->n++] = bucket(h, o->buckets);
 }
 
+#define MAX_GRAM 8
+#define WORD_MAX 63
+
+/* Character n-grams of lengths 3 .. max of "<word>", all 3-grams first, then 4-grams...
+ * The hashes of every length up to MAX_GRAM at one start come from one pass over its
+ * bytes (a longer gram's hash continues the shorter one's), then go out in that order. */
+static void emit_grams(tok_out *o, const char *w, size_t len, int max)
+{
+	char padded[WORD_MAX + 3];
+	uint64_t h[MAX_GRAM + 1][WORD_MAX + 3];
+	size_t pl = 0;
+	padded[pl++] = '<';
+	memcpy(padded + pl, w, len);
+	pl += len;
+	padded[pl++] = '>';
+	for (size_t i = 0; i + 3 <= pl; i++) {
+		uint64_t x = o->gram_seed;
+		for (int g = 1; g <= MRS_MIN(max, MAX_GRAM) && i + (size_t)g <= pl; g++) {
+			x = fnv_byte(x, (unsigned char)padded[i + (size_t)g - 1]);
+			if (g >= 3)
+				h[g][i] = fnv_byte(x, PIECE_END);
+		}
+	}
+	for (int g = 3; g <= max; g++)
+		for (size_t i = 0; i + (size_t)g <= pl; i++)
+			emit(o, g <= MAX_GRAM ? h[g][i] : hash_piece(o->gram_seed, padded + i, (size_t)g));
+}
+
 /* Emits the ids of one word: its unigram, the bigram with the word before it, and its
  * character n-grams (not for the special words "<url>", "<@>" and single symbols). */
 static void emit_word(tok_out *o, const mrs_safety_params *prm, const char *w, size_t len,
 		      bool grams, char *prev, size_t *prev_len)
 {
-	emit(o, hash_piece(hash_piece(MRS_FNV_START, "w", 1), w, len));
+	emit(o, hash_piece(o->word_seed, w, len));
 	if (prm->bigrams && *prev_len)
-		emit(o, hash_piece(hash_piece(hash_piece(MRS_FNV_START, "b", 1), prev, *prev_len),
-				   w, len));
-	if (grams && prm->char_ngrams >= 3) {
-		char padded[70];
-		size_t pl = 0;
-		padded[pl++] = '<';
-		memcpy(padded + pl, w, len);
-		pl += len;
-		padded[pl++] = '>';
-		for (int g = 3; g <= prm->char_ngrams; g++)
-			for (size_t i = 0; i + (size_t)g <= pl; i++)
-				emit(o, hash_piece(hash_piece(MRS_FNV_START, "c", 1), padded + i,
-						   (size_t)g));
-	}
+		emit(o, hash_piece(hash_piece(o->bigram_seed, prev, *prev_len), w, len));
+	if (grams && prm->char_ngrams >= 3)
+		emit_grams(o, w, len, prm->char_ngrams);
 	memcpy(prev, w, len);
 	*prev_len = len;
 }
@@ -110,7 +146,9 @@ static size_t utf8_len(unsigned char c)
 size_t mrs_safety_tokens(const char *text, const mrs_safety_params *prm, int64_t *out,
 			 size_t cap)
 {
-	tok_out o = {out, 0, cap, prm->buckets ? prm->buckets : 1};
+	tok_out o = {out, 0, cap, prm->buckets ? prm->buckets : 1,
+		     hash_piece(MRS_FNV_START, "w", 1), hash_piece(MRS_FNV_START, "b", 1),
+		     hash_piece(MRS_FNV_START, "c", 1)};
 	emit(&o, hash_piece(MRS_FNV_START, "<s>", 3)); /* every text has at least one id */
 	char prev[64] = "", word[64];
 	size_t prev_len = 0;
@@ -533,8 +571,10 @@ static int meta_params(const char *meta, mrs_safety_params *prm)
 	return rc;
 }
 
-static int safety_open_one(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
-			   const mrs_progress *p, mrs_error *err)
+/* Loads DIR/NAME.pt into *out (prm: its tokeniser). A missing or foreign model is not an
+ * error: the status says so, *out stays NULL and the fallback (score 0) serves. */
+static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
+		       mrs_safety_params *prm, mrs_error *err)
 {
 	const char *name = mrs_model_name(id);
 	mrs_model_status *st = &e->status[id];
@@ -549,66 +589,95 @@ static int safety_open_one(mrs_engine *e, mrs_model_id id, struct mrs_safety **o
 		return -1;
 	mrs_tmodel *m = NULL;
 	char *meta = NULL;
-	mrs_safety_params prm;
 	if (mrs_tmodel_load(path, &m, &meta)) {
 		snprintf(st->note, sizeof st->note, "%s; %s score 0 for every tweet (no penalty)",
 			 mrs_torch_last_error(), name);
 		return 0;
 	}
-	if (meta_params(meta, &prm)) {
+	int bad = meta_params(meta, prm);
+	free(meta);
+	if (bad) {
 		snprintf(st->note, sizeof st->note,
 			 "%.200s: not a safety model of this version; %s score 0 (no penalty)",
 			 path, name);
 		mrs_tmodel_free(m);
-		free(meta);
 		return 0;
 	}
-	free(meta);
 	struct mrs_safety *s = mrs_calloc(1, sizeof *s, "safety model", err);
-	const mrs_dataset *ds = e->ds;
-	float *score = mrs_calloc(ds->n_tweets ? ds->n_tweets : 1, sizeof(float), name, err);
-	int64_t *ids = NULL, *off = NULL;
-	const char **texts = mrs_calloc(4096, sizeof(char *), name, err);
-	if (!s || !score || !texts)
-		goto fail;
-	char phase[64];
-	snprintf(phase, sizeof phase, "%s scores", name);
-	for (uint32_t lo = 0; lo < ds->n_tweets; lo += 4096) {
-		uint32_t k = MRS_MIN(ds->n_tweets - lo, 4096u);
-		if (mrs_progress_report(p, phase, lo, ds->n_tweets, NULL)) {
-			mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while scoring %s", name);
-			goto fail;
-		}
-		for (uint32_t i = 0; i < k; i++)
-			texts[i] = mrs_tweet_text(ds, lo + i);
-		if (tokenize_all(texts, k, &prm, &ids, &off, err))
-			goto fail;
-		int rc = mrs_tmodel_forward_bag(m, ids, off, k, score + lo);
-		free(ids), free(off);
-		ids = off = NULL;
-		if (rc) {
-			mrs_torch_fail(err, rc, path);
-			goto fail;
-		}
+	float *score = mrs_calloc(e->ds->n_tweets ? e->ds->n_tweets : 1, sizeof(float), name, err);
+	if (!s || !score) {
+		free(s), free(score);
+		mrs_tmodel_free(m);
+		return -1;
 	}
-	free(texts);
 	s->m = m;
 	s->score = score;
 	*out = s;
-	st->loaded = true;
 	snprintf(st->note, sizeof st->note, "loaded %.280s", path);
 	return 0;
-fail:
-	free(texts), free(score), free(s);
-	mrs_tmodel_free(m);
-	return -1;
 }
 
+static bool same_tokens(const mrs_safety_params *a, const mrs_safety_params *b)
+{
+	return a->buckets == b->buckets && a->bigrams == b->bigrams &&
+	       a->char_ngrams == b->char_ngrams;
+}
+
+/* Scores every tweet's text with n models that share one tokeniser: each chunk of texts
+ * is tokenised once and goes through every model. */
+static int score_tweets(mrs_engine *e, struct mrs_safety *const *models, int n,
+			const mrs_safety_params *prm, const char *phase, const mrs_progress *p,
+			mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	const char **texts = mrs_calloc(4096, sizeof(char *), phase, err);
+	int rc = texts ? 0 : -1;
+	for (uint32_t lo = 0; lo < ds->n_tweets && !rc; lo += 4096) {
+		uint32_t k = MRS_MIN(ds->n_tweets - lo, 4096u);
+		if (mrs_progress_report(p, phase, lo, ds->n_tweets, NULL)) {
+			rc = mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while computing %s",
+				      phase);
+			break;
+		}
+		for (uint32_t i = 0; i < k; i++)
+			texts[i] = mrs_tweet_text(ds, lo + i);
+		int64_t *ids, *off;
+		if ((rc = tokenize_all(texts, k, prm, &ids, &off, err)))
+			break;
+		for (int j = 0; j < n && !rc; j++) {
+			int st = mrs_tmodel_forward_bag(models[j]->m, ids, off, k, models[j]->score + lo);
+			if (st)
+				rc = mrs_torch_fail(err, st, phase);
+		}
+		free(ids), free(off);
+	}
+	free(texts);
+	return rc;
+}
+
+/* Opens both safety models and scores every tweet's text with each, once: the
+ * tokenisation is shared when the two models tokenise alike (the defaults do). */
 int mrs_safety_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
-	if (safety_open_one(e, MRS_MODEL_NSFW, &e->nsfw, p, err) ||
-	    safety_open_one(e, MRS_MODEL_TOXICITY, &e->tox, p, err))
+	mrs_safety_params pn, pt;
+	if (safety_load(e, MRS_MODEL_NSFW, &e->nsfw, &pn, err) ||
+	    safety_load(e, MRS_MODEL_TOXICITY, &e->tox, &pt, err))
 		return -1;
+	int rc;
+	if (e->nsfw && e->tox && same_tokens(&pn, &pt)) {
+		struct mrs_safety *both[2] = {e->nsfw, e->tox};
+		rc = score_tweets(e, both, 2, &pn, "nsfw and toxicity scores", p, err);
+	} else {
+		rc = e->nsfw ? score_tweets(e, &e->nsfw, 1, &pn, "nsfw scores", p, err) : 0;
+		rc = !rc && e->tox ? score_tweets(e, &e->tox, 1, &pt, "toxicity scores", p, err) : rc;
+	}
+	if (rc) {
+		mrs_safety_free(e->nsfw), mrs_safety_free(e->tox);
+		e->nsfw = e->tox = NULL;
+		return -1;
+	}
+	e->status[MRS_MODEL_NSFW].loaded = e->nsfw != NULL;
+	e->status[MRS_MODEL_TOXICITY].loaded = e->tox != NULL;
 	return 0;
 }
 

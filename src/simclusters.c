@@ -280,19 +280,22 @@ static const sc_vec *user_vec(const struct mrs_sc *sc, const mrs_dataset *ds, ui
  * on the reference time, and nothing overflows). acc builds the tweet's vector, uacc any
  * InterestedIn that must be recomputed for an earlier time. *pop (may be NULL) gets the
  * popularity at now. */
-static void tweet_vec_real(const struct mrs_sc *sc, const mrs_dataset *ds, uint32_t tw,
+static void tweet_vec_real(const struct mrs_sc *sc, const mrs_engine *e, uint32_t tw,
 			   int64_t now, sc_acc *acc, sc_acc *uacc, sc_vec *out, float *pop)
 {
-	uint32_t lo = ds->timp_off[tw], end = mrs_timp_end(ds, tw, now);
+	const mrs_dataset *ds = e->ds;
+	/* the counters' contiguous copies find the end and the positive impressions
+	 * (engine.h): only those are read through ds->timp */
+	uint32_t lo = ds->timp_off[tw], end = mrs_counts_timp_end(e, tw, now);
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo;
 	int64_t t_tweet = ds->tweet_time[tw], t_ref = t_tweet;
 	double popularity = 0;
 	sc_vec buf;
 	uint32_t taken = 0;
 	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
-		uint32_t imp = ds->timp[i - 1];
-		if (!(ds->imp_actions[imp] & MRS_POSITIVE_MASK))
+		if (!mrs_counts_timp_positive(e, i - 1))
 			continue;
+		uint32_t imp = ds->timp[i - 1];
 		int64_t t = ds->imp_time[imp];
 		if (taken++ == 0)
 			t_ref = MRS_MAX(t, t_tweet);
@@ -313,15 +316,16 @@ static void tweet_vec_real(const struct mrs_sc *sc, const mrs_dataset *ds, uint3
 }
 
 /* Popularity alone (hash mode, where the embedding is the tweet's words). */
-static float tweet_popularity_at(const mrs_dataset *ds, uint32_t tw, int64_t now)
+static float tweet_popularity_at(const mrs_engine *e, uint32_t tw, int64_t now)
 {
-	uint32_t lo = ds->timp_off[tw], end = mrs_timp_end(ds, tw, now);
+	const mrs_dataset *ds = e->ds;
+	uint32_t lo = ds->timp_off[tw], end = mrs_counts_timp_end(e, tw, now);
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo, taken = 0;
 	double popularity = SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S);
 	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
-		uint32_t imp = ds->timp[i - 1];
-		if (ds->imp_actions[imp] & MRS_POSITIVE_MASK) {
-			popularity += mrs_decay((double)(now - ds->imp_time[imp]), SC_HALFLIFE_S);
+		if (mrs_counts_timp_positive(e, i - 1)) {
+			popularity += mrs_decay((double)(now - ds->imp_time[ds->timp[i - 1]]),
+						SC_HALFLIFE_S);
 			taken++;
 		}
 	}
@@ -1118,9 +1122,10 @@ out:
 	return rc;
 }
 
-static int build_vectors(struct mrs_sc *sc, const mrs_dataset *ds, const mrs_progress *p,
+static int build_vectors(struct mrs_sc *sc, const mrs_engine *e, const mrs_progress *p,
 			 mrs_error *err)
 {
+	const mrs_dataset *ds = e->ds;
 	uint32_t nu = ds->n_users, nt = ds->n_tweets;
 	sc_acc acc = {0}, uacc = {0};
 	int rc = -1;
@@ -1136,8 +1141,8 @@ static int build_vectors(struct mrs_sc *sc, const mrs_dataset *ds, const mrs_pro
 				if (ds->imp_actions[i] & MRS_POSITIVE_MASK)
 					last = MRS_MAX(last, ds->imp_time[i]);
 		} else {
-			for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
-				last = MRS_MAX(last, ds->fol_time[e]);
+			for (uint32_t k = ds->fol_off[u]; k < ds->fol_off[u + 1]; k++)
+				last = MRS_MAX(last, ds->fol_time[k]);
 		}
 		sc->last_change[u] = last;
 	}
@@ -1164,9 +1169,9 @@ static int build_vectors(struct mrs_sc *sc, const mrs_dataset *ds, const mrs_pro
 	acc_take(&uacc, &sc->popular);
 	for (uint32_t t = 0; t < nt && ds->tweet_time[t] < sc->now; t++) {
 		if (sc->mode == MRS_SC_HASH)
-			sc->pop[t] = tweet_popularity_at(ds, t, sc->now);
+			sc->pop[t] = tweet_popularity_at(e, t, sc->now);
 		else
-			tweet_vec_real(sc, ds, t, sc->now, &acc, &uacc, &sc->tweet[t], &sc->pop[t]);
+			tweet_vec_real(sc, e, t, sc->now, &acc, &uacc, &sc->tweet[t], &sc->pop[t]);
 		if ((t & 0xffff) == 0 && open_cancelled(p, "simclusters: tweets", t, nt, err))
 			goto out;
 	}
@@ -1208,7 +1213,7 @@ int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	if (sc->mode == MRS_SC_HASH)
 		sc->prod = mrs_calloc(nu, sizeof(sc_vec), "simclusters", err);
 	if (!sc->last_change || !sc->user || !sc->tweet || !sc->pop ||
-	    (sc->mode == MRS_SC_HASH && !sc->prod) || build_vectors(sc, ds, p, err) ||
+	    (sc->mode == MRS_SC_HASH && !sc->prod) || build_vectors(sc, e, p, err) ||
 	    index_tweets(sc, ds, err) || index_producers(sc, ds, err)) {
 		mrs_sc_free(sc);
 		return -1;
@@ -1250,7 +1255,7 @@ float mrs_sc_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t
 	const sc_vec *v = user_vec(sc, ds, viewer, now, &uacc, &vbuf);
 	const sc_vec *t = &sc->tweet[tweet];
 	if (!tweet_cached && v->n) {
-		tweet_vec_real(sc, ds, tweet, at, &acc, &uacc, &tbuf, NULL);
+		tweet_vec_real(sc, e, tweet, at, &acc, &uacc, &tbuf, NULL);
 		t = &tbuf;
 	}
 	float s = vec_dot(v, t);

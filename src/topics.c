@@ -37,11 +37,19 @@ static bool word_char(unsigned char c)
 	       c >= 0x80;
 }
 
+static bool starts_link(const char *s)
+{
+	return s[0] == 'h' && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0);
+}
+
+/* Features hash the words of every candidate's text, so this runs per candidate: the
+ * link test looks at the first byte before comparing strings, and FNV-1a runs inline
+ * (the same hash mrs_fnv1a gives). */
 size_t mrs_text_words(const char *s, uint64_t *out, size_t cap)
 {
 	size_t n = 0;
 	while (*s && n < cap) {
-		if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0) {
+		if (starts_link(s)) {
 			while (*s && *s != ' ')
 				s++;
 			continue;
@@ -56,7 +64,7 @@ size_t mrs_text_words(const char *s, uint64_t *out, size_t cap)
 			unsigned char c = (unsigned char)*s;
 			if (c >= 'A' && c <= 'Z')
 				c = (unsigned char)(c - 'A' + 'a');
-			h = mrs_fnv1a(h, &c, 1);
+			h = (h ^ c) * MRS_FNV_PRIME;
 		}
 		if (len >= 3)
 			out[n++] = h | 1; /* never 0: 0 marks an empty slot */
