@@ -33,7 +33,7 @@ static int set_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_FAIL;
 	}
 	if (mrs_config_set(&c, argv[1], argv[2], err))
-		return CMD_FAIL;
+		return CMD_USAGE; /* a bad value, like a bad option value of a subcommand */
 	if (session_set_config(s, &c, err))
 		return cmd_status(err);
 	mrs_config_get(&s->cfg, argv[1], after, sizeof after);

@@ -144,10 +144,7 @@ int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_USAGE, "usage: %s%s%s", c->name, c->args[0] ? " " : "", c->args);
 		return CMD_USAGE;
 	}
-	int status = c->exec(s, argc, argv, err);
-	/* a failure's status follows its error, whatever the command chose: bad arguments,
-	 * data and files give 2, the rest 1 (batch.h's contract, and the subcommands') */
-	return status != CMD_OK && err->code != MRS_OK ? cmd_status(err) : status;
+	return c->exec(s, argc, argv, err);
 }
 
 /* Runs one command given as words. */
@@ -255,8 +252,7 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 
 int cmd_status(const mrs_error *err)
 {
-	return err->code == MRS_ERR_USAGE || err->code == MRS_ERR_IO ||
-			       err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
+	return err->code == MRS_ERR_IO || err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
 		       ? CMD_USAGE
 		       : CMD_FAIL;
 }

@@ -36,9 +36,8 @@ int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err);
  * command of it succeeded: for status lines. */
 const char *cmd_last_error(void);
 
-/* The status of a failure with this error: usage, data, file and model problems are
- * CMD_USAGE (exit 2), the rest CMD_FAIL (1), as for the subcommands (cli_exit_code).
- * cmd_run_argv applies it to every failed command whose error has a code. */
+/* The status for a failed library call: data and file problems are CMD_USAGE (exit 2),
+ * the rest CMD_FAIL. */
 int cmd_status(const mrs_error *err);
 /* Fails with "no user chosen" unless a request has run. */
 int cmd_need_user(session *s, mrs_error *err);
