@@ -2,6 +2,7 @@
  * JSON model cards, both written atomically. */
 #include <cJSON.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -271,6 +272,21 @@ int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, co
 	if (snprintf(buf, size, "%s/%s.%s", dir && *dir ? dir : ".", name, ext) >= (int)size)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: model path too long", dir);
 	return 0;
+}
+
+long long mrs_card_int(const cJSON *card, const char *key)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(card, key);
+	return cJSON_IsNumber(x) ? (long long)x->valuedouble : -1;
+}
+
+void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->note, sizeof st->note, fmt, ap);
+	va_end(ap);
+	st->loaded = loaded;
 }
 
 int mrs_card_write(const char *dir, const char *name, const cJSON *card, mrs_error *err)

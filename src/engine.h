@@ -55,9 +55,15 @@ struct cJSON;
 int mrs_card_write(const char *dir, const char *name, const struct cJSON *card, mrs_error *err);
 /* Reads DIR/NAME.json; NULL with an error when missing or not JSON. Caller frees. */
 struct cJSON *mrs_card_read(const char *dir, const char *name, mrs_error *err);
+/* A card's integer field, or -1 when it is missing or not a number. */
+long long mrs_card_int(const struct cJSON *card, const char *key);
 /* "DIR/NAME.EXT" into buf. */
 int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, const char *ext,
 		   mrs_error *err);
+
+/* Sets a model's status: loaded or not, and the note every front end shows. */
+void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ------------------------------------------------------------------ the parts */
 

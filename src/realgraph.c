@@ -250,17 +250,6 @@ static float rule_weight(const mrs_engine *e, const rg_stat *s, uint32_t viewer,
 
 /* ------------------------------------------------------------------ serving */
 
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(st->note, sizeof st->note, fmt, ap);
-	va_end(ap);
-	st->loaded = loaded;
-}
-
 /* Loads DIR/realgraph.pt; on any problem writes why and returns NULL. */
 static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, char *why,
 			   size_t why_size)
@@ -318,15 +307,15 @@ int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	char path[4096] = "", why[1200];
 	if (e->rg_mode == MRS_RG_RULE) {
 		rg->mode = MRS_RG_RULE;
-		set_note(st, false, "rule requested: followees 1 - 0.4 x 0.7^engagements, others "
+		mrs_model_note(st, false, "rule requested: followees 1 - 0.4 x 0.7^engagements, others "
 				    "0.5 x InterestedIn Jaccard");
 	} else if ((rg->model = rg_load(e, path, sizeof path, why, sizeof why))) {
 		rg->mode = MRS_RG_LEARNED;
-		set_note(st, true, "loaded %s", path);
+		mrs_model_note(st, true, "loaded %s", path);
 	} else {
 		rg->mode = MRS_RG_RULE;
 		e->rg_mode = MRS_RG_RULE;
-		set_note(st, false, "%s; serving the rule (followees by engagement count, others by "
+		mrs_model_note(st, false, "%s; serving the rule (followees by engagement count, others by "
 				    "InterestedIn Jaccard)", why);
 	}
 	e->rg = rg;

@@ -918,23 +918,6 @@ out:
 
 /* ------------------------------------------------------------------ open */
 
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(st->note, sizeof st->note, fmt, ap);
-	va_end(ap);
-	st->loaded = loaded;
-}
-
-static long long json_int(const cJSON *o, const char *key)
-{
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(x) ? (long long)x->valuedouble : -1;
-}
-
 /* Loads KnownFor from DIR/simclusters.pt into sc; on any problem writes why and returns -1
  * (the caller falls back to the hash mode). */
 static int sc_load(struct mrs_sc *sc, const mrs_engine *e, char *path, size_t path_size,
@@ -953,8 +936,8 @@ static int sc_load(struct mrs_sc *sc, const mrs_engine *e, char *path, size_t pa
 		return -1;
 	}
 	cJSON *meta = cJSON_Parse(mrs_artifact_meta(sc->art));
-	long long k = json_int(meta, "k"), n_users = json_int(meta, "n_users");
-	long long version = json_int(meta, "version");
+	long long k = mrs_card_int(meta, "k"), n_users = mrs_card_int(meta, "n_users");
+	long long version = mrs_card_int(meta, "version");
 	cJSON_Delete(meta);
 	size_t n_kf = 0, n_score = 0, n_off = 0, n_dst = 0, n_w = 0;
 	sc->kf = mrs_artifact_get(sc->art, "known_for", MRS_ART_I32, &n_kf, &lerr);
@@ -1192,15 +1175,15 @@ int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	char path[4096] = "", why[1200];
 	if (e->sc_mode == MRS_SC_HASH) {
 		sc->mode = MRS_SC_HASH;
-		set_note(st, false, "hash mode requested: words hashed into %d clusters by FNV-1a",
+		mrs_model_note(st, false, "hash mode requested: words hashed into %d clusters by FNV-1a",
 			 SC_HASH_K);
 	} else if (sc_load(sc, e, path, sizeof path, why, sizeof why) == 0) {
 		sc->mode = MRS_SC_REAL;
-		set_note(st, true, "loaded %s (%u clusters)", path, sc->k);
+		mrs_model_note(st, true, "loaded %s (%u clusters)", path, sc->k);
 	} else {
 		sc->mode = MRS_SC_HASH;
 		e->sc_mode = MRS_SC_HASH;
-		set_note(st, false, "%s; serving the hash mode (words hashed into %d clusters)", why,
+		mrs_model_note(st, false, "%s; serving the hash mode (words hashed into %d clusters)", why,
 			 SC_HASH_K);
 	}
 	if (sc->mode == MRS_SC_HASH)

@@ -111,23 +111,6 @@ static float cosine(const float *a, float na, const float *b, float nb, uint32_t
 
 /* ------------------------------------------------------------------ serving */
 
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(st->note, sizeof st->note, fmt, ap);
-	va_end(ap);
-	st->loaded = loaded;
-}
-
-static long long json_int(const cJSON *o, const char *key)
-{
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(x) ? (long long)x->valuedouble : -1;
-}
-
 /* Loads DIR/twhin.pt into tw; on any problem writes why and returns -1. */
 static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t path_size,
 		   char *why, size_t why_size, mrs_error *err)
@@ -144,8 +127,8 @@ static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t
 		return -1;
 	}
 	cJSON *meta = cJSON_Parse(mrs_artifact_meta(tw->art));
-	long long version = json_int(meta, "version"), dim = json_int(meta, "dim");
-	long long nu = json_int(meta, "n_users"), nt = json_int(meta, "n_tweets");
+	long long version = mrs_card_int(meta, "version"), dim = mrs_card_int(meta, "dim");
+	long long nu = mrs_card_int(meta, "n_users"), nt = mrs_card_int(meta, "n_tweets");
 	cJSON_Delete(meta);
 	size_t n_user = 0, n_ids = 0, n_tweet = 0;
 	const uint32_t *ids = NULL;
@@ -213,11 +196,11 @@ int mrs_twhin_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	}
 	if (rc) {
 		mrs_twhin_free(tw);
-		set_note(st, false, "%s; TwHIN scores are 0", why);
+		mrs_model_note(st, false, "%s; TwHIN scores are 0", why);
 		e->tw = NULL;
 		return 0;
 	}
-	set_note(st, true, "loaded %s (dim %u)", path, tw->dim);
+	mrs_model_note(st, true, "loaded %s (dim %u)", path, tw->dim);
 	e->tw = tw;
 	return 0;
 }
