@@ -177,6 +177,34 @@ void ui_select_candidate(ui *u, const uint32_t *order, uint32_t n, int cursor)
 	s->selected = c[order[cursor]].tweet;
 }
 
+void ui_list_follow_selected(ui *u, view *v, const uint32_t *order, uint32_t n, int page)
+{
+	uint32_t nc;
+	const mrs_candidate *c = u->s->req ? mrs_request_candidates(u->s->req, &nc) : NULL;
+	for (uint32_t i = 0; c && i < n; i++)
+		if (c[order[i]].tweet == u->s->selected)
+			v->cursor = (int)i;
+	view_list_clamp(v, (int)n, page);
+	ui_select_candidate(u, order, n, v->cursor);
+}
+
+int ui_list_key(ui *u, view *v, int action, long arg, const uint32_t *order, uint32_t n,
+		int page, const char *empty, mrs_error *err)
+{
+	if (action == VA_SELECT) {
+		if (cmd_need_user(u->s, err))
+			return -1;
+		if (!n && empty)
+			return mrs_fail(err, MRS_ERR_USAGE, "%s", empty);
+		ui_select_candidate(u, order, n, v->cursor);
+		ui_queue(u, "pager explain");
+		return VIEW_OK;
+	}
+	int r = view_list_key(v, action, arg, (int)n, page);
+	ui_select_candidate(u, order, n, v->cursor);
+	return r;
+}
+
 bool ui_need_request(const ui *u, surface *sf, int y, int rows)
 {
 	const session *s = u->s;

@@ -270,6 +270,14 @@ void ui_pane_title(surface *sf, int y, int w, const char *fmt, ...)
 uint32_t ui_rank_order(const ui *u, int stage, uint32_t **res);
 /* Chooses the tweet under a list's cursor as the session's selected one (`explain`). */
 void ui_select_candidate(ui *u, const uint32_t *order, uint32_t n, int cursor);
+/* A list of candidates shown in `order` (n rows, page of them visible): puts the cursor
+ * on the session's selected tweet if the list holds it, keeps the cursor in range and
+ * selects the tweet under it. */
+void ui_list_follow_selected(ui *u, view *v, const uint32_t *order, uint32_t n, int page);
+/* A key on such a list: Enter explains the tweet under the cursor (failing with `empty`,
+ * if given, when the list is empty); other keys move the cursor, which selects. */
+int ui_list_key(ui *u, view *v, int action, long arg, const uint32_t *order, uint32_t n,
+		int page, const char *empty, mrs_error *err);
 /* True when the session has a request to show; else draws a hint and returns false. */
 bool ui_need_request(const ui *u, surface *sf, int y, int rows);
 

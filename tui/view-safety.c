@@ -103,13 +103,7 @@ static void safety_update(view *v, ui *u)
 			if (c[i].dropped_at >= 0 && c[i].drop_reason < N_REASONS)
 				p->drops[c[i].drop_reason]++;
 	}
-	uint32_t nc;
-	const mrs_candidate *c = s->req ? mrs_request_candidates(s->req, &nc) : NULL;
-	for (uint32_t i = 0; c && i < p->n; i++)
-		if (c[p->order[i]].tweet == s->selected)
-			v->cursor = (int)i;
-	view_list_clamp(v, (int)p->n, list_rows(v));
-	ui_select_candidate(u, p->order, p->n, v->cursor);
+	ui_list_follow_selected(u, v, p->order, p->n, list_rows(v));
 }
 
 static void safety_resize(view *v, ui *u, int rows, int cols)
@@ -121,16 +115,7 @@ static void safety_resize(view *v, ui *u, int rows, int cols)
 static int safety_key(view *v, ui *u, int action, long arg, mrs_error *err)
 {
 	safety *p = v->priv;
-	if (action == VA_SELECT) {
-		if (cmd_need_user(u->s, err))
-			return -1;
-		ui_select_candidate(u, p->order, p->n, v->cursor);
-		ui_queue(u, "pager explain");
-		return VIEW_OK;
-	}
-	int r = view_list_key(v, action, arg, (int)p->n, list_rows(v));
-	ui_select_candidate(u, p->order, p->n, v->cursor);
-	return r;
+	return ui_list_key(u, v, action, arg, p->order, p->n, list_rows(v), NULL, err);
 }
 
 /* A rule with the thresholds and factors the configuration gives it. */

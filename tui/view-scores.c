@@ -47,13 +47,7 @@ static void scores_update(view *v, ui *u)
 	free(p->order);
 	p->n = ui_rank_order(u, MRS_STAGE_FEATURES, &p->order);
 	/* keep the selected tweet under the cursor when the order changes */
-	uint32_t nc;
-	const mrs_candidate *c = u->s->req ? mrs_request_candidates(u->s->req, &nc) : NULL;
-	for (uint32_t i = 0; c && i < p->n; i++)
-		if (c[p->order[i]].tweet == u->s->selected)
-			v->cursor = (int)i;
-	view_list_clamp(v, (int)p->n, list_rows(v));
-	ui_select_candidate(u, p->order, p->n, v->cursor);
+	ui_list_follow_selected(u, v, p->order, p->n, list_rows(v));
 }
 
 static void scores_resize(view *v, ui *u, int rows, int cols)
@@ -65,16 +59,7 @@ static void scores_resize(view *v, ui *u, int rows, int cols)
 static int scores_key(view *v, ui *u, int action, long arg, mrs_error *err)
 {
 	scores *p = v->priv;
-	if (action == VA_SELECT) {
-		if (cmd_need_user(u->s, err))
-			return -1;
-		ui_select_candidate(u, p->order, p->n, v->cursor);
-		ui_queue(u, "pager explain");
-		return VIEW_OK;
-	}
-	int r = view_list_key(v, action, arg, (int)p->n, list_rows(v));
-	ui_select_candidate(u, p->order, p->n, v->cursor);
-	return r;
+	return ui_list_key(u, v, action, arg, p->order, p->n, list_rows(v), NULL, err);
 }
 
 /* A bar from the middle column: right for positive values, left for negative ones. */

@@ -44,13 +44,6 @@ static void timeline_free(view *v)
 	v->priv = NULL;
 }
 
-static void select_row(view *v, ui *u)
-{
-	const uint32_t *order;
-	uint32_t n = get_order(u, &order);
-	ui_select_candidate(u, order, n, v->cursor);
-}
-
 static void timeline_update(view *v, ui *u)
 {
 	timeline *t = v->priv;
@@ -68,11 +61,7 @@ static void timeline_update(view *v, ui *u)
 				t->left[t->n_left] = i;
 			t->n_left++;
 		}
-	for (uint32_t k = 0; k < n; k++)
-		if (c[order[k]].tweet == s->selected)
-			v->cursor = (int)k;
-	view_list_clamp(v, (int)n, list_rows(v));
-	select_row(v, u);
+	ui_list_follow_selected(u, v, order, n, list_rows(v));
 }
 
 static void timeline_resize(view *v, ui *u, int rows, int cols)
@@ -85,18 +74,7 @@ static int timeline_key(view *v, ui *u, int action, long arg, mrs_error *err)
 {
 	const uint32_t *order;
 	uint32_t n = get_order(u, &order);
-	if (action == VA_SELECT) {
-		if (cmd_need_user(u->s, err))
-			return -1;
-		if (!n)
-			return mrs_fail(err, MRS_ERR_USAGE, "the timeline is empty");
-		select_row(v, u);
-		ui_queue(u, "pager explain");
-		return VIEW_OK;
-	}
-	int r = view_list_key(v, action, arg, (int)n, list_rows(v));
-	select_row(v, u);
-	return r;
+	return ui_list_key(u, v, action, arg, order, n, list_rows(v), "the timeline is empty", err);
 }
 
 static void draw_detail(const ui *u, surface *sf, int y, const mrs_candidate *c)
