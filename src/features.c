@@ -260,19 +260,6 @@ bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos)
 	return e->counts->t_pos[pos + 1] != e->counts->t_pos[pos];
 }
 
-bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t)
-{
-	uint32_t lo = ds->fol_off[u], hi = ds->fol_off[u + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->fol_dst[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ds->fol_off[u + 1] && ds->fol_dst[lo] == v && ds->fol_time[lo] < t;
-}
-
 /* ------------------------------------------------------------------ the feature table */
 
 _Static_assert(F_COUNT == MRS_N_FEATURES, "the feature table and MRS_N_FEATURES differ");
@@ -483,20 +470,6 @@ static int pair_counts(const mrs_engine *e, uint32_t viewer, const uint32_t *twe
 
 /* ---- the viewer's word affinity: a per-viewer naive engagement model over words */
 
-/* End of author a's tweets created before now in ds->atw (ascending ids are time order). */
-static uint32_t tweets_before(const mrs_dataset *ds, uint32_t a, int64_t now)
-{
-	uint32_t lo = ds->atw_off[a], hi = ds->atw_off[a + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[ds->atw[mid]] < now)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 #define AFFINITY_HISTORY 200
 #define OWN_HISTORY 50
 
@@ -565,7 +538,7 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
 	if (hi - lo > AFFINITY_HISTORY)
 		lo = hi - AFFINITY_HISTORY;
-	uint32_t alo = ds->atw_off[viewer], ahi = tweets_before(ds, viewer, now), own = 0;
+	uint32_t alo = ds->atw_off[viewer], ahi = mrs_atw_end(ds, viewer, now), own = 0;
 	if (ahi - alo > OWN_HISTORY)
 		alo = ahi - OWN_HISTORY;
 	m->c = e->counts;
@@ -658,7 +631,7 @@ static uint32_t followee_topics(const mrs_engine *e, uint32_t viewer, int64_t no
 	for (uint32_t k = ds->fol_off[viewer]; k < ds->fol_off[viewer + 1]; k++) {
 		if (ds->fol_time[k] >= now)
 			continue;
-		uint32_t f = ds->fol_dst[k], lo = ds->atw_off[f], hi = tweets_before(ds, f, now);
+		uint32_t f = ds->fol_dst[k], lo = ds->atw_off[f], hi = mrs_atw_end(ds, f, now);
 		if (hi - lo > FOLLOWEE_TWEETS)
 			lo = hi - FOLLOWEE_TWEETS;
 		for (uint32_t i = lo; i < hi; i++) {

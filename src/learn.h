@@ -5,6 +5,7 @@
 
 #include "engine.h"
 #include "internal.h"
+#include "retrieval.h" /* mrs_follows_before, mrs_atw_end and the other lookups */
 
 struct cJSON;
 
@@ -83,9 +84,6 @@ enum {
 int mrs_features_rows(const mrs_engine *e, const uint32_t *viewer, const uint32_t *tweet,
 		      const int64_t *now, size_t n, float *out, const mrs_progress *p,
 		      const char *phase, mrs_error *err);
-
-/* Does u follow v strictly before t? */
-bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_t v, int64_t t);
 
 /* ------------------------------------------------------------------ topics.c */
 

@@ -32,6 +32,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "learn.h"
 #include "mrs_torch.h"
 #include "retrieval.h"
 
@@ -502,20 +503,6 @@ out:
 	return rc;
 }
 
-typedef struct rg_prog {
-	const mrs_progress *p;
-} rg_prog;
-
-static int rg_train_progress(void *ud, int epoch, int epochs, int64_t done, int64_t total,
-			     double loss)
-{
-	const rg_prog *rp = ud;
-	char phase[64], detail[64];
-	snprintf(phase, sizeof phase, "realgraph: epoch %d/%d", epoch + 1, epochs);
-	snprintf(detail, sizeof detail, "loss %.4f", loss);
-	return mrs_progress_report(rp->p, phase, (double)done, (double)total, detail);
-}
-
 static int64_t quantile_time(const mrs_dataset *ds, int64_t cut, double q, mrs_error *err,
 			     int64_t *t1, double q1)
 {
@@ -632,10 +619,11 @@ int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 		goto out;
 	for (size_t i = 0; i < tr.n; i++)
 		y[i] = tr.y[i];
-	rg_prog rp = {p};
+	mrs_tprog rp;
+	mrs_tprog_init(&rp, p, "realgraph");
 	mrs_ttrain t = {.x = tr.x, .n = (int64_t)tr.n, .y = y, .epochs = RG_EPOCHS,
 			.batch = RG_BATCH, .lr = RG_LR, .weight_decay = 1e-5f,
-			.progress = rg_train_progress, .ud = &rp, .epoch_loss = loss};
+			.progress = mrs_tprog_fn, .ud = &rp, .epoch_loss = loss};
 	if (mrs_tmodel_new(&spec, &m) != MRS_T_OK) {
 		mrs_fail(err, MRS_ERR_MODEL, "realgraph: %s", mrs_torch_last_error());
 		goto out;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "learn.h"
 #include "mrs_torch.h"
 #include "retrieval.h"
 
@@ -455,20 +456,6 @@ static int evaluate(const tw_fit *f, tw_metrics m[N_REL + 2])
 	return 0;
 }
 
-typedef struct tw_prog {
-	const mrs_progress *p;
-} tw_prog;
-
-static int tw_train_progress(void *ud, int epoch, int epochs, int64_t done, int64_t total,
-			     double loss)
-{
-	const tw_prog *tp = ud;
-	char phase[64], detail[64];
-	snprintf(phase, sizeof phase, "twhin: epoch %d/%d", epoch + 1, epochs);
-	snprintf(detail, sizeof detail, "loss %.4f", loss);
-	return mrs_progress_report(tp->p, phase, (double)done, (double)total, detail);
-}
-
 static cJSON *metrics_json(const tw_metrics *m)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -599,12 +586,13 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 	if (!f.node_out || !f.rel_out)
 		goto out;
 	mrs_torch_init(1);
-	tw_prog tp = {p};
+	mrs_tprog tp;
+	mrs_tprog_init(&tp, p, "twhin");
 	mrs_tembed_train t = {
 		.n_nodes = n_nodes, .n_rel = N_REL, .dim = TW_DIM,
 		.lhs = f.train.lhs, .rhs = f.train.rhs, .rel = f.train.rel, .n_edges = (int64_t)f.train.n,
 		.epochs = epochs, .batch = TW_BATCH, .negatives = TW_NEGATIVES, .lr = TW_LR,
-		.seed = seed, .progress = tw_train_progress, .ud = &tp, .epoch_loss = loss,
+		.seed = seed, .progress = mrs_tprog_fn, .ud = &tp, .epoch_loss = loss,
 		.node_out = f.node_out, .rel_out = f.rel_out,
 	};
 	int trc = mrs_tembed_fit(&t);
