@@ -291,30 +291,15 @@ void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
 
 int mrs_card_write(const char *dir, const char *name, const cJSON *card, mrs_error *err)
 {
-	char path[4096], tmp[4200];
-	if (mrs_model_path(path, sizeof path, dir, name, "json", err) ||
-	    mrs_store_temp_path(path, tmp, sizeof tmp, err))
+	char path[4096];
+	if (mrs_model_path(path, sizeof path, dir, name, "json", err))
 		return -1;
 	char *text = cJSON_Print(card);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format the model card", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		cJSON_free(text);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
-	}
-	bool bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+	int rc = mrs_store_write_text(path, text, err);
 	cJSON_free(text);
-	int e = errno;
-	if (fclose(f) != 0 || bad) {
-		unlink(tmp);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
-	}
-	if (mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 cJSON *mrs_card_read(const char *dir, const char *name, mrs_error *err)

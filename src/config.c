@@ -469,30 +469,12 @@ char *mrs_config_to_json(const mrs_config *cfg)
 
 int mrs_config_save(const mrs_config *cfg, const char *path, mrs_error *err)
 {
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err))
-		return -1;
 	char *text = mrs_config_to_json(cfg);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		int e = errno;
-		cJSON_free(text);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", path, strerror(e));
-	}
-	bool bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+	int rc = mrs_store_write_text(path, text, err);
 	cJSON_free(text);
-	int e = errno;
-	if (fclose(f) != 0 || bad) {
-		unlink(tmp);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
-	}
-	if (mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_error *err)

@@ -158,22 +158,9 @@ int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error 
 	cJSON_Delete(root);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format the edits", path);
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err)) {
-		cJSON_free(text);
-		return -1;
-	}
-	FILE *f = fopen(tmp, "w");
-	bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-	int e = errno;
-	if (f && fclose(f) != 0)
-		ok = false;
+	int rc = mrs_store_write_text(path, text, err);
 	cJSON_free(text);
-	if (!ok || mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return ok ? -1 : mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
-	}
-	return 0;
+	return rc;
 }
 
 int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, size_t *n,

@@ -87,6 +87,27 @@ int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err
 	return 0;
 }
 
+int mrs_store_write_text(const char *path, const char *text, mrs_error *err)
+{
+	char tmp[4200];
+	if (mrs_store_temp_path(path, tmp, sizeof tmp, err))
+		return -1;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+	bool bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+	int e = errno;
+	if (fclose(f) != 0 || bad) {
+		unlink(tmp);
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
+	}
+	if (mrs_store_commit_file(tmp, path, err)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 int mrs_store_commit_file(const char *tmp, const char *path, mrs_error *err)
 {
 	int fd = open(tmp, O_RDONLY | O_CLOEXEC);

@@ -20,6 +20,9 @@ int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err
 void mrs_store_remove_stale_temps(const char *path);
 /* fsyncs tmp, renames it to path, fsyncs the folder. */
 int mrs_store_commit_file(const char *tmp, const char *path, mrs_error *err);
+/* Writes text and a newline to PATH through a temporary file renamed into place: PATH is
+ * wholly old or wholly new. Errors name PATH ("cannot create", "cannot write"). */
+int mrs_store_write_text(const char *path, const char *text, mrs_error *err);
 /* Opens a dataset read-only and checks it is one of ours at the current schema version.
  * The connection is for one thread (it takes no locks). */
 int mrs_store_open(const char *path, sqlite3 **db_out, mrs_error *err);
