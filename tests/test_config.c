@@ -202,13 +202,6 @@ static void test_set_get(void **state)
 	assert_true(n > 40);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,5 +212,5 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_set_get),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

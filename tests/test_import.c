@@ -753,13 +753,6 @@ static void test_round_trip(void **state)
 	round_trip("labels", labels, 2);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,5 +775,5 @@ int main(void)
 		cmocka_unit_test(test_progress_cancel),
 		cmocka_unit_test(test_round_trip),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -111,13 +111,6 @@ static void test_save_load(void **state)
 	mrs_dataset_free(b);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,5 +118,5 @@ int main(void)
 		cmocka_unit_test(test_bad_edits),
 		cmocka_unit_test(test_save_load),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -247,13 +247,6 @@ static void test_tweeteval(void **state)
 	mrs_dataset_free(ds);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 static bool exists(char *buf, size_t size, const char *rel)
 {
 	struct stat sb;
@@ -283,5 +276,5 @@ int main(void)
 		cmocka_unit_test(test_lastfm),
 		cmocka_unit_test(test_tweeteval),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -218,13 +218,6 @@ static void test_missing_or_corrupt(void **state)
 	mrs_dataset_free(ds);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,5 +226,5 @@ int main(void)
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_missing_or_corrupt),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

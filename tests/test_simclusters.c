@@ -307,13 +307,6 @@ static void test_bad_model_files(void **state)
 	mrs_dataset_free(ds);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	tu_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,5 +317,5 @@ int main(void)
 		cmocka_unit_test(test_generated_world),
 		cmocka_unit_test(test_bad_model_files),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

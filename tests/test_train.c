@@ -51,7 +51,7 @@ static void snap(const char *dir, snapshot *s)
 		if (de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.'))
 			continue;
 		assert_true(s->n < 32);
-		snprintf(s->name[s->n], sizeof s->name[0], "%s", de->d_name);
+		snprintf(s->name[s->n], sizeof s->name[0], "%.127s", de->d_name);
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		FILE *f = fopen(path, "rb");
@@ -81,7 +81,7 @@ static void snap_equal(const snapshot *a, const snapshot *b, const char *except)
 {
 	assert_int_equal(a->n, b->n);
 	for (int i = 0; i < a->n; i++) {
-		size_t len;
+		size_t len = 0;
 		const char *d = snap_get(b, a->name[i], &len);
 		if (!d)
 			fail_msg("%s disappeared", a->name[i]);
@@ -100,7 +100,7 @@ static void snap_free(snapshot *s)
 
 static void copy_dir(const char *from, const char *to)
 {
-	char cmd[1200];
+	char cmd[1600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -r '%s' '%s'", to, from, to);
 	assert_int_equal(system(cmd), 0);
 }

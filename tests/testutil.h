@@ -44,6 +44,14 @@ static inline void tu_cleanup(void)
 	}
 }
 
+/* A cmocka group teardown that removes the temporary folder. */
+static inline int tu_teardown(void **state)
+{
+	(void)state;
+	tu_cleanup();
+	return 0;
+}
+
 /* Writes text to a file in the test folder and returns its path in buf. */
 static inline char *tu_write(char *buf, size_t size, const char *name, const char *text)
 {
