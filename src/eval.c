@@ -167,19 +167,6 @@ typedef struct acc {
 	uint32_t *exposure; /* per eligible tweet (id - lo) */
 } acc;
 
-static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == v;
-}
-
 typedef struct run_ctx {
 	mrs_evaluator *ev;
 	const mrs_config *cfg;
@@ -246,7 +233,7 @@ static int collect_pool(run_ctx *x, const mrs_request *r, uint32_t u, const uint
 		/* the score it ended with; a visibility drop ranks below everything */
 		float final = c[i].dropped_at == MRS_STAGE_SAFETY ? -INFINITY : c[i].score;
 		if (pool_add(x, c[i].in_network ? 0 : 1, c[i].heads[MRS_HEAD_ANY], truth, final,
-			     in_sorted(rel, n_rel, c[i].tweet)))
+			     mrs_sorted_has(rel, n_rel, c[i].tweet)))
 			return -1;
 	}
 	return 0;
@@ -447,7 +434,7 @@ static void count_sources(run_ctx *x, const mrs_request *r, const uint32_t *rel,
 		const mrs_cand_list *l = mrs_request_source(r, s);
 		for (uint32_t i = 0; i < l->n; i++) {
 			x->src_found[s]++;
-			x->src_hits[s] += in_sorted(rel, n_rel, l->v[i].tweet);
+			x->src_hits[s] += mrs_sorted_has(rel, n_rel, l->v[i].tweet);
 			x->list[MRS_MIN(i, x->scratch - 1)] = l->v[i].tweet;
 		}
 		x->src_ndcg[s] += mrs_ndcg_at_k(x->list, MRS_MIN(l->n, (uint32_t)x->scratch), rel,
@@ -456,7 +443,7 @@ static void count_sources(run_ctx *x, const mrs_request *r, const uint32_t *rel,
 	uint32_t n;
 	const mrs_candidate *c = mrs_request_candidates(r, &n);
 	for (uint32_t i = 0; i < n; i++) {
-		x->union_hits += in_sorted(rel, n_rel, c[i].tweet);
+		x->union_hits += mrs_sorted_has(rel, n_rel, c[i].tweet);
 		for (int a = 0; a < MRS_N_SOURCES; a++)
 			for (int b = 0; b < MRS_N_SOURCES; b++)
 				if ((c[i].sources >> a & 1) && (c[i].sources >> b & 1))

@@ -17,6 +17,20 @@ void *mrs_calloc(size_t n, size_t size, const char *what, mrs_error *err);
 int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, mrs_error *err);
 char *mrs_strdup(const char *s, mrs_error *err);
 
+/* Is v in the ascending array a[0 .. n)? O(log n). */
+static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == v;
+}
+
 /* Growable byte pool of NUL-terminated strings (handles, tweet texts). */
 typedef struct mrs_pool {
 	char *data;

@@ -57,32 +57,19 @@ static uint32_t sort_unique(uint32_t *a, uint32_t n)
 	return m;
 }
 
-static bool has(const uint32_t *a, uint32_t n, uint32_t x)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == x;
-}
-
 bool mrs_query_follows(const mrs_query *q, uint32_t author)
 {
-	return has(q->followees_by_id, q->n_followees, author);
+	return mrs_sorted_has(q->followees_by_id, q->n_followees, author);
 }
 
 bool mrs_query_blocked(const mrs_query *q, uint32_t author)
 {
-	return has(q->blocked, q->n_blocked, author);
+	return mrs_sorted_has(q->blocked, q->n_blocked, author);
 }
 
 bool mrs_query_seen(const mrs_query *q, uint32_t tweet)
 {
-	return has(q->seen, q->n_seen, tweet);
+	return mrs_sorted_has(q->seen, q->n_seen, tweet);
 }
 
 void mrs_query_free(mrs_query *q)

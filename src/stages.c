@@ -58,19 +58,6 @@ static void mult(stage_ctx *x, uint32_t i, float m, int rule, float *product)
 
 /* ------------------------------------------------------------ prefilter */
 
-static bool contains(const uint32_t *a, uint32_t n, uint32_t v)
-{
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == v;
-}
-
 void stage_prefilter(stage_ctx *x)
 {
 	double max_age = x->cfg->max_age_hours * 3600.0;
@@ -81,10 +68,10 @@ void stage_prefilter(stage_ctx *x)
 		int64_t t = x->ds->tweet_time[c->tweet];
 		if (c->author == x->viewer || c->orig_author == x->viewer)
 			stage_drop(x, i, MRS_DROP_SELF);
-		else if (x->q && contains(x->q->seen, x->q->n_seen, c->tweet))
+		else if (x->q && mrs_sorted_has(x->q->seen, x->q->n_seen, c->tweet))
 			stage_drop(x, i, MRS_DROP_SEEN);
-		else if (x->q && (contains(x->q->blocked, x->q->n_blocked, c->author) ||
-				  contains(x->q->blocked, x->q->n_blocked, c->orig_author)))
+		else if (x->q && (mrs_sorted_has(x->q->blocked, x->q->n_blocked, c->author) ||
+				  mrs_sorted_has(x->q->blocked, x->q->n_blocked, c->orig_author)))
 			stage_drop(x, i, MRS_DROP_BLOCKED);
 		else if (t >= x->now || (double)(x->now - t) > max_age)
 			stage_drop(x, i, MRS_DROP_AGE);
