@@ -71,13 +71,21 @@ void mrs_tmodel_get_spec(const mrs_tmodel *m, mrs_tspec *out);
 /* Number of trainable weights (BatchNorm's running statistics are not counted); -1 for NULL. */
 int64_t mrs_tmodel_param_count(const mrs_tmodel *m);
 
-/* Probabilities of every head for n rows, under NoGradGuard and eval().
- * MLP: x is [n, n_in]. out is [n, n_heads]. */
+/* Probabilities of every head for n rows, as the model scores them in eval mode, computed
+ * by forward.h's fixed recipe rather than by libtorch: a row's output has the same bits
+ * whatever batch it is in, on any CPU and BLAS kernel. MLP: x is [n, n_in]. out is
+ * [n, n_heads]. */
 int mrs_tmodel_forward(mrs_tmodel *m, const float *x, int64_t n, float *out);
 /* BAG: row i's ids are ids[offsets[i] .. offsets[i+1]) (offsets has n+1 entries; ids are
  * taken modulo n_buckets). out is [n, n_heads]. */
 int mrs_tmodel_forward_bag(mrs_tmodel *m, const int64_t *ids, const int64_t *offsets, int64_t n,
 			   float *out);
+
+/* The same probabilities computed by libtorch itself (its BLAS kernel, its summation
+ * order): the reference the tests hold forward.h's recipe to. x for an MLP model,
+ * ids/offsets for a BAG model (the other NULL). */
+int mrs_tmodel_forward_reference(mrs_tmodel *m, const float *x, const int64_t *ids,
+				 const int64_t *offsets, int64_t n, float *out);
 
 /* Called after every `report_every` rows and at the end of each epoch; return non-zero
  * to cancel (training then returns MRS_T_CANCELLED and the model keeps the weights it

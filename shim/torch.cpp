@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "forward.h"
 #include "mrs_torch.h"
 
 // The file format stores numbers in host order and float data as raw bytes.
@@ -310,9 +311,81 @@ std::shared_ptr<Net> build_net(const mrs_tspec &s, bool random_bag = true)
 
 } // namespace
 
+namespace {
+
+// The weights laid out for forward.c: Linear weights transposed to input-major, the
+// rest copied as they are; the bag table is borrowed from the network.
+struct Packed {
+	std::vector<std::vector<float>> store;
+	std::vector<mrs_fwd_linear> head1, head2;
+	mrs_fwd_net net{};
+	std::vector<float> scratch;
+
+	const float *keep(const torch::Tensor &t)
+	{
+		auto c = t.detach().contiguous();
+		store.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+		return store.back().data();
+	}
+	mrs_fwd_linear linear(const torch::nn::LinearImpl &l)
+	{
+		auto w = l.weight.detach();
+		return mrs_fwd_linear{(int)w.size(1), (int)w.size(0), keep(w.t()), keep(l.bias)};
+	}
+};
+
+std::unique_ptr<Packed> pack(Net &net, const mrs_tspec &s)
+{
+	std::unique_ptr<Packed> p(new Packed);
+	mrs_fwd_net &f = p->net;
+	f.n_in = (int)input_width(s);
+	if (s.kind == MRS_TK_BAG) {
+		f.bag = net.bag->weight.data_ptr<float>();
+		f.n_buckets = s.n_buckets;
+		f.bag_dim = s.bag_dim;
+	}
+	static_assert(MRS_FWD_MAX_LAYERS >= MRS_T_MAX_LAYERS, "forward.h holds every tower layer");
+	f.norm = s.norm == MRS_TNORM_LAYER ? MRS_FWD_NORM_LAYER
+		 : s.norm == MRS_TNORM_BATCH ? MRS_FWD_NORM_BATCH
+					     : MRS_FWD_NORM_NONE;
+	int layer = 0;
+	for (const auto &mod : net.tower->children()) {
+		if (auto *l = mod->as<torch::nn::LinearImpl>()) {
+			f.tower[layer++] = p->linear(*l);
+		} else if (auto *ln = mod->as<torch::nn::LayerNormImpl>()) {
+			f.norms[layer - 1] = {p->keep(ln->weight), p->keep(ln->bias), nullptr, nullptr};
+		} else if (auto *bn = mod->as<torch::nn::BatchNorm1dImpl>()) {
+			f.norms[layer - 1] = {p->keep(bn->weight), p->keep(bn->bias),
+					      p->keep(bn->running_mean), p->keep(bn->running_var)};
+		}
+	}
+	f.n_layers = layer;
+	f.n_heads = s.n_heads;
+	f.head_hidden = s.head_hidden;
+	if (net.head) {
+		f.head = p->linear(*net.head);
+	} else {
+		for (auto &hd : net.heads) {
+			p->head1.push_back(p->linear(*hd->ptr(0)->as<torch::nn::LinearImpl>()));
+			p->head2.push_back(p->linear(*hd->ptr(2)->as<torch::nn::LinearImpl>()));
+		}
+		f.head1 = p->head1.data();
+		f.head2 = p->head2.data();
+	}
+	p->scratch.resize((size_t)mrs_fwd_scratch_floats(&f));
+	return p;
+}
+
+} // namespace
+
+namespace {
+
+} // namespace
+
 struct mrs_tmodel {
 	mrs_tspec spec;
 	std::shared_ptr<Net> net;
+	std::unique_ptr<Packed> fwd; // built at the first forward, dropped when training changes the weights
 };
 
 namespace {
@@ -369,6 +442,15 @@ void write_probs(const torch::Tensor &logits, float *out)
 {
 	auto p = torch::sigmoid(logits).contiguous();
 	std::memcpy(out, p.data_ptr<float>(), (size_t)p.numel() * sizeof(float));
+}
+
+// The model's weights as forward.c reads them, packed at the first use after building,
+// loading or training.
+Packed &packed(mrs_tmodel *m)
+{
+	if (!m->fwd)
+		m->fwd = pack(*m->net, m->spec);
+	return *m->fwd;
 }
 
 torch::Tensor long_tensor(const std::vector<int64_t> &v)
@@ -590,6 +672,7 @@ void train_model(mrs_tmodel *m, const mrs_ttrain *t)
 	ensure_init();
 	Net &net = *m->net;
 	int H = s.n_heads;
+	m->fwd.reset(); // whatever happens below, the next forward packs the weights again
 
 	BatchInput in{s, {}, {}, {}};
 	if (s.kind == MRS_TK_MLP) {
@@ -1010,7 +1093,7 @@ std::unique_ptr<mrs_tmodel> load_model(const char *path, std::string &meta)
 		fail("%s: corrupt (the spec needs %llu bytes of parameters, the file holds %zu)",
 		     path, (unsigned long long)need, r.remaining());
 
-	std::unique_ptr<mrs_tmodel> m(new mrs_tmodel{spec, build_net(spec, /*random_bag=*/false)});
+	std::unique_ptr<mrs_tmodel> m(new mrs_tmodel{spec, build_net(spec, /*random_bag=*/false), nullptr});
 	auto tensors = named_tensors(*m->net);
 	uint32_t count = r.get<uint32_t>("the tensor count");
 	if (count != tensors.size())
@@ -1276,7 +1359,7 @@ int mrs_tmodel_new(const mrs_tspec *spec, mrs_tmodel **out)
 		if (!spec)
 			fail("mrs_tmodel_new: spec is NULL");
 		validate_spec(*spec);
-		*out = new mrs_tmodel{*spec, build_net(*spec)};
+		*out = new mrs_tmodel{*spec, build_net(*spec), nullptr};
 		return MRS_T_OK;
 	})
 }
@@ -1313,11 +1396,8 @@ int mrs_tmodel_forward(mrs_tmodel *m, const float *x, int64_t n, float *out)
 			return MRS_T_OK;
 		if (!x || !out)
 			fail("mrs_tmodel_forward: %s is NULL", !x ? "x" : "out");
-		torch::NoGradGuard no_grad;
-		m->net->eval();
-		auto in = torch::from_blob(const_cast<float *>(x), {n, (int64_t)m->spec.n_in},
-					   torch::kFloat);
-		write_probs(m->net->logits(in), out);
+		Packed &p = packed(m);
+		mrs_fwd_dense(&p.net, x, n, out, p.scratch.data());
 		return MRS_T_OK;
 	})
 }
@@ -1333,8 +1413,31 @@ int mrs_tmodel_forward_bag(mrs_tmodel *m, const int64_t *ids, const int64_t *off
 		if (!out)
 			fail("mrs_tmodel_forward_bag: out is NULL");
 		int64_t total = check_bags(ids, offsets, n, "mrs_tmodel_forward_bag");
+		auto bids = bucket_ids(ids + offsets[0], total, m->spec.n_buckets);
+		Packed &p = packed(m);
+		mrs_fwd_bag(&p.net, bids.data(), offsets, n, out, p.scratch.data());
+		return MRS_T_OK;
+	})
+}
+
+int mrs_tmodel_forward_reference(mrs_tmodel *m, const float *x, const int64_t *ids,
+				 const int64_t *offsets, int64_t n, float *out)
+{
+	PROTECT({
+		if (!m)
+			fail("mrs_tmodel_forward_reference: model is NULL");
+		check_rows(n, "mrs_tmodel_forward_reference");
+		if (n == 0)
+			return MRS_T_OK;
 		torch::NoGradGuard no_grad;
 		m->net->eval();
+		if (m->spec.kind == MRS_TK_MLP) {
+			auto in = torch::from_blob(const_cast<float *>(x), {n, (int64_t)m->spec.n_in},
+						   torch::kFloat);
+			write_probs(m->net->logits(in), out);
+			return MRS_T_OK;
+		}
+		int64_t total = check_bags(ids, offsets, n, "mrs_tmodel_forward_reference");
 		auto bids = long_tensor(bucket_ids(ids + offsets[0], total, m->spec.n_buckets));
 		auto offs = torch::from_blob(const_cast<int64_t *>(offsets), {n}, torch::kLong) -
 			    offsets[0];

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
+#include "forward.h"
 #include "mrs_torch.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -574,6 +575,80 @@ static void test_bag_keyword(void **state)
 	mrs_tmodel_free(m);
 }
 
+/* The C forward (forward.h) against libtorch's own, and its promise: a row's bits do not
+ * depend on the batch around it nor on the vector path. Widths that are not multiples of
+ * the vector blocks exercise every tail; a short training moves the weights (and batch
+ * norm's running statistics) away from their initial values. */
+static void check_recipe(mrs_tmodel *m, const float *x, const int64_t *ids,
+			 const int64_t *offsets, int64_t n, int heads)
+{
+	float *ref = malloc((size_t)(n * heads) * sizeof *ref);
+	float *out = malloc((size_t)(n * heads) * sizeof *out);
+	float *base = malloc((size_t)(n * heads) * sizeof *base);
+	assert_t_ok(mrs_tmodel_forward_reference(m, x, ids, offsets, n, ref));
+	if (x)
+		assert_t_ok(mrs_tmodel_forward(m, x, n, out));
+	else
+		assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets, n, out));
+	for (int64_t i = 0; i < n * heads; i++)
+		if (fabsf(out[i] - ref[i]) > 2e-5f)
+			fail_msg("row %lld head %lld: %.9g, libtorch %.9g", (long long)(i / heads),
+				 (long long)(i % heads), out[i], ref[i]);
+	mrs_fwd_force_baseline(1);
+	if (x)
+		assert_t_ok(mrs_tmodel_forward(m, x, n, base));
+	else
+		assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets, n, base));
+	mrs_fwd_force_baseline(0);
+	assert_memory_equal(out, base, (size_t)(n * heads) * sizeof *out);
+	/* every row alone, and rows 3.. as one batch starting at another offset */
+	float one[8], *sub = malloc((size_t)(n * heads) * sizeof *sub);
+	mrs_tspec spec;
+	mrs_tmodel_get_spec(m, &spec);
+	const int in = spec.n_in;
+	for (int64_t i = 0; i < n; i++) {
+		if (x)
+			assert_t_ok(mrs_tmodel_forward(m, x + i * in, 1, one));
+		else
+			assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets + i, 1, one));
+		assert_memory_equal(one, out + i * heads, (size_t)heads * sizeof *one);
+	}
+	if (x)
+		assert_t_ok(mrs_tmodel_forward(m, x + 3 * in, n - 3, sub));
+	else
+		assert_t_ok(mrs_tmodel_forward_bag(m, ids, offsets + 3, n - 3, sub));
+	assert_memory_equal(sub, out + 3 * heads, (size_t)((n - 3) * heads) * sizeof *sub);
+	free(ref), free(out), free(base), free(sub);
+}
+
+static void test_forward_recipe(void **state)
+{
+	(void)state;
+	enum { N = 203, IN = 37 };
+	float *x = fill_normal(N * IN, 3), *y = malloc(N * 5 * sizeof *y);
+	for (int i = 0; i < N * 5; i++)
+		y[i] = x[i % (N * IN)] > 0.3f;
+	const int norms[] = {MRS_TNORM_NONE, MRS_TNORM_LAYER, MRS_TNORM_BATCH};
+	for (int k = 0; k < 3; k++) {
+		mrs_tspec s = mlp_spec(IN, 45, 13, 5);
+		s.norm = norms[k];
+		s.head_hidden = k == 2 ? 6 : 0;
+		mrs_tmodel *m = new_model(&s);
+		mrs_ttrain t = train_args(x, y, N, 2, NULL);
+		assert_t_ok(mrs_tmodel_train(m, &t));
+		check_recipe(m, x, NULL, NULL, N, 5);
+		mrs_tmodel_free(m);
+	}
+	int64_t *ids, *offsets;
+	float *ky;
+	keyword_rows(N, 9, &ids, &offsets, &ky);
+	mrs_tspec s = bag_spec(512, 12, 9, 2);
+	mrs_tmodel *m = new_model(&s);
+	check_recipe(m, NULL, ids, offsets, N, 2);
+	mrs_tmodel_free(m);
+	free(x), free(y), free(ids), free(offsets), free(ky);
+}
+
 /* ---------------------------------------------------------------- save and load */
 
 static void test_save_load_roundtrip(void **state)
@@ -930,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_train_deterministic),
 		cmocka_unit_test(test_train_progress_and_cancel),
 		cmocka_unit_test(test_bag_keyword),
+		cmocka_unit_test(test_forward_recipe),
 		cmocka_unit_test(test_save_load_roundtrip),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_save_errors),
