@@ -422,6 +422,8 @@ typedef struct mrs_train_opts {
 	const char *only;       /* NULL: every model; else one model name and what it needs */
 	uint64_t seed;
 	uint32_t max_rows;      /* cap on heavy-ranker training rows (0: all); sampled evenly */
+	uint32_t safety_buckets; /* hashed n-gram buckets of the safety models (0: the default,
+				    2^18; a small world's models need far fewer) */
 	const char *dataset_path; /* recorded in the model cards */
 } mrs_train_opts;
 /* Fits every model in dependency order on the train split of ds and writes each model

@@ -205,6 +205,8 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	mrs_safety_params prm;
 	mrs_safety_params_default(&prm);
 	prm.seed = tr->o->seed;
+	if (tr->o->safety_buckets)
+		prm.buckets = tr->o->safety_buckets;
 	if (keep < 20000) /* a small corpus: more, smaller steps */
 		prm.epochs = 8, prm.batch = 32;
 	mrs_safety_report rep;

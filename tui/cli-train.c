@@ -135,6 +135,8 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 			bad = cli_parse_u64(a, v, &t.seed);
 		} else if (strcmp(a, "--max-rows") == 0) {
 			bad = cli_parse_u32(a, v, 0, UINT32_MAX, &t.max_rows);
+		} else if (strcmp(a, "--safety-buckets") == 0) {
+			bad = cli_parse_u32(a, v, 16, 1u << 30, &t.safety_buckets);
 		} else {
 			return cli_usage_error("train: unknown option '%s'", a);
 		}

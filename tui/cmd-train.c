@@ -1,4 +1,4 @@
-/* cmd-train.c: `train [--only NAME] [--max-rows N]`: fits the models on the current
+/* cmd-train.c: `train [--only NAME] [--max-rows N] [--safety-buckets N]`: fits the models on the current
  * dataset's train split into the model folder, then serves them. */
 #include <string.h>
 
@@ -22,8 +22,14 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 			if (cmd_u32("--max-rows", v, 0, UINT32_MAX, &o.max_rows, err))
 				return CMD_USAGE;
 			i++;
+		} else if (strcmp(argv[i], "--safety-buckets") == 0) {
+			if (cmd_u32("--safety-buckets", v, 16, 1u << 30, &o.safety_buckets, err))
+				return CMD_USAGE;
+			i++;
 		} else {
-			mrs_fail(err, MRS_ERR_USAGE, "train: unknown option '%s' (--only NAME, --max-rows N)",
+			mrs_fail(err, MRS_ERR_USAGE,
+				 "train: unknown option '%s' (--only NAME, --max-rows N, "
+				 "--safety-buckets N)",
 				 argv[i]);
 			return CMD_USAGE;
 		}
@@ -57,7 +63,7 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 }
 
 const cmd_entry cmd_train_entry = {
-	"train", NULL, "[--only NAME] [--max-rows N]",
-	"fit the models on the dataset's train split into the model folder, then use them", 0, 4,
+	"train", NULL, "[--only NAME] [--max-rows N] [--safety-buckets N]",
+	"fit the models on the dataset's train split into the model folder, then use them", 0, 6,
 	train_exec,
 };

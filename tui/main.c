@@ -25,7 +25,8 @@ static const subcommand subcommands[] = {
 	{"info", cli_info, "info [--data DB] [--json]"},
 	{"train", cli_train,
 	 "train [--data DB] [--models DIR] [--only NAME] [--seed S] [--max-rows N]\n"
-	 "                  (heavy-ranker rows sampled evenly down to N, default 300000; 0: all)"},
+	 "                  [--safety-buckets N]  (heavy-ranker rows sampled evenly down to N,\n"
+	 "                  default 300000, 0: all; safety models' n-gram buckets, 262144)"},
 	{"train-safety", cli_train_safety,
 	 "train-safety --train TEXT LABELS --val TEXT LABELS [--json] [-o FILE.pt]\n"
 	 "                  [--epochs N] [--buckets N] [--dim N] [--hidden N] [--char-ngrams N]\n"
