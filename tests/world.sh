@@ -1,12 +1,21 @@
 #!/bin/sh
 # world.sh: the test world that the batch transcripts, the man page's examples and the
-# walkthrough share: a small synthetic world with a fixed seed and the models trained on
-# it, in the build tree (tests/world/world.db and tests/world/models/). The same seed
-# gives the same world and the same models, so their outputs can be compared with
-# expected files.
+# walkthrough share: a small synthetic world with a fixed seed (generated here, the same
+# file on every machine) and the models trained on it, in the build tree
+# (tests/world/world.db and tests/world/models/).
 #
-#   tests/world.sh          make it unless it is newer than the program (prints its folder)
-#   tests/world.sh --force  make it again
+# The models are not trained while the tests run: they are kept in the source tree
+# (tests/fixtures/world-models/) and copied. Training runs through libtorch, whose BLAS
+# kernel (chosen by the CPU, OPENBLAS_CORETYPE, ATEN_CPU_CAPABILITY) sums in its own order,
+# so weights trained on two machines differ and so would every score in a transcript.
+# Inference does not depend on the kernel (shim/forward.h), so kept models give the same
+# output everywhere. tests/README says when to train them again.
+#
+#   tests/world.sh            make it unless it is newer than the program (prints its folder)
+#   tests/world.sh --force    make it again
+#   tests/world.sh --retrain  train the models again into tests/fixtures/world-models/
+#                             (after a change to the generator, the features or a model;
+#                             commit the result), then make the world with them
 #
 # `make check` makes it once before the tests start (check_DATA); tests that run it
 # themselves wait on a lock, so tests started at once under `make -j2 check` make it once.
@@ -15,13 +24,19 @@ srcdir=${MRS_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${MRS_BUILDDIR:-$srcdir}
 bin=$builddir/minirecsys
 world=$builddir/tests/world
+fixtures=$srcdir/tests/fixtures/world-models
 force=0
-[ "${1:-}" = "--force" ] && force=1
+retrain=0
+case "${1:-}" in
+--force) force=1 ;;
+--retrain) force=1 retrain=1 ;;
+esac
 
 # Fresh: the stamp is newer than the program and this script.
 fresh() {
 	[ -f "$world/stamp" ] && [ ! "$bin" -nt "$world/stamp" ] &&
-		[ ! "$srcdir/tests/world.sh" -nt "$world/stamp" ]
+		[ ! "$srcdir/tests/world.sh" -nt "$world/stamp" ] &&
+		[ -z "$(find "$fixtures" -newer "$world/stamp" 2>/dev/null)" ]
 }
 
 if [ "$force" = 0 ] && fresh; then
@@ -55,11 +70,37 @@ export OPENBLAS_NUM_THREADS LC_ALL TZ
 unset MINIRECSYS_DATA MINIRECSYS_MODELS
 rm -rf "$world.new"
 mkdir -p "$world.new"
-if ! "$bin" -q generate --scale small --seed 7 -o "$world.new/world.db" >"$world.new/log" 2>&1 ||
-	! "$bin" -q --data "$world.new/world.db" --models "$world.new/models" train \
-		>>"$world.new/log" 2>&1; then
+log=$world.new/log
+if ! "$bin" -q generate --scale small --seed 7 -o "$world.new/world.db" >"$log" 2>&1; then
 	echo "world.sh: could not make the test world:" >&2
-	cat "$world.new/log" >&2
+	cat "$log" >&2
+	exit 1
+fi
+if [ "$retrain" = 1 ]; then
+	# small safety models: 4096 buckets keep each file at half a megabyte
+	if ! (cd "$world.new" && "$bin" -q --data world.db --models models train \
+		--safety-buckets 4096) >>"$log" 2>&1; then
+		echo "world.sh: could not train the test world's models:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	rm -rf "$fixtures"
+	mkdir -p "$fixtures"
+	(cd "$world.new/models" && cp -R . "$fixtures/")
+	rm -f "$fixtures/.lock"
+	echo "world.sh: trained the test world's models into $fixtures; commit them" >&2
+else
+	mkdir -p "$world.new/models"
+	(cd "$fixtures" && cp -R . "$world.new/models/")
+fi
+# every kept model must load on this world: a change to the generator, the features or a
+# model format needs the models trained again
+status=$(printf 'models\n' | "$bin" --data "$world.new/world.db" --models "$world.new/models" \
+	--batch - 2>&1) || true
+if printf '%s\n' "$status" | grep -qv ' loaded '; then
+	echo "world.sh: the test world's kept models do not serve it:" >&2
+	printf '%s\n' "$status" >&2
+	echo "train them again with tests/world.sh --retrain and commit tests/fixtures/world-models" >&2
 	exit 1
 fi
 touch "$world.new/stamp"

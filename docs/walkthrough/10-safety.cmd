@@ -2,7 +2,7 @@
 # exit: 0
 user @hedy5
 explain 970
-explain 1760
+explain 1940
 set safety.mode verdict
 explain 970
 explain 1522
