@@ -29,7 +29,10 @@ cd "$(dirname "$0")"
 packages="build-essential autoconf automake pkg-config libsqlite3-dev libcjson-dev
 libncurses-dev libreadline-dev libcmocka-dev libtorch-dev libopenblas0-pthread"
 if [ "$mode" = test ]; then
-	packages="$packages tmux valgrind clang libclang-rt-14-dev sqlite3 jq groff-base"
+	# what the tests drive: tmux (and procps's pgrep) for the explorer in a terminal,
+	# valgrind, clang and its runtime for the sanitizer and fuzz builds, sqlite3, jq,
+	# groff for the man page
+	packages="$packages tmux procps valgrind clang libclang-rt-14-dev sqlite3 jq groff-base"
 fi
 
 missing=""
