@@ -39,7 +39,7 @@ static const mrs_stage_info stage_info[MRS_N_STAGES] = {
 	 "its text with the safety models."},
 	{"ranker", "Heavy ranker",
 	 "the Heavy Ranker (a multi-task network with one head per engagement) served by Navi",
-	 "One batched forward through libtorch: the probability of each action, and of any "
+	 "One batched forward of the trained network: the probability of each action, and of any "
 	 "engagement."},
 	{"fusion", "Fusion",
 	 "the Heavy Ranker's weighted sum of engagement predictions (the model weights of "
