@@ -1,9 +1,11 @@
 /* paths.c: the one rule for where the dataset and the models live when no option names
- * them. */
+ * them, and the folders the writers make for them. */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "paths.h"
@@ -118,4 +120,45 @@ const char *paths_rule_why(paths_kind kind, paths_rule rule)
 		},
 	};
 	return why[kind][rule];
+}
+
+/* mkdir that counts a folder already there as success. */
+static int make_one(const char *dir, mode_t mode, mrs_error *err)
+{
+	if (mkdir(dir, mode) == 0 || errno == EEXIST)
+		return 0;
+	int e = errno;
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	return mrs_fail(err, MRS_ERR_IO, "%s: cannot create the folder: %s", dir, strerror(e));
+}
+
+int paths_make_folders(const char *path, bool parent_only, paths_rule rule, mrs_error *err)
+{
+	char dir[PATH_MAX];
+	if (strlen(path) >= sizeof dir)
+		return mrs_fail(err, MRS_ERR_IO, "%s: the path is too long", path);
+	memcpy(dir, path, strlen(path) + 1);
+	if (parent_only) {
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			return 0; /* a file in the working folder */
+		*slash = '\0';
+	}
+	if (!*dir)
+		return 0;
+	mode_t mode = rule == PATHS_XDG || rule == PATHS_HOME ? 0700 : 0777;
+	/* every prefix that ends before a slash, then the whole */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (make_one(dir, mode, err))
+			return -1;
+		*p = c;
+		if (!c)
+			return 0;
+	}
 }

@@ -4,6 +4,7 @@
 #define MRS_PATHS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "minirecsys.h"
@@ -48,5 +49,13 @@ int paths_default(paths_kind kind, const paths_env *env, char *buf, size_t size,
 const char *paths_rule_name(paths_rule rule);
 /* Why the rule applies, in words, for `info`. */
 const char *paths_rule_why(paths_kind kind, paths_rule rule);
+
+/*
+ * For writers: creates the folders of path that do not exist (the folder itself, or with
+ * parent_only the folder holding the file path), from the top down. Folders made for the
+ * XDG rules get mode 0700, as the XDG base directory specification asks; others 0777
+ * less the umask. An error names the folder.
+ */
+int paths_make_folders(const char *path, bool parent_only, paths_rule rule, mrs_error *err);
 
 #endif
