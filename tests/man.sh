@@ -5,9 +5,11 @@
 #  - every command of the language (from the program: `help` in JSON) has an entry in
 #    COMMANDS, every subcommand of `minirecsys --help` one in SUBCOMMANDS, and every
 #    environment variable the program reads one in ENVIRONMENT;
-#  - every example in EXAMPLES runs, in document order, in a folder holding the test
-#    world as data/default.db and models/ (tests/world.sh), and exits 0; where the page
-#    shows a command's output, the output must be exactly that.
+#  - every example in EXAMPLES runs, in document order, in a folder holding a copy of
+#    the test world (tests/world.sh) as data/default.db and models/, which
+#    MINIRECSYS_DATA and MINIRECSYS_MODELS name (the program in its build folder would
+#    otherwise use the build folder's), and exits 0; where the page shows a command's
+#    output, the output must be exactly that.
 set -eu
 srcdir=${MRS_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${MRS_BUILDDIR:-$srcdir}
@@ -105,7 +107,8 @@ for script in "$tmp"/ex/*.sh; do
 	n=$(basename "$script" .sh)
 	examples=$((examples + 1))
 	status=0
-	(cd "$run" && PATH=$builddir:$PATH sh "$script") >"$tmp/ex/$n.got" 2>"$tmp/ex/$n.err" ||
+	(cd "$run" && PATH=$builddir:$PATH MINIRECSYS_DATA=$run/data/default.db \
+		MINIRECSYS_MODELS=$run/models sh "$script") >"$tmp/ex/$n.got" 2>"$tmp/ex/$n.err" ||
 		status=$?
 	if [ "$status" != 0 ]; then
 		bad "example $n exits $status: $(head -1 "$script")"

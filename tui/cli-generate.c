@@ -6,6 +6,7 @@
 int cli_generate(const cli_opts *o, int argc, char **argv)
 {
 	const char *out = o->data, *scale = "default";
+	paths_rule rule = o->data_rule;
 	/* the scale sets the defaults that the other options then override */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc)
@@ -21,6 +22,7 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			if (!v)
 				return cli_usage_error("%s needs a value", a);
 			out = v;
+			rule = PATHS_OPTION;
 		} else if (strcmp(a, "--scale") == 0) {
 			if (!v)
 				return cli_usage_error("--scale needs a value");
@@ -41,6 +43,8 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		i++;
 	}
+	if (paths_make_folders(out, true, rule, &err))
+		return cli_error(&err);
 	cli_cancel_on_signal();
 	cli_progress cp;
 	cli_progress_init(&cp, o->quiet);

@@ -40,6 +40,7 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 int cli_import(const cli_opts *o, int argc, char **argv)
 {
 	const char *out = o->data, *format = NULL;
+	paths_rule rule = o->data_rule;
 	mrs_import_opts io = {0};
 	const char **files = calloc((size_t)argc, sizeof *files);
 	int n = 0;
@@ -61,7 +62,7 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 			if (strcmp(a, "--task") == 0)
 				io.task = v;
 			else
-				out = v;
+				out = v, rule = PATHS_OPTION;
 			i++;
 		} else if (options && strcmp(a, "--skip-bad") == 0) {
 			io.skip_bad = true;
@@ -95,7 +96,9 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 		return cli_error(&err);
 	}
 	double t1 = mrs_seconds();
-	int rc = mrs_store_write(out, ds, NULL, &prog, &err);
+	int rc = paths_make_folders(out, true, rule, &err);
+	if (rc == 0)
+		rc = mrs_store_write(out, ds, NULL, &prog, &err);
 	cli_progress_done(&cp);
 	if (rc == 0)
 		print_summary(o, format, out, &io, ds, t1 - t0, mrs_seconds() - t1);

@@ -1,4 +1,5 @@
-/* cli-info.c: `minirecsys info`: counts, split, degree and activity summaries. */
+/* cli-info.c: `minirecsys info`: where the dataset and the models are and which rule chose
+ * them, counts, split, degree and activity summaries. */
 #include <cJSON.h>
 #include <string.h>
 #include <time.h>
@@ -14,10 +15,23 @@ static const char *iso_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
-static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st)
+static void add_location(cJSON *to, const char *name, const char *path, paths_kind kind,
+			 paths_rule rule)
+{
+	cJSON *l = cJSON_AddObjectToObject(to, name);
+	cJSON_AddStringToObject(l, "path", path);
+	cJSON_AddStringToObject(l, "rule", paths_rule_name(rule));
+	cJSON_AddStringToObject(l, "why", paths_rule_why(kind, rule));
+}
+
+static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const char *models,
+		       paths_rule data_rule, paths_rule models_rule)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "path", ds->path ? ds->path : "");
+	cJSON *where = cJSON_AddObjectToObject(o, "locations");
+	add_location(where, "dataset", ds->path ? ds->path : "", PATHS_DATA, data_rule);
+	add_location(where, "models", models, PATHS_MODELS, models_rule);
 	cJSON_AddStringToObject(o, "kind", ds->kind);
 	char fp[20];
 	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
@@ -65,10 +79,18 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st)
 	cJSON_Delete(o);
 }
 
+/* Printed before the dataset loads, so that a missing one is looked for in plain sight. */
+static void print_locations(const char *data, const char *models, paths_rule data_rule,
+			    paths_rule models_rule)
+{
+	printf("dataset      %s\n             %s\n", data, paths_rule_why(PATHS_DATA, data_rule));
+	printf("models       %s\n             %s\n", models, paths_rule_why(PATHS_MODELS, models_rule));
+}
+
 static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
 {
 	char b1[32], b2[32], b3[32];
-	printf("dataset      %s (%s, fingerprint %016llx)\n", ds->path ? ds->path : "-", ds->kind,
+	printf("kind         %s, fingerprint %016llx\n", ds->kind,
 	       (unsigned long long)ds->fingerprint);
 	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
 	       st->users_without_follows, st->users_without_impressions);
@@ -103,13 +125,18 @@ int cli_info(const cli_opts *o, int argc, char **argv)
 {
 	bool json = o->json;
 	const char *path = o->data;
+	paths_rule rule = o->data_rule;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-			path = argv[++i];
+			path = argv[++i], rule = PATHS_OPTION;
 		else
 			return cli_usage_error("info: unknown option '%s'", argv[i]);
+	}
+	if (!json) {
+		print_locations(path, o->models, rule, o->models_rule);
+		fflush(stdout);
 	}
 	mrs_error err = {0};
 	cli_progress cp;
@@ -122,7 +149,7 @@ int cli_info(const cli_opts *o, int argc, char **argv)
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(ds, &st);
 	if (json)
-		print_json(ds, &st);
+		print_json(ds, &st, o->models, rule, o->models_rule);
 	else
 		print_text(ds, &st);
 	mrs_dataset_free(ds);

@@ -118,6 +118,7 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 	mrs_train_opts t = {.models_dir = o->models, .seed = CLI_TRAIN_SEED,
 			    .max_rows = CLI_TRAIN_MAX_ROWS};
 	const char *data = o->data;
+	paths_rule models_rule = o->models_rule;
 	bool json = o->json;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -131,6 +132,8 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 			if (!v)
 				return cli_usage_error("%s needs a value", a);
 			*(a[2] == 'd' ? &data : a[2] == 'm' ? &t.models_dir : &t.only) = v;
+			if (a[2] == 'm')
+				models_rule = PATHS_OPTION;
 		} else if (strcmp(a, "--seed") == 0) {
 			bad = cli_parse_u64(a, v, &t.seed);
 		} else if (strcmp(a, "--max-rows") == 0) {
@@ -161,7 +164,9 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 		return cli_error(&err);
 	}
 	double t0 = mrs_seconds();
-	int rc = mrs_train(ds, &t, &prog, &err);
+	int rc = paths_make_folders(t.models_dir, false, models_rule, &err);
+	if (rc == 0)
+		rc = mrs_train(ds, &t, &prog, &err);
 	cli_progress_done(&cp);
 	mrs_dataset_free(ds);
 	if (rc) {

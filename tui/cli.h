@@ -6,14 +6,16 @@
 #include <stdio.h>
 
 #include "minirecsys.h"
+#include "paths.h"
 
 /* Exit status: 0 success, 1 a command failed, 2 usage or data error. */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Options every subcommand shares. */
 typedef struct cli_opts {
-	const char *data;   /* dataset path (--data, $MINIRECSYS_DATA, data/default.db) */
-	const char *models; /* model folder (--models, $MINIRECSYS_MODELS, models) */
+	const char *data;   /* dataset path (--data, else the rule of paths_default) */
+	const char *models; /* model folder (--models, else the rule of paths_default) */
+	paths_rule data_rule, models_rule; /* which rule chose each */
 	bool json;
 	bool quiet;
 	bool echo;          /* --batch: print each command before its output */

@@ -40,9 +40,7 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_USAGE, "what-if edits are active: `reset` them before training");
 		return CMD_FAIL;
 	}
-	char probe[4096];
-	snprintf(probe, sizeof probe, "%s/x", s->opts.models);
-	if (cmd_make_parent(probe, err))
+	if (paths_make_folders(s->opts.models, false, s->opts.models_rule, err))
 		return cmd_status(err);
 	double t0 = mrs_seconds();
 	if (mrs_train(s->ds, &o, s->progress, err))

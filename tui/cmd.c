@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -262,18 +261,4 @@ int cmd_need_user(session *s, mrs_error *err)
 	if (s->req && s->has_user)
 		return 0;
 	return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
-}
-
-/* Creates the folder a file will go in when it is missing (one level, like data/). */
-int cmd_make_parent(const char *path, mrs_error *err)
-{
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create the folder: %s", dir, strerror(errno));
-	return 0;
 }

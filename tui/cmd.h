@@ -46,9 +46,6 @@ int cmd_need_user(session *s, mrs_error *err);
 int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
 	    mrs_error *err);
 
-/* Creates the folder a file will go in when it is missing (one level, like data/). */
-int cmd_make_parent(const char *path, mrs_error *err);
-
 /* Helpers shared by commands that print candidates and timelines. */
 const char *fmt_time(int64_t t, char *buf, size_t size);
 const char *fmt_age(int64_t now, int64_t t, char *buf, size_t size);

@@ -51,8 +51,30 @@ static void usage(FILE *f)
 		   "       minirecsys --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 		fprintf(f, "  minirecsys %s\n", subcommands[i].usage);
-	fprintf(f, "\nenvironment: MINIRECSYS_DATA (dataset), MINIRECSYS_MODELS (model folder)\n"
-		   "See minirecsys(1).\n");
+	fprintf(f, "\nenvironment: MINIRECSYS_DATA (dataset), MINIRECSYS_MODELS (model folder).\n"
+		   "Without them: data/ and models/ of the build folder the program runs from,\n"
+		   "else $XDG_DATA_HOME/minirecsys (~/.local/share/minirecsys); `minirecsys info`\n"
+		   "says which. See minirecsys(1).\n");
+}
+
+/* The dataset and the model folder that no option named, by the rule (paths.h). */
+static int default_paths(cli_opts *o)
+{
+	static char data[PATH_MAX], models[PATH_MAX];
+	paths_env env;
+	paths_env_read(&env);
+	mrs_error err = {0};
+	if (!o->data) {
+		if (paths_default(PATHS_DATA, &env, data, sizeof data, &o->data_rule, &err))
+			return cli_error(&err);
+		o->data = data;
+	}
+	if (!o->models) {
+		if (paths_default(PATHS_MODELS, &env, models, sizeof models, &o->models_rule, &err))
+			return cli_error(&err);
+		o->models = models;
+	}
+	return EXIT_OK;
 }
 
 /*
@@ -76,14 +98,7 @@ int main(int argc, char **argv)
 	/* Past `ulimit -f` a write fails with EFBIG and is reported, naming the file, instead
 	 * of the kernel killing the process half-way through. */
 	signal(SIGXFSZ, SIG_IGN);
-	cli_opts o = {
-		.data = getenv("MINIRECSYS_DATA"),
-		.models = getenv("MINIRECSYS_MODELS"),
-	};
-	if (!o.data || !*o.data)
-		o.data = "data/default.db";
-	if (!o.models || !*o.models)
-		o.models = "models";
+	cli_opts o = {.data_rule = PATHS_OPTION, .models_rule = PATHS_OPTION};
 	int i = 1;
 	const char *batch = NULL;
 	bool has_batch = false;
@@ -118,6 +133,9 @@ int main(int argc, char **argv)
 			return cli_usage_error("unknown option '%s'", a);
 		}
 	}
+	int rc = default_paths(&o);
+	if (rc != EXIT_OK)
+		return rc;
 	if (has_batch) {
 		if (i < argc)
 			return cli_usage_error("--batch runs a script: '%s' is extra", argv[i]);

@@ -57,7 +57,7 @@ static bool readable(const char *p)
 	return access(p, R_OK) == 0;
 }
 
-/* The first tour file that exists. */
+/* The first tour file that exists, or NULL. */
 static const char *find_file(char *buf, size_t size)
 {
 	const char *env = getenv("MINIRECSYS_TOUR");
@@ -78,14 +78,19 @@ static const char *find_file(char *buf, size_t size)
 				return buf;
 		}
 	}
-	return "data/tour/en.txt";
+	return readable("data/tour/en.txt") ? "data/tour/en.txt" : NULL;
 }
 
 tour *tour_load(const char *path, mrs_error *err)
 {
 	char found[PATH_MAX + 32];
-	if (!path)
-		path = find_file(found, sizeof found);
+	if (!path && !(path = find_file(found, sizeof found))) {
+		mrs_fail(err, MRS_ERR_IO,
+			 "the tour's text is not installed: no %s/tour/en.txt, and no data/tour/en.txt "
+			 "beside the program or in the working folder; set MINIRECSYS_TOUR to the file",
+			 MRS_PKGDATADIR);
+		return NULL;
+	}
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		mrs_fail(err, MRS_ERR_IO, "%s: cannot open the tour: %s", path, strerror(errno));

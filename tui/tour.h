@@ -18,7 +18,8 @@ typedef struct tour {
 } tour;
 
 /* Loads path (NULL: $MINIRECSYS_TOUR, the installed copy, then data/tour/en.txt beside
- * the program or the current folder). Errors name the file and line. */
+ * the program or the current folder). Errors name the file and line, or say where the
+ * text was looked for when there is none. */
 tour *tour_load(const char *path, mrs_error *err);
 void tour_free(tour *t);
 /* The step for a stage name ("intro" for the first), or NULL. */
