@@ -24,11 +24,18 @@ int __wrap_unlink(const char *path);
 static bool sandboxed;
 
 /* Inside the fuzz folder, without climbing out of it. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	return n && strncmp(path, dir, n) == 0 && path[n] == '/' && !strstr(path, "/..");
+}
+
+/* The fuzz folder, and the folder where libFuzzer keeps an input that crashed or timed
+ * out (tests/fuzz/run.sh names it in MRS_FUZZ_ARTIFACTS): libFuzzer's own fopen goes
+ * through the wrapper too. */
 static bool allowed(const char *path)
 {
-	const char *dir = fuzz_dir();
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && path[n] == '/' && !strstr(path, "/..");
+	return under(path, fuzz_dir()) || under(path, getenv("MRS_FUZZ_ARTIFACTS"));
 }
 
 FILE *__wrap_fopen(const char *path, const char *mode)
@@ -122,6 +129,20 @@ static void run_lines(const char *text, int mode, FILE *devnull)
 	session_free(&s);
 	out_free(&sink);
 }
+
+#ifndef MRS_FUZZ_REPLAY
+/* The trained world is made before the first input, so that training (a minute of work
+ * under ASan and coverage on a busy machine) does not count against that input's
+ * -timeout. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	const char *models;
+	fuzz_trained_world(&models);
+	return 0;
+}
+#endif
 
 FUZZ_TARGET(cmd_line)
 {
