@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "file.h"
 #include "internal.h"
-#include "store.h"
 
 #define ART_MAGIC "MRSARTF1"
 #define ART_MAX_ARRAYS 64
@@ -96,12 +96,19 @@ static void put_u64(wbuf *w, uint64_t v)
 
 int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err)
 {
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err))
+	mrs_tmp t;
+	if (mrs_tmp_open(&t, path, err))
 		return -1;
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+	/* stdio on a second descriptor of the file: fclose flushes it, the commit syncs */
+	int fd = dup(t.fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		mrs_tmp_discard(&t);
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+	}
 	wbuf w = {f, MRS_FNV_START, false};
 	put(&w, ART_MAGIC, 8);
 	size_t ml = strlen(a->meta);
@@ -124,15 +131,11 @@ int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err)
 	if (fclose(f) != 0)
 		bad = true;
 	if (bad) {
-		unlink(tmp);
+		mrs_tmp_discard(&t);
 		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path,
 				e == ENOSPC ? "disk full" : strerror(e ? e : EIO));
 	}
-	if (mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return mrs_tmp_commit(&t, err);
 }
 
 /* Reads from the file while hashing what it read; remaining counts the bytes left before
@@ -297,7 +300,7 @@ int mrs_card_write(const char *dir, const char *name, const cJSON *card, mrs_err
 	char *text = cJSON_Print(card);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format the model card", path);
-	int rc = mrs_store_write_text(path, text, err);
+	int rc = mrs_file_write_text(path, text, err);
 	cJSON_free(text);
 	return rc;
 }

@@ -69,6 +69,15 @@ int mrs_progress_report(const mrs_progress *p, const char *phase, double done, d
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
 
+/* ---------------------------------------------------------------- files */
+
+/* Writes text and a newline to path the way every writer of the library writes: into an
+ * exclusively created temporary file with an unpredictable name in path's folder, synced
+ * and renamed into place, so path is wholly old or wholly new. A path that exists and is
+ * not a regular file (a symbolic link, device, FIFO, socket or folder) is refused and left
+ * as it is. Errors name path. */
+int mrs_file_write_text(const char *path, const char *text, mrs_error *err);
+
 /* ---------------------------------------------------------------- random numbers */
 
 /* xoshiro256** seeded through splitmix64: identical streams on every platform. */
@@ -913,6 +922,8 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 /* Edits as JSON ({"edits": [{"kind": "follow", "user": 1, "target": 2}, ...]}), written
  * atomically; load checks every edit against ds and names the bad one. */
 int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err);
+/* The same JSON as text (cJSON_free it); NULL when memory runs out. */
+char *mrs_edits_to_json(const mrs_edit *edits, size_t n);
 int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, size_t *n,
 		   mrs_error *err);
 

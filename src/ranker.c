@@ -153,10 +153,8 @@ int mrs_ranker_fit(const float *x, const float *y, size_t n, const mrs_ranker_pa
 		mrs_fail(err, MRS_ERR_NOMEM, "heavy_ranker: out of memory");
 		goto out;
 	}
-	if ((st = mrs_tmodel_save(m, path, meta))) {
-		mrs_torch_fail(err, st, path);
+	if (mrs_torch_save(m, path, meta, err))
 		goto out;
-	}
 	if (param_count)
 		*param_count = mrs_tmodel_param_count(m);
 	rc = 0;

@@ -546,8 +546,8 @@ static int rg_write(const mrs_dataset *ds, const mrs_tmodel *m, const char *dir,
 		 RG_FEATURE_VERSION, MRS_RG_N_FEATURES, fp);
 	if (mrs_model_path(path, sizeof path, dir, "realgraph", "pt", err))
 		return -1;
-	if (mrs_tmodel_save(m, path, meta) != MRS_T_OK)
-		return mrs_fail(err, MRS_ERR_IO, "realgraph: %s", mrs_torch_last_error());
+	if (mrs_torch_save(m, path, meta, err))
+		return -1;
 	cJSON *card = cJSON_CreateObject(), *periods = cJSON_CreateObject();
 	cJSON *names = cJSON_CreateArray(), *losses = cJSON_CreateArray();
 	if (!card || !periods || !names || !losses) {

@@ -486,10 +486,8 @@ int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
 		if (mrs_model_path(path, sizeof path, dir, name, "pt", err) ||
 		    !(meta = safety_meta(prm)))
 			goto out;
-		if ((st = mrs_tmodel_save(m, path, meta))) {
-			mrs_torch_fail(err, st, path);
+		if (mrs_torch_save(m, path, meta, err))
 			goto out;
-		}
 		cJSON *card = mrs_card_new(name, "safety");
 		cJSON_AddStringToObject(card, "source", source ? source : "");
 		add_params(card, prm);

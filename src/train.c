@@ -10,6 +10,7 @@
 
 #include "learn.h"
 #include "mrs_torch.h"
+#include "file.h"
 #include "store.h"
 
 /*
@@ -92,7 +93,7 @@ static int commit_stage(trainer *tr)
 			continue;
 		snprintf(from, sizeof from, "%s/%s", tr->stage, de->d_name);
 		snprintf(to, sizeof to, "%s/%s", tr->dir, de->d_name);
-		if (rename(from, to) != 0)
+		if (mrs_file_rename(from, to) != 0)
 			rc = mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot move into place: %s", to,
 				      strerror(errno));
 	}
@@ -555,7 +556,7 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 	char lock_path[4200];
 	int lock;
 	snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
-	if (mrs_store_lock_file(lock_path, dir, &lock, err))
+	if (mrs_file_lock(lock_path, dir, &lock, err))
 		return -1;
 	remove_stale_stages(dir);
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
@@ -566,7 +567,7 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 	if (!mkdtemp(tr.stage)) {
 		mrs_fail(err, MRS_ERR_IO, "%s: cannot create a staging folder: %s", dir,
 			 strerror(errno));
-		mrs_store_unlock(dir, lock);
+		mrs_file_unlock(lock);
 		return -1;
 	}
 	tr.deps_dir = only >= 0 ? dir : tr.stage;
@@ -580,7 +581,7 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 	if (!rc)
 		rc = commit_stage(&tr);
 	remove_tree(tr.stage);
-	mrs_store_unlock(dir, lock);
+	mrs_file_unlock(lock);
 	mrs_truth_free(tr.truth);
 	if (!rc)
 		mrs_progress_report(progress, "done", 1, 1, NULL);

@@ -9,6 +9,7 @@
 
 #include "learn.h"
 #include "models_fixture.h"
+#include "file.h"
 #include "store.h"
 
 static mrs_dataset *W;
@@ -268,11 +269,11 @@ static void test_only(void **state)
 	char lock[600];
 	int fd;
 	snprintf(lock, sizeof lock, "%s/.lock", b);
-	assert_ok(mrs_store_lock_file(lock, b, &fd, &err), &err);
+	assert_ok(mrs_file_lock(lock, b, &fd, &err), &err);
 	assert_int_equal(fx_train(W, "b", "heavy_ranker", NULL, &err), -1);
 	assert_int_equal(err.code, MRS_ERR_BUSY);
 	assert_non_null(strstr(err.msg, "another minirecsys process is writing"));
-	mrs_store_unlock(b, fd);
+	mrs_file_unlock(fd);
 	assert_ok(fx_train(W, "b", "heavy_ranker", NULL, &err), &err);
 	assert_int_equal(access(stale, F_OK), -1);
 	snap(b, &after);

@@ -277,3 +277,18 @@ int cmd_make_parent(const char *path, mrs_error *err)
 		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create the folder: %s", dir, strerror(errno));
 	return 0;
 }
+
+int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return mrs_file_write_text(path, text, err);
+	if (s->o->mode != OUT_JSON) {
+		out_printf(s->o, "%s\n", text);
+		return 0;
+	}
+	cJSON *doc = cJSON_Parse(text);
+	if (!doc)
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+	cJSON_AddItemToObject(out_json(s->o), key, doc);
+	return 0;
+}

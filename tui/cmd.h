@@ -46,6 +46,11 @@ int cmd_need_user(session *s, mrs_error *err);
 int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
 	    mrs_error *err);
 
+/* Writes a JSON document (text) to path with mrs_file_write_text. The path "-" means the
+ * command's own output: the text itself (on standard output, or in the explorer's pager),
+ * and in JSON mode the document under `key` in the command's result. */
+int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err);
+
 /* Creates the folder a file will go in when it is missing (one level, like data/). */
 int cmd_make_parent(const char *path, mrs_error *err);
 
