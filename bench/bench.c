@@ -164,8 +164,8 @@ static int phase_generate_cmd(const ctx *c)
 	double t0 = mrs_seconds();
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(c->o->minirecsys, c->o->minirecsys, "-q", "generate", "--scale", c->scale, "-o",
-		      out, (char *)NULL);
+		execl(c->o->minirecsys, c->o->minirecsys, "-q", "generate", "--force", "--scale",
+		      c->scale, "-o", out, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;

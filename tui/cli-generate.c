@@ -12,11 +12,16 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			scale = argv[i + 1];
 	mrs_gen_params p;
 	mrs_error err = {0};
+	bool force = false;
 	if (mrs_gen_params_scale(&p, scale, &err))
 		return cli_error(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
+		if (strcmp(a, "--force") == 0) {
+			force = true;
+			continue;
+		}
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if (!v)
 				return cli_usage_error("%s needs a value", a);
@@ -41,6 +46,9 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		i++;
 	}
+	int st = cli_check_output(out, force, NULL, 0);
+	if (st)
+		return st;
 	cli_cancel_on_signal();
 	cli_progress cp;
 	cli_progress_init(&cp, o->quiet);

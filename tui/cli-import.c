@@ -43,7 +43,7 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	mrs_import_opts io = {0};
 	const char **files = calloc((size_t)argc, sizeof *files);
 	int n = 0;
-	bool options = true;
+	bool options = true, force = false;
 	if (!files) {
 		fputs("minirecsys: out of memory\n", stderr);
 		return EXIT_FAILED;
@@ -65,6 +65,8 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 			i++;
 		} else if (options && strcmp(a, "--skip-bad") == 0) {
 			io.skip_bad = true;
+		} else if (options && strcmp(a, "--force") == 0) {
+			force = true;
 		} else if (options && a[0] == '-' && a[1]) {
 			free(files);
 			return cli_usage_error("import: unknown option '%s'", a);
@@ -77,10 +79,15 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	if (!format || !n) {
 		free(files);
 		return cli_usage_error(
-			"usage: minirecsys import FORMAT FILE... [-o DB] [--skip-bad] "
+			"usage: minirecsys import FORMAT FILE... [-o DB] [--force] [--skip-bad] "
 			"[--task NAME]\n  formats: edges EDGES..., activity ACTIVITY "
 			"[EDGES...], interactions FILE..., lastfm FOLDER, labels TEXTS "
 			"LABELS");
+	}
+	int st = cli_check_output(out, force, files, n);
+	if (st) {
+		free(files);
+		return st;
 	}
 	cli_cancel_on_signal();
 	cli_progress cp;

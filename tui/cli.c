@@ -1,8 +1,11 @@
 /* cli.c: what the subcommands share: exit statuses, error messages, option values. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -60,4 +63,50 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/* Is the file sb one of path's files (path itself, or a file directly in it when it is a
+ * folder, as the lastfm importer reads)? */
+static bool is_input(const struct stat *sb, const char *path)
+{
+	struct stat in;
+	if (stat(path, &in) != 0)
+		return false;
+	if (in.st_dev == sb->st_dev && in.st_ino == sb->st_ino)
+		return true;
+	if (!S_ISDIR(in.st_mode))
+		return false;
+	DIR *d = opendir(path);
+	bool found = false;
+	for (struct dirent *e; d && !found && (e = readdir(d));) {
+		char file[4096];
+		snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+		found = e->d_name[0] != '.' && stat(file, &in) == 0 && S_ISREG(in.st_mode) &&
+			in.st_dev == sb->st_dev && in.st_ino == sb->st_ino;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int cli_check_output(const char *out, bool force, const char *const *inputs, int n)
+{
+	if (strcmp(out, "-") == 0)
+		return cli_usage_error("-: a dataset is a SQLite file and cannot go to the standard "
+				       "output; name a file");
+	struct stat sb;
+	if (stat(out, &sb) != 0)
+		return EXIT_OK; /* a new file (or a dangling link, which the writer refuses) */
+	for (int i = 0; i < n; i++)
+		if (is_input(&sb, inputs[i])) {
+			fprintf(stderr, "minirecsys: %s is one of the inputs (%s); write the dataset "
+					"to another file\n",
+				out, inputs[i]);
+			return EXIT_USAGE;
+		}
+	if (!force) {
+		fprintf(stderr, "minirecsys: %s exists: add --force to replace it\n", out);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
 }

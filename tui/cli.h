@@ -29,6 +29,13 @@ int cli_exit_code(mrs_code code);
 int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out);
 int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
 
+/* Checks the dataset file a subcommand (generate, import) is about to write: "-" is
+ * refused (a dataset is a file), a file that is one of the inputs (the same device and
+ * inode, however it is named; for a folder input, any file in it) is refused even with
+ * --force, and an existing file needs force. Prints why; returns the exit status to end
+ * with (1: exists, 2: refused), or 0 to go on. */
+int cli_check_output(const char *out, bool force, const char *const *inputs, int n);
+
 /* Progress shown on stderr: a bar on a terminal, plain lines (at most one a second)
  * otherwise; nothing when quiet. Ctrl-C sets a flag the callback turns into a cancel. */
 typedef struct cli_progress {
