@@ -158,7 +158,11 @@ typedef struct mrs_dataset {
 	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
 	char *params_json;   /* generator or importer parameters, JSON text */
 	uint64_t seed;
-	uint64_t fingerprint; /* hash of the content; model cards record it */
+	uint64_t fingerprint; /* hash of the content */
+	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
+	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
+	 * Model cards record it, and an engine serves only models trained on its dataset's. */
+	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
 
@@ -363,13 +367,45 @@ typedef enum mrs_model_id {
 	MRS_N_MODELS
 } mrs_model_id;
 /* "simclusters", "twhin", "realgraph", "nsfw", "toxicity", "heavy_ranker"; files are
- * DIR/NAME.pt with the model card DIR/NAME.json. */
+ * NAME.pt with the model card NAME.json in a set's folder (below). */
 const char *mrs_model_name(mrs_model_id id);
 int mrs_model_by_name(const char *name); /* -1 if unknown */
 
+/*
+ * A models folder DIR holds sets: DIR/set-N/ with NAME.pt and NAME.json for each model of
+ * one `train` run, and DIR/CURRENT, one line naming the set that serves ("set-3"). `train`
+ * writes a whole new set, then switches CURRENT with one rename; every reader resolves
+ * CURRENT once and reads all its files from that one set, so no reader ever combines the
+ * files of two runs. A folder without CURRENT is read as a set itself (a set's own
+ * folder, or model files put there by hand).
+ */
+/* The folder of DIR's current set into out ("DIR/set-N", or DIR itself without CURRENT).
+ * MRS_ERR_MODEL, naming DIR/CURRENT, when it is not a regular file, does not name a set
+ * or names one that is missing. */
+int mrs_models_current(const char *dir, char *out, size_t size, mrs_error *err);
+
+/* What a model card says about the dataset being served (see mrs_models_check). */
+typedef enum mrs_card_state {
+	MRS_CARD_MISSING = 0, /* no card, or not readable JSON */
+	MRS_CARD_NO_DATASET,  /* a card without a dataset fingerprint (not made by `train`) */
+	MRS_CARD_THIS,        /* trained on this dataset */
+	MRS_CARD_OTHER        /* trained on another dataset: the model must not serve */
+} mrs_card_state;
+typedef struct mrs_card_check {
+	mrs_card_state state;
+	char fingerprint[20]; /* the card's dataset_fingerprint, "" when it has none */
+} mrs_card_check;
+/* Reads the card of every model in the set folder set_dir (from mrs_models_current) and
+ * compares its dataset_fingerprint with ds->source_fingerprint: a model trained on a
+ * dataset is served only on that dataset, on its train split and on what-if copies of
+ * it. Loads no model: cheap enough for `info`. */
+void mrs_models_check(const char *set_dir, const mrs_dataset *ds,
+		      mrs_card_check out[MRS_N_MODELS]);
+
 typedef struct mrs_model_status {
-	bool loaded;     /* false: the documented fallback serves instead */
-	char note[300];  /* "loaded DIR/NAME.pt", or why not and which fallback serves */
+	bool loaded;        /* false: the documented fallback serves instead */
+	bool other_dataset; /* not loaded because its card names another dataset */
+	char note[300];     /* "loaded DIR/set-N/NAME.pt", or why not and which fallback serves */
 } mrs_model_status;
 
 /* SimClusters modes: the real mechanism (KnownFor communities) or the original
@@ -381,7 +417,8 @@ enum { MRS_RG_LEARNED = 0, MRS_RG_RULE = 1 };
 typedef struct mrs_engine mrs_engine;
 
 typedef struct mrs_engine_opts {
-	const char *models_dir; /* NULL or "": no models, every part on its fallback */
+	const char *models_dir; /* the models folder (its current set serves); NULL or "": no
+				   models, every part on its fallback */
 	int64_t now;            /* 0: just after the dataset's last event */
 	int sc_mode;            /* MRS_SC_REAL (default) or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED (default) or MRS_RG_RULE */
@@ -396,6 +433,9 @@ void mrs_engine_free(mrs_engine *e);
 const mrs_dataset *mrs_engine_dataset(const mrs_engine *e);
 int64_t mrs_engine_now(const mrs_engine *e);
 const mrs_model_status *mrs_engine_status(const mrs_engine *e, mrs_model_id id);
+/* The set folder the engine's models came from ("" without models): what-if engines of
+ * the same session open this one, not whatever set is current by then. */
+const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* ---------------------------------------------------------------- features */
 

@@ -280,11 +280,11 @@ int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
 	mrs_model_status *st = &e->status[MRS_MODEL_RANKER];
 	st->loaded = false;
-	if (!e->models_dir[0]) {
-		snprintf(st->note, sizeof st->note, "no models folder: " HEURISTIC);
+	char why[256];
+	if (mrs_model_refused(e, MRS_MODEL_RANKER, why, sizeof why)) {
+		snprintf(st->note, sizeof st->note, "%s: " HEURISTIC, why);
 		return 0;
 	}
-	char why[256];
 	if (ranker_load(e->models_dir, true, &e->rk, why, sizeof why, err))
 		return -1;
 	if (!e->rk) {

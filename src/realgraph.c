@@ -256,10 +256,8 @@ static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, ch
 			   size_t why_size)
 {
 	mrs_error lerr = {0};
-	if (!e->models_dir[0]) {
-		snprintf(why, why_size, "no models folder");
+	if (mrs_model_refused(e, MRS_MODEL_REALGRAPH, why, why_size))
 		return NULL;
-	}
 	if (mrs_model_path(path, path_size, e->models_dir, "realgraph", "pt", &lerr)) {
 		snprintf(why, why_size, "%s", lerr.msg);
 		return NULL;

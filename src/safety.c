@@ -577,9 +577,10 @@ static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
 	const char *name = mrs_model_name(id);
 	mrs_model_status *st = &e->status[id];
 	st->loaded = false;
-	if (!e->models_dir[0]) {
-		snprintf(st->note, sizeof st->note,
-			 "no models folder: %s score 0 for every tweet (no penalty)", name);
+	char why[256];
+	if (mrs_model_refused(e, id, why, sizeof why)) {
+		snprintf(st->note, sizeof st->note, "%s: %s score 0 for every tweet (no penalty)",
+			 why, name);
 		return 0;
 	}
 	char path[4096];

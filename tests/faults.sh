@@ -48,8 +48,8 @@ sane_status() {
 state_dataset() { # the file's checksum: byte for byte the old or the new dataset
 	[ -f "$1" ] && cksum <"$1"
 }
-state_models() {
-	(cd "$1" && cat ./*.pt 2>/dev/null | cksum)
+state_models() { # the model files of the set CURRENT names
+	[ -f "$1/CURRENT" ] && (cd "$1/$(cat "$1/CURRENT")" && cat ./*.pt 2>/dev/null | cksum)
 }
 save_state() { # KIND TARGET COPY
 	rm -rf "$3"
@@ -109,13 +109,15 @@ kill_points() {
 	echo "kills of $name: $kept left the old state, $replaced the new one, none broken"
 }
 
-# temporary files and staging folders a finished run must not leave
+# temporary files and unfinished sets a finished run must not leave (a models folder
+# keeps the set it serves and, after a completed run, the one that served before)
 leftovers() {
 	if [ "$1" = dataset ]; then
 		no_temps "$2" "$3"
 	else
-		ls -a "$2" | grep -E '^\.train-|tmp-' >/dev/null &&
-			fail "$3: left in $2: $(ls -a "$2" | grep -E '^\.train-|tmp-')"
+		find "$2" -name '*tmp-*' -o -name '.train-*' | grep -q . &&
+			fail "$3: left in $2: $(find "$2" -name '*tmp-*' -o -name '.train-*')"
+		[ "$(ls -d "$2"/set-* | wc -l)" -le 2 ] || fail "$3: sets left: $(ls "$2")"
 	fi
 }
 
@@ -353,17 +355,19 @@ model_fault() {
 	esac
 	grep -q "^timeline of" "$tmp/out" || fail "$1: no timeline"
 }
+# the model files of the set the first models' folder serves (a set's folder is read as it is)
+set=$tmp/models/$(cat "$tmp/models/CURRENT")
 for m in simclusters twhin realgraph nsfw toxicity heavy_ranker; do
-	size=$(wc -c <"$tmp/models/$m.pt")
+	size=$(wc -c <"$set/$m.pt")
 	hows="half garbage" # every model: cut in half, 64 bytes overwritten
 	case $m in twhin | heavy_ranker) hows="$hows empty last-byte missing" ;; esac
 	for how in $hows; do
 		rm -rf "$tmp/mf"
-		cp -r "$tmp/models" "$tmp/mf"
+		cp -r "$set" "$tmp/mf"
 		case $how in
 		empty) : >"$tmp/mf/$m.pt" ;;
-		half) head -c $((size / 2)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
-		last-byte) head -c $((size - 1)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
+		half) head -c $((size / 2)) "$set/$m.pt" >"$tmp/mf/$m.pt" ;;
+		last-byte) head -c $((size - 1)) "$set/$m.pt" >"$tmp/mf/$m.pt" ;;
 		garbage)
 			head -c 64 /dev/zero | tr '\0' 'Z' |
 				dd of="$tmp/mf/$m.pt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
@@ -374,8 +378,8 @@ for m in simclusters twhin realgraph nsfw toxicity heavy_ranker; do
 	done
 done
 # the heavy ranker's card says another feature spec; its card is gone
-rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
-sed 's/"feature_spec_version":[^,]*/"feature_spec_version": 999/' "$tmp/models/heavy_ranker.json" \
+rm -rf "$tmp/mf" && cp -r "$set" "$tmp/mf"
+sed 's/"feature_spec_version":[^,]*/"feature_spec_version": 999/' "$set/heavy_ranker.json" \
 	>"$tmp/mf/heavy_ranker.json"
 model_fault "another feature spec" heavy_ranker
 grep -q "feature spec version 999" "$tmp/out" || fail "another feature spec: $(grep heavy "$tmp/out")"
@@ -384,7 +388,7 @@ model_fault "no card" heavy_ranker
 # models of another world (other users, other tweets): the embeddings fall back
 "$bin" -q generate --scale small --users 120 --seed 9 -o "$tmp/w3.db"
 for m in simclusters twhin; do
-	rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
+	rm -rf "$tmp/mf" && cp -r "$set" "$tmp/mf"
 	printf 'models\n' | "$bin" --data "$tmp/w3.db" --models "$tmp/mf" --batch - >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	points=$((points + 1))

@@ -14,7 +14,7 @@ static const char *iso_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
-static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st)
+static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const char *models)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "path", ds->path ? ds->path : "");
@@ -59,13 +59,15 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st)
 	cJSON_AddNumberToObject(act, "users_without_follows", st->users_without_follows);
 	cJSON_AddNumberToObject(act, "users_without_impressions", st->users_without_impressions);
 	cJSON_AddBoolToObject(o, "has_truth", ds->has_truth);
+	char line[600];
+	cli_models_summary(models, ds, line, sizeof line, cJSON_AddObjectToObject(o, "models"));
 	char *s = cJSON_Print(o);
 	puts(s);
 	cJSON_free(s);
 	cJSON_Delete(o);
 }
 
-static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
+static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st, const char *models)
 {
 	char b1[32], b2[32], b3[32];
 	printf("dataset      %s (%s, fingerprint %016llx)\n", ds->path ? ds->path : "-", ds->kind,
@@ -97,6 +99,11 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
 	if (ds->n_texts)
 		printf("texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
 	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
+	char line[600];
+	cJSON *j = cJSON_CreateObject();
+	cli_models_summary(models, ds, line, sizeof line, j);
+	cJSON_Delete(j);
+	printf("models       %s\n", line);
 }
 
 int cli_info(const cli_opts *o, int argc, char **argv)
@@ -122,9 +129,9 @@ int cli_info(const cli_opts *o, int argc, char **argv)
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(ds, &st);
 	if (json)
-		print_json(ds, &st);
+		print_json(ds, &st, o->models);
 	else
-		print_text(ds, &st);
+		print_text(ds, &st, o->models);
 	mrs_dataset_free(ds);
 	return EXIT_OK;
 }

@@ -9,7 +9,7 @@
 
 static cJSON *read_card(const char *dir, const char *name)
 {
-	char path[4096];
+	char path[4400];
 	snprintf(path, sizeof path, "%s/%s.json", dir, name);
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -79,8 +79,11 @@ static void key_metrics(const char *name, const cJSON *card, char *buf, size_t s
 		snprintf(buf, size, "(see %s.json)", name);
 }
 
-static void summary(const char *dir, int only, bool json)
+static void summary(const char *models, int only, bool json)
 {
+	char dir[4200];
+	if (mrs_models_current(models, dir, sizeof dir, NULL))
+		return;
 	cJSON *all = json ? cJSON_CreateObject() : NULL;
 	if (!json)
 		printf("%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");

@@ -1,4 +1,5 @@
 /* cli.c: what the subcommands share: exit statuses, error messages, option values. */
+#include <cJSON.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -109,4 +110,56 @@ int cli_check_output(const char *out, bool force, const char *const *inputs, int
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
+}
+
+/* Appends ", name" (or "name" first) to a list of model names. */
+static void add_name(char *list, size_t size, const char *name)
+{
+	size_t len = strlen(list);
+	snprintf(list + len, size - len, "%s%s", len ? ", " : "", name);
+}
+
+void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size_t size,
+			cJSON *json)
+{
+	char set[4200];
+	mrs_error err = {0};
+	if (mrs_models_current(dir, set, sizeof set, &err)) {
+		snprintf(text, size, "%s", err.msg);
+		cJSON_AddStringToObject(json, "folder", dir);
+		cJSON_AddStringToObject(json, "error", err.msg);
+		return;
+	}
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(set, ds, cc);
+	static const char *const keys[] = {"missing", "no_dataset", "this_dataset", "other_dataset"};
+	char names[4][200] = {{0}}, other_fp[20] = "";
+	int count[4] = {0};
+	cJSON *arr[4];
+	cJSON_AddStringToObject(json, "folder", set);
+	for (int k = 0; k < 4; k++)
+		arr[k] = cJSON_AddArrayToObject(json, keys[k]);
+	for (int id = 0; id < MRS_N_MODELS; id++) {
+		int k = cc[id].state;
+		count[k]++;
+		add_name(names[k], sizeof names[k], mrs_model_name(id));
+		cJSON_AddItemToArray(arr[k], cJSON_CreateString(mrs_model_name(id)));
+		if (k == MRS_CARD_OTHER && !other_fp[0])
+			snprintf(other_fp, sizeof other_fp, "%s", cc[id].fingerprint);
+	}
+	if (count[MRS_CARD_MISSING] == MRS_N_MODELS) {
+		snprintf(text, size, "%s: no models (`train` makes them)", set);
+		return;
+	}
+	int len = snprintf(text, size, "%s: %d of %d trained on this dataset", set,
+			   count[MRS_CARD_THIS], MRS_N_MODELS);
+	if (count[MRS_CARD_OTHER] && len < (int)size)
+		len += snprintf(text + len, size - len,
+				"; %s trained on another dataset (fingerprint %s): falling back",
+				names[MRS_CARD_OTHER], other_fp);
+	if (count[MRS_CARD_NO_DATASET] && len < (int)size)
+		len += snprintf(text + len, size - len, "; %s: no dataset recorded",
+				names[MRS_CARD_NO_DATASET]);
+	if (count[MRS_CARD_MISSING] && len < (int)size)
+		snprintf(text + len, size - len, "; %s: missing", names[MRS_CARD_MISSING]);
 }

@@ -36,6 +36,15 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
  * with (1: exists, 2: refused), or 0 to go on. */
 int cli_check_output(const char *out, bool force, const char *const *inputs, int n);
 
+/* For `info`: which models of dir's current set were trained on ds and which on another
+ * dataset, read from their cards (no model is loaded): one line of text ("models/set-1:
+ * 6 of 6 trained on this dataset", or which ones fall back and why), and the same in json
+ * ({"folder", "this_dataset", "other_dataset", "no_dataset", "missing"}; an object the
+ * caller made). */
+struct cJSON;
+void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size_t size,
+			struct cJSON *json);
+
 /* Progress shown on stderr: a bar on a terminal, plain lines (at most one a second)
  * otherwise; nothing when quiet. Ctrl-C sets a flag the callback turns into a cancel. */
 typedef struct cli_progress {

@@ -23,6 +23,10 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 	cJSON_AddNumberToObject(j, "follows", st.follows);
 	cJSON_AddNumberToObject(j, "impressions", st.impressions);
 	cJSON_AddNumberToObject(j, "engagements", st.engagements);
+	char line[600];
+	cli_models_summary(s->opts.models, s->ds, line, sizeof line,
+			   cJSON_AddObjectToObject(j, "models"));
+	out_printf(s->o, "models: %s\n", line);
 	return CMD_OK;
 }
 
@@ -37,6 +41,7 @@ static int models_exec(session *s, int argc, char **argv, mrs_error *err)
 			   ms->loaded ? "loaded" : "fallback", ms->note);
 		cJSON *o = cJSON_AddObjectToObject(j, mrs_model_name((mrs_model_id)m));
 		cJSON_AddBoolToObject(o, "loaded", ms->loaded);
+		cJSON_AddBoolToObject(o, "other_dataset", ms->other_dataset);
 		cJSON_AddStringToObject(o, "note", ms->note);
 	}
 	return CMD_OK;

@@ -148,8 +148,9 @@ int session_apply_edits(session *s, const mrs_edit *e, mrs_error *err)
 			memcpy(all, s->edits, sizeof *all * s->n_edits);
 		if (e)
 			all[n - 1] = *e;
-		/* the edits happen just before the request: at the last event of the data */
-		mrs_engine_opts eo = {.models_dir = s->opts.models};
+		/* the edits happen just before the request: at the last event of the data; the
+		 * models are the session's set, even if `train` elsewhere has switched since */
+		mrs_engine_opts eo = {.models_dir = mrs_engine_models_dir(s->engine)};
 		if (!(ds = mrs_dataset_with_edits(base, all, n, base->t_end, err)) ||
 		    !(engine = mrs_engine_open(ds, &eo, s->progress, err)) ||
 		    !(req = mrs_request_new(engine, err))) {
