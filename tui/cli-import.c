@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static void print_summary(const cli_opts *o, const char *format, const char *out,
 			  const mrs_import_opts *io, const mrs_dataset *ds, double t_read,
@@ -22,16 +23,13 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 		cJSON_AddNumberToObject(j, "texts", ds->n_texts);
 		cJSON_AddNumberToObject(j, "read_seconds", t_read);
 		cJSON_AddNumberToObject(j, "write_seconds", t_write);
-		char *s = cJSON_PrintUnformatted(j);
-		if (s)
-			puts(s);
-		cJSON_free(s);
+		text_json_print(j, false, stdout);
 		cJSON_Delete(j);
 		return;
 	}
 	if (o->quiet)
 		return;
-	printf("imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u follows, "
+	text_printf(stdout, "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u follows, "
 	       "%u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
 	       format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
 	       ds->n_impressions, ds->n_texts, t_read, t_write);

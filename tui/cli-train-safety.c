@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static void print_json(const mrs_safety_report *r)
 {
@@ -24,27 +25,25 @@ static void print_json(const mrs_safety_report *r)
 	cJSON *l = cJSON_AddArrayToObject(o, "loss_per_epoch");
 	for (int e = 0; e < r->epochs; e++)
 		cJSON_AddItemToArray(l, cJSON_CreateNumber(r->epoch_loss[e]));
-	char *s = cJSON_PrintUnformatted(o);
-	puts(s);
-	cJSON_free(s);
+	text_json_print(o, false, stdout);
 	cJSON_Delete(o);
 }
 
 static void print_text(const mrs_safety_report *r, const char *out)
 {
-	printf("trained on %u texts (%u positive) in %.1f s: %lld parameters, loss",
+	text_printf(stdout, "trained on %u texts (%u positive) in %.1f s: %lld parameters, loss",
 	       r->n_train, r->train_positives, r->seconds, (long long)r->params);
 	for (int e = 0; e < r->epochs; e++)
-		printf(" %.4f", r->epoch_loss[e]);
-	printf("\nvalidation: %u texts, %u positive\n", r->n_val, r->val_positives);
-	printf("  macro-F1  %.4f at threshold 0.5\n", r->macro_f1_05);
-	printf("  macro-F1  %.4f at threshold %.3f (chosen on the validation texts themselves: "
+		text_printf(stdout, " %.4f", r->epoch_loss[e]);
+	text_printf(stdout, "\nvalidation: %u texts, %u positive\n", r->n_val, r->val_positives);
+	text_printf(stdout, "  macro-F1  %.4f at threshold 0.5\n", r->macro_f1_05);
+	text_printf(stdout, "  macro-F1  %.4f at threshold %.3f (chosen on the validation texts themselves: "
 	       "optimistic)\n",
 	       r->macro_f1_best, r->best_threshold);
-	printf("  AUC       %.4f\n  PR-AUC    %.4f\n  precision at 90%% recall %.4f\n", r->auc,
+	text_printf(stdout, "  AUC       %.4f\n  PR-AUC    %.4f\n  precision at 90%% recall %.4f\n", r->auc,
 	       r->pr_auc, r->precision_at_recall_90);
 	if (out)
-		printf("model written to %s\n", out);
+		text_printf(stdout, "model written to %s\n", out);
 }
 
 int cli_train_safety(const cli_opts *o, int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static cJSON *read_card(const char *dir, const char *name)
 {
@@ -86,7 +87,7 @@ static void summary(const char *models, int only, bool json)
 		return;
 	cJSON *all = json ? cJSON_CreateObject() : NULL;
 	if (!json)
-		printf("%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
+		text_printf(stdout, "%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		if (only >= 0 && id != only)
 			continue;
@@ -105,13 +106,11 @@ static void summary(const char *models, int only, bool json)
 		key_metrics(name, card, m, sizeof m);
 		if (!isnan(rows))
 			snprintf(rb, sizeof rb, "%.0f", rows);
-		printf("%-13s %9s %8.2f  %s\n", name, rb, secs, m);
+		text_printf(stdout, "%-13s %9s %8.2f  %s\n", name, rb, secs, m);
 		cJSON_Delete(card);
 	}
 	if (json) {
-		char *s = cJSON_Print(all);
-		puts(s);
-		cJSON_free(s);
+		text_json_print(all, true, stdout);
 		cJSON_Delete(all);
 	}
 }
@@ -167,7 +166,7 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 	mrs_dataset_free(ds);
 	if (rc) {
 		if (err.code == MRS_ERR_CANCELLED)
-			fprintf(stderr, "minirecsys: train: cancelled; the previous models in %s are "
+			text_printf(stderr, "minirecsys: train: cancelled; the previous models in %s are "
 					"unchanged\n",
 				t.models_dir);
 		else
@@ -175,7 +174,7 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 		return cli_exit_code(err.code);
 	}
 	if (!o->quiet && !json)
-		fprintf(stderr, "trained %s in %.1f s into %s\n", only >= 0 ? t.only : "every model",
+		text_printf(stderr, "trained %s in %.1f s into %s\n", only >= 0 ? t.only : "every model",
 			mrs_seconds() - t0, t.models_dir);
 	summary(t.models_dir, only, json);
 	return EXIT_OK;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "text.h"
 
 int cli_exit_code(mrs_code code)
 {
@@ -20,7 +21,7 @@ int cli_exit_code(mrs_code code)
 
 int cli_error(const mrs_error *err)
 {
-	fprintf(stderr, "minirecsys: %s\n", err->msg);
+	text_printf(stderr, "minirecsys: %s\n", err->msg);
 	return cli_exit_code(err->code);
 }
 
@@ -28,10 +29,11 @@ int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("minirecsys: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) >= 0)
+		text_printf(stderr, "minirecsys: %s\n", msg);
 	va_end(ap);
+	free(msg);
 	return EXIT_USAGE;
 }
 
@@ -100,13 +102,13 @@ int cli_check_output(const char *out, bool force, const char *const *inputs, int
 		return EXIT_OK; /* a new file (or a dangling link, which the writer refuses) */
 	for (int i = 0; i < n; i++)
 		if (is_input(&sb, inputs[i])) {
-			fprintf(stderr, "minirecsys: %s is one of the inputs (%s); write the dataset "
+			text_printf(stderr, "minirecsys: %s is one of the inputs (%s); write the dataset "
 					"to another file\n",
 				out, inputs[i]);
 			return EXIT_USAGE;
 		}
 	if (!force) {
-		fprintf(stderr, "minirecsys: %s exists: add --force to replace it\n", out);
+		text_printf(stderr, "minirecsys: %s exists: add --force to replace it\n", out);
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;

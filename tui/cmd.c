@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "text.h"
 
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_models_entry,
 	cmd_users_entry, cmd_user_entry, cmd_profile_entry, cmd_timeline_entry, cmd_stage_entry,
@@ -161,7 +162,7 @@ static int run_words(session *s, int argc, char **argv, int lineno)
 		else
 			snprintf(last_error, sizeof last_error, "%s", err.msg);
 		if (s->o->mode == OUT_TEXT) /* the explorer shows cmd_last_error() itself */
-			fprintf(stderr, "minirecsys: %s\n", last_error);
+			text_printf(stderr, "minirecsys: %s\n", last_error);
 	}
 	out_end(s->o, c ? c->name : argv[0], lineno, status, status ? err.msg : NULL);
 	return status;
@@ -216,7 +217,7 @@ int cmd_run_line(session *s, const char *line, int lineno)
 			else
 				snprintf(last_error, sizeof last_error, "%s", msg);
 			if (s->o->mode == OUT_TEXT)
-				fprintf(stderr, "minirecsys: %s\n", last_error);
+				text_printf(stderr, "minirecsys: %s\n", last_error);
 			out_end(s->o, "", lineno, CMD_USAGE, msg);
 			worst = CMD_USAGE;
 		} else if (argc > 0) {
@@ -280,10 +281,19 @@ int cmd_make_parent(const char *path, mrs_error *err)
 
 int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err)
 {
-	if (strcmp(path, "-") != 0)
-		return mrs_file_write_text(path, text, err);
+	if (strcmp(path, "-") != 0) {
+		char *safe = text_json(text);
+		int rc = safe ? mrs_file_write_text(path, safe, err)
+			      : mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		free(safe);
+		return rc;
+	}
 	if (s->o->mode != OUT_JSON) {
-		out_printf(s->o, "%s\n", text);
+		char *safe = text_json(text);
+		if (!safe)
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		out_json_text(s->o, safe);
+		free(safe);
 		return 0;
 	}
 	cJSON *doc = cJSON_Parse(text);

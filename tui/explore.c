@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "ui.h"
+#include "text.h"
 
 /* Ctrl-C, kill and hang-up: long work is cancelled, and the loop leaves cleanly. */
 static void on_quit_signal(int sig)
@@ -91,7 +92,7 @@ static ukey key_from_curses(int r, wint_t ch)
 static int explore_fail(surface *sf, const char *msg)
 {
 	draw_curses_stop(sf);
-	fprintf(stderr, "minirecsys: %s\n", msg);
+	text_printf(stderr, "minirecsys: %s\n", msg);
 	return EXIT_FAILED;
 }
 
@@ -152,7 +153,7 @@ static int explore_terminal(const cli_opts *o)
 	char why[256];
 	surface *sf = draw_curses_start(why, sizeof why);
 	if (!sf) {
-		fprintf(stderr,
+		text_printf(stderr,
 			"minirecsys: the explorer cannot draw here: %s.\n"
 			"Running the plain command shell instead (`help` lists the commands, `quit` "
 			"leaves).\n",
@@ -176,7 +177,7 @@ static int explore_terminal(const cli_opts *o)
 	session_free(&s);
 	draw_curses_stop(sf);
 	if (rc > 128)
-		fprintf(stderr, "minirecsys: stopped by signal %d\n", rc - 128);
+		text_printf(stderr, "minirecsys: stopped by signal %d\n", rc - 128);
 	return rc;
 }
 
