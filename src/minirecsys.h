@@ -350,6 +350,13 @@ typedef struct mrs_gen_params {
  * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
  * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
+/* The peak resident memory (bytes) that building and writing the world p takes,
+ * estimated from its sizes: a fixed part (the program and libtorch, SQLite's page cache)
+ * and a cost per user (follow graph, interests), per tweet (text, flags, truth) and per
+ * impression (the arrays, their indexes and the truth's probabilities), fitted to
+ * measured runs and rounded up (generate.c, docs/reliability.md). Front ends compare it
+ * with the machine's memory before they start. */
+uint64_t mrs_gen_memory_estimate(const mrs_gen_params *p);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 			  const mrs_progress *progress, mrs_error *err);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 int cli_generate(const cli_opts *o, int argc, char **argv)
 {
@@ -12,7 +13,7 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			scale = argv[i + 1];
 	mrs_gen_params p;
 	mrs_error err = {0};
-	bool force = false;
+	bool force = false, memory_check = true;
 	if (mrs_gen_params_scale(&p, scale, &err))
 		return cli_error(&err);
 	for (int i = 1; i < argc; i++) {
@@ -20,6 +21,10 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 		int bad = 0;
 		if (strcmp(a, "--force") == 0) {
 			force = true;
+			continue;
+		}
+		if (strcmp(a, "--no-memory-check") == 0) {
+			memory_check = false;
 			continue;
 		}
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
@@ -49,6 +54,8 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 	int st = cli_check_output(out, force, NULL, 0);
 	if (st)
 		return st;
+	if (memory_check && cli_check_memory(&p, "; add --no-memory-check to start anyway", &err))
+		return cli_error(&err);
 	cli_cancel_on_signal();
 	cli_progress cp;
 	cli_progress_init(&cp, o->quiet);
@@ -64,7 +71,7 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 	int rc = mrs_store_write(out, ds, truth, &prog, &err);
 	cli_progress_done(&cp);
 	if (rc == 0 && !o->quiet)
-		fprintf(stderr,
+		text_printf(stderr,
 			"generated %s: %u users, %u tweets, %u follows, %u impressions "
 			"(seed %llu) in %.2f s, written in %.2f s\n",
 			out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "text.h"
@@ -164,4 +165,43 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size
 				names[MRS_CARD_NO_DATASET]);
 	if (count[MRS_CARD_MISSING] && len < (int)size)
 		snprintf(text + len, size - len, "; %s: missing", names[MRS_CARD_MISSING]);
+}
+
+/* The machine's memory: what can still be used without swapping (MemAvailable) and in
+ * all (MemTotal), from /proc/meminfo; sysconf's page counts where that cannot be read. */
+static void machine_memory(uint64_t *avail, uint64_t *total)
+{
+	*avail = *total = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb;
+	while (f && fgets(line, sizeof line, f)) {
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			*avail = kb * 1024;
+		else if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+			*total = kb * 1024;
+	}
+	if (f)
+		fclose(f);
+	long page = sysconf(_SC_PAGESIZE), av = sysconf(_SC_AVPHYS_PAGES);
+	long all = sysconf(_SC_PHYS_PAGES);
+	if (!*avail && page > 0 && av > 0)
+		*avail = (uint64_t)av * (uint64_t)page;
+	if (!*total && page > 0 && all > 0)
+		*total = (uint64_t)all * (uint64_t)page;
+}
+
+int cli_check_memory(const mrs_gen_params *p, const char *hint, mrs_error *err)
+{
+	uint64_t need = mrs_gen_memory_estimate(p), avail, total;
+	machine_memory(&avail, &total);
+	if (!avail || need <= avail)
+		return 0;
+	const double gib = 1024.0 * 1024 * 1024;
+	return mrs_fail(err, MRS_ERR_NOMEM,
+			"generate: this world needs about %.1f GiB of memory (estimated for %u "
+			"users, %u tweets, %u impressions), more than the %.1f GiB available on "
+			"this machine (%.1f GiB in all)%s",
+			(double)need / gib, p->users, p->tweets, p->impressions,
+			(double)avail / gib, (double)total / gib, hint);
 }

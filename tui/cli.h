@@ -36,6 +36,11 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
  * with (1: exists, 2: refused), or 0 to go on. */
 int cli_check_output(const char *out, bool force, const char *const *inputs, int n);
 
+/* Refuses (MRS_ERR_NOMEM, naming the estimate and the machine's memory, then hint) to
+ * generate a world whose mrs_gen_memory_estimate exceeds the memory available now
+ * (MemAvailable of /proc/meminfo, else sysconf). */
+int cli_check_memory(const mrs_gen_params *p, const char *hint, mrs_error *err);
+
 /* For `info`: which models of dir's current set were trained on ds and which on another
  * dataset, read from their cards (no model is loaded): one line of text ("models/set-1:
  * 6 of 6 trained on this dataset", or which ones fall back and why), and the same in json

@@ -17,7 +17,8 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
 	{"generate", cli_generate,
 	 "generate [-o DB] [--force] [--scale small|default|large] [--users N]\n"
-	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]"},
+	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]\n"
+	 "                  [--no-memory-check]"},
 	{"import", cli_import,
 	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--task NAME]\n"
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
