@@ -2,6 +2,7 @@
  * JSON model cards, both written atomically. */
 #include <cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -280,7 +281,10 @@ int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, co
 long long mrs_card_int(const cJSON *card, const char *key)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(card, key);
-	return cJSON_IsNumber(x) ? (long long)x->valuedouble : -1;
+	if (!cJSON_IsNumber(x))
+		return -1;
+	double v = x->valuedouble; /* a whole number that a double holds exactly */
+	return v >= 0 && v <= 9007199254740992.0 && v == floor(v) ? (long long)v : -1;
 }
 
 void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)

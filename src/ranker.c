@@ -184,11 +184,19 @@ static bool spec_matches(const cJSON *o, const char *what, char *why, size_t siz
 		snprintf(why, size, "%s has no feature spec", what);
 		return false;
 	}
-	if (v->valueint != MRS_FEATURE_SPEC_VERSION || nf->valueint != MRS_N_FEATURES) {
+	long long version = mrs_card_int(o, "feature_spec_version");
+	long long n = mrs_card_int(o, "n_features");
+	if (version < 0 || n < 0) {
 		snprintf(why, size,
-			 "%s is for feature spec version %d with %d features, this build has "
+			 "%s: feature_spec_version %.17g or n_features %.17g is not a whole number",
+			 what, v->valuedouble, nf->valuedouble);
+		return false;
+	}
+	if (version != MRS_FEATURE_SPEC_VERSION || n != MRS_N_FEATURES) {
+		snprintf(why, size,
+			 "%s is for feature spec version %lld with %lld features, this build has "
 			 "version %d with %d",
-			 what, v->valueint, nf->valueint, MRS_FEATURE_SPEC_VERSION, MRS_N_FEATURES);
+			 what, version, n, MRS_FEATURE_SPEC_VERSION, MRS_N_FEATURES);
 		return false;
 	}
 	return true;

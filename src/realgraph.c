@@ -269,13 +269,11 @@ static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, ch
 		return NULL;
 	}
 	cJSON *j = cJSON_Parse(meta ? meta : "");
-	const cJSON *fv = cJSON_GetObjectItemCaseSensitive(j, "feature_version");
-	const cJSON *nf = cJSON_GetObjectItemCaseSensitive(j, "features");
 	mrs_tspec spec;
 	mrs_tmodel_get_spec(m, &spec);
 	why[0] = '\0';
-	if (!cJSON_IsNumber(fv) || fv->valueint != RG_FEATURE_VERSION || !cJSON_IsNumber(nf) ||
-	    nf->valueint != MRS_RG_N_FEATURES)
+	if (mrs_card_int(j, "feature_version") != RG_FEATURE_VERSION ||
+	    mrs_card_int(j, "features") != MRS_RG_N_FEATURES)
 		snprintf(why, why_size, "%s: made for other features (want version %d, %d features)",
 			 path, RG_FEATURE_VERSION, MRS_RG_N_FEATURES);
 	else if (spec.kind != MRS_TK_MLP || spec.n_in != MRS_RG_N_FEATURES || spec.n_heads != 1)

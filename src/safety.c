@@ -552,17 +552,16 @@ void mrs_safety_free(struct mrs_safety *s)
 static int meta_params(const char *meta, mrs_safety_params *prm)
 {
 	cJSON *m = meta ? cJSON_Parse(meta) : NULL;
-	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *tok = cJSON_GetObjectItem(m, "tokenizer");
-	const cJSON *b = cJSON_GetObjectItem(m, "buckets"), *bi = cJSON_GetObjectItem(m, "bigrams");
-	const cJSON *cg = cJSON_GetObjectItem(m, "char_ngrams");
+	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *bi = cJSON_GetObjectItem(m, "bigrams");
+	long long buckets = mrs_card_int(m, "buckets"), char_ngrams = mrs_card_int(m, "char_ngrams");
 	int rc = -1;
 	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0 &&
-	    cJSON_IsNumber(tok) && tok->valueint == SAFETY_TOKENIZER && cJSON_IsNumber(b) &&
-	    b->valuedouble >= 1 && cJSON_IsBool(bi) && cJSON_IsNumber(cg)) {
+	    mrs_card_int(m, "tokenizer") == SAFETY_TOKENIZER && buckets >= 1 &&
+	    buckets <= UINT32_MAX && cJSON_IsBool(bi) && char_ngrams >= 0 && char_ngrams <= 64) {
 		mrs_safety_params_default(prm);
-		prm->buckets = (uint32_t)b->valuedouble;
+		prm->buckets = (uint32_t)buckets;
 		prm->bigrams = cJSON_IsTrue(bi);
-		prm->char_ngrams = cg->valueint;
+		prm->char_ngrams = (int)char_ngrams;
 		rc = 0;
 	}
 	cJSON_Delete(m);

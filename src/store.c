@@ -524,6 +524,39 @@ static char *meta_get(reader *r, const char *key, int *failed)
 	return out;
 }
 
+/* A meta value that must be a whole decimal number (strtoll alone reads 'abc' as 0). */
+static int meta_i64(reader *r, const char *key, const char *text, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (!isdigit((unsigned char)text[text[0] == '-']) || *end || errno)
+		return mrs_fail(r->err, MRS_ERR_DATA, "%s: meta: %s '%.40s' is not an integer",
+				r->path, key, text);
+	*out = v;
+	return 0;
+}
+
+/* Seeds are written as signed 64-bit integers: 2^64-1 is stored as -1. */
+static int meta_u64(reader *r, const char *key, const char *text, uint64_t *out)
+{
+	int64_t neg;
+	if (text[0] == '-') {
+		if (meta_i64(r, key, text, &neg))
+			return -1;
+		*out = (uint64_t)neg;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!isdigit((unsigned char)text[0]) || *end || errno)
+		return mrs_fail(r->err, MRS_ERR_DATA,
+				"%s: meta: %s '%.40s' is not an integer", r->path, key, text);
+	*out = v;
+	return 0;
+}
+
 static int step_row(reader *r, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
@@ -912,8 +945,9 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 	task = meta_get(&r, "texts_task", &failed);
 	if (failed)
 		goto fail;
-	ds->split_time = strtoll(split, NULL, 10);
-	ds->seed = strtoull(seed, NULL, 10);
+	if (meta_i64(&r, "split_time", split, &ds->split_time) ||
+	    meta_u64(&r, "seed", seed, &ds->seed))
+		goto fail;
 	ds->has_truth = truth && strcmp(truth, "1") == 0;
 	if (task && *task) {
 		ds->texts_task = task;

@@ -650,6 +650,12 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 		rc = switch_to_set(&tr);
 	if (rc)
 		remove_tree(tr.stage);
+	if (rc && err && err->code == MRS_ERR_IO) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		mrs_fail(err, MRS_ERR_IO,
+			 "%s: cannot write the new model set (%.900s); nothing was changed", dir, why);
+	}
 	mrs_file_unlock(lock);
 	mrs_truth_free(tr.truth);
 	if (!rc)

@@ -181,6 +181,20 @@ unit=$(wc -c <"$tmp/ulimit/unit")
 	exit $((fails > 0))
 ) || fails=$((fails + 1))
 points=$((points + 2))
+# train on a full disk: the models folder named, the reason, nothing changed
+"$bin" -q --data "$tmp/ulimit/d.db" --models "$tmp/ulimit/m" train >/dev/null ||
+	fail "train: the models to keep"
+old=$(state_models "$tmp/ulimit/m")
+(
+	ulimit -f $((3 * 1024 * 1024 / unit))
+	exec "$bin" -q --data "$tmp/ulimit/d.db" --models "$tmp/ulimit/m" train --seed 5
+) >/dev/null 2>"$tmp/err"
+rc=$?
+points=$((points + 1))
+[ "$rc" -eq 2 ] && grep -q "^minirecsys: $tmp/ulimit/m: cannot write the new model set (.*File too large); nothing was changed$" "$tmp/err" ||
+	fail "train on a full disk: exit $rc: $(cat "$tmp/err")"
+[ "$(state_models "$tmp/ulimit/m")" = "$old" ] || fail "train on a full disk changed the models"
+leftovers models "$tmp/ulimit/m" "train on a full disk"
 # a small tmpfs (a real ENOSPC) where this user may mount one
 mkdir "$tmp/tmpfs"
 if mount -t tmpfs -o size=4m tmpfs "$tmp/tmpfs" 2>/dev/null; then

@@ -514,6 +514,25 @@ static void test_bad_files(void **state)
 	write_tiny(path);
 	exec_sql(path, "UPDATE tweets SET created_at = 1 WHERE id = 4");
 	expect_load_error(path, MRS_ERR_DATA, "time order");
+	/* a split time that is not a number (once read as 1970 without a word) */
+	tu_path(path, sizeof path, "split.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE meta SET value = 'abc' WHERE key = 'split_time'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: split_time 'abc' is not an integer");
+	exec_sql(path, "UPDATE meta SET value = '12x' WHERE key = 'split_time'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: split_time '12x' is not an integer");
+	tu_path(path, sizeof path, "seed.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE meta SET value = '' WHERE key = 'seed'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: seed '' is not an integer");
+	/* a seed of 2^64-1 is stored as -1 and reads back */
+	exec_sql(path, "UPDATE meta SET value = '-1' WHERE key = 'seed'");
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_dataset_load(path, NULL, &err);
+	if (!ds)
+		fail_msg("%s", err.msg);
+	assert_true(ds->seed == UINT64_MAX);
+	mrs_dataset_free(ds);
 }
 
 static void test_truncated_file(void **state)

@@ -379,10 +379,15 @@ static void test_mismatched_spec_falls_back(void **state)
 	assert_memory_not_equal(model, heur, sizeof(float) * N * MRS_N_HEADS);
 	mrs_engine_free(e);
 
-	const char *keys[] = {"feature_spec_version", "n_features"};
-	double values[] = {MRS_FEATURE_SPEC_VERSION + 1, MRS_N_FEATURES - 2};
-	const char *says[] = {"feature spec version 2 with", "with 35 features"};
-	for (int k = 0; k < 2; k++) {
+	/* another spec; and numbers that are not whole (once read as 1 and as INT_MAX) */
+	const char *keys[] = {"feature_spec_version", "n_features", "feature_spec_version",
+			      "feature_spec_version"};
+	double values[] = {MRS_FEATURE_SPEC_VERSION + 1, MRS_N_FEATURES - 2,
+			   MRS_FEATURE_SPEC_VERSION + 0.5, 1e308};
+	const char *says[] = {"feature spec version 2 with", "with 35 features",
+			      "feature_spec_version 1.5 or n_features 37 is not a whole number",
+			      "feature_spec_version 1e+308 or"};
+	for (int k = 0; k < 4; k++) {
 		copy_dir(AS, m);
 		set_card_number(m, keys[k], values[k]);
 		e = mrs_engine_open(W, &o, NULL, &err);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,12 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
 	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
-	if (!isdigit((unsigned char)text[0]) || *end || errno) {
+	if (!isdigit((unsigned char)text[0]) || *end) {
 		cli_usage_error("%s: '%s' is not a non-negative integer", opt, text);
+		return -1;
+	}
+	if (errno == ERANGE) {
+		cli_usage_error("%s: %s is too large (at most %llu)", opt, text, ULLONG_MAX);
 		return -1;
 	}
 	*out = v;

@@ -242,9 +242,9 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
 	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
-	if (!isdigit((unsigned char)text[0]) || *end || errno)
+	if (!isdigit((unsigned char)text[0]) || *end)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a whole number", name, text);
-	if (v < lo || v > hi)
+	if (errno == ERANGE || v < lo || v > hi)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s is out of range (%u .. %u)", name, text, lo,
 				hi);
 	*res = (uint32_t)v;

@@ -225,11 +225,11 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(p, &end, 10);
-	if (!isdigit((unsigned char)p[0]) || *end || errno)
+	if (!isdigit((unsigned char)p[0]) || *end)
 		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
 	if (!s->ds->n_tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
-	if (v >= s->ds->n_tweets)
+	if (errno == ERANGE || v >= s->ds->n_tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
 				s->ds->n_tweets - 1);
 	*res = (uint32_t)v;
