@@ -69,6 +69,12 @@ int mrs_progress_report(const mrs_progress *p, const char *phase, double done, d
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
 
+/* Decodes the strictly valid UTF-8 sequence at s (n >= 1 bytes left): its length (1 to
+ * 4) with its code point in *cp, or 0 when s does not start one (a stray or continuation
+ * byte, an overlong form, a surrogate, a code point past U+10FFFF, a sequence cut short).
+ * NUL is the valid one-byte U+0000. */
+size_t mrs_utf8_decode(const unsigned char *s, size_t n, long *cp);
+
 /* ---------------------------------------------------------------- files */
 
 /* Writes text and a newline to path the way every writer of the library writes: into an

@@ -6,43 +6,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "minirecsys.h"
 #include "text.h"
-
-/* Decodes one strictly valid UTF-8 sequence at s (n bytes left): its length, or 0 when s
- * does not start one (a stray byte, an overlong form, a surrogate, beyond U+10FFFF, or cut
- * short). */
-static size_t utf8_decode(const unsigned char *s, size_t n, long *cp)
-{
-	unsigned c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	unsigned lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		lo = c == 0xe0 ? 0xa0 : 0x80;
-		hi = c == 0xed ? 0x9f : 0xbf;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		lo = c == 0xf0 ? 0x90 : 0x80;
-		hi = c == 0xf4 ? 0x8f : 0xbf;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	long v = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xbf))
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
 
 /* Bidirectional embeddings, overrides and isolates: they reorder what follows them. */
 static bool is_bidi_control(long cp)
@@ -54,7 +19,7 @@ static bool is_bidi_control(long cp)
 void text_char_at(const char *s, size_t n, int mode, text_char *c)
 {
 	long cp;
-	size_t len = utf8_decode((const unsigned char *)s, n, &cp);
+	size_t len = mrs_utf8_decode((const unsigned char *)s, n, &cp);
 	c->len = len ? len : 1;
 	c->show = s, c->show_len = c->len, c->width = 1;
 	if (!len || (cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp) ||
@@ -174,7 +139,7 @@ char *text_json(const char *json)
 	static const char hex[] = "0123456789abcdef";
 	for (size_t i = 0; i < n;) {
 		long cp;
-		size_t len = utf8_decode((const unsigned char *)json + i, n - i, &cp);
+		size_t len = mrs_utf8_decode((const unsigned char *)json + i, n - i, &cp);
 		if (!len) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3, i++;
