@@ -604,31 +604,34 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 				"unknown model '%s' (simclusters, twhin, realgraph, nsfw, toxicity, "
 				"heavy_ranker)",
 				o->only);
-	if (make_dir(dir, err))
-		return -1;
-	/* one run at a time per folder: two would race for the pointer */
-	char lock_path[4200];
-	int lock;
-	snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
-	if (mrs_file_lock(lock_path, dir, &lock, err))
-		return -1;
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
 	char current[32];
 	if (mrs_models_current_name(dir, current, sizeof current, err) ||
 	    mrs_models_current(dir, tr.current, sizeof tr.current, err)) {
 		mrs_error_suffix(err, "; remove it to train a new set");
+		return -1;
+	}
+	if (only == MRS_MODEL_RANKER) /* before anything is made: nothing to fit it from */
+		for (int id = 0; id < MRS_MODEL_RANKER; id++)
+			if (!model_exists(tr.current, id))
+				return mrs_fail(err, MRS_ERR_MODEL,
+						"heavy_ranker needs %s/%s.pt: train it first "
+						"(train without --only trains everything)",
+						tr.current, mrs_model_name(id));
+	if (make_dir(dir, err))
+		return -1;
+	/* one run at a time per folder: two would race for the pointer; the current set is
+	 * read again under the lock (a run that held it may have switched) */
+	char lock_path[4200];
+	int lock;
+	snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
+	if (mrs_file_lock(lock_path, dir, &lock, err))
+		return -1;
+	if (mrs_models_current_name(dir, current, sizeof current, err) ||
+	    mrs_models_current(dir, tr.current, sizeof tr.current, err)) {
 		mrs_file_unlock(lock);
 		return -1;
 	}
-	if (only == MRS_MODEL_RANKER)
-		for (int id = 0; id < MRS_MODEL_RANKER; id++)
-			if (!model_exists(tr.current, id)) {
-				mrs_file_unlock(lock);
-				return mrs_fail(err, MRS_ERR_MODEL,
-						"heavy_ranker needs %s/%s.pt: train it first (train "
-						"without --only trains everything)",
-						tr.current, mrs_model_name(id));
-			}
 	if (make_set(&tr, remove_old_sets(dir, current))) {
 		mrs_file_unlock(lock);
 		return -1;
@@ -654,7 +657,8 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 		char why[sizeof err->msg];
 		snprintf(why, sizeof why, "%s", err->msg);
 		mrs_fail(err, MRS_ERR_IO,
-			 "%s: cannot write the new model set (%.900s); nothing was changed", dir, why);
+			 "%s: cannot write the new model set (%.900s); nothing was changed", dir,
+			 why);
 	}
 	mrs_file_unlock(lock);
 	mrs_truth_free(tr.truth);
