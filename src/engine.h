@@ -29,8 +29,9 @@ int64_t mrs_embed_cut(const mrs_dataset *ds);
 /* ------------------------------------------------------------------ model files */
 
 /* Model files are SET/NAME.pt with a JSON model card SET/NAME.json (NAME from
- * mrs_model_name; SET from mrs_models_current). Torch models go through the shim's mrs_tmodel_save/load; plain arrays
- * (KnownFor, TwHIN tables) through the artifact container below. */
+ * mrs_model_name; SET from mrs_models_current). Torch models go through mrs_torch_save
+ * (learn.h) and the shim's mrs_tmodel_load; plain arrays (KnownFor, TwHIN tables) through
+ * the artifact container below. */
 
 /* The artifact container: magic "MRSARTF1", a meta JSON, named arrays (float32, int32 or
  * uint32) with their element counts, and an FNV-1a checksum; written to a temporary file

@@ -63,8 +63,10 @@ static void random_suffix(char *out, size_t n)
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		uint64_t x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
-		for (size_t i = 0; i < n; i++, x = x * 6364136223846793005ull + 1442695040888963407ull)
+		for (size_t i = 0; i < n; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
 			r[i] = (unsigned char)(x >> 56);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		out[i] = set[r[i] % (sizeof set - 1)];
@@ -190,8 +192,8 @@ int mrs_file_lock(const char *lock, const char *what, int *fd_out, mrs_error *er
 	/* O_NONBLOCK: opening a FIFO planted under the lock's name must not wait */
 	int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == ELOOP)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot lock: %s is a symbolic link (remove it)",
-				what, lock);
+		return mrs_fail(err, MRS_ERR_IO,
+				"%s: cannot lock: %s is a symbolic link (remove it)", what, lock);
 	if (fd < 0)
 		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write here: cannot create %s: %s",
 				what, lock, strerror(errno));

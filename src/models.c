@@ -81,7 +81,7 @@ void mrs_models_check(const char *set_dir, const mrs_dataset *ds,
 			c->state = MRS_CARD_NO_DATASET;
 		else {
 			snprintf(c->fingerprint, sizeof c->fingerprint, "%s", fp->valuestring);
-			c->state = strcmp(fp->valuestring, want) == 0 ? MRS_CARD_THIS : MRS_CARD_OTHER;
+			c->state = strcmp(fp->valuestring, want) ? MRS_CARD_OTHER : MRS_CARD_THIS;
 		}
 		cJSON_Delete(card);
 	}

@@ -553,7 +553,8 @@ static int meta_params(const char *meta, mrs_safety_params *prm)
 {
 	cJSON *m = meta ? cJSON_Parse(meta) : NULL;
 	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *bi = cJSON_GetObjectItem(m, "bigrams");
-	long long buckets = mrs_card_int(m, "buckets"), char_ngrams = mrs_card_int(m, "char_ngrams");
+	long long buckets = mrs_card_int(m, "buckets");
+	long long char_ngrams = mrs_card_int(m, "char_ngrams");
 	int rc = -1;
 	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0 &&
 	    mrs_card_int(m, "tokenizer") == SAFETY_TOKENIZER && buckets >= 1 &&

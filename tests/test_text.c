@@ -81,7 +81,8 @@ static void test_json(void **state)
 	cJSON_AddStringToObject(o, "h", "a\x1b[2J\x07\x7f\xc2\x9b\xff\xc3\xa9");
 	char *raw = cJSON_PrintUnformatted(o);
 	char *safe = text_json(raw);
-	assert_string_equal(safe, "{\"h\":\"a\\u001b[2J\\u0007\\u007f\\u009b\xef\xbf\xbd\xc3\xa9\"}");
+	assert_string_equal(safe,
+			    "{\"h\":\"a\\u001b[2J\\u0007\\u007f\\u009b\xef\xbf\xbd\xc3\xa9\"}");
 	cJSON *back = cJSON_Parse(safe);
 	assert_non_null(back);
 	assert_string_equal(cJSON_GetObjectItem(back, "h")->valuestring,

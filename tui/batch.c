@@ -52,7 +52,7 @@ int batch_run(const cli_opts *o, const char *path)
 		lineno++;
 		if (too_long || nul) {
 			text_printf(stderr, "minirecsys: %s:%d: %s\n", name, lineno,
-				too_long ? "line longer than 65536 bytes" : "NUL byte in line");
+				    too_long ? "line longer than 65536 bytes" : "NUL byte in line");
 			if (o->json)
 				printf("{\"command\":\"\",\"line\":%d,\"ok\":false,\"error\":\"%s\"}\n",
 				       lineno, too_long ? "line too long" : "NUL byte in line");

@@ -72,10 +72,10 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 	cli_progress_done(&cp);
 	if (rc == 0 && !o->quiet)
 		text_printf(stderr,
-			"generated %s: %u users, %u tweets, %u follows, %u impressions "
-			"(seed %llu) in %.2f s, written in %.2f s\n",
-			out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,
-			(unsigned long long)p.seed, t1 - t0, mrs_seconds() - t1);
+			    "generated %s: %u users, %u tweets, %u follows, %u impressions "
+			    "(seed %llu) in %.2f s, written in %.2f s\n",
+			    out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,
+			    (unsigned long long)p.seed, t1 - t0, mrs_seconds() - t1);
 	mrs_dataset_free(ds);
 	mrs_truth_free(truth);
 	return rc ? cli_error(&err) : EXIT_OK;

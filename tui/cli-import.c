@@ -29,10 +29,11 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 	}
 	if (o->quiet)
 		return;
-	text_printf(stdout, "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u follows, "
-	       "%u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
-	       format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
-	       ds->n_impressions, ds->n_texts, t_read, t_write);
+	text_printf(stdout,
+		    "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u "
+		    "follows, %u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
+		    format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
+		    ds->n_impressions, ds->n_texts, t_read, t_write);
 }
 
 int cli_import(const cli_opts *o, int argc, char **argv)

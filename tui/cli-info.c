@@ -69,35 +69,36 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const
 static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st, const char *models)
 {
 	char b1[32], b2[32], b3[32];
-	text_printf(stdout, "dataset      %s (%s, fingerprint %016llx)\n", ds->path ? ds->path : "-", ds->kind,
-	       (unsigned long long)ds->fingerprint);
-	text_printf(stdout, "users        %u (%u without follows, %u without impressions)\n", st->users,
+	/* the path, the kind and the task are data: cleaned like every text printed */
+	text_printf(stdout, "dataset      %s (%s, fingerprint %016llx)\n",
+		    ds->path ? ds->path : "-", ds->kind, (unsigned long long)ds->fingerprint);
+	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
 	       st->users_without_follows, st->users_without_impressions);
-	text_printf(stdout, "tweets       %u (%u retweets, %u with moderation labels)\n", st->tweets,
+	printf("tweets       %u (%u retweets, %u with moderation labels)\n", st->tweets,
 	       st->retweets, st->labelled);
-	text_printf(stdout, "follows      %u\n", st->follows);
-	text_printf(stdout, "impressions  %u (%u engaged, %u positively)\n", st->impressions, st->engagements,
+	printf("follows      %u\n", st->follows);
+	printf("impressions  %u (%u engaged, %u positively)\n", st->impressions, st->engagements,
 	       st->positive_engagements);
-	text_printf(stdout, "actions     ");
+	printf("actions     ");
 	for (int a = 0; a < MRS_N_ACTIONS; a++)
-		text_printf(stdout, " %s %u", mrs_action_name(a), st->actions[a]);
-	text_printf(stdout, "\nblocks       %u blocks, %u mutes\n", st->blocks, st->mutes);
-	text_printf(stdout, "period       %s .. %s UTC\n", iso_time(ds->t_begin, b1, sizeof b1),
+		printf(" %s %u", mrs_action_name(a), st->actions[a]);
+	printf("\nblocks       %u blocks, %u mutes\n", st->blocks, st->mutes);
+	printf("period       %s .. %s UTC\n", iso_time(ds->t_begin, b1, sizeof b1),
 	       iso_time(ds->t_end, b2, sizeof b2));
-	text_printf(stdout, "split        train before %s: %u impressions; test: %u\n",
+	printf("split        train before %s: %u impressions; test: %u\n",
 	       iso_time(ds->split_time, b3, sizeof b3), st->train_impressions,
 	       st->test_impressions);
-	text_printf(stdout, "followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n", st->followers_mean,
+	printf("followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n", st->followers_mean,
 	       st->followers_median, st->followers_p99, st->followers_max);
-	text_printf(stdout, "following    mean %.1f, median %.0f, max %.0f\n", st->following_mean,
+	printf("following    mean %.1f, median %.0f, max %.0f\n", st->following_mean,
 	       st->following_median, st->following_max);
-	text_printf(stdout, "activity     %.1f tweets per user (max %.0f), %.1f impressions per user "
+	printf("activity     %.1f tweets per user (max %.0f), %.1f impressions per user "
 	       "(median %.0f)\n",
 	       st->tweets_per_user_mean, st->tweets_per_user_max, st->impressions_per_user_mean,
 	       st->impressions_per_user_median);
 	if (ds->n_texts)
 		text_printf(stdout, "texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
-	text_printf(stdout, "ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
+	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
 	char line[600];
 	cJSON *j = cJSON_CreateObject();
 	cli_models_summary(models, ds, line, sizeof line, j);

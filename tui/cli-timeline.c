@@ -61,7 +61,8 @@ int cli_timeline(const cli_opts *o, int argc, char **argv)
 	for (int m = 0; m < MRS_N_MODELS; m++) {
 		const mrs_model_status *ms = mrs_engine_status(s.engine, (mrs_model_id)m);
 		if (!ms->loaded)
-			text_printf(stdout, "note: %s falls back: %s\n", mrs_model_name((mrs_model_id)m), ms->note);
+			text_printf(stdout, "note: %s falls back: %s\n",
+				    mrs_model_name((mrs_model_id)m), ms->note);
 	}
 	report_timeline(&s, n);
 out:

@@ -31,16 +31,16 @@ static void print_json(const mrs_safety_report *r)
 
 static void print_text(const mrs_safety_report *r, const char *out)
 {
-	text_printf(stdout, "trained on %u texts (%u positive) in %.1f s: %lld parameters, loss",
+	printf("trained on %u texts (%u positive) in %.1f s: %lld parameters, loss",
 	       r->n_train, r->train_positives, r->seconds, (long long)r->params);
 	for (int e = 0; e < r->epochs; e++)
-		text_printf(stdout, " %.4f", r->epoch_loss[e]);
-	text_printf(stdout, "\nvalidation: %u texts, %u positive\n", r->n_val, r->val_positives);
-	text_printf(stdout, "  macro-F1  %.4f at threshold 0.5\n", r->macro_f1_05);
-	text_printf(stdout, "  macro-F1  %.4f at threshold %.3f (chosen on the validation texts themselves: "
+		printf(" %.4f", r->epoch_loss[e]);
+	printf("\nvalidation: %u texts, %u positive\n", r->n_val, r->val_positives);
+	printf("  macro-F1  %.4f at threshold 0.5\n", r->macro_f1_05);
+	printf("  macro-F1  %.4f at threshold %.3f (chosen on the validation texts themselves: "
 	       "optimistic)\n",
 	       r->macro_f1_best, r->best_threshold);
-	text_printf(stdout, "  AUC       %.4f\n  PR-AUC    %.4f\n  precision at 90%% recall %.4f\n", r->auc,
+	printf("  AUC       %.4f\n  PR-AUC    %.4f\n  precision at 90%% recall %.4f\n", r->auc,
 	       r->pr_auc, r->precision_at_recall_90);
 	if (out)
 		text_printf(stdout, "model written to %s\n", out);

@@ -87,7 +87,7 @@ static void summary(const char *models, int only, bool json)
 		return;
 	cJSON *all = json ? cJSON_CreateObject() : NULL;
 	if (!json)
-		text_printf(stdout, "%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
+		printf("%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		if (only >= 0 && id != only)
 			continue;
@@ -106,7 +106,7 @@ static void summary(const char *models, int only, bool json)
 		key_metrics(name, card, m, sizeof m);
 		if (!isnan(rows))
 			snprintf(rb, sizeof rb, "%.0f", rows);
-		text_printf(stdout, "%-13s %9s %8.2f  %s\n", name, rb, secs, m);
+		printf("%-13s %9s %8.2f  %s\n", name, rb, secs, m);
 		cJSON_Delete(card);
 	}
 	if (json) {
@@ -166,16 +166,17 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 	mrs_dataset_free(ds);
 	if (rc) {
 		if (err.code == MRS_ERR_CANCELLED)
-			text_printf(stderr, "minirecsys: train: cancelled; the previous models in %s are "
-					"unchanged\n",
-				t.models_dir);
+			text_printf(stderr,
+				    "minirecsys: train: cancelled; the previous models in %s are "
+				    "unchanged\n",
+				    t.models_dir);
 		else
 			cli_error(&err);
 		return cli_exit_code(err.code);
 	}
 	if (!o->quiet && !json)
-		text_printf(stderr, "trained %s in %.1f s into %s\n", only >= 0 ? t.only : "every model",
-			mrs_seconds() - t0, t.models_dir);
+		text_printf(stderr, "trained %s in %.1f s into %s\n",
+			    only >= 0 ? t.only : "every model", mrs_seconds() - t0, t.models_dir);
 	summary(t.models_dir, only, json);
 	return EXIT_OK;
 }

@@ -101,16 +101,18 @@ static bool is_input(const struct stat *sb, const char *path)
 int cli_check_output(const char *out, bool force, const char *const *inputs, int n)
 {
 	if (strcmp(out, "-") == 0)
-		return cli_usage_error("-: a dataset is a SQLite file and cannot go to the standard "
-				       "output; name a file");
+		return cli_usage_error(
+			"-: a dataset is a SQLite file and cannot go to the standard output; "
+			"name a file");
 	struct stat sb;
 	if (stat(out, &sb) != 0)
 		return EXIT_OK; /* a new file (or a dangling link, which the writer refuses) */
 	for (int i = 0; i < n; i++)
 		if (is_input(&sb, inputs[i])) {
-			text_printf(stderr, "minirecsys: %s is one of the inputs (%s); write the dataset "
-					"to another file\n",
-				out, inputs[i]);
+			text_printf(stderr,
+				    "minirecsys: %s is one of the inputs (%s); write the "
+				    "dataset to another file\n",
+				    out, inputs[i]);
 			return EXIT_USAGE;
 		}
 	if (!force) {
@@ -140,7 +142,8 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size
 	}
 	mrs_card_check cc[MRS_N_MODELS];
 	mrs_models_check(set, ds, cc);
-	static const char *const keys[] = {"missing", "no_dataset", "this_dataset", "other_dataset"};
+	static const char *const keys[] = {"missing", "no_dataset", "this_dataset",
+					   "other_dataset"};
 	char names[4][200] = {{0}}, other_fp[20] = "";
 	int count[4] = {0};
 	cJSON *arr[4];

@@ -154,10 +154,10 @@ static int explore_terminal(const cli_opts *o)
 	surface *sf = draw_curses_start(why, sizeof why);
 	if (!sf) {
 		text_printf(stderr,
-			"minirecsys: the explorer cannot draw here: %s.\n"
-			"Running the plain command shell instead (`help` lists the commands, `quit` "
-			"leaves).\n",
-			why);
+			    "minirecsys: the explorer cannot draw here: %s.\n"
+			    "Running the plain command shell instead (`help` lists the commands, "
+			    "`quit` leaves).\n",
+			    why);
 		return shell_run(o);
 	}
 	install_handlers();
@@ -177,7 +177,7 @@ static int explore_terminal(const cli_opts *o)
 	session_free(&s);
 	draw_curses_stop(sf);
 	if (rc > 128)
-		text_printf(stderr, "minirecsys: stopped by signal %d\n", rc - 128);
+		fprintf(stderr, "minirecsys: stopped by signal %d\n", rc - 128);
 	return rc;
 }
 

@@ -22,7 +22,7 @@
 static int script_error(const char *path, int line, const char *what, const char *arg)
 {
 	text_printf(stderr, "minirecsys: %s:%d: %s%s%s\n", path, line, what, arg ? ": " : "",
-		arg ? arg : "");
+		    arg ? arg : "");
 	return EXIT_USAGE;
 }
 
