@@ -29,8 +29,8 @@ int mrs_models_current_name(const char *dir, char *name, size_t size, mrs_error 
 	snprintf(path, sizeof path, "%s/CURRENT", dir);
 	name[0] = '\0';
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return 0;
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return 0; /* no pointer (or no folder): DIR is read as a set, or made */
 	if (fd < 0)
 		return mrs_fail(err, MRS_ERR_MODEL, "%s: cannot open: %s", path, strerror(errno));
 	struct stat sb;

@@ -92,8 +92,12 @@ kill_each() {
 		"served $kept times, a mix never; the completed run switched"
 }
 
-kill_each hook --seed 2
-[ "$new" = "$(weights "$tmp/ref")" ] || fail "hook: the completed run's models differ"
+# MRS_FAULTS_QUICK=1 (the sanitizer pass, where every start is about three times slower):
+# the kills of train --only only, the same commit window
+if [ -z "${MRS_FAULTS_QUICK:-}" ]; then
+	kill_each hook --seed 2
+	[ "$new" = "$(weights "$tmp/ref")" ] || fail "hook: the completed run's models differ"
+fi
 kill_each hook --seed 2 --only heavy_ranker
 [ "$new" = "$(weights "$tmp/ref-only")" ] || fail "hook, --only: the models differ"
 # what the kills left (unfinished sets) goes with the next run; the replaced set stays
