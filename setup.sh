@@ -70,7 +70,7 @@ if [ ! -f data/default.db ]; then
 	echo "==> generating the default dataset (data/default.db)"
 	./minirecsys generate
 fi
-if [ ! -f models/heavy_ranker.pt ] || [ data/default.db -nt models/heavy_ranker.pt ]; then
+if [ ! -f models/CURRENT ] || [ data/default.db -nt models/CURRENT ]; then
 	echo "==> training the models (models/)"
 	./minirecsys train
 fi

@@ -121,10 +121,12 @@ typedef struct mrs_ttrain {
  * batch before it. Labels must be in [0, 1] or NaN. */
 int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t);
 
-/* Saves to path through a temporary file renamed into place; meta_json (may be NULL) is
- * stored alongside and returned by load. */
-int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json);
-/* Loads a model saved by mrs_tmodel_save. A missing, truncated, foreign or wrong-version
+/* Writes the model to fd, an open file the caller made (the library's temporary file,
+ * which it then syncs and renames into place: the shim creates no files); name is the
+ * file named in messages. meta_json (may be NULL) is stored alongside and returned by
+ * load. A failed write (e.g. a full disk) fails naming name. */
+int mrs_tmodel_write(const mrs_tmodel *m, int fd, const char *name, const char *meta_json);
+/* Loads a model written by mrs_tmodel_write. A missing, truncated, foreign or wrong-version
  * file fails with a message naming the file. *meta_json_out (optional) is malloc'd; it is
  * "" when the model was saved without meta. */
 int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out);

@@ -782,7 +782,7 @@ struct Fnv1a {
 // Buffered writer to a file descriptor that hashes everything it writes.
 class Writer {
 public:
-	Writer(int fd, const char *path, const std::string &tmp) : fd_(fd), path_(path), tmp_(tmp) {}
+	Writer(int fd, const char *name) : fd_(fd), name_(name) {}
 	template <typename T> void put(T v) { bytes(&v, sizeof v); }
 	void bytes(const void *p, size_t n)
 	{
@@ -810,29 +810,15 @@ private:
 			if (k < 0 && errno == EINTR)
 				continue;
 			if (k <= 0)
-				fail("%s: cannot write %s: %s", path_, tmp_.c_str(), strerror(errno));
+				fail("%s: cannot write: %s", name_,
+				     errno == ENOSPC ? "disk full" : strerror(k < 0 ? errno : EIO));
 			c += k;
 			n -= (size_t)k;
 		}
 	}
 	int fd_;
-	const char *path_;
-	const std::string &tmp_;
+	const char *name_;
 	std::string buf_;
-};
-
-// The temporary file of a save: closed and removed unless the save completes.
-struct TempFile {
-	std::string path;
-	int fd = -1;
-	bool done = false;
-	~TempFile()
-	{
-		if (fd >= 0)
-			close(fd);
-		if (!done)
-			unlink(path.c_str());
-	}
 };
 
 void put_spec(Writer &w, const mrs_tspec &s)
@@ -851,12 +837,14 @@ void put_spec(Writer &w, const mrs_tspec &s)
 	w.put<uint64_t>(s.seed);
 }
 
-void save_model(const mrs_tmodel *m, const char *path, const char *meta)
+void write_model(const mrs_tmodel *m, int fd, const char *name, const char *meta)
 {
 	if (!m)
-		fail("mrs_tmodel_save: model is NULL");
-	if (!path || !*path)
-		fail("mrs_tmodel_save: path is NULL or empty");
+		fail("mrs_tmodel_write: model is NULL");
+	if (fd < 0)
+		fail("mrs_tmodel_write: no file descriptor");
+	if (!name)
+		name = "model";
 	size_t meta_len = meta ? strlen(meta) : 0;
 	auto tensors = named_tensors(*m->net);
 	uint64_t total = HEADER_BYTES + SPEC_BYTES + 8 + meta_len + 4 + 8;
@@ -864,12 +852,7 @@ void save_model(const mrs_tmodel *m, const char *path, const char *meta)
 		total += 4 + t.first.size() + 4 + 8 * (uint64_t)t.second.dim() +
 			 4 * (uint64_t)t.second.numel();
 
-	TempFile tmp;
-	tmp.path = std::string(path) + ".tmp-" + std::to_string((long)getpid());
-	tmp.fd = open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (tmp.fd < 0)
-		fail("%s: cannot create %s: %s", path, tmp.path.c_str(), strerror(errno));
-	Writer w(tmp.fd, path, tmp.path);
+	Writer w(fd, name);
 	w.bytes(MAGIC, sizeof MAGIC);
 	w.put<uint32_t>(FORMAT_VERSION);
 	w.put<uint64_t>(total);
@@ -889,25 +872,6 @@ void save_model(const mrs_tmodel *m, const char *path, const char *meta)
 	}
 	w.put<uint64_t>(w.hash.h);
 	w.flush();
-	if (fsync(tmp.fd) != 0)
-		fail("%s: cannot sync %s: %s", path, tmp.path.c_str(), strerror(errno));
-	int fd = tmp.fd;
-	tmp.fd = -1;
-	if (close(fd) != 0)
-		fail("%s: cannot close %s: %s", path, tmp.path.c_str(), strerror(errno));
-	if (rename(tmp.path.c_str(), path) != 0)
-		fail("%s: cannot rename %s into place: %s", path, tmp.path.c_str(),
-		     strerror(errno));
-	tmp.done = true;
-	// Make the rename itself durable; a failure here does not undo a complete save.
-	std::string dir(path);
-	size_t slash = dir.rfind('/');
-	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
-	int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
 }
 
 // A read-only map of a whole file.
@@ -1456,10 +1420,10 @@ int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t)
 	})
 }
 
-int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json)
+int mrs_tmodel_write(const mrs_tmodel *m, int fd, const char *name, const char *meta_json)
 {
 	PROTECT({
-		save_model(m, path, meta_json);
+		write_model(m, fd, name, meta_json);
 		return MRS_T_OK;
 	})
 }

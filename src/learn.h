@@ -23,6 +23,11 @@ int mrs_tprog_fn(void *ud, int epoch, int epochs, int64_t rows_done, int64_t row
 		 double loss);
 /* An mrs_error from the shim's last failure (MRS_ERR_CANCELLED for a cancel). */
 int mrs_torch_fail(mrs_error *err, int status, const char *what);
+/* Saves a torch model to path through a temporary file renamed into place (file.h);
+ * meta (may be NULL) is stored with it. Errors name path. */
+struct mrs_tmodel;
+int mrs_torch_save(const struct mrs_tmodel *m, const char *path, const char *meta,
+		   mrs_error *err);
 
 /* A new card with the fields every card has: model name, kind and libtorch version.
  * NULL when memory runs out. */

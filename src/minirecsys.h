@@ -69,6 +69,21 @@ int mrs_progress_report(const mrs_progress *p, const char *phase, double done, d
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
 
+/* Decodes the strictly valid UTF-8 sequence at s (n >= 1 bytes left): its length (1 to
+ * 4) with its code point in *cp, or 0 when s does not start one (a stray or continuation
+ * byte, an overlong form, a surrogate, a code point past U+10FFFF, a sequence cut short).
+ * NUL is the valid one-byte U+0000. */
+size_t mrs_utf8_decode(const unsigned char *s, size_t n, long *cp);
+
+/* ---------------------------------------------------------------- files */
+
+/* Writes text and a newline to path the way every writer of the library writes: into an
+ * exclusively created temporary file with an unpredictable name in path's folder, synced
+ * and renamed into place, so path is wholly old or wholly new. A path that exists and is
+ * not a regular file (a symbolic link, device, FIFO, socket or folder) is refused and left
+ * as it is. Errors name path. */
+int mrs_file_write_text(const char *path, const char *text, mrs_error *err);
+
 /* ---------------------------------------------------------------- random numbers */
 
 /* xoshiro256** seeded through splitmix64: identical streams on every platform. */
@@ -149,7 +164,11 @@ typedef struct mrs_dataset {
 	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
 	char *params_json;   /* generator or importer parameters, JSON text */
 	uint64_t seed;
-	uint64_t fingerprint; /* hash of the content; model cards record it */
+	uint64_t fingerprint; /* hash of the content */
+	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
+	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
+	 * Model cards record it, and an engine serves only models trained on its dataset's. */
+	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
 
@@ -337,6 +356,13 @@ typedef struct mrs_gen_params {
  * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
  * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
+/* The peak resident memory (bytes) that building and writing the world p takes,
+ * estimated from its sizes: a fixed part (the program and libtorch, SQLite's page cache)
+ * and a cost per user (follow graph, interests), per tweet (text, flags, truth) and per
+ * impression (the arrays, their indexes and the truth's probabilities), fitted to
+ * measured runs and rounded up (generate.c, docs/reliability.md). Front ends compare it
+ * with the machine's memory before they start. */
+uint64_t mrs_gen_memory_estimate(const mrs_gen_params *p);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 			  const mrs_progress *progress, mrs_error *err);
@@ -354,13 +380,45 @@ typedef enum mrs_model_id {
 	MRS_N_MODELS
 } mrs_model_id;
 /* "simclusters", "twhin", "realgraph", "nsfw", "toxicity", "heavy_ranker"; files are
- * DIR/NAME.pt with the model card DIR/NAME.json. */
+ * NAME.pt with the model card NAME.json in a set's folder (below). */
 const char *mrs_model_name(mrs_model_id id);
 int mrs_model_by_name(const char *name); /* -1 if unknown */
 
+/*
+ * A models folder DIR holds sets: DIR/set-N/ with NAME.pt and NAME.json for each model of
+ * one `train` run, and DIR/CURRENT, one line naming the set that serves ("set-3"). `train`
+ * writes a whole new set, then switches CURRENT with one rename; every reader resolves
+ * CURRENT once and reads all its files from that one set, so no reader ever combines the
+ * files of two runs. A folder without CURRENT is read as a set itself (a set's own
+ * folder, or model files put there by hand).
+ */
+/* The folder of DIR's current set into out ("DIR/set-N", or DIR itself without CURRENT).
+ * MRS_ERR_MODEL, naming DIR/CURRENT, when it is not a regular file, does not name a set
+ * or names one that is missing. */
+int mrs_models_current(const char *dir, char *out, size_t size, mrs_error *err);
+
+/* What a model card says about the dataset being served (see mrs_models_check). */
+typedef enum mrs_card_state {
+	MRS_CARD_MISSING = 0, /* no card, or not readable JSON */
+	MRS_CARD_NO_DATASET,  /* a card without a dataset fingerprint (not made by `train`) */
+	MRS_CARD_THIS,        /* trained on this dataset */
+	MRS_CARD_OTHER        /* trained on another dataset: the model must not serve */
+} mrs_card_state;
+typedef struct mrs_card_check {
+	mrs_card_state state;
+	char fingerprint[20]; /* the card's dataset_fingerprint, "" when it has none */
+} mrs_card_check;
+/* Reads the card of every model in the set folder set_dir (from mrs_models_current) and
+ * compares its dataset_fingerprint with ds->source_fingerprint: a model trained on a
+ * dataset is served only on that dataset, on its train split and on what-if copies of
+ * it. Loads no model: cheap enough for `info`. */
+void mrs_models_check(const char *set_dir, const mrs_dataset *ds,
+		      mrs_card_check out[MRS_N_MODELS]);
+
 typedef struct mrs_model_status {
-	bool loaded;     /* false: the documented fallback serves instead */
-	char note[300];  /* "loaded DIR/NAME.pt", or why not and which fallback serves */
+	bool loaded;        /* false: the documented fallback serves instead */
+	bool other_dataset; /* not loaded because its card names another dataset */
+	char note[300];     /* "loaded DIR/set-N/NAME.pt", or why not and which fallback serves */
 } mrs_model_status;
 
 /* SimClusters modes: the real mechanism (KnownFor communities) or the original
@@ -372,7 +430,8 @@ enum { MRS_RG_LEARNED = 0, MRS_RG_RULE = 1 };
 typedef struct mrs_engine mrs_engine;
 
 typedef struct mrs_engine_opts {
-	const char *models_dir; /* NULL or "": no models, every part on its fallback */
+	const char *models_dir; /* the models folder (its current set serves); NULL or "": no
+				   models, every part on its fallback */
 	int64_t now;            /* 0: just after the dataset's last event */
 	int sc_mode;            /* MRS_SC_REAL (default) or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED (default) or MRS_RG_RULE */
@@ -387,6 +446,9 @@ void mrs_engine_free(mrs_engine *e);
 const mrs_dataset *mrs_engine_dataset(const mrs_engine *e);
 int64_t mrs_engine_now(const mrs_engine *e);
 const mrs_model_status *mrs_engine_status(const mrs_engine *e, mrs_model_id id);
+/* The set folder the engine's models came from ("" without models): what-if engines of
+ * the same session open this one, not whatever set is current by then. */
+const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* ---------------------------------------------------------------- features */
 
@@ -915,6 +977,8 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 /* Edits as JSON ({"edits": [{"kind": "follow", "user": 1, "target": 2}, ...]}), written
  * atomically; load checks every edit against ds and names the bad one. */
 int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err);
+/* The same JSON as text (cJSON_free it); NULL when memory runs out. */
+char *mrs_edits_to_json(const mrs_edit *edits, size_t n);
 int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, size_t *n,
 		   mrs_error *err);
 

@@ -486,10 +486,8 @@ int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
 		if (mrs_model_path(path, sizeof path, dir, name, "pt", err) ||
 		    !(meta = safety_meta(prm)))
 			goto out;
-		if ((st = mrs_tmodel_save(m, path, meta))) {
-			mrs_torch_fail(err, st, path);
+		if (mrs_torch_save(m, path, meta, err))
 			goto out;
-		}
 		cJSON *card = mrs_card_new(name, "safety");
 		cJSON_AddStringToObject(card, "source", source ? source : "");
 		add_params(card, prm);
@@ -554,17 +552,17 @@ void mrs_safety_free(struct mrs_safety *s)
 static int meta_params(const char *meta, mrs_safety_params *prm)
 {
 	cJSON *m = meta ? cJSON_Parse(meta) : NULL;
-	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *tok = cJSON_GetObjectItem(m, "tokenizer");
-	const cJSON *b = cJSON_GetObjectItem(m, "buckets"), *bi = cJSON_GetObjectItem(m, "bigrams");
-	const cJSON *cg = cJSON_GetObjectItem(m, "char_ngrams");
+	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *bi = cJSON_GetObjectItem(m, "bigrams");
+	long long buckets = mrs_card_int(m, "buckets");
+	long long char_ngrams = mrs_card_int(m, "char_ngrams");
 	int rc = -1;
 	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0 &&
-	    cJSON_IsNumber(tok) && tok->valueint == SAFETY_TOKENIZER && cJSON_IsNumber(b) &&
-	    b->valuedouble >= 1 && cJSON_IsBool(bi) && cJSON_IsNumber(cg)) {
+	    mrs_card_int(m, "tokenizer") == SAFETY_TOKENIZER && buckets >= 1 &&
+	    buckets <= UINT32_MAX && cJSON_IsBool(bi) && char_ngrams >= 0 && char_ngrams <= 64) {
 		mrs_safety_params_default(prm);
-		prm->buckets = (uint32_t)b->valuedouble;
+		prm->buckets = (uint32_t)buckets;
 		prm->bigrams = cJSON_IsTrue(bi);
-		prm->char_ngrams = cg->valueint;
+		prm->char_ngrams = (int)char_ngrams;
 		rc = 0;
 	}
 	cJSON_Delete(m);
@@ -579,9 +577,10 @@ static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
 	const char *name = mrs_model_name(id);
 	mrs_model_status *st = &e->status[id];
 	st->loaded = false;
-	if (!e->models_dir[0]) {
-		snprintf(st->note, sizeof st->note,
-			 "no models folder: %s score 0 for every tweet (no penalty)", name);
+	char why[256];
+	if (mrs_model_refused(e, id, why, sizeof why)) {
+		snprintf(st->note, sizeof st->note, "%s: %s score 0 for every tweet (no penalty)",
+			 why, name);
 		return 0;
 	}
 	char path[4096];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static void print_json(const mrs_safety_report *r)
 {
@@ -24,9 +25,7 @@ static void print_json(const mrs_safety_report *r)
 	cJSON *l = cJSON_AddArrayToObject(o, "loss_per_epoch");
 	for (int e = 0; e < r->epochs; e++)
 		cJSON_AddItemToArray(l, cJSON_CreateNumber(r->epoch_loss[e]));
-	char *s = cJSON_PrintUnformatted(o);
-	puts(s);
-	cJSON_free(s);
+	text_json_print(o, false, stdout);
 	cJSON_Delete(o);
 }
 
@@ -44,7 +43,7 @@ static void print_text(const mrs_safety_report *r, const char *out)
 	printf("  AUC       %.4f\n  PR-AUC    %.4f\n  precision at 90%% recall %.4f\n", r->auc,
 	       r->pr_auc, r->precision_at_recall_90);
 	if (out)
-		printf("model written to %s\n", out);
+		text_printf(stdout, "model written to %s\n", out);
 }
 
 int cli_train_safety(const cli_opts *o, int argc, char **argv)

@@ -16,10 +16,11 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
 	{"generate", cli_generate,
-	 "generate [-o DB] [--scale small|default|large] [--users N] [--tweets N]\n"
-	 "                  [--impressions N] [--seed S]"},
+	 "generate [-o DB] [--force] [--scale small|default|large] [--users N]\n"
+	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]\n"
+	 "                  [--no-memory-check]"},
 	{"import", cli_import,
-	 "import FORMAT FILE... [-o DB] [--skip-bad] [--task NAME]\n"
+	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--task NAME]\n"
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
 	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
 	{"info", cli_info, "info [--data DB] [--json]"},

@@ -5,16 +5,21 @@
  * presets, what-if edits, eval, ... The session reports once as JSON lines and once as
  * the explorer's kept lines. A command must end with a status of 0, 1 or 2.
  *
- * Commands may write files (save, export): while a line runs, fopen for writing, rename
- * and unlink refuse every path outside this process's fuzz folder (the target links with
- * -Wl,--wrap=fopen,--wrap=rename,--wrap=unlink), so a fuzzer's `save config /etc/x`
- * meets a permission error instead of the machine. */
+ * Commands may write files (save, export): while a line runs, fopen and open for writing,
+ * rename and unlink refuse every path outside this process's fuzz folder (the target links
+ * with -Wl,--wrap=fopen,--wrap=open,--wrap=rename,--wrap=unlink), so a fuzzer's
+ * `save config /etc/x` meets a permission error instead of the machine. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/types.h>
 
 #include "cmd.h"
 #include "fuzz.h"
 
 FILE *__real_fopen(const char *path, const char *mode);
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
 int __real_rename(const char *from, const char *to);
 int __real_unlink(const char *path);
 FILE *__wrap_fopen(const char *path, const char *mode);
@@ -45,6 +50,22 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 		return NULL;
 	}
 	return __real_fopen(path, mode);
+}
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sandboxed && (flags & (O_WRONLY | O_RDWR | O_CREAT)) && !allowed(path)) {
+		errno = EACCES;
+		return -1;
+	}
+	return __real_open(path, flags, mode);
 }
 
 int __wrap_rename(const char *from, const char *to)
