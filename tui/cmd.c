@@ -70,42 +70,54 @@ static int push_word(char ***v, int *n, int *cap, const char *w, size_t len)
 	return 0;
 }
 
-int cmd_split(const char *line, char ***argv_out, char *msg, size_t msg_size)
+/* Is c a blank between words? */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int cmd_split_next(const char **line, char ***argv_out, char *msg, size_t msg_size)
 {
 	char **v = NULL;
 	int n = 0, cap = 0;
-	size_t len = strlen(line);
-	char *word = malloc(len + 1);
+	const char *p = *line;
+	char *word = malloc(strlen(p) + 1);
 	if (!word) {
 		snprintf(msg, msg_size, "out of memory");
 		return -1;
 	}
-	const char *p = line;
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (is_blank(*p))
 			p++;
-		if (!*p || *p == '#')
+		if (*p == '#') /* a comment, to the end of the line */
+			p += strlen(p);
+		if (!*p)
 			break;
+		if (*p == ';') { /* the end of this command */
+			p++;
+			break;
+		}
 		size_t w = 0;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-			if (*p == '\'' || *p == '"') {
-				char q = *p++;
-				while (*p && *p != q) {
-					if (q == '"' && *p == '\\' && p[1])
-						p++;
-					word[w++] = *p++;
-				}
-				if (*p != q) {
-					snprintf(msg, msg_size, "unterminated %s quote",
-						 q == '"' ? "double" : "single");
-					free(word);
-					cmd_free_words(v);
-					return -1;
-				}
-				p++;
-			} else {
+		while (*p && !is_blank(*p) && *p != ';') {
+			if (*p != '\'' && *p != '"') {
+				word[w++] = *p++;
+				continue;
+			}
+			char q = *p++;
+			while (*p && *p != q) {
+				if (q == '"' && *p == '\\' && p[1])
+					p++;
 				word[w++] = *p++;
 			}
+			if (*p != q) {
+				snprintf(msg, msg_size, "unterminated %s quote",
+					 q == '"' ? "double" : "single");
+				free(word);
+				cmd_free_words(v);
+				*line = p;
+				return -1;
+			}
+			p++;
 		}
 		if (push_word(&v, &n, &cap, word, w)) {
 			snprintf(msg, msg_size, "out of memory");
@@ -120,8 +132,14 @@ int cmd_split(const char *line, char ***argv_out, char *msg, size_t msg_size)
 		v[0] = NULL;
 		n = 0;
 	}
+	*line = p;
 	*argv_out = v;
 	return n;
+}
+
+int cmd_split(const char *line, char ***argv_out, char *msg, size_t msg_size)
+{
+	return cmd_split_next(&line, argv_out, msg, msg_size);
 }
 
 static char last_error[1200];
@@ -167,68 +185,38 @@ static int run_words(session *s, int argc, char **argv, int lineno)
 	return status;
 }
 
+/* Reports a line the tokenizer cannot read (an open quote) as a failed command. */
+static void report_unreadable(session *s, const char *msg, int lineno)
+{
+	out_begin(s->o);
+	if (lineno > 0)
+		snprintf(last_error, sizeof last_error, "%s:%d: %s", s->script ? s->script : "line",
+			 lineno, msg);
+	else
+		snprintf(last_error, sizeof last_error, "%s", msg);
+	if (s->o->mode == OUT_TEXT)
+		text_printf(stderr, "minirecsys: %s\n", last_error);
+	out_end(s->o, "", lineno, CMD_USAGE, msg);
+}
+
 int cmd_run_line(session *s, const char *line, int lineno)
 {
-	/* ';' separates commands unless quoted: split the line on unquoted semicolons */
 	int worst = CMD_OK;
-	size_t len = strlen(line);
-	char *buf = malloc(len + 1);
-	if (!buf)
-		return CMD_FAIL;
-	size_t start = 0;
-	char quote = 0;
 	last_error[0] = '\0'; /* from here on: the last error of this line */
-	for (size_t i = 0; i <= len; i++) {
-		char ch = line[i];
-		if (quote && ch != '\0') { /* a quote still open at the end: cmd_split says so */
-			if (ch == '\\' && quote == '"' && i + 1 < len)
-				i++;
-			else if (ch == quote)
-				quote = 0;
-			continue;
+	for (const char *p = line; *p && !s->quit;) {
+		char **argv, msg[256];
+		int argc = cmd_split_next(&p, &argv, msg, sizeof msg);
+		if (argc < 0) { /* an open quote runs to the end of the line */
+			report_unreadable(s, msg, lineno);
+			return CMD_USAGE;
 		}
-		if (ch == '\'' || ch == '"') {
-			quote = ch;
-			continue;
-		}
-		/* '#' starts a comment only at the start of a word, as in cmd_split: inside a
-		 * word it is part of the word */
-		if (ch == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
-				  line[i - 1] == ';')) {
-			len = i; /* the rest is a comment */
-			ch = '\0';
-		}
-		if (ch != ';' && ch != '\0')
-			continue;
-		memcpy(buf, line + start, i - start);
-		buf[i - start] = '\0';
-		start = i + 1;
-		char **argv;
-		char msg[256];
-		int argc = cmd_split(buf, &argv, msg, sizeof msg);
-		if (argc < 0) {
-			mrs_error err;
-			mrs_fail(&err, MRS_ERR_USAGE, "%s", msg);
-			out_begin(s->o);
-			if (lineno > 0)
-				snprintf(last_error, sizeof last_error, "%s:%d: %s",
-					 s->script ? s->script : "line", lineno, msg);
-			else
-				snprintf(last_error, sizeof last_error, "%s", msg);
-			if (s->o->mode == OUT_TEXT)
-				text_printf(stderr, "minirecsys: %s\n", last_error);
-			out_end(s->o, "", lineno, CMD_USAGE, msg);
-			worst = CMD_USAGE;
-		} else if (argc > 0) {
+		if (argc > 0) {
 			int st = run_words(s, argc, argv, lineno);
 			if (st > worst)
 				worst = st;
 		}
-		cmd_free_words(argc >= 0 ? argv : NULL);
-		if (s->quit || i >= len)
-			break;
+		cmd_free_words(argv);
 	}
-	free(buf);
 	return worst;
 }
 

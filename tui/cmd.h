@@ -21,8 +21,13 @@ typedef struct cmd_entry {
 extern const cmd_entry *const cmd_table[];
 const cmd_entry *cmd_find(const char *name);
 
-/* Splits a line into words: blanks separate, '...' and "..." quote (with \ escapes in
- * double quotes), # starts a comment. Returns the word count, or -1 with a message. */
+/* The language's one tokenizer: reads the words of the next command of *line, which it
+ * advances past them. Blanks separate words, '...' and "..." quote (with \ escapes in
+ * double quotes), an unquoted ';' ends the command, and # at the start of a word starts a
+ * comment to the end of the line. Returns the word count (0 for an empty command; *line
+ * at its end once the line is read), or -1 with a message (an open quote). */
+int cmd_split_next(const char **line, char ***argv_out, char *msg, size_t msg_size);
+/* The words of line's first command (cmd_split_next once). */
 int cmd_split(const char *line, char ***argv_out, char *msg, size_t msg_size);
 void cmd_free_words(char **argv);
 
