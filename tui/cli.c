@@ -15,10 +15,17 @@
 
 int cli_exit_code(mrs_code code)
 {
-	return code == MRS_ERR_USAGE || code == MRS_ERR_DATA || code == MRS_ERR_IO ||
-			       code == MRS_ERR_MODEL
-		       ? EXIT_USAGE
-		       : EXIT_FAILED;
+	switch (code) {
+	case MRS_OK:
+		return EXIT_OK;
+	case MRS_ERR_USAGE: /* the words are wrong */
+	case MRS_ERR_IO:    /* a file cannot be read or written */
+	case MRS_ERR_DATA:  /* or holds the wrong thing */
+	case MRS_ERR_MODEL:
+		return EXIT_USAGE;
+	default: /* refused, out of memory, cancelled, busy: the command failed */
+		return EXIT_FAILED;
+	}
 }
 
 int cli_error(const mrs_error *err)

@@ -24,7 +24,11 @@ typedef struct cli_opts {
 /* Prints "minirecsys: MSG" to stderr and returns the exit status the code maps to. */
 int cli_error(const mrs_error *err);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Exit status for an mrs_code: usage and data problems give 2, the rest 1. */
+/* The exit status of an error (minirecsys(1), EXIT STATUS), the one rule for the
+ * subcommands and the command language: 2 for a usage or data error (MRS_ERR_USAGE: the
+ * words of the command are wrong; MRS_ERR_IO, _DATA, _MODEL: a file cannot be read or
+ * written, or holds the wrong thing), 1 for a command that failed (MRS_ERR_REFUSED: what
+ * it names does not exist or there is nothing to act on; out of memory, cancelled, busy). */
 int cli_exit_code(mrs_code code);
 
 /* Parses a non-negative integer option value; on error prints and returns -1. */

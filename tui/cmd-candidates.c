@@ -56,7 +56,7 @@ static int candidates_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (argc == 2) {
 		int src = mrs_source_by_name(argv[1]);
 		if (src < 0) {
-			mrs_fail(err, MRS_ERR_USAGE,
+			mrs_fail(err, MRS_ERR_REFUSED,
 				 "no source '%s' (in_network, out_of_network, graph, follow_recs)", argv[1]);
 			return CMD_FAIL;
 		}

@@ -20,7 +20,7 @@ static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 		for (int p = 0; p < MRS_N_PRESETS; p++)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
 				 p ? ", " : "", mrs_presets[p]);
-		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is neither a preset (%s) nor a weights file",
+		return mrs_fail(err, MRS_ERR_REFUSED, "'%s' is neither a preset (%s) nor a weights file",
 				arg, names);
 	}
 	mrs_config_preset(c, "seed", NULL);

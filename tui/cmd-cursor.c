@@ -57,7 +57,7 @@ static int select_exec(session *s, int argc, char **argv, mrs_error *err)
 		return CMD_USAGE;
 	int r = act(u, VA_SELECT, 0, err);
 	if (r == VIEW_UNHANDLED) {
-		mrs_fail(err, MRS_ERR_USAGE, "nothing to select on the %s screen",
+		mrs_fail(err, MRS_ERR_REFUSED, "nothing to select on the %s screen",
 			 u->views[u->cur].ops->name);
 		return CMD_FAIL;
 	}

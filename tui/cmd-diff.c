@@ -6,7 +6,7 @@ static int diff_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (cmd_need_user(s, err))
 		return CMD_FAIL;
 	if (!mrs_request_has_prev(s->req)) {
-		mrs_fail(err, MRS_ERR_USAGE, "nothing to compare: change a setting or preset first");
+		mrs_fail(err, MRS_ERR_REFUSED, "nothing to compare: change a setting or preset first");
 		return CMD_FAIL;
 	}
 	const uint32_t *order;

@@ -72,7 +72,7 @@ static int explain_exec(session *s, int argc, char **argv, mrs_error *err)
 		if (cmd_need_user(s, err))
 			return CMD_FAIL;
 		if (s->selected == MRS_NONE) {
-			mrs_fail(err, MRS_ERR_USAGE, "explain which tweet? (`explain TWEET`)");
+			mrs_fail(err, MRS_ERR_REFUSED, "explain which tweet? (`explain TWEET`)");
 			return CMD_FAIL;
 		}
 		t = s->selected;

@@ -36,7 +36,7 @@ static int generate_exec(session *s, int argc, char **argv, mrs_error *err)
 		p.seed = seed;
 	const char *path = s->opts.data;
 	if (!force && access(path, F_OK) == 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "%s exists: add --force to replace it", path);
+		mrs_fail(err, MRS_ERR_REFUSED, "%s exists: add --force to replace it", path);
 		return CMD_FAIL;
 	}
 	if (cli_check_memory(&p, "", err))

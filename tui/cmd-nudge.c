@@ -42,7 +42,7 @@ static int nudge_exec(session *s, int argc, char **argv, mrs_error *err)
 	}
 	char text[64];
 	if (!mrs_config_get(&s->cfg, path, text, sizeof text)) {
-		mrs_fail(err, MRS_ERR_USAGE, "no setting '%s' (see `weights`)", path);
+		mrs_fail(err, MRS_ERR_REFUSED, "no setting '%s' (see `weights`)", path);
 		return CMD_FAIL;
 	}
 	char *end;
@@ -56,7 +56,7 @@ static int nudge_exec(session *s, int argc, char **argv, mrs_error *err)
 			ui_prompt_open(s->ui, line);
 			return CMD_OK;
 		}
-		mrs_fail(err, MRS_ERR_USAGE, "%s is '%s', not a number: use `set %s VALUE`", path, text,
+		mrs_fail(err, MRS_ERR_REFUSED, "%s is '%s', not a number: use `set %s VALUE`", path, text,
 			 path);
 		return CMD_FAIL;
 	}

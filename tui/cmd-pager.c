@@ -16,7 +16,7 @@ static int pager_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (argc == 1) {
 		/* the last output: kept, since this command prints nothing */
 		if (!u->pager_n) {
-			mrs_fail(err, MRS_ERR_USAGE, "no output to show yet");
+			mrs_fail(err, MRS_ERR_REFUSED, "no output to show yet");
 			return CMD_FAIL;
 		}
 		u->reopen_pager = true;

@@ -29,7 +29,7 @@ static int set_exec(session *s, int argc, char **argv, mrs_error *err)
 	mrs_config c = s->cfg;
 	char before[64], after[64];
 	if (!mrs_config_get(&c, argv[1], before, sizeof before)) {
-		mrs_fail(err, MRS_ERR_USAGE, "no setting '%s' (see `weights`)", argv[1]);
+		mrs_fail(err, MRS_ERR_REFUSED, "no setting '%s' (see `weights`)", argv[1]);
 		return CMD_FAIL;
 	}
 	if (mrs_config_set(&c, argv[1], argv[2], err))
@@ -50,7 +50,7 @@ static int get_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	char v[64];
 	if (!mrs_config_get(&s->cfg, argv[1], v, sizeof v)) {
-		mrs_fail(err, MRS_ERR_USAGE, "no setting '%s' (see `weights`)", argv[1]);
+		mrs_fail(err, MRS_ERR_REFUSED, "no setting '%s' (see `weights`)", argv[1]);
 		return CMD_FAIL;
 	}
 	out_printf(s->o, "%s = %s\n", argv[1], v);
@@ -73,7 +73,7 @@ static int weights_exec(session *s, int argc, char **argv, mrs_error *err)
 		shown++;
 	}
 	if (!shown) {
-		mrs_fail(err, MRS_ERR_USAGE, "no setting starts with '%s' (`weights` lists them all)",
+		mrs_fail(err, MRS_ERR_REFUSED, "no setting starts with '%s' (`weights` lists them all)",
 			 filter);
 		return CMD_FAIL;
 	}
@@ -91,8 +91,10 @@ static int preset_exec(session *s, int argc, char **argv, mrs_error *err)
 		cJSON_AddStringToObject(out_json(s->o), "preset", s->cfg.preset);
 		return CMD_OK;
 	}
-	if (mrs_config_preset(&c, argv[1], err))
+	if (mrs_config_preset(&c, argv[1], err)) {
+		err->code = MRS_ERR_REFUSED; /* a preset that does not exist, as a setting */
 		return CMD_FAIL;
+	}
 	if (session_set_config(s, &c, err))
 		return cmd_status(err);
 	out_printf(s->o, "preset %s\n", c.preset);

@@ -16,7 +16,7 @@ static int stage_exec(session *s, int argc, char **argv, mrs_error *err)
 				st = (int)v - 1;
 		}
 		if (st < 0) {
-			mrs_fail(err, MRS_ERR_USAGE, "no stage '%s' (1 .. %d, or a name such as %s)",
+			mrs_fail(err, MRS_ERR_REFUSED, "no stage '%s' (1 .. %d, or a name such as %s)",
 				 argv[1], MRS_N_STAGES, mrs_stage_info_get(MRS_STAGE_FUSION)->name);
 			return CMD_FAIL;
 		}
@@ -47,7 +47,7 @@ static int step(session *s, int delta, mrs_error *err)
 		return CMD_FAIL;
 	int st = s->stage + delta;
 	if (st < 0 || st >= MRS_N_STAGES) {
-		mrs_fail(err, MRS_ERR_USAGE, "already at the %s stage", delta < 0 ? "first" : "last");
+		mrs_fail(err, MRS_ERR_REFUSED, "already at the %s stage", delta < 0 ? "first" : "last");
 		return CMD_FAIL;
 	}
 	s->stage = st;

@@ -58,14 +58,14 @@ static int tour_exec(session *s, int argc, char **argv, mrs_error *err)
 		if (s->tour_pos < 0)
 			pos = 0;
 		if (pos < 0 || pos >= s->tour->n) {
-			mrs_fail(err, MRS_ERR_USAGE, "the tour has no %s step (`tour stop` ends it)",
+			mrs_fail(err, MRS_ERR_REFUSED, "the tour has no %s step (`tour stop` ends it)",
 				 what[0] == 'n' ? "next" : "previous");
 			return CMD_FAIL;
 		}
 	} else {
 		const tour_step *st = tour_find(s->tour, what);
 		if (!st) {
-			mrs_fail(err, MRS_ERR_USAGE, "no tour step '%s' (steps are named after stages)", what);
+			mrs_fail(err, MRS_ERR_REFUSED, "no tour step '%s' (steps are named after stages)", what);
 			return CMD_FAIL;
 		}
 		pos = (int)(st - s->tour->steps);

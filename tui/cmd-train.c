@@ -37,7 +37,7 @@ static int train_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (session_dataset(s, err))
 		return cmd_status(err);
 	if (s->n_edits) {
-		mrs_fail(err, MRS_ERR_USAGE, "what-if edits are active: `reset` them before training");
+		mrs_fail(err, MRS_ERR_REFUSED, "what-if edits are active: `reset` them before training");
 		return CMD_FAIL;
 	}
 	if (paths_make_folders(s->opts.models, false, s->opts.models_rule, err))

@@ -6,7 +6,7 @@
 static int undo_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	if (!s->has_prev_cfg) {
-		mrs_fail(err, MRS_ERR_USAGE, "nothing to undo: no setting or preset has changed");
+		mrs_fail(err, MRS_ERR_REFUSED, "nothing to undo: no setting or preset has changed");
 		return CMD_FAIL;
 	}
 	mrs_config now = s->cfg, back = s->prev_cfg;

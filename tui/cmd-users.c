@@ -31,8 +31,7 @@ static int users_exec(session *s, int argc, char **argv, mrs_error *err)
 	}
 	uint32_t *ids, n;
 	if (report_users_find(s, q, by, &ids, &n, err))
-		return err->code == MRS_ERR_USAGE || err->code == MRS_ERR_NOMEM ? CMD_FAIL
-										: cmd_status(err);
+		return cmd_status(err);
 	const mrs_dataset *ds = s->ds;
 	out_printf(s->o, "%u accounts%s%s%s, by %s\n", n, q ? " matching '" : "", q ? q : "",
 		   q ? "'" : "", report_sort_name(by));
@@ -66,7 +65,7 @@ static int profile_exec(session *s, int argc, char **argv, mrs_error *err)
 	} else if (s->has_user) {
 		u = s->user;
 	} else {
-		mrs_fail(err, MRS_ERR_USAGE, "profile of whom? (`profile USER`, or `user USER` first)");
+		mrs_fail(err, MRS_ERR_REFUSED, "profile of whom? (`profile USER`, or `user USER` first)");
 		return CMD_FAIL;
 	}
 	const mrs_dataset *ds = s->ds;

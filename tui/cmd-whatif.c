@@ -158,11 +158,16 @@ static int edit_exec(session *s, int argc, char **argv, mrs_error *err)
 	bool follows = kind != MRS_EDIT_LIKE && kind != MRS_EDIT_HIDE &&
 		       mrs_query_follows(mrs_request_query(s->req), e.target);
 	if (kind == MRS_EDIT_UNFOLLOW && !follows) {
-		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", h1, h2);
+		mrs_fail(err, MRS_ERR_REFUSED, "%s does not follow %s", h1, h2);
 		return CMD_FAIL;
 	}
 	if (kind == MRS_EDIT_FOLLOW && follows) {
-		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", h1, h2);
+		mrs_fail(err, MRS_ERR_REFUSED, "%s already follows %s", h1, h2);
+		return CMD_FAIL;
+	}
+	/* an edit the dataset rules out (a user following themselves) names nothing to do */
+	if (mrs_edit_check(s->base ? s->base : s->ds, &e, err)) {
+		err->code = MRS_ERR_REFUSED;
 		return CMD_FAIL;
 	}
 	if (session_apply_edits(s, &e, err))

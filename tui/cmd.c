@@ -240,16 +240,14 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 
 int cmd_status(const mrs_error *err)
 {
-	return err->code == MRS_ERR_IO || err->code == MRS_ERR_DATA || err->code == MRS_ERR_MODEL
-		       ? CMD_USAGE
-		       : CMD_FAIL;
+	return cli_exit_code(err->code);
 }
 
 int cmd_need_user(session *s, mrs_error *err)
 {
 	if (s->req && s->has_user)
 		return 0;
-	return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+	return mrs_fail(err, MRS_ERR_REFUSED, "no user chosen: use `user ID` first");
 }
 
 int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err)

@@ -41,8 +41,7 @@ int cmd_run_argv(session *s, int argc, char **argv, mrs_error *err);
  * command of it succeeded: for status lines. */
 const char *cmd_last_error(void);
 
-/* The status for a failed library call: data and file problems are CMD_USAGE (exit 2),
- * the rest CMD_FAIL. */
+/* The status of a failed command: cli_exit_code's rule. */
 int cmd_status(const mrs_error *err);
 /* Fails with "no user chosen" unless a request has run. */
 int cmd_need_user(session *s, mrs_error *err);

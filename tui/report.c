@@ -291,7 +291,7 @@ int report_users_find(session *s, const char *query, int by, uint32_t **ids_out,
 		query = NULL;
 	int topic = query ? mrs_topic_by_name(query) : -1;
 	if (topic >= 0 && !session_truth(s))
-		return mrs_fail(err, MRS_ERR_USAGE,
+		return mrs_fail(err, MRS_ERR_REFUSED,
 				"searching by interest needs a synthetic world's truth");
 	uint32_t *ids = malloc(sizeof(uint32_t) * (ds->n_users ? ds->n_users : 1)), n = 0;
 	if (!ids)

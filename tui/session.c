@@ -86,7 +86,7 @@ int session_engine(session *s, mrs_error *err)
 int session_run(session *s, mrs_error *err)
 {
 	if (!s->has_user)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user chosen: use `user ID` first");
 	if (session_engine(s, err))
 		return -1;
 	return mrs_request_run(s->req, s->user, 0, &s->cfg, err);
@@ -209,9 +209,9 @@ int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
 		return -1;
 	uint32_t u = mrs_user_lookup(s->ds, arg);
 	if (u == MRS_NONE && !s->ds->n_users)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s': the dataset has no users", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user '%s': the dataset has no users", arg);
 	if (u == MRS_NONE)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
 				s->ds->n_users - 1);
 	*res = u;
 	return 0;
@@ -226,11 +226,11 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 	errno = 0;
 	unsigned long v = strtoul(p, &end, 10);
 	if (!isdigit((unsigned char)p[0]) || *end)
-		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "'%s' is not a tweet id", arg);
 	if (!s->ds->n_tweets)
-		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "no tweet %s: the dataset has no tweets", arg);
 	if (errno == ERANGE || v >= s->ds->n_tweets)
-		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
+		return mrs_fail(err, MRS_ERR_REFUSED, "no tweet %s (ids are 0 .. %u)", arg,
 				s->ds->n_tweets - 1);
 	*res = (uint32_t)v;
 	return 0;
