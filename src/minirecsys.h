@@ -508,6 +508,11 @@ double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t 
 double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
 double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
 			 double *threshold);
+/* Expected calibration error of probabilities p: the rows fall into MRS_ECE_BINS
+ * equal-width bins of p ([0, 0.1), [0.1, 0.2), ... [0.9, 1]); the sum over bins of
+ * (rows in the bin / n) x |mean p - share of positives| in the bin. NaN for n = 0. */
+#define MRS_ECE_BINS 10
+double mrs_ece(const float *p, const uint8_t *label, size_t n);
 /* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
 double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
 
