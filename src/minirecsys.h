@@ -869,6 +869,18 @@ typedef struct mrs_eval_opts {
 	bool keep_requests;       /* keep one request per user so later runs only re-rank */
 } mrs_eval_opts;
 
+/* How often a safety model's score is above one of the thresholds the safety stage reads,
+ * against how often the hidden latent it estimates is (the generator's tweet_nsfw or
+ * tweet_toxicity; NaN without a ground truth). */
+typedef struct mrs_safety_share {
+	const char *model;   /* "nsfw" or "toxicity" */
+	double threshold;
+	double scores;       /* share of the candidates whose score is above the threshold */
+	double latents;      /* share of the same candidates whose latent is above it */
+	double all_latents;  /* share of every tweet of the dataset whose latent is above it */
+} mrs_safety_share;
+#define MRS_N_SAFETY_SHARES 4
+
 typedef struct mrs_eval_result {
 	uint32_t k, users, test_users;
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
@@ -890,7 +902,11 @@ typedef struct mrs_eval_result {
 	double head_auc[MRS_N_HEADS], head_pr_auc[MRS_N_HEADS], head_rce[MRS_N_HEADS];
 	double head_oracle_auc[MRS_N_HEADS];
 	double nsfw_auc, nsfw_p_at_r90, tox_auc, tox_p_at_r90;
+	double nsfw_ece, tox_ece; /* mrs_ece of the scores against the labels */
 	uint32_t safety_rows;
+	/* the safety thresholds of the config (nsfw_high, nsfw_mid, tox_high, tox_mid) over the
+	 * candidate pools (both sides) */
+	mrs_safety_share safety_share[MRS_N_SAFETY_SHARES];
 	/* SimClusters community quality (real mode) */
 	double modularity, nmi;
 	double seconds;
