@@ -23,6 +23,8 @@
  */
 
 #define SAFETY_MAX_ROWS 50000u
+/* Optimizer steps a safety model takes at least on a small corpus. */
+#define SAFETY_MIN_STEPS 400u
 
 typedef struct trainer {
 	const mrs_dataset *ds;
@@ -207,8 +209,16 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	prm.seed = tr->o->seed;
 	if (tr->o->safety_buckets)
 		prm.buckets = tr->o->safety_buckets;
-	if (keep < 20000) /* a small corpus: more, smaller steps */
-		prm.epochs = 8, prm.batch = 32;
+	/* a small corpus: more, smaller steps, and at least SAFETY_MIN_STEPS of them (without
+	 * class balancing, the few positives of a small world move a model that takes fewer
+	 * steps too little: it scores every text near the base rate) */
+	if (keep < 20000) {
+		size_t per_epoch = MRS_MAX((keep + 31) / 32, (size_t)1);
+		prm.batch = 32;
+		prm.epochs = (int)MRS_MIN((SAFETY_MIN_STEPS + per_epoch - 1) / per_epoch,
+					  (size_t)MRS_MAX_EPOCHS);
+		prm.epochs = MRS_MAX(prm.epochs, 8);
+	}
 	mrs_safety_report rep;
 	char source[200];
 	snprintf(source, sizeof source,
@@ -219,6 +229,7 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	 * its positives few (tens), too few to fit a calibration on a share of them; the
 	 * model trains on all of them without class balancing, so its log loss fits its
 	 * probabilities to the labels' own rate. */
+	prm.calibrate = false;
 	mrs_labelled train = {texts, labels, keep}, test = {texts + n, labels + n, nt};
 	if (mrs_safety_fit(&train, NULL, &test, &prm, tr->stage, name, source, tr->p, &rep, &card,
 			   tr->err))
