@@ -84,7 +84,8 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		const mrs_safety_share *sh = &r->safety_share[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", sh->model);
-		cJSON_AddNumberToObject(o, "threshold", sh->threshold);
+		/* the config's float, shown as its decimal (0.8, not 0.800000011920929) */
+		cJSON_AddNumberToObject(o, "threshold", round(sh->threshold * 1e6) / 1e6);
 		add_finite(o, "candidates_scored_above", sh->scores);
 		add_finite(o, "candidates_latent_above", sh->latents);
 		add_finite(o, "tweets_latent_above", sh->all_latents);
