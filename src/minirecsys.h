@@ -453,6 +453,8 @@ enum {
 	MRS_SAFETY_POOL_MAX = 1,      /* their element-wise maximum */
 	MRS_SAFETY_POOL_MEAN_MAX = 2, /* both, side by side */
 };
+/* "mean", "max" or "mean-max"; NULL for a value that is not an MRS_SAFETY_POOL_*. */
+const char *mrs_safety_pool_name(int pool);
 typedef struct mrs_safety_params {
 	uint32_t buckets;    /* hashed id space */
 	int dim;             /* embedding width */

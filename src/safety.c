@@ -332,9 +332,10 @@ static char *safety_meta(const mrs_safety_params *prm, double threshold)
 	return s;
 }
 
-static const char *pool_name(int pool)
+const char *mrs_safety_pool_name(int pool)
 {
-	return pool == MRS_SAFETY_POOL_MAX ? "max" : pool == MRS_SAFETY_POOL_MEAN_MAX ? "mean-max" : "mean";
+	static const char *const names[] = {"mean", "max", "mean-max"};
+	return pool >= MRS_SAFETY_POOL_MEAN && pool <= MRS_SAFETY_POOL_MEAN_MAX ? names[pool] : NULL;
 }
 
 static void add_params(cJSON *card, const mrs_safety_params *prm)
@@ -345,7 +346,7 @@ static void add_params(cJSON *card, const mrs_safety_params *prm)
 	cJSON_AddNumberToObject(h, "hidden", prm->hidden);
 	cJSON_AddBoolToObject(h, "bigrams", prm->bigrams);
 	cJSON_AddNumberToObject(h, "char_ngrams", prm->char_ngrams);
-	cJSON_AddStringToObject(h, "pool", pool_name(prm->pool));
+	cJSON_AddStringToObject(h, "pool", mrs_safety_pool_name(prm->pool));
 	cJSON_AddNumberToObject(h, "epochs", prm->epochs);
 	cJSON_AddNumberToObject(h, "batch", prm->batch);
 	cJSON_AddNumberToObject(h, "lr", prm->lr);

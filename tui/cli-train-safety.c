@@ -6,27 +6,20 @@
 #include <string.h>
 
 #include "cli.h"
-
-static void add_num(cJSON *o, const char *k, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
+#include "report.h"
 
 static cJSON *metrics_json(const mrs_safety_metrics *m, double threshold)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "rows", m->rows);
 	cJSON_AddNumberToObject(o, "positives", m->positives);
-	add_num(o, "macro_f1", m->macro_f1);
-	add_num(o, "threshold", threshold);
-	add_num(o, "macro_f1_at_0.5", m->macro_f1_05);
-	add_num(o, "auc", m->auc);
-	add_num(o, "pr_auc", m->pr_auc);
-	add_num(o, "precision_at_recall_90", m->precision_at_recall_90);
-	add_num(o, "ece", m->ece);
+	report_add_number(o, "macro_f1", m->macro_f1);
+	report_add_number(o, "threshold", threshold);
+	report_add_number(o, "macro_f1_at_0.5", m->macro_f1_05);
+	report_add_number(o, "auc", m->auc);
+	report_add_number(o, "pr_auc", m->pr_auc);
+	report_add_number(o, "precision_at_recall_90", m->precision_at_recall_90);
+	report_add_number(o, "ece", m->ece);
 	return o;
 }
 
@@ -36,14 +29,14 @@ static cJSON *metrics_json(const mrs_safety_metrics *m, double threshold)
 static void print_json(const mrs_safety_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_num(o, "macro_f1", r->val.macro_f1_05);
-	add_num(o, "macro_f1_best_on_val", r->val.macro_f1);
-	add_num(o, "best_threshold", r->threshold);
-	add_num(o, "auc", r->val.auc);
-	add_num(o, "pr_auc", r->val.pr_auc);
-	add_num(o, "precision_at_recall_90", r->val.precision_at_recall_90);
-	add_num(o, "ece", r->val.ece);
-	add_num(o, "ece_before_calibration", r->val_ece_raw);
+	report_add_number(o, "macro_f1", r->val.macro_f1_05);
+	report_add_number(o, "macro_f1_best_on_val", r->val.macro_f1);
+	report_add_number(o, "best_threshold", r->threshold);
+	report_add_number(o, "auc", r->val.auc);
+	report_add_number(o, "pr_auc", r->val.pr_auc);
+	report_add_number(o, "precision_at_recall_90", r->val.precision_at_recall_90);
+	report_add_number(o, "ece", r->val.ece);
+	report_add_number(o, "ece_before_calibration", r->val_ece_raw);
 	cJSON_AddNumberToObject(o, "ece_bins", MRS_ECE_BINS);
 	cJSON *c = cJSON_AddObjectToObject(o, "calibration");
 	cJSON_AddNumberToObject(c, "a", r->calib_a);
@@ -71,7 +64,7 @@ static void print_metrics(const mrs_safety_metrics *m)
 	       m->pr_auc, m->precision_at_recall_90);
 }
 
-static void print_text(const mrs_safety_report *r, const char *out)
+static void print_text(const mrs_safety_report *r, const char *model_path)
 {
 	printf("trained on %u texts (%u positive) in %.1f s: %lld parameters, loss",
 	       r->n_train, r->train_positives, r->seconds, (long long)r->params);
@@ -97,16 +90,15 @@ static void print_text(const mrs_safety_report *r, const char *out)
 		print_metrics(&r->test);
 		printf("  ECE       %.4f (%d equal-width bins)\n", r->test.ece, MRS_ECE_BINS);
 	}
-	if (out)
-		printf("model written to %s\n", out);
+	if (model_path)
+		printf("model written to %s\n", model_path);
 }
 
 /* --pool mean|max|mean-max */
 static int parse_pool(const char *opt, const char *v, int *pool)
 {
-	static const char *const names[] = {"mean", "max", "mean-max"};
-	for (int i = 0; v && i < 3; i++)
-		if (strcmp(v, names[i]) == 0) {
+	for (int i = MRS_SAFETY_POOL_MEAN; v && i <= MRS_SAFETY_POOL_MEAN_MAX; i++)
+		if (strcmp(v, mrs_safety_pool_name(i)) == 0) {
 			*pool = i;
 			return 0;
 		}
@@ -117,7 +109,7 @@ static int parse_pool(const char *opt, const char *v, int *pool)
 int cli_train_safety(const cli_opts *o, int argc, char **argv)
 {
 	const char *train[2] = {NULL, NULL}, *val[2] = {NULL, NULL}, *test[2] = {NULL, NULL};
-	const char *out = NULL;
+	const char *model_path = NULL;
 	bool json = o->json;
 	mrs_safety_params prm;
 	mrs_safety_params_default(&prm);
@@ -152,7 +144,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if (!v)
 				return cli_usage_error("%s needs a value", a);
-			out = v;
+			model_path = v;
 		} else if (strcmp(a, "--epochs") == 0) {
 			bad = cli_parse_u32(a, v, 1, MRS_MAX_EPOCHS, &u);
 			prm.epochs = (int)u;
@@ -209,7 +201,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 	cli_progress_init(&cp, o->quiet);
 	mrs_progress prog = cli_progress_get(&cp);
 	mrs_safety_report rep;
-	int rc = mrs_safety_train(tr, va, te, &prm, out, &prog, &rep, &err);
+	int rc = mrs_safety_train(tr, va, te, &prm, model_path, &prog, &rep, &err);
 	cli_progress_done(&cp);
 	mrs_texts_free(tr), mrs_texts_free(va), mrs_texts_free(te);
 	if (rc)
@@ -217,6 +209,6 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 	if (json)
 		print_json(&rep);
 	else
-		print_text(&rep, out);
+		print_text(&rep, model_path);
 	return EXIT_OK;
 }

@@ -18,7 +18,7 @@ static cJSON *metrics_json(const mrs_rank_metrics *m)
 	return o;
 }
 
-static void add_finite(cJSON *o, const char *k, double v)
+void report_add_number(cJSON *o, const char *k, double v)
 {
 	if (isfinite(v))
 		cJSON_AddNumberToObject(o, k, v);
@@ -36,7 +36,7 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
 			cJSON_AddItemToObject(sys, mrs_system_name(s), metrics_json(&r->sys[s]));
-	add_finite(j, "oracle_share", r->oracle_share);
+	report_add_number(j, "oracle_share", r->oracle_share);
 	cJSON *src = cJSON_AddObjectToObject(j, "sources");
 	for (int s = 0; s < MRS_N_SOURCES; s++) {
 		cJSON *o = cJSON_AddObjectToObject(src, mrs_source_name(s));
@@ -54,9 +54,9 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *o = cJSON_AddObjectToObject(pools, side ? "out_of_network" : "in_network");
 		cJSON_AddNumberToObject(o, "candidates", r->pool_n[side]);
 		cJSON_AddNumberToObject(o, "relevant", r->pool_relevant[side]);
-		add_finite(o, "auc_model", r->pool_auc_model[side]);
-		add_finite(o, "auc_truth", r->pool_auc_truth[side]);
-		add_finite(o, "auc_final", r->pool_auc_final[side]);
+		report_add_number(o, "auc_model", r->pool_auc_model[side]);
+		report_add_number(o, "auc_truth", r->pool_auc_truth[side]);
+		report_add_number(o, "auc_final", r->pool_auc_final[side]);
 	}
 	if (r->has_models) {
 		cJSON *m = cJSON_AddObjectToObject(j, "models");
@@ -64,19 +64,19 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *heads = cJSON_AddObjectToObject(m, "heads");
 		for (int h = 0; h < MRS_N_HEADS; h++) {
 			cJSON *o = cJSON_AddObjectToObject(heads, mrs_head_name(h));
-			add_finite(o, "auc", r->head_auc[h]);
-			add_finite(o, "pr_auc", r->head_pr_auc[h]);
-			add_finite(o, "rce", r->head_rce[h]);
-			add_finite(o, "oracle_auc", r->head_oracle_auc[h]);
+			report_add_number(o, "auc", r->head_auc[h]);
+			report_add_number(o, "pr_auc", r->head_pr_auc[h]);
+			report_add_number(o, "rce", r->head_rce[h]);
+			report_add_number(o, "oracle_auc", r->head_oracle_auc[h]);
 		}
 		cJSON *sf = cJSON_AddObjectToObject(m, "safety");
 		cJSON_AddNumberToObject(sf, "rows", r->safety_rows);
-		add_finite(sf, "nsfw_auc", r->nsfw_auc);
-		add_finite(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
-		add_finite(sf, "toxicity_auc", r->tox_auc);
-		add_finite(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
-		add_finite(sf, "nsfw_ece", r->nsfw_ece);
-		add_finite(sf, "toxicity_ece", r->tox_ece);
+		report_add_number(sf, "nsfw_auc", r->nsfw_auc);
+		report_add_number(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
+		report_add_number(sf, "toxicity_auc", r->tox_auc);
+		report_add_number(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
+		report_add_number(sf, "nsfw_ece", r->nsfw_ece);
+		report_add_number(sf, "toxicity_ece", r->tox_ece);
 		cJSON_AddNumberToObject(sf, "ece_bins", MRS_ECE_BINS);
 	}
 	cJSON *th = cJSON_AddArrayToObject(j, "safety_thresholds");
@@ -86,9 +86,9 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON_AddStringToObject(o, "model", sh->model);
 		/* the config's float, shown as its decimal (0.8, not 0.800000011920929) */
 		cJSON_AddNumberToObject(o, "threshold", round(sh->threshold * 1e6) / 1e6);
-		add_finite(o, "candidates_scored_above", sh->scores);
-		add_finite(o, "candidates_latent_above", sh->latents);
-		add_finite(o, "tweets_latent_above", sh->all_latents);
+		report_add_number(o, "candidates_scored_above", sh->scores);
+		report_add_number(o, "candidates_latent_above", sh->latents);
+		report_add_number(o, "tweets_latent_above", sh->all_latents);
 		cJSON_AddItemToArray(th, o);
 	}
 	return j;
