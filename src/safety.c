@@ -10,7 +10,7 @@
 
 /* Version of the tokeniser below and of what a model's score means, stored in every safety
  * model and checked at load (3: calibrated probabilities, no class balancing by default,
- * max pooling). */
+ * mean-max pooling). */
 #define SAFETY_VERSION 3
 #define MAX_TOKENS 2048
 
@@ -622,7 +622,6 @@ int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs
 		if (score_texts(m, test, prm, vs, err))
 			goto out;
 		evaluate(vs, test, rep->threshold, &rep->test);
-
 	}
 	if (dir) {
 		char path[4096];
