@@ -306,26 +306,54 @@ NO_COVERAGE void mrs_fwd_dense(const mrs_fwd_net *net, const float *x, int64_t n
 	}
 }
 
+/* The mean of the rows of ids[a, b) into row[0, D): summed in id order, then divided. */
+static void bag_mean(const mrs_fwd_net *net, const int64_t *ids, int64_t a, int64_t b, float *row)
+{
+	const int D = net->bag_dim;
+	memset(row, 0, sizeof(float) * (size_t)D);
+	for (int64_t i = a; i < b; i++) {
+		const float *e = net->bag + ids[i] * D;
+		for (int d = 0; d < D; d++)
+			row[d] = row[d] + e[d];
+	}
+	if (b > a)
+		for (int d = 0; d < D; d++)
+			row[d] = row[d] / (float)(b - a);
+}
+
+/* The element-wise maximum of the rows of ids[a, b) into row[0, D). */
+static void bag_max(const mrs_fwd_net *net, const int64_t *ids, int64_t a, int64_t b, float *row)
+{
+	const int D = net->bag_dim;
+	if (b <= a) {
+		memset(row, 0, sizeof(float) * (size_t)D);
+		return;
+	}
+	memcpy(row, net->bag + ids[a] * D, sizeof(float) * (size_t)D);
+	for (int64_t i = a + 1; i < b; i++) {
+		const float *e = net->bag + ids[i] * D;
+		for (int d = 0; d < D; d++)
+			row[d] = e[d] > row[d] ? e[d] : row[d];
+	}
+}
+
 NO_COVERAGE void mrs_fwd_bag(const mrs_fwd_net *net, const int64_t *ids, const int64_t *offsets,
 		 int64_t n, float *out, float *scratch)
 {
 	block_fn run_block = pick_block();
-	const int w = max_width(net), D = net->bag_dim;
+	const int w = max_width(net), W = net->n_in;
 	float *in = scratch, *work = scratch + (long)BLOCK * w;
 	for (int64_t lo = 0; lo < n; lo += BLOCK) {
 		int rows = (int)(n - lo < BLOCK ? n - lo : BLOCK);
 		for (int r = 0; r < rows; r++) {
-			float *row = in + (long)r * D;
+			float *row = in + (long)r * W;
 			int64_t a = offsets[lo + r] - offsets[0], b = offsets[lo + r + 1] - offsets[0];
-			memset(row, 0, sizeof(float) * (size_t)D);
-			for (int64_t i = a; i < b; i++) {
-				const float *e = net->bag + ids[i] * D;
-				for (int d = 0; d < D; d++)
-					row[d] = row[d] + e[d];
-			}
-			if (b > a)
-				for (int d = 0; d < D; d++)
-					row[d] = row[d] / (float)(b - a);
+			if (net->pool != MRS_FWD_POOL_MAX)
+				bag_mean(net, ids, a, b, row);
+			if (net->pool == MRS_FWD_POOL_MAX)
+				bag_max(net, ids, a, b, row);
+			else if (net->pool == MRS_FWD_POOL_MEAN_MAX)
+				bag_max(net, ids, a, b, row + net->bag_dim);
 		}
 		run_block(net, in, rows, out + lo * net->n_heads, work);
 	}

@@ -510,41 +510,66 @@ mrs_texts *mrs_texts_read(const char *text_path, const char *label_path, mrs_err
 void mrs_texts_free(mrs_texts *t);
 
 /* How a safety model (NSFW, toxicity) is built and trained: lower-cased word unigrams,
- * optional word bigrams and character n-grams, hashed into `buckets`, averaged by an
+ * optional word bigrams and character n-grams, hashed into `buckets`, pooled by an
  * embedding bag, then a small MLP with one sigmoid output. */
+enum {
+	MRS_SAFETY_POOL_MEAN = 0,     /* the mean of the n-gram embeddings */
+	MRS_SAFETY_POOL_MAX = 1,      /* their element-wise maximum */
+	MRS_SAFETY_POOL_MEAN_MAX = 2, /* both, side by side */
+};
+/* "mean", "max" or "mean-max"; NULL for a value that is not an MRS_SAFETY_POOL_*. */
+const char *mrs_safety_pool_name(int pool);
 typedef struct mrs_safety_params {
 	uint32_t buckets;    /* hashed id space */
 	int dim;             /* embedding width */
 	int hidden;          /* MLP width after the bag (0: linear on the bag) */
 	bool bigrams;        /* add word bigrams */
 	int char_ngrams;     /* 0: none; n >= 3: character n-grams of lengths 3 .. n of each word */
+	int pool;            /* MRS_SAFETY_POOL_* */
 	int epochs, batch;
 	float lr, weight_decay, dropout;
+	float id_dropout;    /* share of a training text's n-grams left out, afresh each epoch */
+	bool lr_decay;       /* the learning rate falls linearly to 0 over the training */
 	bool balance;        /* weight positives by negatives / positives in the loss */
+	bool calibrate;      /* Platt scaling fit on the validation texts, folded into the
+				model's output layer (nothing without validation texts) */
 	uint64_t seed;
 } mrs_safety_params;
 /* The defaults `train` and `train-safety` use. */
 void mrs_safety_params_default(mrs_safety_params *prm);
 
 #define MRS_MAX_EPOCHS 64
-/* What training a safety model measured. Validation metrics are NaN without val rows. */
-typedef struct mrs_safety_report {
-	uint32_t n_train, train_positives, n_val, val_positives;
+/* A safety model's scores on labelled texts (every metric NaN without rows). */
+typedef struct mrs_safety_metrics {
+	uint32_t rows, positives;
 	double auc, pr_auc, precision_at_recall_90;
 	double macro_f1_05;     /* macro-F1 predicting positive at score >= 0.5 */
-	double macro_f1_best;   /* macro-F1 at the threshold that maximises it on val itself
-				   (optimistic: the threshold is chosen on the rows scored) */
-	double best_threshold;
+	double macro_f1;        /* macro-F1 at the report's decision threshold */
+	double ece;             /* mrs_ece: expected calibration error, MRS_ECE_BINS bins */
+} mrs_safety_metrics;
+
+/* What training a safety model measured. The validation texts choose the calibration
+ * and the decision threshold, so their figures are optimistic; the test texts take no
+ * part in any choice and are scored last. */
+typedef struct mrs_safety_report {
+	uint32_t n_train, train_positives;
+	mrs_safety_metrics val, test;
+	double val_ece_raw;     /* the validation ECE before calibration */
+	double calib_a, calib_b; /* the Platt scaling folded into the model: p = sigmoid(a z + b)
+				    of its logit z before (1 and 0 when none was fit) */
+	double threshold;       /* the decision threshold: the one that maximises the
+				   validation macro-F1 (0.5 without validation texts) */
 	double seconds;
 	int64_t params;
 	int epochs;
 	float epoch_loss[MRS_MAX_EPOCHS];
 } mrs_safety_report;
 
-/* Trains a safety model on train, evaluates it on val (may be NULL) and, when path is
- * not NULL, writes the model to path (a ".pt" file, atomically) with its card beside it
- * (the same name ending in ".json"). prm NULL: the defaults. */
-int mrs_safety_train(const mrs_texts *train, const mrs_texts *val,
+/* Trains a safety model on train, calibrates it and chooses its decision threshold on val
+ * (may be NULL), then scores test (may be NULL) and, when path is not NULL, writes the
+ * model to path (a ".pt" file, atomically) with its card beside it (the same name ending
+ * in ".json"). prm NULL: the defaults. */
+int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_texts *test,
 		     const mrs_safety_params *prm, const char *path,
 		     const mrs_progress *progress, mrs_safety_report *rep, mrs_error *err);
 
@@ -572,6 +597,11 @@ double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t 
 double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
 double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
 			 double *threshold);
+/* Expected calibration error of probabilities p: the rows fall into MRS_ECE_BINS
+ * equal-width bins of p ([0, 0.1), [0.1, 0.2), ... [0.9, 1]); the sum over bins of
+ * (rows in the bin / n) x |mean p - share of positives| in the bin. NaN for n = 0. */
+#define MRS_ECE_BINS 10
+double mrs_ece(const float *p, const uint8_t *label, size_t n);
 /* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
 double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
 
@@ -905,6 +935,18 @@ typedef struct mrs_eval_opts {
 	bool keep_requests;       /* keep one request per user so later runs only re-rank */
 } mrs_eval_opts;
 
+/* How often a safety model's score is above one of the thresholds the safety stage reads,
+ * against how often the hidden latent it estimates is (the generator's tweet_nsfw or
+ * tweet_toxicity; NaN without a ground truth). */
+typedef struct mrs_safety_share {
+	const char *model;   /* "nsfw" or "toxicity" */
+	double threshold;
+	double scores;       /* share of the candidates whose score is above the threshold */
+	double latents;      /* share of the same candidates whose latent is above it */
+	double all_latents;  /* share of every tweet of the dataset whose latent is above it */
+} mrs_safety_share;
+#define MRS_N_SAFETY_SHARES 4
+
 typedef struct mrs_eval_result {
 	uint32_t k, users, test_users;
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
@@ -926,7 +968,11 @@ typedef struct mrs_eval_result {
 	double head_auc[MRS_N_HEADS], head_pr_auc[MRS_N_HEADS], head_rce[MRS_N_HEADS];
 	double head_oracle_auc[MRS_N_HEADS];
 	double nsfw_auc, nsfw_p_at_r90, tox_auc, tox_p_at_r90;
+	double nsfw_ece, tox_ece; /* mrs_ece of the scores against the labels */
 	uint32_t safety_rows;
+	/* the safety thresholds of the config (nsfw_high, nsfw_mid, tox_high, tox_mid) over the
+	 * candidate pools (both sides) */
+	mrs_safety_share safety_share[MRS_N_SAFETY_SHARES];
 	/* SimClusters community quality (real mode) */
 	double modularity, nmi;
 	double seconds;

@@ -26,6 +26,8 @@
  */
 
 #define SAFETY_MAX_ROWS 50000u
+/* Optimizer steps a safety model takes at least on a small corpus. */
+#define SAFETY_MIN_STEPS 400u
 
 typedef struct trainer {
 	const mrs_dataset *ds;
@@ -230,21 +232,21 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	const mrs_dataset *ds = tr->ds;
 	const char *name = mrs_model_name(id);
 	const int8_t *lab = id == MRS_MODEL_NSFW ? ds->label_nsfw : ds->label_toxic;
-	size_t n = 0, nv = 0;
+	size_t n = 0, nt = 0;
 	for (uint32_t t = 0; t < ds->n_tweets; t++)
 		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time)
 			n++;
 		else if (lab[t] >= 0)
-			nv++;
-	const char **texts = mrs_calloc(n + nv + 1, sizeof(char *), name, tr->err);
-	uint8_t *labels = mrs_calloc(n + nv + 1, 1, name, tr->err);
-	uint32_t *val_ids = mrs_calloc(nv + 1, sizeof(uint32_t), name, tr->err);
-	float *oracle = mrs_calloc(nv + 1, sizeof(float), name, tr->err);
+			nt++;
+	const char **texts = mrs_calloc(n + nt + 1, sizeof(char *), name, tr->err);
+	uint8_t *labels = mrs_calloc(n + nt + 1, 1, name, tr->err);
+	uint32_t *test_ids = mrs_calloc(nt + 1, sizeof(uint32_t), name, tr->err);
+	float *oracle = mrs_calloc(nt + 1, sizeof(float), name, tr->err);
 	cJSON *card = NULL;
 	int rc = -1;
-	if (!texts || !labels || !val_ids || !oracle)
+	if (!texts || !labels || !test_ids || !oracle)
 		goto out;
-	/* train texts first, then the test-split texts used as the validation rows */
+	/* the train split's texts first (in time order), then the test split's */
 	size_t a = 0, b = n;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
 		if (lab[t] < 0)
@@ -253,7 +255,7 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 		texts[k] = mrs_tweet_text(ds, t);
 		labels[k] = (uint8_t)lab[t];
 		if (k >= n)
-			val_ids[k - n] = t;
+			test_ids[k - n] = t;
 	}
 	/* an even sample of the training texts when a cap is set: at most max_rows, and at
 	 * most SAFETY_MAX_ROWS (the labels are noisy; more rows cost time and add little) */
@@ -269,35 +271,48 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	prm.seed = tr->o->seed;
 	if (tr->o->safety_buckets)
 		prm.buckets = tr->o->safety_buckets;
-	if (keep < 20000) /* a small corpus: more, smaller steps */
-		prm.epochs = 8, prm.batch = 32;
+	/* a small corpus: more, smaller steps, and at least SAFETY_MIN_STEPS of them (without
+	 * class balancing, the few positives of a small world move a model that takes fewer
+	 * steps too little: it scores every text near the base rate) */
+	if (keep < 20000) {
+		size_t per_epoch = MRS_MAX((keep + 31) / 32, (size_t)1);
+		prm.batch = 32;
+		prm.epochs = (int)MRS_MIN((SAFETY_MIN_STEPS + per_epoch - 1) / per_epoch,
+					  (size_t)MRS_MAX_EPOCHS);
+		prm.epochs = MRS_MAX(prm.epochs, 8);
+	}
 	mrs_safety_report rep;
 	char source[200];
 	snprintf(source, sizeof source,
 		 "moderation labels of tweets created before the split (%s); metrics on the "
 		 "labelled tweets created at or after it",
 		 id == MRS_MODEL_NSFW ? "nsfw" : "toxic");
-	if (mrs_safety_fit(texts, labels, keep, texts + n, labels + n, nv, &prm, tr->stage, name,
-			   source, tr->p, &rep, &card, tr->err))
+	/* No validation rows, so no Platt scaling: the world's labelled sample is small and
+	 * its positives few (tens), too few to fit a calibration on a share of them; the
+	 * model trains on all of them without class balancing, so its log loss fits its
+	 * probabilities to the labels' own rate. */
+	prm.calibrate = false;
+	mrs_labelled train = {texts, labels, keep}, test = {texts + n, labels + n, nt};
+	if (mrs_safety_fit(&train, NULL, &test, &prm, tr->stage, name, source, tr->p, &rep, &card,
+			   tr->err))
 		goto out;
 	card_common(tr, card, rep.seconds);
 	if (keep < n)
 		cJSON_AddNumberToObject(card, "train_rows_available", (double)n);
 	cJSON *m = cJSON_GetObjectItem(card, "metrics");
-	cJSON_AddStringToObject(m, "split", "test");
-	if (tr->truth && nv) {
+	if (tr->truth && nt) {
 		const float *lat = id == MRS_MODEL_NSFW ? tr->truth->tweet_nsfw
 							: tr->truth->tweet_toxicity;
-		for (size_t i = 0; i < nv; i++)
-			oracle[i] = lat[val_ids[i]];
-		mrs_card_add_number(m, "oracle_auc", mrs_auc(oracle, labels + n, nv));
+		for (size_t i = 0; i < nt; i++)
+			oracle[i] = lat[test_ids[i]];
+		mrs_card_add_number(m, "oracle_auc", mrs_auc(oracle, labels + n, nt));
 	} else {
 		cJSON_AddNullToObject(m, "oracle_auc");
 	}
 	rc = mrs_card_write(tr->stage, name, card, tr->err);
 out:
 	cJSON_Delete(card);
-	free(texts), free(labels), free(val_ids), free(oracle);
+	free(texts), free(labels), free(test_ids), free(oracle);
 	return rc;
 }
 

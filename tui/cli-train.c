@@ -69,7 +69,7 @@ static void key_metrics(const char *name, const cJSON *card, char *buf, size_t s
 				 num(any, "rce"));
 		return;
 	}
-	static const char *const keys[] = {"auc", "oracle_auc", "pr_auc", "macro_f1_at_0.5",
+	static const char *const keys[] = {"auc", "oracle_auc", "pr_auc", "ece", "macro_f1_at_0.5",
 					   "modularity", "mrr", "hit_at_10", "nmi"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0] && len < size; i++) {
 		double v = find_num(card, keys[i]);
