@@ -120,6 +120,32 @@ int session_set_config(session *s, const mrs_config *cfg, mrs_error *err)
 	return 0;
 }
 
+/* Would an evaluator built with a serve o? */
+static bool same_eval(const mrs_eval_opts *a, const mrs_eval_opts *o)
+{
+	return a->k == o->k && a->users == o->users && a->seed == o->seed &&
+	       a->sc_mode == o->sc_mode && a->rg_mode == o->rg_mode && a->models == o->models &&
+	       a->systems == o->systems;
+}
+
+mrs_evaluator *session_evaluator(session *s, const mrs_eval_opts *o, mrs_error *err)
+{
+	if (s->ev && same_eval(&s->ev_opts, o))
+		return s->ev;
+	mrs_evaluator_free(s->ev);
+	s->ev = NULL;
+	if (session_dataset(s, err))
+		return NULL;
+	mrs_eval_opts eo = *o;
+	eo.models_dir = s->opts.models;
+	eo.keep_requests = true;
+	/* the dataset as loaded, which outlives what-if edits (it borrows it) */
+	if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &eo, s->progress, err)))
+		return NULL;
+	s->ev_opts = eo;
+	return s->ev;
+}
+
 const mrs_truth *session_truth(session *s)
 {
 	if (s->truth || !s->ds || !s->ds->has_truth || !s->ds->path)

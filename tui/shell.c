@@ -149,9 +149,14 @@ int shell_run(const cli_opts *o)
 	return EXIT_OK;
 }
 
-int cli_shell(const cli_opts *o, int argc, char **argv)
+static int shell_start(const cli_opts *o, const cmd_args *a)
 {
-	if (argc > 1)
-		return cli_usage_error("shell: no arguments ('%s' is extra)", argv[1]);
+	(void)a;
 	return shell_run(o);
 }
+
+const cmd_entry cmd_shell_entry = {
+	"shell", NULL,
+	"the command language at a readline prompt, with completion and a history file", NULL,
+	CMD_ONCE, NULL, NULL, shell_start,
+};
