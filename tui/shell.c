@@ -52,7 +52,8 @@ static char *complete_word(const char *text, int state)
 			const cmd_entry *c = cmd_table[i];
 			if (!c)
 				return NULL;
-			cand = c->name;
+			/* the commands a session runs: not those of the command line alone */
+			cand = c->where & CMD_SESSION ? c->name : NULL;
 			break;
 		}
 		case 1: {
@@ -90,7 +91,7 @@ static char *complete_word(const char *text, int state)
 			cand = mrs_stage_info_get(i)->name;
 		}
 		i++;
-		if (strncmp(cand, text, len) == 0)
+		if (cand && strncmp(cand, text, len) == 0)
 			return strdup(cand);
 	}
 }
