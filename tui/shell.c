@@ -122,6 +122,7 @@ int shell_run(const cli_opts *o)
 	out_init(&sink, o->json ? OUT_JSON : OUT_TEXT, stdout);
 	session s;
 	session_init(&s, o, &sink, &prog);
+	s.bar = &cp;
 	shell_session = &s;
 	rl_readline_name = "minirecsys";
 	rl_attempted_completion_function = complete;
