@@ -156,7 +156,7 @@ static int gen_users(gen *g)
 			g->tox_prop[u] = MRS_MAX(g->tox_prop[u], mrs_rng_beta(r, 3, 4));
 		ds->user_created[u] = g->t_begin - (int64_t)((30 + mrs_rng_uniform(r) * 3000) * MRS_DAY);
 		char h[64];
-		snprintf(h, sizeof h, "%s%u", lex_names[mrs_hash64(g->p->seed ^ u) % lex_n_names], u);
+		snprintf(h, sizeof h, "%s%u", mrs_lex_names[mrs_hash64(g->p->seed ^ u) % mrs_lex_n_names], u);
 		uint32_t off = mrs_pool_add(&handles, h, strlen(h), g->err);
 		if (off == UINT32_MAX) {
 			free(handles.data);
@@ -325,20 +325,20 @@ static void tweet_text(mrs_rng *r, int topic, double tox, double nsfw, unsigned 
 		double x = mrs_rng_uniform(r);
 		const char *w;
 		if (x < p_tox)
-			w = lex_toxic[mrs_rng_below(r, lex_n_toxic)];
+			w = mrs_lex_toxic[mrs_rng_below(r, mrs_lex_n_toxic)];
 		else if (x < p_tox + p_nsfw)
-			w = lex_nsfw[mrs_rng_below(r, lex_n_nsfw)];
+			w = mrs_lex_nsfw[mrs_rng_below(r, mrs_lex_n_nsfw)];
 		else if (x < p_tox + p_nsfw + 0.42)
-			w = lex_topic[topic][mrs_rng_below(r, LEX_TOPIC_WORDS)];
+			w = mrs_lex_topic[topic][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)];
 		else if (x < p_tox + p_nsfw + 0.44)
-			w = lex_topic[mrs_rng_below(r, MRS_N_TOPICS)][mrs_rng_below(r, LEX_TOPIC_WORDS)];
+			w = mrs_lex_topic[mrs_rng_below(r, MRS_N_TOPICS)][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)];
 		else
-			w = lex_general[mrs_rng_below(r, lex_n_general)];
+			w = mrs_lex_general[mrs_rng_below(r, mrs_lex_n_general)];
 		len += snprintf(buf + len, size - len, "%s%s", i ? " " : "", w);
 	}
 	if (mrs_rng_uniform(r) < 0.35)
 		len += snprintf(buf + len, size - len, " #%s",
-				lex_topic[topic][mrs_rng_below(r, LEX_TOPIC_WORDS)]);
+				mrs_lex_topic[topic][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)]);
 	if (mrs_rng_uniform(r) < 0.3)
 		len += snprintf(buf + len, size - len, "%s", mrs_rng_uniform(r) < 0.5 ? "!" : "?");
 	if (flags & MRS_TW_LINK) {
@@ -681,7 +681,7 @@ static int gen_impressions(gen *g)
 		mrs_rng_seed_stream(&v.rng, g->p->seed, 0x20000000ull + u);
 		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
 			if (viewer_follow(&v, ds->fol_dst[e], ds->fol_time[e],
-					  world_tie(g->p->seed, u, ds->fol_dst[e]), g->err))
+					  mrs_world_tie(g->p->seed, u, ds->fol_dst[e]), g->err))
 				goto out;
 		if (idset_reset(&v.seen, quota[u], g->err))
 			goto out;
@@ -711,9 +711,9 @@ static int gen_impressions(gen *g)
 			last = t;
 			uint32_t a = ds->tweet_author[c];
 			int fi = viewer_follows(&v, a, t);
-			world_pair in = {
+			mrs_world_pair in = {
 				.interest = tr->user_interest_w[(size_t)u * MRS_N_TOPICS + tr->tweet_topic[c]],
-				.tie = fi >= 0 ? world_tie(g->p->seed, u, a) : 0,
+				.tie = fi >= 0 ? mrs_world_tie(g->p->seed, u, a) : 0,
 				.follows = fi >= 0,
 				.quality = tr->tweet_quality[c],
 				.nsfw = tr->tweet_nsfw[c],
@@ -723,13 +723,13 @@ static int gen_impressions(gen *g)
 				.propensity = tr->user_propensity[u],
 			};
 			float *p = tr->imp_prob + (size_t)n * MRS_N_ACTIONS;
-			world_probs(&in, p);
+			mrs_world_probs(&in, p);
 			uint8_t acts = 0;
 			for (int k = 0; k < MRS_N_ACTIONS; k++)
 				if (mrs_rng_uniform(&v.rng) < p[k])
 					acts |= 1u << k;
 			if ((acts & (1u << MRS_ACT_FOLLOW)) &&
-			    (viewer_follow(&v, a, t, world_tie(g->p->seed, u, a), g->err) ||
+			    (viewer_follow(&v, a, t, mrs_world_tie(g->p->seed, u, a), g->err) ||
 			     edges_push(&g->follows, u, a, t, 0, g->err)))
 				goto out;
 			if ((acts & (1u << MRS_ACT_REPORT)) && mrs_rng_uniform(&v.rng) < 0.4 &&

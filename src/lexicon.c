@@ -3,7 +3,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *const lex_topic[MRS_N_TOPICS][LEX_TOPIC_WORDS] = {
+const char *const mrs_lex_topic[MRS_N_TOPICS][MRS_LEX_TOPIC_WORDS] = {
 	{"code", "startup", "linux", "compiler", "cloud", "chip", "gpu", "kernel", "api",
 	 "release", "bug", "deploy", "database", "laptop", "keyboard", "rust", "python",
 	 "opensource", "server", "latency", "cache", "robot", "ai", "model", "dataset",
@@ -44,7 +44,7 @@ const char *const lex_topic[MRS_N_TOPICS][LEX_TOPIC_WORDS] = {
 	 "avocado", "burger", "pastry", "smoothie", "seafood", "wine", "menu", "dinner"},
 };
 
-const char *const lex_general[] = {
+const char *const mrs_lex_general[] = {
 	"the", "a", "this", "that", "today", "just", "really", "so", "new", "big", "best",
 	"thread", "thoughts", "honestly", "finally", "again", "everyone", "week", "time",
 	"love", "great", "amazing", "check", "out", "look", "what", "why", "how", "my", "our",
@@ -52,23 +52,23 @@ const char *const lex_general[] = {
 	"but", "not", "more", "less", "who", "here", "there", "now", "tonight", "morning",
 	"wow", "nice", "cool", "read", "watch", "share", "think", "people",
 };
-const unsigned lex_n_general = N(lex_general);
+const unsigned mrs_lex_n_general = N(mrs_lex_general);
 
-const char *const lex_toxic[] = {
+const char *const mrs_lex_toxic[] = {
 	"idiot", "stupid", "moron", "loser", "trash", "pathetic", "clown", "dumb",
 	"shutup", "garbage", "disgusting", "scum", "worthless", "imbecile", "jerk", "fool",
 	"ugly", "hate", "braindead", "clueless", "fraud", "liar", "coward", "parasite", "vile",
 };
-const unsigned lex_n_toxic = N(lex_toxic);
+const unsigned mrs_lex_n_toxic = N(mrs_lex_toxic);
 
-const char *const lex_nsfw[] = {
+const char *const mrs_lex_nsfw[] = {
 	"nsfw", "nude", "lewd", "explicit", "xxx", "steamy", "spicy", "onlyfans", "thirst",
 	"topless", "uncensored", "naughty", "sultry", "kinky", "adult", "18plus", "risque",
 	"sensual", "racy", "boudoir",
 };
-const unsigned lex_n_nsfw = N(lex_nsfw);
+const unsigned mrs_lex_n_nsfw = N(mrs_lex_nsfw);
 
-const char *const lex_names[] = {
+const char *const mrs_lex_names[] = {
 	"ada", "alan", "grace", "linus", "margaret", "dennis", "barbara", "ken", "frances",
 	"edsger", "radia", "donald", "katherine", "john", "hedy", "tim", "annie", "claude",
 	"mary", "niklaus", "sophie", "guido", "karen", "bjarne", "shafi", "leslie", "lynn",
@@ -77,4 +77,4 @@ const char *const lex_names[] = {
 	"seymour", "hal", "ida", "kurt", "lois", "rosalind", "paul", "hilda", "ron", "elena",
 	"omar", "priya", "mei", "kofi", "ines", "tariq", "yara", "luca",
 };
-const unsigned lex_n_names = N(lex_names);
+const unsigned mrs_lex_n_names = N(mrs_lex_names);

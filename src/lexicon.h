@@ -5,15 +5,15 @@
 
 #include "minirecsys.h"
 
-#define LEX_TOPIC_WORDS 40
-extern const char *const lex_topic[MRS_N_TOPICS][LEX_TOPIC_WORDS];
-extern const char *const lex_general[];
-extern const unsigned lex_n_general;
-extern const char *const lex_toxic[];
-extern const unsigned lex_n_toxic;
-extern const char *const lex_nsfw[];
-extern const unsigned lex_n_nsfw;
-extern const char *const lex_names[];
-extern const unsigned lex_n_names;
+#define MRS_LEX_TOPIC_WORDS 40
+extern const char *const mrs_lex_topic[MRS_N_TOPICS][MRS_LEX_TOPIC_WORDS];
+extern const char *const mrs_lex_general[];
+extern const unsigned mrs_lex_n_general;
+extern const char *const mrs_lex_toxic[];
+extern const unsigned mrs_lex_n_toxic;
+extern const char *const mrs_lex_nsfw[];
+extern const unsigned mrs_lex_n_nsfw;
+extern const char *const mrs_lex_names[];
+extern const unsigned mrs_lex_n_names;
 
 #endif

@@ -112,7 +112,7 @@ struct mrs_request {
 	float *score_at;      /* [pool.n * MRS_N_STAGES] */
 	size_t score_cap;
 	mrs_stage_stats st[MRS_N_STAGES];
-	stage_ctx x;
+	mrs_stage_ctx x;
 	uint32_t *order_buf;
 	uint32_t *fat_author;
 	int64_t *fat_time;
@@ -286,7 +286,7 @@ static int run_ranker(mrs_request *r, mrs_error *err)
 /* Runs one stage; returns -1 on error. */
 static int run_stage(mrs_request *r, int s, mrs_error *err)
 {
-	stage_ctx *x = &r->x;
+	mrs_stage_ctx *x = &r->x;
 	x->stage = s;
 	x->c = r->pool.v;
 	x->n = r->pool.n;
@@ -336,26 +336,26 @@ static int run_stage(mrs_request *r, int s, mrs_error *err)
 		return 0;
 	}
 	case MRS_STAGE_PREFILTER:
-		stage_prefilter(x);
+		mrs_stage_prefilter(x);
 		return 0;
 	case MRS_STAGE_FEATURES:
 		return run_features(r, err);
 	case MRS_STAGE_RANKER:
 		return run_ranker(r, err);
 	case MRS_STAGE_FUSION:
-		stage_fusion(x);
+		mrs_stage_fusion(x);
 		return 0;
 	case MRS_STAGE_SAFETY:
-		stage_safety(x);
+		mrs_stage_safety(x);
 		return 0;
 	case MRS_STAGE_HEURISTICS:
-		stage_heuristics(x);
+		mrs_stage_heuristics(x);
 		return 0;
 	case MRS_STAGE_POSTFILTER:
-		stage_postfilter(x);
+		mrs_stage_postfilter(x);
 		return 0;
 	case MRS_STAGE_SELECT:
-		stage_select(x);
+		mrs_stage_select(x);
 		return 0;
 	}
 	return mrs_fail(err, MRS_ERR_INTERNAL, "no stage %d", s);
@@ -371,7 +371,7 @@ static uint32_t stage_in_count(const mrs_request *r, int s)
 			n += r->src[k].n;
 		return n;
 	}
-	return stage_count_alive(&r->x);
+	return mrs_stage_count_alive(&r->x);
 }
 
 static uint32_t stage_out_count(const mrs_request *r, int s)
@@ -380,7 +380,7 @@ static uint32_t stage_out_count(const mrs_request *r, int s)
 		return r->q.n_followees;
 	if (s <= MRS_STAGE_FOLLOW_RECS)
 		return r->src[s - MRS_STAGE_IN_NETWORK].n;
-	return stage_count_alive(&r->x);
+	return mrs_stage_count_alive(&r->x);
 }
 
 static void keep_previous_timeline(mrs_request *r, uint32_t viewer)
@@ -418,7 +418,7 @@ int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_conf
 	r->now = now;
 	r->cfg = *cfg;
 	r->has_run = false;
-	stage_ctx *x = &r->x;
+	mrs_stage_ctx *x = &r->x;
 	x->ds = ds;
 	x->cfg = &r->cfg;
 	x->now = now;

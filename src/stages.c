@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "stages.h"
 
-static void emit(stage_ctx *x, uint32_t i, int kind, int rule, int reason, float before,
+static void emit(mrs_stage_ctx *x, uint32_t i, int kind, int rule, int reason, float before,
 		 float after, float factor)
 {
 	if (x->n_ev == x->cap_ev) {
@@ -22,15 +22,15 @@ static void emit(stage_ctx *x, uint32_t i, int kind, int rule, int reason, float
 				       (uint8_t)reason, i, before, after, factor};
 }
 
-uint32_t stage_count_alive(const stage_ctx *x)
+uint32_t mrs_stage_count_alive(const mrs_stage_ctx *x)
 {
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < x->n; i++)
-		k += stage_alive(x, i);
+		k += mrs_stage_alive(x, i);
 	return k;
 }
 
-void stage_drop(stage_ctx *x, uint32_t i, int reason)
+void mrs_stage_drop(mrs_stage_ctx *x, uint32_t i, int reason)
 {
 	x->c[i].dropped_at = (int16_t)x->stage;
 	x->c[i].drop_reason = (uint8_t)reason;
@@ -45,7 +45,7 @@ float mrs_apply_mult(float s, float m)
 }
 
 /* Applies m to candidate i's score under rule, recording it (m == 1 records nothing). */
-static void mult(stage_ctx *x, uint32_t i, float m, int rule, float *product)
+static void mult(mrs_stage_ctx *x, uint32_t i, float m, int rule, float *product)
 {
 	if (m == 1.0f)
 		return;
@@ -58,34 +58,34 @@ static void mult(stage_ctx *x, uint32_t i, float m, int rule, float *product)
 
 /* ------------------------------------------------------------ prefilter */
 
-void stage_prefilter(stage_ctx *x)
+void mrs_stage_prefilter(mrs_stage_ctx *x)
 {
 	double max_age = x->cfg->max_age_hours * 3600.0;
 	for (uint32_t i = 0; i < x->n; i++) {
-		if (!stage_alive(x, i))
+		if (!mrs_stage_alive(x, i))
 			continue;
 		const mrs_candidate *c = &x->c[i];
 		int64_t t = x->ds->tweet_time[c->tweet];
 		if (c->author == x->viewer || c->orig_author == x->viewer)
-			stage_drop(x, i, MRS_DROP_SELF);
+			mrs_stage_drop(x, i, MRS_DROP_SELF);
 		else if (x->q && mrs_sorted_has(x->q->seen, x->q->n_seen, c->tweet))
-			stage_drop(x, i, MRS_DROP_SEEN);
+			mrs_stage_drop(x, i, MRS_DROP_SEEN);
 		else if (x->q && (mrs_sorted_has(x->q->blocked, x->q->n_blocked, c->author) ||
 				  mrs_sorted_has(x->q->blocked, x->q->n_blocked, c->orig_author)))
-			stage_drop(x, i, MRS_DROP_BLOCKED);
+			mrs_stage_drop(x, i, MRS_DROP_BLOCKED);
 		else if (t >= x->now || (double)(x->now - t) > max_age)
-			stage_drop(x, i, MRS_DROP_AGE);
+			mrs_stage_drop(x, i, MRS_DROP_AGE);
 	}
 }
 
 /* ------------------------------------------------------------ fusion */
 
-void stage_fusion(stage_ctx *x)
+void mrs_stage_fusion(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
 	float emb_total = f->emb_simclusters + f->emb_twhin + f->emb_realgraph;
 	for (uint32_t i = 0; i < x->n; i++) {
-		if (!stage_alive(x, i))
+		if (!mrs_stage_alive(x, i))
 			continue;
 		mrs_candidate *c = &x->c[i];
 		float s = 0;
@@ -120,11 +120,11 @@ void stage_fusion(stage_ctx *x)
 
 /* ------------------------------------------------------------ safety */
 
-void stage_safety(stage_ctx *x)
+void mrs_stage_safety(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
 	for (uint32_t i = 0; i < x->n; i++) {
-		if (!stage_alive(x, i))
+		if (!mrs_stage_alive(x, i))
 			continue;
 		mrs_candidate *c = &x->c[i];
 		c->verdict = MRS_VERDICT_ALLOW;
@@ -132,7 +132,7 @@ void stage_safety(stage_ctx *x)
 			float risk = fmaxf(c->nsfw, c->tox);
 			if (risk >= f->verdict_drop) {
 				c->verdict = MRS_VERDICT_DROP;
-				stage_drop(x, i, MRS_DROP_SAFETY);
+				mrs_stage_drop(x, i, MRS_DROP_SAFETY);
 			} else if (risk >= f->verdict_interstitial) {
 				c->verdict = MRS_VERDICT_INTERSTITIAL;
 				mult(x, i, f->interstitial_mult, MRS_RULE_INTERSTITIAL, &c->safety_mult);
@@ -166,16 +166,16 @@ static int by_score_desc(const void *a, const void *b, void *cands)
 }
 
 /* Indexes of the alive candidates by score, best first, into x->order. */
-static void sort_alive(stage_ctx *x)
+static void sort_alive(mrs_stage_ctx *x)
 {
 	x->n_order = 0;
 	for (uint32_t i = 0; i < x->n; i++)
-		if (stage_alive(x, i))
+		if (mrs_stage_alive(x, i))
 			x->order[x->n_order++] = i;
 	qsort_r(x->order, x->n_order, sizeof *x->order, by_score_desc, x->c);
 }
 
-static int64_t fatigue_since(const stage_ctx *x, uint32_t author)
+static int64_t fatigue_since(const mrs_stage_ctx *x, uint32_t author)
 {
 	uint32_t lo = 0, hi = x->n_fatigue;
 	while (lo < hi) {
@@ -188,11 +188,11 @@ static int64_t fatigue_since(const stage_ctx *x, uint32_t author)
 	return lo < x->n_fatigue && x->fatigue_author[lo] == author ? x->fatigue_time[lo] : -1;
 }
 
-void stage_heuristics(stage_ctx *x)
+void mrs_stage_heuristics(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
 	for (uint32_t i = 0; i < x->n; i++) {
-		if (!stage_alive(x, i))
+		if (!mrs_stage_alive(x, i))
 			continue;
 		mrs_candidate *c = &x->c[i];
 		if (!c->in_network)
@@ -246,20 +246,20 @@ void stage_heuristics(stage_ctx *x)
 
 /* ------------------------------------------------------------ post-filter, selection */
 
-void stage_postfilter(stage_ctx *x)
+void mrs_stage_postfilter(mrs_stage_ctx *x)
 {
 	for (uint32_t i = 0; i < x->n; i++)
-		if (stage_alive(x, i) && x->c[i].score < x->cfg->min_score)
-			stage_drop(x, i, MRS_DROP_SCORE);
+		if (mrs_stage_alive(x, i) && x->c[i].score < x->cfg->min_score)
+			mrs_stage_drop(x, i, MRS_DROP_SCORE);
 }
 
-static bool is_oon(const stage_ctx *x, const mrs_candidate *c)
+static bool is_oon(const mrs_stage_ctx *x, const mrs_candidate *c)
 {
 	(void)x;
 	return !c->in_network;
 }
 
-void stage_select(stage_ctx *x)
+void mrs_stage_select(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
 	sort_alive(x);
@@ -307,7 +307,7 @@ void stage_select(stage_ctx *x)
 			x->c[i].rank = m;
 			emit(x, i, MRS_EV_RANK, MRS_RULE_NONE, 0, x->c[i].score, (float)m, 1);
 		} else {
-			stage_drop(x, i, take[r] == 2 ? MRS_DROP_OON_CAP : MRS_DROP_NOT_SELECTED);
+			mrs_stage_drop(x, i, take[r] == 2 ? MRS_DROP_OON_CAP : MRS_DROP_NOT_SELECTED);
 		}
 	}
 	x->n_order = m;

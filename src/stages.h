@@ -5,7 +5,7 @@
 
 #include "minirecsys.h"
 
-typedef struct stage_ctx {
+typedef struct mrs_stage_ctx {
 	const mrs_dataset *ds;
 	const mrs_config *cfg;
 	const mrs_query *q;       /* prefilter and heuristics; may be NULL in tests */
@@ -25,21 +25,21 @@ typedef struct stage_ctx {
 	/* selection output */
 	uint32_t *order;          /* [n] capacity */
 	uint32_t n_order;
-} stage_ctx;
+} mrs_stage_ctx;
 
 /* Is candidate i still in? */
-static inline bool stage_alive(const stage_ctx *x, uint32_t i)
+static inline bool mrs_stage_alive(const mrs_stage_ctx *x, uint32_t i)
 {
 	return x->c[i].dropped_at < 0;
 }
-uint32_t stage_count_alive(const stage_ctx *x);
-void stage_drop(stage_ctx *x, uint32_t i, int reason);
+uint32_t mrs_stage_count_alive(const mrs_stage_ctx *x);
+void mrs_stage_drop(mrs_stage_ctx *x, uint32_t i, int reason);
 
-void stage_prefilter(stage_ctx *x);
-void stage_fusion(stage_ctx *x);
-void stage_safety(stage_ctx *x);
-void stage_heuristics(stage_ctx *x);
-void stage_postfilter(stage_ctx *x);
-void stage_select(stage_ctx *x);
+void mrs_stage_prefilter(mrs_stage_ctx *x);
+void mrs_stage_fusion(mrs_stage_ctx *x);
+void mrs_stage_safety(mrs_stage_ctx *x);
+void mrs_stage_heuristics(mrs_stage_ctx *x);
+void mrs_stage_postfilter(mrs_stage_ctx *x);
+void mrs_stage_select(mrs_stage_ctx *x);
 
 #endif

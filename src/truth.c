@@ -12,9 +12,9 @@ double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t
 			follows = ds->fol_time[e] < now;
 			break;
 		}
-	world_pair in = {
+	mrs_world_pair in = {
 		.interest = tr->user_interest_w[(size_t)user * MRS_N_TOPICS + tr->tweet_topic[tweet]],
-		.tie = follows ? world_tie(tr->seed, user, a) : 0,
+		.tie = follows ? mrs_world_tie(tr->seed, user, a) : 0,
 		.follows = follows,
 		.quality = tr->tweet_quality[tweet],
 		.nsfw = tr->tweet_nsfw[tweet],
@@ -23,5 +23,5 @@ double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t
 		.age_hours = (double)(now - ds->tweet_time[tweet]) / 3600.0,
 		.propensity = tr->user_propensity[user],
 	};
-	return world_probs(&in, out);
+	return mrs_world_probs(&in, out);
 }

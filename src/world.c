@@ -8,14 +8,14 @@ static double sigmoid(double z)
 	return 1.0 / (1.0 + exp(-z));
 }
 
-double world_tie(uint64_t seed, uint32_t u, uint32_t v)
+double mrs_world_tie(uint64_t seed, uint32_t u, uint32_t v)
 {
 	uint64_t h = mrs_hash64(seed ^ mrs_hash64(((uint64_t)u << 32) | v));
 	double x = (double)(h >> 11) * 0x1.0p-53;
 	return 0.1 + 0.9 * x * x; /* most ties weak, a few strong */
 }
 
-double world_probs(const world_pair *in, float out[MRS_N_ACTIONS])
+double mrs_world_probs(const mrs_world_pair *in, float out[MRS_N_ACTIONS])
 {
 	double age_days = in->age_hours / 24.0;
 	double recency = exp(-age_days / 2.0); /* fresh tweets draw more engagement */

@@ -10,7 +10,7 @@
 #define MRS_DAY 86400LL
 
 /* Everything the hidden model looks at for one (viewer, tweet, time). */
-typedef struct world_pair {
+typedef struct mrs_world_pair {
 	double interest;   /* viewer's weight on the tweet's topic, 0..1 */
 	double tie;        /* hidden tie strength to the author, 0 when not following */
 	bool follows;      /* viewer follows the (re)tweeting author at that time */
@@ -18,11 +18,11 @@ typedef struct world_pair {
 	unsigned flags;    /* MRS_TW_MEDIA | MRS_TW_LINK */
 	double age_hours;  /* tweet age when shown */
 	double propensity; /* viewer's engagement propensity */
-} world_pair;
+} mrs_world_pair;
 
 /* True P(action) for each action; returns P(any positive action). */
-double world_probs(const world_pair *in, float out[MRS_N_ACTIONS]);
+double mrs_world_probs(const mrs_world_pair *in, float out[MRS_N_ACTIONS]);
 /* Hidden tie strength of u to v, in (0.1, 1), fixed by the world's seed. */
-double world_tie(uint64_t seed, uint32_t u, uint32_t v);
+double mrs_world_tie(uint64_t seed, uint32_t u, uint32_t v);
 
 #endif
