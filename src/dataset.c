@@ -483,25 +483,12 @@ int mrs_dataset_index(mrs_dataset *ds, mrs_error *err)
 
 /* ---- lookups */
 
-/* First position in a[lo, hi) holding a value >= x. */
-static uint32_t lower_bound(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
-{
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v)
 {
 	if (u >= ds->n_users)
 		return false;
 	uint32_t hi = ds->fol_off[u + 1];
-	uint32_t pos = lower_bound(ds->fol_dst, ds->fol_off[u], hi, v);
+	uint32_t pos = mrs_lower_bound(ds->fol_dst, ds->fol_off[u], hi, v);
 	return pos < hi && ds->fol_dst[pos] == v;
 }
 
@@ -511,7 +498,7 @@ unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v)
 		return 0;
 	uint32_t hi = ds->blk_off[u + 1];
 	unsigned kinds = 0;
-	for (uint32_t pos = lower_bound(ds->blk_dst, ds->blk_off[u], hi, v);
+	for (uint32_t pos = mrs_lower_bound(ds->blk_dst, ds->blk_off[u], hi, v);
 	     pos < hi && ds->blk_dst[pos] == v; pos++)
 		kinds |= ds->blk_kind[pos];
 	return kinds;

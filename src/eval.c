@@ -482,15 +482,7 @@ static int popular_list(run_ctx *x, mrs_error *err)
 /* First tweet id created at or after t. */
 static uint32_t first_tweet_at(const mrs_dataset *ds, int64_t t)
 {
-	uint32_t lo = 0, hi = ds->n_tweets;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, t);
 }
 
 /* ------------------------------------------------------------ model metrics */

@@ -73,15 +73,7 @@ static int cmp_timed(const void *a, const void *b)
 /* Number of values in t[lo, hi) (ascending) that are < x. */
 static uint32_t count_before(const int64_t *t, uint32_t lo, uint32_t hi, int64_t x)
 {
-	uint32_t a = lo;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (t[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - a;
+	return mrs_lower_bound_time(t, NULL, lo, hi, x) - lo;
 }
 
 static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
@@ -240,17 +232,10 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)
 {
 	const mrs_dataset *ds = e->ds;
-	uint32_t lo = ds->timp_off[tweet], hi = ds->timp_off[tweet + 1];
-	if (e->counts)
-		return lo + count_before(e->counts->t_time, lo, hi, now);
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->imp_time[ds->timp[mid]] < now)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	if (!e->counts)
+		return mrs_timp_end(ds, tweet, now);
+	return mrs_lower_bound_time(e->counts->t_time, NULL, ds->timp_off[tweet],
+				    ds->timp_off[tweet + 1], now);
 }
 
 bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos)

@@ -507,15 +507,7 @@ out:
 /* Number of tweets among ids[0..n) (ascending, so in time order) created at or before t. */
 static uint32_t count_before(const mrs_dataset *ds, const uint32_t *ids, uint32_t n, int64_t t)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[ids ? ids[mid] : mid] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return mrs_lower_bound_time(ds->tweet_time, ids, 0, n, t + 1);
 }
 
 static int cmp_i64(const void *a, const void *b)

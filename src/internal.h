@@ -17,18 +17,40 @@ void *mrs_calloc(size_t n, size_t size, const char *what, mrs_error *err);
 int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, mrs_error *err);
 char *mrs_strdup(const char *s, mrs_error *err);
 
-/* Is v in the ascending array a[0 .. n)? O(log n). */
-static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
+/* The library's binary search: the first position p in [lo, hi) with a[p] >= x, where
+ * a[lo .. hi) is ascending; hi when every value there is below x. */
+static inline uint32_t mrs_lower_bound(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
 {
-	uint32_t lo = 0, hi = n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
+		if (a[mid] < x)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && a[lo] == v;
+	return lo;
+}
+
+/* The same search over times read through an index: the first position p in [lo, hi)
+ * with t[at[p]] >= x (at NULL: t[p] >= x). [lo, result) holds what happened before x. */
+static inline uint32_t mrs_lower_bound_time(const int64_t *t, const uint32_t *at, uint32_t lo,
+					    uint32_t hi, int64_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t[at ? at[mid] : mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is v in the ascending array a[0 .. n)? O(log n). */
+static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t p = mrs_lower_bound(a, 0, n, v);
+	return p < n && a[p] == v;
 }
 
 /* Growable byte pool of NUL-terminated strings (handles, tweet texts). */

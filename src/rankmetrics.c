@@ -4,25 +4,12 @@
 
 #include "internal.h"
 
-static bool relevant(const uint32_t *rel, uint32_t n_rel, uint32_t id)
-{
-	uint32_t lo = 0, hi = n_rel;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (rel[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n_rel && rel[lo] == id;
-}
-
 static uint32_t hits(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
 		     uint32_t k)
 {
 	uint32_t h = 0;
 	for (uint32_t i = 0; i < n && i < k; i++)
-		h += relevant(rel, n_rel, ranked[i]);
+		h += mrs_sorted_has(rel, n_rel, ranked[i]);
 	return h;
 }
 
@@ -33,7 +20,7 @@ double mrs_ndcg_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, ui
 		return 0;
 	double dcg = 0, idcg = 0;
 	for (uint32_t i = 0; i < n && i < k; i++)
-		if (relevant(rel, n_rel, ranked[i]))
+		if (mrs_sorted_has(rel, n_rel, ranked[i]))
 			dcg += 1.0 / log2(i + 2.0);
 	for (uint32_t i = 0; i < n_rel && i < k; i++)
 		idcg += 1.0 / log2(i + 2.0);
@@ -56,7 +43,7 @@ double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint
 		   uint32_t k)
 {
 	for (uint32_t i = 0; i < n && i < k; i++)
-		if (relevant(rel, n_rel, ranked[i]))
+		if (mrs_sorted_has(rel, n_rel, ranked[i]))
 			return 1.0 / (i + 1);
 	return 0;
 }

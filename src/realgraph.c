@@ -102,15 +102,8 @@ static int rg_index_build(rg_index *x, const mrs_dataset *ds, mrs_error *err)
 static uint32_t followers_before(const rg_index *x, const mrs_dataset *ds, uint32_t v,
 				 int64_t t)
 {
-	uint32_t lo = ds->fwr_off[v], hi = ds->fwr_off[v + 1], base = lo;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (x->fwr_time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - base;
+	uint32_t lo = ds->fwr_off[v];
+	return mrs_lower_bound_time(x->fwr_time, NULL, lo, ds->fwr_off[v + 1], t) - lo;
 }
 
 /* ------------------------------------------------------------------ pair statistics */

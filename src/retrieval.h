@@ -12,58 +12,28 @@
  * time): u's impressions before t are [uimp_off[u], result). O(log). */
 static inline uint32_t mrs_uimp_end(const mrs_dataset *ds, uint32_t u, int64_t t)
 {
-	uint32_t lo = ds->uimp_off[u], hi = ds->uimp_off[u + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->imp_time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return mrs_lower_bound_time(ds->imp_time, NULL, ds->uimp_off[u], ds->uimp_off[u + 1], t);
 }
 
 /* One past the last position in timp[timp_off[tw] ..] whose impression has time < t. */
 static inline uint32_t mrs_timp_end(const mrs_dataset *ds, uint32_t tw, int64_t t)
 {
-	uint32_t lo = ds->timp_off[tw], hi = ds->timp_off[tw + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->imp_time[ds->timp[mid]] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return mrs_lower_bound_time(ds->imp_time, ds->timp, ds->timp_off[tw], ds->timp_off[tw + 1],
+				    t);
 }
 
 /* One past the last position in atw[atw_off[a] ..] whose tweet was created before t
  * (an author's tweets are in time order). */
 static inline uint32_t mrs_atw_end(const mrs_dataset *ds, uint32_t a, int64_t t)
 {
-	uint32_t lo = ds->atw_off[a], hi = ds->atw_off[a + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[ds->atw[mid]] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return mrs_lower_bound_time(ds->tweet_time, ds->atw, ds->atw_off[a], ds->atw_off[a + 1], t);
 }
 
 /* Index of the edge u -> v in fol_*, or MRS_NONE. O(log followees). */
 static inline uint32_t mrs_follow_edge(const mrs_dataset *ds, uint32_t u, uint32_t v)
 {
-	uint32_t lo = ds->fol_off[u], hi = ds->fol_off[u + 1];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->fol_dst[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ds->fol_off[u + 1] && ds->fol_dst[lo] == v ? lo : MRS_NONE;
+	uint32_t hi = ds->fol_off[u + 1], p = mrs_lower_bound(ds->fol_dst, ds->fol_off[u], hi, v);
+	return p < hi && ds->fol_dst[p] == v ? p : MRS_NONE;
 }
 
 /* Did u follow v before t? */

@@ -1034,24 +1034,9 @@ static int build_index(uint32_t k, const uint32_t *cl, mrs_sc_entry *ent, size_t
 static int index_tweets(struct mrs_sc *sc, const mrs_dataset *ds, mrs_error *err)
 {
 	/* tweets created in [now - horizon, now): ids are in time order */
-	uint32_t lo = 0, hi = ds->n_tweets;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[mid] < sc->now - SC_INDEX_HORIZON_S)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	uint32_t first = lo;
-	hi = ds->n_tweets;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[mid] < sc->now)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	uint32_t last = lo;
+	uint32_t first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets,
+					      sc->now - SC_INDEX_HORIZON_S);
+	uint32_t last = mrs_lower_bound_time(ds->tweet_time, NULL, first, ds->n_tweets, sc->now);
 	size_t n = 0;
 	for (uint32_t t = first; t < last; t++)
 		n += sc->tweet[t].n;

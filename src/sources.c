@@ -140,16 +140,11 @@ static int hydrate_followees(const mrs_engine *e, mrs_query *q, mrs_error *err)
 		for (uint32_t j = start; j < end; j++) {
 			if (!(ds->imp_actions[j] & MRS_POSITIVE_MASK))
 				continue;
-			uint32_t a = ds->tweet_author[ds->imp_tweet[j]], lo = 0, hi = n;
-			while (lo < hi) {
-				uint32_t mid = lo + (hi - lo) / 2;
-				if (f[mid].id < a)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < n && f[lo].id == a)
-				f[lo].engaged++;
+			/* f is still in id order, as followees_by_id */
+			uint32_t a = ds->tweet_author[ds->imp_tweet[j]];
+			uint32_t k = mrs_lower_bound(q->followees_by_id, 0, n, a);
+			if (k < n && f[k].id == a)
+				f[k].engaged++;
 		}
 		qsort(f, n, sizeof *f, cmp_by_activity);
 		scored = Q_MAX_RG;

@@ -177,15 +177,8 @@ static void sort_alive(mrs_stage_ctx *x)
 
 static int64_t fatigue_since(const mrs_stage_ctx *x, uint32_t author)
 {
-	uint32_t lo = 0, hi = x->n_fatigue;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (x->fatigue_author[mid] < author)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->n_fatigue && x->fatigue_author[lo] == author ? x->fatigue_time[lo] : -1;
+	uint32_t k = mrs_lower_bound(x->fatigue_author, 0, x->n_fatigue, author);
+	return k < x->n_fatigue && x->fatigue_author[k] == author ? x->fatigue_time[k] : -1;
 }
 
 void mrs_stage_heuristics(mrs_stage_ctx *x)
