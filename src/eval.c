@@ -652,7 +652,7 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	run_ctx x = {.ev = ev, .cfg = cfg, .k = ev->o.k};
 	mrs_rng_seed(&x.rng, ev->o.seed ^ 0x5eed);
 	const mrs_dataset *ds = ev->full;
-	x.lo = first_tweet_at(ds, ev->now - (int64_t)(cfg->max_age_hours * 3600.0));
+	x.lo = first_tweet_at(ds, ev->now - (int64_t)((double)cfg->max_age_hours * MRS_HOUR));
 	x.hi = first_tweet_at(ds, ev->now);
 	int rc = -1;
 	x.scratch = MRS_MAX((size_t)cfg->k, (size_t)ev->o.k) + ds->n_tweets + 1;

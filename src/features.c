@@ -672,7 +672,7 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 	f[F_TWEET_LINK] = (ds->tweet_flags[t] & MRS_TW_LINK) ? 1.0f : 0.0f;
 	unsigned tags = hashtags(text);
 	f[F_TWEET_HASHTAGS] = (float)(tags > 4 ? 4 : tags) / 4.0f;
-	f[F_TWEET_AGE] = lg((double)(now - ds->tweet_time[t]) / 3600.0, 6);
+	f[F_TWEET_AGE] = lg((double)(now - ds->tweet_time[t]) / MRS_HOUR, 6);
 	f[F_TWEET_RETWEET] = ds->tweet_rt_of[t] != MRS_NONE ? 1.0f : 0.0f;
 	uint32_t lo = ds->timp_off[t];
 	uint32_t k = count_before(c->t_time, lo, ds->timp_off[t + 1], now);
@@ -725,11 +725,11 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		lg(count_before(c->fwr_t, ds->fwr_off[viewer], ds->fwr_off[viewer + 1], now), 8);
 	v[F_VIEWER_FOLLOWING] =
 		lg(count_before(c->fol_t, ds->fol_off[viewer], ds->fol_off[viewer + 1], now), 8);
-	v[F_VIEWER_ACCOUNT_AGE] = lg((double)(now - ds->user_created[viewer]) / 86400.0, 8);
+	v[F_VIEWER_ACCOUNT_AGE] = lg((double)(now - ds->user_created[viewer]) / MRS_DAY, 8);
 	v[F_VIEWER_ACTIVITY] = lg(k, 8);
 	v[F_VIEWER_ENG_RATE] = rate(c->u_pos[lo + k] - c->u_pos[lo], k);
-	int64_t sec = ((now % 86400) + 86400) % 86400;
-	double angle = 2.0 * M_PI * (double)sec / 86400.0;
+	int64_t sec = ((now % MRS_DAY) + MRS_DAY) % MRS_DAY;
+	double angle = 2.0 * M_PI * (double)sec / MRS_DAY;
 	v[F_HOUR_SIN] = (float)sin(angle);
 	v[F_HOUR_COS] = (float)cos(angle);
 

@@ -680,7 +680,7 @@ static int gen_impressions(gen *g)
 		uint32_t q = quota[u];
 		for (uint32_t j = 0; j < q; j++) {
 			uint32_t base = mrs_rng_below(&v.rng, nt);
-			int64_t t = ds->tweet_time[base] + (int64_t)mrs_rng_exponential(&v.rng, 6 * 3600.0);
+			int64_t t = ds->tweet_time[base] + (int64_t)mrs_rng_exponential(&v.rng, 6.0 * MRS_HOUR);
 			times[j] = MRS_MIN(t, g->t_end - 1);
 		}
 		qsort(times, q, sizeof *times, cmp_i64);
@@ -711,7 +711,7 @@ static int gen_impressions(gen *g)
 				.nsfw = tr->tweet_nsfw[c],
 				.toxicity = tr->tweet_toxicity[c],
 				.flags = ds->tweet_flags[c],
-				.age_hours = (double)(t - ds->tweet_time[c]) / 3600.0,
+				.age_hours = (double)(t - ds->tweet_time[c]) / MRS_HOUR,
 				.propensity = tr->user_propensity[u],
 			};
 			float *p = tr->imp_prob + (size_t)n * MRS_N_ACTIONS;

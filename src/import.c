@@ -831,7 +831,7 @@ static int row_activity(imp *im, const reader *r, char *line, void *ud)
 		return -1;
 	if (a == b)
 		return 0; /* engaging with oneself says nothing about what to recommend */
-	int64_t hour = t / 3600;
+	int64_t hour = t / MRS_HOUR;
 	char key[12];
 	memcpy(key, &b, 4);
 	memcpy(key + 4, &hour, 8);
@@ -840,7 +840,7 @@ static int row_activity(imp *im, const reader *r, char *line, void *ud)
 	if (group_put(im, key, sizeof key, b, t, &g, &added))
 		return -1;
 	if (added) {
-		time_t start = (time_t)(hour * 3600);
+		time_t start = (time_t)(hour * MRS_HOUR);
 		struct tm tm;
 		char when[32] = "?", text[200];
 		if (gmtime_r(&start, &tm))
@@ -1144,7 +1144,7 @@ static int row_lastfm(imp *im, const reader *r, char *line, void *ud)
 				       "date %04lld-%02lld-%02lld is before Last.fm began (%d)",
 				       (long long)x[2], (long long)x[1], (long long)x[0],
 				       LASTFM_FIRST_YEAR);
-		int64_t t = days_from_civil(x[2], x[1], x[0]) * 86400;
+		int64_t t = days_from_civil(x[2], x[1], x[0]) * MRS_DAY;
 		if (user_put(im, f[0], &u) || artist_group(im, lf, f[1], t, &g))
 			return -1;
 		return event_add(im, u, g, t, MRS_ACT_LIKE);

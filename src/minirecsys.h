@@ -69,6 +69,10 @@ int mrs_progress_report(const mrs_progress *p, const char *phase, double done, d
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
 
+/* Times in datasets, requests and traces are Unix seconds (UTC). */
+#define MRS_HOUR 3600LL
+#define MRS_DAY 86400LL
+
 /* ---------------------------------------------------------------- random numbers */
 
 /* xoshiro256** seeded through splitmix64: identical streams on every platform. */

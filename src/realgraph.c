@@ -38,8 +38,7 @@
 
 #define RG_FEATURE_VERSION 1
 #define RG_MAX_HISTORY 2048
-#define RG_HALFLIFE_S (7 * 86400.0)
-#define RG_DAY 86400.0
+#define RG_HALFLIFE_S (7.0 * MRS_DAY)
 #define RG_RULE_JACCARD_TOP 3
 
 static const char *const rg_feature_names[MRS_RG_N_FEATURES] = {
@@ -180,7 +179,7 @@ static int pairs_collect(rg_pairs *p, const mrs_dataset *ds, uint32_t viewer,
 
 static float recency(int64_t now, int64_t last)
 {
-	return last == INT64_MIN ? 0.0f : (float)exp(-(double)(now - last) / (7 * RG_DAY));
+	return last == INT64_MIN ? 0.0f : (float)exp(-(double)(now - last) / (7 * MRS_DAY));
 }
 
 /* Feature rows for the collected pairs. */
@@ -201,7 +200,7 @@ static void pairs_features(const rg_pairs *p, const rg_index *x, const mrs_datas
 		bool follows = e != MRS_NONE && ds->fol_time[e] < now;
 		f[0] = follows;
 		f[1] = mrs_follows_before(ds, a, viewer, now);
-		f[2] = follows ? (float)(log1p((double)(now - ds->fol_time[e]) / RG_DAY) / 6) : 0;
+		f[2] = follows ? (float)(log1p((double)(now - ds->fol_time[e]) / MRS_DAY) / 6) : 0;
 		f[3] = (float)(log1p(s->imps) / 4);
 		f[4] = (float)(log1p(s->likes) / 3);
 		f[5] = (float)(log1p(s->rts) / 3);
@@ -214,7 +213,7 @@ static void pairs_features(const rg_pairs *p, const rg_index *x, const mrs_datas
 		f[12] = recency(now, s->last_imp);
 		f[13] = (float)((s->pos + 0.1) / (s->imps + 1.0));
 		f[14] = (float)(log1p(followers_before(x, ds, a, now)) / 8);
-		uint32_t recent = mrs_atw_end(ds, a, now) - mrs_atw_end(ds, a, now - 7 * 86400LL);
+		uint32_t recent = mrs_atw_end(ds, a, now) - mrs_atw_end(ds, a, now - 7 * MRS_DAY);
 		f[15] = (float)(log1p(recent) / 4);
 		f[16] = viewer_imps;
 		f[17] = (float)(log1p(followees) / 6);

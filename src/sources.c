@@ -224,12 +224,12 @@ static bool eligible(const mrs_dataset *ds, const mrs_query *q, uint32_t t)
 
 static int64_t window_start(const mrs_query *q, float hours)
 {
-	return q->now - (int64_t)((double)hours * 3600.0);
+	return q->now - (int64_t)((double)hours * MRS_HOUR);
 }
 
 static float recency(const mrs_dataset *ds, const mrs_query *q, uint32_t t, float halflife_h)
 {
-	return (float)mrs_decay((double)(q->now - ds->tweet_time[t]), (double)halflife_h * 3600.0);
+	return (float)mrs_decay((double)(q->now - ds->tweet_time[t]), (double)halflife_h * MRS_HOUR);
 }
 
 typedef struct scored {

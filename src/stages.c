@@ -60,7 +60,7 @@ static void mult(mrs_stage_ctx *x, uint32_t i, float m, int rule, float *product
 
 void mrs_stage_prefilter(mrs_stage_ctx *x)
 {
-	double max_age = x->cfg->max_age_hours * 3600.0;
+	double max_age = (double)x->cfg->max_age_hours * MRS_HOUR;
 	for (uint32_t i = 0; i < x->n; i++) {
 		if (!mrs_stage_alive(x, i))
 			continue;
@@ -191,7 +191,7 @@ void mrs_stage_heuristics(mrs_stage_ctx *x)
 		if (!c->in_network)
 			mult(x, i, f->oon_scale, MRS_RULE_OON_SCALE, &c->heur_mult);
 		if (f->recency_weight > 0) {
-			double age_h = (double)(x->now - x->ds->tweet_time[c->tweet]) / 3600.0;
+			double age_h = (double)(x->now - x->ds->tweet_time[c->tweet]) / MRS_HOUR;
 			float m = (float)((1 - f->recency_weight) +
 					  f->recency_weight * exp2(-age_h / f->recency_halflife_hours));
 			mult(x, i, m, MRS_RULE_RECENCY, &c->heur_mult);
@@ -200,7 +200,7 @@ void mrs_stage_heuristics(mrs_stage_ctx *x)
 		if (when < 0 && c->author != c->orig_author)
 			when = fatigue_since(x, c->author);
 		if (when >= 0) {
-			double days = (double)(x->now - when) / 86400.0;
+			double days = (double)(x->now - when) / MRS_DAY;
 			double rec = f->fatigue_days > 0 ? fmin(1.0, days / f->fatigue_days) : 1.0;
 			float m = (float)(f->fatigue_mult + (1 - f->fatigue_mult) * rec);
 			mult(x, i, m, MRS_RULE_FATIGUE, &c->heur_mult);

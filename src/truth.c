@@ -20,7 +20,7 @@ double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t
 		.nsfw = tr->tweet_nsfw[tweet],
 		.toxicity = tr->tweet_toxicity[tweet],
 		.flags = ds->tweet_flags[tweet],
-		.age_hours = (double)(now - ds->tweet_time[tweet]) / 3600.0,
+		.age_hours = (double)(now - ds->tweet_time[tweet]) / MRS_HOUR,
 		.propensity = tr->user_propensity[user],
 	};
 	return mrs_world_probs(&in, out);

@@ -7,7 +7,6 @@
 
 /* Simulated period: 30 days ending at 2025-12-01 00:00 UTC. */
 #define MRS_WORLD_END 1764547200LL
-#define MRS_DAY 86400LL
 
 /* Everything the hidden model looks at for one (viewer, tweet, time). */
 typedef struct mrs_world_pair {

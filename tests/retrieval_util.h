@@ -11,9 +11,6 @@
 #include "internal.h"
 #include "testutil.h"
 
-#define RU_HOUR 3600LL
-#define RU_DAY 86400LL
-
 /* The sources' settings the tests use (config.c's presets are another part). */
 static inline void ru_config(mrs_config *c)
 {
