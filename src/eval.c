@@ -299,25 +299,12 @@ static bool seen_or_own(const mrs_dataset *tv, uint32_t u, uint32_t t)
 	return false;
 }
 
-typedef struct scored {
-	float s;
-	uint32_t id;
-} scored;
-
-static int by_score_desc(const void *a, const void *b)
-{
-	const scored *x = a, *y = b;
-	if (x->s != y->s)
-		return x->s > y->s ? -1 : 1;
-	return x->id > y->id ? -1 : x->id < y->id;
-}
-
 /* Ranks the pool's eligible candidates (alive after the prefilter) by a score. */
 static uint32_t rank_pool(run_ctx *x, const mrs_request *r, int by_truth, uint32_t u)
 {
 	uint32_t n;
 	const mrs_candidate *c = mrs_request_candidates(r, &n);
-	scored *s = malloc(sizeof *s * (n ? n : 1));
+	mrs_scored *s = malloc(sizeof *s * (n ? n : 1));
 	if (!s)
 		return 0;
 	uint32_t m = 0;
@@ -328,12 +315,12 @@ static uint32_t rank_pool(run_ctx *x, const mrs_request *r, int by_truth, uint32
 		float v = by_truth ? (float)mrs_truth_pair_probs(x->ev->truth, x->ev->full, u,
 								   c[i].tweet, x->ev->now, p)
 				   : c[i].twhin;
-		s[m++] = (scored){v, c[i].tweet};
+		s[m++] = (mrs_scored){v, c[i].tweet, 0};
 	}
-	qsort(s, m, sizeof *s, by_score_desc);
+	qsort(s, m, sizeof *s, mrs_scored_cmp);
 	uint32_t k = MRS_MIN(m, x->k);
 	for (uint32_t i = 0; i < k; i++)
-		x->list[i] = s[i].id;
+		x->list[i] = s[i].tweet;
 	free(s);
 	return k;
 }
@@ -392,26 +379,26 @@ static uint32_t rank_oracle_all(run_ctx *x, uint32_t u)
 	const mrs_dataset *ds = x->ev->full;
 	float p[MRS_N_ACTIONS];
 	uint32_t n = 0;
-	scored *s = malloc(sizeof *s * (x->k + 1));
+	mrs_scored *s = malloc(sizeof *s * (x->k + 1));
 	if (!s)
 		return 0;
 	for (uint32_t t = x->lo; t < x->hi; t++) {
 		if (ds->tweet_author[t] == u || mrs_original_author(ds, t) == u)
 			continue;
 		float v = (float)mrs_truth_pair_probs(x->ev->truth, ds, u, t, x->ev->now, p);
-		if (n == x->k && v <= s[n - 1].s)
+		if (n == x->k && v <= s[n - 1].score)
 			continue;
 		if (seen_or_own(x->ev->train, u, t))
 			continue;
 		uint32_t j = n < x->k ? n++ : n - 1;
-		while (j > 0 && s[j - 1].s < v) {
+		while (j > 0 && s[j - 1].score < v) {
 			s[j] = s[j - 1];
 			j--;
 		}
-		s[j] = (scored){v, t};
+		s[j] = (mrs_scored){v, t, 0};
 	}
 	for (uint32_t i = 0; i < n; i++)
-		x->list[i] = s[i].id;
+		x->list[i] = s[i].tweet;
 	free(s);
 	return n;
 }
@@ -459,7 +446,7 @@ static int popular_list(run_ctx *x, mrs_error *err)
 {
 	const mrs_dataset *tv = x->ev->train;
 	uint32_t n = x->hi - x->lo;
-	scored *s = mrs_calloc(n ? n : 1, sizeof *s, "popular", err);
+	mrs_scored *s = mrs_calloc(n ? n : 1, sizeof *s, "popular", err);
 	x->popular = mrs_calloc(n ? n : 1, sizeof(uint32_t), "popular", err);
 	if (!s || !x->popular) {
 		free(s);
@@ -469,11 +456,11 @@ static int popular_list(run_ctx *x, mrs_error *err)
 		uint32_t pos = 0;
 		for (uint32_t j = tv->timp_off[t]; j < tv->timp_off[t + 1]; j++)
 			pos += (tv->imp_actions[tv->timp[j]] & MRS_POSITIVE_MASK) != 0;
-		s[t - x->lo] = (scored){(float)pos, t};
+		s[t - x->lo] = (mrs_scored){(float)pos, t, 0};
 	}
-	qsort(s, n, sizeof *s, by_score_desc);
+	qsort(s, n, sizeof *s, mrs_scored_cmp);
 	for (uint32_t i = 0; i < n; i++)
-		x->popular[i] = s[i].id;
+		x->popular[i] = s[i].tweet;
 	x->n_popular = n;
 	free(s);
 	return 0;

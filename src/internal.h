@@ -53,6 +53,31 @@ static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
 	return p < n && a[p] == v;
 }
 
+/* The order of every ranked list of a request: best first, by score descending, then the
+ * newer tweet (the higher id) first, so the order is total. The candidate sources, the
+ * selection and evaluation's baselines all rank by it. */
+static inline int mrs_best_first(float score_a, uint32_t tweet_a, float score_b,
+				 uint32_t tweet_b)
+{
+	if (score_a != score_b)
+		return score_a > score_b ? -1 : 1;
+	return tweet_a > tweet_b ? -1 : tweet_a < tweet_b;
+}
+
+/* A tweet with a score (and a slot of the ranker's own, e.g. a source's index). */
+typedef struct mrs_scored {
+	float score;
+	uint32_t tweet;
+	uint32_t aux;
+} mrs_scored;
+
+/* qsort comparator of mrs_scored: mrs_best_first. */
+static inline int mrs_scored_cmp(const void *a, const void *b)
+{
+	const mrs_scored *x = a, *y = b;
+	return mrs_best_first(x->score, x->tweet, y->score, y->tweet);
+}
+
 /* Growable byte pool of NUL-terminated strings (handles, tweet texts). */
 typedef struct mrs_pool {
 	char *data;

@@ -232,34 +232,20 @@ static float recency(const mrs_dataset *ds, const mrs_query *q, uint32_t t, floa
 	return (float)mrs_decay((double)(q->now - ds->tweet_time[t]), (double)halflife_h * MRS_HOUR);
 }
 
-typedef struct scored {
-	float score;
-	uint32_t tweet;
-	uint32_t aux;  /* the source's own index (followee, account, slot) */
-} scored;
-
-/* Best first: score descending, then newer tweets (higher ids) first. */
-static int cmp_scored(const void *a, const void *b)
+/* A source's candidates are mrs_scored (aux: the source's own index: followee, account,
+ * slot), ranked by mrs_scored_cmp. "worse" in that order: */
+static bool worse(const mrs_scored *x, const mrs_scored *y)
 {
-	const scored *x = a, *y = b;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->tweet > y->tweet ? -1 : x->tweet < y->tweet;
-}
-
-/* "worse" in the sense of cmp_scored */
-static bool worse(const scored *x, const scored *y)
-{
-	return cmp_scored(x, y) > 0;
+	return mrs_scored_cmp(x, y) > 0;
 }
 
 /* A bounded min-heap keeping the `cap` best items. */
 typedef struct top_heap {
-	scored *v;
+	mrs_scored *v;
 	uint32_t n, cap;
 } top_heap;
 
-static void heap_push(top_heap *h, scored s)
+static void heap_push(top_heap *h, mrs_scored s)
 {
 	if (h->n == h->cap) {
 		if (!h->cap || !worse(&h->v[0], &s))
@@ -273,7 +259,7 @@ static void heap_push(top_heap *h, scored s)
 				m = r;
 			if (m == i)
 				break;
-			scored x = h->v[i];
+			mrs_scored x = h->v[i];
 			h->v[i] = h->v[m], h->v[m] = x;
 			i = m;
 		}
@@ -285,7 +271,7 @@ static void heap_push(top_heap *h, scored s)
 		uint32_t p = (i - 1) / 2;
 		if (!worse(&h->v[i], &h->v[p]))
 			break;
-		scored x = h->v[i];
+		mrs_scored x = h->v[i];
 		h->v[i] = h->v[p], h->v[p] = x;
 		i = p;
 	}
@@ -310,7 +296,7 @@ static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_
 {
 	const mrs_dataset *ds = e->ds;
 	uint32_t cap = cfg->source_cap[MRS_SRC_IN_NETWORK];
-	top_heap h = {mrs_calloc(MRS_MAX(cap, 1u), sizeof(scored), "in-network", err), 0, cap};
+	top_heap h = {mrs_calloc(MRS_MAX(cap, 1u), sizeof(mrs_scored), "in-network", err), 0, cap};
 	if (!h.v)
 		return -1;
 	int64_t from = window_start(q, cfg->max_age_hours);
@@ -325,11 +311,12 @@ static int source_in_network(const mrs_engine *e, const mrs_query *q, const mrs_
 		for (uint32_t j = hi; j > stop; j--) {
 			uint32_t t = ds->atw[j - 1];
 			if (eligible(ds, q, t))
-				heap_push(&h, (scored){w * recency(ds, q, t, cfg->in_network_halflife_hours),
-						       t, i});
+				heap_push(&h, (mrs_scored){w * recency(ds, q, t,
+								      cfg->in_network_halflife_hours),
+							   t, i});
 		}
 	}
-	qsort(h.v, h.n, sizeof *h.v, cmp_scored);
+	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
 	int rc = 0;
 	for (uint32_t i = 0; i < h.n && !rc; i++) {
 		mrs_candidate c;
@@ -365,7 +352,7 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 		return 0;
 	int64_t from = window_start(q, cfg->max_age_hours);
 	mrs_idmap seen = {0};
-	top_heap h = {mrs_calloc(cap, sizeof(scored), "out-of-network", err), 0, cap};
+	top_heap h = {mrs_calloc(cap, sizeof(mrs_scored), "out-of-network", err), 0, cap};
 	int rc = -1;
 	if (!h.v || mrs_idmap_reset(&seen, nc * OON_PER_CLUSTER, err))
 		goto out;
@@ -384,11 +371,12 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 			if (!added)
 				continue;
 			float sc = cold ? 0 : mrs_sc_score(e, q->viewer, t, q->now);
-			heap_push(&h, (scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t), cold, w[k]),
-					       t, k});
+			heap_push(&h, (mrs_scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t),
+								   cold, w[k]),
+						   t, k});
 		}
 	}
-	qsort(h.v, h.n, sizeof *h.v, cmp_scored);
+	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
 	for (uint32_t i = 0; i < h.n; i++) {
 		mrs_candidate cd;
 		mrs_cand_init(&cd, ds, h.v[i].tweet);
@@ -430,7 +418,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 	mrs_idmap map = {0};
 	graph_acc *acc = NULL;
 	size_t acc_cap = 0;
-	scored *s = NULL;
+	mrs_scored *s = NULL;
 	int rc = -1;
 	if (mrs_idmap_reset(&map, 64, err))
 		goto out;
@@ -461,8 +449,8 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 		goto out;
 	for (uint32_t k = 0; k < map.n; k++)
 		/* RealGraph-weighted engager count; the count breaks ties between weights */
-		s[k] = (scored){acc[k].weight + 1e-4f * (float)acc[k].count, map.ids[k], k};
-	qsort(s, map.n, sizeof *s, cmp_scored);
+		s[k] = (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count, map.ids[k], k};
+	qsort(s, map.n, sizeof *s, mrs_scored_cmp);
 	uint32_t n = MRS_MIN(map.n, cap);
 	for (uint32_t i = 0; i < n; i++) {
 		const graph_acc *a = &acc[s[i].aux];
@@ -517,7 +505,7 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 	mrs_idmap map = {0};
 	frs_acc *acc = NULL;
 	size_t acc_cap = 0;
-	scored *acct = NULL, *tw = NULL;
+	mrs_scored *acct = NULL, *tw = NULL;
 	int rc = -1;
 	if (mrs_idmap_reset(&map, 256, err))
 		goto out;
@@ -567,9 +555,9 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 	if (!(acct = mrs_calloc(MRS_MAX(map.n, 1u), sizeof *acct, "follow recs", err)))
 		goto out;
 	for (uint32_t k = 0; k < map.n; k++)
-		acct[k] = (scored){acc[k].twohop / (acc[k].twohop + 1.0f) + acc[k].sc, map.ids[k], k};
-	/* cmp_scored breaks ties by higher id; accounts: any fixed order will do */
-	qsort(acct, map.n, sizeof *acct, cmp_scored);
+		acct[k] = (mrs_scored){acc[k].twohop / (acc[k].twohop + 1.0f) + acc[k].sc, map.ids[k], k};
+	/* mrs_scored_cmp breaks ties by higher id; accounts: any fixed order will do */
+	qsort(acct, map.n, sizeof *acct, mrs_scored_cmp);
 	uint32_t per = FRS_TWEETS_PER_ACCOUNT, n_tw = 0;
 	if (!(tw = mrs_calloc((size_t)cfg->frs_accounts * per, sizeof *tw, "follow recs", err)))
 		goto out;
@@ -580,13 +568,13 @@ static int source_follow_recs(const mrs_engine *e, const mrs_query *q, const mrs
 		for (uint32_t j = hi; j > lo && n_tw - before < per; j--) {
 			uint32_t t = ds->atw[j - 1];
 			if (eligible(ds, q, t))
-				tw[n_tw++] = (scored){acct[k].score *
-							      recency(ds, q, t, cfg->in_network_halflife_hours),
-						      t, acct[k].aux};
+				tw[n_tw++] = (mrs_scored){acct[k].score *
+								  recency(ds, q, t, cfg->in_network_halflife_hours),
+							  t, acct[k].aux};
 		}
 		taken += n_tw > before; /* accounts with nothing to show are not recommended */
 	}
-	qsort(tw, n_tw, sizeof *tw, cmp_scored);
+	qsort(tw, n_tw, sizeof *tw, mrs_scored_cmp);
 	n_tw = MRS_MIN(n_tw, cap);
 	for (uint32_t i = 0; i < n_tw; i++) {
 		const frs_acc *a = &acc[tw[i].aux];

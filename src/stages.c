@@ -157,12 +157,7 @@ static int by_score_desc(const void *a, const void *b, void *cands)
 {
 	const mrs_candidate *x = &((const mrs_candidate *)cands)[*(const uint32_t *)a];
 	const mrs_candidate *y = &((const mrs_candidate *)cands)[*(const uint32_t *)b];
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	/* ties: newer tweet first, then lower id, so the order is total and stable */
-	if (x->tweet != y->tweet)
-		return x->tweet > y->tweet ? -1 : 1;
-	return 0;
+	return mrs_best_first(x->score, x->tweet, y->score, y->tweet);
 }
 
 /* Indexes of the alive candidates by score, best first, into x->order. */
