@@ -1,5 +1,6 @@
-/* overlay.c: what-if edits: a copy of a dataset with follows, unfollows, blocks, mutes,
- * likes and hides applied, and edits saved and loaded as JSON. */
+/* overlay.c: what-if edits (follows, unfollows, blocks, mutes, likes and hides): their
+ * names, their checks, and edits saved and loaded as JSON. slice.c applies them to a copy
+ * of a dataset (mrs_dataset_with_edits). */
 #include <cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -47,99 +48,6 @@ int mrs_edit_check(const mrs_dataset *ds, const mrs_edit *e, mrs_error *err)
 	if (e->target == e->user)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: a user cannot %s themselves", name, name);
 	return 0;
-}
-
-mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edits, size_t n,
-				    int64_t when, mrs_error *err)
-{
-	for (size_t i = 0; i < n; i++)
-		if (mrs_edit_check(base, &edits[i], err))
-			return NULL;
-	mrs_dataset *ds = mrs_dataset_before(base, INT64_MAX, err);
-	if (!ds)
-		return NULL;
-	size_t nf = ds->n_follows, nb = ds->n_blocks, ni = ds->n_impressions;
-	uint32_t *fs = mrs_calloc(nf + n, sizeof(uint32_t), "edits", err);
-	uint32_t *fd = mrs_calloc(nf + n, sizeof(uint32_t), "edits", err);
-	int64_t *ft = mrs_calloc(nf + n, sizeof(int64_t), "edits", err);
-	uint32_t *bs = mrs_calloc(nb + n, sizeof(uint32_t), "edits", err);
-	uint32_t *bd = mrs_calloc(nb + n, sizeof(uint32_t), "edits", err);
-	uint8_t *bk = mrs_calloc(nb + n, 1, "edits", err);
-	int64_t *bt = mrs_calloc(nb + n, sizeof(int64_t), "edits", err);
-	uint32_t *iu = mrs_calloc(ni + n, sizeof(uint32_t), "edits", err);
-	uint32_t *it = mrs_calloc(ni + n, sizeof(uint32_t), "edits", err);
-	int64_t *its = mrs_calloc(ni + n, sizeof(int64_t), "edits", err);
-	uint8_t *ia = mrs_calloc(ni + n, 1, "edits", err);
-	int rc = -1;
-	if (!fs || !fd || !ft || !bs || !bd || !bk || !bt || !iu || !it || !its || !ia)
-		goto out;
-	/* existing follows, minus the unfollowed ones (the last edit of a pair wins) */
-	size_t m = 0;
-	for (uint32_t u = 0; u < ds->n_users; u++)
-		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++) {
-			int last = -1;
-			for (size_t k = 0; k < n; k++)
-				if (edits[k].user == u && edits[k].target == ds->fol_dst[e] &&
-				    (edits[k].kind == MRS_EDIT_FOLLOW || edits[k].kind == MRS_EDIT_UNFOLLOW))
-					last = edits[k].kind;
-			if (last == MRS_EDIT_UNFOLLOW)
-				continue;
-			fs[m] = u, fd[m] = ds->fol_dst[e], ft[m] = ds->fol_time[e];
-			m++;
-		}
-	for (size_t k = 0; k < n; k++) {
-		if (edits[k].kind != MRS_EDIT_FOLLOW)
-			continue;
-		bool undone = false; /* a later unfollow of the same pair */
-		for (size_t j = k + 1; j < n; j++)
-			undone |= edits[j].kind == MRS_EDIT_UNFOLLOW && edits[j].user == edits[k].user &&
-				  edits[j].target == edits[k].target;
-		if (!undone) {
-			fs[m] = edits[k].user, fd[m] = edits[k].target, ft[m] = when;
-			m++;
-		}
-	}
-	if (mrs_ds_set_follows(ds, fs, fd, ft, m, err))
-		goto out;
-	m = 0;
-	for (uint32_t u = 0; u < ds->n_users; u++)
-		for (uint32_t e = ds->blk_off[u]; e < ds->blk_off[u + 1]; e++) {
-			bs[m] = u, bd[m] = ds->blk_dst[e], bk[m] = ds->blk_kind[e], bt[m] = ds->blk_time[e];
-			m++;
-		}
-	for (size_t k = 0; k < n; k++)
-		if (edits[k].kind == MRS_EDIT_BLOCK || edits[k].kind == MRS_EDIT_MUTE) {
-			bs[m] = edits[k].user, bd[m] = edits[k].target;
-			bk[m] = edits[k].kind == MRS_EDIT_BLOCK ? MRS_BLOCK : MRS_MUTE;
-			bt[m] = when;
-			m++;
-		}
-	if (mrs_ds_set_blocks(ds, bs, bd, bk, bt, m, err))
-		goto out;
-	memcpy(iu, ds->imp_user, sizeof(uint32_t) * ni);
-	memcpy(it, ds->imp_tweet, sizeof(uint32_t) * ni);
-	memcpy(its, ds->imp_time, sizeof(int64_t) * ni);
-	memcpy(ia, ds->imp_actions, ni);
-	m = ni;
-	for (size_t k = 0; k < n; k++)
-		if (targets_tweet(edits[k].kind)) {
-			iu[m] = edits[k].user, it[m] = edits[k].target, its[m] = when;
-			ia[m] = (uint8_t)(1u << (edits[k].kind == MRS_EDIT_LIKE ? MRS_ACT_LIKE : MRS_ACT_NEGFB));
-			m++;
-		}
-	if (mrs_ds_set_impressions(ds, iu, it, its, ia, m, err) || mrs_dataset_index(ds, err))
-		goto out;
-	ds->t_begin = base->t_begin;
-	ds->t_end = MRS_MAX(base->t_end, when);
-	rc = 0;
-out:
-	free(fs), free(fd), free(ft), free(bs), free(bd), free(bk), free(bt);
-	free(iu), free(it), free(its), free(ia);
-	if (rc) {
-		mrs_dataset_free(ds);
-		return NULL;
-	}
-	return ds;
 }
 
 int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err)
