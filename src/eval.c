@@ -5,6 +5,7 @@
 
 #include "engine.h"
 #include "internal.h"
+#include "retrieval.h" /* mrs_follows_before */
 
 static const char *const system_names[MRS_N_SYSTEMS] = {
 	"pipeline", "oracle", "oracle_all", "random", "popular", "chronological", "twhin",
@@ -260,7 +261,7 @@ static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, cons
 		for (uint32_t j = 0; j < i && !dup; j++)
 			dup = mrs_original_author(ds, list[j]) == au;
 		distinct += !dup;
-		if (list[i] >= x->lo && list[i] < x->hi && a->exposure)
+		if (list[i] >= x->lo && list[i] < x->hi)
 			a->exposure[list[i] - x->lo]++;
 	}
 	a->diversity += m ? (double)distinct / m : 0;
@@ -280,11 +281,12 @@ static void finish(run_ctx *x, int sys, mrs_rank_metrics *m)
 	m->mrr = a->rr / n;
 	m->hit_rate = a->hit / n;
 	m->author_diversity = a->diversity / n;
+	/* a system with lists was wanted, so it has its exposure counts */
 	uint32_t elig = x->hi - x->lo, covered = 0;
-	for (uint32_t i = 0; i < elig && a->exposure; i++)
+	for (uint32_t i = 0; i < elig; i++)
 		covered += a->exposure[i] > 0;
 	m->coverage = elig ? (double)covered / elig : 0;
-	m->gini = a->exposure ? mrs_gini(a->exposure, elig) : 0;
+	m->gini = mrs_gini(a->exposure, elig);
 }
 
 /* ------------------------------------------------------------ the systems */
@@ -478,7 +480,7 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 			 mrs_error *err)
 {
 	const mrs_dataset *ds = ev->full;
-	uint32_t first = 0, n_test = 0;
+	uint32_t n_test = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		n_test += ds->imp_time[i] >= ds->split_time;
 	if (!n_test)
@@ -505,7 +507,6 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 		imp[k++] = i;
 	}
 	rows = k;
-	(void)first;
 	for (uint32_t r = 0; r < rows; r++) {
 		uint32_t i = imp[r];
 		if (mrs_features(ev->engine, ds->imp_user[i], &ds->imp_tweet[i], 1, ds->imp_time[i],
@@ -523,15 +524,11 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 		for (uint32_t r = 0; r < rows; r++) {
 			uint32_t i = imp[r];
 			unsigned acts = ds->imp_actions[i];
-			if (h == MRS_ACT_FOLLOW && mrs_follows(ds, ds->imp_user[i], ds->tweet_author[ds->imp_tweet[i]])) {
-				/* the follow head is only asked about authors not yet followed */
-				bool before = false;
-				for (uint32_t e = ds->fol_off[ds->imp_user[i]]; e < ds->fol_off[ds->imp_user[i] + 1]; e++)
-					if (ds->fol_dst[e] == ds->tweet_author[ds->imp_tweet[i]])
-						before = ds->fol_time[e] < ds->imp_time[i];
-				if (before)
-					continue;
-			}
+			/* the follow head is only asked about authors not yet followed */
+			if (h == MRS_ACT_FOLLOW &&
+			    mrs_follows_before(ds, ds->imp_user[i], ds->tweet_author[ds->imp_tweet[i]],
+					       ds->imp_time[i]))
+				continue;
 			score[m] = heads[(size_t)r * MRS_N_HEADS + h];
 			label[m] = h == MRS_HEAD_ANY ? (acts & MRS_POSITIVE_MASK) != 0 : (acts >> h) & 1;
 			m++;
