@@ -21,52 +21,6 @@ int mrs_model_by_name(const char *name)
 	return -1;
 }
 
-int64_t mrs_embed_cut(const mrs_dataset *ds)
-{
-	/* impression times before the split, 40% quantile, by counting sort over days */
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		n += ds->imp_time[i] < ds->split_time;
-	if (n == 0)
-		return ds->split_time;
-	int64_t *t = malloc(sizeof(int64_t) * n);
-	if (!t)
-		return ds->t_begin + (ds->split_time - ds->t_begin) * 2 / 5;
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_time[i] < ds->split_time)
-			t[k++] = ds->imp_time[i];
-	/* quickselect for the 40% quantile */
-	uint32_t want = (uint32_t)((n - 1) * 0.4), lo = 0, hi = n - 1;
-	while (lo < hi) {
-		int64_t pivot = t[lo + (hi - lo) / 2];
-		uint32_t i = lo, j = hi;
-		while (i <= j) {
-			while (t[i] < pivot)
-				i++;
-			while (t[j] > pivot)
-				j--;
-			if (i <= j) {
-				int64_t x = t[i];
-				t[i] = t[j], t[j] = x;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (want <= j)
-			hi = j;
-		else if (want >= i)
-			lo = i;
-		else
-			break;
-	}
-	int64_t cut = t[want];
-	free(t);
-	return cut;
-}
-
 void mrs_engine_free(mrs_engine *e)
 {
 	if (!e)

@@ -20,12 +20,6 @@
 
 #include "minirecsys.h"
 
-/* ------------------------------------------------------------------ time cuts */
-
-/* Time before which 40% of the train-split impressions fall: embeddings are fitted on
- * behaviour before it, the heavy ranker on train impressions at or after it. */
-int64_t mrs_embed_cut(const mrs_dataset *ds);
-
 /* ------------------------------------------------------------------ model files */
 
 /* Model files are DIR/NAME.pt with a JSON model card DIR/NAME.json (NAME from

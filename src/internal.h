@@ -103,6 +103,11 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
  * INT64_MIN when out of memory. */
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
 
+/* The embedding cut (engine.h's time rules): the time before which 40% of the train-split
+ * impressions fall; the split time when there are none. INT64_MIN when out of memory (err
+ * says so): no other cut is ever substituted. */
+int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err);
+
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);

@@ -563,7 +563,10 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
 	tr.ds_path = o->dataset_path ? o->dataset_path : ds->path;
 	snprintf(tr.fp, sizeof tr.fp, "%016llx", (unsigned long long)ds->fingerprint);
-	tr.cut = mrs_embed_cut(ds);
+	if ((tr.cut = mrs_embed_cut(ds, err)) == INT64_MIN) {
+		mrs_store_unlock(dir, lock);
+		return -1;
+	}
 	snprintf(tr.stage, sizeof tr.stage, "%s/.train-XXXXXX", dir);
 	if (!mkdtemp(tr.stage)) {
 		mrs_fail(err, MRS_ERR_IO, "%s: cannot create a staging folder: %s", dir,
