@@ -14,94 +14,147 @@ const char *const mrs_presets[MRS_N_PRESETS + 1] = {"seed", "twitter-2023", "x-2
 
 /* ------------------------------------------------------------ the table of tunables */
 
-enum { T_FLOAT, T_U32, T_ENUM, T_STRING };
+/* One row per field of mrs_config: its name, type, range, help and the stages that read
+ * it. This is the only place a field's readers are written down: the request computes
+ * from them the first stage to run again after a change (mrs_config_first_reader). */
 
-typedef struct tunable {
-	const char *path;
-	int type;
-	size_t offset;
-	double lo, hi;
-	const char *const *names; /* T_ENUM: value i is names[i] */
-	const char *doc;
-} tunable;
+typedef mrs_tunable tunable;
 
 static const char *const fusion_names[] = {"blend", "weighted", NULL};
 static const char *const safety_names[] = {"penalty", "verdict", NULL};
 
-#define OFF(f) offsetof(mrs_config, f)
-#define F(path, field, lo, hi, doc) {path, T_FLOAT, OFF(field), lo, hi, NULL, doc}
-#define U(path, field, lo, hi, doc) {path, T_U32, OFF(field), lo, hi, NULL, doc}
+#define OFF(f) offsetof(mrs_config, f), sizeof(((mrs_config *)0)->f)
+#define F(path, field, lo, hi, readers, doc) \
+	{path, MRS_T_FLOAT, OFF(field), lo, hi, NULL, readers, doc}
+#define U(path, field, lo, hi, readers, doc) \
+	{path, MRS_T_U32, OFF(field), lo, hi, NULL, readers, doc}
 #define BIG 1e9
+/* readers: bit (1 << MRS_STAGE_*) of every stage that reads the field */
+#define R(stage) (1u << MRS_STAGE_##stage)
+#define SOURCES (R(IN_NETWORK) | R(OUT_OF_NETWORK) | R(GRAPH) | R(FOLLOW_RECS))
 
 static const tunable tunables[] = {
-	{"preset", T_STRING, OFF(preset), 0, 0, NULL, "the preset these values started from"},
-	{"fusion.mode", T_ENUM, OFF(fusion), 0, 1, fusion_names,
+	{"preset", MRS_T_STRING, OFF(preset), 0, 0, NULL, MRS_READ_LABEL,
+	 "the preset these values started from"},
+	{"fusion.mode", MRS_T_ENUM, OFF(fusion), 0, 1, fusion_names, R(FUSION),
 	 "blend: the seed's mix; weighted: sum of head weight x probability"},
-	F("weights.like", head_weight[MRS_ACT_LIKE], -BIG, BIG, "weight of P(like)"),
-	F("weights.retweet", head_weight[MRS_ACT_RETWEET], -BIG, BIG, "weight of P(retweet)"),
-	F("weights.reply", head_weight[MRS_ACT_REPLY], -BIG, BIG, "weight of P(reply)"),
-	F("weights.click", head_weight[MRS_ACT_CLICK], -BIG, BIG, "weight of P(click)"),
-	F("weights.follow", head_weight[MRS_ACT_FOLLOW], -BIG, BIG, "weight of P(follow author)"),
-	F("weights.negfb", head_weight[MRS_ACT_NEGFB], -BIG, BIG, "weight of P(negative feedback)"),
-	F("weights.report", head_weight[MRS_ACT_REPORT], -BIG, BIG, "weight of P(report)"),
-	F("weights.any", head_weight[MRS_HEAD_ANY], -BIG, BIG, "weight of P(any engagement)"),
-	F("fusion.engagement", blend_engagement, 0, BIG, "blend: weight of P(any engagement)"),
-	F("fusion.follow", blend_follow, 0, BIG, "blend: weight of P(follow author)"),
-	F("fusion.embedding", blend_embedding, 0, BIG, "blend: weight of the embedding part"),
-	F("fusion.simclusters", emb_simclusters, 0, BIG, "embedding part: SimClusters share"),
-	F("fusion.twhin", emb_twhin, 0, BIG, "embedding part: TwHIN share"),
-	F("fusion.realgraph", emb_realgraph, 0, BIG, "embedding part: RealGraph share"),
-	F("fusion.calib_scale", calib_scale, -BIG, BIG, "blend: score = scale x mix + bias"),
-	F("fusion.calib_bias", calib_bias, -BIG, BIG, "blend: score = scale x mix + bias"),
-	F("source_mult.in_network", source_mult[MRS_SRC_IN_NETWORK], 0, BIG, "blend: InNetwork x"),
-	F("source_mult.out_of_network", source_mult[MRS_SRC_OUT_OF_NETWORK], 0, BIG,
+	F("weights.like", head_weight[MRS_ACT_LIKE], -BIG, BIG, R(FUSION), "weight of P(like)"),
+	F("weights.retweet", head_weight[MRS_ACT_RETWEET], -BIG, BIG, R(FUSION),
+	  "weight of P(retweet)"),
+	F("weights.reply", head_weight[MRS_ACT_REPLY], -BIG, BIG, R(FUSION), "weight of P(reply)"),
+	F("weights.click", head_weight[MRS_ACT_CLICK], -BIG, BIG, R(FUSION), "weight of P(click)"),
+	F("weights.follow", head_weight[MRS_ACT_FOLLOW], -BIG, BIG, R(FUSION),
+	  "weight of P(follow author)"),
+	F("weights.negfb", head_weight[MRS_ACT_NEGFB], -BIG, BIG, R(FUSION),
+	  "weight of P(negative feedback)"),
+	F("weights.report", head_weight[MRS_ACT_REPORT], -BIG, BIG, R(FUSION),
+	  "weight of P(report)"),
+	F("weights.any", head_weight[MRS_HEAD_ANY], -BIG, BIG, R(FUSION),
+	  "weight of P(any engagement)"),
+	F("fusion.engagement", blend_engagement, 0, BIG, R(FUSION),
+	  "blend: weight of P(any engagement)"),
+	F("fusion.follow", blend_follow, 0, BIG, R(FUSION), "blend: weight of P(follow author)"),
+	F("fusion.embedding", blend_embedding, 0, BIG, R(FUSION),
+	  "blend: weight of the embedding part"),
+	F("fusion.simclusters", emb_simclusters, 0, BIG, R(FUSION),
+	  "embedding part: SimClusters share"),
+	F("fusion.twhin", emb_twhin, 0, BIG, R(FUSION), "embedding part: TwHIN share"),
+	F("fusion.realgraph", emb_realgraph, 0, BIG, R(FUSION), "embedding part: RealGraph share"),
+	F("fusion.calib_scale", calib_scale, -BIG, BIG, R(FUSION),
+	  "blend: score = scale x mix + bias"),
+	F("fusion.calib_bias", calib_bias, -BIG, BIG, R(FUSION),
+	  "blend: score = scale x mix + bias"),
+	F("source_mult.in_network", source_mult[MRS_SRC_IN_NETWORK], 0, BIG, R(FUSION),
+	  "blend: InNetwork x"),
+	F("source_mult.out_of_network", source_mult[MRS_SRC_OUT_OF_NETWORK], 0, BIG, R(FUSION),
 	  "blend: OutOfNetwork x"),
-	F("source_mult.graph", source_mult[MRS_SRC_GRAPH], 0, BIG, "blend: Graph x"),
-	F("source_mult.follow_recs", source_mult[MRS_SRC_FOLLOW_RECS], 0, BIG, "blend: FollowRecs x"),
-	U("sources.in_network", source_cap[MRS_SRC_IN_NETWORK], 0, 100000, "InNetwork cap"),
+	F("source_mult.graph", source_mult[MRS_SRC_GRAPH], 0, BIG, R(FUSION), "blend: Graph x"),
+	F("source_mult.follow_recs", source_mult[MRS_SRC_FOLLOW_RECS], 0, BIG, R(FUSION),
+	  "blend: FollowRecs x"),
+	U("sources.in_network", source_cap[MRS_SRC_IN_NETWORK], 0, 100000, R(IN_NETWORK),
+	  "InNetwork cap"),
 	U("sources.out_of_network", source_cap[MRS_SRC_OUT_OF_NETWORK], 0, 100000,
-	  "OutOfNetwork cap"),
-	U("sources.graph", source_cap[MRS_SRC_GRAPH], 0, 100000, "Graph cap"),
-	U("sources.follow_recs", source_cap[MRS_SRC_FOLLOW_RECS], 0, 100000, "FollowRecs cap"),
-	F("sources.max_age_hours", max_age_hours, 0, 1e6, "age limit of candidates"),
+	  R(OUT_OF_NETWORK), "OutOfNetwork cap"),
+	U("sources.graph", source_cap[MRS_SRC_GRAPH], 0, 100000, R(GRAPH), "Graph cap"),
+	U("sources.follow_recs", source_cap[MRS_SRC_FOLLOW_RECS], 0, 100000, R(FOLLOW_RECS),
+	  "FollowRecs cap"),
+	F("sources.max_age_hours", max_age_hours, 0, 1e6, SOURCES | R(PREFILTER),
+	  "age limit of candidates"),
 	F("sources.in_network_halflife_hours", in_network_halflife_hours, 0.01, 1e6,
-	  "InNetwork light-ranking recency half-life"),
-	U("sources.oon_clusters", oon_clusters, 1, 1000, "OutOfNetwork: InterestedIn clusters used"),
-	U("sources.graph_followees", graph_followees, 1, 100000,
+	  R(IN_NETWORK) | R(FOLLOW_RECS), "InNetwork light-ranking recency half-life"),
+	U("sources.oon_clusters", oon_clusters, 1, 1000, R(OUT_OF_NETWORK) | R(FOLLOW_RECS),
+	  "OutOfNetwork: InterestedIn clusters used"),
+	U("sources.graph_followees", graph_followees, 1, 100000, R(GRAPH),
 	  "Graph: top RealGraph followees whose engagements count"),
-	F("sources.graph_window_hours", graph_window_hours, 0.01, 1e6,
+	F("sources.graph_window_hours", graph_window_hours, 0.01, 1e6, R(GRAPH),
 	  "Graph: engagements at most this old"),
-	U("sources.frs_accounts", frs_accounts, 0, 10000, "FollowRecs: accounts recommended"),
-	{"safety.mode", T_ENUM, OFF(safety), 0, 1, safety_names,
+	U("sources.frs_accounts", frs_accounts, 0, 10000, R(FOLLOW_RECS),
+	  "FollowRecs: accounts recommended"),
+	{"safety.mode", MRS_T_ENUM, OFF(safety), 0, 1, safety_names, R(SAFETY),
 	 "penalty: threshold multipliers; verdict: ALLOW / INTERSTITIAL / DROP"},
-	F("safety.nsfw_high", nsfw_high, 0, 1, "NSFW above this: x nsfw_high_mult"),
-	F("safety.nsfw_high_mult", nsfw_high_mult, 0, 1, "multiplier for very likely NSFW"),
-	F("safety.nsfw_mid", nsfw_mid, 0, 1, "NSFW above this (and not high): x nsfw_mid_mult"),
-	F("safety.nsfw_mid_mult", nsfw_mid_mult, 0, 1, "multiplier for likely NSFW"),
-	F("safety.tox_high", tox_high, 0, 1, "toxicity above this: x tox_high_mult"),
-	F("safety.tox_high_mult", tox_high_mult, 0, 1, "multiplier for very likely toxic"),
-	F("safety.tox_mid", tox_mid, 0, 1, "toxicity above this (and not high): x tox_mid_mult"),
-	F("safety.tox_mid_mult", tox_mid_mult, 0, 1, "multiplier for likely toxic"),
-	F("safety.verdict_drop", verdict_drop, 0, 1, "verdict mode: DROP at or above"),
-	F("safety.verdict_interstitial", verdict_interstitial, 0, 1,
+	F("safety.nsfw_high", nsfw_high, 0, 1, R(SAFETY), "NSFW above this: x nsfw_high_mult"),
+	F("safety.nsfw_high_mult", nsfw_high_mult, 0, 1, R(SAFETY),
+	  "multiplier for very likely NSFW"),
+	F("safety.nsfw_mid", nsfw_mid, 0, 1, R(SAFETY),
+	  "NSFW above this (and not high): x nsfw_mid_mult"),
+	F("safety.nsfw_mid_mult", nsfw_mid_mult, 0, 1, R(SAFETY), "multiplier for likely NSFW"),
+	F("safety.tox_high", tox_high, 0, 1, R(SAFETY), "toxicity above this: x tox_high_mult"),
+	F("safety.tox_high_mult", tox_high_mult, 0, 1, R(SAFETY),
+	  "multiplier for very likely toxic"),
+	F("safety.tox_mid", tox_mid, 0, 1, R(SAFETY),
+	  "toxicity above this (and not high): x tox_mid_mult"),
+	F("safety.tox_mid_mult", tox_mid_mult, 0, 1, R(SAFETY), "multiplier for likely toxic"),
+	F("safety.verdict_drop", verdict_drop, 0, 1, R(SAFETY), "verdict mode: DROP at or above"),
+	F("safety.verdict_interstitial", verdict_interstitial, 0, 1, R(SAFETY),
 	  "verdict mode: INTERSTITIAL at or above"),
-	F("safety.interstitial_mult", interstitial_mult, 0, 1, "verdict mode: INTERSTITIAL x"),
-	F("heuristics.oon_scale", oon_scale, 0, BIG, "out-of-network candidates x this"),
-	F("heuristics.diversity_decay", diversity_decay, 0, 1, "author diversity decay"),
-	F("heuristics.diversity_floor", diversity_floor, 0, 1, "author diversity floor"),
-	F("heuristics.recency_halflife_hours", recency_halflife_hours, 0.01, 1e6,
+	F("safety.interstitial_mult", interstitial_mult, 0, 1, R(SAFETY),
+	  "verdict mode: INTERSTITIAL x"),
+	F("heuristics.oon_scale", oon_scale, 0, BIG, R(HEURISTICS),
+	  "out-of-network candidates x this"),
+	F("heuristics.diversity_decay", diversity_decay, 0, 1, R(HEURISTICS),
+	  "author diversity decay"),
+	F("heuristics.diversity_floor", diversity_floor, 0, 1, R(HEURISTICS),
+	  "author diversity floor"),
+	F("heuristics.recency_halflife_hours", recency_halflife_hours, 0.01, 1e6, R(HEURISTICS),
 	  "recency half-life"),
-	F("heuristics.recency_weight", recency_weight, 0, 1, "recency: share of the score that decays"),
-	F("heuristics.fatigue_mult", fatigue_mult, 0, 1,
+	F("heuristics.recency_weight", recency_weight, 0, 1, R(HEURISTICS),
+	  "recency: share of the score that decays"),
+	F("heuristics.fatigue_mult", fatigue_mult, 0, 1, R(HEURISTICS),
 	  "authors given negative feedback: x this at first"),
-	F("heuristics.fatigue_days", fatigue_days, 0, 3650, "days for feedback fatigue to wear off"),
-	F("selection.min_score", min_score, -BIG, BIG, "drop candidates scoring below"),
-	U("selection.k", k, 1, 10000, "timeline length"),
-	F("selection.max_oon_share", max_oon_share, 0, 1, "at most this share out of network"),
-	U("selection.min_per_source", min_per_source, 0, 1000,
+	F("heuristics.fatigue_days", fatigue_days, 0, 3650, R(HEURISTICS),
+	  "days for feedback fatigue to wear off"),
+	F("selection.min_score", min_score, -BIG, BIG, R(POSTFILTER),
+	  "drop candidates scoring below"),
+	U("selection.k", k, 1, 10000, R(SELECT), "timeline length"),
+	F("selection.max_oon_share", max_oon_share, 0, 1, R(SELECT),
+	  "at most this share out of network"),
+	U("selection.min_per_source", min_per_source, 0, 1000, R(SELECT),
 	  "at least this many from each source that has any left"),
 };
 #define N_TUNABLES MRS_ARRAY_LEN(tunables)
+
+const mrs_tunable *mrs_config_tunables(size_t *n)
+{
+	*n = N_TUNABLES;
+	return tunables;
+}
+
+int mrs_config_first_reader(const mrs_tunable *t, size_t n, const mrs_config *was,
+			    const mrs_config *now)
+{
+	int first = MRS_N_STAGES;
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp((const char *)was + t[i].offset, (const char *)now + t[i].offset,
+			   t[i].size) == 0)
+			continue;
+		for (int s = 0; s < first; s++)
+			if (t[i].readers >> s & 1) {
+				first = s;
+				break;
+			}
+	}
+	return first;
+}
 
 static const char *const *all_paths(void)
 {
@@ -260,7 +313,7 @@ static int set_value(mrs_config *c, const tunable *t, const cJSON *v, const char
 		     mrs_error *err)
 {
 	char *base = (char *)c + t->offset;
-	if (t->type == T_STRING) {
+	if (t->type == MRS_T_STRING) {
 		if (!cJSON_IsString(v))
 			return mrs_fail(err, MRS_ERR_DATA, "%s: expected a string", path);
 		if (strlen(v->valuestring) >= sizeof c->preset)
@@ -274,7 +327,7 @@ static int set_value(mrs_config *c, const tunable *t, const cJSON *v, const char
 		snprintf(base, sizeof c->preset, "%s", v->valuestring);
 		return 0;
 	}
-	if (t->type == T_ENUM) {
+	if (t->type == MRS_T_ENUM) {
 		if (!cJSON_IsString(v))
 			return mrs_fail(err, MRS_ERR_DATA, "%s: expected a string", path);
 		for (int i = 0; t->names[i]; i++)
@@ -291,7 +344,7 @@ static int set_value(mrs_config *c, const tunable *t, const cJSON *v, const char
 	if (!isfinite(x) || x < t->lo || x > t->hi)
 		return mrs_fail(err, MRS_ERR_DATA, "%s: %g is out of range [%g, %g]", path, x, t->lo,
 				t->hi);
-	if (t->type == T_U32) {
+	if (t->type == MRS_T_U32) {
 		if (x != floor(x))
 			return mrs_fail(err, MRS_ERR_DATA, "%s: expected a whole number", path);
 		*(uint32_t *)base = (uint32_t)x;
@@ -430,11 +483,11 @@ static cJSON *value_json(const mrs_config *c, const tunable *t)
 {
 	const char *base = (const char *)c + t->offset;
 	switch (t->type) {
-	case T_STRING:
+	case MRS_T_STRING:
 		return cJSON_CreateString(base);
-	case T_ENUM:
+	case MRS_T_ENUM:
 		return cJSON_CreateString(t->names[*(const int *)base]);
-	case T_U32:
+	case MRS_T_U32:
 		return cJSON_CreateNumber(*(const uint32_t *)base);
 	default: {
 		/* print floats with the precision they have, not float-to-double noise */
@@ -483,7 +536,7 @@ int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_err
 	if (!t)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: no such setting", path);
 	cJSON *v;
-	if (t->type == T_STRING || t->type == T_ENUM) {
+	if (t->type == MRS_T_STRING || t->type == MRS_T_ENUM) {
 		v = cJSON_CreateString(value);
 	} else {
 		char *end;
@@ -507,7 +560,7 @@ int mrs_config_set(mrs_config *cfg, const char *path, const char *value, mrs_err
 			err->code = MRS_ERR_USAGE;
 		return -1;
 	}
-	if (t->type != T_STRING && strcmp(c.preset, "custom") != 0 &&
+	if (t->type != MRS_T_STRING && strcmp(c.preset, "custom") != 0 &&
 	    strncmp(c.preset, "custom", 6) != 0) {
 		/* once changed, the values are no longer the preset's */
 		char was[32];
@@ -531,13 +584,13 @@ const char *mrs_config_get(const mrs_config *cfg, const char *path, char *buf, s
 		return NULL;
 	const char *base = (const char *)cfg + t->offset;
 	switch (t->type) {
-	case T_STRING:
+	case MRS_T_STRING:
 		snprintf(buf, size, "%s", base);
 		break;
-	case T_ENUM:
+	case MRS_T_ENUM:
 		snprintf(buf, size, "%s", t->names[*(const int *)base]);
 		break;
-	case T_U32:
+	case MRS_T_U32:
 		snprintf(buf, size, "%u", *(const uint32_t *)base);
 		break;
 	default:

@@ -587,6 +587,28 @@ const char *mrs_config_doc(const char *path);
 /* All tunable paths, NULL-terminated, in display order. */
 const char *const *mrs_config_paths(void);
 
+/* The table of tunables: one row per field of mrs_config, with the stages that read it
+ * (the only place a field's readers are recorded; re-runs start from them). */
+enum { MRS_T_FLOAT, MRS_T_U32, MRS_T_ENUM, MRS_T_STRING };
+/* The readers of a field no stage reads: a label (the preset's name). */
+#define MRS_READ_LABEL (1u << MRS_N_STAGES)
+typedef struct mrs_tunable {
+	const char *path;         /* "weights.reply" */
+	int type;                 /* MRS_T_* */
+	size_t offset, size;      /* the field's bytes in mrs_config */
+	double lo, hi;            /* the range of a number */
+	const char *const *names; /* MRS_T_ENUM: value i is names[i]; NULL-terminated */
+	unsigned readers;         /* bit (1u << MRS_STAGE_*) for every stage that reads the
+				     field, or MRS_READ_LABEL */
+	const char *doc;          /* one line on what it does */
+} mrs_tunable;
+/* The library's table; *n gets its length. */
+const mrs_tunable *mrs_config_tunables(size_t *n);
+/* The first stage that reads a field in which `was` and `now` differ, by the readers of
+ * table t (n rows); MRS_N_STAGES when no stage reads any field that differs. */
+int mrs_config_first_reader(const mrs_tunable *t, size_t n, const mrs_config *was,
+			    const mrs_config *now);
+
 /* ---------------------------------------------------------------- candidates and sources */
 
 #define MRS_MAX_PROOF 4
@@ -762,11 +784,18 @@ typedef struct mrs_request mrs_request;
 /* A reusable request context over an engine (borrowed). */
 mrs_request *mrs_request_new(const mrs_engine *e, mrs_error *err);
 void mrs_request_free(mrs_request *r);
-/* Runs the pipeline for viewer at now (0: the engine's now) under cfg. When the viewer,
- * now and every source setting are those of the last run, only the stages from fusion on
- * run again (no retrieval, no model calls): a weight change re-ranks in microseconds. */
+/* Runs the pipeline for viewer at now (0: the engine's now) under cfg. For the viewer and
+ * time of the last run, only the stages from the first one that reads a changed setting
+ * run again (mrs_config_first_reader), from the latest stage at or before it where the
+ * request keeps its state (fusion): a weight change re-ranks in microseconds, without
+ * retrieval or model calls. */
 int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
 		    mrs_error *err);
+/* The same, with the first stage that must run again given: the run starts at the latest
+ * stage at or before `first` where the request keeps its state for this viewer and time
+ * (query hydration when there is none). */
+int mrs_request_run_from(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
+			 int first, mrs_error *err);
 /* The first stage the last run executed. */
 int mrs_request_first_stage(const mrs_request *r);
 const mrs_engine *mrs_request_engine(const mrs_request *r);

@@ -5,73 +5,111 @@
 #include "learn.h"
 #include "stages.h"
 
-static const mrs_stage_info stage_info[MRS_N_STAGES] = {
-	{"hydrate", "Query hydration",
-	 "home-mixer's query feature hydrators: the viewer's follows with RealGraph weights, "
-	 "impression (seen) store, blocks and mutes",
-	 "Loads who the viewer follows (strongest RealGraph ties first), what they have seen, "
-	 "whom they block or mute, and where they gave negative feedback."},
-	{"in_network", "InNetwork source",
-	 "Earlybird, the in-network search index (home-mixer's in-network candidate source)",
-	 "Recent tweets of accounts the viewer follows, light-ranked by RealGraph weight and "
-	 "recency."},
-	{"out_of_network", "OutOfNetwork source",
-	 "CR-Mixer with SimClusters ANN (out-of-network candidate retrieval)",
-	 "Tweets from the viewer's top SimClusters InterestedIn communities, by the tweet's "
-	 "community score, excluding followed authors."},
-	{"graph", "Graph source", "UTEG, the user-tweet-entity graph on GraphJet",
-	 "Tweets the viewer's strongest followees engaged with recently, ranked by "
-	 "RealGraph-weighted engager count, with social proof."},
-	{"follow_recs", "FollowRecs source", "the Follow Recommendation Service (FRS)",
-	 "Recent tweets of accounts recommended to follow: two hops away, or close in "
-	 "SimClusters producer space."},
-	{"dedup", "Dedup", "home-mixer's candidate merging (duplicate candidates dropped)",
-	 "One candidate per tweet; every source that found it is kept as provenance and the "
-	 "first source in stage order is credited."},
-	{"prefilter", "Pre-scoring filters",
-	 "home-mixer's filters: self tweets, previously seen, author blocked or muted, age",
-	 "Drops the viewer's own tweets, tweets already seen, tweets by blocked or muted "
-	 "authors, and tweets older than the age limit."},
-	{"features", "Feature hydration",
-	 "home-mixer's candidate feature hydrators feeding the Heavy Ranker; the NSFW and "
-	 "toxicity models of visibility filtering",
-	 "Builds each candidate's feature vector (the same function training used) and scores "
-	 "its text with the safety models."},
-	{"ranker", "Heavy ranker",
-	 "the Heavy Ranker (a multi-task network with one head per engagement) served by Navi",
-	 "One batched forward of the trained network: the probability of each action, and of any "
-	 "engagement."},
-	{"fusion", "Fusion",
-	 "the Heavy Ranker's weighted sum of engagement predictions (the model weights of "
-	 "each published configuration)",
-	 "Turns the heads into one score with the preset's weights (and, for the seed preset, "
-	 "the embedding blend and source multipliers)."},
-	{"safety", "Safety", "visibility filtering: NSFW and toxicity labels and verdicts",
-	 "Multiplies risky tweets down by threshold, or gives each a verdict: allow, "
-	 "interstitial (warned and demoted) or drop."},
-	{"heuristics", "Heuristics",
-	 "home-mixer's scorers and rescorers: out-of-network scale factor, author diversity, "
-	 "feedback fatigue",
-	 "Out-of-network tweets x0.75, recency decay, fatigue for authors given negative "
-	 "feedback, and author diversity keyed on the original author."},
-	{"postfilter", "Post-scoring filters", "home-mixer's post-scoring filters",
-	 "Drops candidates whose score ended below the threshold."},
-	{"select", "Selection",
-	 "home-mixer's selectors: in-network / out-of-network balance, per-source minimums, "
-	 "top K",
-	 "Keeps the out-of-network share under its cap, the best of every source that has "
-	 "any, then the top K by score."},
+/* A stage: what it is, what runs it, and whether a re-run can start at it. Which config
+ * fields it reads is recorded once, in config.c's table of tunables. */
+typedef struct stage_entry {
+	mrs_stage_info info;
+	/* exactly one of: a stage over the whole request ... */
+	int (*run)(mrs_request *r, int stage, mrs_error *err);
+	/* ... or a ranking stage over the candidates (stages.c) */
+	void (*rank)(mrs_stage_ctx *x);
+	/* the request keeps the pool as it stood when this stage began, so a re-run can
+	 * start here (hydration keeps nothing: it starts from scratch) */
+	bool restart;
+} stage_entry;
+
+static int run_hydrate(mrs_request *r, int stage, mrs_error *err);
+static int run_source(mrs_request *r, int stage, mrs_error *err);
+static int run_dedup(mrs_request *r, int stage, mrs_error *err);
+static int run_features(mrs_request *r, int stage, mrs_error *err);
+static int run_ranker(mrs_request *r, int stage, mrs_error *err);
+
+static const stage_entry stages[MRS_N_STAGES] = {
+	[MRS_STAGE_HYDRATE] = {{"hydrate", "Query hydration",
+	  "home-mixer's query feature hydrators: the viewer's follows with RealGraph weights, "
+	  "impression (seen) store, blocks and mutes",
+	  "Loads who the viewer follows (strongest RealGraph ties first), what they have seen, "
+	  "whom they block or mute, and where they gave negative feedback."},
+	 .run = run_hydrate, .restart = true},
+	[MRS_STAGE_IN_NETWORK] = {{"in_network", "InNetwork source",
+	  "Earlybird, the in-network search index (home-mixer's in-network candidate source)",
+	  "Recent tweets of accounts the viewer follows, light-ranked by RealGraph weight and "
+	  "recency."},
+	 .run = run_source},
+	[MRS_STAGE_OUT_OF_NETWORK] = {{"out_of_network", "OutOfNetwork source",
+	  "CR-Mixer with SimClusters ANN (out-of-network candidate retrieval)",
+	  "Tweets from the viewer's top SimClusters InterestedIn communities, by the tweet's "
+	  "community score, excluding followed authors."},
+	 .run = run_source},
+	[MRS_STAGE_GRAPH] = {{"graph", "Graph source",
+	  "UTEG, the user-tweet-entity graph on GraphJet",
+	  "Tweets the viewer's strongest followees engaged with recently, ranked by "
+	  "RealGraph-weighted engager count, with social proof."},
+	 .run = run_source},
+	[MRS_STAGE_FOLLOW_RECS] = {{"follow_recs", "FollowRecs source",
+	  "the Follow Recommendation Service (FRS)",
+	  "Recent tweets of accounts recommended to follow: two hops away, or close in "
+	  "SimClusters producer space."},
+	 .run = run_source},
+	[MRS_STAGE_DEDUP] = {{"dedup", "Dedup",
+	  "home-mixer's candidate merging (duplicate candidates dropped)",
+	  "One candidate per tweet; every source that found it is kept as provenance and the "
+	  "first source in stage order is credited."},
+	 .run = run_dedup},
+	[MRS_STAGE_PREFILTER] = {{"prefilter", "Pre-scoring filters",
+	  "home-mixer's filters: self tweets, previously seen, author blocked or muted, age",
+	  "Drops the viewer's own tweets, tweets already seen, tweets by blocked or muted "
+	  "authors, and tweets older than the age limit."},
+	 .rank = mrs_stage_prefilter},
+	[MRS_STAGE_FEATURES] = {{"features", "Feature hydration",
+	  "home-mixer's candidate feature hydrators feeding the Heavy Ranker; the NSFW and "
+	  "toxicity models of visibility filtering",
+	  "Builds each candidate's feature vector (the same function training used) and scores "
+	  "its text with the safety models."},
+	 .run = run_features},
+	[MRS_STAGE_RANKER] = {{"ranker", "Heavy ranker",
+	  "the Heavy Ranker (a multi-task network with one head per engagement) served by Navi",
+	  "One batched forward of the trained network: the probability of each action, and of any "
+	  "engagement."},
+	 .run = run_ranker},
+	[MRS_STAGE_FUSION] = {{"fusion", "Fusion",
+	  "the Heavy Ranker's weighted sum of engagement predictions (the model weights of "
+	  "each published configuration)",
+	  "Turns the heads into one score with the preset's weights (and, for the seed preset, "
+	  "the embedding blend and source multipliers)."},
+	 .rank = mrs_stage_fusion, .restart = true},
+	[MRS_STAGE_SAFETY] = {{"safety", "Safety",
+	  "visibility filtering: NSFW and toxicity labels and verdicts",
+	  "Multiplies risky tweets down by threshold, or gives each a verdict: allow, "
+	  "interstitial (warned and demoted) or drop."},
+	 .rank = mrs_stage_safety},
+	[MRS_STAGE_HEURISTICS] = {{"heuristics", "Heuristics",
+	  "home-mixer's scorers and rescorers: out-of-network scale factor, author diversity, "
+	  "feedback fatigue",
+	  "Out-of-network tweets x0.75, recency decay, fatigue for authors given negative "
+	  "feedback, and author diversity keyed on the original author."},
+	 .rank = mrs_stage_heuristics},
+	[MRS_STAGE_POSTFILTER] = {{"postfilter", "Post-scoring filters",
+	  "home-mixer's post-scoring filters",
+	  "Drops candidates whose score ended below the threshold."},
+	 .rank = mrs_stage_postfilter},
+	[MRS_STAGE_SELECT] = {{"select", "Selection",
+	  "home-mixer's selectors: in-network / out-of-network balance, per-source minimums, "
+	  "top K",
+	  "Keeps the out-of-network share under its cap, the best of every source that has "
+	  "any, then the top K by score."},
+	 .rank = mrs_stage_select},
 };
 
 const mrs_stage_info *mrs_stage_info_get(int stage)
 {
-	return stage >= 0 && stage < MRS_N_STAGES ? &stage_info[stage] : NULL;
+	return stage >= 0 && stage < MRS_N_STAGES ? &stages[stage].info : NULL;
 }
 
 int mrs_stage_by_name(const char *name)
 {
 	for (int s = 0; s < MRS_N_STAGES; s++)
-		if (strcmp(name, stage_info[s].name) == 0)
+		if (strcmp(name, stages[s].info.name) == 0)
 			return s;
 	return -1;
 }
@@ -107,8 +145,11 @@ struct mrs_request {
 	bool has_query;
 	mrs_cand_list src[MRS_N_SOURCES];
 	mrs_cand_list pool;
-	mrs_candidate *snap;  /* the pool as it stood when fusion started */
-	size_t snap_events;
+	/* for each restartable stage after dedup: the pool as it stood when the stage began
+	 * in the last run (valid until dedup runs again) and how many events there were */
+	mrs_candidate *snap[MRS_N_STAGES];
+	size_t snap_cap[MRS_N_STAGES], snap_events[MRS_N_STAGES];
+	bool snap_valid[MRS_N_STAGES];
 	float *score_at;      /* [pool.n * MRS_N_STAGES] */
 	size_t score_cap;
 	mrs_stage_stats st[MRS_N_STAGES];
@@ -144,21 +185,13 @@ void mrs_request_free(mrs_request *r)
 	for (int s = 0; s < MRS_N_SOURCES; s++)
 		mrs_cand_list_free(&r->src[s]);
 	mrs_cand_list_free(&r->pool);
-	free(r->snap), free(r->score_at), free(r->x.ev), free(r->order_buf);
+	for (int s = 0; s < MRS_N_STAGES; s++)
+		free(r->snap[s]);
+	free(r->score_at), free(r->x.ev), free(r->order_buf);
 	free(r->fat_author), free(r->fat_time);
 	free(r->tweets), free(r->rows), free(r->feat), free(r->heads);
 	free(r->prev);
 	free(r);
-}
-
-/* Is every setting the sources read the same in a and b? */
-static bool same_sources(const mrs_config *a, const mrs_config *b)
-{
-	return memcmp(a->source_cap, b->source_cap, sizeof a->source_cap) == 0 &&
-	       a->max_age_hours == b->max_age_hours &&
-	       a->in_network_halflife_hours == b->in_network_halflife_hours &&
-	       a->oon_clusters == b->oon_clusters && a->graph_followees == b->graph_followees &&
-	       a->graph_window_hours == b->graph_window_hours && a->frs_accounts == b->frs_accounts;
 }
 
 /* Grows the per-candidate buffers to n (at least 1: with no candidates at all the stages
@@ -233,7 +266,7 @@ static void record_scores(mrs_request *r, int stage)
 /* Feature hydration. The feature vector already holds the embedding scores, the
  * RealGraph weight and the safety scores that fusion and the safety stage read: they
  * are copied from it rather than computed again. */
-static int run_features(mrs_request *r, mrs_error *err)
+static int run_features(mrs_request *r, int stage, mrs_error *err)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < r->pool.n; i++)
@@ -258,7 +291,7 @@ static int run_features(mrs_request *r, mrs_error *err)
 	return 0;
 }
 
-static int run_ranker(mrs_request *r, mrs_error *err)
+static int run_ranker(mrs_request *r, int stage, mrs_error *err)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < r->pool.n; i++)
@@ -283,82 +316,100 @@ static int run_ranker(mrs_request *r, mrs_error *err)
 	return 0;
 }
 
-/* Runs one stage; returns -1 on error. */
+static int run_hydrate(mrs_request *r, int stage, mrs_error *err)
+{
+	if (r->has_query)
+		mrs_query_free(&r->q);
+	r->has_query = false;
+	if (mrs_query_hydrate(r->e, r->viewer, r->now, &r->q, err))
+		return -1;
+	r->has_query = true;
+	return hydrate_fatigue(r, err);
+}
+
+/* The four source stages, in MRS_SRC_* order. */
+static int run_source(mrs_request *r, int stage, mrs_error *err)
+{
+	int src = stage - MRS_STAGE_IN_NETWORK;
+	r->src[src].n = 0;
+	return mrs_source_run(src, r->e, &r->q, &r->cfg, &r->src[src], err);
+}
+
+/* Dedup makes a new pool: every snapshot of the old one is void. */
+static int run_dedup(mrs_request *r, int stage, mrs_error *err)
+{
+	mrs_stage_ctx *x = &r->x;
+	r->pool.n = 0;
+	if (mrs_candidates_dedup(r->src, &r->pool, err))
+		return -1;
+	size_t need = (size_t)r->pool.n * MRS_N_STAGES;
+	if (need > r->score_cap) {
+		free(r->score_at);
+		r->score_at = mrs_calloc(need, sizeof(float), "trace", err);
+		r->score_cap = r->score_at ? need : 0;
+		if (!r->score_at)
+			return -1;
+	}
+	for (int s = 0; s < MRS_N_STAGES; s++)
+		r->snap_valid[s] = false;
+	if (ensure_scratch(r, r->pool.n, err))
+		return -1;
+	x->order = r->order_buf;
+	x->c = r->pool.v;
+	x->n = r->pool.n;
+	for (uint32_t i = 0; i < r->pool.n; i++) {
+		mrs_candidate *c = &r->pool.v[i];
+		c->dropped_at = -1;
+		c->drop_reason = MRS_DROP_NONE;
+		c->rank = 0;
+		c->in_network = mrs_query_follows(&r->q, c->author);
+	}
+	return 0;
+}
+
+/* Runs one stage as its table entry says; returns -1 on error. */
 static int run_stage(mrs_request *r, int s, mrs_error *err)
 {
 	mrs_stage_ctx *x = &r->x;
 	x->stage = s;
 	x->c = r->pool.v;
 	x->n = r->pool.n;
-	switch (s) {
-	case MRS_STAGE_HYDRATE:
-		if (r->has_query)
-			mrs_query_free(&r->q);
-		r->has_query = false;
-		if (mrs_query_hydrate(r->e, r->viewer, r->now, &r->q, err))
-			return -1;
-		r->has_query = true;
-		return hydrate_fatigue(r, err);
-	case MRS_STAGE_IN_NETWORK:
-	case MRS_STAGE_OUT_OF_NETWORK:
-	case MRS_STAGE_GRAPH:
-	case MRS_STAGE_FOLLOW_RECS: {
-		int src = s - MRS_STAGE_IN_NETWORK;
-		r->src[src].n = 0;
-		return mrs_source_run(src, r->e, &r->q, &r->cfg, &r->src[src], err);
-	}
-	case MRS_STAGE_DEDUP: {
-		r->pool.n = 0;
-		if (mrs_candidates_dedup(r->src, &r->pool, err))
-			return -1;
-		size_t need = (size_t)r->pool.n * MRS_N_STAGES;
-		if (need > r->score_cap) {
-			free(r->score_at);
-			r->score_at = mrs_calloc(need, sizeof(float), "trace", err);
-			r->score_cap = r->score_at ? need : 0;
-			if (!r->score_at)
-				return -1;
-		}
-		free(r->snap);
-		r->snap = NULL;
-		if (ensure_scratch(r, r->pool.n, err))
-			return -1;
-		x->order = r->order_buf;
-		x->c = r->pool.v;
-		x->n = r->pool.n;
-		for (uint32_t i = 0; i < r->pool.n; i++) {
-			mrs_candidate *c = &r->pool.v[i];
-			c->dropped_at = -1;
-			c->drop_reason = MRS_DROP_NONE;
-			c->rank = 0;
-			c->in_network = mrs_query_follows(&r->q, c->author);
-		}
+	if (stages[s].rank) {
+		stages[s].rank(x);
 		return 0;
 	}
-	case MRS_STAGE_PREFILTER:
-		mrs_stage_prefilter(x);
-		return 0;
-	case MRS_STAGE_FEATURES:
-		return run_features(r, err);
-	case MRS_STAGE_RANKER:
-		return run_ranker(r, err);
-	case MRS_STAGE_FUSION:
-		mrs_stage_fusion(x);
-		return 0;
-	case MRS_STAGE_SAFETY:
-		mrs_stage_safety(x);
-		return 0;
-	case MRS_STAGE_HEURISTICS:
-		mrs_stage_heuristics(x);
-		return 0;
-	case MRS_STAGE_POSTFILTER:
-		mrs_stage_postfilter(x);
-		return 0;
-	case MRS_STAGE_SELECT:
-		mrs_stage_select(x);
-		return 0;
+	return stages[s].run(r, s, err);
+}
+
+/* Keeps the pool as it stands when restartable stage s begins. */
+static int save_snapshot(mrs_request *r, int s, mrs_error *err)
+{
+	size_t n = r->pool.n;
+	if (n > r->snap_cap[s] || !r->snap[s]) {
+		free(r->snap[s]);
+		r->snap_cap[s] = 0;
+		if (!(r->snap[s] = malloc(sizeof(mrs_candidate) * (n ? n : 1))))
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the trace");
+		r->snap_cap[s] = n;
 	}
-	return mrs_fail(err, MRS_ERR_INTERNAL, "no stage %d", s);
+	if (n) /* an empty pool may have no array: memcpy of NULL is undefined */
+		memcpy(r->snap[s], r->pool.v, sizeof(mrs_candidate) * n);
+	r->snap_events[s] = r->x.n_ev;
+	r->snap_valid[s] = true;
+	return 0;
+}
+
+/* Where a run of viewer at now can start, given the first stage that must run again: the
+ * latest restartable stage at or before it whose saved state the request holds, or query
+ * hydration. */
+static int start_stage(const mrs_request *r, uint32_t viewer, int64_t now, int first)
+{
+	if (!r->has_run || r->viewer != viewer || r->now != now)
+		return MRS_STAGE_HYDRATE;
+	for (int s = MRS_MIN(first, MRS_N_STAGES - 1); s > MRS_STAGE_HYDRATE; s--)
+		if (stages[s].restart && r->snap_valid[s])
+			return s;
+	return MRS_STAGE_HYDRATE;
 }
 
 static uint32_t stage_in_count(const mrs_request *r, int s)
@@ -403,16 +454,22 @@ static void keep_previous_timeline(mrs_request *r, uint32_t viewer)
 int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
 		    mrs_error *err)
 {
+	size_t n;
+	const mrs_tunable *t = mrs_config_tunables(&n);
+	int first = r->has_run ? mrs_config_first_reader(t, n, &r->cfg, cfg) : MRS_STAGE_HYDRATE;
+	return mrs_request_run_from(r, viewer, now, cfg, first, err);
+}
+
+int mrs_request_run_from(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
+			 int first, mrs_error *err)
+{
 	const mrs_dataset *ds = r->e->ds;
 	if (viewer >= ds->n_users)
 		return mrs_fail(err, MRS_ERR_USAGE, "user %u does not exist (%u users)", viewer,
 				ds->n_users);
 	if (!now)
 		now = r->e->now;
-	int first = MRS_STAGE_HYDRATE;
-	if (r->has_run && r->viewer == viewer && r->now == now && same_sources(&r->cfg, cfg) &&
-	    r->snap)
-		first = MRS_STAGE_FUSION;
+	int start = start_stage(r, viewer, now, first);
 	keep_previous_timeline(r, viewer);
 	r->viewer = viewer;
 	r->now = now;
@@ -424,48 +481,39 @@ int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_conf
 	x->now = now;
 	x->viewer = viewer;
 	x->oom = false;
-	if (first == MRS_STAGE_FUSION) {
-		if (r->pool.n) /* an empty pool may have no array: memcpy of NULL is undefined */
-			memcpy(r->pool.v, r->snap, sizeof(mrs_candidate) * r->pool.n);
-		x->n_ev = r->snap_events;
+	if (start > MRS_STAGE_HYDRATE) {
+		if (r->pool.n)
+			memcpy(r->pool.v, r->snap[start], sizeof(mrs_candidate) * r->pool.n);
+		x->n_ev = r->snap_events[start];
 	} else {
 		x->n_ev = 0;
 		x->n_order = 0;
 		r->pool.n = 0;
 	}
 	x->q = &r->q;
-	for (int s = 0; s < MRS_N_STAGES; s++)
-		if (s < first)
-			r->st[s].ran = false;
-	for (int s = first; s < MRS_N_STAGES; s++) {
-		if (s == MRS_STAGE_FUSION) {
-			/* keep the pool as the ranker left it: later re-runs start here */
-			if (!r->snap) {
-				r->snap = malloc(sizeof(mrs_candidate) * (r->pool.n ? r->pool.n : 1));
-				if (!r->snap)
-					return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the trace");
-				if (r->pool.n)
-					memcpy(r->snap, r->pool.v, sizeof(mrs_candidate) * r->pool.n);
-				r->snap_events = x->n_ev;
-			}
-		}
+	for (int s = 0; s < start; s++)
+		r->st[s].ran = false;
+	for (int s = start; s < MRS_N_STAGES; s++) {
+		if (stages[s].restart && s > MRS_STAGE_DEDUP && !r->snap_valid[s] &&
+		    save_snapshot(r, s, err))
+			return -1;
 		x->fatigue_author = r->fat_author;
 		x->fatigue_time = r->fat_time;
 		x->n_fatigue = r->n_fat;
 		double t0 = mrs_seconds();
 		uint32_t in = stage_in_count(r, s);
 		if (run_stage(r, s, err)) {
-			mrs_error_prefix(err, "%s", stage_info[s].name);
+			mrs_error_prefix(err, "%s", stages[s].info.name);
 			return -1;
 		}
 		if (x->oom)
-			return mrs_fail(err, MRS_ERR_NOMEM, "%s: out of memory", stage_info[s].name);
+			return mrs_fail(err, MRS_ERR_NOMEM, "%s: out of memory", stages[s].info.name);
 		r->st[s] = (mrs_stage_stats){true, in, stage_out_count(r, s),
 					     (mrs_seconds() - t0) * 1e6};
 		if (s >= MRS_STAGE_DEDUP)
 			record_scores(r, s);
 	}
-	r->first_stage = first;
+	r->first_stage = start;
 	r->has_run = true;
 	return 0;
 }
