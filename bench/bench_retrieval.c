@@ -14,9 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "internal.h"
-#include "retrieval.h"
+#include "models/models.h"
+#include "dataset/dataset.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "engine.h"
-#include "internal.h"
+#include "models/models.h"
+#include "dataset/dataset.h"
 #include "testutil.h"
 
 /* The sources' settings the tests use (config.c's presets are another part). */
@@ -56,7 +56,7 @@ static inline void ru_close(mrs_engine *e)
 	free(e);
 }
 
-/* The embedding cut (engine.h's time rules); these tests fit the models at it. */
+/* The embedding cut (models.h's time rules); these tests fit the models at it. */
 static inline int64_t ru_embed_cut(const mrs_dataset *ds)
 {
 	mrs_error err = {0};

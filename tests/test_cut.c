@@ -1,8 +1,8 @@
-/* test_cut.c: the embedding cut (engine.h's time rules): the 40% quantile of the
+/* test_cut.c: the embedding cut (models.h's time rules): the 40% quantile of the
  * train-split impression times, and an error, never another cut, when memory runs short.
  * Linked with -Wl,--wrap=calloc so that a test can make the library's next allocation
  * fail. */
-#include "internal.h"
+#include "dataset/dataset.h"
 #include "testutil.h"
 
 void *__real_calloc(size_t n, size_t size);

@@ -2,8 +2,8 @@
  * candidates with known results, and the trace they leave. */
 #include <math.h>
 
-#include "internal.h"
-#include "stages.h"
+#include "dataset/dataset.h"
+#include "request/request.h"
 #include "testutil.h"
 
 #define HOUR 3600

@@ -3,8 +3,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "internal.h"
-#include "store.h"
+#include "dataset/dataset.h"
 #include "testutil.h"
 
 /* A small world built by hand: 4 users, 5 tweets (one a retweet), follows, impressions,

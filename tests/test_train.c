@@ -7,9 +7,9 @@
 #include <dirent.h>
 #include <math.h>
 
-#include "learn.h"
+#include "models/models.h"
 #include "models_fixture.h"
-#include "store.h"
+#include "dataset/dataset.h"
 
 static mrs_dataset *W;
 static char A[512]; /* the models of the first full training */

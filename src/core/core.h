@@ -1,0 +1,116 @@
+/* core.h: the library's bottom layer (src/core/): allocation that reports through
+ * mrs_error, the one binary search, the one ranking order, string pools, the id map and
+ * time decay. Every other folder builds on it; it knows nothing of datasets. */
+#ifndef MRS_CORE_H
+#define MRS_CORE_H
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirecsys.h"
+
+#define MRS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MRS_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MRS_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* calloc that reports failure through err, naming what was being allocated. */
+void *mrs_calloc(size_t n, size_t size, const char *what, mrs_error *err);
+/* realloc for growing arrays: *cap doubles until it holds need elements. */
+int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, mrs_error *err);
+char *mrs_strdup(const char *s, mrs_error *err);
+
+/* The library's binary search: the first position p in [lo, hi) with a[p] >= x, where
+ * a[lo .. hi) is ascending; hi when every value there is below x. */
+static inline uint32_t mrs_lower_bound(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The same search over times read through an index: the first position p in [lo, hi)
+ * with t[at[p]] >= x (at NULL: t[p] >= x). [lo, result) holds what happened before x. */
+static inline uint32_t mrs_lower_bound_time(const int64_t *t, const uint32_t *at, uint32_t lo,
+					    uint32_t hi, int64_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t[at ? at[mid] : mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is v in the ascending array a[0 .. n)? O(log n). */
+static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t p = mrs_lower_bound(a, 0, n, v);
+	return p < n && a[p] == v;
+}
+
+/* The order of every ranked list of a request: best first, by score descending, then the
+ * newer tweet (the higher id) first, so the order is total. The candidate sources, the
+ * selection and evaluation's baselines all rank by it. */
+static inline int mrs_best_first(float score_a, uint32_t tweet_a, float score_b,
+				 uint32_t tweet_b)
+{
+	if (score_a != score_b)
+		return score_a > score_b ? -1 : 1;
+	return tweet_a > tweet_b ? -1 : tweet_a < tweet_b;
+}
+
+/* A tweet with a score (and a slot of the ranker's own, e.g. a source's index). */
+typedef struct mrs_scored {
+	float score;
+	uint32_t tweet;
+	uint32_t aux;
+} mrs_scored;
+
+/* qsort comparator of mrs_scored: mrs_best_first. */
+static inline int mrs_scored_cmp(const void *a, const void *b)
+{
+	const mrs_scored *x = a, *y = b;
+	return mrs_best_first(x->score, x->tweet, y->score, y->tweet);
+}
+
+/* Growable byte pool of NUL-terminated strings (handles, tweet texts). */
+typedef struct mrs_pool {
+	char *data;
+	size_t len, cap;
+} mrs_pool;
+/* Appends s (len bytes) and a NUL; returns its offset or UINT32_MAX on failure. */
+uint32_t mrs_pool_add(mrs_pool *p, const char *s, size_t len, mrs_error *err);
+
+/* 2^(-dt / halflife), 1 for dt <= 0. */
+static inline double mrs_decay(double dt, double halflife)
+{
+	return dt <= 0 ? 1.0 : exp2(-dt / halflife);
+}
+
+/* An open-addressing map from 32-bit ids to dense slots 0, 1, 2, ... in insertion order:
+ * per-request accumulators index parallel arrays by the slot. */
+typedef struct mrs_idmap {
+	uint32_t *key, *val;
+	uint32_t mask;  /* capacity - 1 */
+	uint32_t n;     /* ids inserted */
+	uint32_t *ids;  /* [n] the ids in insertion order */
+	size_t ids_cap;
+} mrs_idmap;
+
+/* Empties the map and makes room for about `expect` ids (it grows past that). */
+int mrs_idmap_reset(mrs_idmap *m, uint32_t expect, mrs_error *err);
+/* Slot of id, or MRS_NONE. */
+uint32_t mrs_idmap_get(const mrs_idmap *m, uint32_t id);
+/* Slot of id, inserted if new (*added tells which, may be NULL); MRS_NONE on no memory. */
+uint32_t mrs_idmap_put(mrs_idmap *m, uint32_t id, bool *added, mrs_error *err);
+void mrs_idmap_free(mrs_idmap *m);
+
+#endif
