@@ -14,8 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "models/models.h"
-#include "dataset/dataset.h"
+#include "parts.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -7,8 +7,6 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "models/models.h"
-#include "dataset/dataset.h"
 #include "testutil.h"
 
 /* The sources' settings the tests use (config.c's presets are another part). */

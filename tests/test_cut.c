@@ -2,7 +2,6 @@
  * train-split impression times, and an error, never another cut, when memory runs short.
  * Linked with -Wl,--wrap=calloc so that a test can make the library's next allocation
  * fail. */
-#include "dataset/dataset.h"
 #include "testutil.h"
 
 void *__real_calloc(size_t n, size_t size);

@@ -2,7 +2,6 @@
  * from the hidden model, the oracle, text, labels and the split. */
 #include <math.h>
 
-#include "world/world.h"
 #include "testutil.h"
 
 static mrs_dataset *world(uint32_t users, uint32_t tweets, uint32_t imps, uint64_t seed,

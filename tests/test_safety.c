@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "models/models.h"
 #include "testutil.h"
 
 /* ids of "<s>" and "idiot" with 2^18 buckets, as the tokeniser gives them */

@@ -2,8 +2,6 @@
  * candidates with known results, and the trace they leave. */
 #include <math.h>
 
-#include "dataset/dataset.h"
-#include "request/request.h"
 #include "testutil.h"
 
 #define HOUR 3600

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "dataset/dataset.h"
 #include "testutil.h"
 
 /* A small world built by hand: 4 users, 5 tweets (one a retweet), follows, impressions,

@@ -7,9 +7,7 @@
 #include <dirent.h>
 #include <math.h>
 
-#include "models/models.h"
 #include "models_fixture.h"
-#include "dataset/dataset.h"
 
 static mrs_dataset *W;
 static char A[512]; /* the models of the first full training */

@@ -5,19 +5,20 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	if (session_dataset(s, err))
 		return cmd_status(err);
+	mrs_dataset_info di = mrs_dataset_info_get(s->ds);
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(s->ds, &st);
 	char b1[32], b2[32], b3[32];
 	out_printf(s->o, "%s: %s, %u users, %u tweets, %u follows, %u impressions (%u engaged)\n",
-		   s->ds->path, s->ds->kind, st.users, st.tweets, st.follows, st.impressions,
+		   di.path, di.kind, st.users, st.tweets, st.follows, st.impressions,
 		   st.engagements);
 	out_printf(s->o, "period %s .. %s, split at %s (%u train / %u test impressions)\n",
-		   fmt_time(s->ds->t_begin, b1, sizeof b1), fmt_time(s->ds->t_end, b2, sizeof b2),
-		   fmt_time(s->ds->split_time, b3, sizeof b3), st.train_impressions,
+		   fmt_time(di.t_begin, b1, sizeof b1), fmt_time(di.t_end, b2, sizeof b2),
+		   fmt_time(di.split_time, b3, sizeof b3), st.train_impressions,
 		   st.test_impressions);
 	cJSON *j = out_json(s->o);
-	cJSON_AddStringToObject(j, "path", s->ds->path);
-	cJSON_AddStringToObject(j, "kind", s->ds->kind);
+	cJSON_AddStringToObject(j, "path", di.path);
+	cJSON_AddStringToObject(j, "kind", di.kind);
 	cJSON_AddNumberToObject(j, "users", st.users);
 	cJSON_AddNumberToObject(j, "tweets", st.tweets);
 	cJSON_AddNumberToObject(j, "follows", st.follows);

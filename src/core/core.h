@@ -113,4 +113,41 @@ uint32_t mrs_idmap_get(const mrs_idmap *m, uint32_t id);
 uint32_t mrs_idmap_put(mrs_idmap *m, uint32_t id, bool *added, mrs_error *err);
 void mrs_idmap_free(mrs_idmap *m);
 
+/* ------------------------------------------------------------------ progress, random numbers */
+
+/* Calls p->fn if there is one; returns its answer (0 when there is none). */
+int mrs_progress_report(const mrs_progress *p, const char *phase, double done, double total,
+			const char *detail);
+
+/* xoshiro256** seeded through splitmix64: identical streams on every platform. */
+typedef struct mrs_rng {
+	uint64_t s[4];
+} mrs_rng;
+
+void mrs_rng_seed(mrs_rng *r, uint64_t seed);
+/* An independent stream for (seed, stream): used to give each user its own stream. */
+void mrs_rng_seed_stream(mrs_rng *r, uint64_t seed, uint64_t stream);
+uint64_t mrs_rng_u64(mrs_rng *r);
+double mrs_rng_uniform(mrs_rng *r);                  /* [0, 1) */
+uint32_t mrs_rng_below(mrs_rng *r, uint32_t n);      /* [0, n), unbiased; n > 0 */
+double mrs_rng_normal(mrs_rng *r);                   /* N(0, 1) */
+double mrs_rng_exponential(mrs_rng *r, double mean); /* mean > 0 */
+double mrs_rng_gamma(mrs_rng *r, double shape);      /* scale 1, shape > 0 */
+double mrs_rng_beta(mrs_rng *r, double a, double b);
+double mrs_rng_pareto(mrs_rng *r, double xm, double alpha); /* P(X > x) = (xm/x)^alpha */
+uint32_t mrs_rng_poisson(mrs_rng *r, double mean);
+/* 64-bit mix of a value (splitmix64 finaliser): a fixed, unsalted hash. */
+uint64_t mrs_hash64(uint64_t x);
+/* FNV-1a over bytes, continuing from h (start with MRS_FNV_START). */
+#define MRS_FNV_START 14695981039346656037ULL
+#define MRS_FNV_PRIME 1099511628211ULL
+uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* Walker alias table for O(1) sampling from a fixed discrete distribution. */
+typedef struct mrs_alias mrs_alias;
+/* weights: n >= 1 non-negative values, not all zero. */
+mrs_alias *mrs_alias_new(const double *weights, uint32_t n, mrs_error *err);
+uint32_t mrs_alias_sample(const mrs_alias *a, mrs_rng *r);
+void mrs_alias_free(mrs_alias *a);
+
 #endif

@@ -527,6 +527,91 @@ int mrs_dataset_index(mrs_dataset *ds, mrs_error *err)
 	return 0;
 }
 
+/* ---- reading a dataset (the program's way in: minirecsys.h) */
+
+mrs_dataset_info mrs_dataset_info_get(const mrs_dataset *ds)
+{
+	return (mrs_dataset_info){
+		.path = ds->path,
+		.kind = ds->kind,
+		.texts_task = ds->texts_task,
+		.seed = ds->seed,
+		.fingerprint = ds->fingerprint,
+		.t_begin = ds->t_begin,
+		.t_end = ds->t_end,
+		.split_time = ds->split_time,
+		.users = ds->n_users,
+		.tweets = ds->n_tweets,
+		.follows = ds->n_follows,
+		.impressions = ds->n_impressions,
+		.blocks = ds->n_blocks,
+		.labelled = ds->n_labelled,
+		.texts = ds->n_texts,
+		.has_truth = ds->has_truth,
+	};
+}
+
+const char *mrs_handle(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->handle_pool + ds->handle_off[u];
+}
+
+int64_t mrs_user_created(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->user_created[u];
+}
+
+bool mrs_user_verified(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->user_verified[u] != 0;
+}
+
+uint32_t mrs_n_followees(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->fol_off[u + 1] - ds->fol_off[u];
+}
+
+uint32_t mrs_n_followers(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->fwr_off[u + 1] - ds->fwr_off[u];
+}
+
+uint32_t mrs_n_tweets_of(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->atw_off[u + 1] - ds->atw_off[u];
+}
+
+uint32_t mrs_n_impressions_of(const mrs_dataset *ds, uint32_t u)
+{
+	return ds->uimp_off[u + 1] - ds->uimp_off[u];
+}
+
+unsigned mrs_impression_actions(const mrs_dataset *ds, uint32_t u, uint32_t k)
+{
+	return ds->imp_actions[ds->uimp_off[u] + k];
+}
+
+const char *mrs_tweet_text(const mrs_dataset *ds, uint32_t t)
+{
+	return ds->text_pool + ds->text_off[t];
+}
+
+uint32_t mrs_tweet_author(const mrs_dataset *ds, uint32_t t)
+{
+	return ds->tweet_author[t];
+}
+
+uint32_t mrs_original_author(const mrs_dataset *ds, uint32_t t)
+{
+	uint32_t o = ds->tweet_rt_of[t];
+	return o == MRS_NONE ? ds->tweet_author[t] : ds->tweet_author[o];
+}
+
+int64_t mrs_tweet_time(const mrs_dataset *ds, uint32_t t)
+{
+	return ds->tweet_time[t];
+}
+
 /* ---- lookups */
 
 bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v)

@@ -8,6 +8,88 @@
 
 struct sqlite3;
 
+/* ------------------------------------------------------------------ the layout */
+
+#define MRS_SCHEMA_VERSION 1
+#define MRS_TW_MEDIA 1u
+#define MRS_TW_LINK 2u
+#define MRS_BLOCK 1u
+#define MRS_MUTE 2u
+
+/*
+ * A dataset in memory: compact arrays and CSR indexes, read-only once loaded.
+ * Ids are dense: users 0..n_users-1, tweets 0..n_tweets-1, and tweet ids are in time
+ * order (like snowflake ids), so every list of tweet ids sorted by id is sorted by time.
+ * The library and its tests read the fields directly (the program reads a dataset through
+ * minirecsys.h's functions); only the store and the builders write them.
+ */
+typedef struct mrs_dataset {
+	char *path;          /* file it was loaded from, or NULL */
+	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
+	char *params_json;   /* generator or importer parameters, JSON text */
+	uint64_t seed;
+	uint64_t fingerprint; /* hash of the content; model cards record it */
+	int64_t t_begin, t_end; /* first and last timestamp in the data */
+	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
+
+	uint32_t n_users;
+	char *handle_pool;      /* NUL-terminated handles, without '@' */
+	uint32_t *handle_off;   /* [n_users]: handle of u at handle_pool + handle_off[u] */
+	int64_t *user_created;  /* [n_users] account creation time */
+	uint8_t *user_verified; /* [n_users] 0/1 */
+
+	/* follows, as CSR both ways; fol_* sorted by (src, dst). */
+	uint32_t n_follows;
+	uint32_t *fol_off;      /* [n_users+1] followees of u: fol_dst[fol_off[u] .. fol_off[u+1]) */
+	uint32_t *fol_dst;      /* [n_follows] */
+	int64_t *fol_time;      /* [n_follows] when the follow happened */
+	uint32_t *fwr_off;      /* [n_users+1] followers of v: fwr_src[fwr_off[v] .. fwr_off[v+1]) */
+	uint32_t *fwr_src;      /* [n_follows] sorted by (dst, src) */
+	uint32_t *fwr_edge;     /* [n_follows] index of the same edge in fol_* */
+
+	uint32_t n_tweets;
+	uint32_t *tweet_author; /* [n_tweets] */
+	int64_t *tweet_time;    /* [n_tweets] non-decreasing */
+	uint32_t *tweet_rt_of;  /* [n_tweets] original tweet of a retweet, or MRS_NONE */
+	uint8_t *tweet_flags;   /* [n_tweets] MRS_TW_MEDIA | MRS_TW_LINK */
+	char *text_pool;
+	uint32_t *text_off;     /* [n_tweets] text of t at text_pool + text_off[t] */
+	uint32_t *atw_off;      /* [n_users+1] tweets of author a: atw[atw_off[a] .. atw_off[a+1]) */
+	uint32_t *atw;          /* [n_tweets] ascending, so in time order */
+
+	/* impressions sorted by (user, time, tweet). */
+	uint32_t n_impressions;
+	uint32_t *imp_user;     /* [n_impressions] */
+	uint32_t *imp_tweet;    /* [n_impressions] */
+	int64_t *imp_time;      /* [n_impressions] */
+	uint8_t *imp_actions;   /* [n_impressions] bit MRS_ACT_* */
+	uint32_t *uimp_off;     /* [n_users+1] impressions of u: [uimp_off[u], uimp_off[u+1]) */
+	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
+	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */
+
+	/* blocks and mutes, CSR by source user, sorted by (src, dst, kind); a pair that is
+	 * both blocked and muted has two entries. */
+	uint32_t n_blocks;
+	uint32_t *blk_off;      /* [n_users+1] */
+	uint32_t *blk_dst;      /* [n_blocks] */
+	uint8_t *blk_kind;      /* [n_blocks] MRS_BLOCK or MRS_MUTE */
+	int64_t *blk_time;      /* [n_blocks] */
+
+	/* moderation labels (noisy, like human review): -1 unlabelled, 0 no, 1 yes. */
+	uint32_t n_labelled;
+	int8_t *label_nsfw;     /* [n_tweets] */
+	int8_t *label_toxic;    /* [n_tweets] */
+
+	/* labelled texts imported for safety training (`import labels`), may be empty. */
+	uint32_t n_texts;
+	char *texts_pool;
+	uint32_t *texts_off;    /* [n_texts] */
+	int8_t *texts_label;    /* [n_texts] 0/1 */
+	char *texts_task;       /* e.g. "offensive"; NULL when there are none */
+
+	bool has_truth;         /* the file has a ground-truth table (synthetic worlds) */
+} mrs_dataset;
+
 /* ------------------------------------------------------------------ building a dataset */
 
 /* Sets the follow edges from parallel arrays (any order, duplicates dropped keeping the
@@ -35,6 +117,25 @@ int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err);
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);
+
+/* ------------------------------------------------------------------ lookups */
+
+/* Does u follow v (at any time)? O(log followees). */
+bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v);
+/* Has u blocked (MRS_BLOCK) or muted (MRS_MUTE) v? Returns the kind mask, 0 if neither. */
+unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v);
+
+/* The dataset as it was before `cutoff`: follows, tweets' engagements, impressions and
+ * blocks with time < cutoff. Tweets (content) are kept whatever their time, so that a
+ * request at a later time can still retrieve them; everything learned from behaviour
+ * comes only from before the cutoff. Used by evaluation to hide the test split.
+ * The result owns its memory. */
+mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err);
+
+/* Builds every derived index (CSR both ways, by-tweet impressions, fingerprint) from the
+ * primary arrays. Used by the store and the importers; exposed for tests that build
+ * datasets by hand. Fails with MRS_ERR_DATA on a reference out of range. */
+int mrs_dataset_index(mrs_dataset *ds, mrs_error *err);
 
 /* ------------------------------------------------------------------ point-in-time lookups */
 

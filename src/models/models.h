@@ -349,4 +349,50 @@ int mrs_ranker_eval_dir(const char *dir, const float *features, size_t n, float 
  * features (documented in docs/features.md). */
 void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
+/* ------------------------------------------------------------------ features, heads, metrics */
+
+/* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
+ * behaviour before `now` is used; the ground truth never is. */
+#define MRS_FEATURE_SPEC_VERSION 1
+typedef struct mrs_feature_info {
+	const char *name;    /* e.g. "viewer_followers" */
+	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
+	const char *range;   /* e.g. "[0, 1.2]" */
+} mrs_feature_info;
+const mrs_feature_info *mrs_feature_info_get(int i);
+/* Features of n tweets for one viewer: out is [n, MRS_N_FEATURES], row-major. */
+int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
+		 int64_t now, float *out, mrs_error *err);
+
+/* Heavy ranker: per-head probabilities for n feature rows (one batched forward through
+ * libtorch), or the documented heuristic when no trained ranker is loaded. heads is
+ * [n, MRS_N_HEADS]. */
+int mrs_ranker_predict(const mrs_engine *e, const float *features, uint32_t n, float *heads,
+		       mrs_error *err);
+
+/* Binary-classification metrics over n (score, label) pairs, label 0 or 1. Each returns
+ * NaN when it is undefined (no positives, or no negatives where both are needed).
+ * mrs_auc: ROC AUC, ties counted half (average ranks).
+ * mrs_pr_auc: average precision, sum over distinct score thresholds (high to low) of
+ *   (recall gain) x (precision at that threshold); tied scores form one threshold.
+ * mrs_rce: relative cross entropy in %: 100 x (1 - CE(p) / CE(base)), where base
+ *   predicts the rows' own positive rate; p is clipped to [1e-7, 1 - 1e-7].
+ * mrs_precision_at_recall: the highest precision among the thresholds whose recall is
+ *   at least `recall`.
+ * mrs_macro_f1: mean of the F1 of class 1 and of class 0, predicting 1 when
+ *   score >= threshold (a class neither present nor predicted scores F1 = 0, as
+ *   scikit-learn does).
+ * mrs_macro_f1_best: the highest macro-F1 over every threshold between distinct scores;
+ *   *threshold (optional) receives it. */
+double mrs_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_pr_auc(const float *score, const uint8_t *label, size_t n);
+double mrs_rce(const float *p, const uint8_t *label, size_t n);
+double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t n,
+			       double recall);
+double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
+double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
+			 double *threshold);
+/* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
+double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
+
 #endif

@@ -6,6 +6,11 @@
 
 #include "retrieval/retrieval.h"
 
+/* A multiplier m applied to a score: a positive score becomes s*m; a negative score
+ * becomes s*(2-m) for m <= 1 and s/m above, so a penalty (m < 1) always lowers a score
+ * and a boost always raises it, whatever its sign. */
+float mrs_apply_mult(float score, float m);
+
 typedef struct mrs_stage_ctx {
 	const mrs_dataset *ds;
 	const mrs_config *cfg;
@@ -42,5 +47,35 @@ void mrs_stage_safety(mrs_stage_ctx *x);
 void mrs_stage_heuristics(mrs_stage_ctx *x);
 void mrs_stage_postfilter(mrs_stage_ctx *x);
 void mrs_stage_select(mrs_stage_ctx *x);
+
+/* ------------------------------------------------------------------ config.c, pipeline.c */
+
+/* The table of tunables: one row per field of mrs_config, with the stages that read it
+ * (the only place a field's readers are recorded; re-runs start from them). */
+enum { MRS_T_FLOAT, MRS_T_U32, MRS_T_ENUM, MRS_T_STRING };
+/* The readers of a field no stage reads: a label (the preset's name). */
+#define MRS_READ_LABEL (1u << MRS_N_STAGES)
+typedef struct mrs_tunable {
+	const char *path;         /* "weights.reply" */
+	int type;                 /* MRS_T_* */
+	size_t offset, size;      /* the field's bytes in mrs_config */
+	double lo, hi;            /* the range of a number */
+	const char *const *names; /* MRS_T_ENUM: value i is names[i]; NULL-terminated */
+	unsigned readers;         /* bit (1u << MRS_STAGE_*) for every stage that reads the
+				     field, or MRS_READ_LABEL */
+	const char *doc;          /* one line on what it does */
+} mrs_tunable;
+/* The library's table; *n gets its length. */
+const mrs_tunable *mrs_config_tunables(size_t *n);
+/* The first stage that reads a field in which `was` and `now` differ, by the readers of
+ * table t (n rows); MRS_N_STAGES when no stage reads any field that differs. */
+int mrs_config_first_reader(const mrs_tunable *t, size_t n, const mrs_config *was,
+			    const mrs_config *now);
+
+/* The same, with the first stage that must run again given: the run starts at the latest
+ * stage at or before `first` where the request keeps its state for this viewer and time
+ * (query hydration when there is none). */
+int mrs_request_run_from(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
+			 int first, mrs_error *err);
 
 #endif

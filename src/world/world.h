@@ -37,4 +37,11 @@ extern const unsigned mrs_lex_n_nsfw;
 extern const char *const mrs_lex_names[];
 extern const unsigned mrs_lex_n_names;
 
+/* The oracle (truth.c). */
+/* The hidden model's probability of each action were `user` shown `tweet` at time `now`
+ * (the same function the generator draws actions from). Writes MRS_N_ACTIONS values;
+ * returns P(any positive action). */
+double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t user,
+			    uint32_t tweet, int64_t now, float out[MRS_N_ACTIONS]);
+
 #endif

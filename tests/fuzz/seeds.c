@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/models.h"
+#include "parts.h"
 #include "mrs_torch.h"
 
 static void die(const char *what, const char *msg)
