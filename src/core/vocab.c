@@ -1,4 +1,4 @@
-/* vocab.c: names of actions and interest topics. */
+/* vocab.c: names of actions, the heavy ranker's heads and interest topics. */
 #include <string.h>
 
 #include "core/core.h"
@@ -24,6 +24,11 @@ int mrs_action_by_name(const char *name)
 		if (strcmp(name, action_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+const char *mrs_head_name(int head)
+{
+	return head == MRS_HEAD_ANY ? "any" : mrs_action_name(head);
 }
 
 const char *mrs_topic_name(int topic)

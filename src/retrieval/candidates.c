@@ -44,11 +44,6 @@ const char *mrs_drop_reason_name(int reason)
 	return names[reason];
 }
 
-const char *mrs_head_name(int head)
-{
-	return head == MRS_HEAD_ANY ? "any" : mrs_action_name(head);
-}
-
 void mrs_cand_init(mrs_candidate *c, const mrs_dataset *ds, uint32_t tweet)
 {
 	memset(c, 0, sizeof *c);
