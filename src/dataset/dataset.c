@@ -603,8 +603,7 @@ uint32_t mrs_tweet_author(const mrs_dataset *ds, uint32_t t)
 
 uint32_t mrs_original_author(const mrs_dataset *ds, uint32_t t)
 {
-	uint32_t o = ds->tweet_rt_of[t];
-	return o == MRS_NONE ? ds->tweet_author[t] : ds->tweet_author[o];
+	return mrs_ds_original_author(ds, t);
 }
 
 int64_t mrs_tweet_time(const mrs_dataset *ds, uint32_t t)

@@ -120,6 +120,14 @@ mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);
 
 /* ------------------------------------------------------------------ lookups */
 
+/* mrs_original_author over the layout, inline: the library asks it per candidate and per
+ * engagement on the request path. */
+static inline uint32_t mrs_ds_original_author(const mrs_dataset *ds, uint32_t t)
+{
+	uint32_t o = ds->tweet_rt_of[t];
+	return o == MRS_NONE ? ds->tweet_author[t] : ds->tweet_author[o];
+}
+
 /* Does u follow v (at any time)? O(log followees). */
 bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v);
 /* Has u blocked (MRS_BLOCK) or muted (MRS_MUTE) v? Returns the kind mask, 0 if neither. */

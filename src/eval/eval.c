@@ -254,10 +254,10 @@ static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, cons
 	uint32_t m = MRS_MIN(n, k), distinct = 0;
 	const mrs_dataset *ds = x->ev->full;
 	for (uint32_t i = 0; i < m; i++) {
-		uint32_t au = mrs_original_author(ds, list[i]);
+		uint32_t au = mrs_ds_original_author(ds, list[i]);
 		bool dup = false;
 		for (uint32_t j = 0; j < i && !dup; j++)
-			dup = mrs_original_author(ds, list[j]) == au;
+			dup = mrs_ds_original_author(ds, list[j]) == au;
 		distinct += !dup;
 		if (list[i] >= x->lo && list[i] < x->hi)
 			a->exposure[list[i] - x->lo]++;
@@ -291,7 +291,7 @@ static void finish(run_ctx *x, int sys, mrs_rank_metrics *m)
 
 static bool seen_or_own(const mrs_dataset *tv, uint32_t u, uint32_t t)
 {
-	if (tv->tweet_author[t] == u || mrs_original_author(tv, t) == u)
+	if (tv->tweet_author[t] == u || mrs_ds_original_author(tv, t) == u)
 		return true;
 	for (uint32_t i = tv->uimp_off[u]; i < tv->uimp_off[u + 1]; i++)
 		if (tv->imp_tweet[i] == t)
@@ -383,7 +383,7 @@ static uint32_t rank_oracle_all(run_ctx *x, uint32_t u)
 	if (!s)
 		return 0;
 	for (uint32_t t = x->lo; t < x->hi; t++) {
-		if (ds->tweet_author[t] == u || mrs_original_author(ds, t) == u)
+		if (ds->tweet_author[t] == u || mrs_ds_original_author(ds, t) == u)
 			continue;
 		float v = (float)mrs_truth_pair_probs(x->ev->truth, ds, u, t, x->ev->now, p);
 		if (n == x->k && v <= s[n - 1].score)

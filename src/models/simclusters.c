@@ -302,7 +302,7 @@ static void tweet_vec_real(const struct mrs_sc *sc, const mrs_engine *e, uint32_
 		const sc_vec *uv = user_vec(sc, ds, ds->imp_user[imp], now, uacc, &buf);
 		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S));
 	}
-	uint32_t a = mrs_original_author(ds, tw);
+	uint32_t a = mrs_ds_original_author(ds, tw);
 	double prior = SC_PRIOR * mrs_decay((double)(t_ref - t_tweet), SC_HALFLIFE_S);
 	popularity += SC_PRIOR * mrs_decay((double)(now - t_tweet), SC_HALFLIFE_S);
 	if (sc->kf[a] >= 0)

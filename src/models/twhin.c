@@ -232,7 +232,7 @@ float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int6
 		eng[taken++] = g;
 	}
 	if (!taken) {
-		uint32_t a = mrs_original_author(ds, tweet);
+		uint32_t a = mrs_ds_original_author(ds, tweet);
 		return cosine(u, tw->user_norm[viewer], tw->user + (size_t)a * d, tw->user_norm[a], d);
 	}
 	float mean[4096];

@@ -234,7 +234,7 @@ static int hydrate_fatigue(mrs_request *r, mrs_error *err)
 	for (uint32_t i = a; i < b && ds->imp_time[i] < r->now; i++) {
 		if (!((ds->imp_actions[i] >> MRS_ACT_NEGFB) & 1))
 			continue;
-		uint32_t au = mrs_original_author(ds, ds->imp_tweet[i]);
+		uint32_t au = mrs_ds_original_author(ds, ds->imp_tweet[i]);
 		/* insertion into the sorted array; keep the latest time per author */
 		uint32_t k = 0;
 		while (k < r->n_fat && r->fat_author[k] < au)

@@ -49,7 +49,7 @@ void mrs_cand_init(mrs_candidate *c, const mrs_dataset *ds, uint32_t tweet)
 	memset(c, 0, sizeof *c);
 	c->tweet = tweet;
 	c->author = ds->tweet_author[tweet];
-	c->orig_author = mrs_original_author(ds, tweet);
+	c->orig_author = mrs_ds_original_author(ds, tweet);
 	c->via = MRS_NONE;
 	c->dropped_at = -1;
 	c->safety_mult = c->heur_mult = 1.0f;

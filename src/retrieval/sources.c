@@ -197,8 +197,8 @@ int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_que
 		q->seen[q->n_seen++] = t;
 		if (ds->imp_actions[i] & neg) {
 			q->negfb_authors[q->n_negfb++] = ds->tweet_author[t];
-			if (mrs_original_author(ds, t) != ds->tweet_author[t])
-				q->negfb_authors[q->n_negfb++] = mrs_original_author(ds, t);
+			if (mrs_ds_original_author(ds, t) != ds->tweet_author[t])
+				q->negfb_authors[q->n_negfb++] = mrs_ds_original_author(ds, t);
 		}
 	}
 	q->n_seen = sort_unique(q->seen, q->n_seen);
@@ -215,7 +215,7 @@ fail:
 /* Can the source offer this tweet to the viewer at all? */
 static bool eligible(const mrs_dataset *ds, const mrs_query *q, uint32_t t)
 {
-	uint32_t a = ds->tweet_author[t], o = mrs_original_author(ds, t);
+	uint32_t a = ds->tweet_author[t], o = mrs_ds_original_author(ds, t);
 	return ds->tweet_time[t] < q->now && a != q->viewer && o != q->viewer &&
 	       !mrs_query_blocked(q, a) && !(o != a && mrs_query_blocked(q, o)) &&
 	       !mrs_query_seen(q, t);

@@ -689,7 +689,7 @@ static int gen_impressions(gen *g)
 				c = pick_tweet(g, &v, t);
 				if (c == MRS_NONE)
 					continue;
-				uint32_t a = ds->tweet_author[c], oa = mrs_original_author(ds, c);
+				uint32_t a = ds->tweet_author[c], oa = mrs_ds_original_author(ds, c);
 				if (a == u || oa == u || viewer_blocked(&v, a) || viewer_blocked(&v, oa) ||
 				    idset_has(&v.seen, c))
 					c = MRS_NONE;
