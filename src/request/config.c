@@ -138,19 +138,29 @@ const mrs_tunable *mrs_config_tunables(size_t *n)
 	return tunables;
 }
 
+/* Do the bytes of row t differ in a and b? (Every re-rank asks this of every row: a
+ * 4-byte field is compared as one word, without a call.) */
+static bool field_differs(const mrs_tunable *t, const mrs_config *a, const mrs_config *b)
+{
+	const char *x = (const char *)a + t->offset, *y = (const char *)b + t->offset;
+	if (t->size == sizeof(uint32_t)) {
+		uint32_t u, v;
+		memcpy(&u, x, sizeof u);
+		memcpy(&v, y, sizeof v);
+		return u != v;
+	}
+	return memcmp(x, y, t->size) != 0;
+}
+
 int mrs_config_first_reader(const mrs_tunable *t, size_t n, const mrs_config *was,
 			    const mrs_config *now)
 {
 	int first = MRS_N_STAGES;
 	for (size_t i = 0; i < n; i++) {
-		if (memcmp((const char *)was + t[i].offset, (const char *)now + t[i].offset,
-			   t[i].size) == 0)
-			continue;
-		for (int s = 0; s < first; s++)
-			if (t[i].readers >> s & 1) {
-				first = s;
-				break;
-			}
+		/* the earliest stage reading the field (MRS_N_STAGES for a label) */
+		int reader = t[i].readers ? __builtin_ctz(t[i].readers) : MRS_N_STAGES;
+		if (reader < first && field_differs(&t[i], was, now))
+			first = reader;
 	}
 	return first;
 }
