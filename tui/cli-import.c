@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static void print_summary(const cli_opts *o, const char *format, const char *out,
 			  const mrs_import_opts *io, const mrs_dataset *ds, double t_read,
@@ -23,19 +24,17 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 		cJSON_AddNumberToObject(j, "texts", di.texts);
 		cJSON_AddNumberToObject(j, "read_seconds", t_read);
 		cJSON_AddNumberToObject(j, "write_seconds", t_write);
-		char *s = cJSON_PrintUnformatted(j);
-		if (s)
-			puts(s);
-		cJSON_free(s);
+		text_json_print(j, false, stdout);
 		cJSON_Delete(j);
 		return;
 	}
 	if (o->quiet)
 		return;
-	printf("imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u follows, "
-	       "%u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
-	       format, out, io->rows, io->skipped, di.users, di.tweets, di.follows,
-	       di.impressions, di.texts, t_read, t_write);
+	text_printf(stdout,
+		    "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u "
+		    "follows, %u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
+		    format, out, io->rows, io->skipped, di.users, di.tweets, di.follows,
+		    di.impressions, di.texts, t_read, t_write);
 }
 
 int cli_import(const cli_opts *o, int argc, char **argv)
@@ -45,7 +44,7 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	mrs_import_opts io = {0};
 	const char **files = calloc((size_t)argc, sizeof *files);
 	int n = 0;
-	bool options = true;
+	bool options = true, force = false;
 	if (!files) {
 		fputs("minirecsys: out of memory\n", stderr);
 		return EXIT_FAILED;
@@ -67,6 +66,8 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 			i++;
 		} else if (options && strcmp(a, "--skip-bad") == 0) {
 			io.skip_bad = true;
+		} else if (options && strcmp(a, "--force") == 0) {
+			force = true;
 		} else if (options && a[0] == '-' && a[1]) {
 			free(files);
 			return cli_usage_error("import: unknown option '%s'", a);
@@ -79,10 +80,15 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	if (!format || !n) {
 		free(files);
 		return cli_usage_error(
-			"usage: minirecsys import FORMAT FILE... [-o DB] [--skip-bad] "
+			"usage: minirecsys import FORMAT FILE... [-o DB] [--force] [--skip-bad] "
 			"[--task NAME]\n  formats: edges EDGES..., activity ACTIVITY "
 			"[EDGES...], interactions FILE..., lastfm FOLDER, labels TEXTS "
 			"LABELS");
+	}
+	int st = cli_check_output(out, force, files, n);
+	if (st) {
+		free(files);
+		return st;
 	}
 	cli_cancel_on_signal();
 	cli_progress cp;

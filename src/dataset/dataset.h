@@ -28,7 +28,11 @@ typedef struct mrs_dataset {
 	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
 	char *params_json;   /* generator or importer parameters, JSON text */
 	uint64_t seed;
-	uint64_t fingerprint; /* hash of the content; model cards record it */
+	uint64_t fingerprint; /* hash of the content */
+	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
+	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
+	 * Model cards record it, and an engine serves only models trained on its dataset's. */
+	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
 
@@ -185,23 +189,9 @@ static inline bool mrs_follows_before(const mrs_dataset *ds, uint32_t u, uint32_
 /* ------------------------------------------------------------------ the store */
 
 
-/* Takes the exclusive write lock PATH.lock (non-blocking); MRS_ERR_BUSY when held. */
+/* Takes the exclusive write lock PATH.lock (non-blocking, mrs_file_lock); MRS_ERR_BUSY
+ * when held. Release with mrs_file_unlock. */
 int mrs_store_lock(const char *path, int *fd_out, mrs_error *err);
-/* The same with the lock file named in full; `what` names the thing locked in messages
- * (the models folder takes DIR/.lock). Release with mrs_store_unlock(what, fd). */
-int mrs_store_lock_file(const char *lock, const char *what, int *fd_out, mrs_error *err);
-void mrs_store_unlock(const char *path, int fd);
-/* PATH.tmp-PID: the temporary file a write goes to before it is renamed into place. */
-int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err);
-/* Removes PATH.tmp-PID files whose process no longer runs: what a writer killed before
- * its rename left behind (only the holder of PATH's lock calls this for a dataset, so a
- * live writer's file is never touched; the PID check also guards unlocked writers). */
-void mrs_store_remove_stale_temps(const char *path);
-/* fsyncs tmp, renames it to path, fsyncs the folder. */
-int mrs_store_commit_file(const char *tmp, const char *path, mrs_error *err);
-/* Writes text and a newline to PATH through a temporary file renamed into place: PATH is
- * wholly old or wholly new. Errors name PATH ("cannot create", "cannot write"). */
-int mrs_store_write_text(const char *path, const char *text, mrs_error *err);
 /* Opens a dataset read-only and checks it is one of ours at the current schema version.
  * The connection is for one thread (it takes no locks). */
 int mrs_store_open(const char *path, struct sqlite3 **db_out, mrs_error *err);

@@ -226,6 +226,8 @@ static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, bool whatif,
 	if (!out->kind || !out->params_json || copy_texts(out, ds, err) ||
 	    mrs_dataset_index(out, err))
 		goto fail;
+	/* the same world, cut or edited: the models of the whole dataset belong to it */
+	out->source_fingerprint = ds->source_fingerprint ? ds->source_fingerprint : ds->fingerprint;
 	/* the copy keeps the full period's clock so requests can be made at any time (and a
 	 * what-if copy's runs to its edits) */
 	out->t_begin = ds->t_begin;

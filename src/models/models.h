@@ -23,9 +23,10 @@
 
 /* ------------------------------------------------------------------ model files */
 
-/* Model files are DIR/NAME.pt with a JSON model card DIR/NAME.json (NAME from
- * mrs_model_name). Torch models go through the shim's mrs_tmodel_save/load; plain arrays
- * (KnownFor, TwHIN tables) through the artifact container below. */
+/* Model files are SET/NAME.pt with a JSON model card SET/NAME.json (NAME from
+ * mrs_model_name; SET from mrs_models_current). Torch models go through mrs_torch_save
+ * (learn.h) and the shim's mrs_tmodel_load; plain arrays (KnownFor, TwHIN tables) through
+ * the artifact container below. */
 
 /* The artifact container: magic "MRSARTF1", a meta JSON, named arrays (float32, int32 or
  * uint32) with their element counts, and an FNV-1a checksum; written to a temporary file
@@ -50,11 +51,22 @@ struct cJSON;
 int mrs_card_write(const char *dir, const char *name, const struct cJSON *card, mrs_error *err);
 /* Reads DIR/NAME.json; NULL with an error when missing or not JSON. Caller frees. */
 struct cJSON *mrs_card_read(const char *dir, const char *name, mrs_error *err);
-/* A card's integer field, or -1 when it is missing or not a number. */
+/* A card's non-negative whole-number field (up to 2^53), or -1 when it is missing, not a
+ * number, negative, fractional (1.5) or too large (1e308). */
 long long mrs_card_int(const struct cJSON *card, const char *key);
 /* "DIR/NAME.EXT" into buf. */
 int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, const char *ext,
 		   mrs_error *err);
+
+/* The number N of a set folder's name "set-N" (N >= 1), or -1 for any other name. */
+long mrs_models_set_number(const char *name);
+/* The set DIR/CURRENT names ("set-N") into name, or "" when DIR has no CURRENT; an error
+ * (MRS_ERR_MODEL) when CURRENT is there but broken. */
+int mrs_models_current_name(const char *dir, char *name, size_t size, mrs_error *err);
+
+/* Whether model id must not load, and why: no models folder, a broken CURRENT, or a card
+ * that names another dataset (decided once when the engine opens). */
+bool mrs_model_refused(const mrs_engine *e, mrs_model_id id, char *why, size_t size);
 
 /* Sets a model's status: loaded or not, and the note every front end shows. */
 void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
@@ -72,7 +84,8 @@ struct mrs_counts;  /* features.c: point-in-time counters */
 struct mrs_engine {
 	const mrs_dataset *ds;  /* borrowed */
 	int64_t now;
-	char models_dir[512];
+	char models_dir[512];   /* the set folder the models load from ("" without models) */
+	char refused[MRS_N_MODELS][256]; /* why a model must not load ("" when it may) */
 	mrs_model_status status[MRS_N_MODELS];
 	int sc_mode;            /* MRS_SC_REAL or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED or MRS_RG_RULE */
@@ -224,6 +237,11 @@ int mrs_tprog_fn(void *ud, int epoch, int epochs, int64_t rows_done, int64_t row
 		 double loss);
 /* An mrs_error from the shim's last failure (MRS_ERR_CANCELLED for a cancel). */
 int mrs_torch_fail(mrs_error *err, int status, const char *what);
+/* Saves a torch model to path through a temporary file renamed into place (core.h);
+ * meta (may be NULL) is stored with it. Errors name path. */
+struct mrs_tmodel;
+int mrs_torch_save(const struct mrs_tmodel *m, const char *path, const char *meta,
+		   mrs_error *err);
 
 /* A new card with the fields every card has: model name, kind and libtorch version.
  * NULL when memory runs out. */
@@ -308,12 +326,19 @@ int32_t mrs_topic_of_word(const mrs_topics *t, uint64_t word);
 size_t mrs_safety_tokens(const char *text, const mrs_safety_params *prm, int64_t *out,
 			 size_t cap);
 
-/* Trains a safety model on n texts with labels and, when nv > 0, evaluates it on the
- * validation texts (report filled either way). Writes DIR/NAME.pt and, when card_out is
+/* Labelled texts, borrowed. */
+typedef struct mrs_labelled {
+	const char *const *text;
+	const uint8_t *label;
+	size_t n;
+} mrs_labelled;
+
+/* Trains a safety model on `train`; when val has rows, calibrates it on them (if
+ * prm->calibrate) and chooses its decision threshold there; then scores test (may be NULL
+ * or empty). The report is filled either way. Writes DIR/NAME.pt and, when card_out is
  * NULL, the card DIR/NAME.json; otherwise hands the card to the caller (who writes and
  * frees it). dir NULL: nothing is written. */
-int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
-		   const char *const *val_texts, const uint8_t *val_labels, size_t nv,
+int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs_labelled *test,
 		   const mrs_safety_params *prm, const char *dir, const char *name,
 		   const char *source, const mrs_progress *p, mrs_safety_report *rep,
 		   struct cJSON **card_out, mrs_error *err);
@@ -394,5 +419,9 @@ double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
 			 double *threshold);
 /* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
 double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
+/* Expected calibration error of probabilities p: the rows fall into MRS_ECE_BINS
+ * equal-width bins of p ([0, 0.1), [0.1, 0.2), ... [0.9, 1]); the sum over bins of
+ * (rows in the bin / n) x |mean p - share of positives| in the bin. NaN for n = 0. */
+double mrs_ece(const float *p, const uint8_t *label, size_t n);
 
 #endif
