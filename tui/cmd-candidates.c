@@ -14,7 +14,7 @@ static void list_source(session *s, int src, cJSON *sources, cJSON *res)
 		cJSON_AddNumberToObject(o, "tweet", c->tweet);
 		cJSON_AddNumberToObject(o, "author", c->author);
 		cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, c->author));
-		cJSON_AddNumberToObject(o, "created", (double)s->ds->tweet_time[c->tweet]);
+		cJSON_AddNumberToObject(o, "created", (double)mrs_tweet_time(s->ds, c->tweet));
 		cJSON_AddStringToObject(o, "text", mrs_tweet_text(s->ds, c->tweet));
 		cJSON_AddNumberToObject(o, "score", c->source_score[src]);
 		if (src == MRS_SRC_IN_NETWORK || src == MRS_SRC_GRAPH)

@@ -12,25 +12,25 @@ static void explain_absent(session *s, uint32_t t, cJSON *res)
 	const mrs_dataset *ds = s->ds;
 	const mrs_query *q = mrs_request_query(s->req);
 	int64_t now = mrs_request_now(s->req);
-	uint32_t a = ds->tweet_author[t];
+	uint32_t a = mrs_tweet_author(ds, t);
 	char h[80], age[16], b[256];
 	cJSON *o = cJSON_AddObjectToObject(res, "candidate");
 	cJSON_AddNumberToObject(o, "tweet", t);
 	cJSON_AddNumberToObject(o, "author", a);
 	cJSON_AddStringToObject(o, "handle", mrs_handle(ds, a));
 	cJSON_AddStringToObject(o, "text", mrs_tweet_text(ds, t));
-	cJSON_AddNumberToObject(o, "created", (double)ds->tweet_time[t]);
+	cJSON_AddNumberToObject(o, "created", (double)mrs_tweet_time(ds, t));
 	cJSON *why = cJSON_AddArrayToObject(res, "hints");
 #define HINT(...)                                                  \
 	do {                                                       \
 		snprintf(b, sizeof b, __VA_ARGS__);                \
 		cJSON_AddItemToArray(why, cJSON_CreateString(b));  \
 	} while (0)
-	if (ds->tweet_time[t] >= now)
+	if (mrs_tweet_time(ds, t) >= now)
 		HINT("it was created after the request time");
-	else if ((double)(now - ds->tweet_time[t]) > s->cfg.max_age_hours * 3600.0)
+	else if ((double)(now - mrs_tweet_time(ds, t)) > s->cfg.max_age_hours * 3600.0)
 		HINT("it is %s old, past the age limit of %.0f hours",
-		     fmt_age(now, ds->tweet_time[t], age, sizeof age), s->cfg.max_age_hours);
+		     fmt_age(now, mrs_tweet_time(ds, t), age, sizeof age), s->cfg.max_age_hours);
 	if (a == s->user || mrs_original_author(ds, t) == s->user)
 		HINT("it is the viewer's own tweet");
 	if (mrs_query_seen(q, t))

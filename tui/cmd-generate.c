@@ -48,11 +48,12 @@ static int generate_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *e
 		return -1;
 	double t1 = mrs_seconds();
 	int rc = mrs_store_write(path, ds, truth, s->progress, err);
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	cJSON_AddStringToObject(res, "path", path);
-	cJSON_AddNumberToObject(res, "users", ds->n_users);
-	cJSON_AddNumberToObject(res, "tweets", ds->n_tweets);
-	cJSON_AddNumberToObject(res, "follows", ds->n_follows);
-	cJSON_AddNumberToObject(res, "impressions", ds->n_impressions);
+	cJSON_AddNumberToObject(res, "users", di.users);
+	cJSON_AddNumberToObject(res, "tweets", di.tweets);
+	cJSON_AddNumberToObject(res, "follows", di.follows);
+	cJSON_AddNumberToObject(res, "impressions", di.impressions);
 	res_add_u64(res, "seed", p.seed);
 	if (!s->transcript) {
 		cJSON_AddNumberToObject(res, "generate_seconds", t1 - t0);

@@ -21,15 +21,16 @@ static int import_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err
 	if (rc == 0)
 		rc = mrs_store_write(path, ds, NULL, s->progress, err);
 	if (rc == 0) {
+		mrs_dataset_info di = mrs_dataset_info_get(ds);
 		cJSON_AddStringToObject(res, "format", format);
 		cJSON_AddStringToObject(res, "output", path);
 		cJSON_AddNumberToObject(res, "rows", io.rows);
 		cJSON_AddNumberToObject(res, "skipped", io.skipped);
-		cJSON_AddNumberToObject(res, "users", ds->n_users);
-		cJSON_AddNumberToObject(res, "tweets", ds->n_tweets);
-		cJSON_AddNumberToObject(res, "follows", ds->n_follows);
-		cJSON_AddNumberToObject(res, "impressions", ds->n_impressions);
-		cJSON_AddNumberToObject(res, "texts", ds->n_texts);
+		cJSON_AddNumberToObject(res, "users", di.users);
+		cJSON_AddNumberToObject(res, "tweets", di.tweets);
+		cJSON_AddNumberToObject(res, "follows", di.follows);
+		cJSON_AddNumberToObject(res, "impressions", di.impressions);
+		cJSON_AddNumberToObject(res, "texts", di.texts);
 		if (!s->transcript) {
 			cJSON_AddNumberToObject(res, "read_seconds", t1 - t0);
 			cJSON_AddNumberToObject(res, "write_seconds", mrs_seconds() - t1);

@@ -18,13 +18,14 @@ static void add_location(cJSON *to, const char *name, const char *path, paths_ki
 static void add_stats(session *s, const char *path, cJSON *res)
 {
 	const mrs_dataset *ds = s->ds;
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(ds, &st);
 	cJSON_AddStringToObject(res, "path", path);
 	cJSON_AddNumberToObject(res, "what_if_edits", (double)s->n_edits);
-	cJSON_AddStringToObject(res, "kind", ds->kind);
+	cJSON_AddStringToObject(res, "kind", di.kind);
 	char fp[20];
-	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
+	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)di.fingerprint);
 	cJSON_AddStringToObject(res, "fingerprint", fp);
 	cJSON_AddNumberToObject(res, "users", st.users);
 	cJSON_AddNumberToObject(res, "tweets", st.tweets);
@@ -39,15 +40,15 @@ static void add_stats(session *s, const char *path, cJSON *res)
 	cJSON_AddNumberToObject(res, "blocks", st.blocks);
 	cJSON_AddNumberToObject(res, "mutes", st.mutes);
 	cJSON_AddNumberToObject(res, "labelled_tweets", st.labelled);
-	cJSON_AddNumberToObject(res, "labelled_texts", ds->n_texts);
-	if (ds->n_texts)
-		cJSON_AddStringToObject(res, "texts_task", ds->texts_task);
+	cJSON_AddNumberToObject(res, "labelled_texts", di.texts);
+	if (di.texts)
+		cJSON_AddStringToObject(res, "texts_task", di.texts_task);
 	cJSON *split = cJSON_AddObjectToObject(res, "split");
-	cJSON_AddNumberToObject(split, "time", (double)ds->split_time);
+	cJSON_AddNumberToObject(split, "time", (double)di.split_time);
 	cJSON_AddNumberToObject(split, "train_impressions", st.train_impressions);
 	cJSON_AddNumberToObject(split, "test_impressions", st.test_impressions);
-	cJSON_AddNumberToObject(res, "t_begin", (double)ds->t_begin);
-	cJSON_AddNumberToObject(res, "t_end", (double)ds->t_end);
+	cJSON_AddNumberToObject(res, "t_begin", (double)di.t_begin);
+	cJSON_AddNumberToObject(res, "t_end", (double)di.t_end);
 	cJSON *deg = cJSON_AddObjectToObject(res, "followers");
 	cJSON_AddNumberToObject(deg, "mean", st.followers_mean);
 	cJSON_AddNumberToObject(deg, "median", st.followers_median);
@@ -65,7 +66,7 @@ static void add_stats(session *s, const char *path, cJSON *res)
 				st.impressions_per_user_median);
 	cJSON_AddNumberToObject(act, "users_without_follows", st.users_without_follows);
 	cJSON_AddNumberToObject(act, "users_without_impressions", st.users_without_impressions);
-	cJSON_AddBoolToObject(res, "has_truth", ds->has_truth);
+	cJSON_AddBoolToObject(res, "has_truth", di.has_truth);
 	cli_models_summary(s->opts.models, ds, cJSON_AddObjectToObject(res, "models"));
 }
 
@@ -80,7 +81,7 @@ static int info_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	if (session_dataset(s, err))
 		return -1;
 	/* with what-if edits s->ds is a scratch copy (no path): the file is the base's */
-	const char *path = (s->base ? s->base : s->ds)->path;
+	const char *path = mrs_dataset_info_get(s->base ? s->base : s->ds).path;
 	add_stats(s, path ? path : s->opts.data, res);
 	return 0;
 }

@@ -13,7 +13,7 @@ static int user_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	cJSON_AddNumberToObject(res, "followees", q->n_followees);
 	cJSON_AddNumberToObject(res, "followers", mrs_n_followers(s->ds, u));
 	cJSON_AddNumberToObject(res, "timeline", mrs_request_timeline(s->req, &order));
-	cJSON_AddNumberToObject(res, "tweets", s->ds->atw_off[u + 1] - s->ds->atw_off[u]);
+	cJSON_AddNumberToObject(res, "tweets", mrs_n_tweets_of(s->ds, u));
 	return 0;
 }
 

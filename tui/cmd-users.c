@@ -28,8 +28,8 @@ static int users_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		cJSON_AddStringToObject(o, "handle", mrs_handle(ds, u));
 		cJSON_AddNumberToObject(o, "followers", mrs_n_followers(ds, u));
 		cJSON_AddNumberToObject(o, "following", mrs_n_followees(ds, u));
-		cJSON_AddNumberToObject(o, "tweets", ds->atw_off[u + 1] - ds->atw_off[u]);
-		cJSON_AddNumberToObject(o, "activity", ds->uimp_off[u + 1] - ds->uimp_off[u]);
+		cJSON_AddNumberToObject(o, "tweets", mrs_n_tweets_of(ds, u));
+		cJSON_AddNumberToObject(o, "activity", mrs_n_impressions_of(ds, u));
 		cJSON_AddItemToArray(arr, o);
 	}
 	free(ids);

@@ -48,7 +48,7 @@ static void why_left(session *s, uint32_t tweet, bool reset, char *buf, size_t s
 	if (!c) {
 		/* the latest edit of the viewer's that rules the tweet out, if one does */
 		char h[80];
-		uint32_t a = s->ds->tweet_author[tweet], o = mrs_original_author(s->ds, tweet);
+		uint32_t a = mrs_tweet_author(s->ds, tweet), o = mrs_original_author(s->ds, tweet);
 		for (size_t i = s->n_edits; i-- > 0;) {
 			const mrs_edit *e = &s->edits[i];
 			if (e->user != s->user)
@@ -120,7 +120,7 @@ static void report_moves(session *s, bool reset, cJSON *res)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", t);
 		cJSON_AddNumberToObject(o, "previous_rank", k + 1);
-		cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, s->ds->tweet_author[t]));
+		cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, mrs_tweet_author(s->ds, t)));
 		cJSON_AddStringToObject(o, "why", why);
 		cJSON_AddItemToArray(left, o);
 		changes++;
@@ -220,7 +220,7 @@ static int reset_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	s->n_edits = 0;
 	if (session_apply_edits(s, NULL, err))
 		return -1;
-	cJSON_AddStringToObject(res, "path", s->ds->path);
+	cJSON_AddStringToObject(res, "path", mrs_dataset_info_get(s->ds).path);
 	report_moves(s, true, res);
 	return 0;
 }
