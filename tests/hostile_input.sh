@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile_input.sh: input made to hurt (issue 13, points 6, 7 and two messages of 9).
+# hostile_input.sh: input made to hurt.
 #  6. An endless line (a FIFO fed from /dev/zero) stops the import with an error at the
 #     1 MiB limit instead of reading forever; Ctrl-C while a FIFO keeps the import waiting
 #     says "cancelled".

@@ -1,6 +1,6 @@
 #!/bin/sh
 # model_sets.sh: a model set is never mixed, and models of another world never serve
-# (issue 13, points 4 and 5).
+#
 #  4. `train` is killed (SIGKILL) just before each of its renames, through the library's
 #     test hook (MRS_TEST_KILL_AT_RENAME=N) and, where strace is installed, through
 #     `strace -e inject`: after each kill the models folder serves the old set or the

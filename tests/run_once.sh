@@ -1,6 +1,6 @@
 #!/bin/sh
 # run_once.sh: a command run once from the command line is the command language run once
-# (issue 20): `minirecsys --data X eval`, `minirecsys eval --data X` and
+# `minirecsys --data X eval`, `minirecsys eval --data X` and
 # `printf 'eval\n' | minirecsys --data X --batch -` print the same result, as text and
 # with --json (the run-once JSON document is the batch object's "result"); the same for
 # info and a timeline. Run once, the text may end with the time a command took, which a

@@ -1,5 +1,5 @@
 #!/bin/sh
-# safe_files.sh: no file the user did not name is touched (issue 13, points 1 to 3).
+# safe_files.sh: no file the user did not name is touched.
 #  1. Symbolic links planted under every temporary name the program could use (the old
 #     predictable FILE.tmp-PID for the next PIDs) and at the lock files point to a victim
 #     file: save weights, save overlay, export trace, generate, import and train must

@@ -1,5 +1,5 @@
 /* test_args.c: the one parser of the command language (tui/args.c) and the one rule from
- * an error to a status (issue 20, point 2): options anywhere among the positionals, the
+ * an error to a status: options anywhere among the positionals, the
  * program's global options after a command's name when it runs once (and refused in a
  * session), defaults, ranges, choices, pairs, required options, the usage the table
  * gives; and a command's result (tui/result.c): numbers that are not finite are null,
@@ -225,7 +225,7 @@ static void test_table(void **state)
 		assert_true(n <= CMD_MAX_ARGS);
 		assert_ptr_equal(cmd_find((*c)->name), *c);
 	}
-	/* `minirecsys eval --data X` (issue 20): the parse of the real entry */
+	/* `minirecsys eval --data X`: the parse of the real entry */
 	cmd_args a;
 	mrs_error err;
 	cli_opts o = {0};

@@ -1,6 +1,6 @@
 /* test_text.c: data made safe to show (tui/text.c): control characters, escape sequences
  * and broken UTF-8 never reach a terminal, columns are cut between characters, and JSON
- * is valid UTF-8 that keeps the data exact (issue 13, point 7). */
+ * is valid UTF-8 that keeps the data exact. */
 #include <cJSON.h>
 
 #include "testutil.h"
