@@ -925,6 +925,20 @@ typedef struct mrs_rank_metrics {
 	double gini;              /* of recommendation counts over eligible tweets */
 } mrs_rank_metrics;
 
+/* Item-kNN (ItemKNN-CF): cosine similarity of two tweets' train engagers,
+ * |U_i and U_j| / (sqrt|U_i| sqrt|U_j| + shrink), each tweet's `neighbours` most similar
+ * kept; a user's score for j sums the similarities of j to the user's train tweets. */
+typedef struct mrs_knn_params {
+	uint32_t neighbours;
+	float shrink;
+} mrs_knn_params;
+/* Matrix factorisation trained with BPR: user and tweet factors and a tweet bias, stochastic
+ * gradient ascent on ln sigmoid(x_ui - x_uj) over (user, train tweet, other tweet) triples,
+ * as many per epoch as there are train rows, L2 regularisation `reg`. */
+typedef struct mrs_bpr_params {
+	uint32_t factors, epochs;
+	float lr, reg;
+} mrs_bpr_params;
 typedef struct mrs_eval_opts {
 	uint32_t k;               /* cut-off (default 10) */
 	uint32_t users;           /* 0: every test user; else a fixed sample of this many */
