@@ -1,5 +1,6 @@
-/* cli-eval.c: `minirecsys eval [--users N] [--k K] [--preset P] [--weights FILE]
- * [--sc-mode real|hash] [--rg-mode learned|rule] [--no-models] [--json]`. */
+/* cli-eval.c: `minirecsys eval [--users N] [--k K] [--seed S] [--split temporal|random]
+ * [--ratio R] [--preset P] [--weights FILE] [--sc-mode real|hash] [--rg-mode learned|rule]
+ * [--no-model-metrics] [--json]`. */
 #include <string.h>
 
 #include "cmd.h"
@@ -11,9 +12,15 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 	mrs_eval_opts eo = {.k = 10, .seed = 1, .models_dir = o->models, .models = true};
 	const char *preset = NULL, *weights = NULL;
 	bool json = o->json;
+	mrs_error err = {0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--users") == 0) {
+		int split = cmd_eval_split_option(a, v, &eo, &err);
+		if (split < 0)
+			return cli_error(&err);
+		if (split) {
+			i++;
+		} else if (strcmp(a, "--users") == 0) {
 			if (cli_parse_u32(a, v, 0, 100000000, &eo.users))
 				return EXIT_USAGE;
 			i++;
@@ -49,7 +56,6 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 		}
 	}
 	mrs_config cfg;
-	mrs_error err = {0};
 	mrs_config_preset(&cfg, "seed", &err);
 	if ((preset && mrs_config_preset(&cfg, preset, &err)) ||
 	    (weights && mrs_config_load(&cfg, weights, &err)))

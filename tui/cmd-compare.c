@@ -139,8 +139,9 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 		rc = 0;
 	mrs_request_free(scratch);
 	/* offline metrics of both on the fixed sample: 100 test users, NDCG@10 (an evaluator
-	 * `eval` built for another sample or cut-off is replaced) */
-	if (!rc && s->ev && (s->ev_users != 100 || s->ev_k != 10)) {
+	 * `eval` built for another sample, cut-off or split is replaced) */
+	if (!rc && s->ev &&
+	    (s->ev_users != 100 || s->ev_k != 10 || s->ev_split != MRS_SPLIT_TEMPORAL)) {
 		mrs_evaluator_free(s->ev);
 		s->ev = NULL;
 	}
@@ -150,7 +151,7 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 		if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &o, s->progress, err)))
 			rc = -1;
 		else
-			s->ev_users = 100, s->ev_k = 10;
+			s->ev_users = 100, s->ev_k = 10, s->ev_split = MRS_SPLIT_TEMPORAL;
 	}
 	mrs_eval_result ra, rb;
 	if (!rc && (mrs_evaluator_run(s->ev, &a, &ra, s->progress, err) ||

@@ -46,6 +46,11 @@ int cmd_need_user(session *s, mrs_error *err);
 int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
 	    mrs_error *err);
 
+/* eval's split options, read the same by the `eval` command and `minirecsys eval`:
+ * --split temporal|random and --ratio R. Returns 1 when a (with its value v) is one of
+ * them and was applied to o, 0 when a is another option, -1 with an error for a bad value. */
+int cmd_eval_split_option(const char *a, const char *v, mrs_eval_opts *o, mrs_error *err);
+
 /* Writes a JSON document (text) to path with mrs_file_write_text. The path "-" means the
  * command's own output: the text itself (on standard output, or in the explorer's pager),
  * and in JSON mode the document under `key` in the command's result. */

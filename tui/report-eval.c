@@ -12,6 +12,7 @@ static cJSON *metrics_json(const mrs_rank_metrics *m)
 	cJSON_AddNumberToObject(o, "recall", m->recall);
 	cJSON_AddNumberToObject(o, "mrr", m->mrr);
 	cJSON_AddNumberToObject(o, "hit_rate", m->hit_rate);
+	cJSON_AddNumberToObject(o, "map", m->map);
 	cJSON_AddNumberToObject(o, "coverage", m->coverage);
 	cJSON_AddNumberToObject(o, "author_diversity", m->author_diversity);
 	cJSON_AddNumberToObject(o, "gini", m->gini);
@@ -32,6 +33,24 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 	cJSON_AddNumberToObject(j, "k", r->k);
 	cJSON_AddNumberToObject(j, "users", r->users);
 	cJSON_AddNumberToObject(j, "test_users", r->test_users);
+	cJSON *sp = cJSON_AddObjectToObject(j, "split");
+	cJSON_AddStringToObject(sp, "kind", r->split == MRS_SPLIT_RANDOM ? "random" : "temporal");
+	if (r->split == MRS_SPLIT_RANDOM) {
+		cJSON_AddNumberToObject(sp, "ratio", r->ratio);
+		cJSON_AddNumberToObject(sp, "test_rows", r->test_rows);
+		report_add_number(sp, "test_rows_in_model_period", r->test_rows_in_model_period);
+	}
+	cJSON_AddBoolToObject(sp, "validation", r->validation);
+	cJSON *bl = cJSON_AddObjectToObject(j, "baselines");
+	cJSON *knn = cJSON_AddObjectToObject(bl, "item_knn");
+	cJSON_AddNumberToObject(knn, "neighbours", r->knn.neighbours);
+	cJSON_AddNumberToObject(knn, "shrink", r->knn.shrink);
+	cJSON *bpr = cJSON_AddObjectToObject(bl, "bpr");
+	cJSON_AddNumberToObject(bpr, "factors", r->bpr.factors);
+	cJSON_AddNumberToObject(bpr, "epochs", r->bpr.epochs);
+	/* the floats as their decimals (0.05, not 0.05000000074505806) */
+	cJSON_AddNumberToObject(bpr, "learning_rate", round(r->bpr.lr * 1e6) / 1e6);
+	cJSON_AddNumberToObject(bpr, "regularisation", round(r->bpr.reg * 1e6) / 1e6);
 	cJSON *sys = cJSON_AddObjectToObject(j, "systems");
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
@@ -142,7 +161,15 @@ void report_eval_text(out *o, const mrs_eval_result *r)
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
 			best = fmax(best, r->sys[s].ndcg);
-	out_printf(o, "evaluation at k=%u over %u of %u test users\n", r->k, r->users, r->test_users);
+	out_printf(o, "evaluation at k=%u over %u of %u test users", r->k, r->users, r->test_users);
+	if (r->split == MRS_SPLIT_RANDOM)
+		out_printf(o, ", random split: %.0f%% of each tweet's rows in train, %u in test",
+			   100 * r->ratio, r->test_rows);
+	out_printf(o, "%s\n", r->validation ? " (validation split)" : "");
+	if (r->split == MRS_SPLIT_RANDOM && isfinite(r->test_rows_in_model_period))
+		out_printf(o, "(%.1f%% of these test rows are older than the temporal split, so inside "
+			      "what the trained models learned from)\n",
+			   100 * r->test_rows_in_model_period);
 	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
 		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
 	for (int s = 0; s < MRS_N_SYSTEMS; s++) {

@@ -29,6 +29,8 @@ typedef struct session {
 	mrs_evaluator *ev;    /* built on first use (eval, NDCG deltas) */
 	mrs_truth *truth;     /* the hidden truth, for profiles only; loaded on first use */
 	uint32_t ev_users, ev_k; /* the sample size and cut-off it was built for */
+	mrs_split ev_split;      /* and the split (ratio 0: the default) */
+	double ev_ratio;
 	mrs_eval_result last_eval; /* the result of the last `eval` */
 	bool has_eval;
 	unsigned epoch;       /* bumped whenever the dataset or the engine is replaced */
