@@ -924,6 +924,55 @@ out:
 
 /* ------------------------------------------------------------ the run */
 
+/* The lists that come from u's request: the pipeline's timeline (with what its sources
+ * found and its candidate pools), its candidates ranked by the truth and by TwHIN alone,
+ * and the timeline under each preset asked for. */
+static int request_lists(run_ctx *x, mrs_request *r, uint32_t u, const uint32_t *rel,
+			 uint32_t n_rel, const mrs_config *presets, mrs_error *err)
+{
+	const mrs_evaluator *ev = x->ev;
+	if (mrs_request_run(r, u, ev->now, x->cfg, err))
+		return -1;
+	uint32_t n = timeline_list(x, r);
+	add_list(x, MRS_SYS_PIPELINE, x->list, n, rel, n_rel);
+	count_sources(x, r, rel, n_rel);
+	if (collect_pool(x, r, u, rel, n_rel))
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+	if (x->want[MRS_SYS_ORACLE]) {
+		n = rank_pool(x, r, 1, u);
+		add_list(x, MRS_SYS_ORACLE, x->list, n, rel, n_rel);
+	}
+	if (x->want[MRS_SYS_TWHIN]) {
+		n = rank_pool(x, r, 0, u);
+		add_list(x, MRS_SYS_TWHIN, x->list, n, rel, n_rel);
+	}
+	for (int p = 0; p < 3; p++) {
+		if (!x->want[MRS_SYS_SEED + p])
+			continue;
+		if (mrs_request_run(r, u, ev->now, &presets[p], err))
+			return -1;
+		n = timeline_list(x, r);
+		add_list(x, MRS_SYS_SEED + p, x->list, n, rel, n_rel);
+	}
+	return 0;
+}
+
+/* The lists of the systems that rank on their own: the oracle over every eligible
+ * tweet, random, popular, item-kNN, BPR and chronological. */
+static void other_lists(run_ctx *x, uint32_t u, const uint32_t *rel, uint32_t n_rel)
+{
+	uint32_t (*const rank[])(run_ctx *, uint32_t) = {
+		[MRS_SYS_ORACLE_ALL] = rank_oracle_all, [MRS_SYS_RANDOM] = rank_random,
+		[MRS_SYS_POPULAR] = rank_popular,       [MRS_SYS_ITEM_KNN] = rank_item_knn,
+		[MRS_SYS_BPR] = rank_bpr,               [MRS_SYS_CHRONOLOGICAL] = rank_chronological,
+	};
+	mark_seen(x, u, 1);
+	for (int s = 0; s < (int)MRS_ARRAY_LEN(rank); s++)
+		if (rank[s] && x->want[s])
+			add_list(x, s, x->list, rank[s](x, u), rel, n_rel);
+	mark_seen(x, u, 0);
+}
+
 int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result *out,
 		      const mrs_progress *progress, mrs_error *err)
 {
@@ -975,62 +1024,18 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	for (int p = 0; p < 3; p++)
 		if (mrs_config_preset(&presets[p], mrs_presets[p], err))
 			goto out;
+	/* the request's systems: the pipeline, what its candidates give, the presets */
+	bool request = x.want[MRS_SYS_PIPELINE] || x.want[MRS_SYS_ORACLE] || x.want[MRS_SYS_TWHIN];
+	for (int p = 0; p < 3; p++)
+		request |= x.want[MRS_SYS_SEED + p];
 	for (uint32_t k = 0; k < ev->n_users; k++) {
 		uint32_t u = ev->users[k];
 		const uint32_t *rel = ev->rel + ev->rel_off[k];
-		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k], n;
+		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k];
 		mrs_request *r = ev->req ? ev->req[k] : ev->shared;
-		if (mrs_request_run(r, u, ev->now, cfg, err))
+		if (request && request_lists(&x, r, u, rel, n_rel, presets, err))
 			goto out;
-		n = timeline_list(&x, r);
-		add_list(&x, MRS_SYS_PIPELINE, x.list, n, rel, n_rel);
-		count_sources(&x, r, rel, n_rel);
-		if (collect_pool(&x, r, u, rel, n_rel)) {
-			mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
-			goto out;
-		}
-		if (x.want[MRS_SYS_ORACLE]) {
-			n = rank_pool(&x, r, 1, u);
-			add_list(&x, MRS_SYS_ORACLE, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_TWHIN]) {
-			n = rank_pool(&x, r, 0, u);
-			add_list(&x, MRS_SYS_TWHIN, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_ORACLE_ALL]) {
-			n = rank_oracle_all(&x, u);
-			add_list(&x, MRS_SYS_ORACLE_ALL, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_RANDOM]) {
-			n = rank_random(&x, u);
-			add_list(&x, MRS_SYS_RANDOM, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_POPULAR]) {
-			n = rank_popular(&x, u);
-			add_list(&x, MRS_SYS_POPULAR, x.list, n, rel, n_rel);
-		}
-		mark_seen(&x, u, 1);
-		if (x.want[MRS_SYS_ITEM_KNN]) {
-			n = rank_item_knn(&x, u);
-			add_list(&x, MRS_SYS_ITEM_KNN, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_BPR]) {
-			n = rank_bpr(&x, u);
-			add_list(&x, MRS_SYS_BPR, x.list, n, rel, n_rel);
-		}
-		mark_seen(&x, u, 0);
-		if (x.want[MRS_SYS_CHRONOLOGICAL]) {
-			n = rank_chronological(&x, u);
-			add_list(&x, MRS_SYS_CHRONOLOGICAL, x.list, n, rel, n_rel);
-		}
-		for (int p = 0; p < 3; p++) {
-			if (!x.want[MRS_SYS_SEED + p])
-				continue;
-			if (mrs_request_run(r, u, ev->now, &presets[p], err))
-				goto out;
-			n = timeline_list(&x, r);
-			add_list(&x, MRS_SYS_SEED + p, x.list, n, rel, n_rel);
-		}
+		other_lists(&x, u, rel, n_rel);
 		if ((k & 15) == 0 && mrs_progress_report(progress, "evaluating users", k, ev->n_users,
 							 NULL)) {
 			mrs_fail(err, MRS_ERR_CANCELLED, "evaluation cancelled");
