@@ -203,10 +203,10 @@ static int train_baselines(mrs_evaluator *ev, const mrs_progress *progress, mrs_
 	if (mrs_ui_log_build(&ev->log, tv->n_users, tv->n_tweets, user, item, n, err))
 		goto out;
 	if (want(ev, MRS_SYS_ITEM_KNN) &&
-	    !(ev->knn = mrs_item_knn_train(&ev->log, ev->o.knn, progress, err)))
+	    !(ev->knn = mrs_item_knn_train(&ev->log, &ev->o.knn, progress, err)))
 		goto out;
 	if (want(ev, MRS_SYS_BPR) &&
-	    !(ev->bpr = mrs_bpr_train(&ev->log, ev->o.bpr, ev->o.seed, progress, err)))
+	    !(ev->bpr = mrs_bpr_train(&ev->log, &ev->o.bpr, ev->o.seed, progress, err)))
 		goto out;
 	rc = 0;
 out:
@@ -255,10 +255,10 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 	}
 	if (!ev->o.ratio)
 		ev->o.ratio = 0.75;
-	if (!ev->o.knn)
-		ev->o.knn = &mrs_knn_defaults;
-	if (!ev->o.bpr)
-		ev->o.bpr = &mrs_bpr_defaults;
+	if (!ev->o.knn.neighbours)
+		ev->o.knn = mrs_knn_defaults;
+	if (!ev->o.bpr.factors)
+		ev->o.bpr = mrs_bpr_defaults;
 	if (ev->o.split == MRS_SPLIT_RANDOM && !(ev->o.ratio > 0 && ev->o.ratio < 1)) {
 		mrs_fail(err, MRS_ERR_USAGE, "the train ratio must be between 0 and 1, not %g",
 			 ev->o.ratio);
@@ -987,8 +987,8 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	out->test_rows = ev->test_rows;
 	out->test_rows_in_model_period = ev->test_rows ? (double)ev->test_rows_early / ev->test_rows
 						       : NAN;
-	out->knn = *ev->o.knn;
-	out->bpr = *ev->o.bpr;
+	out->knn = ev->o.knn;
+	out->bpr = ev->o.bpr;
 	run_ctx x = {.ev = ev, .cfg = cfg, .k = ev->o.k};
 	mrs_rng_seed(&x.rng, ev->o.seed ^ 0x5eed);
 	const mrs_dataset *ds = ev->full;

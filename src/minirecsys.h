@@ -970,8 +970,8 @@ typedef struct mrs_eval_opts {
 	 * 20% of impressions; random: the train rows split again at the same ratio), for
 	 * choosing hyper-parameters without looking at the test split */
 	bool validation;
-	const mrs_knn_params *knn; /* NULL: mrs_knn_defaults */
-	const mrs_bpr_params *bpr; /* NULL: mrs_bpr_defaults */
+	mrs_knn_params knn;       /* neighbours 0: mrs_knn_defaults */
+	mrs_bpr_params bpr;       /* factors 0: mrs_bpr_defaults */
 	const char *models_dir;
 	int sc_mode, rg_mode;     /* engine modes (MRS_SC_*, MRS_RG_*) */
 	unsigned systems;         /* bit per MRS_SYS_* to compute (0: all that apply) */

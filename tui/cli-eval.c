@@ -1,11 +1,39 @@
 /* cli-eval.c: `minirecsys eval [--users N] [--k K] [--seed S] [--split temporal|random]
- * [--ratio R] [--preset P] [--weights FILE] [--sc-mode real|hash] [--rg-mode learned|rule]
- * [--no-model-metrics] [--json]`. */
+ * [--ratio R] [--knn N,SHRINK] [--bpr FACTORS,EPOCHS,LR,REG] [--preset P] [--weights FILE]
+ * [--sc-mode real|hash] [--rg-mode learned|rule] [--no-model-metrics] [--json]`. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "report.h"
 #include "text.h"
+
+/* A baseline's hyper-parameters into val: n numbers separated by commas, each in
+ * [lo[i], hi[i]] and whole where whole[i]. Returns -1 after a usage error. */
+static int parse_params(const char *opt, const char *v, int n, const double *lo,
+			const double *hi, const bool *whole, double *val)
+{
+	if (!v)
+		return cli_usage_error("%s needs a value", opt), -1;
+	const char *p = v;
+	for (int i = 0; i < n; i++) {
+		char *end;
+		val[i] = strtod(p, &end);
+		bool ok = end != p && isfinite(val[i]) && val[i] >= lo[i] && val[i] <= hi[i] &&
+			  (!whole[i] || val[i] == floor(val[i]));
+		if (!ok || *end != (i + 1 < n ? ',' : '\0'))
+			return cli_usage_error("%s: '%s' is not %s", opt, v,
+					       n == 2 ? "NEIGHBOURS,SHRINK (neighbours 1 to 100000, "
+							"shrink 0 or more)"
+						      : "FACTORS,EPOCHS,LR,REG (factors 1 to 1024, "
+							"epochs 1 to 100000, a learning rate above 0 "
+							"and a regularisation from 0, both at most 10)"),
+			       -1;
+		p = end + 1;
+	}
+	return 0;
+}
 
 int cli_eval(const cli_opts *o, int argc, char **argv)
 {
@@ -19,6 +47,21 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 		if (split < 0)
 			return cli_error(&err);
 		if (split) {
+			i++;
+		} else if (strcmp(a, "--knn") == 0) {
+			double x[2];
+			if (parse_params(a, v, 2, (double[]){1, 0}, (double[]){100000, 1e9},
+					 (bool[]){true, false}, x))
+				return EXIT_USAGE;
+			eo.knn = (mrs_knn_params){(uint32_t)x[0], (float)x[1]};
+			i++;
+		} else if (strcmp(a, "--bpr") == 0) {
+			double x[4];
+			if (parse_params(a, v, 4, (double[]){1, 1, 1e-9, 0},
+					 (double[]){1024, 100000, 10, 10},
+					 (bool[]){true, true, false, false}, x))
+				return EXIT_USAGE;
+			eo.bpr = (mrs_bpr_params){(uint32_t)x[0], (uint32_t)x[1], (float)x[2], (float)x[3]};
 			i++;
 		} else if (strcmp(a, "--users") == 0) {
 			if (cli_parse_u32(a, v, 0, 100000000, &eo.users))

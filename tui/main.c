@@ -37,8 +37,9 @@ static const subcommand subcommands[] = {
 	{"timeline", cli_timeline, "timeline USER [--preset P] [--weights FILE] [-n N] [--json]"},
 	{"eval", cli_eval,
 	 "eval [--users N] [--k K] [--seed S] [--split temporal|random] [--ratio R]\n"
-	 "                  [--preset P] [--weights FILE] [--sc-mode real|hash]\n"
-	 "                  [--rg-mode learned|rule] [--no-model-metrics] [--json]"},
+	 "                  [--knn N,SHRINK] [--bpr FACTORS,EPOCHS,LR,REG] [--preset P]\n"
+	 "                  [--weights FILE] [--sc-mode real|hash] [--rg-mode learned|rule]\n"
+	 "                  [--no-model-metrics] [--json]"},
 	{"shell", cli_shell, "shell              (the command language at a prompt)"},
 	{"explore", cli_explore,
 	 "explore [--keys FILE [--size COLSxROWS]]  (the terminal explorer; the default on a "
