@@ -132,15 +132,13 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 	if (!m || by_item(log, &ioff, &iusers, err))
 		goto fail;
 	m->n_items = ni;
-	size_t cap = (size_t)ni * k;
+	size_t cap_i = 0, cap_s = 0;
 	count = mrs_calloc(ni, sizeof(uint32_t), "item-kNN", err);
 	touched = mrs_calloc(ni, sizeof(uint32_t), "item-kNN", err);
 	cand = mrs_calloc(ni, sizeof *cand, "item-kNN", err);
 	col_n = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
-	col_i = mrs_calloc(cap, sizeof(uint32_t), "item-kNN", err);
-	col_s = mrs_calloc(cap, sizeof(float), "item-kNN", err);
 	m->off = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
-	if (!count || !touched || !cand || !col_n || !col_i || !col_s || !m->off)
+	if (!count || !touched || !cand || !col_n || !m->off)
 		goto fail;
 	/* column j: co-engagement counts with every other item, cosine, the best k kept */
 	size_t kept = 0;
@@ -164,6 +162,9 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 		}
 		qsort(cand, nt, sizeof *cand, by_sim);
 		uint32_t keep = MRS_MIN(nt, k);
+		if (mrs_grow((void **)&col_i, &cap_i, kept + keep, sizeof(uint32_t), "item-kNN", err) ||
+		    mrs_grow((void **)&col_s, &cap_s, kept + keep, sizeof(float), "item-kNN", err))
+			goto fail;
 		for (uint32_t t = 0; t < keep; t++) {
 			col_i[kept + t] = cand[t].i;
 			col_s[kept + t] = cand[t].s;
