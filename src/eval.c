@@ -521,6 +521,25 @@ static int by_score_desc(const void *a, const void *b)
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
+/* Would a score v enter the best-first top list s of n entries (at most k)? */
+static bool top_k_wants(const scored *s, uint32_t n, uint32_t k, float v)
+{
+	return n < k || v > s[n - 1].s;
+}
+
+/* Puts (v, id) into the top list s of n entries (at most k), after the entries with an
+ * equal score; returns the new length. */
+static uint32_t top_k_add(scored *s, uint32_t n, uint32_t k, float v, uint32_t id)
+{
+	uint32_t j = n < k ? n++ : n - 1;
+	while (j > 0 && s[j - 1].s < v) {
+		s[j] = s[j - 1];
+		j--;
+	}
+	s[j] = (scored){v, id};
+	return n;
+}
+
 /* Ranks the pool's eligible candidates (alive after the prefilter) by a score. */
 static uint32_t rank_pool(run_ctx *x, const mrs_request *r, int by_truth, uint32_t u)
 {
@@ -581,16 +600,9 @@ static uint32_t rank_scores(run_ctx *x, uint32_t u)
 	for (uint32_t e = x->n_elig; e > 0; e--) {
 		uint32_t t = x->elig[e - 1];
 		float v = x->item_score[t];
-		if (n == x->k && !(v > s[n - 1].s))
-			continue;
-		if (x->seen[t] || tv->tweet_author[t] == u || mrs_original_author(tv, t) == u)
-			continue;
-		uint32_t j = n < x->k ? n++ : n - 1;
-		while (j > 0 && s[j - 1].s < v) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = (scored){v, t};
+		if (top_k_wants(s, n, x->k, v) && !x->seen[t] && tv->tweet_author[t] != u &&
+		    mrs_original_author(tv, t) != u)
+			n = top_k_add(s, n, x->k, v, t);
 	}
 	for (uint32_t i = 0; i < n; i++)
 		x->list[i] = s[i].id;
@@ -657,16 +669,8 @@ static uint32_t rank_oracle_all(run_ctx *x, uint32_t u)
 		if (ds->tweet_author[t] == u || mrs_original_author(ds, t) == u)
 			continue;
 		float v = (float)mrs_truth_pair_probs(x->ev->truth, ds, u, t, x->ev->now, p);
-		if (n == x->k && v <= s[n - 1].s)
-			continue;
-		if (seen_or_own(x->ev->train, u, t))
-			continue;
-		uint32_t j = n < x->k ? n++ : n - 1;
-		while (j > 0 && s[j - 1].s < v) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = (scored){v, t};
+		if (top_k_wants(s, n, x->k, v) && !seen_or_own(x->ev->train, u, t))
+			n = top_k_add(s, n, x->k, v, t);
 	}
 	for (uint32_t i = 0; i < n; i++)
 		x->list[i] = s[i].id;
