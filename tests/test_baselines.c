@@ -3,7 +3,6 @@
  * same for a seed, the random split's rounding, its per-tweet shares and the train view. */
 #include <math.h>
 
-#include "internal.h"
 #include "testutil.h"
 
 static void log_from(mrs_ui_log *log, uint32_t nu, uint32_t ni, const uint32_t *u,
