@@ -1,6 +1,5 @@
 /* cmd-eval.c: `eval [--users N] [--k K] [--split temporal|random] [--ratio R]`: offline
  * metrics of the current configuration. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
