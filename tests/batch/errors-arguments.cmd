@@ -21,7 +21,7 @@ undo 1
 weights a b
 preset a b
 diff 1
-eval --users 1 --k 2 --users 3 --k 4 --split
+eval --users 1 --k 2 --users 3 --k
 save weights
 save weights a b
 load weights
