@@ -707,6 +707,8 @@ enum {
 	MRS_SYS_ORACLE_ALL,    /* every eligible tweet ranked by the true P(any engagement) */
 	MRS_SYS_RANDOM,        /* uniformly random eligible tweets */
 	MRS_SYS_POPULAR,       /* most engaged eligible tweets (train split) */
+	MRS_SYS_ITEM_KNN,      /* eligible tweets by item-kNN over the train rows */
+	MRS_SYS_BPR,           /* eligible tweets by matrix factorisation trained with BPR */
 	MRS_SYS_CHRONOLOGICAL, /* followees' tweets, newest first */
 	MRS_SYS_TWHIN,         /* the pipeline's candidates ranked by TwHIN similarity alone */
 	MRS_SYS_SEED,          /* the pipeline under each preset */
@@ -719,15 +721,56 @@ const char *mrs_system_name(int sys); /* "pipeline", "oracle", "oracle_all", "ra
 typedef struct mrs_rank_metrics {
 	bool present;
 	double ndcg, precision, recall, mrr, hit_rate;
+	double map;               /* mean of mrs_ap_at_k */
 	double coverage;          /* distinct recommended tweets / eligible tweets */
 	double author_diversity;  /* mean share of distinct original authors in a list */
 	double gini;              /* of recommendation counts over eligible tweets */
 } mrs_rank_metrics;
 
+/* How evaluation splits the log into what the systems learn from and what they are
+ * scored against. */
+typedef enum mrs_split {
+	/* train: before the dataset's split time; relevant: each user's positive engagements
+	 * from then on; candidates: tweets younger than the age limit at the end */
+	MRS_SPLIT_TEMPORAL = 0,
+	/* Microsoft Recommenders' MovieLens benchmark: each tweet's rows (impressions with any
+	 * action, negative feedback too) shared out at random, a ratio of them (rounded half
+	 * to even) to train and the rest to test; every test row relevant; candidates: every
+	 * tweet with a train row that the user has no train row for */
+	MRS_SPLIT_RANDOM,
+} mrs_split;
+
+/* Item-kNN (ItemKNN-CF): cosine similarity of two tweets' train engagers,
+ * |U_i and U_j| / (sqrt|U_i| sqrt|U_j| + shrink), each tweet's `neighbours` most similar
+ * kept; a user's score for j sums the similarities of j to the user's train tweets. */
+typedef struct mrs_knn_params {
+	uint32_t neighbours;
+	float shrink;
+} mrs_knn_params;
+/* Matrix factorisation trained with BPR: user and tweet factors and a tweet bias, stochastic
+ * gradient ascent on ln sigmoid(x_ui - x_uj) over (user, train tweet, other tweet) triples,
+ * as many per epoch as there are train rows, L2 regularisation `reg`. */
+typedef struct mrs_bpr_params {
+	uint32_t factors, epochs;
+	float lr, reg;
+} mrs_bpr_params;
+/* The hyper-parameters eval uses unless told otherwise (README says how they were chosen). */
+extern const mrs_knn_params mrs_knn_defaults;
+extern const mrs_bpr_params mrs_bpr_defaults;
+
 typedef struct mrs_eval_opts {
 	uint32_t k;               /* cut-off (default 10) */
 	uint32_t users;           /* 0: every test user; else a fixed sample of this many */
-	uint64_t seed;            /* the sample and the random baseline */
+	uint64_t seed;            /* the sample, the random baseline, the random split, BPR */
+	mrs_split split;
+	double ratio;             /* MRS_SPLIT_RANDOM: share of each tweet's rows in train
+				   * (0: 0.75) */
+	/* evaluate on a validation split made from the train part alone (temporal: its last
+	 * 20% of impressions; random: the train rows split again at the same ratio), for
+	 * choosing hyper-parameters without looking at the test split */
+	bool validation;
+	mrs_knn_params knn;       /* neighbours 0: mrs_knn_defaults */
+	mrs_bpr_params bpr;       /* factors 0: mrs_bpr_defaults */
 	const char *models_dir;
 	int sc_mode, rg_mode;     /* engine modes (MRS_SC_*, MRS_RG_*) */
 	unsigned systems;         /* bit per MRS_SYS_* to compute (0: all that apply) */
@@ -750,6 +793,15 @@ typedef struct mrs_safety_share {
 
 typedef struct mrs_eval_result {
 	uint32_t k, users, test_users;
+	mrs_split split;
+	double ratio;             /* MRS_SPLIT_RANDOM's train share */
+	bool validation;          /* scored on the validation split, not the test split */
+	/* MRS_SPLIT_RANDOM: test rows, and the share of them older than the dataset's split
+	 * time, i.e. inside the period the trained models learned from */
+	uint32_t test_rows;
+	double test_rows_in_model_period;
+	mrs_knn_params knn;
+	mrs_bpr_params bpr;
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
 	double oracle_share;      /* pipeline NDCG / oracle NDCG on the same candidates */
 	/* sources: recall of test engagements among what each source returned */

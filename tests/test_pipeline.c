@@ -2,7 +2,8 @@
  * accounts for every candidate at every stage, a re-rank equals a full run (for a change
  * of every tunable alone, from the stage the config table's readers give), provenance
  * survives dedup, fallbacks serve without models, and evaluation sees only the train
- * split and checks the safety thresholds against the hidden latents. */
+ * split (temporal, random or validation), checks the safety thresholds against the hidden
+ * latents and scores item-kNN and BPR beside the pipeline. */
 #include <cJSON.h>
 #include <math.h>
 #include <stddef.h>
@@ -455,6 +456,110 @@ static void test_eval_sees_only_the_train_split(void **state)
 	mrs_evaluator_free(ev);
 }
 
+/* A tweet's rows in W (impressions with an action). */
+static uint32_t rows_of(uint32_t t)
+{
+	uint32_t n = 0;
+	for (uint32_t j = W->timp_off[t]; j < W->timp_off[t + 1]; j++)
+		n += W->imp_actions[W->timp[j]] != 0;
+	return n;
+}
+
+static void test_eval_random_split(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_eval_opts o = {.k = 10, .seed = 3, .models_dir = models, .models = true,
+			   .split = MRS_SPLIT_RANDOM, .ratio = 0.75};
+	mrs_evaluator *ev = mrs_evaluator_new(W, &o, NULL, &err);
+	if (!ev)
+		fail_msg("evaluator: %s", err.msg);
+	/* the train view lacks exactly the test rows: n - round(0.75 n) of each tweet's */
+	const mrs_dataset *tv = mrs_engine_dataset(mrs_evaluator_engine(ev));
+	uint32_t want_test = 0, all_rows = 0, train_rows = 0;
+	for (uint32_t t = 0; t < W->n_tweets; t++) {
+		all_rows += rows_of(t);
+		want_test += rows_of(t) - mrs_split_train_rows(rows_of(t), 0.75);
+	}
+	for (uint32_t i = 0; i < tv->n_impressions; i++)
+		train_rows += tv->imp_actions[i] != 0;
+	assert_int_equal(tv->n_impressions, W->n_impressions - want_test);
+	assert_int_equal(train_rows, all_rows - want_test);
+	mrs_config cfg;
+	mrs_config_preset(&cfg, "seed", &err);
+	mrs_eval_result r, r2;
+	assert_ok(mrs_evaluator_run(ev, &cfg, &r, NULL, &err), &err);
+	assert_int_equal(r.split, MRS_SPLIT_RANDOM);
+	assert_int_equal(r.test_rows, want_test);
+	assert_true(r.test_rows_in_model_period > 0 && r.test_rows_in_model_period < 1);
+	assert_false(r.has_models); /* the models' metrics belong to the temporal split */
+	/* the baselines learn the world: well above chance, and the same again for the seed */
+	assert_true(r.sys[MRS_SYS_ITEM_KNN].present && r.sys[MRS_SYS_BPR].present);
+	assert_true(r.sys[MRS_SYS_ITEM_KNN].ndcg > 5 * r.sys[MRS_SYS_RANDOM].ndcg);
+	assert_true(r.sys[MRS_SYS_BPR].ndcg > 5 * r.sys[MRS_SYS_RANDOM].ndcg);
+	mrs_evaluator *ev2 = mrs_evaluator_new(W, &o, NULL, &err);
+	if (!ev2)
+		fail_msg("evaluator: %s", err.msg);
+	assert_ok(mrs_evaluator_run(ev2, &cfg, &r2, NULL, &err), &err);
+	assert_memory_equal(r.sys, r2.sys, sizeof r.sys);
+	mrs_evaluator_free(ev2);
+	mrs_evaluator_free(ev);
+
+	/* a ratio outside (0, 1), or one given to the temporal split, is refused */
+	o.ratio = 1;
+	assert_null(mrs_evaluator_new(W, &o, NULL, &err));
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+	o.split = MRS_SPLIT_TEMPORAL, o.ratio = 0.5;
+	assert_null(mrs_evaluator_new(W, &o, NULL, &err));
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+}
+
+/* The validation split is made from the train part alone: nothing of the test split is
+ * in it, temporal or random. */
+static void test_eval_validation_split(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_eval_opts o = {.k = 10, .users = 40, .seed = 3, .models_dir = models,
+			   .validation = true, .systems = 1u << MRS_SYS_ITEM_KNN};
+	mrs_evaluator *ev = mrs_evaluator_new(W, &o, NULL, &err);
+	if (!ev)
+		fail_msg("evaluator: %s", err.msg);
+	const mrs_dataset *tv = mrs_engine_dataset(mrs_evaluator_engine(ev));
+	uint32_t before = 0;
+	for (uint32_t i = 0; i < W->n_impressions; i++)
+		before += W->imp_time[i] < W->split_time;
+	assert_true(tv->n_impressions > 0 && tv->n_impressions < before);
+	for (uint32_t i = 0; i < tv->n_impressions; i++)
+		assert_true(tv->imp_time[i] < W->split_time);
+	mrs_config cfg;
+	mrs_config_preset(&cfg, "seed", &err);
+	mrs_eval_result r;
+	assert_ok(mrs_evaluator_run(ev, &cfg, &r, NULL, &err), &err);
+	assert_true(r.validation && r.sys[MRS_SYS_ITEM_KNN].present);
+	mrs_evaluator_free(ev);
+
+	/* random: the validation world is the test split's train rows; its own split takes a
+	 * quarter of those again */
+	o.split = MRS_SPLIT_RANDOM;
+	o.ratio = 0.75;
+	ev = mrs_evaluator_new(W, &o, NULL, &err);
+	if (!ev)
+		fail_msg("evaluator: %s", err.msg);
+	uint8_t *test = calloc(W->n_impressions, 1);
+	assert_ok(mrs_split_random(W, 0.75, 3, test, &err), &err);
+	tv = mrs_engine_dataset(mrs_evaluator_engine(ev));
+	for (uint32_t i = 0; i < W->n_impressions; i++) {
+		if (!test[i])
+			continue;
+		uint32_t u = W->imp_user[i];
+		for (uint32_t k = tv->uimp_off[u]; k < tv->uimp_off[u + 1]; k++)
+			assert_true(tv->imp_tweet[k] != W->imp_tweet[i]);
+	}
+	free(test);
+	mrs_evaluator_free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +572,8 @@ int main(void)
 		cmocka_unit_test(test_fallbacks_serve),
 		cmocka_unit_test(test_bad_user),
 		cmocka_unit_test(test_eval_sees_only_the_train_split),
+		cmocka_unit_test(test_eval_random_split),
+		cmocka_unit_test(test_eval_validation_split),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

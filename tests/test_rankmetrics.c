@@ -38,6 +38,20 @@ static void test_precision_recall_rr(void **state)
 	assert_float_equal(mrs_rr_at_k(ranked, 4, rel, 3, 1), 0.0, 0);
 }
 
+static void test_average_precision(void **state)
+{
+	(void)state;
+	uint32_t ranked[5] = {10, 20, 30, 40, 50};
+	uint32_t rel[3] = {20, 50, 60};
+	/* hits at ranks 2 and 5: (1/2 + 2/5) over the 3 relevant (Spark's and Microsoft
+	 * Recommenders' MAP divide by every relevant item, not by the hits) */
+	assert_float_equal(mrs_ap_at_k(ranked, 5, rel, 3, 5), (0.5 + 0.4) / 3, 1e-12);
+	assert_float_equal(mrs_ap_at_k(ranked, 5, rel, 3, 4), 0.5 / 3, 1e-12);
+	uint32_t best[2] = {20, 50};
+	assert_float_equal(mrs_ap_at_k(best, 2, best, 2, 10), 1.0, 1e-12);
+	assert_float_equal(mrs_ap_at_k(ranked, 5, rel, 0, 5), 0.0, 0);
+}
+
 static void test_gini(void **state)
 {
 	(void)state;
@@ -57,6 +71,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ndcg),
 		cmocka_unit_test(test_precision_recall_rr),
+		cmocka_unit_test(test_average_precision),
 		cmocka_unit_test(test_gini),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@ static cJSON *metrics_json(const mrs_rank_metrics *m)
 	cJSON_AddNumberToObject(o, "recall", m->recall);
 	cJSON_AddNumberToObject(o, "mrr", m->mrr);
 	cJSON_AddNumberToObject(o, "hit_rate", m->hit_rate);
+	cJSON_AddNumberToObject(o, "map", m->map);
 	cJSON_AddNumberToObject(o, "coverage", m->coverage);
 	cJSON_AddNumberToObject(o, "author_diversity", m->author_diversity);
 	cJSON_AddNumberToObject(o, "gini", m->gini);
@@ -23,6 +24,24 @@ void report_eval(const mrs_eval_result *r, cJSON *j)
 	cJSON_AddNumberToObject(j, "k", r->k);
 	cJSON_AddNumberToObject(j, "users", r->users);
 	cJSON_AddNumberToObject(j, "test_users", r->test_users);
+	cJSON *sp = cJSON_AddObjectToObject(j, "split");
+	cJSON_AddStringToObject(sp, "kind", r->split == MRS_SPLIT_RANDOM ? "random" : "temporal");
+	if (r->split == MRS_SPLIT_RANDOM) {
+		cJSON_AddNumberToObject(sp, "ratio", r->ratio);
+		cJSON_AddNumberToObject(sp, "test_rows", r->test_rows);
+		res_add_num(sp, "test_rows_in_model_period", r->test_rows_in_model_period);
+	}
+	cJSON_AddBoolToObject(sp, "validation", r->validation);
+	cJSON *bl = cJSON_AddObjectToObject(j, "baselines");
+	cJSON *knn = cJSON_AddObjectToObject(bl, "item_knn");
+	cJSON_AddNumberToObject(knn, "neighbours", r->knn.neighbours);
+	cJSON_AddNumberToObject(knn, "shrink", r->knn.shrink);
+	cJSON *bpr = cJSON_AddObjectToObject(bl, "bpr");
+	cJSON_AddNumberToObject(bpr, "factors", r->bpr.factors);
+	cJSON_AddNumberToObject(bpr, "epochs", r->bpr.epochs);
+	/* the floats as their decimals (0.05, not 0.05000000074505806) */
+	cJSON_AddNumberToObject(bpr, "learning_rate", round(r->bpr.lr * 1e6) / 1e6);
+	cJSON_AddNumberToObject(bpr, "regularisation", round(r->bpr.reg * 1e6) / 1e6);
 	cJSON *sys = cJSON_AddObjectToObject(j, "systems");
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
@@ -136,8 +155,19 @@ void report_eval_text(out *o, const cJSON *r)
 	double best = 0;
 	cJSON_ArrayForEach(m, systems)
 		best = fmax(best, res_num(m, "ndcg"));
-	out_printf(o, "evaluation at k=%u over %u of %u test users\n", res_u32(r, "k"),
+	out_printf(o, "evaluation at k=%u over %u of %u test users", res_u32(r, "k"),
 		   res_u32(r, "users"), res_u32(r, "test_users"));
+	const cJSON *sp = res_get(r, "split");
+	bool random = strcmp(res_str(sp, "kind"), "random") == 0;
+	if (random)
+		out_printf(o, ", random split: %.0f%% of each tweet's rows in train, %.0f in test",
+			   100 * res_num(sp, "ratio"), res_num(sp, "test_rows"));
+	out_printf(o, "%s\n", res_bool(sp, "validation") ? " (validation split)" : "");
+	double early = res_num(sp, "test_rows_in_model_period");
+	if (random && isfinite(early))
+		out_printf(o, "(%.1f%% of these test rows are older than the temporal split, so inside "
+			      "what the trained models learned from)\n",
+			   100 * early);
 	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
 		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
 	cJSON_ArrayForEach(m, systems)

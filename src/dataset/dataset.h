@@ -30,7 +30,8 @@ typedef struct mrs_dataset {
 	uint64_t seed;
 	uint64_t fingerprint; /* hash of the content */
 	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
-	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
+	 * (mrs_dataset_before, mrs_dataset_without, mrs_dataset_with_edits): its own for a
+	 * loaded or new dataset.
 	 * Model cards record it, and an engine serves only models trained on its dataset's. */
 	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
@@ -143,6 +144,10 @@ unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v);
  * comes only from before the cutoff. Used by evaluation to hide the test split.
  * The result owns its memory. */
 mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err);
+/* A copy of ds without the impressions i with drop[i] set (users, tweets, follows and
+ * blocks as they are, the same clock); evaluation's random split hides its test rows so.
+ * The result owns its memory. */
+mrs_dataset *mrs_dataset_without(const mrs_dataset *ds, const uint8_t *drop, mrs_error *err);
 
 /* Builds every derived index (CSR both ways, by-tweet impressions, fingerprint) from the
  * primary arrays. Used by the store and the importers; exposed for tests that build

@@ -1,6 +1,7 @@
 /* slice.c: datasets derived from another: the dataset as it was before a cutoff time (what
- * evaluation may see), and a copy with what-if edits applied (overlay.c has the edits
- * themselves). Both are one copy of the base and one rebuild of its indexes. */
+ * evaluation may see), the dataset without some of its impressions (a random split's train
+ * view), and a copy with what-if edits applied (overlay.c has the edits themselves). Each is
+ * one copy of the base and one rebuild of its indexes. */
 #include "dataset/dataset.h"
 
 static void *dup_array(const void *src, size_t n, size_t size, mrs_error *err)
@@ -111,15 +112,22 @@ static int derive_blocks(mrs_dataset *out, const mrs_dataset *ds, int64_t cutoff
 	return rc;
 }
 
-/* Impressions before the cutoff (already sorted, so a plain copy stays sorted); a what-if
- * copy adds the edits' likes and hides at `when` and sorts and merges them in. */
+/* Is impression i kept: before the cutoff, and not dropped? */
+static bool kept(const mrs_dataset *ds, uint32_t i, int64_t cutoff, const uint8_t *drop)
+{
+	return ds->imp_time[i] < cutoff && !(drop && drop[i]);
+}
+
+/* Impressions before the cutoff and not dropped (already sorted, so a plain copy stays
+ * sorted); a what-if copy adds the edits' likes and hides at `when` and sorts and merges
+ * them in. */
 static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t cutoff,
-			      bool whatif, const mrs_edit *edits, size_t n, int64_t when,
-			      mrs_error *err)
+			      const uint8_t *drop, bool whatif, const mrs_edit *edits, size_t n,
+			      int64_t when, mrs_error *err)
 {
 	size_t ni = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		ni += ds->imp_time[i] < cutoff;
+		ni += kept(ds, i, cutoff, drop);
 	uint32_t *iu = mrs_calloc(ni + n, sizeof(uint32_t), "impressions", err);
 	uint32_t *it = mrs_calloc(ni + n, sizeof(uint32_t), "impressions", err);
 	int64_t *its = mrs_calloc(ni + n, sizeof(int64_t), "impressions", err);
@@ -129,7 +137,7 @@ static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t c
 		goto out;
 	ni = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++) {
-		if (ds->imp_time[i] >= cutoff)
+		if (!kept(ds, i, cutoff, drop))
 			continue;
 		iu[ni] = ds->imp_user[i], it[ni] = ds->imp_tweet[i];
 		its[ni] = ds->imp_time[i], ia[ni] = ds->imp_actions[i];
@@ -173,10 +181,12 @@ static int copy_texts(mrs_dataset *out, const mrs_dataset *ds, mrs_error *err)
 	return 0;
 }
 
-/* A copy of ds with what happened from `cutoff` on left out and, for a what-if copy, the
- * edits applied at `when`; its indexes built once. */
-static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, bool whatif,
-			   const mrs_edit *edits, size_t n, int64_t when, mrs_error *err)
+/* A copy of ds with what happened from `cutoff` on and the impressions marked in drop (if
+ * any) left out and, for a what-if copy, the edits applied at `when`; its indexes built
+ * once. */
+static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t *drop,
+			   bool whatif, const mrs_edit *edits, size_t n, int64_t when,
+			   mrs_error *err)
 {
 	mrs_dataset *out = mrs_ds_alloc(ds->n_users, ds->n_tweets, err);
 	if (!out)
@@ -216,7 +226,7 @@ static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, bool whatif,
 	}
 	if (derive_follows(out, ds, cutoff, edits, n, when, err) ||
 	    derive_blocks(out, ds, cutoff, edits, n, when, err) ||
-	    derive_impressions(out, ds, cutoff, whatif, edits, n, when, err))
+	    derive_impressions(out, ds, cutoff, drop, whatif, edits, n, when, err))
 		goto fail;
 	out->split_time = ds->split_time;
 	out->seed = ds->seed;
@@ -240,7 +250,12 @@ fail:
 
 mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err)
 {
-	return derive(ds, cutoff, false, NULL, 0, 0, err);
+	return derive(ds, cutoff, NULL, false, NULL, 0, 0, err);
+}
+
+mrs_dataset *mrs_dataset_without(const mrs_dataset *ds, const uint8_t *drop, mrs_error *err)
+{
+	return derive(ds, INT64_MAX, drop, false, NULL, 0, 0, err);
 }
 
 mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edits, size_t n,
@@ -249,5 +264,5 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 	for (size_t i = 0; i < n; i++)
 		if (mrs_edit_check(base, &edits[i], err))
 			return NULL;
-	return derive(base, INT64_MAX, true, edits, n, when, err);
+	return derive(base, INT64_MAX, NULL, true, edits, n, when, err);
 }

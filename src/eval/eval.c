@@ -1,14 +1,20 @@
-/* eval.c: offline evaluation on the temporal split: the pipeline and its baselines ranked
- * against each test user's test-split engagements, per-source recall, model metrics on
+/* eval.c: offline evaluation on the temporal or the random split: the pipeline and its
+ * baselines ranked against each test user's test rows, per-source recall, model metrics on
  * the test impressions, and the oracle ceiling from the ground truth. */
 #include <math.h>
 
 #include "eval/eval.h"
 
 static const char *const system_names[MRS_N_SYSTEMS] = {
-	"pipeline", "oracle", "oracle_all", "random", "popular", "chronological", "twhin",
-	"seed", "twitter-2023", "x-2026",
+	"pipeline", "oracle", "oracle_all", "random", "popular", "item_knn", "bpr",
+	"chronological", "twhin", "seed", "twitter-2023", "x-2026",
 };
+
+/* Chosen on validation splits (README): of the settings bench/tune_baselines tried on the
+ * default world's temporal and random splits and Last.fm's random split, those whose
+ * worst NDCG@10 as a share of each split's best was highest. */
+const mrs_knn_params mrs_knn_defaults = {.neighbours = 1000, .shrink = 20};
+const mrs_bpr_params mrs_bpr_defaults = {.factors = 64, .epochs = 400, .lr = 0.05f, .reg = 0.03f};
 
 const char *mrs_system_name(int sys)
 {
@@ -17,7 +23,14 @@ const char *mrs_system_name(int sys)
 
 struct mrs_evaluator {
 	const mrs_dataset *full;
+	mrs_dataset *own_full;   /* the validation split's dataset, when evaluating on it */
 	mrs_dataset *train;
+	uint8_t *test_row;       /* MRS_SPLIT_RANDOM: [full->n_impressions] 1 for a test row */
+	unsigned row_actions;    /* the actions that make an impression a row of the log */
+	mrs_ui_log log;          /* the train rows, for the baselines */
+	mrs_item_knn *knn;
+	mrs_bpr *bpr;
+	uint32_t test_rows, test_rows_early;
 	mrs_engine *engine;
 	mrs_truth *truth;
 	mrs_eval_opts o;
@@ -41,6 +54,11 @@ void mrs_evaluator_free(mrs_evaluator *ev)
 	mrs_request_free(ev->shared);
 	mrs_engine_free(ev->engine);
 	mrs_dataset_free(ev->train);
+	mrs_dataset_free(ev->own_full);
+	free(ev->test_row);
+	mrs_ui_log_free(&ev->log);
+	mrs_item_knn_free(ev->knn);
+	mrs_bpr_free(ev->bpr);
 	mrs_truth_free(ev->truth);
 	free(ev->users), free(ev->rel_off), free(ev->rel);
 	free(ev);
@@ -57,8 +75,39 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Test users (at least one positive engagement at or after the split), a fixed sample
- * of them when asked, and each one's relevant tweets. */
+/* Is the system asked for (and, for the oracles, is there a truth to ask)? */
+static bool want(const mrs_evaluator *ev, int sys)
+{
+	if (sys == MRS_SYS_ORACLE || sys == MRS_SYS_ORACLE_ALL)
+		if (!ev->truth)
+			return false;
+	return !ev->o.systems || (ev->o.systems >> sys & 1);
+}
+
+/* Is impression i of the full dataset a test row: under the temporal split a positive
+ * engagement from the split time on, under the random split one the split drew. */
+static bool test_row(const mrs_evaluator *ev, uint32_t i)
+{
+	const mrs_dataset *ds = ev->full;
+	if (ev->o.split == MRS_SPLIT_RANDOM)
+		return ev->test_row[i];
+	return ds->imp_time[i] >= ds->split_time && (ds->imp_actions[i] & MRS_POSITIVE_MASK);
+}
+
+/* Can u be evaluated: a test row, and under the random split a train row too (the
+ * published protocol scores the users that both the test and the train rows hold). */
+static bool test_user(const mrs_evaluator *ev, uint32_t u)
+{
+	const mrs_dataset *ds = ev->full;
+	bool random = ev->o.split == MRS_SPLIT_RANDOM, test = false, train = !random;
+	for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1] && !(test && train); i++) {
+		test |= test_row(ev, i);
+		train |= random && ds->imp_actions[i] && !ev->test_row[i];
+	}
+	return test && train;
+}
+
+/* Test users, a fixed sample of them when asked, and each one's relevant tweets. */
 static int pick_users(mrs_evaluator *ev, mrs_error *err)
 {
 	const mrs_dataset *ds = ev->full;
@@ -67,11 +116,8 @@ static int pick_users(mrs_evaluator *ev, mrs_error *err)
 		return -1;
 	uint32_t n = 0;
 	for (uint32_t u = 0; u < ds->n_users; u++)
-		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
-			if (ds->imp_time[i] >= ds->split_time && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
-				all[n++] = u;
-				break;
-			}
+		if (test_user(ev, u))
+			all[n++] = u;
 	ev->test_users = n;
 	if (ev->o.users && ev->o.users < n) {
 		/* partial Fisher-Yates with the evaluation seed, then back in id order */
@@ -91,8 +137,7 @@ static int pick_users(mrs_evaluator *ev, mrs_error *err)
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t u = all[k];
 		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
-			total += ds->imp_time[i] >= ds->split_time &&
-				 (ds->imp_actions[i] & MRS_POSITIVE_MASK);
+			total += test_row(ev, i);
 	}
 	ev->rel_off = mrs_calloc((size_t)n + 1, sizeof(uint32_t), "evaluation", err);
 	ev->rel = mrs_calloc(total, sizeof(uint32_t), "evaluation", err);
@@ -103,12 +148,95 @@ static int pick_users(mrs_evaluator *ev, mrs_error *err)
 		uint32_t u = all[k];
 		ev->rel_off[k] = m;
 		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
-			if (ds->imp_time[i] >= ds->split_time && (ds->imp_actions[i] & MRS_POSITIVE_MASK))
+			if (test_row(ev, i))
 				ev->rel[m++] = ds->imp_tweet[i];
 		qsort(ev->rel + ev->rel_off[k], m - ev->rel_off[k], sizeof(uint32_t), cmp_u32);
 	}
 	ev->rel_off[n] = m;
 	return 0;
+}
+
+/* The validation split's dataset: the train part of ds alone, to be split again the same
+ * way (temporal: at the time before which 80% of its impressions fall, the clock stopped
+ * at the original split; random: the train rows, which the evaluator splits again with
+ * another seed). */
+static mrs_dataset *validation_dataset(const mrs_dataset *ds, const mrs_eval_opts *o,
+				       mrs_error *err)
+{
+	if (o->split == MRS_SPLIT_RANDOM) {
+		uint8_t *test = mrs_calloc(ds->n_impressions, 1, "validation split", err);
+		if (!test || mrs_split_random(ds, o->ratio, o->seed, test, err)) {
+			free(test);
+			return NULL;
+		}
+		mrs_dataset *v = mrs_dataset_without(ds, test, err);
+		free(test);
+		return v;
+	}
+	mrs_dataset *v = mrs_dataset_before(ds, ds->split_time, err);
+	if (!v)
+		return NULL;
+	int64_t cut = mrs_split_time(v, 0.8, err);
+	if (cut == INT64_MIN) {
+		mrs_dataset_free(v);
+		return NULL;
+	}
+	v->split_time = cut;
+	v->t_end = ds->split_time - 1;
+	return v;
+}
+
+/* The train rows as a user-item log, and the baselines asked for trained on it. */
+static int train_baselines(mrs_evaluator *ev, const mrs_progress *progress, mrs_error *err)
+{
+	const mrs_dataset *tv = ev->train;
+	uint32_t *user = mrs_calloc(tv->n_impressions, sizeof(uint32_t), "baselines", err);
+	uint32_t *item = mrs_calloc(tv->n_impressions, sizeof(uint32_t), "baselines", err);
+	int rc = -1;
+	if (!user || !item)
+		goto out;
+	size_t n = 0;
+	for (uint32_t i = 0; i < tv->n_impressions; i++)
+		if (tv->imp_actions[i] & ev->row_actions) {
+			user[n] = tv->imp_user[i];
+			item[n++] = tv->imp_tweet[i];
+		}
+	if (mrs_ui_log_build(&ev->log, tv->n_users, tv->n_tweets, user, item, n, err))
+		goto out;
+	if (want(ev, MRS_SYS_ITEM_KNN) &&
+	    !(ev->knn = mrs_item_knn_train(&ev->log, &ev->o.knn, progress, err)))
+		goto out;
+	if (want(ev, MRS_SYS_BPR) &&
+	    !(ev->bpr = mrs_bpr_train(&ev->log, &ev->o.bpr, ev->o.seed, progress, err)))
+		goto out;
+	rc = 0;
+out:
+	free(user), free(item);
+	return rc;
+}
+
+/* The train view: the dataset before its split time, or without the random split's test
+ * rows (whose count, and how many are older than the split time, the result reports). */
+static int make_train_view(mrs_evaluator *ev, mrs_error *err)
+{
+	const mrs_dataset *ds = ev->full;
+	if (ev->o.split != MRS_SPLIT_RANDOM) {
+		ev->row_actions = MRS_POSITIVE_MASK;
+		ev->train = mrs_dataset_before(ds, ds->split_time, err);
+		return ev->train ? 0 : -1;
+	}
+	ev->row_actions = 0xff;
+	/* the validation dataset was made with the seed: split it again with another */
+	uint64_t seed = ev->o.validation ? mrs_hash64(ev->o.seed) : ev->o.seed;
+	ev->test_row = mrs_calloc(ds->n_impressions, 1, "random split", err);
+	if (!ev->test_row || mrs_split_random(ds, ev->o.ratio, seed, ev->test_row, err))
+		return -1;
+	for (uint32_t i = 0; i < ds->n_impressions; i++) {
+		ev->test_rows += ev->test_row[i];
+		ev->test_rows_early += ev->test_row[i] && ds->imp_time[i] < ds->split_time;
+	}
+	ev->train = mrs_dataset_without(ds, ev->test_row, err);
+	return ev->train ? 0 : -1;
 }
 
 mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
@@ -117,20 +245,38 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 	mrs_evaluator *ev = mrs_calloc(1, sizeof *ev, "evaluator", err);
 	if (!ev)
 		return NULL;
-	ev->full = ds;
 	ev->o = *o;
 	if (!ev->o.k)
 		ev->o.k = 10;
 	if (!ev->o.model_rows)
 		ev->o.model_rows = 50000;
-	ev->now = ds->t_end + 1;
-	if (ds->split_time <= ds->t_begin || ds->split_time > ds->t_end) {
+	if (ev->o.split == MRS_SPLIT_TEMPORAL && ev->o.ratio) {
+		mrs_fail(err, MRS_ERR_USAGE, "a train ratio applies to the random split only");
+		goto fail;
+	}
+	if (!ev->o.ratio)
+		ev->o.ratio = 0.75;
+	if (!ev->o.knn.neighbours)
+		ev->o.knn = mrs_knn_defaults;
+	if (!ev->o.bpr.factors)
+		ev->o.bpr = mrs_bpr_defaults;
+	if (ev->o.split == MRS_SPLIT_RANDOM && !(ev->o.ratio > 0 && ev->o.ratio < 1)) {
+		mrs_fail(err, MRS_ERR_USAGE, "the train ratio must be between 0 and 1, not %g",
+			 ev->o.ratio);
+		goto fail;
+	}
+	if (ev->o.split == MRS_SPLIT_TEMPORAL &&
+	    (ds->split_time <= ds->t_begin || ds->split_time > ds->t_end)) {
 		mrs_fail(err, MRS_ERR_DATA, "%s: the dataset has no test split to evaluate on",
 			 ds->path ? ds->path : "dataset");
 		goto fail;
 	}
+	if (ev->o.validation && !(ds = ev->own_full = validation_dataset(ds, &ev->o, err)))
+		goto fail;
+	ev->full = ds;
+	ev->now = ds->t_end + 1;
 	mrs_progress_report(progress, "train view", 0, 1, NULL);
-	if (!(ev->train = mrs_dataset_before(ds, ds->split_time, err)))
+	if (make_train_view(ev, err))
 		goto fail;
 	mrs_engine_opts eo = {.models_dir = o->models_dir, .now = ev->now, .sc_mode = o->sc_mode,
 			      .rg_mode = o->rg_mode};
@@ -141,6 +287,9 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 			goto fail;
 	}
 	if (pick_users(ev, err))
+		goto fail;
+	if ((want(ev, MRS_SYS_ITEM_KNN) || want(ev, MRS_SYS_BPR)) &&
+	    train_baselines(ev, progress, err))
 		goto fail;
 	if (ev->o.keep_requests) {
 		ev->req = mrs_calloc(ev->n_users ? ev->n_users : 1, sizeof *ev->req, "evaluator", err);
@@ -161,16 +310,23 @@ fail:
 /* ------------------------------------------------------------ accumulation */
 
 typedef struct acc {
-	double ndcg, precision, recall, rr, hit, diversity;
+	double ndcg, precision, recall, rr, hit, ap, diversity;
 	uint32_t lists;
-	uint32_t *exposure; /* per eligible tweet (id - lo) */
+	uint32_t *exposure; /* per eligible tweet (elig_pos) */
 } acc;
 
 typedef struct run_ctx {
 	mrs_evaluator *ev;
 	const mrs_config *cfg;
 	uint32_t k;
-	uint32_t lo, hi;      /* eligible tweets: ids in [lo, hi) */
+	uint32_t lo, hi;      /* eligible tweets have ids in [lo, hi): younger than the age
+			       * limit (temporal split), or any (random split) ... */
+	uint32_t *elig;       /* ... and are these, ascending (random split: with a train row) */
+	uint32_t n_elig;
+	uint32_t *elig_pos;   /* [n_tweets] index in elig, or MRS_NONE */
+	uint8_t *seen;        /* [n_tweets] the user's train impressions, while ranking for one */
+	float *item_score;    /* [n_tweets] a baseline's scores for one user */
+	mrs_scored *top;      /* [k + 1] scratch for rank_scores */
 	acc a[MRS_N_SYSTEMS];
 	bool want[MRS_N_SYSTEMS];
 	uint32_t *list;       /* scratch: a ranked list */
@@ -301,6 +457,7 @@ static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, cons
 	double rr = mrs_rr_at_k(list, n, rel, n_rel, k);
 	a->rr += rr;
 	a->hit += rr > 0;
+	a->ap += mrs_ap_at_k(list, n, rel, n_rel, k);
 	a->lists++;
 	uint32_t m = MRS_MIN(n, k), distinct = 0;
 	const mrs_dataset *ds = x->ev->full;
@@ -310,8 +467,8 @@ static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, cons
 		for (uint32_t j = 0; j < i && !dup; j++)
 			dup = mrs_ds_original_author(ds, list[j]) == au;
 		distinct += !dup;
-		if (list[i] >= x->lo && list[i] < x->hi)
-			a->exposure[list[i] - x->lo]++;
+		if (x->elig_pos[list[i]] != MRS_NONE)
+			a->exposure[x->elig_pos[list[i]]]++;
 	}
 	a->diversity += m ? (double)distinct / m : 0;
 }
@@ -329,9 +486,10 @@ static void finish(run_ctx *x, int sys, mrs_rank_metrics *m)
 	m->recall = a->recall / n;
 	m->mrr = a->rr / n;
 	m->hit_rate = a->hit / n;
+	m->map = a->ap / n;
 	m->author_diversity = a->diversity / n;
 	/* a system with lists was wanted, so it has its exposure counts */
-	uint32_t elig = x->hi - x->lo, covered = 0;
+	uint32_t elig = x->n_elig, covered = 0;
 	for (uint32_t i = 0; i < elig; i++)
 		covered += a->exposure[i] > 0;
 	m->coverage = elig ? (double)covered / elig : 0;
@@ -348,6 +506,25 @@ static bool seen_or_own(const mrs_dataset *tv, uint32_t u, uint32_t t)
 		if (tv->imp_tweet[i] == t)
 			return true;
 	return false;
+}
+
+/* Would a score v enter the best-first top list s of n entries (at most k)? */
+static bool top_k_wants(const mrs_scored *s, uint32_t n, uint32_t k, float v)
+{
+	return n < k || v > s[n - 1].score;
+}
+
+/* Puts (v, tweet) into the top list s of n entries (at most k), after the entries with an
+ * equal score; returns the new length. */
+static uint32_t top_k_add(mrs_scored *s, uint32_t n, uint32_t k, float v, uint32_t tweet)
+{
+	uint32_t j = n < k ? n++ : n - 1;
+	while (j > 0 && s[j - 1].score < v) {
+		s[j] = s[j - 1];
+		j--;
+	}
+	s[j] = (mrs_scored){v, tweet, 0};
+	return n;
 }
 
 /* Ranks the pool's eligible candidates (alive after the prefilter) by a score. */
@@ -379,9 +556,9 @@ static uint32_t rank_pool(run_ctx *x, const mrs_request *r, int by_truth, uint32
 static uint32_t rank_random(run_ctx *x, uint32_t u)
 {
 	const mrs_dataset *tv = x->ev->train;
-	uint32_t n = 0, elig = x->hi - x->lo;
+	uint32_t n = 0, elig = x->n_elig;
 	for (uint32_t tries = 0; n < x->k && elig && tries < 20 * x->k; tries++) {
-		uint32_t t = x->lo + mrs_rng_below(&x->rng, elig);
+		uint32_t t = x->elig[mrs_rng_below(&x->rng, elig)];
 		bool dup = false;
 		for (uint32_t j = 0; j < n && !dup; j++)
 			dup = x->list[j] == t;
@@ -398,6 +575,47 @@ static uint32_t rank_popular(run_ctx *x, uint32_t u)
 		if (!seen_or_own(x->ev->train, u, x->popular[i]))
 			x->list[n++] = x->popular[i];
 	return n;
+}
+
+/* The top k of the eligible tweets by x->item_score, leaving out u's own tweets and those
+ * u has a train impression of (x->seen); ties go to the newer tweet. */
+static uint32_t rank_scores(run_ctx *x, uint32_t u)
+{
+	const mrs_dataset *tv = x->ev->train;
+	mrs_scored *s = x->top;
+	uint32_t n = 0;
+	for (uint32_t e = x->n_elig; e > 0; e--) {
+		uint32_t t = x->elig[e - 1];
+		float v = x->item_score[t];
+		if (top_k_wants(s, n, x->k, v) && !x->seen[t] && tv->tweet_author[t] != u &&
+		    mrs_ds_original_author(tv, t) != u)
+			n = top_k_add(s, n, x->k, v, t);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		x->list[i] = s[i].tweet;
+	return n;
+}
+
+/* u's train impressions in x->seen (on) or out of it (off). */
+static void mark_seen(run_ctx *x, uint32_t u, uint8_t on)
+{
+	const mrs_dataset *tv = x->ev->train;
+	for (uint32_t i = tv->uimp_off[u]; i < tv->uimp_off[u + 1]; i++)
+		x->seen[tv->imp_tweet[i]] = on;
+}
+
+static uint32_t rank_item_knn(run_ctx *x, uint32_t u)
+{
+	const mrs_ui_log *log = &x->ev->log;
+	mrs_item_knn_score(x->ev->knn, log->item + log->off[u], log->off[u + 1] - log->off[u],
+			   x->item_score);
+	return rank_scores(x, u);
+}
+
+static uint32_t rank_bpr(run_ctx *x, uint32_t u)
+{
+	mrs_bpr_score(x->ev->bpr, u, x->item_score);
+	return rank_scores(x, u);
 }
 
 static uint32_t rank_chronological(run_ctx *x, uint32_t u)
@@ -433,20 +651,13 @@ static uint32_t rank_oracle_all(run_ctx *x, uint32_t u)
 	mrs_scored *s = malloc(sizeof *s * (x->k + 1));
 	if (!s)
 		return 0;
-	for (uint32_t t = x->lo; t < x->hi; t++) {
+	for (uint32_t e = 0; e < x->n_elig; e++) {
+		uint32_t t = x->elig[e];
 		if (ds->tweet_author[t] == u || mrs_ds_original_author(ds, t) == u)
 			continue;
 		float v = (float)mrs_truth_pair_probs(x->ev->truth, ds, u, t, x->ev->now, p);
-		if (n == x->k && v <= s[n - 1].score)
-			continue;
-		if (seen_or_own(x->ev->train, u, t))
-			continue;
-		uint32_t j = n < x->k ? n++ : n - 1;
-		while (j > 0 && s[j - 1].score < v) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = (mrs_scored){v, t, 0};
+		if (top_k_wants(s, n, x->k, v) && !seen_or_own(x->ev->train, u, t))
+			n = top_k_add(s, n, x->k, v, t);
 	}
 	for (uint32_t i = 0; i < n; i++)
 		x->list[i] = s[i].tweet;
@@ -493,27 +704,52 @@ static void count_sources(run_ctx *x, const mrs_request *r, const uint32_t *rel,
 	}
 }
 
+/* A tweet's train rows. */
+static uint32_t train_rows(const mrs_evaluator *ev, uint32_t t)
+{
+	const mrs_dataset *tv = ev->train;
+	uint32_t n = 0;
+	for (uint32_t j = tv->timp_off[t]; j < tv->timp_off[t + 1]; j++)
+		n += (tv->imp_actions[tv->timp[j]] & ev->row_actions) != 0;
+	return n;
+}
+
 static int popular_list(run_ctx *x, mrs_error *err)
 {
-	const mrs_dataset *tv = x->ev->train;
-	uint32_t n = x->hi - x->lo;
+	uint32_t n = x->n_elig;
 	mrs_scored *s = mrs_calloc(n ? n : 1, sizeof *s, "popular", err);
 	x->popular = mrs_calloc(n ? n : 1, sizeof(uint32_t), "popular", err);
 	if (!s || !x->popular) {
 		free(s);
 		return -1;
 	}
-	for (uint32_t t = x->lo; t < x->hi; t++) {
-		uint32_t pos = 0;
-		for (uint32_t j = tv->timp_off[t]; j < tv->timp_off[t + 1]; j++)
-			pos += (tv->imp_actions[tv->timp[j]] & MRS_POSITIVE_MASK) != 0;
-		s[t - x->lo] = (mrs_scored){(float)pos, t, 0};
-	}
+	for (uint32_t e = 0; e < n; e++)
+		s[e] = (mrs_scored){(float)train_rows(x->ev, x->elig[e]), x->elig[e], 0};
 	qsort(s, n, sizeof *s, mrs_scored_cmp);
 	for (uint32_t i = 0; i < n; i++)
 		x->popular[i] = s[i].tweet;
 	x->n_popular = n;
 	free(s);
+	return 0;
+}
+
+/* The eligible tweets: those created in [lo, hi) and, under the random split, with a
+ * train row (the published protocol ranks the items the train rows know). */
+static int eligible_tweets(run_ctx *x, mrs_error *err)
+{
+	const mrs_dataset *ds = x->ev->full;
+	bool random = x->ev->o.split == MRS_SPLIT_RANDOM;
+	x->elig = mrs_calloc(x->hi - x->lo + 1, sizeof(uint32_t), "eligible tweets", err);
+	x->elig_pos = mrs_calloc(ds->n_tweets + 1, sizeof(uint32_t), "eligible tweets", err);
+	if (!x->elig || !x->elig_pos)
+		return -1;
+	for (uint32_t t = 0; t < ds->n_tweets; t++)
+		x->elig_pos[t] = MRS_NONE;
+	for (uint32_t t = x->lo; t < x->hi; t++)
+		if (!random || train_rows(x->ev, t)) {
+			x->elig_pos[t] = x->n_elig;
+			x->elig[x->n_elig++] = t;
+		}
 	return 0;
 }
 
@@ -668,12 +904,54 @@ out:
 
 /* ------------------------------------------------------------ the run */
 
-static bool want(const mrs_evaluator *ev, int sys)
+/* The lists that come from u's request: the pipeline's timeline (with what its sources
+ * found and its candidate pools), its candidates ranked by the truth and by TwHIN alone,
+ * and the timeline under each preset asked for. */
+static int request_lists(run_ctx *x, mrs_request *r, uint32_t u, const uint32_t *rel,
+			 uint32_t n_rel, const mrs_config *presets, mrs_error *err)
 {
-	if (sys == MRS_SYS_ORACLE || sys == MRS_SYS_ORACLE_ALL)
-		if (!ev->truth)
-			return false;
-	return !ev->o.systems || (ev->o.systems >> sys & 1);
+	const mrs_evaluator *ev = x->ev;
+	if (mrs_request_run(r, u, ev->now, x->cfg, err))
+		return -1;
+	uint32_t n = timeline_list(x, r);
+	if (x->want[MRS_SYS_PIPELINE])
+		add_list(x, MRS_SYS_PIPELINE, x->list, n, rel, n_rel);
+	count_sources(x, r, rel, n_rel);
+	if (collect_pool(x, r, u, rel, n_rel))
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+	if (x->want[MRS_SYS_ORACLE]) {
+		n = rank_pool(x, r, 1, u);
+		add_list(x, MRS_SYS_ORACLE, x->list, n, rel, n_rel);
+	}
+	if (x->want[MRS_SYS_TWHIN]) {
+		n = rank_pool(x, r, 0, u);
+		add_list(x, MRS_SYS_TWHIN, x->list, n, rel, n_rel);
+	}
+	for (int p = 0; p < 3; p++) {
+		if (!x->want[MRS_SYS_SEED + p])
+			continue;
+		if (mrs_request_run(r, u, ev->now, &presets[p], err))
+			return -1;
+		n = timeline_list(x, r);
+		add_list(x, MRS_SYS_SEED + p, x->list, n, rel, n_rel);
+	}
+	return 0;
+}
+
+/* The lists of the systems that rank on their own: the oracle over every eligible
+ * tweet, random, popular, item-kNN, BPR and chronological. */
+static void other_lists(run_ctx *x, uint32_t u, const uint32_t *rel, uint32_t n_rel)
+{
+	uint32_t (*const rank[])(run_ctx *, uint32_t) = {
+		[MRS_SYS_ORACLE_ALL] = rank_oracle_all, [MRS_SYS_RANDOM] = rank_random,
+		[MRS_SYS_POPULAR] = rank_popular,       [MRS_SYS_ITEM_KNN] = rank_item_knn,
+		[MRS_SYS_BPR] = rank_bpr,               [MRS_SYS_CHRONOLOGICAL] = rank_chronological,
+	};
+	mark_seen(x, u, 1);
+	for (int s = 0; s < (int)MRS_ARRAY_LEN(rank); s++)
+		if (rank[s] && x->want[s])
+			add_list(x, s, x->list, rank[s](x, u), rel, n_rel);
+	mark_seen(x, u, 0);
 }
 
 int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result *out,
@@ -684,26 +962,42 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	out->k = ev->o.k;
 	out->users = ev->n_users;
 	out->test_users = ev->test_users;
+	out->split = ev->o.split;
+	out->ratio = ev->o.split == MRS_SPLIT_RANDOM ? ev->o.ratio : NAN;
+	out->validation = ev->o.validation;
+	out->test_rows = ev->test_rows;
+	out->test_rows_in_model_period = ev->test_rows ? (double)ev->test_rows_early / ev->test_rows
+						       : NAN;
+	out->knn = ev->o.knn;
+	out->bpr = ev->o.bpr;
 	run_ctx x = {.ev = ev, .cfg = cfg, .k = ev->o.k};
 	mrs_rng_seed(&x.rng, ev->o.seed ^ 0x5eed);
 	const mrs_dataset *ds = ev->full;
-	x.lo = first_tweet_at(ds, ev->now - (int64_t)((double)cfg->max_age_hours * MRS_HOUR));
-	x.hi = first_tweet_at(ds, ev->now);
+	if (ev->o.split == MRS_SPLIT_RANDOM) {
+		x.lo = 0;
+		x.hi = ds->n_tweets;
+	} else {
+		x.lo = first_tweet_at(ds, ev->now - (int64_t)((double)cfg->max_age_hours * MRS_HOUR));
+		x.hi = first_tweet_at(ds, ev->now);
+	}
 	share_thresholds(cfg, x.thr);
 	int rc = -1;
 	x.scratch = MRS_MAX((size_t)cfg->k, (size_t)ev->o.k) + ds->n_tweets + 1;
 	x.list = mrs_calloc(x.scratch, sizeof(uint32_t), "evaluation", err);
 	x.idx = mrs_calloc(x.scratch, sizeof(uint32_t), "evaluation", err);
-	if (!x.list || !x.idx)
+	x.seen = mrs_calloc(ds->n_tweets + 1, 1, "evaluation", err);
+	x.item_score = mrs_calloc(ds->n_tweets + 1, sizeof(float), "evaluation", err);
+	x.top = mrs_calloc((size_t)x.k + 1, sizeof *x.top, "evaluation", err);
+	if (!x.list || !x.idx || !x.seen || !x.item_score || !x.top || eligible_tweets(&x, err))
 		goto out;
 	for (int s = 0; s < MRS_N_SYSTEMS; s++) {
 		x.want[s] = want(ev, s);
-		if (x.want[s] && !(x.a[s].exposure = mrs_calloc(x.hi - x.lo + 1, sizeof(uint32_t),
+		if (x.want[s] && !(x.a[s].exposure = mrs_calloc(x.n_elig + 1, sizeof(uint32_t),
 								"exposure", err)))
 			goto out;
 	}
 	/* oracle over every tweet costs tweets x users truth lookups: skip it when huge */
-	if ((double)(x.hi - x.lo) * ev->n_users > 3e7)
+	if ((double)x.n_elig * ev->n_users > 3e7)
 		x.want[MRS_SYS_ORACLE_ALL] = false;
 	if (x.want[MRS_SYS_POPULAR] && popular_list(&x, err))
 		goto out;
@@ -711,52 +1005,18 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	for (int p = 0; p < 3; p++)
 		if (mrs_config_preset(&presets[p], mrs_presets[p], err))
 			goto out;
+	/* the request's systems: the pipeline, what its candidates give, the presets */
+	bool request = x.want[MRS_SYS_PIPELINE] || x.want[MRS_SYS_ORACLE] || x.want[MRS_SYS_TWHIN];
+	for (int p = 0; p < 3; p++)
+		request |= x.want[MRS_SYS_SEED + p];
 	for (uint32_t k = 0; k < ev->n_users; k++) {
 		uint32_t u = ev->users[k];
 		const uint32_t *rel = ev->rel + ev->rel_off[k];
-		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k], n;
+		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k];
 		mrs_request *r = ev->req ? ev->req[k] : ev->shared;
-		if (mrs_request_run(r, u, ev->now, cfg, err))
+		if (request && request_lists(&x, r, u, rel, n_rel, presets, err))
 			goto out;
-		n = timeline_list(&x, r);
-		add_list(&x, MRS_SYS_PIPELINE, x.list, n, rel, n_rel);
-		count_sources(&x, r, rel, n_rel);
-		if (collect_pool(&x, r, u, rel, n_rel)) {
-			mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
-			goto out;
-		}
-		if (x.want[MRS_SYS_ORACLE]) {
-			n = rank_pool(&x, r, 1, u);
-			add_list(&x, MRS_SYS_ORACLE, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_TWHIN]) {
-			n = rank_pool(&x, r, 0, u);
-			add_list(&x, MRS_SYS_TWHIN, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_ORACLE_ALL]) {
-			n = rank_oracle_all(&x, u);
-			add_list(&x, MRS_SYS_ORACLE_ALL, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_RANDOM]) {
-			n = rank_random(&x, u);
-			add_list(&x, MRS_SYS_RANDOM, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_POPULAR]) {
-			n = rank_popular(&x, u);
-			add_list(&x, MRS_SYS_POPULAR, x.list, n, rel, n_rel);
-		}
-		if (x.want[MRS_SYS_CHRONOLOGICAL]) {
-			n = rank_chronological(&x, u);
-			add_list(&x, MRS_SYS_CHRONOLOGICAL, x.list, n, rel, n_rel);
-		}
-		for (int p = 0; p < 3; p++) {
-			if (!x.want[MRS_SYS_SEED + p])
-				continue;
-			if (mrs_request_run(r, u, ev->now, &presets[p], err))
-				goto out;
-			n = timeline_list(&x, r);
-			add_list(&x, MRS_SYS_SEED + p, x.list, n, rel, n_rel);
-		}
+		other_lists(&x, u, rel, n_rel);
 		if ((k & 15) == 0 && mrs_progress_report(progress, "evaluating users", k, ev->n_users,
 							 NULL)) {
 			mrs_fail(err, MRS_ERR_CANCELLED, "evaluation cancelled");
@@ -790,14 +1050,17 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	}
 	finish_shares(&x, out);
 	out->modularity = out->nmi = NAN;
-	if (ev->o.models && (model_metrics(ev, out, progress, err) || safety_metrics(ev, out, err)))
+	/* the models' own metrics belong to the temporal split they were trained on */
+	if (ev->o.models && ev->o.split == MRS_SPLIT_TEMPORAL && !ev->o.validation &&
+	    (model_metrics(ev, out, progress, err) || safety_metrics(ev, out, err)))
 		goto out;
 	out->seconds = mrs_seconds() - t0;
 	rc = 0;
 out:
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		free(x.a[s].exposure);
-	free(x.list), free(x.idx), free(x.popular);
+	free(x.list), free(x.idx), free(x.popular), free(x.seen), free(x.item_score), free(x.top);
+	free(x.elig), free(x.elig_pos);
 	for (int side = 0; side < 2; side++) {
 		free(x.pool_model[side]), free(x.pool_truth[side]), free(x.pool_final[side]);
 		free(x.pool_rel[side]);

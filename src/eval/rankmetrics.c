@@ -1,5 +1,5 @@
-/* rankmetrics.c: ranking metrics of one list (NDCG, precision, recall, reciprocal rank)
- * and the Gini coefficient of exposure. */
+/* rankmetrics.c: ranking metrics of one list (NDCG, precision, recall, reciprocal rank,
+ * average precision) and the Gini coefficient of exposure. */
 #include <math.h>
 
 #include "eval/eval.h"
@@ -46,6 +46,19 @@ double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint
 		if (mrs_sorted_has(rel, n_rel, ranked[i]))
 			return 1.0 / (i + 1);
 	return 0;
+}
+
+double mrs_ap_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
+		   uint32_t k)
+{
+	if (!n_rel)
+		return 0;
+	double sum = 0;
+	uint32_t h = 0;
+	for (uint32_t i = 0; i < n && i < k; i++)
+		if (mrs_sorted_has(rel, n_rel, ranked[i]))
+			sum += (double)++h / (i + 1);
+	return sum / n_rel;
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -11,6 +11,9 @@ users --limit
 eval --users abc
 eval --k 0
 eval --bogus
+eval --split sideways
+eval --split random --ratio 1
+eval --ratio 0.5
 set fusion.engagement abc
 set fusion.engagement -5
 set safety.mode bogus
