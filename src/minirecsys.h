@@ -1030,10 +1030,22 @@ int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, si
 
 /* ---------------------------------------------------------------- importers */
 
+/* A kind of known anomaly an import met: a well-formed row that contradicts what is known
+ * of its source (e.g. a Last.fm tag dated before Last.fm began), and how many rows had it. */
+#define MRS_IMPORT_ANOMALY_KINDS 4
+typedef struct mrs_import_anomaly {
+	const char *what;       /* static text, e.g. "tag dated before Last.fm began (2002)" */
+	const char *fate;       /* what became of such rows, e.g. "dropped" */
+	uint32_t rows;
+} mrs_import_anomaly;
+
 typedef struct mrs_import_opts {
 	bool skip_bad;          /* skip malformed rows instead of failing */
+	bool strict;            /* fail at the first known anomaly instead of counting it */
 	uint32_t skipped;       /* out: rows skipped */
 	uint32_t rows;          /* out: rows read (data rows, bad ones included; no headers) */
+	uint32_t anomalies;     /* out: rows with a known anomaly (all kinds) */
+	mrs_import_anomaly anomaly[MRS_IMPORT_ANOMALY_KINDS]; /* out: by kind, first met first */
 	const char *task;       /* labels: the task name; NULL: the text file's folder name */
 } mrs_import_opts;
 
@@ -1057,16 +1069,20 @@ typedef struct mrs_import_opts {
  * - "lastfm" FOLDER (or its four files, recognised by their headers): HetRec 2011
  *   Last.fm. Friends follow each other both ways; each artist is one tweet (text: its
  *   name) by pseudo-author "artist:<id>"; a dated tag is a like at 00:00 UTC of its day
- *   (years before 2002 are bad rows); listening is an undated click. Undated things are
- *   dated one second before the first tag.
+ *   (a year before 2002, when Last.fm began, or after 2011, the release, is a known
+ *   anomaly); listening is an undated click. Undated things are dated one second before
+ *   the first tag.
  * - "labels" TEXTS LABELS: one text and one 0/1 label per line (TweetEval), into
  *   texts_*; texts_task = opts->task or the text file's folder name. No users, no tweets.
  * Every format: kind = the format name, params_json = the files and the mapping rules,
  * tweet ids in time order, split_time = the time before which 80% of the impressions
  * fall (the generator's rule). Real logs hold no impressions without engagement.
+ * Known anomalies (well-formed rows that contradict what is known of the source) are
+ * counted by kind in opts->anomaly and dropped, the import going on.
  * Errors: MRS_ERR_USAGE (unknown format, wrong number of files), MRS_ERR_IO (a file is
  * missing or unreadable, naming it), MRS_ERR_DATA (an empty file; a bad row, as
- * "FILE:LINE: what is wrong", unless opts->skip_bad, which counts it in opts->skipped),
+ * "FILE:LINE: what is wrong", unless opts->skip_bad, which counts it in opts->skipped;
+ * a known anomaly when opts->strict, as "FILE:LINE: what is wrong (a known anomaly ...)"),
  * MRS_ERR_CANCELLED (progress, reported every 65,536 rows, asked to stop). opts may be
  * NULL; its counts are reset first. Invalid UTF-8 bytes in text become U+FFFD.
  */

@@ -16,6 +16,15 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 		cJSON_AddStringToObject(j, "output", out);
 		cJSON_AddNumberToObject(j, "rows", io->rows);
 		cJSON_AddNumberToObject(j, "skipped", io->skipped);
+		cJSON_AddNumberToObject(j, "anomalies", io->anomalies);
+		cJSON *kinds = cJSON_AddArrayToObject(j, "anomaly_kinds");
+		for (int k = 0; k < MRS_IMPORT_ANOMALY_KINDS && io->anomaly[k].what; k++) {
+			cJSON *a = cJSON_CreateObject();
+			cJSON_AddStringToObject(a, "what", io->anomaly[k].what);
+			cJSON_AddStringToObject(a, "rows_were", io->anomaly[k].fate);
+			cJSON_AddNumberToObject(a, "rows", io->anomaly[k].rows);
+			cJSON_AddItemToArray(kinds, a);
+		}
 		cJSON_AddNumberToObject(j, "users", ds->n_users);
 		cJSON_AddNumberToObject(j, "tweets", ds->n_tweets);
 		cJSON_AddNumberToObject(j, "follows", ds->n_follows);
@@ -34,6 +43,13 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 		    "follows, %u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
 		    format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
 		    ds->n_impressions, ds->n_texts, t_read, t_write);
+	if (!io->anomalies)
+		return;
+	text_printf(stdout, "known anomalies: %u rows (--strict stops at the first)\n",
+		    io->anomalies);
+	for (int k = 0; k < MRS_IMPORT_ANOMALY_KINDS && io->anomaly[k].what; k++)
+		text_printf(stdout, "  %u %s: %s\n", io->anomaly[k].rows, io->anomaly[k].what,
+			    io->anomaly[k].fate);
 }
 
 int cli_import(const cli_opts *o, int argc, char **argv)
@@ -65,6 +81,8 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 			i++;
 		} else if (options && strcmp(a, "--skip-bad") == 0) {
 			io.skip_bad = true;
+		} else if (options && strcmp(a, "--strict") == 0) {
+			io.strict = true;
 		} else if (options && strcmp(a, "--force") == 0) {
 			force = true;
 		} else if (options && a[0] == '-' && a[1]) {
@@ -80,7 +98,7 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 		free(files);
 		return cli_usage_error(
 			"usage: minirecsys import FORMAT FILE... [-o DB] [--force] [--skip-bad] "
-			"[--task NAME]\n  formats: edges EDGES..., activity ACTIVITY "
+			"[--strict] [--task NAME]\n  formats: edges EDGES..., activity ACTIVITY "
 			"[EDGES...], interactions FILE..., lastfm FOLDER, labels TEXTS "
 			"LABELS");
 	}

@@ -20,7 +20,7 @@ static const subcommand subcommands[] = {
 	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]\n"
 	 "                  [--no-memory-check]"},
 	{"import", cli_import,
-	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--task NAME]\n"
+	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--strict] [--task NAME]\n"
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
 	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
 	{"info", cli_info, "info [--data DB] [--json]"},
