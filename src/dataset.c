@@ -31,6 +31,7 @@ mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err)
 		return NULL;
 	ds->n_users = n_users;
 	ds->n_tweets = n_tweets;
+	mrs_time_scale_twitter(&ds->time_scale);
 	ds->handle_off = mrs_calloc(n_users, sizeof(uint32_t), "handles", err);
 	ds->user_created = mrs_calloc(n_users, sizeof(int64_t), "users", err);
 	ds->user_verified = mrs_calloc(n_users, 1, "users", err);

@@ -149,8 +149,9 @@ uint32_t mrs_sc_n_clusters(const mrs_engine *e);
  * who have no InterestedIn yet (cold start). Same output convention as above. */
 uint32_t mrs_sc_popular_clusters(const mrs_engine *e, uint32_t *clusters, float *weights,
 				 uint32_t max);
-/* Per-cluster indexes, built once at open: tweets created in the 14 days before now
- * (weight: decayed engagement popularity x the tweet's weight on the cluster), and
+/* Per-cluster indexes, built once at open: tweets created in the 2L before now (the
+ * dataset's time scale; 14 days on Twitter's) (weight: decayed engagement popularity x
+ * the tweet's weight on the cluster), and
  * producers (weight: KnownFor score; hash mode: the cluster's share of their own words).
  * Strongest first; *n gets the length. */
 typedef struct mrs_sc_entry {
@@ -161,7 +162,8 @@ const mrs_sc_entry *mrs_sc_cluster_tweets(const mrs_engine *e, uint32_t cluster,
 const mrs_sc_entry *mrs_sc_cluster_producers(const mrs_engine *e, uint32_t cluster,
 					     uint32_t *n);
 /* A tweet's decayed engagement popularity as of the engine's now: sum over its positive
- * engagements (the latest 64) of 2^(-age/24h), plus 2^(-tweet age/24h) for the author. */
+ * engagements (the latest 64) of 2^(-age/H), plus 2^(-tweet age/H) for the author (H:
+ * the dataset's time scale's half-life, 24 h on Twitter's). */
 float mrs_sc_tweet_popularity(const mrs_engine *e, uint32_t tweet);
 /* Quality of the open SimClusters (evaluation only, never on the serving path):
  * *modularity of KnownFor on the producer similarity graph it was fitted on (NaN in hash

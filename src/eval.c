@@ -733,10 +733,12 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 		x.want[MRS_SYS_ORACLE_ALL] = false;
 	if (x.want[MRS_SYS_POPULAR] && popular_list(&x, err))
 		goto out;
-	mrs_config presets[3];
-	for (int p = 0; p < 3; p++)
-		if (mrs_config_preset(&presets[p], mrs_presets[p], err))
+	mrs_config presets[3]; /* each with the time fields of cfg (the dataset's or the user's) */
+	for (int p = 0; p < 3; p++) {
+		presets[p] = *cfg;
+		if (mrs_config_switch_preset(&presets[p], mrs_presets[p], err))
 			goto out;
+	}
 	for (uint32_t k = 0; k < ev->n_users; k++) {
 		uint32_t u = ev->users[k];
 		const uint32_t *rel = ev->rel + ev->rel_off[k];

@@ -765,7 +765,9 @@ static mrs_dataset *assemble(imp *im)
 	if (set_handles(im, ds) || set_relations(im, ds, tweet_of, undated))
 		goto fail;
 	ds->split_time = mrs_split_time(ds, TRAIN_SHARE, im->err);
-	if (ds->split_time == INT64_MIN || params_finish(im, ds) || mrs_dataset_index(ds, im->err))
+	if (ds->split_time == INT64_MIN || params_finish(im, ds) || mrs_dataset_index(ds, im->err) ||
+	    mrs_time_scale_derive(ds, first == INT64_MAX ? INT64_MIN : undated, &ds->time_scale,
+				  im->err))
 		goto fail;
 	free(order), free(tweet_of);
 	return ds;

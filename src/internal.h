@@ -58,6 +58,19 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
  * INT64_MIN when out of memory. */
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
 
+/* The time scale of an indexed dataset from how long its tweets keep getting positive
+ * engagements in the train split (timescale.c; docs/timescale.md has the rule).
+ * Impressions at `undated` (an import's stand-in time for rows that carry none;
+ * INT64_MIN: none) are not measured. Fewer than MRS_TS_MIN_ENGAGEMENTS measured ages give
+ * Twitter's scale. Errors: MRS_ERR_NOMEM. */
+#define MRS_TS_MIN_ENGAGEMENTS 100
+int mrs_time_scale_derive(const mrs_dataset *ds, int64_t undated, mrs_time_scale *ts,
+			  mrs_error *err);
+/* The time scale as the JSON text the store keeps (caller frees; NULL: out of memory),
+ * and back: MRS_ERR_DATA names the field that is missing or out of range. */
+char *mrs_time_scale_to_json(const mrs_time_scale *ts);
+int mrs_time_scale_parse(const char *json, mrs_time_scale *ts, mrs_error *err);
+
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);

@@ -154,6 +154,32 @@ int mrs_topic_by_name(const char *name);
 #define MRS_MUTE 2u
 
 /*
+ * A dataset's time scale: how long its items keep getting engagements, and the time
+ * windows of the request path that follow from it (docs/timescale.md). Two numbers are
+ * set, the rest follow: the age limit L and the half-life H; the Graph source's window is
+ * 2H, feedback fatigue wears off over 2L, SimClusters decays engagements with half-life
+ * H and indexes the tweets of the last 2L, RealGraph decays interactions with half-life L.
+ * The synthetic world, and a file stored without one, has Twitter's (L 168 h, H 24 h); an
+ * import derives one from its train split (mrs_time_scale_derive). The config's time
+ * fields start from the dataset's (mrs_config_time_scale) and can be overridden there.
+ */
+typedef struct mrs_time_scale {
+	double age_limit_hours;    /* L: older candidates are dropped */
+	double halflife_hours;     /* H: recency decay and InNetwork light ranking */
+	double graph_window_hours; /* 2H: Graph source's engagements at most this old */
+	double fatigue_days;       /* 2L: feedback fatigue wears off over this many days */
+	char basis[16];            /* "twitter" (the published scale) or "derived" */
+	char rule[160];            /* how L and H were set, in words */
+	/* the measurement behind a derived scale (0 for Twitter's) */
+	uint32_t engagements;      /* dated positive engagements of the train split */
+	double age_p50_hours, age_p99_hours; /* their ages: median and 99th percentile */
+	double window_hours;       /* from the first of them to the split */
+} mrs_time_scale;
+
+/* Twitter's published time scale: L 168 h, H 24 h (Graph window 48 h, fatigue 14 days). */
+void mrs_time_scale_twitter(mrs_time_scale *ts);
+
+/*
  * A dataset in memory: compact arrays and CSR indexes, read-only once loaded.
  * Ids are dense: users 0..n_users-1, tweets 0..n_tweets-1, and tweet ids are in time
  * order (like snowflake ids), so every list of tweet ids sorted by id is sorted by time.
@@ -171,6 +197,7 @@ typedef struct mrs_dataset {
 	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
+	mrs_time_scale time_scale; /* stored with the dataset (Twitter's when it has none) */
 
 	uint32_t n_users;
 	char *handle_pool;      /* NUL-terminated handles, without '@' */
@@ -653,8 +680,18 @@ typedef struct mrs_config {
 /* Names of the presets: "seed", "twitter-2023", "x-2026". */
 extern const char *const mrs_presets[];
 #define MRS_N_PRESETS 3
-/* Fills cfg with a preset; MRS_ERR_USAGE for an unknown name. */
+/* Fills cfg with a preset; MRS_ERR_USAGE for an unknown name. Its time fields are
+ * Twitter's scale (mrs_time_scale_twitter), for a config not yet bound to a dataset. */
 int mrs_config_preset(mrs_config *cfg, const char *name, mrs_error *err);
+/* Sets the time fields (sources.max_age_hours, sources.in_network_halflife_hours,
+ * sources.graph_window_hours, heuristics.recency_halflife_hours, heuristics.fatigue_days)
+ * from a dataset's time scale. Front ends call it when they load a dataset, before they
+ * apply the user's own values, so a config file or `set` overrides it. */
+void mrs_config_time_scale(mrs_config *cfg, const mrs_time_scale *ts);
+/* Replaces cfg by a preset but keeps its time fields: a preset weighs heads and sources,
+ * the time scale is the dataset's (or the user's). MRS_ERR_USAGE for an unknown name,
+ * cfg untouched. A "preset" key in JSON (mrs_config_parse) does the same. */
+int mrs_config_switch_preset(mrs_config *cfg, const char *name, mrs_error *err);
 /* For a preset and head, why the weight is what it is (e.g. which published weight it
  * maps, or "no head: share (2.0) has none"). */
 const char *mrs_config_weight_note(const char *preset, int head);

@@ -34,9 +34,9 @@
  * - InterestedIn(u) = sum over accounts u follows (before now) of their KnownFor (cluster
  *   weight = KnownFor score), truncated to the top SC_TOP clusters, L2-normalised.
  * - A tweet's embedding = sum over its latest SC_ENGAGERS positive engagements before now
- *   (looking back at most SC_SCAN_BACK impressions) of 2^(-age/24h) x the engager's
+ *   (looking back at most SC_SCAN_BACK impressions) of 2^(-age/H) x the engager's
  *   InterestedIn, plus the (original) author's producer embedding (KnownFor, else their
- *   InterestedIn) weighted 2^(-tweet age/24h), so a tweet without engagements has one.
+ *   InterestedIn) weighted 2^(-tweet age/H), so a tweet without engagements has one.
  *   Truncated to SC_TOP clusters and L2-normalised.
  * - Scores are cosines of these. Everything is cached as of the engine's now; a score at
  *   an earlier time is recomputed from the behaviour before that time.
@@ -71,9 +71,11 @@
 #define SC_HASH_K 16
 #define SC_ENGAGERS 64
 #define SC_SCAN_BACK 1024
-#define SC_HALFLIFE_S (24.0 * 3600.0)
+/* the dataset's time scale (mrs_time_scale): engagements decay with its half-life H, the
+ * per-cluster index holds the tweets of the last 2L (Twitter's: 24 h and 14 days) */
+#define SC_HALFLIFE_S(ds) ((ds)->time_scale.halflife_hours * 3600.0)
 #define SC_PRIOR 1.0
-#define SC_INDEX_HORIZON_S (14 * 86400LL)
+#define SC_INDEX_HORIZON_S(ds) ((int64_t)(2.0 * (ds)->time_scale.age_limit_hours * 3600.0))
 #define SC_INDEX_PER_CLUSTER 1000
 #define SC_PRODUCERS_PER_CLUSTER 200
 #define SC_HASH_HISTORY 256
@@ -299,13 +301,13 @@ static void tweet_vec_real(const struct mrs_sc *sc, const mrs_engine *e, uint32_
 		int64_t t = ds->imp_time[imp];
 		if (taken++ == 0)
 			t_ref = MRS_MAX(t, t_tweet);
-		popularity += mrs_decay((double)(now - t), SC_HALFLIFE_S);
+		popularity += mrs_decay((double)(now - t), SC_HALFLIFE_S(ds));
 		const sc_vec *uv = user_vec(sc, ds, ds->imp_user[imp], now, uacc, &buf);
-		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S));
+		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S(ds)));
 	}
 	uint32_t a = mrs_original_author(ds, tw);
-	double prior = SC_PRIOR * mrs_decay((double)(t_ref - t_tweet), SC_HALFLIFE_S);
-	popularity += SC_PRIOR * mrs_decay((double)(now - t_tweet), SC_HALFLIFE_S);
+	double prior = SC_PRIOR * mrs_decay((double)(t_ref - t_tweet), SC_HALFLIFE_S(ds));
+	popularity += SC_PRIOR * mrs_decay((double)(now - t_tweet), SC_HALFLIFE_S(ds));
 	if (sc->kf[a] >= 0)
 		acc_add(acc, (uint32_t)sc->kf[a], prior);
 	else
@@ -321,11 +323,12 @@ static float tweet_popularity_at(const mrs_engine *e, uint32_t tw, int64_t now)
 	const mrs_dataset *ds = e->ds;
 	uint32_t lo = ds->timp_off[tw], end = mrs_counts_timp_end(e, tw, now);
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo, taken = 0;
-	double popularity = SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S);
+	double popularity =
+		SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S(ds));
 	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
 		if (mrs_counts_timp_positive(e, i - 1)) {
 			popularity += mrs_decay((double)(now - ds->imp_time[ds->timp[i - 1]]),
-						SC_HALFLIFE_S);
+						SC_HALFLIFE_S(ds));
 			taken++;
 		}
 	}
@@ -1035,7 +1038,7 @@ static int index_tweets(struct mrs_sc *sc, const mrs_dataset *ds, mrs_error *err
 	uint32_t lo = 0, hi = ds->n_tweets;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[mid] < sc->now - SC_INDEX_HORIZON_S)
+		if (ds->tweet_time[mid] < sc->now - SC_INDEX_HORIZON_S(ds))
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -113,6 +113,7 @@ mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error
 		goto fail;
 
 	out->split_time = ds->split_time;
+	out->time_scale = ds->time_scale;
 	out->seed = ds->seed;
 	out->has_truth = ds->has_truth;
 	out->kind = mrs_strdup(ds->kind ? ds->kind : "unknown", err);

@@ -50,9 +50,8 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 	}
 	mrs_config cfg;
 	mrs_error err = {0};
-	mrs_config_preset(&cfg, "seed", &err);
-	if ((preset && mrs_config_preset(&cfg, preset, &err)) ||
-	    (weights && mrs_config_load(&cfg, weights, &err)))
+	/* checked before the (maybe long) load, and made again over the dataset's time scale */
+	if (cli_config(&cfg, preset, weights, NULL, &err))
 		return cli_error(&err);
 	cli_cancel_on_signal();
 	cli_progress cp;
@@ -64,7 +63,8 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 		return cli_error(&err);
 	}
 	mrs_eval_result r;
-	int rc = mrs_eval(ds, &cfg, &eo, &r, &prog, &err);
+	int rc = cli_config(&cfg, preset, weights, ds, &err);
+	rc = rc ? rc : mrs_eval(ds, &cfg, &eo, &r, &prog, &err);
 	cli_progress_done(&cp);
 	if (rc) {
 		mrs_dataset_free(ds);

@@ -57,6 +57,9 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const
 	cJSON_AddNumberToObject(split, "test_impressions", st->test_impressions);
 	cJSON_AddNumberToObject(o, "t_begin", (double)ds->t_begin);
 	cJSON_AddNumberToObject(o, "t_end", (double)ds->t_end);
+	char windows[400], basis[400];
+	cli_time_scale_summary(&ds->time_scale, windows, basis, sizeof windows,
+			       cJSON_AddObjectToObject(o, "time_scale"));
 	cJSON *deg = cJSON_AddObjectToObject(o, "followers");
 	cJSON_AddNumberToObject(deg, "mean", st->followers_mean);
 	cJSON_AddNumberToObject(deg, "median", st->followers_median);
@@ -112,6 +115,9 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st, const
 	printf("split        train before %s: %u impressions; test: %u\n",
 	       iso_time(ds->split_time, b3, sizeof b3), st->train_impressions,
 	       st->test_impressions);
+	char windows[400], basis[400];
+	cli_time_scale_summary(&ds->time_scale, windows, basis, sizeof windows, NULL);
+	printf("time scale   %s\n             %s\n", windows, basis);
 	printf("followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n", st->followers_mean,
 	       st->followers_median, st->followers_p99, st->followers_max);
 	printf("following    mean %.1f, median %.0f, max %.0f\n", st->following_mean,

@@ -43,7 +43,10 @@ int cli_timeline(const cli_opts *o, int argc, char **argv)
 	mrs_error err = {0};
 	int rc = EXIT_OK;
 	uint32_t u;
-	if ((preset && mrs_config_preset(&s.cfg, preset, &err)) ||
+	/* the dataset first: its time scale sets the config's time fields, which a preset
+	 * keeps and the weights file may override */
+	if (session_dataset(&s, &err) ||
+	    (preset && mrs_config_switch_preset(&s.cfg, preset, &err)) ||
 	    (weights && mrs_config_load(&s.cfg, weights, &err)) ||
 	    session_user_arg(&s, user, &u, &err) || session_set_user(&s, u, &err)) {
 		cli_progress_done(&cp);

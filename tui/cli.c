@@ -74,6 +74,57 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
 	return 0;
 }
 
+/* "168 h (7 days)", or "6 h" under two days. */
+static const char *hours_text(double h, char *buf, size_t size)
+{
+	if (h < 48)
+		snprintf(buf, size, "%.4g h", h);
+	else
+		snprintf(buf, size, "%.0f h (%.0f days)", h, h / 24);
+	return buf;
+}
+
+void cli_time_scale_summary(const mrs_time_scale *ts, char *windows, char *basis, size_t size,
+			    cJSON *json)
+{
+	char a[48], h[48], g[48];
+	snprintf(windows, size, "age limit %s, half-life %s, Graph window %s, fatigue %.4g days",
+		 hours_text(ts->age_limit_hours, a, sizeof a),
+		 hours_text(ts->halflife_hours, h, sizeof h),
+		 hours_text(ts->graph_window_hours, g, sizeof g), ts->fatigue_days);
+	if (strcmp(ts->basis, "derived") == 0)
+		snprintf(basis, size,
+			 "derived from %u dated train engagements over %.0f h (their ages: median "
+			 "%.3g h, 99th percentile %.3g h): %s",
+			 ts->engagements, ts->window_hours, ts->age_p50_hours, ts->age_p99_hours,
+			 ts->rule);
+	else
+		snprintf(basis, size, "%s", ts->rule);
+	if (!json)
+		return;
+	cJSON_AddStringToObject(json, "basis", ts->basis);
+	cJSON_AddNumberToObject(json, "age_limit_hours", ts->age_limit_hours);
+	cJSON_AddNumberToObject(json, "halflife_hours", ts->halflife_hours);
+	cJSON_AddNumberToObject(json, "graph_window_hours", ts->graph_window_hours);
+	cJSON_AddNumberToObject(json, "fatigue_days", ts->fatigue_days);
+	cJSON_AddStringToObject(json, "rule", ts->rule);
+	cJSON_AddNumberToObject(json, "engagements", ts->engagements);
+	cJSON_AddNumberToObject(json, "age_p50_hours", ts->age_p50_hours);
+	cJSON_AddNumberToObject(json, "age_p99_hours", ts->age_p99_hours);
+	cJSON_AddNumberToObject(json, "window_hours", ts->window_hours);
+}
+
+int cli_config(mrs_config *cfg, const char *preset, const char *weights, const mrs_dataset *ds,
+	       mrs_error *err)
+{
+	mrs_config_preset(cfg, "seed", err);
+	if (ds)
+		mrs_config_time_scale(cfg, &ds->time_scale);
+	if (preset && mrs_config_switch_preset(cfg, preset, err))
+		return -1;
+	return weights ? mrs_config_load(cfg, weights, err) : 0;
+}
+
 /* Is the file sb one of path's files (path itself, or a file directly in it when it is a
  * folder, as the lastfm importer reads)? */
 static bool is_input(const struct stat *sb, const char *path)

@@ -31,6 +31,12 @@ int cli_exit_code(mrs_code code);
 int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out);
 int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
 
+/* The config of a subcommand's --preset and --weights: the seed preset, the time fields
+ * from ds's time scale (when ds is not NULL), then the preset (keeping them), then the
+ * file's values over it. Errors name the preset or the file. */
+int cli_config(mrs_config *cfg, const char *preset, const char *weights, const mrs_dataset *ds,
+	       mrs_error *err);
+
 /* Checks the dataset file a subcommand (generate, import) is about to write: "-" is
  * refused (a dataset is a file), a file that is one of the inputs (the same device and
  * inode, however it is named; for a folder input, any file in it) is refused even with
@@ -51,6 +57,11 @@ int cli_check_memory(const mrs_gen_params *p, const char *hint, mrs_error *err);
 struct cJSON;
 void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size_t size,
 			struct cJSON *json);
+
+/* For `info`: the dataset's time scale in two lines of text (the windows; where they come
+ * from), and the same as fields of json (an object the caller made; may be NULL). */
+void cli_time_scale_summary(const mrs_time_scale *ts, char *windows, char *basis, size_t size,
+			    struct cJSON *json);
 
 /* Progress shown on stderr: a bar on a terminal, plain lines (at most one a second)
  * otherwise; nothing when quiet. Ctrl-C sets a flag the callback turns into a cancel. */

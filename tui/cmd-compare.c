@@ -10,10 +10,12 @@
 #include "report.h"
 #include "ui.h"
 
-/* A preset name, or else a weights file (over the seed preset). */
-static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
+/* A preset name, or else a weights file (over the seed preset); either keeps the time
+ * fields of base (the session's: the dataset's time scale or the user's). */
+static int config_arg(const char *arg, const mrs_config *base, mrs_config *c, mrs_error *err)
 {
-	if (mrs_config_preset(c, arg, NULL) == 0)
+	*c = *base;
+	if (mrs_config_switch_preset(c, arg, NULL) == 0)
 		return 0;
 	if (access(arg, F_OK) != 0) {
 		char names[128] = "";
@@ -23,7 +25,7 @@ static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is neither a preset (%s) nor a weights file",
 				arg, names);
 	}
-	mrs_config_preset(c, "seed", NULL);
+	mrs_config_switch_preset(c, "seed", NULL);
 	return mrs_config_load(c, arg, err);
 }
 
@@ -122,10 +124,13 @@ static void report(session *s, const cmp_result *r)
 static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	mrs_config a, b;
-	if (config_arg(argv[1], &a, err) || config_arg(argv[2], &b, err))
+	if (config_arg(argv[1], &s->cfg, &a, err) || config_arg(argv[2], &s->cfg, &b, err))
 		return cmd_status(err);
 	if (cmd_need_user(s, err))
 		return CMD_FAIL;
+	/* again, now that the dataset (and its time scale) is loaded */
+	if (config_arg(argv[1], &s->cfg, &a, err) || config_arg(argv[2], &s->cfg, &b, err))
+		return cmd_status(err);
 	cmp_result *r = calloc(1, sizeof *r);
 	if (!r) {
 		mrs_fail(err, MRS_ERR_NOMEM, "out of memory");

@@ -22,7 +22,11 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 		   fmt_time(s->ds->t_begin, b1, sizeof b1), fmt_time(s->ds->t_end, b2, sizeof b2),
 		   fmt_time(s->ds->split_time, b3, sizeof b3), st.train_impressions,
 		   st.test_impressions);
+	char windows[400], basis[400];
 	cJSON *j = out_json(s->o);
+	cli_time_scale_summary(&s->ds->time_scale, windows, basis, sizeof windows,
+			       cJSON_AddObjectToObject(j, "time_scale"));
+	out_printf(s->o, "time scale: %s (%s)\n", windows, basis);
 	cJSON_AddStringToObject(j, "path", path);
 	cJSON_AddNumberToObject(j, "what_if_edits", (double)s->n_edits);
 	cJSON_AddStringToObject(j, "kind", s->ds->kind);

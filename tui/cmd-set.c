@@ -91,7 +91,8 @@ static int preset_exec(session *s, int argc, char **argv, mrs_error *err)
 		cJSON_AddStringToObject(out_json(s->o), "preset", s->cfg.preset);
 		return CMD_OK;
 	}
-	if (mrs_config_preset(&c, argv[1], err))
+	c = s->cfg; /* the time fields stay: they are the dataset's (or set by hand) */
+	if (mrs_config_switch_preset(&c, argv[1], err))
 		return CMD_FAIL;
 	if (session_set_config(s, &c, err))
 		return cmd_status(err);
