@@ -63,8 +63,17 @@ int64_t mrs_embed_cut(const mrs_dataset *ds)
 			break;
 	}
 	int64_t cut = t[want];
+	/* nothing before it (the quantile falls in a block of rows sharing the first time,
+	 * like an import's undated history): the cut moves past that time, so that the
+	 * embeddings learn from the block and the ranker from what follows */
+	int64_t first = cut, next = ds->split_time;
+	for (uint32_t i = 0; i < n; i++) {
+		first = MRS_MIN(first, t[i]);
+		if (t[i] > cut)
+			next = MRS_MIN(next, t[i]);
+	}
 	free(t);
-	return cut;
+	return first < cut ? cut : next;
 }
 
 void mrs_engine_free(mrs_engine *e)
@@ -101,6 +110,9 @@ static void models_open(mrs_engine *e, const char *dir)
 				 "one is %016llx)",
 				 e->models_dir, mrs_model_name(id), cc[id].fingerprint,
 				 (unsigned long long)e->ds->source_fingerprint);
+		else if (cc[id].skipped[0])
+			snprintf(e->refused[id], sizeof e->refused[id], "skipped in training: %.200s",
+				 cc[id].skipped);
 }
 
 bool mrs_model_refused(const mrs_engine *e, mrs_model_id id, char *why, size_t size)

@@ -23,7 +23,9 @@
 /* ------------------------------------------------------------------ time cuts */
 
 /* Time before which 40% of the train-split impressions fall: embeddings are fitted on
- * behaviour before it, the heavy ranker on train impressions at or after it. */
+ * behaviour before it, the heavy ranker on train impressions at or after it. When no train
+ * impression is before that time (40% of them share the first time, as an import's
+ * undated history does), the next later time, so that both sides have rows. */
 int64_t mrs_embed_cut(const mrs_dataset *ds);
 
 /* ------------------------------------------------------------------ model files */

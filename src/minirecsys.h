@@ -34,7 +34,9 @@ typedef enum mrs_code {
 	MRS_ERR_NOMEM,
 	MRS_ERR_CANCELLED, /* a progress callback asked to stop */
 	MRS_ERR_BUSY,      /* another process holds the dataset's write lock */
-	MRS_ERR_INTERNAL
+	MRS_ERR_INTERNAL,
+	MRS_ERR_NODATA     /* the data holds nothing to work on (a model with nothing to learn
+			      from: `train` skips it and says why) */
 } mrs_code;
 
 typedef struct mrs_error {
@@ -434,6 +436,7 @@ typedef enum mrs_card_state {
 typedef struct mrs_card_check {
 	mrs_card_state state;
 	char fingerprint[20]; /* the card's dataset_fingerprint, "" when it has none */
+	char skipped[200];    /* why `train` skipped the model (the card's "skipped"), else "" */
 } mrs_card_check;
 /* Reads the card of every model in the set folder set_dir (from mrs_models_current) and
  * compares its dataset_fingerprint with ds->source_fingerprint: a model trained on a

@@ -509,7 +509,9 @@ static int64_t quantile_time(const mrs_dataset *ds, int64_t cut, double q, mrs_e
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		n += ds->imp_time[i] < cut;
 	if (n < 2) {
-		mrs_fail(err, MRS_ERR_DATA, "realgraph: %zu impressions before the cut: nothing to learn from", n);
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: %zu impressions before the embedding cut: nothing to learn from",
+			 n);
 		return INT64_MIN;
 	}
 	int64_t *t = mrs_calloc(n, sizeof(int64_t), "realgraph", err);
@@ -599,6 +601,12 @@ int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	float *score = NULL, *y = NULL;
 	float loss[RG_EPOCHS] = {0};
 	int rc = -1;
+	uint32_t follows = 0;
+	for (uint32_t e = 0; e < ds->n_follows; e++)
+		follows += ds->fol_time[e] < cut;
+	if (!follows)
+		return mrs_fail(err, MRS_ERR_NODATA,
+				"realgraph: the dataset has no follows before the embedding cut");
 	int64_t t1 = 0, t0 = quantile_time(ds, cut, 0.5, err, &t1, 0.75);
 	if (t0 == INT64_MIN || rg_index_build(&idx, ds, err))
 		goto out;
@@ -606,8 +614,17 @@ int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	if (build_rows(ds, &idx, t0, t1, stride, &tr, p, "realgraph: training rows", err) ||
 	    build_rows(ds, &idx, t1, cut, stride, &ev, p, "realgraph: evaluation rows", err))
 		goto out;
+	if (tr.n == 0) {
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: its training period (from the time before which half the "
+			 "impressions before the embedding cut fall, to three quarters) holds no "
+			 "viewer and account they follow or saw before");
+		goto out;
+	}
 	if (tr.pos == 0 || tr.pos == tr.n) {
-		mrs_fail(err, MRS_ERR_DATA, "realgraph: the training period has %u positive rows of %zu",
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: the training period has %u positive rows of %zu (no viewer "
+			 "engaged with an account they follow or saw before, or all did)",
 			 tr.pos, tr.n);
 		goto out;
 	}

@@ -207,6 +207,22 @@ static int card_amend(trainer *tr, const char *name, double seconds)
 	return rc;
 }
 
+/* A model the data gives nothing to learn from: no model file, a card that says why
+ * (the engine then refuses it with that reason and serves its fallback). */
+static int write_skip_card(trainer *tr, mrs_model_id id, const char *why)
+{
+	const char *name = mrs_model_name(id);
+	cJSON *card = mrs_card_new(name, "skipped");
+	if (!card || !cJSON_AddStringToObject(card, "skipped", why)) {
+		cJSON_Delete(card);
+		return mrs_fail(tr->err, MRS_ERR_NOMEM, "%s: out of memory", name);
+	}
+	card_common(tr, card, 0);
+	int rc = mrs_card_write(tr->stage, name, card, tr->err);
+	cJSON_Delete(card);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ embeddings */
 
 typedef int (*fit_fn)(const mrs_dataset *, int64_t, const char *, uint64_t,
@@ -232,12 +248,19 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	const mrs_dataset *ds = tr->ds;
 	const char *name = mrs_model_name(id);
 	const int8_t *lab = id == MRS_MODEL_NSFW ? ds->label_nsfw : ds->label_toxic;
-	size_t n = 0, nt = 0;
+	size_t n = 0, nt = 0, pos = 0;
 	for (uint32_t t = 0; t < ds->n_tweets; t++)
-		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time)
+		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time) {
 			n++;
-		else if (lab[t] >= 0)
+			pos += lab[t] == 1;
+		} else if (lab[t] >= 0) {
 			nt++;
+		}
+	if (!n || !pos || pos == n)
+		return mrs_fail(tr->err, MRS_ERR_NODATA,
+				"%s: %s (train-safety trains one on labelled texts)", name,
+				!n ? "the dataset has no moderation labels before the split"
+				   : "the moderation labels before the split are all one class");
 	const char **texts = mrs_calloc(n + nt + 1, sizeof(char *), name, tr->err);
 	uint8_t *labels = mrs_calloc(n + nt + 1, 1, name, tr->err);
 	uint32_t *test_ids = mrs_calloc(nt + 1, sizeof(uint32_t), name, tr->err);
@@ -489,8 +512,13 @@ static int fit_ranker(trainer *tr)
 	mrs_engine_opts eo = {.models_dir = tr->deps_dir};
 	if (!(e = mrs_engine_open(view, &eo, tr->p, tr->err)))
 		goto out;
+	/* every model it depends on serves, or was skipped for want of data (its features
+	 * then come from its fallback, at training as at serving) */
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(tr->deps_dir, ds, cc);
 	for (int id = 0; id < MRS_MODEL_RANKER; id++)
-		if (!e->status[id].loaded) {
+		if (!e->status[id].loaded &&
+		    !(cc[id].skipped[0] && cc[id].state == MRS_CARD_THIS)) {
 			mrs_fail(tr->err, MRS_ERR_MODEL, "heavy_ranker needs %s: %s",
 				 mrs_model_name(id), e->status[id].note);
 			goto out;
@@ -605,6 +633,19 @@ static int run(trainer *tr, int only)
 			rc = fit_safety(tr, id);
 		else
 			rc = fit_ranker(tr);
+		/* a model the data gives nothing to learn from is skipped, saying why; the
+		 * heavy ranker is what `train` is for: without it the run fails */
+		if (rc && id != MRS_MODEL_RANKER && tr->err && tr->err->code == MRS_ERR_NODATA) {
+			const char *why = tr->err->msg;
+			size_t len = strlen(mrs_model_name(id));
+			if (strncmp(why, mrs_model_name(id), len) == 0 && why[len] == ':')
+				why += len + 2;
+			char reason[sizeof tr->err->msg];
+			snprintf(reason, sizeof reason, "%s", why);
+			snprintf(phase, sizeof phase, "model %s: skipped", mrs_model_name(id));
+			mrs_progress_report(tr->p, phase, id, MRS_N_MODELS, reason);
+			rc = write_skip_card(tr, id, reason);
+		}
 		if (rc)
 			return -1;
 	}
@@ -628,13 +669,17 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 		mrs_error_suffix(err, "; remove it to train a new set");
 		return -1;
 	}
-	if (only == MRS_MODEL_RANKER) /* before anything is made: nothing to fit it from */
+	if (only == MRS_MODEL_RANKER) { /* before anything is made: nothing to fit it from */
+		mrs_card_check cc[MRS_N_MODELS];
+		mrs_models_check(tr.current, ds, cc);
 		for (int id = 0; id < MRS_MODEL_RANKER; id++)
-			if (!model_exists(tr.current, id))
+			if (!model_exists(tr.current, id) &&
+			    !(cc[id].skipped[0] && cc[id].state == MRS_CARD_THIS))
 				return mrs_fail(err, MRS_ERR_MODEL,
 						"heavy_ranker needs %s/%s.pt: train it first "
 						"(train without --only trains everything)",
 						tr.current, mrs_model_name(id));
+	}
 	if (make_dir(dir, err))
 		return -1;
 	/* one run at a time per folder: two would race for the pointer; the current set is

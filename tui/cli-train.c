@@ -99,6 +99,13 @@ static void summary(const char *models, int only, bool json)
 			cJSON_AddItemToObject(all, name, card);
 			continue;
 		}
+		const cJSON *skipped = cJSON_GetObjectItem(card, "skipped");
+		if (cJSON_IsString(skipped)) {
+			text_printf(stdout, "%-13s %9s %8s  skipped: %s\n", name, "-", "-",
+				    skipped->valuestring);
+			cJSON_Delete(card);
+			continue;
+		}
 		double rows = num(card, "train_rows"), secs = num(card, "training_seconds");
 		if (isnan(rows))
 			rows = find_num(card, "rows");

@@ -16,7 +16,7 @@
 int cli_exit_code(mrs_code code)
 {
 	return code == MRS_ERR_USAGE || code == MRS_ERR_DATA || code == MRS_ERR_IO ||
-			       code == MRS_ERR_MODEL
+			       code == MRS_ERR_MODEL || code == MRS_ERR_NODATA
 		       ? EXIT_USAGE
 		       : EXIT_FAILED;
 }
@@ -195,14 +195,22 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size
 	mrs_models_check(set, ds, cc);
 	static const char *const keys[] = {"missing", "no_dataset", "this_dataset",
 					   "other_dataset"};
-	char names[4][200] = {{0}}, other_fp[20] = "";
-	int count[4] = {0};
+	char names[4][200] = {{0}}, other_fp[20] = "", skipped[200] = "";
+	int count[4] = {0}, n_skipped = 0;
 	cJSON *arr[4];
 	cJSON_AddStringToObject(json, "folder", set);
 	for (int k = 0; k < 4; k++)
 		arr[k] = cJSON_AddArrayToObject(json, keys[k]);
+	cJSON *sk = cJSON_AddArrayToObject(json, "skipped");
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		int k = cc[id].state;
+		if (k == MRS_CARD_THIS && cc[id].skipped[0]) {
+			/* trained on this dataset: `train` found nothing to fit it on */
+			n_skipped++;
+			add_name(skipped, sizeof skipped, mrs_model_name(id));
+			cJSON_AddItemToArray(sk, cJSON_CreateString(mrs_model_name(id)));
+			continue;
+		}
 		count[k]++;
 		add_name(names[k], sizeof names[k], mrs_model_name(id));
 		cJSON_AddItemToArray(arr[k], cJSON_CreateString(mrs_model_name(id)));
@@ -215,6 +223,11 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size
 	}
 	int len = snprintf(text, size, "%s: %d of %d trained on this dataset", set,
 			   count[MRS_CARD_THIS], MRS_N_MODELS);
+	if (n_skipped && len < (int)size)
+		len += snprintf(text + len, size - len,
+				"; %s skipped in training (the data lacks what %s from: the card "
+				"says why), falling back",
+				skipped, n_skipped == 1 ? "it learns" : "they learn");
 	if (count[MRS_CARD_OTHER] && len < (int)size)
 		len += snprintf(text + len, size - len,
 				"; %s trained on another dataset (fingerprint %s): falling back",
