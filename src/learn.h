@@ -90,6 +90,26 @@ int mrs_features_rows(const mrs_engine *e, const uint32_t *viewer, const uint32_
 		      const int64_t *now, size_t n, float *out, const mrs_progress *p,
 		      const char *phase, mrs_error *err);
 
+/* ------------------------------------------------------------------ negatives.c */
+
+/* Does ds hold engagements only (every impression carries an action, as every import
+ * gives: real logs record what people did, not what they were shown)? Then a ranker's
+ * rows need sampled negatives (mrs_neg_sample). False without impressions. */
+bool mrs_engagements_only(const mrs_dataset *ds);
+
+/* Negatives for engagement-only logs (docs/features.md has the rule): for an engagement
+ * of user at now, tweets live at now (created within the dataset's age limit before it)
+ * that the user never engaged with, drawn as often as they were engaged with in that
+ * window. Deterministic for a seed and a sequence of calls. */
+typedef struct mrs_neg_sampler mrs_neg_sampler;
+#define MRS_NEG_PER_ROW 4 /* negatives drawn per engagement (a 20% positive rate) */
+mrs_neg_sampler *mrs_neg_sampler_new(const mrs_dataset *ds, uint64_t seed, mrs_error *err);
+void mrs_neg_sampler_free(mrs_neg_sampler *s);
+/* Writes up to k distinct tweets to out and their number to *n (fewer when the window
+ * holds too few); fails only when memory runs out. */
+int mrs_neg_sample(mrs_neg_sampler *s, uint32_t user, int64_t now, uint32_t k, uint32_t *out,
+		   uint32_t *n, mrs_error *err);
+
 /* ------------------------------------------------------------------ topics.c */
 
 /* Hashes (never 0) of a text's lower-cased words of 3 bytes or more (letters, digits,
