@@ -791,6 +791,13 @@ typedef struct mrs_query {
 	uint32_t *seen;           /* tweets shown to the viewer before now, ascending */
 	uint32_t n_negfb;
 	uint32_t *negfb_authors;  /* authors the viewer gave negative feedback on, ascending */
+	/* only for a viewer who follows no one before now (a ratings log has no follows):
+	 * the users who engaged with the most of the tweets the viewer engaged with before
+	 * now, most shared first, and the share of the viewer's tweets each shares; the Graph
+	 * source reads them in place of followees */
+	uint32_t n_coengagers;
+	uint32_t *coengagers;
+	float *coengager_w;
 } mrs_query;
 int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_query *q,
 		      mrs_error *err);
