@@ -563,8 +563,7 @@ static void mm_rows_free(mm_rows *r)
 
 static bool mm_is_row(const mrs_dataset *ds, bool neg, uint32_t i)
 {
-	return ds->imp_time[i] >= ds->split_time &&
-	       !(neg && ds->tweet_time[ds->imp_tweet[i]] >= ds->imp_time[i]);
+	return ds->imp_time[i] >= ds->split_time && !(neg && mrs_neg_at_creation(ds, i));
 }
 
 static int mm_rows_select(mrs_evaluator *ev, mm_rows *r, mrs_error *err)

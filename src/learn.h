@@ -109,6 +109,11 @@ void mrs_neg_sampler_free(mrs_neg_sampler *s);
  * holds too few); fails only when memory runs out. */
 int mrs_neg_sample(mrs_neg_sampler *s, uint32_t user, int64_t now, uint32_t k, uint32_t *out,
 		   uint32_t *n, mrs_error *err);
+/* Is impression i an engagement at its tweet's creation time? In an engagement-only log
+ * a tweet comes into being with its first engagement (an import dates it so): no feed
+ * could have served it before, and its features (age 0, no impressions) would tell it
+ * from every negative, so training and evaluation leave such rows out. */
+bool mrs_neg_at_creation(const mrs_dataset *ds, uint32_t i);
 
 /* ------------------------------------------------------------------ topics.c */
 

@@ -32,6 +32,11 @@ bool mrs_engagements_only(const mrs_dataset *ds)
 	return true;
 }
 
+bool mrs_neg_at_creation(const mrs_dataset *ds, uint32_t i)
+{
+	return ds->tweet_time[ds->imp_tweet[i]] >= ds->imp_time[i];
+}
+
 typedef struct timed {
 	int64_t time;
 	uint32_t imp;

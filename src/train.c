@@ -380,14 +380,12 @@ static void row_labels(const mrs_dataset *ds, rows *r, size_t j, uint8_t acts)
 		y[MRS_ACT_FOLLOW] = NAN; /* no follow head where the follow exists */
 }
 
-/* Is impression i a row of [lo, hi)? In a log of engagements only (neg) a tweet comes
- * into being with its first engagement (an import dates it so): an engagement at the
- * tweet's creation time is one no feed could have served before, and its features (no
- * age, no impressions) would tell it from every negative; such rows are left out. */
+/* Is impression i a row of [lo, hi)? In a log of engagements only (neg), not when it is
+ * at its tweet's creation time (mrs_neg_at_creation). */
 static bool is_row(const mrs_dataset *ds, bool neg, uint32_t i, int64_t lo, int64_t hi)
 {
 	return ds->imp_time[i] >= lo && ds->imp_time[i] < hi &&
-	       !(neg && ds->tweet_time[ds->imp_tweet[i]] >= ds->imp_time[i]);
+	       !(neg && mrs_neg_at_creation(ds, i));
 }
 
 /* Impressions with lo <= time < hi, an even sample of at most cap of them (0: all). When
@@ -698,7 +696,7 @@ static int run(trainer *tr, int only)
 			rc = fit_ranker(tr);
 		/* a model the data gives nothing to learn from is skipped, saying why; the
 		 * heavy ranker is what `train` is for: without it the run fails */
-		if (rc && id != MRS_MODEL_RANKER && tr->err && tr->err->code == MRS_ERR_NODATA) {
+		if (rc && id != MRS_MODEL_RANKER && tr->err->code == MRS_ERR_NODATA) {
 			const char *why = tr->err->msg;
 			size_t len = strlen(mrs_model_name(id));
 			if (strncmp(why, mrs_model_name(id), len) == 0 && why[len] == ':')
@@ -725,6 +723,9 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 				"unknown model '%s' (simclusters, twhin, realgraph, nsfw, toxicity, "
 				"heavy_ranker)",
 				o->only);
+	mrs_error local = {0}; /* a skip is told by the error's code: keep one */
+	if (!err)
+		err = &local;
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
 	char current[32];
 	if (mrs_models_current_name(dir, current, sizeof current, err) ||
