@@ -3,11 +3,11 @@
  * data cannot teach are skipped with their reason and fall back, SimClusters learns from
  * the engagement graph, the heavy ranker trains on negatives sampled by the documented
  * rule, the Graph source finds co-engagers, and timelines are full. Also the negative
- * sampler's rule and the embedding cut past a block of undated rows, on hand-built data. */
+ * sampler's rule and the co-engagers on hand-built data. */
 #include <cJSON.h>
 #include <math.h>
 
-#include "learn.h"
+#include "parts.h"
 #include "retrieval_util.h"
 #include "models_fixture.h"
 
@@ -43,7 +43,7 @@ static void write_ratings(const char *path)
 			} while (again);
 			seen[k] = item;
 			int rating = own ? 4 + (int)mrs_rng_below(&r, 2) : 1 + (int)mrs_rng_below(&r, 3);
-			long long t = T0 + (long long)mrs_rng_below(&r, 120 * 24) * RU_HOUR;
+			long long t = T0 + (long long)mrs_rng_below(&r, 120 * 24) * MRS_HOUR;
 			fprintf(f, "u%u\t%u\t%d\t%lld\n", u, item, rating, t);
 		}
 	}
@@ -246,21 +246,21 @@ static void test_coengagers(void **state)
 	ru_builder b;
 	ru_begin(&b, 8, 4);
 	for (uint32_t t = 0; t < 4; t++)
-		ru_tweet(&b, t, 4 + t, T0 + t * RU_HOUR, "a tweet");
+		ru_tweet(&b, t, 4 + t, T0 + t * MRS_HOUR, "a tweet");
 	uint32_t iu[] = {0, 0, 1, 1, 2, 2, 3, 1, 3, 2};
 	uint32_t it[] = {0, 1, 0, 1, 0, 1, 0, 2, 2, 3};
 	int64_t its[10];
 	uint8_t ia[10];
 	for (int i = 0; i < 10; i++) {
-		its[i] = T0 + (i < 7 ? 2 : 5) * RU_HOUR + i;
+		its[i] = T0 + (i < 7 ? 2 : 5) * MRS_HOUR + i;
 		ia[i] = 1u << MRS_ACT_LIKE;
 	}
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 10, &err), &err);
-	mrs_dataset *ds = ru_end(&b, T0 + 10 * RU_HOUR);
-	mrs_engine *e = ru_open(ds, T0 + 10 * RU_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	mrs_dataset *ds = ru_end(&b, T0 + 10 * MRS_HOUR);
+	mrs_engine *e = ru_open(ds, T0 + 10 * MRS_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	mrs_query q;
-	assert_ok(mrs_query_hydrate(e, 0, T0 + 10 * RU_HOUR, &q, &err), &err);
+	assert_ok(mrs_query_hydrate(e, 0, T0 + 10 * MRS_HOUR, &q, &err), &err);
 	assert_int_equal(q.n_followees, 0);
 	assert_int_equal(q.n_coengagers, 3);
 	assert_int_equal(q.coengagers[0], 1);
@@ -291,32 +291,32 @@ static void test_negative_rule(void **state)
 	ru_builder b;
 	ru_begin(&b, 50, 40);
 	for (uint32_t t = 0; t < 40; t++)
-		ru_tweet(&b, t, 10 + t, T0 + t * RU_HOUR, "a tweet");
+		ru_tweet(&b, t, 10 + t, T0 + t * MRS_HOUR, "a tweet");
 	uint32_t iu[400], it[400];
 	int64_t its[400];
 	uint8_t ia[400];
 	size_t n = 0;
 	for (uint32_t u = 0; u < 10; u++)
 		for (uint32_t t = u % 2; t < 40; t += 2, n++)
-			iu[n] = u, it[n] = t, its[n] = T0 + t * RU_HOUR + 60 * (1 + u),
+			iu[n] = u, it[n] = t, its[n] = T0 + t * MRS_HOUR + 60 * (1 + u),
 			ia[n] = 1u << MRS_ACT_LIKE;
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, n, &err), &err);
-	mrs_dataset *ds = ru_end(&b, T0 + 100 * RU_HOUR);
+	mrs_dataset *ds = ru_end(&b, T0 + 100 * MRS_HOUR);
 	ds->time_scale.age_limit_hours = 5;
 	assert_true(mrs_engagements_only(ds));
 	mrs_neg_sampler *s = mrs_neg_sampler_new(ds, 3, &err);
 	assert_non_null(s);
 	uint32_t out[8], got, total = 0;
 	for (uint32_t u = 0; u < 10; u++) {
-		int64_t now = T0 + 20 * RU_HOUR + 60 * (1 + u);
+		int64_t now = T0 + 20 * MRS_HOUR + 60 * (1 + u);
 		assert_ok(mrs_neg_sample(s, u, now, 4, out, &got, &err), &err);
 		assert_true(got <= 4);
 		total += got;
 		for (uint32_t k = 0; k < got; k++) {
 			uint32_t t = out[k];
 			/* live at now: created within L before it */
-			assert_true(ds->tweet_time[t] <= now && ds->tweet_time[t] >= now - 5 * RU_HOUR);
+			assert_true(ds->tweet_time[t] <= now && ds->tweet_time[t] >= now - 5 * MRS_HOUR);
 			/* never engaged by u: u likes the tweets of its parity */
 			assert_int_not_equal(t % 2, u % 2);
 			for (uint32_t j = 0; j < k; j++)
@@ -328,12 +328,12 @@ static void test_negative_rule(void **state)
 	/* the same seed draws the same */
 	mrs_neg_sampler *s1 = mrs_neg_sampler_new(ds, 9, &err), *s2 = mrs_neg_sampler_new(ds, 9, &err);
 	uint32_t a[4], bb[4], na, nb;
-	assert_ok(mrs_neg_sample(s1, 3, T0 + 30 * RU_HOUR, 4, a, &na, &err), &err);
-	assert_ok(mrs_neg_sample(s2, 3, T0 + 30 * RU_HOUR, 4, bb, &nb, &err), &err);
+	assert_ok(mrs_neg_sample(s1, 3, T0 + 30 * MRS_HOUR, 4, a, &na, &err), &err);
+	assert_ok(mrs_neg_sample(s2, 3, T0 + 30 * MRS_HOUR, 4, bb, &nb, &err), &err);
 	assert_int_equal(na, nb);
 	assert_memory_equal(a, bb, na * sizeof *a);
 	/* nothing engaged in the window: nothing to draw */
-	assert_ok(mrs_neg_sample(s1, 3, T0 - RU_DAY, 4, a, &na, &err), &err);
+	assert_ok(mrs_neg_sample(s1, 3, T0 - MRS_DAY, 4, a, &na, &err), &err);
 	assert_int_equal(na, 0);
 	mrs_neg_sampler_free(s1), mrs_neg_sampler_free(s2);
 	/* a log with impressions without engagement needs none */
@@ -343,34 +343,10 @@ static void test_negative_rule(void **state)
 	mrs_dataset_free(ds);
 }
 
-static void test_embed_cut_past_undated(void **state)
-{
-	(void)state;
-	/* half of the train impressions share the first time (an import's undated history):
-	 * the 40% quantile is that time, with nothing before it; the cut moves to the next */
-	ru_builder b;
-	ru_begin(&b, 20, 10);
-	for (uint32_t t = 0; t < 10; t++)
-		ru_tweet(&b, t, 19, T0, "a tweet");
-	uint32_t iu[20], it[20];
-	int64_t its[20];
-	uint8_t ia[20];
-	for (uint32_t i = 0; i < 20; i++) {
-		iu[i] = i % 19, it[i] = i % 10, ia[i] = 1u << MRS_ACT_CLICK;
-		its[i] = i < 10 ? T0 : T0 + (int64_t)i * RU_HOUR;
-	}
-	mrs_error err = {0};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 20, &err), &err);
-	mrs_dataset *ds = ru_end(&b, T0 + 100 * RU_HOUR);
-	assert_int_equal(mrs_embed_cut(ds), T0 + 10 * RU_HOUR);
-	mrs_dataset_free(ds);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negative_rule),
-		cmocka_unit_test(test_embed_cut_past_undated),
 		cmocka_unit_test(test_coengagers),
 		cmocka_unit_test(test_skipped_models),
 		cmocka_unit_test(test_engagement_graph),

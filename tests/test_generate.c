@@ -2,7 +2,6 @@
  * from the hidden model, the oracle, text, labels and the split. */
 #include <math.h>
 
-#include "lexicon.h"
 #include "testutil.h"
 
 static mrs_dataset *world(uint32_t users, uint32_t tweets, uint32_t imps, uint64_t seed,
@@ -277,14 +276,14 @@ static void test_text_carries_the_latents(void **state)
 		assert_true(strlen(s) > 10);
 		if (T->tweet_toxicity[t] > 0.6) {
 			hi++;
-			hi_word += has_word(s, lex_toxic, lex_n_toxic);
+			hi_word += has_word(s, mrs_lex_toxic, mrs_lex_n_toxic);
 		} else if (T->tweet_toxicity[t] < 0.1) {
 			lo++;
-			lo_word += has_word(s, lex_toxic, lex_n_toxic);
+			lo_word += has_word(s, mrs_lex_toxic, mrs_lex_n_toxic);
 		}
 		if (T->tweet_nsfw[t] > 0.6) {
 			nh++;
-			nh_word += has_word(s, lex_nsfw, lex_n_nsfw);
+			nh_word += has_word(s, mrs_lex_nsfw, mrs_lex_n_nsfw);
 		}
 		if (W->tweet_rt_of[t] != MRS_NONE)
 			assert_true(strncmp(s, "RT @", 4) == 0);

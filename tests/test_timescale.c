@@ -17,7 +17,7 @@ static mrs_dataset *aged(uint32_t n_tweets, const int64_t *ages, size_t n_ages, 
 	ru_builder b;
 	ru_begin(&b, users, n_tweets);
 	for (uint32_t t = 0; t < n_tweets; t++)
-		ru_tweet(&b, t, 0, T0 + t * RU_HOUR, "a tweet");
+		ru_tweet(&b, t, 0, T0 + t * MRS_HOUR, "a tweet");
 	size_t n = (size_t)(users - 1) * n_tweets;
 	uint32_t *iu = calloc(n, sizeof *iu), *it = calloc(n, sizeof *it);
 	int64_t *its = calloc(n, sizeof *its);
@@ -26,7 +26,7 @@ static mrs_dataset *aged(uint32_t n_tweets, const int64_t *ages, size_t n_ages, 
 	for (uint32_t u = 1; u < users; u++)
 		for (uint32_t t = 0; t < n_tweets; t++, k++) {
 			iu[k] = u, it[k] = t, ia[k] = 1u << MRS_ACT_LIKE;
-			its[k] = T0 + t * RU_HOUR + ages[k % n_ages];
+			its[k] = T0 + t * MRS_HOUR + ages[k % n_ages];
 		}
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, n, &err), &err);
@@ -68,8 +68,8 @@ static void test_percentile_rule(void **state)
 	 * still: L = 399 h */
 	int64_t ages[100];
 	for (int i = 0; i < 100; i++)
-		ages[i] = i < 60 ? RU_HOUR : i < 99 ? 5 * RU_HOUR : 10 * RU_HOUR;
-	mrs_dataset *ds = aged(400, ages, 100, 3, T0 + 1000 * RU_HOUR);
+		ages[i] = i < 60 ? MRS_HOUR : i < 99 ? 5 * MRS_HOUR : 10 * MRS_HOUR;
+	mrs_dataset *ds = aged(400, ages, 100, 3, T0 + 1000 * MRS_HOUR);
 	mrs_time_scale ts;
 	mrs_error err = {0};
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
@@ -92,10 +92,10 @@ static void test_percentile_rule(void **state)
 	for (int k = 0; k < 400; k++) {
 		iu[k] = 1 + k % 2, it[k] = (uint32_t)k, ia[k] = 1u << MRS_ACT_LIKE;
 		its[k] = T0 + k * 36 +
-			 (k % 100 < 60 ? RU_HOUR : k % 100 < 99 ? 20 * RU_HOUR : 40 * RU_HOUR);
+			 (k % 100 < 60 ? MRS_HOUR : k % 100 < 99 ? 20 * MRS_HOUR : 40 * MRS_HOUR);
 	}
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 400, &err), &err);
-	ds = ru_end(&b, T0 + 400 * RU_HOUR);
+	ds = ru_end(&b, T0 + 400 * MRS_HOUR);
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
 	/* 240 ages of 1 h, 156 of 20 h, 4 of 40 h: the 99th percentile (rank 395 of 400) is
 	 * 20 h, over the floor (1,100 of the tweets 36 s apart: 11 h) */
@@ -116,8 +116,8 @@ static void test_whole_period_rule(void **state)
 	 * whole period (t_end - t_begin), and H is the median age */
 	int64_t ages[100];
 	for (int i = 0; i < 100; i++)
-		ages[i] = (int64_t)(100 + i) * RU_HOUR;
-	mrs_dataset *ds = aged(200, ages, 100, 3, T0 + 400 * RU_HOUR);
+		ages[i] = (int64_t)(100 + i) * MRS_HOUR;
+	mrs_dataset *ds = aged(200, ages, 100, 3, T0 + 400 * MRS_HOUR);
 	mrs_time_scale ts;
 	mrs_error err = {0};
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
@@ -135,9 +135,9 @@ static void test_whole_period_rule(void **state)
 static void test_too_few_and_undated(void **state)
 {
 	(void)state;
-	int64_t ages[] = {RU_HOUR};
+	int64_t ages[] = {MRS_HOUR};
 	/* 49 tweets x 2 users: 98 engagements, fewer than MRS_TS_MIN_ENGAGEMENTS */
-	mrs_dataset *ds = aged(49, ages, 1, 3, T0 + 1000 * RU_HOUR);
+	mrs_dataset *ds = aged(49, ages, 1, 3, T0 + 1000 * MRS_HOUR);
 	mrs_time_scale ts;
 	mrs_error err = {0};
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
@@ -147,11 +147,11 @@ static void test_too_few_and_undated(void **state)
 	mrs_dataset_free(ds);
 	/* engagements at the import's stand-in time for undated rows are not measured, nor
 	 * those of the test split */
-	ds = aged(100, ages, 1, 3, T0 + 1000 * RU_HOUR);
-	assert_ok(mrs_time_scale_derive(ds, T0 + RU_HOUR, &ts, &err), &err);
+	ds = aged(100, ages, 1, 3, T0 + 1000 * MRS_HOUR);
+	assert_ok(mrs_time_scale_derive(ds, T0 + MRS_HOUR, &ts, &err), &err);
 	assert_int_equal(ts.engagements, 198);
 	mrs_dataset_free(ds);
-	ds = aged(100, ages, 1, 3, T0 + 50 * RU_HOUR);
+	ds = aged(100, ages, 1, 3, T0 + 50 * MRS_HOUR);
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
 	assert_int_equal(ts.engagements, 98); /* tweets 0..48 engaged before the split */
 	mrs_dataset_free(ds);
@@ -167,7 +167,7 @@ static void test_import_derives(void **state)
 	for (int item = 0; item < 300; item++)
 		for (int u = 0; u < 5; u++)
 			fprintf(f, "%d\t%d\t5\t%lld\n", u, item,
-				(long long)(T0 + item * RU_DAY + u * 36 * RU_HOUR));
+				(long long)(T0 + item * MRS_DAY + u * 36 * MRS_HOUR));
 	fclose(f);
 	const char *files[] = {path};
 	mrs_error err = {0};
@@ -188,8 +188,8 @@ static void test_store_round_trip(void **state)
 	(void)state;
 	int64_t ages[100];
 	for (int i = 0; i < 100; i++)
-		ages[i] = (int64_t)(1 + i % 7) * RU_HOUR;
-	mrs_dataset *ds = aged(300, ages, 100, 3, T0 + 1000 * RU_HOUR);
+		ages[i] = (int64_t)(1 + i % 7) * MRS_HOUR;
+	mrs_dataset *ds = aged(300, ages, 100, 3, T0 + 1000 * MRS_HOUR);
 	mrs_error err = {0};
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ds->time_scale, &err), &err);
 	char path[300];

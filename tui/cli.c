@@ -118,8 +118,10 @@ int cli_config(mrs_config *cfg, const char *preset, const char *weights, const m
 	       mrs_error *err)
 {
 	mrs_config_preset(cfg, "seed", err);
-	if (ds)
-		mrs_config_time_scale(cfg, &ds->time_scale);
+	if (ds) {
+		mrs_time_scale ts = mrs_dataset_info_get(ds).time_scale;
+		mrs_config_time_scale(cfg, &ts);
+	}
 	if (preset && mrs_config_switch_preset(cfg, preset, err))
 		return -1;
 	return weights ? mrs_config_load(cfg, weights, err) : 0;
