@@ -134,6 +134,14 @@ int mrs_time_scale_derive(const mrs_dataset *ds, int64_t undated, mrs_time_scale
 char *mrs_time_scale_to_json(const mrs_time_scale *ts);
 int mrs_time_scale_parse(const char *json, mrs_time_scale *ts, mrs_error *err);
 
+/* An impression with its time beside it, and the order qsort puts such pairs in: by
+ * time, then by index (reading contiguous times, not imp_time through the indexes). */
+typedef struct mrs_timed_imp {
+	int64_t time;
+	uint32_t imp;
+} mrs_timed_imp;
+int mrs_timed_imp_cmp(const void *a, const void *b);
+
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err);

@@ -36,19 +36,6 @@ bool mrs_neg_at_creation(const mrs_dataset *ds, uint32_t i)
 	return ds->tweet_time[ds->imp_tweet[i]] >= ds->imp_time[i];
 }
 
-typedef struct timed {
-	int64_t time;
-	uint32_t imp;
-} timed;
-
-static int cmp_timed(const void *a, const void *b)
-{
-	const timed *x = a, *y = b;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return x->imp < y->imp ? -1 : x->imp > y->imp;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -69,7 +56,7 @@ mrs_neg_sampler *mrs_neg_sampler_new(const mrs_dataset *ds, uint64_t seed, mrs_e
 	if (!s)
 		return NULL;
 	size_t n = ds->n_impressions;
-	timed *t = mrs_calloc(MRS_MAX(n, (size_t)1), sizeof *t, "negatives", err);
+	mrs_timed_imp *t = mrs_calloc(MRS_MAX(n, (size_t)1), sizeof *t, "negatives", err);
 	s->order = mrs_calloc(MRS_MAX(n, (size_t)1), sizeof(uint32_t), "negatives", err);
 	if (!t || !s->order) {
 		free(t);
@@ -77,8 +64,8 @@ mrs_neg_sampler *mrs_neg_sampler_new(const mrs_dataset *ds, uint64_t seed, mrs_e
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		t[i] = (timed){ds->imp_time[i], (uint32_t)i};
-	qsort(t, n, sizeof *t, cmp_timed);
+		t[i] = (mrs_timed_imp){ds->imp_time[i], (uint32_t)i};
+	qsort(t, n, sizeof *t, mrs_timed_imp_cmp);
 	for (size_t i = 0; i < n; i++)
 		s->order[i] = t[i].imp;
 	free(t);
