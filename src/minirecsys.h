@@ -38,6 +38,8 @@ typedef enum mrs_code {
 	MRS_ERR_CANCELLED, /* a progress callback asked to stop */
 	MRS_ERR_BUSY,      /* another process holds the dataset's write lock */
 	MRS_ERR_INTERNAL,
+	MRS_ERR_REFUSED,   /* a well-formed request that cannot be done: what it names does
+			    * not exist, or the state does not allow it (nothing to undo) */
 	MRS_ERR_NODATA     /* the data holds nothing to work on (a model with nothing to learn
 			      from: `train` skips it and says why) */
 } mrs_code;
