@@ -38,8 +38,10 @@ typedef enum mrs_code {
 	MRS_ERR_CANCELLED, /* a progress callback asked to stop */
 	MRS_ERR_BUSY,      /* another process holds the dataset's write lock */
 	MRS_ERR_INTERNAL,
-	MRS_ERR_REFUSED    /* a well-formed request that cannot be done: what it names does
+	MRS_ERR_REFUSED,   /* a well-formed request that cannot be done: what it names does
 			    * not exist, or the state does not allow it (nothing to undo) */
+	MRS_ERR_NODATA     /* the data holds nothing to work on (a model with nothing to learn
+			      from: `train` skips it and says why) */
 } mrs_code;
 
 typedef struct mrs_error {
@@ -120,6 +122,32 @@ int mrs_topic_by_name(const char *name);
 /* ---------------------------------------------------------------- dataset */
 
 /*
+ * A dataset's time scale: how long its items keep getting engagements, and the time
+ * windows of the request path that follow from it (docs/timescale.md). Two numbers are
+ * set, the rest follow: the age limit L and the half-life H; the Graph source's window is
+ * 2H, feedback fatigue wears off over 2L, SimClusters decays engagements with half-life
+ * H and indexes the tweets of the last 2L, RealGraph decays interactions with half-life L.
+ * The synthetic world, and a file stored without one, has Twitter's (L 168 h, H 24 h); an
+ * import derives one from its train split (mrs_time_scale_derive). The config's time
+ * fields start from the dataset's (mrs_config_time_scale) and can be overridden there.
+ */
+typedef struct mrs_time_scale {
+	double age_limit_hours;    /* L: older candidates are dropped */
+	double halflife_hours;     /* H: recency decay and InNetwork light ranking */
+	double graph_window_hours; /* 2H: Graph source's engagements at most this old */
+	double fatigue_days;       /* 2L: feedback fatigue wears off over this many days */
+	char basis[16];            /* "twitter" (the published scale) or "derived" */
+	char rule[160];            /* how L and H were set, in words */
+	/* the measurement behind a derived scale (0 for Twitter's) */
+	uint32_t engagements;      /* dated positive engagements of the train split */
+	double age_p50_hours, age_p99_hours; /* their ages: median and 99th percentile */
+	double window_hours;       /* from the first of them to the split */
+} mrs_time_scale;
+
+/* Twitter's published time scale: L 168 h, H 24 h (Graph window 48 h, fatigue 14 days). */
+void mrs_time_scale_twitter(mrs_time_scale *ts);
+
+/*
  * A dataset: users, follows, tweets with text, impressions with the actions taken, blocks
  * and mutes, moderation labels, and labelled texts for the safety models. Ids are dense:
  * users 0..users-1, tweets 0..tweets-1, and tweet ids are in time order (like snowflake
@@ -144,6 +172,7 @@ typedef struct mrs_dataset_info {
 	int64_t split_time;      /* train: time < split_time; test: time >= split_time */
 	uint32_t users, tweets, follows, impressions, blocks, labelled, texts;
 	bool has_truth;          /* the file has a ground-truth table (synthetic worlds) */
+	mrs_time_scale time_scale; /* stored with the dataset (Twitter's when it has none) */
 } mrs_dataset_info;
 mrs_dataset_info mrs_dataset_info_get(const mrs_dataset *ds);
 
@@ -295,6 +324,7 @@ typedef enum mrs_card_state {
 typedef struct mrs_card_check {
 	mrs_card_state state;
 	char fingerprint[20]; /* the card's dataset_fingerprint, "" when it has none */
+	char skipped[200];    /* why `train` skipped the model (the card's "skipped"), else "" */
 } mrs_card_check;
 /* Reads the card of every model in the set folder set_dir (from mrs_models_current) and
  * compares its dataset_fingerprint with ds->source_fingerprint: a model trained on a
@@ -495,8 +525,18 @@ typedef struct mrs_config {
 /* Names of the presets: "seed", "twitter-2023", "x-2026". */
 extern const char *const mrs_presets[];
 #define MRS_N_PRESETS 3
-/* Fills cfg with a preset; MRS_ERR_USAGE for an unknown name. */
+/* Fills cfg with a preset; MRS_ERR_USAGE for an unknown name. Its time fields are
+ * Twitter's scale (mrs_time_scale_twitter), for a config not yet bound to a dataset. */
 int mrs_config_preset(mrs_config *cfg, const char *name, mrs_error *err);
+/* Sets the time fields (sources.max_age_hours, sources.in_network_halflife_hours,
+ * sources.graph_window_hours, heuristics.recency_halflife_hours, heuristics.fatigue_days)
+ * from a dataset's time scale. Front ends call it when they load a dataset, before they
+ * apply the user's own values, so a config file or `set` overrides it. */
+void mrs_config_time_scale(mrs_config *cfg, const mrs_time_scale *ts);
+/* Replaces cfg by a preset but keeps its time fields: a preset weighs heads and sources,
+ * the time scale is the dataset's (or the user's). MRS_ERR_USAGE for an unknown name,
+ * cfg untouched. A "preset" key in JSON (mrs_config_parse) does the same. */
+int mrs_config_switch_preset(mrs_config *cfg, const char *name, mrs_error *err);
 /* For a preset and head, why the weight is what it is (e.g. which published weight it
  * maps, or "no head: share (2.0) has none"). */
 const char *mrs_config_weight_note(const char *preset, int head);
@@ -586,6 +626,13 @@ typedef struct mrs_query {
 	uint32_t *seen;           /* tweets shown to the viewer before now, ascending */
 	uint32_t n_negfb;
 	uint32_t *negfb_authors;  /* authors the viewer gave negative feedback on, ascending */
+	/* only for a viewer who follows no one before now (a ratings log has no follows):
+	 * the users who engaged with the most of the tweets the viewer engaged with before
+	 * now, most shared first, and the share of the viewer's tweets each shares; the Graph
+	 * source reads them in place of followees */
+	uint32_t n_coengagers;
+	uint32_t *coengagers;
+	float *coengager_w;
 } mrs_query;
 /* Membership tests on the sorted arrays above. */
 bool mrs_query_follows(const mrs_query *q, uint32_t author);
@@ -885,10 +932,22 @@ int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, si
 
 /* ---------------------------------------------------------------- importers */
 
+/* A kind of known anomaly an import met: a well-formed row that contradicts what is known
+ * of its source (e.g. a Last.fm tag dated before Last.fm began), and how many rows had it. */
+#define MRS_IMPORT_ANOMALY_KINDS 4
+typedef struct mrs_import_anomaly {
+	const char *what;       /* static text, e.g. "tag dated before Last.fm began (2002)" */
+	const char *fate;       /* what became of such rows, e.g. "dropped" */
+	uint32_t rows;
+} mrs_import_anomaly;
+
 typedef struct mrs_import_opts {
 	bool skip_bad;          /* skip malformed rows instead of failing */
+	bool strict;            /* fail at the first known anomaly instead of counting it */
 	uint32_t skipped;       /* out: rows skipped */
 	uint32_t rows;          /* out: rows read (data rows, bad ones included; no headers) */
+	uint32_t anomalies;     /* out: rows with a known anomaly (all kinds) */
+	mrs_import_anomaly anomaly[MRS_IMPORT_ANOMALY_KINDS]; /* out: by kind, first met first */
 	const char *task;       /* labels: the task name; NULL: the text file's folder name */
 } mrs_import_opts;
 
@@ -912,16 +971,20 @@ typedef struct mrs_import_opts {
  * - "lastfm" FOLDER (or its four files, recognised by their headers): HetRec 2011
  *   Last.fm. Friends follow each other both ways; each artist is one tweet (text: its
  *   name) by pseudo-author "artist:<id>"; a dated tag is a like at 00:00 UTC of its day
- *   (years before 2002 are bad rows); listening is an undated click. Undated things are
- *   dated one second before the first tag.
+ *   (a year before 2002, when Last.fm began, or after 2011, the release, is a known
+ *   anomaly); listening is an undated click. Undated things are dated one second before
+ *   the first tag.
  * - "labels" TEXTS LABELS: one text and one 0/1 label per line (TweetEval), into
  *   texts_*; texts_task = opts->task or the text file's folder name. No users, no tweets.
  * Every format: kind = the format name, params_json = the files and the mapping rules,
  * tweet ids in time order, split_time = the time before which 80% of the impressions
  * fall (the generator's rule). Real logs hold no impressions without engagement.
+ * Known anomalies (well-formed rows that contradict what is known of the source) are
+ * counted by kind in opts->anomaly and dropped, the import going on.
  * Errors: MRS_ERR_USAGE (unknown format, wrong number of files), MRS_ERR_IO (a file is
  * missing or unreadable, naming it), MRS_ERR_DATA (an empty file; a bad row, as
- * "FILE:LINE: what is wrong", unless opts->skip_bad, which counts it in opts->skipped),
+ * "FILE:LINE: what is wrong", unless opts->skip_bad, which counts it in opts->skipped;
+ * a known anomaly when opts->strict, as "FILE:LINE: what is wrong (a known anomaly ...)"),
  * MRS_ERR_CANCELLED (progress, reported every 65,536 rows, asked to stop). opts may be
  * NULL; its counts are reset first. Invalid UTF-8 bytes in text become U+FFFD.
  */

@@ -90,5 +90,33 @@ grep -q "3 rows read, 1 skipped; 3 users, 1 tweets" "$tmp/summary" ||
 "$bin" --data "$out" info --json >"$tmp/info.json" || fail "info after --skip-bad failed"
 [ "$(json_field impressions "$tmp/info.json")" = 2 ] || fail "--skip-bad: impressions"
 
+# 4. a known anomaly (a Last.fm tag dated before Last.fm began) is counted, not fatal;
+# --strict stops at it with FILE:LINE, exit 2
+mkdir "$tmp/lastfm"
+for f in artists:artists friends:user_friends listens:user_artists; do
+	cp "$fx/lastfm/${f%%:*}.tsv" "$tmp/lastfm/${f#*:}.dat"
+done
+{ cat "$fx/lastfm/tags.tsv"; printf '3\t9\t7\t1\t6\t1956\n'; } >"$tmp/lastfm/user_taggedartists.dat"
+"$bin" import lastfm "$tmp/lastfm" -o "$tmp/lf.db" >"$tmp/summary" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "an anomaly stopped the import ($rc): $(cat "$tmp/err")"
+grep -q "0 skipped;" "$tmp/summary" || fail "anomaly counted as skipped: $(cat "$tmp/summary")"
+grep -q "known anomalies: 1 rows" "$tmp/summary" &&
+	grep -q "  1 tag dated before Last.fm began (2002): dropped" "$tmp/summary" ||
+	fail "anomaly summary: $(cat "$tmp/summary")"
+"$bin" --json import lastfm "$tmp/lastfm" -o "$tmp/lf.db" --force >"$tmp/summary" ||
+	fail "--json lastfm import failed"
+[ "$(json_field anomalies "$tmp/summary")" = 1 ] &&
+	grep -q '"what":[[:space:]]*"tag dated before Last.fm began (2002)"' "$tmp/summary" &&
+	grep -q '"rows_were":[[:space:]]*"dropped"' "$tmp/summary" ||
+	fail "--json anomalies: $(cat "$tmp/summary")"
+cp "$tmp/lf.db" "$tmp/lf-before.db"
+"$bin" import lastfm "$tmp/lastfm" -o "$tmp/lf.db" --force --strict >"$tmp/summary" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--strict on an anomaly exited $rc, expected 2"
+grep -q "$tmp/lastfm/user_taggedartists.dat:6: date 1956-06-01 is before Last.fm began (2002)" \
+	"$tmp/err" || fail "--strict: $(cat "$tmp/err")"
+cmp -s "$tmp/lf.db" "$tmp/lf-before.db" || fail "a --strict failure changed the dataset"
+
 [ "$fails" -eq 0 ] || exit 1
 echo "cli_import: all checks passed"

@@ -1,5 +1,6 @@
 /* test_cut.c: the embedding cut (models.h's time rules): the 40% quantile of the
- * train-split impression times, and an error, never another cut, when memory runs short.
+ * train-split impression times (the next time when nothing is before it), and an error,
+ * never another cut, when memory runs short.
  * Linked with -Wl,--wrap=calloc so that a test can make the library's next allocation
  * fail. */
 #include "testutil.h"
@@ -83,11 +84,39 @@ static void test_no_memory_is_an_error(void **state)
 	mrs_dataset_free(ds);
 }
 
+static void test_past_undated_rows(void **state)
+{
+	(void)state;
+	/* half of the train impressions share the first time (an import's undated history):
+	 * the 40% quantile is that time, with nothing before it, so the cut moves to the next
+	 * time, and the embeddings learn from the block, the ranker from what follows */
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_ds_alloc(20, 10, &err);
+	assert_non_null(ds);
+	const int64_t t0 = 1700000000;
+	for (uint32_t t = 0; t < 10; t++)
+		ds->tweet_author[t] = 19, ds->tweet_time[t] = t0;
+	uint32_t iu[20], it[20];
+	int64_t its[20];
+	uint8_t ia[20];
+	for (uint32_t i = 0; i < 20; i++) {
+		iu[i] = i % 19, it[i] = i % 10, ia[i] = 1u << MRS_ACT_CLICK;
+		its[i] = i < 10 ? t0 : t0 + (int64_t)i * MRS_HOUR;
+	}
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, 20, &err), &err);
+	ds->split_time = t0 + 100 * MRS_HOUR;
+	assert_ok(mrs_dataset_index(ds, &err), &err);
+	assert_int_equal(sorted_cut(ds), t0);
+	assert_int_equal(mrs_embed_cut(ds, &err), t0 + 10 * MRS_HOUR);
+	mrs_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cut_is_the_quantile),
 		cmocka_unit_test(test_no_memory_is_an_error),
+		cmocka_unit_test(test_past_undated_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -599,20 +599,36 @@ static void test_lastfm_bad(void **state)
 	snprintf(f, sizeof f, "%s/user_taggedartists.dat", dir);
 	FILE *fp = fopen(f, "w");
 	fputs("userID\tartistID\ttagID\tday\tmonth\tyear\n2\t1\t13\t1\t4\t2009\n"
-	      "2\t2\t13\t1\t6\t1956\n2\t3\t1\t31\t2\t2009\n3\t1\t1\t1\tmay\t2009\n",
+	      "2\t2\t13\t1\t6\t1956\n2\t3\t1\t31\t2\t2009\n3\t1\t1\t1\tmay\t2009\n"
+	      "3\t2\t1\t1\t1\t1957\n3\t3\t1\t5\t5\t2012\n",
 	      fp);
 	fclose(fp);
 	const char *files[] = {dir};
 	mrs_error err;
+	/* a malformed row stops the import (31 February is not a date) ... */
 	assert_null(import("lastfm", files, 1, NULL, &err));
 	assert_int_equal(err.code, MRS_ERR_DATA);
-	snprintf(want, sizeof want, "%s:3: date 1956-06-01 is before Last.fm began (2002)", f);
+	snprintf(want, sizeof want, "%s:4: 2009-2-31 is not a date", f);
 	assert_string_equal(err.msg, want);
+	/* ... a known anomaly (a date before Last.fm began) only with --strict */
+	mrs_import_opts st = {.strict = true, .skip_bad = true};
+	assert_null(import("lastfm", files, 1, &st, &err));
+	assert_int_equal(err.code, MRS_ERR_DATA);
+	snprintf(want, sizeof want, "%s:3: date 1956-06-01 is before Last.fm began (2002) (a known anomaly", f);
+	assert_non_null(strstr(err.msg, want));
 	mrs_import_opts o = {.skip_bad = true};
 	mrs_dataset *ds = import_ok("lastfm", files, 1, &o);
-	assert_int_equal(o.skipped, 3); /* 1956, 31 February, "may" */
-	assert_int_equal(o.rows, 13);
+	assert_int_equal(o.skipped, 2); /* 31 February, "may" */
+	assert_int_equal(o.anomalies, 3); /* 1956 and 1957, 2012 */
+	assert_string_equal(o.anomaly[0].what, "tag dated before Last.fm began (2002)");
+	assert_int_equal(o.anomaly[0].rows, 2);
+	assert_string_equal(o.anomaly[1].what, "tag dated after the release (2011)");
+	assert_int_equal(o.anomaly[1].rows, 1);
+	assert_null(o.anomaly[2].what);
+	assert_int_equal(o.rows, 15);
 	assert_int_equal(ds->n_impressions, 3);
+	assert_non_null(strstr(ds->params_json, "\"anomalies\":3"));
+	assert_non_null(strstr(ds->params_json, "\"tag dated after the release (2011)\":1"));
 	mrs_dataset_free(ds);
 
 	/* a wrong header is not a row to skip */

@@ -145,21 +145,24 @@ static void test_lastfm(void **state)
 	snprintf(la, sizeof la, "%s/user_artists.dat", lastfm);
 	snprintf(ar, sizeof ar, "%s/artists.dat", lastfm);
 	const char *files[] = {lastfm};
-	/* by default the first tag dated before 2002 stops the import, naming its line */
+	/* with --strict the first tag dated before 2002 stops the import, naming its line */
 	mrs_error err = {0};
-	assert_null(mrs_import("lastfm", files, 1, NULL, NULL, &err));
+	mrs_import_opts strict = {.strict = true};
+	assert_null(mrs_import("lastfm", files, 1, &strict, NULL, &err));
 	assert_int_equal(err.code, MRS_ERR_DATA);
 	char want[700];
 	snprintf(want, sizeof want, "%s:%.0f: date ", tags,
 		 sh_number("awk -F'\\t' 'NR > 1 && $6 < 2002 { print NR; exit }' '%s'", tags));
 	assert_true(strncmp(err.msg, want, strlen(want)) == 0);
 
-	mrs_import_opts o = {.skip_bad = true};
+	/* by default the published files import as they are: those tags are counted */
+	mrs_import_opts o = {0};
 	mrs_dataset *ds = import_timed("lastfm", files, 1, &o);
-	const char *good = "FILENAME ~ /tagged/ && $6 < 2002 { next }";
-	assert_int_equal(o.skipped, sh_number("awk -F'\\t' 'NR > 1 && $6 < 2002 { n++ } "
-					      "END { print n }' '%s'",
-					      tags));
+	const char *good = "FILENAME ~ /tagged/ && ($6 < 2002 || $6 > 2011) { next }";
+	assert_int_equal(o.skipped, 0);
+	assert_int_equal(o.anomalies, sh_number("awk -F'\\t' 'NR > 1 && ($6 < 2002 || $6 > 2011) "
+						"{ n++ } END { print n }' '%s'",
+						tags));
 	assert_int_equal(o.rows, sh_number("awk 'FNR > 1 { n++ } END { print n }' '%s' '%s' '%s' "
 					   "'%s'",
 					   ar, fr, la, tags));

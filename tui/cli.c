@@ -107,9 +107,15 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, cJSON *json)
 	cJSON_AddStringToObject(json, "folder", set);
 	for (int k = 0; k < 4; k++)
 		arr[k] = cJSON_AddArrayToObject(json, card_keys[k]);
+	cJSON *skipped = cJSON_AddArrayToObject(json, "skipped");
 	bool other = false;
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		int k = cc[id].state;
+		if (k == MRS_CARD_THIS && cc[id].skipped[0]) {
+			/* trained on this dataset: `train` found nothing to fit it on */
+			cJSON_AddItemToArray(skipped, cJSON_CreateString(mrs_model_name(id)));
+			continue;
+		}
 		cJSON_AddItemToArray(arr[k], cJSON_CreateString(mrs_model_name(id)));
 		if (k == MRS_CARD_OTHER && !other) {
 			cJSON_AddStringToObject(json, "other_fingerprint", cc[id].fingerprint);
@@ -119,13 +125,13 @@ void cli_models_summary(const char *dir, const mrs_dataset *ds, cJSON *json)
 }
 
 /* The names of json[key], ", " between them, into buf; returns how many. */
-static int card_names(const cJSON *json, int k, char *buf, size_t size)
+static int card_names(const cJSON *json, const char *key, char *buf, size_t size)
 {
 	const cJSON *name;
 	int n = 0;
 	size_t len = 0;
 	buf[0] = '\0';
-	cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(json, card_keys[k]))
+	cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(json, key))
 	{
 		if (cJSON_IsString(name) && len < size)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s", n ? ", " : "",
@@ -147,13 +153,20 @@ void cli_models_line(const cJSON *json, char *text, size_t size)
 	char names[4][200];
 	int count[4];
 	for (int k = 0; k < 4; k++)
-		count[k] = card_names(json, k, names[k], sizeof names[k]);
+		count[k] = card_names(json, card_keys[k], names[k], sizeof names[k]);
 	if (count[MRS_CARD_MISSING] == MRS_N_MODELS) {
 		snprintf(text, size, "%s: no models (`train` makes them)", set);
 		return;
 	}
 	int len = snprintf(text, size, "%s: %d of %d trained on this dataset", set,
 			   count[MRS_CARD_THIS], MRS_N_MODELS);
+	char skipped[200];
+	int n_skipped = card_names(json, "skipped", skipped, sizeof skipped);
+	if (n_skipped && len < (int)size)
+		len += snprintf(text + len, size - len,
+				"; %s skipped in training (the data lacks what %s from: the card "
+				"says why), falling back",
+				skipped, n_skipped == 1 ? "it learns" : "they learn");
 	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(json, "other_fingerprint");
 	if (count[MRS_CARD_OTHER] && len < (int)size)
 		len += snprintf(text + len, size - len,

@@ -44,9 +44,10 @@ int cli_check_memory(const mrs_gen_params *p, const char *hint, mrs_error *err);
 
 /* For `info`: which models of dir's current set were trained on ds and which on another
  * dataset, read from their cards (no model is loaded), into json (an object the caller
- * made): {"folder", "missing", "no_dataset", "this_dataset", "other_dataset" (arrays of
- * model names), "other_fingerprint" (when one is), or "error" when the folder cannot be
- * read}. */
+ * made): {"folder", "missing", "no_dataset", "this_dataset", "other_dataset", "skipped"
+ * (arrays of model names; "skipped": those `train` skipped on this dataset for want of
+ * data, counted in no other), "other_fingerprint" (when one is), or "error" when the
+ * folder cannot be read}. */
 struct cJSON;
 void cli_models_summary(const char *dir, const mrs_dataset *ds, struct cJSON *json);
 /* The same as one line of text: "models/set-1: 6 of 6 trained on this dataset", or which

@@ -10,10 +10,12 @@
 #include "report.h"
 #include "ui.h"
 
-/* A preset name, or else a weights file (over the seed preset). */
-static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
+/* A preset name, or else a weights file (over the seed preset); either keeps the time
+ * fields of base (the session's: the dataset's time scale or the user's). */
+static int config_arg(const char *arg, const mrs_config *base, mrs_config *c, mrs_error *err)
 {
-	if (mrs_config_preset(c, arg, NULL) == 0)
+	*c = *base;
+	if (mrs_config_switch_preset(c, arg, NULL) == 0)
 		return 0;
 	if (access(arg, F_OK) != 0) {
 		char names[128] = "";
@@ -23,7 +25,7 @@ static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 		return mrs_fail(err, MRS_ERR_REFUSED, "'%s' is neither a preset (%s) nor a weights file",
 				arg, names);
 	}
-	mrs_config_preset(c, "seed", NULL);
+	mrs_config_switch_preset(c, "seed", NULL);
 	return mrs_config_load(c, arg, err);
 }
 
@@ -167,7 +169,11 @@ static int compare_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *er
 {
 	const char *na = cmd_word(a, "A"), *nb = cmd_word(a, "B");
 	mrs_config ca, cb;
-	if (config_arg(na, &ca, err) || config_arg(nb, &cb, err) || cmd_need_user(s, err))
+	if (config_arg(na, &s->cfg, &ca, err) || config_arg(nb, &s->cfg, &cb, err) ||
+	    cmd_need_user(s, err))
+		return -1;
+	/* again, now that the dataset (and its time scale) is loaded */
+	if (config_arg(na, &s->cfg, &ca, err) || config_arg(nb, &s->cfg, &cb, err))
 		return -1;
 	cmp_result *r = calloc(1, sizeof *r);
 	if (!r)

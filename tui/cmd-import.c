@@ -9,7 +9,9 @@ static int import_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err
 	if (!path)
 		path = s->opts.data, rule = s->opts.data_rule;
 	const char *const *files = (const char *const *)a->rest;
-	mrs_import_opts io = {.skip_bad = cmd_flag(a, "--skip-bad"), .task = cmd_word(a, "--task")};
+	mrs_import_opts io = {.skip_bad = cmd_flag(a, "--skip-bad"),
+			      .strict = cmd_flag(a, "--strict"),
+			      .task = cmd_word(a, "--task")};
 	if (cli_check_output(path, cmd_flag(a, "--force"), files, a->n_rest, err))
 		return -1;
 	double t0 = mrs_seconds();
@@ -26,6 +28,15 @@ static int import_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err
 		cJSON_AddStringToObject(res, "output", path);
 		cJSON_AddNumberToObject(res, "rows", io.rows);
 		cJSON_AddNumberToObject(res, "skipped", io.skipped);
+		cJSON_AddNumberToObject(res, "anomalies", io.anomalies);
+		cJSON *kinds = cJSON_AddArrayToObject(res, "anomaly_kinds");
+		for (int k = 0; k < MRS_IMPORT_ANOMALY_KINDS && io.anomaly[k].what; k++) {
+			cJSON *an = cJSON_CreateObject();
+			cJSON_AddStringToObject(an, "what", io.anomaly[k].what);
+			cJSON_AddStringToObject(an, "rows_were", io.anomaly[k].fate);
+			cJSON_AddNumberToObject(an, "rows", io.anomaly[k].rows);
+			cJSON_AddItemToArray(kinds, an);
+		}
 		cJSON_AddNumberToObject(res, "users", di.users);
 		cJSON_AddNumberToObject(res, "tweets", di.tweets);
 		cJSON_AddNumberToObject(res, "follows", di.follows);
@@ -52,6 +63,14 @@ static void import_text(out *o, const cJSON *r)
 		out_printf(o, " (read in %.2f s, written in %.2f s)", res_num(r, "read_seconds"),
 			   res_num(r, "write_seconds"));
 	out_printf(o, "\n");
+	if (!res_u32(r, "anomalies"))
+		return;
+	out_printf(o, "known anomalies: %u rows (--strict stops at the first)\n",
+		   res_u32(r, "anomalies"));
+	const cJSON *k;
+	cJSON_ArrayForEach(k, res_get(r, "anomaly_kinds"))
+		out_printf(o, "  %u %s: %s\n", res_u32(k, "rows"), res_str(k, "what"),
+			   res_str(k, "rows_were"));
 }
 
 static const cmd_arg import_args[] = {
@@ -63,6 +82,10 @@ static const cmd_arg import_args[] = {
 	 .help = "the file to write (else the dataset path: --data, or the rule of minirecsys(1))"},
 	{"--force", .type = CMD_FLAG, .help = "replace a file that exists"},
 	{"--skip-bad", .type = CMD_FLAG, .help = "skip malformed rows (counted) instead of failing"},
+	{"--strict", .type = CMD_FLAG,
+	 .help = "fail at the first known anomaly (a row that contradicts what is known of its "
+		 "source, such as a Last.fm tag dated before 2002) instead of counting and "
+		 "dropping it"},
 	{"--task", .type = CMD_WORD, .value = "NAME",
 	 .help = "labels: the task's name (else the text file's folder name)"},
 	{NULL},

@@ -1,6 +1,7 @@
 /* cmd-info.c: `info` (where the dataset and the models are and which rule chose them,
- * counts, period, split, degree and activity summaries, the model set) and `models` (which
- * models are loaded, which fall back, and why). */
+ * counts, period, split, time scale, degree and activity summaries, the model set) and
+ * `models` (which models are loaded, which fall back, and why). */
+#include <string.h>
 #include <time.h>
 
 #include "report.h"
@@ -12,6 +13,21 @@ static void add_location(cJSON *to, const char *name, const char *path, paths_ki
 	cJSON_AddStringToObject(l, "path", path);
 	cJSON_AddStringToObject(l, "rule", paths_rule_name(rule));
 	cJSON_AddStringToObject(l, "why", paths_rule_why(kind, rule));
+}
+
+/* The dataset's time scale (docs/timescale.md): the windows, and what they come from. */
+static void add_time_scale(const mrs_time_scale *ts, cJSON *to)
+{
+	cJSON_AddStringToObject(to, "basis", ts->basis);
+	cJSON_AddNumberToObject(to, "age_limit_hours", ts->age_limit_hours);
+	cJSON_AddNumberToObject(to, "halflife_hours", ts->halflife_hours);
+	cJSON_AddNumberToObject(to, "graph_window_hours", ts->graph_window_hours);
+	cJSON_AddNumberToObject(to, "fatigue_days", ts->fatigue_days);
+	cJSON_AddStringToObject(to, "rule", ts->rule);
+	cJSON_AddNumberToObject(to, "engagements", ts->engagements);
+	cJSON_AddNumberToObject(to, "age_p50_hours", ts->age_p50_hours);
+	cJSON_AddNumberToObject(to, "age_p99_hours", ts->age_p99_hours);
+	cJSON_AddNumberToObject(to, "window_hours", ts->window_hours);
 }
 
 /* The figures of the loaded dataset. */
@@ -49,6 +65,7 @@ static void add_stats(session *s, const char *path, cJSON *res)
 	cJSON_AddNumberToObject(split, "test_impressions", st.test_impressions);
 	cJSON_AddNumberToObject(res, "t_begin", (double)di.t_begin);
 	cJSON_AddNumberToObject(res, "t_end", (double)di.t_end);
+	add_time_scale(&di.time_scale, cJSON_AddObjectToObject(res, "time_scale"));
 	cJSON *deg = cJSON_AddObjectToObject(res, "followers");
 	cJSON_AddNumberToObject(deg, "mean", st.followers_mean);
 	cJSON_AddNumberToObject(deg, "median", st.followers_median);
@@ -95,6 +112,35 @@ static const char *iso_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
+/* "168 h (7 days)", or "6 h" under two days. */
+static const char *hours_text(double h, char *buf, size_t size)
+{
+	if (h < 48)
+		snprintf(buf, size, "%.4g h", h);
+	else
+		snprintf(buf, size, "%.0f h (%.0f days)", h, h / 24);
+	return buf;
+}
+
+static void time_scale_text(out *o, const cJSON *ts)
+{
+	char a[48], h[48], g[48];
+	out_printf(o, "time scale   age limit %s, half-life %s, Graph window %s, fatigue %.4g days\n",
+		   hours_text(res_num(ts, "age_limit_hours"), a, sizeof a),
+		   hours_text(res_num(ts, "halflife_hours"), h, sizeof h),
+		   hours_text(res_num(ts, "graph_window_hours"), g, sizeof g),
+		   res_num(ts, "fatigue_days"));
+	if (strcmp(res_str(ts, "basis"), "derived") != 0) {
+		out_printf(o, "             %s\n", res_str(ts, "rule"));
+		return;
+	}
+	out_printf(o,
+		   "             derived from %u dated train engagements over %.0f h (their ages: "
+		   "median %.3g h, 99th percentile %.3g h): %s\n",
+		   res_u32(ts, "engagements"), res_num(ts, "window_hours"),
+		   res_num(ts, "age_p50_hours"), res_num(ts, "age_p99_hours"), res_str(ts, "rule"));
+}
+
 static void info_text(out *o, const cJSON *r)
 {
 	const cJSON *where = res_get(r, "locations");
@@ -133,6 +179,7 @@ static void info_text(out *o, const cJSON *r)
 	out_printf(o, "split        train before %s: %u impressions; test: %u\n",
 		   iso_time((int64_t)res_num(split, "time"), b3, sizeof b3),
 		   res_u32(split, "train_impressions"), res_u32(split, "test_impressions"));
+	time_scale_text(o, res_get(r, "time_scale"));
 	out_printf(o, "followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n",
 		   res_num(fol, "mean"), res_num(fol, "median"), res_num(fol, "p99"),
 		   res_num(fol, "max"));

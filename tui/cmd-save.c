@@ -72,6 +72,10 @@ static int load_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	const char *path = cmd_word(a, "FILE");
 	if (cmd_choice(a, "KIND") == 1)
 		return load_overlay(s, path, res, err);
+	/* the dataset's time scale first, when there is a dataset: it sets the config's time
+	 * fields, which the file may override */
+	mrs_error ignored = {0};
+	(void)session_dataset(s, &ignored);
 	mrs_config c = s->cfg;
 	if (mrs_config_load(&c, path, err) || session_set_config(s, &c, err))
 		return -1;

@@ -104,8 +104,8 @@ static int preset_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err
 			cJSON_AddItemToArray(all, cJSON_CreateString(mrs_presets[p]));
 		return 0;
 	}
-	mrs_config c;
-	if (mrs_config_preset(&c, name, err)) {
+	mrs_config c = s->cfg; /* the time fields stay: they are the dataset's (or set by hand) */
+	if (mrs_config_switch_preset(&c, name, err)) {
 		err->code = MRS_ERR_REFUSED; /* a preset that does not exist, as a setting */
 		return -1;
 	}

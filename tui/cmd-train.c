@@ -166,6 +166,11 @@ static void train_text(out *o, const cJSON *r)
 	out_printf(o, "%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
 	cJSON_ArrayForEach(card, cards)
 	{
+		if (res_has(card, "skipped")) {
+			out_printf(o, "%-13s %9s %8s  skipped: %s\n", card->string, "-", "-",
+				   res_str(card, "skipped"));
+			continue;
+		}
 		double rows = num(card, "train_rows");
 		if (isnan(rows))
 			rows = find_num(card, "rows");

@@ -168,6 +168,7 @@ int cmd_status(const mrs_error *err)
 	case MRS_ERR_IO:    /* a file cannot be read or written */
 	case MRS_ERR_DATA:  /* or holds the wrong thing */
 	case MRS_ERR_MODEL:
+	case MRS_ERR_NODATA: /* or nothing to work on */
 		return CMD_USAGE;
 	default: /* refused, out of memory, cancelled, busy: the command failed */
 		return CMD_FAIL;

@@ -108,8 +108,12 @@ int report_config_args(session *s, const cmd_args *a, mrs_error *err)
 	const char *preset = cmd_word(a, "--preset"), *weights = cmd_word(a, "--weights");
 	if (!preset && !weights)
 		return 0;
+	/* the dataset first: its time scale sets the config's time fields, which a preset
+	 * keeps and the file may override */
+	if (session_dataset(s, err))
+		return -1;
 	mrs_config c = s->cfg;
-	if ((preset && mrs_config_preset(&c, preset, err)) ||
+	if ((preset && mrs_config_switch_preset(&c, preset, err)) ||
 	    (weights && mrs_config_load(&c, weights, err)))
 		return -1;
 	return session_set_config(s, &c, err);

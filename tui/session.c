@@ -66,7 +66,18 @@ int session_dataset(session *s, mrs_error *err)
 	if (s->ds)
 		return 0;
 	s->ds = mrs_dataset_load(s->opts.data, s->progress, err);
-	return s->ds ? 0 : -1;
+	if (!s->ds)
+		return -1;
+	mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;
+	if (!s->has_scale || s->scale.age_limit_hours != ts.age_limit_hours ||
+	    s->scale.halflife_hours != ts.halflife_hours ||
+	    s->scale.graph_window_hours != ts.graph_window_hours ||
+	    s->scale.fatigue_days != ts.fatigue_days) {
+		mrs_config_time_scale(&s->cfg, &ts);
+		s->scale = ts;
+		s->has_scale = true;
+	}
+	return 0;
 }
 
 int session_engine(session *s, mrs_error *err)

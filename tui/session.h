@@ -20,6 +20,8 @@ typedef struct session {
 	size_t n_edits;
 	mrs_request *req;
 	mrs_config cfg;       /* the configuration in use */
+	mrs_time_scale scale; /* the dataset time scale cfg's time fields were last set from */
+	bool has_scale;
 	mrs_config prev_cfg;  /* the one before the last change (for diff) */
 	bool has_prev_cfg;
 	bool has_user;
@@ -49,7 +51,9 @@ void session_free(session *s);
 /* Drops the dataset, engine, request, evaluator and truth (they load again on next need),
  * keeping the configuration and the user choice: after a new dataset or new models. */
 void session_reset(session *s);
-/* Load on first need; errors name the file. */
+/* Load on first need; errors name the file. A dataset whose time scale differs from the
+ * one the configuration's time fields were last set from sets them again
+ * (mrs_config_time_scale): a user's own values survive reloading the same dataset. */
 int session_dataset(session *s, mrs_error *err);
 int session_engine(session *s, mrs_error *err);
 /* Runs (or re-ranks) the request for the current user under s->cfg. */

@@ -64,7 +64,11 @@ static void weights_update(view *v, ui *u)
 	const char *name = s->cfg.preset;
 	if (strncmp(name, "custom:", 7) == 0)
 		name += 7;
-	w->has_base = mrs_config_preset(&w->base, name, NULL) == 0;
+	/* the preset over the dataset's time scale: a time field set by hand shows as changed */
+	w->base = s->cfg;
+	if (s->has_scale)
+		mrs_config_time_scale(&w->base, &s->scale);
+	w->has_base = mrs_config_switch_preset(&w->base, name, NULL) == 0;
 	view_list_clamp(v, w->n, list_rows(v));
 	/* the NDCG values this screen shows and does not have yet (after a failure, once
 	 * the configuration changed) */

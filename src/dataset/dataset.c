@@ -31,6 +31,7 @@ mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err)
 		return NULL;
 	ds->n_users = n_users;
 	ds->n_tweets = n_tweets;
+	mrs_time_scale_twitter(&ds->time_scale);
 	ds->handle_off = mrs_calloc(n_users, sizeof(uint32_t), "handles", err);
 	ds->user_created = mrs_calloc(n_users, sizeof(int64_t), "users", err);
 	ds->user_verified = mrs_calloc(n_users, 1, "users", err);
@@ -352,8 +353,17 @@ int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err)
 			break;
 	}
 	int64_t cut = t[want];
+	/* nothing before it (the quantile falls in a block of rows sharing the first time,
+	 * like an import's undated history): the cut moves past that time, so that the
+	 * embeddings learn from the block and the ranker from what follows */
+	int64_t first = cut, next = ds->split_time;
+	for (uint32_t i = 0; i < n; i++) {
+		first = MRS_MIN(first, t[i]);
+		if (t[i] > cut)
+			next = MRS_MIN(next, t[i]);
+	}
 	free(t);
-	return cut;
+	return first < cut ? cut : next;
 }
 
 /* ---- derived indexes */
@@ -371,14 +381,9 @@ static uint64_t hash_array(uint64_t h, const void *p, size_t n, size_t size)
 	return mrs_fnv1a(h, b + i, bytes - i);
 }
 
-typedef struct timed_imp {
-	int64_t time;
-	uint32_t imp;
-} timed_imp;
-
-static int cmp_timed_imp(const void *a, const void *b)
+int mrs_timed_imp_cmp(const void *a, const void *b)
 {
-	const timed_imp *x = a, *y = b;
+	const mrs_timed_imp *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
 	return x->imp < y->imp ? -1 : x->imp > y->imp;
@@ -393,7 +398,7 @@ static int sort_tweet_impressions(mrs_dataset *ds, mrs_error *err)
 {
 	uint32_t nt = ds->n_tweets;
 	uint32_t *fill = mrs_calloc((size_t)nt + 1, sizeof(uint32_t), "tweet impressions", err);
-	timed_imp *v = mrs_calloc(ds->n_impressions ? ds->n_impressions : 1, sizeof *v,
+	mrs_timed_imp *v = mrs_calloc(ds->n_impressions ? ds->n_impressions : 1, sizeof *v,
 				  "tweet impressions", err);
 	if (!fill || !v) {
 		free(fill), free(v);
@@ -401,11 +406,11 @@ static int sort_tweet_impressions(mrs_dataset *ds, mrs_error *err)
 	}
 	memcpy(fill, ds->timp_off, sizeof(uint32_t) * (nt + 1));
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		v[fill[ds->imp_tweet[i]]++] = (timed_imp){ds->imp_time[i], i};
+		v[fill[ds->imp_tweet[i]]++] = (mrs_timed_imp){ds->imp_time[i], i};
 	for (uint32_t t = 0; t < nt; t++) {
 		uint32_t a = ds->timp_off[t], n = ds->timp_off[t + 1] - a;
 		if (n > 1)
-			qsort(v + a, n, sizeof *v, cmp_timed_imp);
+			qsort(v + a, n, sizeof *v, mrs_timed_imp_cmp);
 	}
 	for (uint32_t k = 0; k < ds->n_impressions; k++)
 		ds->timp[k] = v[k].imp;
@@ -550,6 +555,7 @@ mrs_dataset_info mrs_dataset_info_get(const mrs_dataset *ds)
 		.labelled = ds->n_labelled,
 		.texts = ds->n_texts,
 		.has_truth = ds->has_truth,
+		.time_scale = ds->time_scale,
 	};
 }
 

@@ -36,6 +36,7 @@ typedef struct mrs_dataset {
 	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
+	mrs_time_scale time_scale; /* stored with the dataset (Twitter's when it has none) */
 
 	uint32_t n_users;
 	char *handle_pool;      /* NUL-terminated handles, without '@' */
@@ -115,9 +116,32 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
 
 /* The embedding cut (models.h's time rules): the time before which 40% of the train-split
- * impressions fall; the split time when there are none. INT64_MIN when out of memory (err
- * says so): no other cut is ever substituted. */
+ * impressions fall; the split time when there are none. When no train impression is
+ * before that time (40% of them share the first time, as an import's undated history
+ * does), the next later time, so that both sides have rows. INT64_MIN when out of memory
+ * (err says so): no other cut is ever substituted. */
 int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err);
+
+/* The time scale of an indexed dataset from how long its tweets keep getting positive
+ * engagements in the train split (timescale.c; docs/timescale.md has the rule).
+ * Impressions at `undated` (an import's stand-in time for rows that carry none;
+ * INT64_MIN: none) are not measured. Fewer than MRS_TS_MIN_ENGAGEMENTS measured ages give
+ * Twitter's scale. Errors: MRS_ERR_NOMEM. */
+#define MRS_TS_MIN_ENGAGEMENTS 100
+int mrs_time_scale_derive(const mrs_dataset *ds, int64_t undated, mrs_time_scale *ts,
+			  mrs_error *err);
+/* The time scale as the JSON text the store keeps (caller frees; NULL: out of memory),
+ * and back: MRS_ERR_DATA names the field that is missing or out of range. */
+char *mrs_time_scale_to_json(const mrs_time_scale *ts);
+int mrs_time_scale_parse(const char *json, mrs_time_scale *ts, mrs_error *err);
+
+/* An impression with its time beside it, and the order qsort puts such pairs in: by
+ * time, then by index (reading contiguous times, not imp_time through the indexes). */
+typedef struct mrs_timed_imp {
+	int64_t time;
+	uint32_t imp;
+} mrs_timed_imp;
+int mrs_timed_imp_cmp(const void *a, const void *b);
 
 /* Allocates the per-user arrays (handles left empty) and per-tweet arrays of a new
  * dataset; tweets get no text, no flags, no retweet link, no labels. */

@@ -17,7 +17,8 @@
 #define PROGRESS_MASK 0xffffu /* report progress every 65,536 rows */
 #define UNDATED INT64_MIN /* a row whose file carries no time; dated at assembly */
 #define TRAIN_SHARE 0.8 /* the generator's rule: 80% of impressions are train */
-#define LASTFM_FIRST_YEAR 2002 /* Last.fm began in 2002: earlier tag dates are errors */
+#define LASTFM_FIRST_YEAR 2002 /* Last.fm began in 2002: earlier tag dates are anomalies */
+#define LASTFM_LAST_YEAR 2011 /* the HetRec release: later tag dates are anomalies */
 #define MAX_TIME 253402300799LL /* 9999-12-31 23:59:59 UTC */
 
 /* ------------------------------------------------------------ reading lines */
@@ -471,6 +472,37 @@ static int bad_row(imp *im, const reader *r, const char *fmt, ...)
 	return mrs_fail(im->err, MRS_ERR_DATA, "%s:%lu: %s", r->path, r->line, what);
 }
 
+/* A known anomaly: a well-formed row that contradicts what is known of its source. It is
+ * counted under `what` (a static text naming the kind) and dropped (returns 0); with
+ * strict the import fails with "FILE:LINE: detail (a known anomaly ...)" (returns -1). */
+static int anomaly(imp *im, const reader *r, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int anomaly(imp *im, const reader *r, const char *what, const char *fmt, ...)
+{
+	mrs_import_opts *o = im->opts;
+	if (o->strict) {
+		char detail[900];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof detail, fmt, ap);
+		va_end(ap);
+		return mrs_fail(im->err, MRS_ERR_DATA,
+				"%s:%lu: %s (a known anomaly of the published file: without "
+				"--strict it is counted and the row dropped)",
+				r->path, r->line, detail);
+	}
+	int k = 0;
+	while (k < MRS_IMPORT_ANOMALY_KINDS && o->anomaly[k].what && o->anomaly[k].what != what)
+		k++;
+	if (k == MRS_IMPORT_ANOMALY_KINDS)
+		k--; /* more kinds than slots: the last one counts the rest */
+	o->anomaly[k].what = o->anomaly[k].what ? o->anomaly[k].what : what;
+	o->anomaly[k].fate = "dropped";
+	o->anomaly[k].rows++;
+	o->anomalies++;
+	return 0;
+}
+
 static int check_cancel(imp *im, const reader *r)
 {
 	return reader_cancelled(r, im->err);
@@ -600,9 +632,18 @@ static int cmp_tkey(const void *a, const void *b)
 static int params_finish(imp *im, mrs_dataset *ds)
 {
 	cJSON *p = im->params;
-	if (!cJSON_AddBoolToObject(p, "skip_bad", im->opts->skip_bad) ||
-	    !cJSON_AddNumberToObject(p, "rows", im->opts->rows) ||
-	    !cJSON_AddNumberToObject(p, "skipped", im->opts->skipped))
+	const mrs_import_opts *o = im->opts;
+	if (!cJSON_AddBoolToObject(p, "skip_bad", o->skip_bad) ||
+	    !cJSON_AddBoolToObject(p, "strict", o->strict) ||
+	    !cJSON_AddNumberToObject(p, "rows", o->rows) ||
+	    !cJSON_AddNumberToObject(p, "skipped", o->skipped) ||
+	    !cJSON_AddNumberToObject(p, "anomalies", o->anomalies))
+		return mrs_fail(im->err, MRS_ERR_NOMEM, "out of memory for importer parameters");
+	cJSON *kinds = o->anomalies ? cJSON_AddObjectToObject(p, "anomaly_rows") : NULL;
+	for (int k = 0; kinds && k < MRS_IMPORT_ANOMALY_KINDS && o->anomaly[k].what; k++)
+		if (!cJSON_AddNumberToObject(kinds, o->anomaly[k].what, o->anomaly[k].rows))
+			kinds = NULL;
+	if (o->anomalies && !kinds)
 		return mrs_fail(im->err, MRS_ERR_NOMEM, "out of memory for importer parameters");
 	char *s = cJSON_PrintUnformatted(p);
 	if (!s)
@@ -680,8 +721,9 @@ static mrs_dataset *assemble(imp *im)
 	size_t nreal = im->users.n, ng = im->groups.n;
 	size_t nu = nreal + (im->pseudo ? ng : 0);
 	if (nu == 0) {
-		mrs_fail(im->err, MRS_ERR_DATA, "no usable rows: all %u rows were skipped",
-			 im->opts->rows);
+		mrs_fail(im->err, MRS_ERR_DATA, "no usable rows: all %u rows were skipped%s",
+			 im->opts->rows,
+			 im->opts->anomalies ? " or dropped as known anomalies" : "");
 		return NULL;
 	}
 	if (nu > UINT32_MAX - 1) {
@@ -723,7 +765,9 @@ static mrs_dataset *assemble(imp *im)
 	if (set_handles(im, ds) || set_relations(im, ds, tweet_of, undated))
 		goto fail;
 	ds->split_time = mrs_split_time(ds, TRAIN_SHARE, im->err);
-	if (ds->split_time == INT64_MIN || params_finish(im, ds) || mrs_dataset_index(ds, im->err))
+	if (ds->split_time == INT64_MIN || params_finish(im, ds) || mrs_dataset_index(ds, im->err) ||
+	    mrs_time_scale_derive(ds, first == INT64_MAX ? INT64_MIN : undated, &ds->time_scale,
+				  im->err))
 		goto fail;
 	free(order), free(tweet_of);
 	return ds;
@@ -1145,10 +1189,15 @@ static int row_lastfm(imp *im, const reader *r, char *line, void *ud)
 			return bad_row(im, r, "%lld-%lld-%lld is not a date", (long long)x[2],
 				       (long long)x[1], (long long)x[0]);
 		if (x[2] < LASTFM_FIRST_YEAR)
-			return bad_row(im, r,
+			return anomaly(im, r, "tag dated before Last.fm began (2002)",
 				       "date %04lld-%02lld-%02lld is before Last.fm began (%d)",
 				       (long long)x[2], (long long)x[1], (long long)x[0],
 				       LASTFM_FIRST_YEAR);
+		if (x[2] > LASTFM_LAST_YEAR)
+			return anomaly(im, r, "tag dated after the release (2011)",
+				       "date %04lld-%02lld-%02lld is after the release (%d)",
+				       (long long)x[2], (long long)x[1], (long long)x[0],
+				       LASTFM_LAST_YEAR);
 		int64_t t = days_from_civil(x[2], x[1], x[0]) * MRS_DAY;
 		if (user_put(im, f[0], &u) || artist_group(im, lf, f[1], t, &g))
 			return -1;
@@ -1222,8 +1271,9 @@ static mrs_dataset *import_lastfm(imp *im, const char *const *files, int n)
 		    "one tweet per artist that was listened to or tagged, text = the artist's name "
 		    "(or 'artist <id>' when artists.dat lacks it), created at its first engagement",
 		    "tagging",
-		    "each tag (day/month/year) is a like at 00:00 UTC of that day; dates before "
-		    "2002 are bad rows",
+		    "each tag (day/month/year) is a like at 00:00 UTC of that day; a date before "
+		    "2002 (Last.fm began) or after 2011 (the release) is a known anomaly: "
+		    "counted and dropped",
 		    "listening",
 		    "each user_artists row (weight = play count, undated) is a click; the weight "
 		    "is checked but not kept",
@@ -1411,7 +1461,8 @@ mrs_dataset *mrs_import(const char *format, const char *const *files, int n_file
 	mrs_import_opts none = {0};
 	if (!opts)
 		opts = &none;
-	opts->rows = opts->skipped = 0;
+	opts->rows = opts->skipped = opts->anomalies = 0;
+	memset(opts->anomaly, 0, sizeof opts->anomaly);
 	mrs_error local = {0};
 	imp im = {.format = fmt->name, .opts = opts, .prog = progress, .err = err ? err : &local};
 	im.params = cJSON_CreateObject();

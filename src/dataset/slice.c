@@ -229,6 +229,7 @@ static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t 
 	    derive_impressions(out, ds, cutoff, drop, whatif, edits, n, when, err))
 		goto fail;
 	out->split_time = ds->split_time;
+	out->time_scale = ds->time_scale;
 	out->seed = ds->seed;
 	out->has_truth = ds->has_truth;
 	out->kind = mrs_strdup(ds->kind ? ds->kind : "unknown", err);

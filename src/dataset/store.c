@@ -387,6 +387,12 @@ static int write_all(writer *w, const mrs_dataset *ds, const mrs_truth *tr,
 	rc = rc ? rc : meta_put_i64(w, "split_time", ds->split_time);
 	rc = rc ? rc : meta_put(w, "has_truth", tr ? "1" : "0");
 	rc = rc ? rc : meta_put(w, "texts_task", ds->texts_task ? ds->texts_task : "");
+	if (!rc) {
+		char *ts = mrs_time_scale_to_json(&ds->time_scale);
+		rc = ts ? meta_put(w, "time_scale", ts)
+			: mrs_fail(w->err, MRS_ERR_NOMEM, "%s: out of memory", w->dest);
+		free(ts);
+	}
 	rc = rc ? rc : tick(w, p, "writing users", 0, 1);
 	rc = rc ? rc : write_users(w, ds);
 	rc = rc ? rc : write_follows(w, ds);
@@ -912,7 +918,7 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 	mrs_pool handles = {0}, texts = {0};
 	long long nu, nt;
 	int failed = 0;
-	char *split = NULL, *seed = NULL, *truth = NULL, *task = NULL;
+	char *split = NULL, *seed = NULL, *truth = NULL, *task = NULL, *scale = NULL;
 	if (query_i64(&r, "SELECT count(*) FROM users", &nu) ||
 	    query_i64(&r, "SELECT count(*) FROM tweets", &nt))
 		goto fail;
@@ -943,6 +949,14 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 	task = meta_get(&r, "texts_task", &failed);
 	if (failed)
 		goto fail;
+	/* a file written before datasets had a time scale has Twitter's (mrs_ds_alloc's) */
+	scale = meta_get(&r, "time_scale", &failed);
+	if (failed)
+		goto fail;
+	if (scale && mrs_time_scale_parse(scale, &ds->time_scale, err)) {
+		mrs_error_prefix(err, "%s: meta", path);
+		goto fail;
+	}
 	if (meta_i64(&r, "split_time", split, &ds->split_time) ||
 	    meta_u64(&r, "seed", seed, &ds->seed))
 		goto fail;
@@ -967,11 +981,11 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 		mrs_error_prefix(err, "%s", path);
 		goto fail;
 	}
-	free(split), free(seed), free(truth), free(task);
+	free(split), free(seed), free(truth), free(task), free(scale);
 	sqlite3_close(db);
 	return ds;
 fail:
-	free(split), free(seed), free(truth), free(task);
+	free(split), free(seed), free(truth), free(task), free(scale);
 	free(handles.data), free(texts.data);
 	mrs_dataset_free(ds);
 	sqlite3_close(db);

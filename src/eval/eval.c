@@ -761,40 +761,92 @@ static uint32_t first_tweet_at(const mrs_dataset *ds, int64_t t)
 
 /* ------------------------------------------------------------ model metrics */
 
+/* The rows model metrics score: test impressions, and for a log of engagements only the
+ * negatives training samples by the same rule (negatives.c), with the same exclusion of
+ * engagements at their tweet's creation time. imp is MRS_NONE for a sampled negative. */
+typedef struct mm_rows {
+	uint32_t n, *user, *tweet, *imp;
+	int64_t *time;
+	uint8_t *acts;
+} mm_rows;
+
+static void mm_rows_free(mm_rows *r)
+{
+	free(r->user), free(r->tweet), free(r->imp), free(r->time), free(r->acts);
+}
+
+static bool mm_is_row(const mrs_dataset *ds, bool neg, uint32_t i)
+{
+	return ds->imp_time[i] >= ds->split_time && !(neg && mrs_neg_at_creation(ds, i));
+}
+
+static int mm_rows_select(mrs_evaluator *ev, mm_rows *r, mrs_error *err)
+{
+	const mrs_dataset *ds = ev->full;
+	mrs_neg_sampler *neg = NULL;
+	if (mrs_engagements_only(ds) && !(neg = mrs_neg_sampler_new(ds, ev->o.seed, err)))
+		return -1;
+	uint32_t n_test = 0, per = neg ? 1 + MRS_NEG_PER_ROW : 1;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		n_test += mm_is_row(ds, neg, i);
+	uint32_t want = MRS_MIN(n_test, MRS_MAX(ev->o.model_rows / per, 1u));
+	size_t cap = (size_t)want * per + 1;
+	r->user = mrs_calloc(cap, sizeof(uint32_t), "model metrics", err);
+	r->tweet = mrs_calloc(cap, sizeof(uint32_t), "model metrics", err);
+	r->imp = mrs_calloc(cap, sizeof(uint32_t), "model metrics", err);
+	r->time = mrs_calloc(cap, sizeof(int64_t), "model metrics", err);
+	r->acts = mrs_calloc(cap, 1, "model metrics", err);
+	int rc = -1;
+	if (!r->user || !r->tweet || !r->imp || !r->time || !r->acts)
+		goto out;
+	/* every stride-th test impression, in dataset order */
+	double stride = want ? (double)n_test / want : 1, next = 0;
+	uint32_t k = 0, seen = 0;
+	for (uint32_t i = 0; i < ds->n_impressions && k < want; i++) {
+		if (!mm_is_row(ds, neg, i) || seen++ < (uint32_t)next)
+			continue;
+		next += stride;
+		k++;
+		uint32_t j = r->n++, got = 0;
+		r->user[j] = ds->imp_user[i], r->tweet[j] = ds->imp_tweet[i];
+		r->imp[j] = i, r->time[j] = ds->imp_time[i], r->acts[j] = ds->imp_actions[i];
+		if (neg && mrs_neg_sample(neg, ds->imp_user[i], ds->imp_time[i], MRS_NEG_PER_ROW,
+					  r->tweet + r->n, &got, err))
+			goto out;
+		for (uint32_t g = 0; g < got; g++, r->n++) {
+			r->user[r->n] = ds->imp_user[i], r->imp[r->n] = MRS_NONE;
+			r->time[r->n] = ds->imp_time[i], r->acts[r->n] = 0;
+		}
+	}
+	rc = 0;
+out:
+	mrs_neg_sampler_free(neg);
+	return rc;
+}
+
 static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_progress *p,
 			 mrs_error *err)
 {
 	const mrs_dataset *ds = ev->full;
-	uint32_t n_test = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		n_test += ds->imp_time[i] >= ds->split_time;
-	if (!n_test)
-		return 0;
-	uint32_t rows = MRS_MIN(n_test, ev->o.model_rows);
-	double stride = (double)n_test / rows;
-	float *feat = mrs_calloc((size_t)rows * MRS_N_FEATURES, sizeof(float), "model metrics", err);
-	float *heads = mrs_calloc((size_t)rows * MRS_N_HEADS, sizeof(float), "model metrics", err);
-	float *score = mrs_calloc(rows, sizeof(float), "model metrics", err);
-	uint8_t *label = mrs_calloc(rows, 1, "model metrics", err);
-	uint32_t *imp = mrs_calloc(rows, sizeof(uint32_t), "model metrics", err);
+	mm_rows rw = {0};
+	float *feat = NULL, *heads = NULL, *score = NULL;
+	uint8_t *label = NULL;
 	int rc = -1;
-	if (!feat || !heads || !score || !label || !imp)
+	if (mm_rows_select(ev, &rw, err))
 		goto out;
-	/* every stride-th test impression, in dataset order */
-	uint32_t k = 0, seen = 0;
-	double next = 0;
-	for (uint32_t i = 0; i < ds->n_impressions && k < rows; i++) {
-		if (ds->imp_time[i] < ds->split_time)
-			continue;
-		if (seen++ < (uint32_t)next)
-			continue;
-		next += stride;
-		imp[k++] = i;
+	uint32_t rows = rw.n;
+	if (!rows) {
+		rc = 0;
+		goto out;
 	}
-	rows = k;
+	feat = mrs_calloc((size_t)rows * MRS_N_FEATURES, sizeof(float), "model metrics", err);
+	heads = mrs_calloc((size_t)rows * MRS_N_HEADS, sizeof(float), "model metrics", err);
+	score = mrs_calloc(rows, sizeof(float), "model metrics", err);
+	label = mrs_calloc(rows, 1, "model metrics", err);
+	if (!feat || !heads || !score || !label)
+		goto out;
 	for (uint32_t r = 0; r < rows; r++) {
-		uint32_t i = imp[r];
-		if (mrs_features(ev->engine, ds->imp_user[i], &ds->imp_tweet[i], 1, ds->imp_time[i],
+		if (mrs_features(ev->engine, rw.user[r], &rw.tweet[r], 1, rw.time[r],
 				 feat + (size_t)r * MRS_N_FEATURES, err))
 			goto out;
 		if ((r & 1023) == 0 && mrs_progress_report(p, "model metrics", r, rows, NULL)) {
@@ -807,12 +859,10 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 	for (int h = 0; h < MRS_N_HEADS; h++) {
 		uint32_t m = 0;
 		for (uint32_t r = 0; r < rows; r++) {
-			uint32_t i = imp[r];
-			unsigned acts = ds->imp_actions[i];
+			unsigned acts = rw.acts[r];
 			/* the follow head is only asked about authors not yet followed */
 			if (h == MRS_ACT_FOLLOW &&
-			    mrs_follows_before(ds, ds->imp_user[i], ds->tweet_author[ds->imp_tweet[i]],
-					       ds->imp_time[i]))
+			    mrs_follows_before(ds, rw.user[r], ds->tweet_author[rw.tweet[r]], rw.time[r]))
 				continue;
 			score[m] = heads[(size_t)r * MRS_N_HEADS + h];
 			label[m] = h == MRS_HEAD_ANY ? (acts & MRS_POSITIVE_MASK) != 0 : (acts >> h) & 1;
@@ -825,8 +875,9 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 		if (ev->truth) {
 			m = 0;
 			for (uint32_t r = 0; r < rows; r++) {
-				uint32_t i = imp[r];
-				const float *tp = ev->truth->imp_prob + (size_t)i * MRS_N_ACTIONS;
+				if (rw.imp[r] == MRS_NONE)
+					continue;
+				const float *tp = ev->truth->imp_prob + (size_t)rw.imp[r] * MRS_N_ACTIONS;
 				if (h == MRS_ACT_FOLLOW && tp[MRS_ACT_FOLLOW] == 0)
 					continue; /* already following: the truth says impossible */
 				float v;
@@ -839,7 +890,7 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 				} else {
 					v = tp[h];
 				}
-				unsigned acts = ds->imp_actions[i];
+				unsigned acts = rw.acts[r];
 				score[m] = v;
 				label[m] = h == MRS_HEAD_ANY ? (acts & MRS_POSITIVE_MASK) != 0 : (acts >> h) & 1;
 				m++;
@@ -851,7 +902,8 @@ static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_prog
 	out->model_rows = rows;
 	rc = 0;
 out:
-	free(feat), free(heads), free(score), free(label), free(imp);
+	mm_rows_free(&rw);
+	free(feat), free(heads), free(score), free(label);
 	return rc;
 }
 
@@ -1001,10 +1053,12 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 		x.want[MRS_SYS_ORACLE_ALL] = false;
 	if (x.want[MRS_SYS_POPULAR] && popular_list(&x, err))
 		goto out;
-	mrs_config presets[3];
-	for (int p = 0; p < 3; p++)
-		if (mrs_config_preset(&presets[p], mrs_presets[p], err))
+	mrs_config presets[3]; /* each with the time fields of cfg (the dataset's or the user's) */
+	for (int p = 0; p < 3; p++) {
+		presets[p] = *cfg;
+		if (mrs_config_switch_preset(&presets[p], mrs_presets[p], err))
 			goto out;
+	}
 	/* the request's systems: the pipeline, what its candidates give, the presets */
 	bool request = x.want[MRS_SYS_PIPELINE] || x.want[MRS_SYS_ORACLE] || x.want[MRS_SYS_TWHIN];
 	for (int p = 0; p < 3; p++)

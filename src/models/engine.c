@@ -54,6 +54,9 @@ static void models_open(mrs_engine *e, const char *dir)
 				 "one is %016llx)",
 				 e->models_dir, mrs_model_name(id), cc[id].fingerprint,
 				 (unsigned long long)e->ds->source_fingerprint);
+		else if (cc[id].skipped[0])
+			snprintf(e->refused[id], sizeof e->refused[id], "skipped in training: %.200s",
+				 cc[id].skipped);
 }
 
 bool mrs_model_refused(const mrs_engine *e, mrs_model_id id, char *why, size_t size)

@@ -144,8 +144,9 @@ uint32_t mrs_sc_n_clusters(const mrs_engine *e);
  * who have no InterestedIn yet (cold start). Same output convention as above. */
 uint32_t mrs_sc_popular_clusters(const mrs_engine *e, uint32_t *clusters, float *weights,
 				 uint32_t max);
-/* Per-cluster indexes, built once at open: tweets created in the 14 days before now
- * (weight: decayed engagement popularity x the tweet's weight on the cluster), and
+/* Per-cluster indexes, built once at open: tweets created in the 2L before now (the
+ * dataset's time scale; 14 days on Twitter's) (weight: decayed engagement popularity x
+ * the tweet's weight on the cluster), and
  * producers (weight: KnownFor score; hash mode: the cluster's share of their own words).
  * Strongest first; *n gets the length. */
 typedef struct mrs_sc_entry {
@@ -156,7 +157,8 @@ const mrs_sc_entry *mrs_sc_cluster_tweets(const mrs_engine *e, uint32_t cluster,
 const mrs_sc_entry *mrs_sc_cluster_producers(const mrs_engine *e, uint32_t cluster,
 					     uint32_t *n);
 /* A tweet's decayed engagement popularity as of the engine's now: sum over its positive
- * engagements (the latest 64) of 2^(-age/24h), plus 2^(-tweet age/24h) for the author. */
+ * engagements (the latest 64) of 2^(-age/H), plus 2^(-tweet age/H) for the author (H:
+ * the dataset's time scale's half-life, 24 h on Twitter's). */
 float mrs_sc_tweet_popularity(const mrs_engine *e, uint32_t tweet);
 /* Quality of the open SimClusters (evaluation only, never on the serving path):
  * *modularity of KnownFor on the producer similarity graph it was fitted on (NaN in hash
@@ -303,6 +305,31 @@ enum {
 int mrs_features_rows(const mrs_engine *e, const uint32_t *viewer, const uint32_t *tweet,
 		      const int64_t *now, size_t n, float *out, const mrs_progress *p,
 		      const char *phase, mrs_error *err);
+
+/* ------------------------------------------------------------------ negatives.c */
+
+/* Does ds hold engagements only (every impression carries an action, as every import
+ * gives: real logs record what people did, not what they were shown)? Then a ranker's
+ * rows need sampled negatives (mrs_neg_sample). False without impressions. */
+bool mrs_engagements_only(const mrs_dataset *ds);
+
+/* Negatives for engagement-only logs (docs/features.md has the rule): for an engagement
+ * of user at now, tweets live at now (created within the dataset's age limit before it)
+ * that the user never engaged with, drawn as often as they were engaged with in that
+ * window. Deterministic for a seed and a sequence of calls. */
+typedef struct mrs_neg_sampler mrs_neg_sampler;
+#define MRS_NEG_PER_ROW 4 /* negatives drawn per engagement (a 20% positive rate) */
+mrs_neg_sampler *mrs_neg_sampler_new(const mrs_dataset *ds, uint64_t seed, mrs_error *err);
+void mrs_neg_sampler_free(mrs_neg_sampler *s);
+/* Writes up to k distinct tweets to out and their number to *n (fewer when the window
+ * holds too few); fails only when memory runs out. */
+int mrs_neg_sample(mrs_neg_sampler *s, uint32_t user, int64_t now, uint32_t k, uint32_t *out,
+		   uint32_t *n, mrs_error *err);
+/* Is impression i an engagement at its tweet's creation time? In an engagement-only log
+ * a tweet comes into being with its first engagement (an import dates it so): no feed
+ * could have served it before, and its features (age 0, no impressions) would tell it
+ * from every negative, so training and evaluation leave such rows out. */
+bool mrs_neg_at_creation(const mrs_dataset *ds, uint32_t i);
 
 /* ------------------------------------------------------------------ topics.c */
 

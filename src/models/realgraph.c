@@ -36,7 +36,9 @@
 
 #define RG_FEATURE_VERSION 1
 #define RG_MAX_HISTORY 2048
-#define RG_HALFLIFE_S (7.0 * MRS_DAY)
+/* the dataset's age limit L (Twitter's: 7 days) is the half-life of interactions and the
+ * window of "recent" (mrs_time_scale) */
+#define RG_HALFLIFE_S(ds) ((ds)->time_scale.age_limit_hours * MRS_HOUR)
 #define RG_RULE_JACCARD_TOP 3
 
 static const char *const rg_feature_names[MRS_RG_N_FEATURES] = {
@@ -49,13 +51,13 @@ static const char *const rg_feature_names[MRS_RG_N_FEATURES] = {
 	"replies",
 	"clicks",
 	"negative",            /* log1p(negative feedback + reports) / 2 */
-	"decayed_positive",    /* log1p(sum of 2^(-age / 7 days) over positive engagements) / 3 */
+	"decayed_positive",    /* log1p(sum of 2^(-age / L) over positive engagements) / 3 */
 	"decayed_impressions", /* log1p(the same over impressions) / 3 */
-	"last_positive",       /* exp(-days since the last positive engagement / 7), 0 if none */
-	"last_impression",     /* exp(-days since the last impression / 7), 0 if none */
+	"last_positive",       /* exp(-time since the last positive engagement / L), 0 if none */
+	"last_impression",     /* exp(-time since the last impression / L), 0 if none */
 	"positive_rate",       /* (engaged impressions + 0.1) / (impressions + 1) */
 	"author_followers",    /* log1p(author's followers before now) / 8 */
-	"author_recent_tweets",/* log1p(author's tweets in the 7 days before now) / 4 */
+	"author_recent_tweets",/* log1p(author's tweets in the L before now) / 4 */
 	"viewer_impressions",  /* log1p(viewer's impressions before now) / 8 */
 	"viewer_followees",    /* log1p(viewer's followees before now) / 6 */
 	"viewer_positive_rate",/* the viewer's (engaged + 0.1) / (impressions + 1) overall */
@@ -157,7 +159,7 @@ static int pairs_collect(rg_pairs *p, const mrs_dataset *ds, uint32_t viewer,
 		if (s == MRS_NONE)
 			continue;
 		rg_stat *x = &p->st[s];
-		double d = mrs_decay((double)(now - ds->imp_time[i]), RG_HALFLIFE_S);
+		double d = mrs_decay((double)(now - ds->imp_time[i]), RG_HALFLIFE_S(ds));
 		x->imps++;
 		x->dimp += d;
 		x->last_imp = ds->imp_time[i];
@@ -175,9 +177,9 @@ static int pairs_collect(rg_pairs *p, const mrs_dataset *ds, uint32_t viewer,
 	return 0;
 }
 
-static float recency(int64_t now, int64_t last)
+static float recency(const mrs_dataset *ds, int64_t now, int64_t last)
 {
-	return last == INT64_MIN ? 0.0f : (float)exp(-(double)(now - last) / (7 * MRS_DAY));
+	return last == INT64_MIN ? 0.0f : (float)exp(-(double)(now - last) / RG_HALFLIFE_S(ds));
 }
 
 /* Feature rows for the collected pairs. */
@@ -207,11 +209,12 @@ static void pairs_features(const rg_pairs *p, const rg_index *x, const mrs_datas
 		f[8] = (float)(log1p(s->neg) / 2);
 		f[9] = (float)(log1p(s->dpos) / 3);
 		f[10] = (float)(log1p(s->dimp) / 3);
-		f[11] = recency(now, s->last_pos);
-		f[12] = recency(now, s->last_imp);
+		f[11] = recency(ds, now, s->last_pos);
+		f[12] = recency(ds, now, s->last_imp);
 		f[13] = (float)((s->pos + 0.1) / (s->imps + 1.0));
 		f[14] = (float)(log1p(followers_before(x, ds, a, now)) / 8);
-		uint32_t recent = mrs_atw_end(ds, a, now) - mrs_atw_end(ds, a, now - 7 * MRS_DAY);
+		uint32_t recent = mrs_atw_end(ds, a, now) -
+				  mrs_atw_end(ds, a, now - (int64_t)RG_HALFLIFE_S(ds));
 		f[15] = (float)(log1p(recent) / 4);
 		f[16] = viewer_imps;
 		f[17] = (float)(log1p(followees) / 6);
@@ -496,7 +499,9 @@ static int64_t quantile_time(const mrs_dataset *ds, int64_t cut, double q, mrs_e
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		n += ds->imp_time[i] < cut;
 	if (n < 2) {
-		mrs_fail(err, MRS_ERR_DATA, "realgraph: %zu impressions before the cut: nothing to learn from", n);
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: %zu impressions before the embedding cut: nothing to learn from",
+			 n);
 		return INT64_MIN;
 	}
 	int64_t *t = mrs_calloc(n, sizeof(int64_t), "realgraph", err);
@@ -586,6 +591,12 @@ int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	float *score = NULL, *y = NULL;
 	float loss[RG_EPOCHS] = {0};
 	int rc = -1;
+	uint32_t follows = 0;
+	for (uint32_t e = 0; e < ds->n_follows; e++)
+		follows += ds->fol_time[e] < cut;
+	if (!follows)
+		return mrs_fail(err, MRS_ERR_NODATA,
+				"realgraph: the dataset has no follows before the embedding cut");
 	int64_t t1 = 0, t0 = quantile_time(ds, cut, 0.5, err, &t1, 0.75);
 	if (t0 == INT64_MIN || rg_index_build(&idx, ds, err))
 		goto out;
@@ -593,8 +604,17 @@ int mrs_rg_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	if (build_rows(ds, &idx, t0, t1, stride, &tr, p, "realgraph: training rows", err) ||
 	    build_rows(ds, &idx, t1, cut, stride, &ev, p, "realgraph: evaluation rows", err))
 		goto out;
+	if (tr.n == 0) {
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: its training period (from the time before which half the "
+			 "impressions before the embedding cut fall, to three quarters) holds no "
+			 "viewer and account they follow or saw before");
+		goto out;
+	}
 	if (tr.pos == 0 || tr.pos == tr.n) {
-		mrs_fail(err, MRS_ERR_DATA, "realgraph: the training period has %u positive rows of %zu",
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "realgraph: the training period has %u positive rows of %zu (no viewer "
+			 "engaged with an account they follow or saw before, or all did)",
 			 tr.pos, tr.n);
 		goto out;
 	}

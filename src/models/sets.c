@@ -82,6 +82,9 @@ void mrs_models_check(const char *set_dir, const mrs_dataset *ds,
 			snprintf(c->fingerprint, sizeof c->fingerprint, "%s", fp->valuestring);
 			c->state = strcmp(fp->valuestring, want) ? MRS_CARD_OTHER : MRS_CARD_THIS;
 		}
+		const cJSON *sk = cJSON_GetObjectItemCaseSensitive(card, "skipped");
+		if (cJSON_IsString(sk))
+			snprintf(c->skipped, sizeof c->skipped, "%s", sk->valuestring);
 		cJSON_Delete(card);
 	}
 }

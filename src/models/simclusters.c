@@ -3,6 +3,13 @@
  * visible follows, tweet embeddings from their engagers, per-cluster retrieval indexes;
  * and the original educational version's hash mode for comparison.
  *
+ * The bipartite graph is the follow graph, unless the dataset has tweets and none is by
+ * one of the follow graph's producers (Last.fm's friends post nothing; a ratings log has
+ * no follows): then it is the engagement graph, where a consumer "follows" the (original)
+ * authors of the tweets they engaged with positively before the cut, once each. Below,
+ * "follows" and "followers" mean the edges of whichever graph is in use; the model file
+ * records which ("graph" in its meta; none: the follows), and InterestedIn reads the same.
+ *
  * Fit (mrs_sc_fit), from the follows made before the cut:
  * - Producers are the accounts with at least SC_MIN_FOLLOWERS followers. Their similarity
  *   is the cosine of their follower sets; each producer keeps its SC_MAX_NEIGHBORS most
@@ -32,11 +39,13 @@
  *
  * Serving (mrs_sc_open) as of the engine's now:
  * - InterestedIn(u) = sum over accounts u follows (before now) of their KnownFor (cluster
- *   weight = KnownFor score), truncated to the top SC_TOP clusters, L2-normalised.
+ *   weight = KnownFor score), truncated to the top SC_TOP clusters, L2-normalised; with the
+ *   engagement graph, the sum is over the authors of u's latest SC_HASH_HISTORY positive
+ *   engagements before now (an author counts once per engagement).
  * - A tweet's embedding = sum over its latest SC_ENGAGERS positive engagements before now
- *   (looking back at most SC_SCAN_BACK impressions) of 2^(-age/24h) x the engager's
+ *   (looking back at most SC_SCAN_BACK impressions) of 2^(-age/H) x the engager's
  *   InterestedIn, plus the (original) author's producer embedding (KnownFor, else their
- *   InterestedIn) weighted 2^(-tweet age/24h), so a tweet without engagements has one.
+ *   InterestedIn) weighted 2^(-tweet age/H), so a tweet without engagements has one.
  *   Truncated to SC_TOP clusters and L2-normalised.
  * - Scores are cosines of these. Everything is cached as of the engine's now; a score at
  *   an earlier time is recomputed from the behaviour before that time.
@@ -70,14 +79,20 @@
 #define SC_HASH_K 16
 #define SC_ENGAGERS 64
 #define SC_SCAN_BACK 1024
-#define SC_HALFLIFE_S (24.0 * MRS_HOUR)
+/* the dataset's time scale (mrs_time_scale): engagements decay with its half-life H, the
+ * per-cluster index holds the tweets of the last 2L (Twitter's: 24 h and 14 days) */
+#define SC_HALFLIFE_S(ds) ((ds)->time_scale.halflife_hours * MRS_HOUR)
 #define SC_PRIOR 1.0
-#define SC_INDEX_HORIZON_S (14 * MRS_DAY)
+#define SC_INDEX_HORIZON_S(ds) ((int64_t)(2.0 * (ds)->time_scale.age_limit_hours * MRS_HOUR))
 #define SC_INDEX_PER_CLUSTER 1000
 #define SC_PRODUCERS_PER_CLUSTER 200
 #define SC_HASH_HISTORY 256
 
 #define SC_FORMAT_VERSION 1
+
+/* The bipartite graph KnownFor and InterestedIn come from (mrs_sc_fit says which). */
+enum { SC_GRAPH_FOLLOWS = 0, SC_GRAPH_ENGAGEMENTS = 1 };
+static const char *const sc_graph_names[] = {"follows", "engagements"};
 
 /* A sparse cluster vector: at most SC_TOP (cluster, weight), strongest first. */
 typedef struct sc_vec {
@@ -88,6 +103,7 @@ typedef struct sc_vec {
 
 struct mrs_sc {
 	int mode;
+	int graph;              /* real mode: InterestedIn from SC_GRAPH_FOLLOWS or _ENGAGEMENTS */
 	uint32_t k;
 	int64_t now;
 	mrs_artifact *art;      /* real mode: KnownFor and the similarity graph live here */
@@ -229,6 +245,20 @@ static bool user_cached(const struct mrs_sc *sc, uint32_t u, int64_t now)
 static void user_vec_real(const struct mrs_sc *sc, const mrs_dataset *ds, uint32_t u,
 			  int64_t now, sc_acc *acc, sc_vec *out)
 {
+	if (sc->graph == SC_GRAPH_ENGAGEMENTS) { /* the authors of the latest engagements */
+		uint32_t taken = 0;
+		for (uint32_t i = mrs_uimp_end(ds, u, now);
+		     i > ds->uimp_off[u] && taken < SC_HASH_HISTORY; i--) {
+			uint32_t a = mrs_ds_original_author(ds, ds->imp_tweet[i - 1]);
+			if (!(ds->imp_actions[i - 1] & MRS_POSITIVE_MASK) || a == u)
+				continue;
+			taken++;
+			if (sc->kf[a] >= 0)
+				acc_add(acc, (uint32_t)sc->kf[a], sc->kf_score[a]);
+		}
+		acc_take(acc, out);
+		return;
+	}
 	for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++) {
 		uint32_t v = ds->fol_dst[e];
 		if (ds->fol_time[e] < now && sc->kf[v] >= 0)
@@ -298,13 +328,13 @@ static void tweet_vec_real(const struct mrs_sc *sc, const mrs_engine *e, uint32_
 		int64_t t = ds->imp_time[imp];
 		if (taken++ == 0)
 			t_ref = MRS_MAX(t, t_tweet);
-		popularity += mrs_decay((double)(now - t), SC_HALFLIFE_S);
+		popularity += mrs_decay((double)(now - t), SC_HALFLIFE_S(ds));
 		const sc_vec *uv = user_vec(sc, ds, ds->imp_user[imp], now, uacc, &buf);
-		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S));
+		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S(ds)));
 	}
 	uint32_t a = mrs_ds_original_author(ds, tw);
-	double prior = SC_PRIOR * mrs_decay((double)(t_ref - t_tweet), SC_HALFLIFE_S);
-	popularity += SC_PRIOR * mrs_decay((double)(now - t_tweet), SC_HALFLIFE_S);
+	double prior = SC_PRIOR * mrs_decay((double)(t_ref - t_tweet), SC_HALFLIFE_S(ds));
+	popularity += SC_PRIOR * mrs_decay((double)(now - t_tweet), SC_HALFLIFE_S(ds));
 	if (sc->kf[a] >= 0)
 		acc_add(acc, (uint32_t)sc->kf[a], prior);
 	else
@@ -320,11 +350,12 @@ static float tweet_popularity_at(const mrs_engine *e, uint32_t tw, int64_t now)
 	const mrs_dataset *ds = e->ds;
 	uint32_t lo = ds->timp_off[tw], end = mrs_counts_timp_end(e, tw, now);
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo, taken = 0;
-	double popularity = SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S);
+	double popularity =
+		SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S(ds));
 	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
 		if (mrs_counts_timp_positive(e, i - 1)) {
 			popularity += mrs_decay((double)(now - ds->imp_time[ds->timp[i - 1]]),
-						SC_HALFLIFE_S);
+						SC_HALFLIFE_S(ds));
 			taken++;
 		}
 	}
@@ -440,8 +471,14 @@ typedef struct sc_fit {
 	int64_t cut;
 	const mrs_progress *prog;
 	mrs_error *err;
-	uint32_t *fc;    /* [n_users] followers before the cut */
-	uint32_t *vdeg;  /* [n_users] followees before the cut */
+	int graph;       /* SC_GRAPH_FOLLOWS or SC_GRAPH_ENGAGEMENTS */
+	/* the bipartite graph before the cut, both ways: the accounts each consumer follows
+	 * (or engaged with), in follow order (ascending ids), and each account's consumers,
+	 * ascending */
+	uint32_t *c_off, *c_dst; /* [n_users + 1], [edges] */
+	uint32_t *a_off, *a_src; /* [n_users + 1], [edges] */
+	uint32_t *fc;    /* [n_users] followers (engagers) before the cut */
+	uint32_t *vdeg;  /* [n_users] followees (engaged accounts) before the cut */
 	uint32_t *pidx;  /* [n_users] producer index or MRS_NONE */
 	uint32_t *pusr;  /* [P] user of each producer */
 	uint32_t np;
@@ -454,10 +491,116 @@ static int fit_cancelled(sc_fit *f, const char *phase, double done, double total
 	return 0;
 }
 
+static void bipartite_free(sc_fit *f)
+{
+	free(f->c_off), free(f->c_dst), free(f->a_off), free(f->a_src);
+	f->c_off = f->c_dst = f->a_off = f->a_src = NULL;
+}
+
+/* The bipartite graph from the accounts of each consumer (acct[c_off[u] .. c_off[u+1]),
+ * which it takes): the reverse lists and both degrees. */
+static int bipartite_finish(sc_fit *f, uint32_t *c_off, uint32_t *acct)
+{
+	uint32_t nu = f->ds->n_users, n = c_off[nu];
+	f->c_off = c_off, f->c_dst = acct;
+	f->a_off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "simclusters", f->err);
+	f->a_src = mrs_calloc(MRS_MAX(n, 1u), sizeof(uint32_t), "simclusters", f->err);
+	if (!f->a_off || !f->a_src)
+		return -1;
+	for (uint32_t i = 0; i < n; i++)
+		f->a_off[acct[i] + 1]++;
+	for (uint32_t u = 0; u < nu; u++)
+		f->a_off[u + 1] += f->a_off[u];
+	memset(f->fc, 0, nu * sizeof(uint32_t));
+	for (uint32_t u = 0; u < nu; u++) {
+		f->vdeg[u] = c_off[u + 1] - c_off[u];
+		for (uint32_t e = c_off[u]; e < c_off[u + 1]; e++)
+			f->a_src[f->a_off[acct[e]] + f->fc[acct[e]]++] = u; /* consumers ascending */
+	}
+	return 0;
+}
+
+/* The follow graph before the cut (each consumer's followees in follow order). */
+static int bipartite_follows(sc_fit *f)
+{
+	const mrs_dataset *ds = f->ds;
+	uint32_t nu = ds->n_users;
+	uint32_t *off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "simclusters", f->err);
+	uint32_t *acct = mrs_calloc(MRS_MAX(ds->n_follows, 1u), sizeof(uint32_t), "simclusters",
+				    f->err);
+	if (!off || !acct) {
+		free(off), free(acct);
+		return -1;
+	}
+	for (uint32_t u = 0; u < nu; u++) {
+		off[u + 1] = off[u];
+		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
+			if (ds->fol_time[e] < f->cut)
+				acct[off[u + 1]++] = ds->fol_dst[e];
+	}
+	f->graph = SC_GRAPH_FOLLOWS;
+	return bipartite_finish(f, off, acct);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The engagement graph before the cut: each consumer "follows" the (original) authors of
+ * the tweets they engaged with positively, once each, ascending. */
+static int bipartite_engagements(sc_fit *f)
+{
+	const mrs_dataset *ds = f->ds;
+	uint32_t nu = ds->n_users;
+	uint32_t *off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "simclusters", f->err);
+	uint32_t *acct = mrs_calloc(MRS_MAX(ds->n_impressions, 1u), sizeof(uint32_t),
+				    "simclusters", f->err);
+	if (!off || !acct) {
+		free(off), free(acct);
+		return -1;
+	}
+	for (uint32_t u = 0; u < nu; u++) {
+		uint32_t *mine = acct + off[u], n = 0;
+		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++) {
+			uint32_t a = mrs_ds_original_author(ds, ds->imp_tweet[i]);
+			if (ds->imp_time[i] < f->cut && (ds->imp_actions[i] & MRS_POSITIVE_MASK) &&
+			    a != u)
+				mine[n++] = a;
+		}
+		if (n > 1)
+			qsort(mine, n, sizeof *mine, cmp_u32);
+		uint32_t m = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (!m || mine[i] != mine[m - 1])
+				mine[m++] = mine[i];
+		off[u + 1] = off[u] + m;
+	}
+	f->graph = SC_GRAPH_ENGAGEMENTS;
+	return bipartite_finish(f, off, acct);
+}
+
+/* The follow graph, unless the dataset has tweets and none of them is by one of its
+ * producers (Last.fm's friends post nothing; a ratings log has no follows): then the
+ * engagement graph. (Who posts is content, visible whatever its time, as tweets are.) */
+static int bipartite_build(sc_fit *f)
+{
+	const mrs_dataset *ds = f->ds;
+	if (bipartite_follows(f))
+		return -1;
+	if (!ds->n_tweets)
+		return 0;
+	for (uint32_t u = 0; u < ds->n_users; u++)
+		if (f->fc[u] >= SC_MIN_FOLLOWERS && ds->atw_off[u + 1] > ds->atw_off[u])
+			return 0;
+	bipartite_free(f);
+	return bipartite_engagements(f);
+}
+
 /* Cosine similarity of follower sets between producers, top neighbours each, symmetric. */
 static int build_similarity(sc_fit *f, sc_graph *g)
 {
-	const mrs_dataset *ds = f->ds;
 	uint32_t np = f->np;
 	int rc = -1;
 	float *cnt = mrs_calloc(np, sizeof(float), "similarity", f->err);
@@ -469,20 +612,16 @@ static int build_similarity(sc_fit *f, sc_graph *g)
 		goto out;
 	for (uint32_t i = 0; i < np; i++) {
 		uint32_t p = f->pusr[i], nt = 0;
-		for (uint32_t k = ds->fwr_off[p]; k < ds->fwr_off[p + 1]; k++) {
-			uint32_t u = ds->fwr_src[k];
-			if (ds->fol_time[ds->fwr_edge[k]] >= f->cut)
-				continue;
+		for (uint32_t k = f->a_off[p]; k < f->a_off[p + 1]; k++) {
+			uint32_t u = f->a_src[k];
 			/* an even sample of a consumer's followees past the bound */
 			uint32_t stride =
 				MRS_MAX(1u, (f->vdeg[u] + SC_MAX_CONSUMER_DEG - 1) / SC_MAX_CONSUMER_DEG);
 			uint32_t j = 0;
-			for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++) {
-				if (ds->fol_time[e] >= f->cut)
-					continue;
+			for (uint32_t e = f->c_off[u]; e < f->c_off[u + 1]; e++) {
 				if (j++ % stride)
 					continue;
-				uint32_t q = f->pidx[ds->fol_dst[e]];
+				uint32_t q = f->pidx[f->c_dst[e]];
 				if (q == MRS_NONE || q == i)
 					continue;
 				if (cnt[q] == 0)
@@ -794,14 +933,14 @@ out:
 	return rc;
 }
 
-static char *sc_meta_json(const mrs_dataset *ds, int64_t cut, uint32_t k)
+static char *sc_meta_json(const mrs_dataset *ds, int64_t cut, uint32_t k, int graph)
 {
 	char buf[512];
 	snprintf(buf, sizeof buf,
 		 "{\"model\": \"simclusters\", \"version\": %d, \"k\": %u, \"n_users\": %u, "
-		 "\"cut\": %lld, \"fingerprint\": \"%016llx\"}",
+		 "\"cut\": %lld, \"fingerprint\": \"%016llx\", \"graph\": \"%s\"}",
 		 SC_FORMAT_VERSION, k, ds->n_users, (long long)cut,
-		 (unsigned long long)ds->fingerprint);
+		 (unsigned long long)ds->fingerprint, sc_graph_names[graph]);
 	return mrs_strdup(buf, NULL);
 }
 
@@ -811,7 +950,7 @@ static int sc_write(const sc_fit *f, const sc_model *m, const char *dir, uint64_
 	const mrs_dataset *ds = f->ds;
 	uint32_t nu = ds->n_users;
 	char path[4096];
-	char *meta = sc_meta_json(ds, f->cut, m->k);
+	char *meta = sc_meta_json(ds, f->cut, m->k, f->graph);
 	if (!meta)
 		return mrs_fail(err, MRS_ERR_NOMEM, "simclusters: out of memory");
 	mrs_artifact *a = mrs_artifact_new(meta, err);
@@ -843,6 +982,12 @@ static int sc_write(const sc_fit *f, const sc_model *m, const char *dir, uint64_
 	cJSON_AddNumberToObject(card, "users", nu);
 	cJSON_AddNumberToObject(card, "cut", (double)f->cut);
 	cJSON_AddNumberToObject(card, "seed", (double)seed);
+	cJSON_AddStringToObject(card, "graph",
+				f->graph == SC_GRAPH_FOLLOWS
+					? "follows: producers are accounts with enough followers"
+					: "engagements: none of the follow graph's producers posts, so "
+					  "consumers 'follow' the authors they engaged with and "
+					  "producers are authors with enough engagers");
 	cJSON_AddNumberToObject(card, "producers", f->np);
 	cJSON_AddNumberToObject(card, "similarity_edges", sim_edges);
 	cJSON_AddNumberToObject(card, "k_max", k_max);
@@ -883,20 +1028,21 @@ int mrs_sc_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	f.pusr = mrs_calloc(nu, sizeof(uint32_t), "simclusters", err);
 	if (!f.fc || !f.vdeg || !f.pidx || !f.pusr)
 		goto out;
-	if (fit_cancelled(&f, "simclusters: producers", 0, 1))
+	if (fit_cancelled(&f, "simclusters: producers", 0, 1) || bipartite_build(&f))
 		goto out;
-	for (uint32_t u = 0; u < nu; u++)
-		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
-			if (ds->fol_time[e] < cut) {
-				f.fc[ds->fol_dst[e]]++;
-				f.vdeg[u]++;
-			}
 	for (uint32_t u = 0; u < nu; u++) {
 		f.pidx[u] = MRS_NONE;
 		if (f.fc[u] >= SC_MIN_FOLLOWERS) {
 			f.pidx[u] = f.np;
 			f.pusr[f.np++] = u;
 		}
+	}
+	if (!f.np) {
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "simclusters: no account has %d followers or engagers before the embedding "
+			 "cut",
+			 SC_MIN_FOLLOWERS);
+		goto out;
 	}
 	if (build_similarity(&f, &g))
 		goto out;
@@ -910,6 +1056,7 @@ int mrs_sc_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 	rc = sc_write(&f, &m, dir, seed, k, g.off[g.n] / 2, mrs_seconds() - t0, err);
 out:
 	free(f.fc), free(f.vdeg), free(f.pidx), free(f.pusr), free(z);
+	bipartite_free(&f);
 	graph_free(&g);
 	model_free(&m);
 	return rc;
@@ -935,6 +1082,14 @@ static int sc_load(struct mrs_sc *sc, const mrs_engine *e, char *path, size_t pa
 	cJSON *meta = cJSON_Parse(mrs_artifact_meta(sc->art));
 	long long k = mrs_card_int(meta, "k"), n_users = mrs_card_int(meta, "n_users");
 	long long version = mrs_card_int(meta, "version");
+	/* models from before the engagement graph have no "graph": theirs is the follows */
+	const cJSON *graph = cJSON_GetObjectItemCaseSensitive(meta, "graph");
+	sc->graph = SC_GRAPH_FOLLOWS;
+	bool bad_graph = false;
+	if (cJSON_IsString(graph) && strcmp(graph->valuestring, "engagements") == 0)
+		sc->graph = SC_GRAPH_ENGAGEMENTS;
+	else if (graph && !(cJSON_IsString(graph) && strcmp(graph->valuestring, "follows") == 0))
+		bad_graph = true;
 	cJSON_Delete(meta);
 	size_t n_kf = 0, n_score = 0, n_off = 0, n_dst = 0, n_w = 0;
 	sc->kf = mrs_artifact_get(sc->art, "known_for", MRS_ART_I32, &n_kf, &lerr);
@@ -945,6 +1100,8 @@ static int sc_load(struct mrs_sc *sc, const mrs_engine *e, char *path, size_t pa
 	if (version != SC_FORMAT_VERSION)
 		snprintf(why, why_size, "%s: format version %lld, expected %d", path, version,
 			 SC_FORMAT_VERSION);
+	else if (bad_graph)
+		snprintf(why, why_size, "%s: graph is neither follows nor engagements", path);
 	else if (n_users != nu)
 		snprintf(why, why_size, "%s: fitted on %lld users, the dataset has %u", path, n_users, nu);
 	else if (!sc->sim_w)
@@ -1032,7 +1189,7 @@ static int index_tweets(struct mrs_sc *sc, const mrs_dataset *ds, mrs_error *err
 {
 	/* tweets created in [now - horizon, now): ids are in time order */
 	uint32_t first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets,
-					      sc->now - SC_INDEX_HORIZON_S);
+					      sc->now - SC_INDEX_HORIZON_S(ds));
 	uint32_t last = mrs_lower_bound_time(ds->tweet_time, NULL, first, ds->n_tweets, sc->now);
 	size_t n = 0;
 	for (uint32_t t = first; t < last; t++)
@@ -1105,6 +1262,10 @@ static int build_vectors(struct mrs_sc *sc, const mrs_engine *e, const mrs_progr
 			for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
 				if (ds->imp_actions[i] & MRS_POSITIVE_MASK)
 					last = MRS_MAX(last, ds->imp_time[i]);
+		} else if (sc->graph == SC_GRAPH_ENGAGEMENTS) {
+			for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
+				if (ds->imp_actions[i] & MRS_POSITIVE_MASK)
+					last = MRS_MAX(last, ds->imp_time[i]);
 		} else {
 			for (uint32_t k = ds->fol_off[u]; k < ds->fol_off[u + 1]; k++)
 				last = MRS_MAX(last, ds->fol_time[k]);
@@ -1161,7 +1322,8 @@ int mrs_sc_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 			 SC_HASH_K);
 	} else if (sc_load(sc, e, path, sizeof path, why, sizeof why) == 0) {
 		sc->mode = MRS_SC_REAL;
-		mrs_model_note(st, true, "loaded %s (%u clusters)", path, sc->k);
+		mrs_model_note(st, true, "loaded %s (%u clusters%s)", path, sc->k,
+			       sc->graph == SC_GRAPH_ENGAGEMENTS ? ", from engagements" : "");
 	} else {
 		sc->mode = MRS_SC_HASH;
 		e->sc_mode = MRS_SC_HASH;

@@ -205,6 +205,22 @@ static int card_amend(trainer *tr, const char *name, double seconds)
 	return rc;
 }
 
+/* A model the data gives nothing to learn from: no model file, a card that says why
+ * (the engine then refuses it with that reason and serves its fallback). */
+static int write_skip_card(trainer *tr, mrs_model_id id, const char *why)
+{
+	const char *name = mrs_model_name(id);
+	cJSON *card = mrs_card_new(name, "skipped");
+	if (!card || !cJSON_AddStringToObject(card, "skipped", why)) {
+		cJSON_Delete(card);
+		return mrs_fail(tr->err, MRS_ERR_NOMEM, "%s: out of memory", name);
+	}
+	card_common(tr, card, 0);
+	int rc = mrs_card_write(tr->stage, name, card, tr->err);
+	cJSON_Delete(card);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ embeddings */
 
 typedef int (*fit_fn)(const mrs_dataset *, int64_t, const char *, uint64_t,
@@ -230,12 +246,19 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	const mrs_dataset *ds = tr->ds;
 	const char *name = mrs_model_name(id);
 	const int8_t *lab = id == MRS_MODEL_NSFW ? ds->label_nsfw : ds->label_toxic;
-	size_t n = 0, nt = 0;
+	size_t n = 0, nt = 0, pos = 0;
 	for (uint32_t t = 0; t < ds->n_tweets; t++)
-		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time)
+		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time) {
 			n++;
-		else if (lab[t] >= 0)
+			pos += lab[t] == 1;
+		} else if (lab[t] >= 0) {
 			nt++;
+		}
+	if (!n || !pos || pos == n)
+		return mrs_fail(tr->err, MRS_ERR_NODATA,
+				"%s: %s (train-safety trains one on labelled texts)", name,
+				!n ? "the dataset has no moderation labels before the split"
+				   : "the moderation labels before the split are all one class");
 	const char **texts = mrs_calloc(n + nt + 1, sizeof(char *), name, tr->err);
 	uint8_t *labels = mrs_calloc(n + nt + 1, 1, name, tr->err);
 	uint32_t *test_ids = mrs_calloc(nt + 1, sizeof(uint32_t), name, tr->err);
@@ -318,73 +341,102 @@ out:
 
 typedef struct rows {
 	size_t n;
-	uint32_t *imp; /* impression index in tr->ds */
-	float *x;      /* [n, MRS_N_FEATURES] */
-	float *y;      /* [n, MRS_N_HEADS] */
+	uint32_t *imp;   /* impression index in tr->ds, MRS_NONE for a sampled negative */
+	uint32_t *user, *tweet;
+	int64_t *time;
+	float *x;        /* [n, MRS_N_FEATURES] */
+	float *y;        /* [n, MRS_N_HEADS] */
+	size_t negatives; /* sampled negatives among the rows */
 } rows;
 
 static void rows_free(rows *r)
 {
-	free(r->imp), free(r->x), free(r->y);
+	free(r->imp), free(r->user), free(r->tweet), free(r->time), free(r->x), free(r->y);
 	memset(r, 0, sizeof *r);
 }
 
-/* Impressions with lo <= time < hi, an even sample of at most cap of them (0: all). */
-static int select_rows(trainer *tr, int64_t lo, int64_t hi, size_t cap, rows *r)
+static int rows_alloc(trainer *tr, rows *r, size_t n)
+{
+	r->imp = mrs_calloc(n + 1, sizeof(uint32_t), "ranker rows", tr->err);
+	r->user = mrs_calloc(n + 1, sizeof(uint32_t), "ranker rows", tr->err);
+	r->tweet = mrs_calloc(n + 1, sizeof(uint32_t), "ranker rows", tr->err);
+	r->time = mrs_calloc(n + 1, sizeof(int64_t), "ranker rows", tr->err);
+	r->x = mrs_calloc((n + 1) * MRS_N_FEATURES, sizeof(float), "ranker rows", tr->err);
+	r->y = mrs_calloc((n + 1) * MRS_N_HEADS, sizeof(float), "ranker rows", tr->err);
+	return r->imp && r->user && r->tweet && r->time && r->x && r->y ? 0 : -1;
+}
+
+/* Row j's labels: the impression's actions (none for a sampled negative); no follow label
+ * where the viewer already followed the author. */
+static void row_labels(const mrs_dataset *ds, rows *r, size_t j, uint8_t acts)
+{
+	float *y = r->y + j * MRS_N_HEADS;
+	for (int a = 0; a < MRS_N_ACTIONS; a++)
+		y[a] = (acts >> a) & 1u ? 1.0f : 0.0f;
+	y[MRS_HEAD_ANY] = (acts & MRS_POSITIVE_MASK) ? 1.0f : 0.0f;
+	if (mrs_follows_before(ds, r->user[j], ds->tweet_author[r->tweet[j]], r->time[j]))
+		y[MRS_ACT_FOLLOW] = NAN; /* no follow head where the follow exists */
+}
+
+/* Is impression i a row of [lo, hi)? In a log of engagements only (neg), not when it is
+ * at its tweet's creation time (mrs_neg_at_creation). */
+static bool is_row(const mrs_dataset *ds, bool neg, uint32_t i, int64_t lo, int64_t hi)
+{
+	return ds->imp_time[i] >= lo && ds->imp_time[i] < hi &&
+	       !(neg && mrs_neg_at_creation(ds, i));
+}
+
+/* Impressions with lo <= time < hi, an even sample of at most cap of them (0: all). When
+ * ds holds engagements only, each is followed by up to MRS_NEG_PER_ROW sampled negatives
+ * at its time (same viewer), and cap counts both. */
+static int select_rows(trainer *tr, mrs_neg_sampler *neg, int64_t lo, int64_t hi, size_t cap,
+		       rows *r)
 {
 	const mrs_dataset *ds = tr->ds;
-	size_t n = 0;
+	size_t n = 0, per = neg ? 1 + MRS_NEG_PER_ROW : 1;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		n += ds->imp_time[i] >= lo && ds->imp_time[i] < hi;
+		n += is_row(ds, neg, i, lo, hi);
+	if (cap)
+		cap = MRS_MAX(cap / per, (size_t)1);
 	size_t keep = cap && cap < n ? cap : n;
-	r->n = keep;
-	r->imp = mrs_calloc(keep + 1, sizeof(uint32_t), "ranker rows", tr->err);
-	r->x = mrs_calloc((keep + 1) * MRS_N_FEATURES, sizeof(float), "ranker rows", tr->err);
-	r->y = mrs_calloc((keep + 1) * MRS_N_HEADS, sizeof(float), "ranker rows", tr->err);
-	if (!r->imp || !r->x || !r->y)
+	if (rows_alloc(tr, r, keep * per))
 		return -1;
 	/* row k of the sample is the floor(k n / keep)-th matching impression, so the
 	 * sample keeps the (user, time) order and spreads evenly over users and time */
-	size_t seen = 0, k = 0;
+	size_t seen = 0, k = 0, j = 0;
 	for (uint32_t i = 0; i < ds->n_impressions && k < keep; i++) {
-		if (ds->imp_time[i] < lo || ds->imp_time[i] >= hi)
+		if (!is_row(ds, neg, i, lo, hi))
 			continue;
-		if (seen == (size_t)((double)k * (double)n / (double)keep))
-			r->imp[k++] = i;
-		seen++;
+		if (seen++ != (size_t)((double)k * (double)n / (double)keep))
+			continue;
+		k++;
+		r->imp[j] = i;
+		r->user[j] = ds->imp_user[i];
+		r->tweet[j] = ds->imp_tweet[i];
+		r->time[j] = ds->imp_time[i];
+		row_labels(ds, r, j, ds->imp_actions[i]);
+		j++;
+		if (!neg)
+			continue;
+		uint32_t got;
+		if (mrs_neg_sample(neg, ds->imp_user[i], ds->imp_time[i], MRS_NEG_PER_ROW,
+				   r->tweet + j, &got, tr->err))
+			return -1;
+		for (uint32_t g = 0; g < got; g++, j++) {
+			r->imp[j] = MRS_NONE;
+			r->user[j] = ds->imp_user[i];
+			r->time[j] = ds->imp_time[i];
+			row_labels(ds, r, j, 0);
+		}
+		r->negatives += got;
 	}
-	r->n = k;
-	for (size_t j = 0; j < r->n; j++) {
-		uint32_t i = r->imp[j];
-		uint8_t acts = ds->imp_actions[i];
-		float *y = r->y + j * MRS_N_HEADS;
-		for (int a = 0; a < MRS_N_ACTIONS; a++)
-			y[a] = (acts >> a) & 1u ? 1.0f : 0.0f;
-		y[MRS_HEAD_ANY] = (acts & MRS_POSITIVE_MASK) ? 1.0f : 0.0f;
-		uint32_t author = ds->tweet_author[ds->imp_tweet[i]];
-		if (mrs_follows_before(ds, ds->imp_user[i], author, ds->imp_time[i]))
-			y[MRS_ACT_FOLLOW] = NAN; /* no follow head where the follow exists */
-	}
+	r->n = j;
 	return 0;
 }
 
 static int row_features(trainer *tr, const mrs_engine *e, rows *r, const char *phase)
 {
-	const mrs_dataset *ds = tr->ds;
-	uint32_t *v = mrs_calloc(r->n + 1, sizeof(uint32_t), "ranker rows", tr->err);
-	uint32_t *t = mrs_calloc(r->n + 1, sizeof(uint32_t), "ranker rows", tr->err);
-	int64_t *now = mrs_calloc(r->n + 1, sizeof(int64_t), "ranker rows", tr->err);
-	int rc = -1;
-	if (v && t && now) {
-		for (size_t j = 0; j < r->n; j++) {
-			v[j] = ds->imp_user[r->imp[j]];
-			t[j] = ds->imp_tweet[r->imp[j]];
-			now[j] = ds->imp_time[r->imp[j]];
-		}
-		rc = mrs_features_rows(e, v, t, now, r->n, r->x, tr->p, phase, tr->err);
-	}
-	free(v), free(t), free(now);
-	return rc;
+	return mrs_features_rows(e, r->user, r->tweet, r->time, r->n, r->x, tr->p, phase, tr->err);
 }
 
 /* Per-head test metrics of the trained ranker beside the oracle and the heuristic. */
@@ -412,7 +464,7 @@ static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 			s[m] = pred[j * MRS_N_HEADS + k];
 			h[m] = heur[j * MRS_N_HEADS + k];
 			l[m] = y > 0.5f;
-			if (tr->truth) {
+			if (tr->truth && te->imp[j] != MRS_NONE) {
 				const float *p = tr->truth->imp_prob + (size_t)te->imp[j] * MRS_N_ACTIONS;
 				if (k < MRS_N_ACTIONS) {
 					o[m] = p[k];
@@ -474,6 +526,7 @@ static int fit_ranker(trainer *tr)
 	const mrs_dataset *ds = tr->ds;
 	mrs_dataset *view = NULL;
 	mrs_engine *e = NULL;
+	mrs_neg_sampler *neg = NULL;
 	rows trn = {0}, te = {0};
 	cJSON *card = NULL;
 	int rc = -1;
@@ -487,15 +540,24 @@ static int fit_ranker(trainer *tr)
 	mrs_engine_opts eo = {.models_dir = tr->deps_dir};
 	if (!(e = mrs_engine_open(view, &eo, tr->p, tr->err)))
 		goto out;
+	/* every model it depends on serves, or was skipped for want of data (its features
+	 * then come from its fallback, at training as at serving) */
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(tr->deps_dir, ds, cc);
 	for (int id = 0; id < MRS_MODEL_RANKER; id++)
-		if (!e->status[id].loaded) {
+		if (!e->status[id].loaded &&
+		    !(cc[id].skipped[0] && cc[id].state == MRS_CARD_THIS)) {
 			mrs_fail(tr->err, MRS_ERR_MODEL, "heavy_ranker needs %s: %s",
 				 mrs_model_name(id), e->status[id].note);
 			goto out;
 		}
 	size_t cap = tr->o->max_rows;
-	if (select_rows(tr, tr->cut, ds->split_time, cap, &trn) ||
-	    select_rows(tr, ds->split_time, INT64_MAX, cap ? MRS_MAX(cap / 4, 1) : 0, &te))
+	/* a log of engagements only: negatives sampled by one rule (negatives.c), for the
+	 * train and the test rows alike */
+	if (mrs_engagements_only(ds) && !(neg = mrs_neg_sampler_new(ds, tr->o->seed, tr->err)))
+		goto out;
+	if (select_rows(tr, neg, tr->cut, ds->split_time, cap, &trn) ||
+	    select_rows(tr, neg, ds->split_time, INT64_MAX, cap ? MRS_MAX(cap / 4, 1) : 0, &te))
 		goto out;
 	if (!trn.n || !te.n) {
 		mrs_fail(tr->err, MRS_ERR_DATA,
@@ -551,6 +613,32 @@ static int fit_ranker(trainer *tr)
 			cJSON_AddNumberToObject(card, "train_rows_masked_for_follow", masked);
 	}
 	cJSON_AddNumberToObject(card, "test_rows", (double)te.n);
+	if (neg) {
+		cJSON *ng = cJSON_AddObjectToObject(card, "negatives");
+		cJSON_AddStringToObject(
+			ng, "rule",
+			"the dataset holds engagements only: each engagement (viewer, time) is "
+			"followed by up to 4 tweets live at that time (created within the age "
+			"limit before it) that the viewer never engaged with, drawn as often as "
+			"they were engaged with in that window; all their labels are 0. "
+			"Engagements at their tweet's creation time (the one that brought it "
+			"into the log) are not rows");
+		cJSON_AddNumberToObject(ng, "per_engagement", MRS_NEG_PER_ROW);
+		cJSON_AddNumberToObject(ng, "train_rows", (double)trn.negatives);
+		cJSON_AddNumberToObject(ng, "test_rows", (double)te.negatives);
+	}
+	/* the features that exist: a column with one value over the training rows carries
+	 * nothing (standardised, it is 0 for every row); a data set without follows, labels
+	 * or a model leaves some such */
+	cJSON *flat = cJSON_AddArrayToObject(card, "constant_features");
+	for (int f = 0; f < MRS_N_FEATURES; f++) {
+		bool same = true;
+		for (size_t j = 1; j < trn.n && same; j++)
+			same = trn.x[j * MRS_N_FEATURES + f] == trn.x[f];
+		if (same)
+			cJSON_AddItemToArray(flat,
+					     cJSON_CreateString(mrs_feature_info_get(f)->name));
+	}
 	cJSON_AddStringToObject(card, "rows",
 				cap ? "an even sample (every n/max_rows-th impression in (user, "
 				      "time) order) of the train impressions from the embedding cut "
@@ -572,6 +660,7 @@ static int fit_ranker(trainer *tr)
 out:
 	cJSON_Delete(card);
 	rows_free(&trn), rows_free(&te);
+	mrs_neg_sampler_free(neg);
 	mrs_engine_free(e);
 	mrs_dataset_free(view);
 	return rc;
@@ -603,6 +692,19 @@ static int run(trainer *tr, int only)
 			rc = fit_safety(tr, id);
 		else
 			rc = fit_ranker(tr);
+		/* a model the data gives nothing to learn from is skipped, saying why; the
+		 * heavy ranker is what `train` is for: without it the run fails */
+		if (rc && id != MRS_MODEL_RANKER && tr->err->code == MRS_ERR_NODATA) {
+			const char *why = tr->err->msg;
+			size_t len = strlen(mrs_model_name(id));
+			if (strncmp(why, mrs_model_name(id), len) == 0 && why[len] == ':')
+				why += len + 2;
+			char reason[sizeof tr->err->msg];
+			snprintf(reason, sizeof reason, "%s", why);
+			snprintf(phase, sizeof phase, "model %s: skipped", mrs_model_name(id));
+			mrs_progress_report(tr->p, phase, id, MRS_N_MODELS, reason);
+			rc = write_skip_card(tr, id, reason);
+		}
 		if (rc)
 			return -1;
 	}
@@ -619,6 +721,9 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 				"unknown model '%s' (simclusters, twhin, realgraph, nsfw, toxicity, "
 				"heavy_ranker)",
 				o->only);
+	mrs_error local = {0}; /* a skip is told by the error's code: keep one */
+	if (!err)
+		err = &local;
 	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
 	char current[32];
 	if (mrs_models_current_name(dir, current, sizeof current, err) ||
@@ -626,13 +731,17 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 		mrs_error_suffix(err, "; remove it to train a new set");
 		return -1;
 	}
-	if (only == MRS_MODEL_RANKER) /* before anything is made: nothing to fit it from */
+	if (only == MRS_MODEL_RANKER) { /* before anything is made: nothing to fit it from */
+		mrs_card_check cc[MRS_N_MODELS];
+		mrs_models_check(tr.current, ds, cc);
 		for (int id = 0; id < MRS_MODEL_RANKER; id++)
-			if (!model_exists(tr.current, id))
+			if (!model_exists(tr.current, id) &&
+			    !(cc[id].skipped[0] && cc[id].state == MRS_CARD_THIS))
 				return mrs_fail(err, MRS_ERR_MODEL,
 						"heavy_ranker needs %s/%s.pt: train it first "
 						"(train without --only trains everything)",
 						tr.current, mrs_model_name(id));
+	}
 	if (make_dir(dir, err))
 		return -1;
 	/* one run at a time per folder: two would race for the pointer; the current set is

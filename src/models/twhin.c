@@ -572,7 +572,8 @@ int mrs_twhin_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t 
 	if (collect_edges(&f))
 		goto out;
 	if (f.train.n == 0) {
-		mrs_fail(err, MRS_ERR_DATA, "twhin: no edges before the cut to learn from");
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "twhin: no follows, engagements or tweets before the embedding cut");
 		goto out;
 	}
 	int epochs = tw_epochs(f.train.n);

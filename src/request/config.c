@@ -120,7 +120,7 @@ static const tunable tunables[] = {
 	  "recency: share of the score that decays"),
 	F("heuristics.fatigue_mult", fatigue_mult, 0, 1, R(HEURISTICS),
 	  "authors given negative feedback: x this at first"),
-	F("heuristics.fatigue_days", fatigue_days, 0, 3650, R(HEURISTICS),
+	F("heuristics.fatigue_days", fatigue_days, 0, 1e6 / 12, R(HEURISTICS),
 	  "days for feedback fatigue to wear off"),
 	F("selection.min_score", min_score, -BIG, BIG, R(POSTFILTER),
 	  "drop candidates scoring below"),
@@ -258,6 +258,29 @@ int mrs_config_preset(mrs_config *cfg, const char *name, mrs_error *err)
 				name);
 	}
 	snprintf(c.preset, sizeof c.preset, "%s", name);
+	*cfg = c;
+	return 0;
+}
+
+void mrs_config_time_scale(mrs_config *cfg, const mrs_time_scale *ts)
+{
+	cfg->max_age_hours = (float)ts->age_limit_hours;
+	cfg->in_network_halflife_hours = (float)ts->halflife_hours;
+	cfg->recency_halflife_hours = (float)ts->halflife_hours;
+	cfg->graph_window_hours = (float)ts->graph_window_hours;
+	cfg->fatigue_days = (float)ts->fatigue_days;
+}
+
+int mrs_config_switch_preset(mrs_config *cfg, const char *name, mrs_error *err)
+{
+	mrs_config c;
+	if (mrs_config_preset(&c, name, err))
+		return -1;
+	c.max_age_hours = cfg->max_age_hours;
+	c.in_network_halflife_hours = cfg->in_network_halflife_hours;
+	c.recency_halflife_hours = cfg->recency_halflife_hours;
+	c.graph_window_hours = cfg->graph_window_hours;
+	c.fatigue_days = cfg->fatigue_days;
 	*cfg = c;
 	return 0;
 }
@@ -416,7 +439,8 @@ int mrs_config_parse(mrs_config *cfg, const char *json, mrs_error *err)
 		return mrs_fail(err, MRS_ERR_DATA, "(top): expected an object");
 	}
 	mrs_config c = *cfg;
-	/* a preset key first: the file's other values apply over that preset */
+	/* a preset key first: the file's other values apply over that preset (which keeps
+	 * the time fields: they are the dataset's, see mrs_config_time_scale) */
 	const cJSON *preset = cJSON_GetObjectItemCaseSensitive(root, "preset");
 	int rc = 0;
 	if (preset) {
@@ -426,7 +450,7 @@ int mrs_config_parse(mrs_config *cfg, const char *json, mrs_error *err)
 			name = name[6] == ':' ? name + 7 : NULL;
 		if (!cJSON_IsString(preset))
 			rc = mrs_fail(err, MRS_ERR_DATA, "preset: expected a string");
-		else if (name && mrs_config_preset(&c, name, err) != 0) {
+		else if (name && mrs_config_switch_preset(&c, name, err) != 0) {
 			char msg[sizeof err->msg];
 			snprintf(msg, sizeof msg, "%s", err->msg);
 			rc = mrs_fail(err, MRS_ERR_DATA, "preset: %s", msg);

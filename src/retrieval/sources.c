@@ -14,7 +14,10 @@
  *   latest IN_MAX_PER_AUTHOR tweets in the age window; it stops at the first followee whose
  *   weight cannot beat the cap-th candidate (a score is weight x recency <= weight).
  * - OutOfNetwork: the first OON_PER_CLUSTER entries of each of the viewer's clusters.
- * - Graph: the latest GRAPH_MAX_SCAN impressions of each of the top followees.
+ * - Graph: the latest GRAPH_MAX_SCAN impressions of each of the top followees; for a
+ *   viewer who follows no one, of each of the top co-engagers (hydration reads the latest
+ *   GRAPH_MAX_SCAN engagers of each of the viewer's latest Q_COENGAGE_TWEETS engaged
+ *   tweets and keeps Q_MAX_COENGAGERS of them).
  * - FollowRecs: second hops through the FRS_MAX_FOLLOWEES strongest followees, each read
  *   up to FRS_MAX_SECOND followees (an even sample past that), plus the first
  *   FRS_PRODUCERS_PER_CLUSTER producers of each of the viewer's clusters.
@@ -29,6 +32,8 @@
 #define IN_MAX_PER_AUTHOR 50
 #define OON_PER_CLUSTER 256
 #define GRAPH_MAX_SCAN 512
+#define Q_COENGAGE_TWEETS 256
+#define Q_MAX_COENGAGERS 100
 #define FRS_MAX_FOLLOWEES 50
 #define FRS_MAX_SECOND 500
 #define FRS_PRODUCERS_PER_CLUSTER 20
@@ -77,6 +82,7 @@ void mrs_query_free(mrs_query *q)
 		return;
 	free(q->followees), free(q->followee_rg), free(q->followees_by_id);
 	free(q->blocked), free(q->seen), free(q->negfb_authors);
+	free(q->coengagers), free(q->coengager_w);
 	memset(q, 0, sizeof *q);
 	q->viewer = MRS_NONE;
 }
@@ -165,6 +171,72 @@ out:
 	return rc;
 }
 
+typedef struct coengager {
+	uint32_t id, shared;
+} coengager;
+
+static int cmp_by_shared(const void *a, const void *b)
+{
+	const coengager *x = a, *y = b;
+	if (x->shared != y->shared)
+		return x->shared > y->shared ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* A viewer who follows no one: the users who engaged positively with the tweets of the
+ * viewer's latest Q_COENGAGE_TWEETS positive engagements before now (the latest
+ * GRAPH_MAX_SCAN engagers of each), at most Q_MAX_COENGAGERS, most tweets shared first. */
+static int hydrate_coengagers(const mrs_engine *e, mrs_query *q, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t v = q->viewer, mine = 0;
+	mrs_idmap map = {0};
+	coengager *c = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	if (mrs_idmap_reset(&map, 256, err))
+		goto out;
+	for (uint32_t i = mrs_uimp_end(ds, v, q->now);
+	     i > ds->uimp_off[v] && mine < Q_COENGAGE_TWEETS; i--) {
+		if (!(ds->imp_actions[i - 1] & MRS_POSITIVE_MASK))
+			continue;
+		mine++;
+		uint32_t t = ds->imp_tweet[i - 1], lo = ds->timp_off[t];
+		uint32_t end = mrs_timp_end(ds, t, q->now), taken = 0;
+		for (uint32_t j = end; j > lo && taken < GRAPH_MAX_SCAN; j--) {
+			uint32_t imp = ds->timp[j - 1], u = ds->imp_user[imp];
+			if (u == v || !(ds->imp_actions[imp] & MRS_POSITIVE_MASK))
+				continue;
+			taken++;
+			bool added;
+			uint32_t slot = mrs_idmap_put(&map, u, &added, err);
+			if (slot == MRS_NONE ||
+			    mrs_grow((void **)&c, &cap, (size_t)slot + 1, sizeof *c, "query", err))
+				goto out;
+			if (added)
+				c[slot] = (coengager){u, 0};
+			c[slot].shared++;
+		}
+	}
+	if (map.n)
+		qsort(c, map.n, sizeof *c, cmp_by_shared);
+	uint32_t n = MRS_MIN(map.n, (uint32_t)Q_MAX_COENGAGERS);
+	q->coengagers = mrs_calloc(MRS_MAX(n, 1u), sizeof(uint32_t), "query", err);
+	q->coengager_w = mrs_calloc(MRS_MAX(n, 1u), sizeof(float), "query", err);
+	if (!q->coengagers || !q->coengager_w)
+		goto out;
+	for (uint32_t k = 0; k < n; k++) {
+		q->coengagers[k] = c[k].id;
+		q->coengager_w[k] = (float)c[k].shared / (float)mine;
+	}
+	q->n_coengagers = n;
+	rc = 0;
+out:
+	mrs_idmap_free(&map);
+	free(c);
+	return rc;
+}
+
 int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_query *q,
 		      mrs_error *err)
 {
@@ -175,7 +247,7 @@ int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_que
 	if (viewer >= ds->n_users)
 		return mrs_fail(err, MRS_ERR_USAGE, "query: user %u out of range (%u users)", viewer,
 				ds->n_users);
-	if (hydrate_followees(e, q, err))
+	if (hydrate_followees(e, q, err) || (!q->n_followees && hydrate_coengagers(e, q, err)))
 		goto fail;
 	/* blocks and mutes before now */
 	uint32_t nb = ds->blk_off[viewer + 1] - ds->blk_off[viewer];
@@ -409,7 +481,12 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 {
 	const mrs_dataset *ds = e->ds;
 	uint32_t cap = cfg->source_cap[MRS_SRC_GRAPH];
-	uint32_t nf = MRS_MIN(q->n_followees, cfg->graph_followees);
+	/* the top followees by RealGraph weight, or for a viewer who follows no one the top
+	 * co-engagers by the share of the viewer's tweets they engaged with too */
+	bool co = !q->n_followees;
+	const uint32_t *who = co ? q->coengagers : q->followees;
+	const float *weight = co ? q->coengager_w : q->followee_rg;
+	uint32_t nf = MRS_MIN(co ? q->n_coengagers : q->n_followees, cfg->graph_followees);
 	if (!cap || !nf)
 		return 0;
 	int64_t from = window_start(q, cfg->graph_window_hours);
@@ -422,7 +499,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 	if (mrs_idmap_reset(&map, 64, err))
 		goto out;
 	for (uint32_t i = 0; i < nf; i++) {
-		uint32_t f = q->followees[i], lo = ds->uimp_off[f], end = mrs_uimp_end(ds, f, q->now);
+		uint32_t f = who[i], lo = ds->uimp_off[f], end = mrs_uimp_end(ds, f, q->now);
 		uint32_t stop = end - MRS_MIN(end - lo, (uint32_t)GRAPH_MAX_SCAN);
 		for (uint32_t j = end; j > stop && ds->imp_time[j - 1] >= from; j--) {
 			uint32_t t = ds->imp_tweet[j - 1];
@@ -437,11 +514,11 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 			graph_acc *a = &acc[slot];
 			if (added)
 				memset(a, 0, sizeof *a);
-			a->weight += q->followee_rg[i];
+			a->weight += weight[i];
 			a->count++;
 			a->latest = MRS_MAX(a->latest, ds->imp_time[j - 1]);
 			if (a->n_proof < MRS_MAX_PROOF)
-				a->proof[a->n_proof++] = f; /* followees come strongest first */
+				a->proof[a->n_proof++] = f; /* strongest first */
 		}
 	}
 	if (!(s = mrs_calloc(MRS_MAX(map.n, 1u), sizeof *s, "graph", err)))
