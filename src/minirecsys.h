@@ -274,6 +274,30 @@ typedef struct mrs_dataset_stats {
 } mrs_dataset_stats;
 void mrs_dataset_stats_compute(const mrs_dataset *ds, mrs_dataset_stats *st);
 
+/* How the dataset behaves like a feed (`info`'s "world" section; docs/world.md). An
+ * impression is in network when the viewer followed the tweet's author (the retweeter,
+ * for a retweet) before it, out of network (oon) otherwise; it is engaged when it carries
+ * at least one positive action. Rates and shares are NaN when undefined (no impressions
+ * on that side, no engagements). */
+typedef struct mrs_world_stats {
+	uint32_t impressions, oon_impressions; /* all, and those out of network */
+	uint32_t engaged, oon_engaged;         /* engaged impressions, and those out of network */
+	double oon_impression_share;     /* oon_impressions / impressions */
+	double oon_engagement_share;     /* oon_engaged / engaged */
+	double in_network_engagement_rate; /* engaged / impressions, in network */
+	double oon_engagement_rate;      /* engaged / impressions, out of network */
+	double engagement_gini;          /* Gini of engaged impressions per tweet, every tweet */
+	double top1pct_engagement_share; /* share of engaged impressions on the most engaged 1%
+					    of tweets (at least one tweet) */
+	/* a cascade: an original tweet and its retweets (quotes included); its size is the
+	 * impressions they had together, the reach the original got through its retweets */
+	uint32_t largest_cascade;          /* impressions of the largest cascade, 0 if none */
+	uint32_t largest_cascade_tweet;    /* its original tweet, MRS_NONE without tweets */
+	uint32_t largest_cascade_retweets; /* its retweets */
+} mrs_world_stats;
+/* Fills *ws from ds. Fails only with MRS_ERR_NOMEM. */
+int mrs_world_stats_compute(const mrs_dataset *ds, mrs_world_stats *ws, mrs_error *err);
+
 /* ---------------------------------------------------------------- ground truth */
 
 /*

@@ -1,10 +1,11 @@
 /* cli-info.c: `minirecsys info`: where the dataset and the models are and which rule chose
- * them, counts, split, degree and activity summaries. */
+ * them, counts, split, degree and activity summaries, the world statistics. */
 #include <cJSON.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "report.h"
 
 static const char *iso_time(int64_t t, char *buf, size_t size)
 {
@@ -24,8 +25,9 @@ static void add_location(cJSON *to, const char *name, const char *path, paths_ki
 	cJSON_AddStringToObject(l, "why", paths_rule_why(kind, rule));
 }
 
-static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const char *models,
-		       paths_rule data_rule, paths_rule models_rule)
+static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
+		       const mrs_world_stats *w, const char *models, paths_rule data_rule,
+		       paths_rule models_rule)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "path", ds->path ? ds->path : "");
@@ -72,6 +74,7 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st, const
 	cJSON_AddNumberToObject(act, "impressions_per_user_median", st->impressions_per_user_median);
 	cJSON_AddNumberToObject(act, "users_without_follows", st->users_without_follows);
 	cJSON_AddNumberToObject(act, "users_without_impressions", st->users_without_impressions);
+	cJSON_AddItemToObject(o, "world", report_world_json(w));
 	cJSON_AddBoolToObject(o, "has_truth", ds->has_truth);
 	char *s = cJSON_Print(o);
 	puts(s);
@@ -87,9 +90,10 @@ static void print_locations(const char *data, const char *models, paths_rule dat
 	printf("models       %s\n             %s\n", models, paths_rule_why(PATHS_MODELS, models_rule));
 }
 
-static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
+static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
+		       const mrs_world_stats *w)
 {
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32], b3[32], world[1024];
 	printf("kind         %s, fingerprint %016llx\n", ds->kind,
 	       (unsigned long long)ds->fingerprint);
 	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
@@ -116,6 +120,8 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st)
 	       "(median %.0f)\n",
 	       st->tweets_per_user_mean, st->tweets_per_user_max, st->impressions_per_user_mean,
 	       st->impressions_per_user_median);
+	report_world_text(w, "world        ", "             ", world, sizeof world);
+	fputs(world, stdout);
 	if (ds->n_texts)
 		printf("texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
 	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
@@ -148,10 +154,15 @@ int cli_info(const cli_opts *o, int argc, char **argv)
 		return cli_error(&err);
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(ds, &st);
+	mrs_world_stats w;
+	if (mrs_world_stats_compute(ds, &w, &err)) {
+		mrs_dataset_free(ds);
+		return cli_error(&err);
+	}
 	if (json)
-		print_json(ds, &st, o->models, rule, o->models_rule);
+		print_json(ds, &st, &w, o->models, rule, o->models_rule);
 	else
-		print_text(ds, &st);
+		print_text(ds, &st, &w);
 	mrs_dataset_free(ds);
 	return EXIT_OK;
 }

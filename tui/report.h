@@ -14,6 +14,11 @@ void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_
 /* The evaluation table with bars, and the same as JSON (caller frees). */
 void report_eval_text(out *o, const mrs_eval_result *r);
 cJSON *report_eval_json(const mrs_eval_result *r);
+/* The world statistics: four lines of text into buf (the first prefixed by `first`, the
+ * others by `rest`), and the same as a JSON object (caller frees). */
+void report_world_text(const mrs_world_stats *w, const char *first, const char *rest,
+		       char *buf, size_t size);
+cJSON *report_world_json(const mrs_world_stats *w);
 /* The last `compare A B`: both sides' timelines for the user and their metrics on a
  * fixed sample (the explorer's compare screen draws it). */
 #define CMP_ROWS 64
