@@ -668,11 +668,12 @@ static int gen_impressions(gen *g)
 	ds->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	ds->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
 	ds->imp_actions = mrs_calloc(cap, 1, "impressions", g->err);
+	ds->imp_propensity = mrs_calloc(cap, sizeof(float), "impressions", g->err);
 	free(tr->imp_prob);
 	tr->imp_prob = mrs_calloc(cap * MRS_N_ACTIONS, sizeof(float), "ground truth", g->err);
 	times = mrs_calloc(max_quota, sizeof(int64_t), "impression times", g->err);
 	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||
-	    !tr->imp_prob || !times)
+	    !ds->imp_propensity || !tr->imp_prob || !times)
 		goto out;
 	uint32_t n = 0;
 	for (uint32_t u = 0; u < nu; u++) {

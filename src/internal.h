@@ -43,10 +43,11 @@ uint32_t mrs_pool_add(mrs_pool *p, const char *s, size_t len, mrs_error *err);
  * earliest time). Copies; the inputs stay the caller's. */
 int mrs_ds_set_follows(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		       const int64_t *time, size_t n, mrs_error *err);
-/* Sets impressions (any order; a repeated (user, tweet) pair is merged: earliest time,
- * actions OR-ed). Copies. */
+/* Sets impressions (any order; a repeated (user, tweet) pair is merged: earliest time and
+ * its propensity, actions OR-ed). propensity may be NULL (every one unknown: 0). Copies. */
 int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t *tweet,
-			   const int64_t *time, const uint8_t *actions, size_t n, mrs_error *err);
+			   const int64_t *time, const uint8_t *actions, const float *propensity,
+			   size_t n, mrs_error *err);
 /* Sets blocks and mutes (any order, duplicates merged). Copies. */
 int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		      const uint8_t *kind, const int64_t *time, size_t n, mrs_error *err);

@@ -132,7 +132,7 @@ int mrs_topic_by_name(const char *name);
 
 /* ---------------------------------------------------------------- dataset */
 
-#define MRS_SCHEMA_VERSION 1
+#define MRS_SCHEMA_VERSION 2
 #define MRS_TW_MEDIA 1u
 #define MRS_TW_LINK 2u
 #define MRS_BLOCK 1u
@@ -184,6 +184,9 @@ typedef struct mrs_dataset {
 	uint32_t *imp_tweet;    /* [n_impressions] */
 	int64_t *imp_time;      /* [n_impressions] */
 	uint8_t *imp_actions;   /* [n_impressions] bit MRS_ACT_* */
+	float *imp_propensity;  /* [n_impressions] the logging policy's probability of showing
+				   this tweet in this slot (docs/world.md), for off-policy
+				   evaluation; 0 when unknown (imported logs, what-if edits) */
 	uint32_t *uimp_off;     /* [n_users+1] impressions of u: [uimp_off[u], uimp_off[u+1]) */
 	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
 	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */

@@ -70,8 +70,9 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 	uint32_t *it = mrs_calloc(ni + n, sizeof(uint32_t), "edits", err);
 	int64_t *its = mrs_calloc(ni + n, sizeof(int64_t), "edits", err);
 	uint8_t *ia = mrs_calloc(ni + n, 1, "edits", err);
+	float *ip = mrs_calloc(ni + n, sizeof(float), "edits", err); /* an edit's: 0, unknown */
 	int rc = -1;
-	if (!fs || !fd || !ft || !bs || !bd || !bk || !bt || !iu || !it || !its || !ia)
+	if (!fs || !fd || !ft || !bs || !bd || !bk || !bt || !iu || !it || !its || !ia || !ip)
 		goto out;
 	/* existing follows, minus the unfollowed ones (the last edit of a pair wins) */
 	size_t m = 0;
@@ -120,6 +121,7 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 	memcpy(it, ds->imp_tweet, sizeof(uint32_t) * ni);
 	memcpy(its, ds->imp_time, sizeof(int64_t) * ni);
 	memcpy(ia, ds->imp_actions, ni);
+	memcpy(ip, ds->imp_propensity, sizeof(float) * ni);
 	m = ni;
 	for (size_t k = 0; k < n; k++)
 		if (targets_tweet(edits[k].kind)) {
@@ -127,14 +129,14 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 			ia[m] = (uint8_t)(1u << (edits[k].kind == MRS_EDIT_LIKE ? MRS_ACT_LIKE : MRS_ACT_NEGFB));
 			m++;
 		}
-	if (mrs_ds_set_impressions(ds, iu, it, its, ia, m, err) || mrs_dataset_index(ds, err))
+	if (mrs_ds_set_impressions(ds, iu, it, its, ia, ip, m, err) || mrs_dataset_index(ds, err))
 		goto out;
 	ds->t_begin = base->t_begin;
 	ds->t_end = MRS_MAX(base->t_end, when);
 	rc = 0;
 out:
 	free(fs), free(fd), free(ft), free(bs), free(bd), free(bk), free(bt);
-	free(iu), free(it), free(its), free(ia);
+	free(iu), free(it), free(its), free(ia), free(ip);
 	if (rc) {
 		mrs_dataset_free(ds);
 		return NULL;

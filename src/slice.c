@@ -76,7 +76,9 @@ mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error
 	out->imp_tweet = mrs_calloc(ni, sizeof(uint32_t), "impressions", err);
 	out->imp_time = mrs_calloc(ni, sizeof(int64_t), "impressions", err);
 	out->imp_actions = mrs_calloc(ni, 1, "impressions", err);
-	if (!out->imp_user || !out->imp_tweet || !out->imp_time || !out->imp_actions)
+	out->imp_propensity = mrs_calloc(ni, sizeof(float), "impressions", err);
+	if (!out->imp_user || !out->imp_tweet || !out->imp_time || !out->imp_actions ||
+	    !out->imp_propensity)
 		goto fail;
 	ni = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++) {
@@ -86,6 +88,7 @@ mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error
 		out->imp_tweet[ni] = ds->imp_tweet[i];
 		out->imp_time[ni] = ds->imp_time[i];
 		out->imp_actions[ni] = ds->imp_actions[i];
+		out->imp_propensity[ni] = ds->imp_propensity[i];
 		ni++;
 	}
 	out->n_impressions = (uint32_t)ni;

@@ -49,7 +49,7 @@ static mrs_dataset *hand_built(void)
 	int64_t its[] = {200, 300, 600, 200, 210, 220, 230, 240};
 	uint8_t ia[] = {1u << MRS_ACT_LIKE, 0, 1u << MRS_ACT_LIKE, 1u << MRS_ACT_CLICK,
 			1u << MRS_ACT_NEGFB, 1u << MRS_ACT_RETWEET, 0, 1u << MRS_ACT_LIKE};
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, 8, &err), &err);
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, NULL, 8, &err), &err);
 	ds->split_time = 400;
 	ds->kind = mrs_strdup("synthetic", &err);
 	assert_ok(mrs_dataset_index(ds, &err), &err);
