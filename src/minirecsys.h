@@ -292,8 +292,8 @@ typedef struct mrs_world_stats {
 	double engagement_gini;          /* Gini of engaged impressions per tweet, every tweet */
 	double top1pct_engagement_share; /* share of engaged impressions on the most engaged 1%
 					    of tweets (at least one tweet) */
-	/* a cascade: an original tweet and its retweets (quotes included); its size is the
-	 * impressions they had together, the reach the original got through its retweets */
+	/* a cascade: the retweets (quotes included) of one original tweet; its size is the
+	 * impressions they had, the reach the original got through them */
 	uint32_t largest_cascade;          /* impressions of the largest cascade, 0 if none */
 	uint32_t largest_cascade_tweet;    /* its original tweet, MRS_NONE without tweets */
 	uint32_t largest_cascade_retweets; /* its retweets */
@@ -345,7 +345,7 @@ int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr
 
 typedef struct mrs_gen_params {
 	uint32_t users;
-	uint32_t tweets;
+	uint32_t tweets;        /* original tweets; the retweets and quotes people make come on top */
 	uint32_t impressions;   /* target number of impressions */
 	uint64_t seed;
 	uint32_t days;          /* length of the simulated period */
@@ -353,17 +353,35 @@ typedef struct mrs_gen_params {
 	double follow_alpha;    /* Pareto shape of popularity (followers) */
 	double following_alpha; /* Pareto shape of out-degree (following) */
 	double following_min;   /* Pareto scale of out-degree */
-	double media_rate, link_rate, retweet_rate, verified_rate;
+	double media_rate, link_rate, verified_rate;
+	double quote_rate;      /* share of retweets that are quotes (a retweet with a comment) */
+	/* the For You logging policy (docs/world.md) */
+	double oon_share;       /* share of its draws from the out-of-network sources */
+	double trend_share;     /* of those, the share that follow trending topics */
+	double explore;         /* of those, the share spread evenly over the topics */
+	double virality;        /* weight of each engagement in a tweet's out-of-network reach */
+	double fresh_hours;     /* half-life of a tweet's out-of-network reach, in hours */
+	/* trends */
+	double trend_rate;      /* trending events per topic per day */
+	double trend_hours;     /* median length of a trending event, in hours */
+	double trend_boost;     /* a topic's tweet rate at a trend's peak: x (1 + trend_boost) */
 	double label_rate;      /* share of unreported tweets reviewed (reported ones: 80%) */
 	double label_noise;     /* reviewers miss this share of true positives and flag a
 				   fifth as many of the true negatives */
-	double train_share;     /* share of time in the train split (0.8) */
+	double train_share;     /* share of impressions in the train split (0.8) */
 } mrs_gen_params;
 
 /* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
  * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
  * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
+/* Sets one parameter by name ("oon_share", "virality", ...) from text; MRS_ERR_USAGE for
+ * an unknown name, a value that is not a number or one out of the parameter's range. */
+int mrs_gen_params_set(mrs_gen_params *p, const char *name, const char *value,
+		       mrs_error *err);
+/* The i-th settable parameter's name (NULL past the last), with its range and what it
+ * does in *help (may be NULL). */
+const char *mrs_gen_param_name(int i, const char **help);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 			  const mrs_progress *progress, mrs_error *err);

@@ -98,8 +98,8 @@ int mrs_world_stats_compute(const mrs_dataset *ds, mrs_world_stats *ws, mrs_erro
 		in_eng += in && pos;
 		ws->engaged += pos;
 		engaged[t] += pos;
-		uint32_t o = ds->tweet_rt_of[t];
-		reach[o == MRS_NONE ? t : o]++;
+		if (ds->tweet_rt_of[t] != MRS_NONE)
+			reach[ds->tweet_rt_of[t]]++;
 	}
 	ws->impressions = ds->n_impressions;
 	ws->oon_impressions = ws->impressions - in_imp;

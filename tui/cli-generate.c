@@ -36,6 +36,13 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			bad = cli_parse_u64(a, v, &p.seed);
 		} else if (strcmp(a, "--days") == 0) {
 			bad = cli_parse_u32(a, v, 1, 3650, &p.days);
+		} else if (strcmp(a, "--set") == 0) {
+			if (!v || !strchr(v, '='))
+				return cli_usage_error("--set needs NAME=VALUE (a generator parameter)");
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)(strchr(v, '=') - v), v);
+			if (mrs_gen_params_set(&p, name, strchr(v, '=') + 1, &err))
+				return cli_error(&err);
 		} else {
 			return cli_usage_error("generate: unknown option '%s'", a);
 		}

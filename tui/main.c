@@ -17,7 +17,8 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
 	{"generate", cli_generate,
 	 "generate [-o DB] [--scale small|default|large] [--users N] [--tweets N]\n"
-	 "                  [--impressions N] [--seed S]"},
+	 "                  [--impressions N] [--seed S] [--set NAME=VALUE]...\n"
+	 "                  (NAME: a generator parameter, docs/world.md)"},
 	{"import", cli_import,
 	 "import FORMAT FILE... [-o DB] [--skip-bad] [--task NAME]\n"
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"

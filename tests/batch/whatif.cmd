@@ -8,7 +8,7 @@ block @hal7
 reset
 unfollow @ida96
 mute @linus131
-like 1846
-hide 1582
+like 2662
+hide 2081
 reset
 reset
