@@ -84,8 +84,9 @@ static int pairset_init(pairset *s, size_t expect, mrs_error *err)
 /* ------------------------------------------------------------ a Fenwick tree of weights */
 
 typedef struct fenwick {
-	double *t; /* 1-based partial sums */
+	double *t;    /* 1-based partial sums */
 	uint32_t n, top; /* size, and its highest power of two */
+	double total; /* the sum of all, kept as weights are added */
 } fenwick;
 
 static int fw_init(fenwick *f, uint32_t n, mrs_error *err)
@@ -99,16 +100,9 @@ static int fw_init(fenwick *f, uint32_t n, mrs_error *err)
 
 static void fw_add(fenwick *f, uint32_t i, double v)
 {
+	f->total += v;
 	for (i++; i <= f->n; i += i & -i)
 		f->t[i] += v;
-}
-
-static double fw_total(const fenwick *f)
-{
-	double s = 0;
-	for (uint32_t i = f->n; i > 0; i -= i & -i)
-		s += f->t[i];
-	return s;
 }
 
 /* The first place whose running sum passes x (f->n when x reaches the total). */
@@ -126,6 +120,9 @@ static uint32_t fw_find(const fenwick *f, double x)
 /* Turns t[1 .. n], holding the weights themselves, into the tree, in O(n). */
 static void fw_build(fenwick *f)
 {
+	f->total = 0;
+	for (uint32_t i = 1; i <= f->n; i++)
+		f->total += f->t[i];
 	for (uint32_t i = 1; i <= f->n; i++) {
 		uint32_t j = i + (i & -i);
 		if (j <= f->n)
@@ -135,7 +132,7 @@ static void fw_build(fenwick *f)
 
 /* ------------------------------------------------------------ the feed's state */
 
-/* One account as a viewer (what the policy knows of them) and as an author. */
+/* One account as a viewer: what the policy knows of them. */
 typedef struct account {
 	mrs_rng rng;        /* their own stream: draws, actions, slot times */
 	uint32_t *fl;       /* followees, in the order followed */
@@ -144,8 +141,6 @@ typedef struct account {
 	uint32_t *blk;      /* blocked or muted accounts */
 	uint32_t n_blk, cap_blk;
 	gen_idset seen;     /* tweets shown (and the originals of retweets shown) */
-	uint32_t *tl;       /* their own tweets and retweets, as posted (time order) */
-	uint32_t n_tl, cap_tl;
 	/* impression slots: the next comes at `next`; times are sorted uniforms mapped
 	 * through the period's activity curve */
 	uint32_t left, quota, done;
@@ -153,14 +148,26 @@ typedef struct account {
 	int64_t next, last;
 } account;
 
+/* One account as an author: their own tweets and retweets, as posted (time order). */
+typedef struct timeline {
+	uint32_t *id;
+	uint32_t n, cap;
+} timeline;
+
 typedef struct slot {
 	int64_t time;
 	uint32_t user;
 } slot;
 
+typedef struct slot_list {
+	slot *v;
+	size_t n, cap;
+} slot_list;
+
 typedef struct feed {
 	gen *g;
 	account *acc;           /* [n_users] */
+	timeline *tl;           /* [n_users] */
 	/* out-of-network pools: each topic's originals (in time order), each weighing its
 	 * freshness plus virality times its engagements, every one of them decaying with the
 	 * half-life fresh_hours: 2^-(age / h) + virality x sum over engagements 2^-(since / h).
@@ -175,12 +182,13 @@ typedef struct feed {
 	uint32_t posted;        /* originals posted so far (a prefix, in time order) */
 	pairset follows;        /* (viewer, author) followed before now */
 	pairset retweeted;      /* (account, original) already retweeted */
-	/* the slot queue: a binary min-heap of accounts by (next slot time, id), the key
-	 * beside the id so that sifting reads one array */
-	slot *heap;
-	uint32_t n_heap;
+	/* the slot queue, a calendar: each account's next slot waits in the bucket of its
+	 * hour; the hour being played is a binary min-heap by (time, id), small enough to
+	 * stay in cache */
+	slot_list *hours;       /* [n_hours] */
+	slot_list now_heap;
 	size_t *first;          /* [n_users] first impression place reserved for each */
-	double rho;             /* in-network recency */
+	double rho, log_rho;    /* in-network recency */
 	char buf[2600];
 } feed;
 
@@ -228,17 +236,17 @@ static bool account_blocked(const account *a, uint32_t who)
 /* Appends tweet t to its author's timeline. */
 static int timeline_post(feed *f, uint32_t author, uint32_t t)
 {
-	account *a = &f->acc[author];
-	if (a->n_tl == a->cap_tl) {
-		uint32_t cap = a->cap_tl ? a->cap_tl * 2 : 8;
-		uint32_t *tl = realloc(a->tl, cap * sizeof *tl);
-		if (!tl)
+	timeline *a = &f->tl[author];
+	if (a->n == a->cap) {
+		uint32_t cap = a->cap ? a->cap * 2 : 8;
+		uint32_t *id = realloc(a->id, cap * sizeof *id);
+		if (!id)
 			return mrs_fail(f->g->err, MRS_ERR_NOMEM, "out of memory for timelines");
-		a->tl = tl;
-		a->cap_tl = cap;
+		a->id = id;
+		a->cap = cap;
 	}
-	f->g->tw.v[t].tlpos = a->n_tl;
-	a->tl[a->n_tl++] = t;
+	f->g->tw.v[t].tlpos = a->n;
+	a->id[a->n++] = t;
 	return 0;
 }
 
@@ -268,25 +276,51 @@ static bool slot_before(const slot *x, const slot *y)
 	return x->time != y->time ? x->time < y->time : x->user < y->user;
 }
 
-/* A 4-ary heap: a node's children share a cache line or two. */
-static void heap_down(feed *f, uint32_t i)
+static int slot_push(slot_list *l, slot x, mrs_error *err)
 {
-	slot *h = f->heap;
-	slot x = h[i];
+	if (mrs_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(slot), "impression slots", err))
+		return -1;
+	l->v[l->n++] = x;
+	return 0;
+}
+
+static void heap_down(slot_list *h, size_t i)
+{
+	slot x = h->v[i];
 	for (;;) {
-		uint32_t first = 4 * i + 1, m = first;
-		if (first >= f->n_heap)
+		size_t l = 2 * i + 1, m = l;
+		if (l >= h->n)
 			break;
-		uint32_t end = MRS_MIN(first + 4, f->n_heap);
-		for (uint32_t c = first + 1; c < end; c++)
-			if (slot_before(&h[c], &h[m]))
-				m = c;
-		if (!slot_before(&h[m], &x))
+		if (l + 1 < h->n && slot_before(&h->v[l + 1], &h->v[l]))
+			m = l + 1;
+		if (!slot_before(&h->v[m], &x))
 			break;
-		h[i] = h[m];
+		h->v[i] = h->v[m];
 		i = m;
 	}
-	h[i] = x;
+	h->v[i] = x;
+}
+
+static void heap_up(slot_list *h, size_t i)
+{
+	slot x = h->v[i];
+	while (i > 0 && slot_before(&x, &h->v[(i - 1) / 2])) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+/* Queues an account's next slot: into the hour being played, or the bucket of its own. */
+static int queue_slot(feed *f, uint32_t hour, slot x)
+{
+	uint32_t h = gen_hour(f->g, x.time);
+	if (h != hour)
+		return slot_push(&f->hours[h], x, f->g->err);
+	if (slot_push(&f->now_heap, x, f->g->err))
+		return -1;
+	heap_up(&f->now_heap, f->now_heap.n - 1);
+	return 0;
 }
 
 /* ------------------------------------------------------------ the pools */
@@ -371,14 +405,14 @@ static uint32_t draw_in_network(const feed *f, account *a)
 		else
 			hi = mid;
 	}
-	const account *b = &f->acc[a->fl[lo]];
-	if (!b->n_tl)
+	const timeline *b = &f->tl[a->fl[lo]];
+	if (!b->n)
 		return MRS_NONE;
 	/* the inverse of the cut geometric's distribution function */
-	double cut = 1 - pow(f->rho, b->n_tl);
-	double j = floor(log(1 - mrs_rng_uniform(r) * cut) / log(f->rho));
-	uint32_t back = j < b->n_tl ? (uint32_t)j : b->n_tl - 1;
-	return b->tl[b->n_tl - 1 - back];
+	double cut = 1 - pow(f->rho, b->n);
+	double j = floor(log(1 - mrs_rng_uniform(r) * cut) / f->log_rho);
+	uint32_t back = j < b->n ? (uint32_t)j : b->n - 1;
+	return b->id[b->n - 1 - back];
 }
 
 /* One draw of the out-of-network sources: a topic (interests, trends, an even spread),
@@ -394,7 +428,7 @@ static uint32_t draw_out_of_network(const feed *f, account *a, const double topi
 			break;
 		}
 	const fenwick *pool = &f->pool[k];
-	double total = fw_total(pool);
+	double total = pool->total;
 	if (!(total > 0))
 		return MRS_NONE;
 	uint32_t i = fw_find(pool, mrs_rng_uniform(r) * total);
@@ -418,15 +452,15 @@ static double policy_propensity(const feed *f, uint32_t u, uint32_t c, bool foll
 	double in = in_network_share(f, a), p = 0;
 	uint32_t author = tw->v[c].author;
 	if (in > 0 && follows) {
-		const account *b = &f->acc[author];
-		uint32_t back = b->n_tl - 1 - tw->v[c].tlpos;
+		const timeline *b = &f->tl[author];
+		uint32_t back = b->n - 1 - tw->v[c].tlpos;
 		double tie = world_tie(g->p->seed, u, author);
 		p += in * tie / a->cum[a->n_fl - 1] * (1 - f->rho) * pow(f->rho, back) /
-		     (1 - pow(f->rho, b->n_tl));
+		     (1 - pow(f->rho, b->n));
 	}
 	if (tw->v[c].rt_of == MRS_NONE) {
 		int k = tw->v[c].topic;
-		double total = fw_total(&f->pool[k]);
+		double total = f->pool[k].total;
 		if (total > 0)
 			p += (1 - in) * topics[k] * f->weight[c] / total;
 	}
@@ -514,8 +548,10 @@ static int act(feed *f, uint32_t u, uint32_t c, int64_t now, unsigned acts)
 /* A tweet the policy shows u in a slot: it picks the in-network source with probability
  * 1 - oon_share (when u follows anyone), else the out-of-network ones, and draws from it
  * up to TRIES times until it finds a tweet u may see; when none is found there, the
- * other side gets TRIES draws. MRS_NONE when both find nothing. */
-static uint32_t policy_pick(feed *f, uint32_t u, const double topics[MRS_N_TOPICS])
+ * other side gets TRIES draws. MRS_NONE when both find nothing. *from_in tells which side
+ * found it. */
+static uint32_t policy_pick(feed *f, uint32_t u, const double topics[MRS_N_TOPICS],
+			    bool *from_in)
 {
 	account *a = &f->acc[u];
 	bool in = mrs_rng_uniform(&a->rng) < in_network_share(f, a);
@@ -524,8 +560,10 @@ static uint32_t policy_pick(feed *f, uint32_t u, const double topics[MRS_N_TOPIC
 			continue;
 		for (int i = 0; i < TRIES; i++) {
 			uint32_t c = in ? draw_in_network(f, a) : draw_out_of_network(f, a, topics);
-			if (c != MRS_NONE && eligible(f, u, c))
+			if (c != MRS_NONE && eligible(f, u, c)) {
+				*from_in = in;
 				return c;
+			}
 		}
 	}
 	return MRS_NONE;
@@ -541,14 +579,16 @@ static int serve(feed *f, uint32_t u, int64_t now, size_t at)
 	account *a = &f->acc[u];
 	double topics[MRS_N_TOPICS];
 	oon_topics(f, u, gen_hour(g, now), topics);
-	uint32_t c = policy_pick(f, u, topics);
+	bool from_in = false;
+	uint32_t c = policy_pick(f, u, topics, &from_in);
 	if (c == MRS_NONE)
 		return 0;
 	if (gen_idset_add(&a->seen, c, g->err) < 0 ||
 	    gen_idset_add(&a->seen, original_of(tw, c), g->err) < 0)
 		return -1;
 	uint32_t author = tw->v[c].author;
-	bool follows = pairset_has(&f->follows, u, author);
+	/* the in-network source draws only from followees */
+	bool follows = from_in || pairset_has(&f->follows, u, author);
 	world_pair in = {
 		.interest = g->tr->user_interest_w[(size_t)u * MRS_N_TOPICS + tw->v[c].topic],
 		.tie = follows ? world_tie(g->p->seed, u, author) : 0,
@@ -589,13 +629,15 @@ static int feed_open(feed *f, gen *g)
 	f->halflife = g->p->fresh_hours * 3600.0;
 	f->t_ref = g->t_begin;
 	f->rho = exp(-1.0 / IN_BACK_MEAN);
+	f->log_rho = log(f->rho);
 	f->acc = mrs_calloc(nu, sizeof(account), "feed", g->err);
+	f->tl = mrs_calloc(nu, sizeof(timeline), "feed", g->err);
 	f->first = mrs_calloc((size_t)nu + 1, sizeof(size_t), "feed", g->err);
-	f->heap = mrs_calloc(nu, sizeof(slot), "feed", g->err);
+	f->hours = mrs_calloc(g->n_hours, sizeof(slot_list), "feed", g->err);
 	f->pool_of = mrs_calloc(n_orig, sizeof(uint32_t), "feed", g->err);
 	f->pool_ids = mrs_calloc(n_orig, sizeof(uint32_t), "feed", g->err);
 	f->weight = mrs_calloc(n_orig, sizeof(double), "feed", g->err);
-	if (!f->acc || !f->first || !f->heap || !f->pool_of || !f->pool_ids || !f->weight || pairset_init(&f->follows, ds->n_follows * 2, g->err) ||
+	if (!f->acc || !f->tl || !f->first || !f->hours || !f->pool_of || !f->pool_ids || !f->weight || pairset_init(&f->follows, ds->n_follows * 2, g->err) ||
 	    pairset_init(&f->retweeted, g->p->impressions / 16, g->err))
 		return -1;
 	/* pools: the originals of each topic in time order */
@@ -644,16 +686,15 @@ static int feed_open(feed *f, gen *g)
 	if (!g->imp_user || !g->imp_tweet || !g->imp_time || !g->imp_actions ||
 	    !g->imp_propensity || !g->imp_prob)
 		return -1;
-	/* the slot queue */
+	/* the slot queue: every account's first slot */
 	for (uint32_t u = 0; u < nu; u++) {
 		account *a = &f->acc[u];
 		if (!a->left)
 			continue;
 		slot_advance(f, a);
-		f->heap[f->n_heap++] = (slot){a->next, u};
+		if (queue_slot(f, UINT32_MAX, (slot){a->next, u}))
+			return -1;
 	}
-	for (uint32_t i = f->n_heap / 4 + 1; i-- > 0;)
-		heap_down(f, i);
 	return 0;
 }
 
@@ -662,9 +703,14 @@ static void feed_close(feed *f)
 	if (f->acc)
 		for (uint32_t u = 0; u < f->g->ds->n_users; u++) {
 			account *a = &f->acc[u];
-			free(a->fl), free(a->cum), free(a->blk), free(a->seen.slot), free(a->tl);
+			free(a->fl), free(a->cum), free(a->blk), free(a->seen.slot);
 		}
-	free(f->acc), free(f->first), free(f->heap);
+	if (f->tl)
+		for (uint32_t u = 0; u < f->g->ds->n_users; u++)
+			free(f->tl[u].id);
+	for (uint32_t h = 0; f->hours && h < f->g->n_hours; h++)
+		free(f->hours[h].v);
+	free(f->acc), free(f->tl), free(f->first), free(f->hours), free(f->now_heap.v);
 	for (int k = 0; k < MRS_N_TOPICS; k++)
 		free(f->pool[k].t);
 	free(f->pool_of), free(f->pool_ids), free(f->weight);
@@ -699,28 +745,39 @@ int gen_feed(gen *g)
 		goto out;
 	double total = (double)f.first[g->ds->n_users];
 	uint64_t slots = 0;
-	while (f.n_heap) {
-		uint32_t u = f.heap[0].user;
-		account *a = &f.acc[u];
-		int64_t now = a->next;
-		if (post_originals(&f, now))
-			goto out;
-		int got = serve(&f, u, now, f.first[u] + a->done);
-		if (got < 0)
-			goto out;
-		if (got) {
-			a->done++;
-			a->last = now;
+	for (uint32_t hour = 0; hour < g->n_hours; hour++) {
+		/* the hour's bucket becomes the heap; slots it spawns within the hour join it */
+		slot_list *h = &f.now_heap;
+		free(h->v);
+		*h = f.hours[hour];
+		f.hours[hour] = (slot_list){0};
+		for (size_t i = h->n / 2; i-- > 0;)
+			heap_down(h, i);
+		while (h->n) {
+			uint32_t u = h->v[0].user;
+			account *a = &f.acc[u];
+			int64_t now = a->next;
+			h->v[0] = h->v[--h->n];
+			if (h->n)
+				heap_down(h, 0);
+			if (post_originals(&f, now))
+				goto out;
+			int got = serve(&f, u, now, f.first[u] + a->done);
+			if (got < 0)
+				goto out;
+			if (got) {
+				a->done++;
+				a->last = now;
+			}
+			if (a->left) {
+				slot_advance(&f, a);
+				if (queue_slot(&f, hour, (slot){a->next, u}))
+					goto out;
+			}
+			if ((++slots & 0xffff) == 0 &&
+			    gen_cancelled(g, "impressions", (double)slots, total))
+				goto out;
 		}
-		if (a->left) {
-			slot_advance(&f, a);
-			f.heap[0].time = a->next;
-		} else {
-			f.heap[0] = f.heap[--f.n_heap];
-		}
-		heap_down(&f, 0);
-		if ((++slots & 0xffff) == 0 && gen_cancelled(g, "impressions", (double)slots, total))
-			goto out;
 	}
 	compact(&f);
 	rc = 0;
