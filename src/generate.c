@@ -678,10 +678,12 @@ out:
 
 /* ------------------------------------------------------------ labels */
 
-/* Moderation labels as human review gives them: a random sample of tweets plus most of
- * the reported ones (review queues are fed by reports), each judged against the hidden
- * latent with class-dependent mistakes: a reviewer misses label_noise of the true
- * positives and flags a fifth as many (label_noise / 5) of the true negatives. */
+/* Moderation labels as human review gives them: a random sample of the original tweets
+ * plus most of the reported ones (review queues are fed by reports; a report on a
+ * retweet is a report on its original, and a retweet shares its original's fate rather
+ * than being reviewed again), each judged against the hidden latent with
+ * class-dependent mistakes: a reviewer misses label_noise of the true positives and
+ * flags a fifth as many (label_noise / 5) of the true negatives. */
 static int gen_labels(gen *g)
 {
 	mrs_dataset *ds = g->ds;
@@ -689,10 +691,14 @@ static int gen_labels(gen *g)
 	if (!reported)
 		return -1;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_actions[i] & (1u << MRS_ACT_REPORT))
-			reported[ds->imp_tweet[i]] = 1;
+		if (ds->imp_actions[i] & (1u << MRS_ACT_REPORT)) {
+			uint32_t t = ds->imp_tweet[i];
+			reported[ds->tweet_rt_of[t] == MRS_NONE ? t : ds->tweet_rt_of[t]] = 1;
+		}
 	double miss = g->p->label_noise, false_flag = g->p->label_noise / 5;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
+		if (ds->tweet_rt_of[t] != MRS_NONE)
+			continue;
 		double p_review = reported[t] ? 0.8 : g->p->label_rate;
 		if (mrs_rng_uniform(&g->rng) >= p_review)
 			continue;
