@@ -30,9 +30,10 @@ packages="build-essential autoconf automake pkg-config libsqlite3-dev libcjson-d
 libncurses-dev libreadline-dev libcmocka-dev libtorch-dev libopenblas0-pthread"
 if [ "$mode" = test ]; then
 	# what the tests drive: tmux (and procps's pgrep) for the explorer in a terminal,
-	# valgrind, clang and its runtime for the sanitizer and fuzz builds, sqlite3, jq,
-	# groff for the man page
-	packages="$packages tmux procps valgrind clang libclang-rt-14-dev sqlite3 jq groff-base"
+	# valgrind, clang and its runtime for the sanitizer and fuzz builds (llvm-14 for
+	# llvm-symbolizer: stack traces with names), sqlite3, jq, groff for the man page
+	packages="$packages tmux procps valgrind clang libclang-rt-14-dev llvm-14 sqlite3 jq
+groff-base"
 fi
 
 missing=""
@@ -69,7 +70,7 @@ if [ ! -f data/default.db ]; then
 	echo "==> generating the default dataset (data/default.db)"
 	./minirecsys generate
 fi
-if [ ! -f models/heavy_ranker.pt ] || [ data/default.db -nt models/heavy_ranker.pt ]; then
+if [ ! -f models/CURRENT ] || [ data/default.db -nt models/CURRENT ]; then
 	echo "==> training the models (models/)"
 	./minirecsys train
 fi

@@ -68,7 +68,7 @@ typedef struct ctx {
 	char dir[4096];          /* work/SCALE */
 	char db[4200];           /* work/SCALE/world.db */
 	char models[4200];       /* work/SCALE/models */
-	char default_card[4300]; /* work/default/models/heavy_ranker.json */
+	char default_models[4300]; /* work/default/models */
 	int runs, passes;
 	uint32_t users;
 	int run;                 /* which repetition this child is */
@@ -164,8 +164,8 @@ static int phase_generate_cmd(const ctx *c)
 	double t0 = mrs_seconds();
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(c->o->minirecsys, c->o->minirecsys, "-q", "generate", "--scale", c->scale, "-o",
-		      out, (char *)NULL);
+		execl(c->o->minirecsys, c->o->minirecsys, "-q", "generate", "--force", "--scale",
+		      c->scale, "-o", out, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
@@ -229,8 +229,13 @@ static int train_progress(void *ud, const char *phase, double done, double total
 }
 
 /* Like-head AUC and its oracle from a heavy-ranker card; 0 when absent. */
-static int card_like_auc(const char *path, double *auc, double *oracle)
+/* The like head's AUCs from the heavy ranker's card of a models folder's current set. */
+static int card_like_auc(const char *models, double *auc, double *oracle)
 {
+	char set[4400], path[4500];
+	if (mrs_models_current(models, set, sizeof set, NULL))
+		return -1;
+	snprintf(path, sizeof path, "%s/heavy_ranker.json", set);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -270,15 +275,13 @@ static int phase_train(const ctx *c)
 	if (rc)
 		return fail("train", &err);
 	emit("train", t);
-	char card[4400];
-	snprintf(card, sizeof card, "%s/heavy_ranker.json", c->models);
 	double auc, oracle;
-	if (card_like_auc(card, &auc, &oracle) == 0) {
+	if (card_like_auc(c->models, &auc, &oracle) == 0) {
 		emit("like_auc", auc);
 		emit("oracle_like_auc", oracle);
 		emit("like_share", auc / oracle);
 	}
-	if (strcmp(c->scale, "default") && card_like_auc(c->default_card, &auc, &oracle) == 0)
+	if (strcmp(c->scale, "default") && card_like_auc(c->default_models, &auc, &oracle) == 0)
 		emit("like_share.default", auc / oracle);
 	return 0;
 }
@@ -645,8 +648,7 @@ static void ctx_init(ctx *c, const opts *o, const char *scale)
 	snprintf(c->dir, sizeof c->dir, "%s/%s", o->work, scale);
 	snprintf(c->db, sizeof c->db, "%s/world.db", c->dir);
 	snprintf(c->models, sizeof c->models, "%s/models", c->dir);
-	snprintf(c->default_card, sizeof c->default_card, "%s/default/models/heavy_ranker.json",
-		 o->work);
+	snprintf(c->default_models, sizeof c->default_models, "%s/default/models", o->work);
 	c->runs = o->runs ? o->runs : large ? 1 : o->smoke ? 1 : 5;
 	c->users = o->users ? o->users : o->smoke ? 20 : 500;
 	c->passes = o->passes ? o->passes : o->smoke ? 1 : 3;

@@ -20,6 +20,8 @@
  *   ReLU:       y = x > 0 ? x : 0
  *   bag mean:   the rows of the bag's ids summed in float in id order, divided by the count
  *               (an empty bag is all zeros)
+ *   bag max:    the element-wise maximum of the rows of the bag's ids (exact in any order;
+ *               an empty bag is all zeros)
  *   sigmoid:    (float)(1 / (1 + exp(-(double)z)))
  *
  * The vector path (AVX2 where the CPU has it, SSE2 otherwise) computes eight or four
@@ -43,6 +45,9 @@ typedef struct mrs_fwd_linear {
 } mrs_fwd_linear;
 
 enum { MRS_FWD_NORM_NONE = 0, MRS_FWD_NORM_LAYER = 1, MRS_FWD_NORM_BATCH = 2 };
+/* A bag's pooling: the mean, the maximum, or the mean followed by the maximum (the
+ * tower's input is then 2 x bag_dim wide). */
+enum { MRS_FWD_POOL_MEAN = 0, MRS_FWD_POOL_MAX = 1, MRS_FWD_POOL_MEAN_MAX = 2 };
 
 typedef struct mrs_fwd_norm {
 	const float *gamma, *beta;  /* [width] */
@@ -51,10 +56,12 @@ typedef struct mrs_fwd_norm {
 
 /* A network as mrs_torch.h describes it; every pointer is borrowed (the shim owns them). */
 typedef struct mrs_fwd_net {
-	int n_in;                 /* width of the tower's input (bag_dim for a bag model) */
+	int n_in;                 /* width of the tower's input (a bag model: bag_dim, or
+				     2 x bag_dim for MRS_FWD_POOL_MEAN_MAX) */
 	const float *bag;         /* [n_buckets * bag_dim] or NULL for a dense model */
 	int64_t n_buckets;
 	int bag_dim;
+	int pool;                 /* MRS_FWD_POOL_* */
 	int n_layers;
 	mrs_fwd_linear tower[MRS_FWD_MAX_LAYERS];
 	int norm;                 /* MRS_FWD_NORM_* */

@@ -41,16 +41,23 @@ enum {
 	MRS_TK_BAG = 2, /* sparse hashed ids per row -> mean embedding bag [bag_dim] -> tower -> heads */
 };
 enum { MRS_TNORM_NONE = 0, MRS_TNORM_LAYER = 1, MRS_TNORM_BATCH = 2 };
+/* How a BAG model pools the embeddings of a row's ids (an empty bag pools to zeros). */
+enum {
+	MRS_TPOOL_MEAN = 0,     /* their mean: the tower's input is bag_dim wide */
+	MRS_TPOOL_MAX = 1,      /* their element-wise maximum: bag_dim wide */
+	MRS_TPOOL_MEAN_MAX = 2, /* the mean, then the maximum: 2 x bag_dim wide */
+};
 #define MRS_T_MAX_LAYERS 8
 
-/* A model: an optional embedding bag, a shared tower of Linear (+ norm) + ReLU (+ dropout)
- * layers, then n_heads sigmoid outputs (one Linear to n_heads when head_hidden is 0,
- * else a small Linear(head_hidden) + ReLU + Linear(1) per head). */
+/* A model: an optional embedding bag (pooled as `pool` says), a shared tower of Linear
+ * (+ norm) + ReLU (+ dropout) layers, then n_heads sigmoid outputs (one Linear to n_heads
+ * when head_hidden is 0, else a small Linear(head_hidden) + ReLU + Linear(1) per head). */
 typedef struct mrs_tspec {
 	int kind;                     /* MRS_TK_MLP or MRS_TK_BAG */
 	int n_in;                     /* MLP: input width */
 	int64_t n_buckets;            /* BAG: number of hashed id buckets */
 	int bag_dim;                  /* BAG: embedding width */
+	int pool;                     /* BAG: MRS_TPOOL_* (MLP: 0) */
 	int n_layers;                 /* tower depth, 0 .. MRS_T_MAX_LAYERS */
 	int hidden[MRS_T_MAX_LAYERS]; /* tower widths */
 	int norm;                     /* MRS_TNORM_* after each tower Linear */
@@ -111,6 +118,11 @@ typedef struct mrs_ttrain {
 	void *ud;
 	int64_t report_every;  /* rows between progress calls (0: once per epoch) */
 	float *epoch_loss;     /* out, optional: [epochs] mean training loss per epoch */
+	/* BAG: each id of a training row is left out with this probability, drawn afresh
+	 * every epoch (0: none; a row may lose them all and pool to zeros) */
+	float id_dropout;
+	int lr_decay;          /* non-zero: the learning rate falls linearly from lr to 0 over
+				  the whole training (step by step), else it stays lr */
 } mrs_ttrain;
 
 /* Adam over shuffled minibatches (the same spec.seed gives the same result). The loss is
@@ -121,10 +133,17 @@ typedef struct mrs_ttrain {
  * batch before it. Labels must be in [0, 1] or NaN. */
 int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t);
 
-/* Saves to path through a temporary file renamed into place; meta_json (may be NULL) is
- * stored alongside and returned by load. */
-int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json);
-/* Loads a model saved by mrs_tmodel_save. A missing, truncated, foreign or wrong-version
+/* Makes head `head`'s logit a x z + b (z: its logit so far) by rescaling the weights and
+ * bias of its last Linear layer: the model's own probabilities become the
+ * sigmoid(a z + b) of a Platt scaling, through every forward and in the saved file. */
+int mrs_tmodel_scale_logit(mrs_tmodel *m, int head, float a, float b);
+
+/* Writes the model to fd, an open file the caller made (the library's temporary file,
+ * which it then syncs and renames into place: the shim creates no files); name is the
+ * file named in messages. meta_json (may be NULL) is stored alongside and returned by
+ * load. A failed write (e.g. a full disk) fails naming name. */
+int mrs_tmodel_write(const mrs_tmodel *m, int fd, const char *name, const char *meta_json);
+/* Loads a model written by mrs_tmodel_write. A missing, truncated, foreign or wrong-version
  * file fails with a message naming the file. *meta_json_out (optional) is malloc'd; it is
  * "" when the model was saved without meta. */
 int mrs_tmodel_load(const char *path, mrs_tmodel **out, char **meta_json_out);

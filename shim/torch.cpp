@@ -157,7 +157,9 @@ void check_field(const char *field, int64_t v, int64_t lo, int64_t hi)
 
 int64_t input_width(const mrs_tspec &s)
 {
-	return s.kind == MRS_TK_BAG ? s.bag_dim : s.n_in;
+	if (s.kind != MRS_TK_BAG)
+		return s.n_in;
+	return s.pool == MRS_TPOOL_MEAN_MAX ? 2 * (int64_t)s.bag_dim : s.bag_dim;
 }
 
 // Parameter count (numel of all parameters) implied by a valid spec; no overflow under
@@ -200,6 +202,8 @@ void validate_spec(const mrs_tspec &s)
 		check_field("n_buckets", s.n_buckets, 1, MAX_BUCKETS);
 		check_field("bag_dim", s.bag_dim, 1, MAX_BAG_DIM);
 	}
+	// (an MLP model has no bag to pool: its pool stays 0, so its files stay canonical)
+	check_field("pool", s.pool, 0, s.kind == MRS_TK_BAG ? MRS_TPOOL_MEAN_MAX : 0);
 	check_field("n_layers", s.n_layers, 0, MRS_T_MAX_LAYERS);
 	for (int i = 0; i < s.n_layers; i++) {
 		char name[32];
@@ -220,11 +224,14 @@ void validate_spec(const mrs_tspec &s)
 
 // ---------------------------------------------------------------- the network
 
+// A BAG model's embedding rows start uniform in [-BAG_INIT, BAG_INIT].
+constexpr double BAG_INIT = 1e-3;
+
 struct Net : torch::nn::Module {
 	// random_bag false: the bag table is left uninitialised, for a model whose parameters
 	// are about to be read from a file (drawing 8 million normal numbers for a default
 	// safety model's table took longer than reading it).
-	explicit Net(const mrs_tspec &s, bool random_bag = true)
+	explicit Net(const mrs_tspec &s, bool random_bag = true) : pool(s.pool)
 	{
 		if (s.kind == MRS_TK_BAG) {
 			auto opts = torch::nn::EmbeddingBagOptions(s.n_buckets, s.bag_dim)
@@ -232,6 +239,13 @@ struct Net : torch::nn::Module {
 			if (!random_bag)
 				opts._weight(torch::empty({(int64_t)s.n_buckets, (int64_t)s.bag_dim}));
 			bag = register_module("bag", torch::nn::EmbeddingBag(opts));
+			// Small initial rows rather than libtorch's N(0, 1): a row no training
+			// text touches then adds next to nothing to a mean, and noise does not
+			// win a maximum against what training learned.
+			if (random_bag) {
+				torch::NoGradGuard no_grad;
+				bag->weight.uniform_(-BAG_INIT, BAG_INIT);
+			}
 		}
 		tower = register_module("tower", torch::nn::Sequential());
 		int64_t w = input_width(s);
@@ -260,12 +274,23 @@ struct Net : torch::nn::Module {
 						      torch::nn::Linear(s.head_hidden, 1))));
 	}
 
-	// Mean embedding of each bag, looked up in `table` (the whole bag weight, or just
-	// the rows a training batch touches with ids renumbered into them).
-	static torch::Tensor bag_mean(const torch::Tensor &table, const torch::Tensor &ids,
-				      const torch::Tensor &offsets)
+	// The pooled embeddings of each bag (mean, maximum or both, as spec.pool says),
+	// looked up in `table` (the whole bag weight, or just the rows a training batch
+	// touches with ids renumbered into them).
+	torch::Tensor bag_pool(const torch::Tensor &table, const torch::Tensor &ids,
+			       const torch::Tensor &offsets) const
 	{
-		return std::get<0>(torch::embedding_bag(table, ids, offsets, false, /*mean*/ 1));
+		auto mean = [&] {
+			return std::get<0>(torch::embedding_bag(table, ids, offsets, false, /*mean*/ 1));
+		};
+		auto max = [&] {
+			return std::get<0>(torch::embedding_bag(table, ids, offsets, false, /*max*/ 2));
+		};
+		if (pool == MRS_TPOOL_MAX)
+			return max();
+		if (pool == MRS_TPOOL_MEAN_MAX)
+			return torch::cat({mean(), max()}, 1);
+		return mean();
 	}
 
 	// [n, input width] -> logits [n, n_heads]
@@ -282,6 +307,7 @@ struct Net : torch::nn::Module {
 		return torch::cat(outs, 1);
 	}
 
+	int pool;
 	torch::nn::EmbeddingBag bag{nullptr};
 	torch::nn::Sequential tower{nullptr};
 	torch::nn::Linear head{nullptr};
@@ -343,6 +369,9 @@ std::unique_ptr<Packed> pack(Net &net, const mrs_tspec &s)
 		f.bag = net.bag->weight.data_ptr<float>();
 		f.n_buckets = s.n_buckets;
 		f.bag_dim = s.bag_dim;
+		f.pool = s.pool == MRS_TPOOL_MAX	   ? MRS_FWD_POOL_MAX
+			 : s.pool == MRS_TPOOL_MEAN_MAX ? MRS_FWD_POOL_MEAN_MAX
+						       : MRS_FWD_POOL_MEAN;
 	}
 	static_assert(MRS_FWD_MAX_LAYERS >= MRS_T_MAX_LAYERS, "forward.h holds every tower layer");
 	f.norm = s.norm == MRS_TNORM_LAYER ? MRS_FWD_NORM_LAYER
@@ -604,6 +633,10 @@ void validate_train(const mrs_tspec &s, const mrs_ttrain *t)
 		fail("train.weight_decay: must be >= 0 (got %g)", (double)t->weight_decay);
 	if (t->report_every < 0)
 		fail("train.report_every: must be >= 0 (got %lld)", (long long)t->report_every);
+	if (!(t->id_dropout >= 0 && t->id_dropout < 1))
+		fail("train.id_dropout: must be in [0, 1) (got %g)", (double)t->id_dropout);
+	if (s.kind != MRS_TK_BAG && t->id_dropout > 0)
+		fail("train.id_dropout: an MLP model has no ids to drop");
 	for (int k = 0; k < s.n_heads; k++) {
 		if (t->head_weight && !(std::isfinite(t->head_weight[k]) && t->head_weight[k] >= 0))
 			fail("train.head_weight[%d]: must be >= 0 (got %g)", k,
@@ -640,6 +673,8 @@ struct BatchInput {
 	const mrs_tspec &spec;
 	torch::Tensor x;                  // MLP: all rows (borrowed)
 	std::vector<int64_t> ids, starts; // BAG: bucket ids and row starts (rebased to 0)
+	double id_dropout = 0;            // BAG: share of ids left out, drawn from `rng`
+	std::mt19937_64 rng;
 
 	torch::Tensor logits(Net &net, const torch::Tensor &idx, const int64_t *rows, int64_t nb,
 			     torch::Tensor &touched, torch::Tensor &rows_leaf)
@@ -651,8 +686,14 @@ struct BatchInput {
 		for (int64_t i = 0; i < nb; i++) {
 			int64_t r = rows[i];
 			boff.push_back((int64_t)bid.size());
-			bid.insert(bid.end(), ids.begin() + starts[(size_t)r],
-				   ids.begin() + starts[(size_t)r + 1]);
+			auto a = ids.begin() + starts[(size_t)r], b = ids.begin() + starts[(size_t)r + 1];
+			if (id_dropout <= 0) {
+				bid.insert(bid.end(), a, b);
+				continue;
+			}
+			for (auto it = a; it != b; ++it)
+				if ((double)(rng() >> 11) * 0x1p-53 >= id_dropout)
+					bid.push_back(*it);
 		}
 		auto uniq = at::_unique(long_tensor(bid), /*sorted=*/true, /*return_inverse=*/true);
 		touched = std::get<0>(uniq);
@@ -661,7 +702,7 @@ struct BatchInput {
 			rows_leaf = net.bag->weight.index_select(0, touched);
 		}
 		rows_leaf.requires_grad_(true);
-		return net.logits(Net::bag_mean(rows_leaf, std::get<1>(uniq), long_tensor(boff)));
+		return net.logits(net.bag_pool(rows_leaf, std::get<1>(uniq), long_tensor(boff)));
 	}
 };
 
@@ -674,7 +715,7 @@ void train_model(mrs_tmodel *m, const mrs_ttrain *t)
 	int H = s.n_heads;
 	m->fwd.reset(); // whatever happens below, the next forward packs the weights again
 
-	BatchInput in{s, {}, {}, {}};
+	BatchInput in{s, {}, {}, {}, t->id_dropout, std::mt19937_64(s.seed ^ 0x69645f64726f70ULL)};
 	if (s.kind == MRS_TK_MLP) {
 		in.x = torch::from_blob(const_cast<float *>(t->x), {t->n, (int64_t)s.n_in},
 					torch::kFloat);
@@ -713,6 +754,7 @@ void train_model(mrs_tmodel *m, const mrs_ttrain *t)
 	auto bounds = batch_starts(t->n, t->batch, s.norm == MRS_TNORM_BATCH);
 	Reporter report(t->progress, t->ud, t->report_every, t->epochs, t->n);
 	int64_t step = 0;
+	const double total_steps = (double)t->epochs * (double)(bounds.size() - 1);
 
 	net.train();
 	for (int epoch = 1; epoch <= t->epochs; epoch++) {
@@ -737,6 +779,15 @@ void train_model(mrs_tmodel *m, const mrs_ttrain *t)
 			if (wsum > 0) {
 				auto total = (cell * w).sum();
 				auto loss = total / wsum;
+				if (t->lr_decay) {
+					// linear to 0: the step about to be taken is number step + 1
+					double lr = t->lr * (1.0 - (double)step / total_steps);
+					static_cast<torch::optim::AdamOptions &>(
+						adam.param_groups()[0].options())
+						.lr(lr);
+					if (lazy)
+						lazy->lr = lr;
+				}
 				adam.zero_grad();
 				loss.backward();
 				step++;
@@ -760,12 +811,14 @@ void train_model(mrs_tmodel *m, const mrs_ttrain *t)
 // ---------------------------------------------------------------- save and load
 
 constexpr char MAGIC[8] = {'M', 'R', 'S', 'T', 'O', 'R', 'C', 'H'};
-constexpr uint32_t FORMAT_VERSION = 1;
+// Version 2 added spec.pool; version 1 files (written before) load with pool 0 (mean).
+constexpr uint32_t FORMAT_VERSION = 2;
 // magic, u32 version, u64 total file length (checksum included)
 constexpr size_t HEADER_BYTES = 8 + 4 + 8;
 // i32 kind, i32 n_in, i64 n_buckets, i32 bag_dim, i32 n_layers, i32 hidden[8], i32 norm,
-// f32 dropout, i32 n_heads, i32 head_hidden, u64 seed
-constexpr size_t SPEC_BYTES = 4 + 4 + 8 + 4 + 4 + 4 * MRS_T_MAX_LAYERS + 4 + 4 + 4 + 4 + 8;
+// f32 dropout, i32 n_heads, i32 head_hidden, u64 seed, then (version 2) i32 pool
+constexpr size_t SPEC_BYTES_V1 = 4 + 4 + 8 + 4 + 4 + 4 * MRS_T_MAX_LAYERS + 4 + 4 + 4 + 4 + 8;
+constexpr size_t SPEC_BYTES = SPEC_BYTES_V1 + 4;
 constexpr size_t MAX_NAME = 256;
 constexpr uint32_t MAX_DIMS = 8;
 
@@ -782,7 +835,7 @@ struct Fnv1a {
 // Buffered writer to a file descriptor that hashes everything it writes.
 class Writer {
 public:
-	Writer(int fd, const char *path, const std::string &tmp) : fd_(fd), path_(path), tmp_(tmp) {}
+	Writer(int fd, const char *name) : fd_(fd), name_(name) {}
 	template <typename T> void put(T v) { bytes(&v, sizeof v); }
 	void bytes(const void *p, size_t n)
 	{
@@ -810,29 +863,15 @@ private:
 			if (k < 0 && errno == EINTR)
 				continue;
 			if (k <= 0)
-				fail("%s: cannot write %s: %s", path_, tmp_.c_str(), strerror(errno));
+				fail("%s: cannot write: %s", name_,
+				     errno == ENOSPC ? "disk full" : strerror(k < 0 ? errno : EIO));
 			c += k;
 			n -= (size_t)k;
 		}
 	}
 	int fd_;
-	const char *path_;
-	const std::string &tmp_;
+	const char *name_;
 	std::string buf_;
-};
-
-// The temporary file of a save: closed and removed unless the save completes.
-struct TempFile {
-	std::string path;
-	int fd = -1;
-	bool done = false;
-	~TempFile()
-	{
-		if (fd >= 0)
-			close(fd);
-		if (!done)
-			unlink(path.c_str());
-	}
 };
 
 void put_spec(Writer &w, const mrs_tspec &s)
@@ -849,14 +888,17 @@ void put_spec(Writer &w, const mrs_tspec &s)
 	w.put<int32_t>(s.n_heads);
 	w.put<int32_t>(s.head_hidden);
 	w.put<uint64_t>(s.seed);
+	w.put<int32_t>(s.pool);
 }
 
-void save_model(const mrs_tmodel *m, const char *path, const char *meta)
+void write_model(const mrs_tmodel *m, int fd, const char *name, const char *meta)
 {
 	if (!m)
-		fail("mrs_tmodel_save: model is NULL");
-	if (!path || !*path)
-		fail("mrs_tmodel_save: path is NULL or empty");
+		fail("mrs_tmodel_write: model is NULL");
+	if (fd < 0)
+		fail("mrs_tmodel_write: no file descriptor");
+	if (!name)
+		name = "model";
 	size_t meta_len = meta ? strlen(meta) : 0;
 	auto tensors = named_tensors(*m->net);
 	uint64_t total = HEADER_BYTES + SPEC_BYTES + 8 + meta_len + 4 + 8;
@@ -864,12 +906,7 @@ void save_model(const mrs_tmodel *m, const char *path, const char *meta)
 		total += 4 + t.first.size() + 4 + 8 * (uint64_t)t.second.dim() +
 			 4 * (uint64_t)t.second.numel();
 
-	TempFile tmp;
-	tmp.path = std::string(path) + ".tmp-" + std::to_string((long)getpid());
-	tmp.fd = open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (tmp.fd < 0)
-		fail("%s: cannot create %s: %s", path, tmp.path.c_str(), strerror(errno));
-	Writer w(tmp.fd, path, tmp.path);
+	Writer w(fd, name);
 	w.bytes(MAGIC, sizeof MAGIC);
 	w.put<uint32_t>(FORMAT_VERSION);
 	w.put<uint64_t>(total);
@@ -889,25 +926,6 @@ void save_model(const mrs_tmodel *m, const char *path, const char *meta)
 	}
 	w.put<uint64_t>(w.hash.h);
 	w.flush();
-	if (fsync(tmp.fd) != 0)
-		fail("%s: cannot sync %s: %s", path, tmp.path.c_str(), strerror(errno));
-	int fd = tmp.fd;
-	tmp.fd = -1;
-	if (close(fd) != 0)
-		fail("%s: cannot close %s: %s", path, tmp.path.c_str(), strerror(errno));
-	if (rename(tmp.path.c_str(), path) != 0)
-		fail("%s: cannot rename %s into place: %s", path, tmp.path.c_str(),
-		     strerror(errno));
-	tmp.done = true;
-	// Make the rename itself durable; a failure here does not undo a complete save.
-	std::string dir(path);
-	size_t slash = dir.rfind('/');
-	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
-	int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
 }
 
 // A read-only map of a whole file.
@@ -951,7 +969,7 @@ private:
 	const char *path_;
 };
 
-mrs_tspec get_spec(Reader &r)
+mrs_tspec get_spec(Reader &r, uint32_t version)
 {
 	mrs_tspec s;
 	std::memset(&s, 0, sizeof s);
@@ -967,6 +985,7 @@ mrs_tspec get_spec(Reader &r)
 	s.n_heads = r.get<int32_t>("spec");
 	s.head_hidden = r.get<int32_t>("spec");
 	s.seed = r.get<uint64_t>("spec");
+	s.pool = version >= 2 ? r.get<int32_t>("spec") : MRS_TPOOL_MEAN;
 	return s;
 }
 
@@ -978,8 +997,9 @@ std::string shape_str(const std::vector<int64_t> &dims)
 	return s + "]";
 }
 
-// Checks magic, version, length and checksum of a mapped file; returns its total length.
-uint64_t check_container(const Mapped &f, const char *path)
+// Checks magic, version, length and checksum of a mapped file; returns its total length
+// and sets *version.
+uint64_t check_container(const Mapped &f, const char *path, uint32_t *version_out)
 {
 	size_t n = f.size;
 	if (n < sizeof MAGIC) {
@@ -995,9 +1015,11 @@ uint64_t check_container(const Mapped &f, const char *path)
 	uint64_t total;
 	std::memcpy(&version, f.p + 8, 4);
 	std::memcpy(&total, f.p + 12, 8);
-	if (version != FORMAT_VERSION)
-		fail("%s: format version %u, this build reads %u", path, version, FORMAT_VERSION);
-	if (total < HEADER_BYTES + SPEC_BYTES + 8 + 4 + 8)
+	if (version < 1 || version > FORMAT_VERSION)
+		fail("%s: format version %u, this build reads 1 to %u", path, version,
+		     FORMAT_VERSION);
+	*version_out = version;
+	if (total < HEADER_BYTES + (version == 1 ? SPEC_BYTES_V1 : SPEC_BYTES) + 8 + 4 + 8)
 		fail("%s: corrupt (header gives an impossible length of %llu bytes)", path,
 		     (unsigned long long)total);
 	if (n < total)
@@ -1073,10 +1095,11 @@ std::unique_ptr<mrs_tmodel> load_model(const char *path, std::string &meta)
 	f.p = static_cast<const unsigned char *>(p);
 	f.size = (size_t)st.st_size;
 
-	uint64_t total = check_container(f, path);
+	uint32_t version;
+	uint64_t total = check_container(f, path, &version);
 	Reader r(f.p, total - 8, path);
 	r.take(HEADER_BYTES, "the header");
-	auto spec = get_spec(r);
+	auto spec = get_spec(r, version);
 	try {
 		validate_spec(spec);
 	} catch (const std::exception &e) {
@@ -1441,7 +1464,7 @@ int mrs_tmodel_forward_reference(mrs_tmodel *m, const float *x, const int64_t *i
 		auto bids = long_tensor(bucket_ids(ids + offsets[0], total, m->spec.n_buckets));
 		auto offs = torch::from_blob(const_cast<int64_t *>(offsets), {n}, torch::kLong) -
 			    offsets[0];
-		write_probs(m->net->logits(Net::bag_mean(m->net->bag->weight, bids, offs)), out);
+		write_probs(m->net->logits(m->net->bag_pool(m->net->bag->weight, bids, offs)), out);
 		return MRS_T_OK;
 	})
 }
@@ -1456,10 +1479,34 @@ int mrs_tmodel_train(mrs_tmodel *m, const mrs_ttrain *t)
 	})
 }
 
-int mrs_tmodel_save(const mrs_tmodel *m, const char *path, const char *meta_json)
+int mrs_tmodel_scale_logit(mrs_tmodel *m, int head, float a, float b)
 {
 	PROTECT({
-		save_model(m, path, meta_json);
+		if (!m)
+			fail("mrs_tmodel_scale_logit: model is NULL");
+		if (head < 0 || head >= m->spec.n_heads)
+			fail("mrs_tmodel_scale_logit: head %d is outside 0..%d", head,
+			     m->spec.n_heads - 1);
+		if (!(std::isfinite(a) && std::isfinite(b)))
+			fail("mrs_tmodel_scale_logit: a and b must be finite (got %g, %g)", (double)a,
+			     (double)b);
+		Net &net = *m->net;
+		torch::nn::LinearImpl *last =
+			net.head ? net.head.get()
+				 : net.heads[(size_t)head]->ptr(2)->as<torch::nn::LinearImpl>();
+		int row = net.head ? head : 0;
+		torch::NoGradGuard no_grad;
+		last->weight[row].mul_(a);
+		last->bias[row].mul_(a).add_(b);
+		m->fwd.reset();
+		return MRS_T_OK;
+	})
+}
+
+int mrs_tmodel_write(const mrs_tmodel *m, int fd, const char *name, const char *meta_json)
+{
+	PROTECT({
+		write_model(m, fd, name, meta_json);
 		return MRS_T_OK;
 	})
 }

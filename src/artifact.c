@@ -2,14 +2,15 @@
  * JSON model cards, both written atomically. */
 #include <cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "file.h"
 #include "internal.h"
-#include "store.h"
 
 #define ART_MAGIC "MRSARTF1"
 #define ART_MAX_ARRAYS 64
@@ -96,12 +97,19 @@ static void put_u64(wbuf *w, uint64_t v)
 
 int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err)
 {
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err))
+	mrs_tmp t;
+	if (mrs_tmp_open(&t, path, err))
 		return -1;
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+	/* stdio on a second descriptor of the file: fclose flushes it, the commit syncs */
+	int fd = dup(t.fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		mrs_tmp_discard(&t);
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+	}
 	wbuf w = {f, MRS_FNV_START, false};
 	put(&w, ART_MAGIC, 8);
 	size_t ml = strlen(a->meta);
@@ -124,15 +132,11 @@ int mrs_artifact_save(const mrs_artifact *a, const char *path, mrs_error *err)
 	if (fclose(f) != 0)
 		bad = true;
 	if (bad) {
-		unlink(tmp);
+		mrs_tmp_discard(&t);
 		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path,
 				e == ENOSPC ? "disk full" : strerror(e ? e : EIO));
 	}
-	if (mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return mrs_tmp_commit(&t, err);
 }
 
 /* Reads from the file while hashing what it read; remaining counts the bytes left before
@@ -277,7 +281,10 @@ int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, co
 long long mrs_card_int(const cJSON *card, const char *key)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(card, key);
-	return cJSON_IsNumber(x) ? (long long)x->valuedouble : -1;
+	if (!cJSON_IsNumber(x))
+		return -1;
+	double v = x->valuedouble; /* a whole number that a double holds exactly */
+	return v >= 0 && v <= 9007199254740992.0 && v == floor(v) ? (long long)v : -1;
 }
 
 void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
@@ -297,7 +304,7 @@ int mrs_card_write(const char *dir, const char *name, const cJSON *card, mrs_err
 	char *text = cJSON_Print(card);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format the model card", path);
-	int rc = mrs_store_write_text(path, text, err);
+	int rc = mrs_file_write_text(path, text, err);
 	cJSON_free(text);
 	return rc;
 }

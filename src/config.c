@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "store.h"
+#include "file.h"
 
 const char *const mrs_presets[MRS_N_PRESETS + 1] = {"seed", "twitter-2023", "x-2026", NULL};
 
@@ -472,7 +472,7 @@ int mrs_config_save(const mrs_config *cfg, const char *path, mrs_error *err)
 	char *text = mrs_config_to_json(cfg);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format", path);
-	int rc = mrs_store_write_text(path, text, err);
+	int rc = mrs_file_write_text(path, text, err);
 	cJSON_free(text);
 	return rc;
 }

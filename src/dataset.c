@@ -487,6 +487,8 @@ int mrs_dataset_index(mrs_dataset *ds, mrs_error *err)
 	h = hash_array(h, ds->imp_actions, ds->n_impressions, 1);
 	h = hash_array(h, &ds->split_time, 1, sizeof(int64_t));
 	ds->fingerprint = h;
+	if (!ds->source_fingerprint)
+		ds->source_fingerprint = h;
 	return 0;
 }
 

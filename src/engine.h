@@ -28,9 +28,10 @@ int64_t mrs_embed_cut(const mrs_dataset *ds);
 
 /* ------------------------------------------------------------------ model files */
 
-/* Model files are DIR/NAME.pt with a JSON model card DIR/NAME.json (NAME from
- * mrs_model_name). Torch models go through the shim's mrs_tmodel_save/load; plain arrays
- * (KnownFor, TwHIN tables) through the artifact container below. */
+/* Model files are SET/NAME.pt with a JSON model card SET/NAME.json (NAME from
+ * mrs_model_name; SET from mrs_models_current). Torch models go through mrs_torch_save
+ * (learn.h) and the shim's mrs_tmodel_load; plain arrays (KnownFor, TwHIN tables) through
+ * the artifact container below. */
 
 /* The artifact container: magic "MRSARTF1", a meta JSON, named arrays (float32, int32 or
  * uint32) with their element counts, and an FNV-1a checksum; written to a temporary file
@@ -55,11 +56,22 @@ struct cJSON;
 int mrs_card_write(const char *dir, const char *name, const struct cJSON *card, mrs_error *err);
 /* Reads DIR/NAME.json; NULL with an error when missing or not JSON. Caller frees. */
 struct cJSON *mrs_card_read(const char *dir, const char *name, mrs_error *err);
-/* A card's integer field, or -1 when it is missing or not a number. */
+/* A card's non-negative whole-number field (up to 2^53), or -1 when it is missing, not a
+ * number, negative, fractional (1.5) or too large (1e308). */
 long long mrs_card_int(const struct cJSON *card, const char *key);
 /* "DIR/NAME.EXT" into buf. */
 int mrs_model_path(char *buf, size_t size, const char *dir, const char *name, const char *ext,
 		   mrs_error *err);
+
+/* The number N of a set folder's name "set-N" (N >= 1), or -1 for any other name. */
+long mrs_models_set_number(const char *name);
+/* The set DIR/CURRENT names ("set-N") into name, or "" when DIR has no CURRENT; an error
+ * (MRS_ERR_MODEL) when CURRENT is there but broken. */
+int mrs_models_current_name(const char *dir, char *name, size_t size, mrs_error *err);
+
+/* Whether model id must not load, and why: no models folder, a broken CURRENT, or a card
+ * that names another dataset (decided once when the engine opens). */
+bool mrs_model_refused(const mrs_engine *e, mrs_model_id id, char *why, size_t size);
 
 /* Sets a model's status: loaded or not, and the note every front end shows. */
 void mrs_model_note(mrs_model_status *st, bool loaded, const char *fmt, ...)
@@ -77,7 +89,8 @@ struct mrs_counts;  /* features.c: point-in-time counters */
 struct mrs_engine {
 	const mrs_dataset *ds;  /* borrowed */
 	int64_t now;
-	char models_dir[512];
+	char models_dir[512];   /* the set folder the models load from ("" without models) */
+	char refused[MRS_N_MODELS][256]; /* why a model must not load ("" when it may) */
 	mrs_model_status status[MRS_N_MODELS];
 	int sc_mode;            /* MRS_SC_REAL or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED or MRS_RG_RULE */

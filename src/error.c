@@ -35,6 +35,14 @@ void mrs_error_prefix(mrs_error *err, const char *fmt, ...)
 	memcpy(err->msg, buf, sizeof buf);
 }
 
+void mrs_error_suffix(mrs_error *err, const char *text)
+{
+	if (!err)
+		return;
+	size_t len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof err->msg - len, "%s", text);
+}
+
 const char *mrs_code_name(mrs_code code)
 {
 	static const char *const names[] = {

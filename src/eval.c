@@ -188,7 +188,57 @@ typedef struct run_ctx {
 	float *pool_model[2], *pool_truth[2], *pool_final[2];
 	uint8_t *pool_rel[2];
 	size_t pool_n[2], pool_cap[2];
+	/* the safety thresholds, and how many of the pools' candidates have a score, a
+	 * latent above each */
+	mrs_safety_share thr[MRS_N_SAFETY_SHARES];
+	double share_score[MRS_N_SAFETY_SHARES], share_latent[MRS_N_SAFETY_SHARES];
 } run_ctx;
+
+/* The thresholds of the safety stage: model 0 is NSFW, 1 toxicity. */
+static void share_thresholds(const mrs_config *cfg, mrs_safety_share *sh)
+{
+	const float thr[MRS_N_SAFETY_SHARES] = {cfg->nsfw_high, cfg->nsfw_mid, cfg->tox_high,
+						cfg->tox_mid};
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++)
+		sh[i] = (mrs_safety_share){i < 2 ? "nsfw" : "toxicity", thr[i], NAN, NAN, NAN};
+}
+
+/* The shares of the candidates counted, and of every tweet's latent, above each threshold. */
+static void finish_shares(const run_ctx *x, mrs_eval_result *out)
+{
+	const mrs_truth *tr = x->ev->truth;
+	const mrs_dataset *ds = x->ev->full;
+	double n = x->pool_n[0] + x->pool_n[1];
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		mrs_safety_share *sh = &out->safety_share[i];
+		*sh = x->thr[i];
+		if (n > 0)
+			sh->scores = x->share_score[i] / n;
+		if (!tr)
+			continue;
+		if (n > 0)
+			sh->latents = x->share_latent[i] / n;
+		const float *lat = i < 2 ? tr->tweet_nsfw : tr->tweet_toxicity;
+		uint32_t above = 0;
+		for (uint32_t t = 0; t < ds->n_tweets; t++)
+			above += lat[t] > sh->threshold;
+		sh->all_latents = ds->n_tweets ? (double)above / ds->n_tweets : NAN;
+	}
+}
+
+/* One candidate's safety scores and latents against the thresholds. */
+static void count_shares(run_ctx *x, const mrs_candidate *c)
+{
+	const mrs_truth *tr = x->ev->truth;
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		bool nsfw = i < 2;
+		double thr = x->thr[i].threshold;
+		x->share_score[i] += (nsfw ? c->nsfw : c->tox) > thr;
+		if (tr)
+			x->share_latent[i] +=
+				(nsfw ? tr->tweet_nsfw : tr->tweet_toxicity)[c->tweet] > thr;
+	}
+}
 
 static int pool_add(run_ctx *x, int side, float model, float truth, float final, uint8_t rel)
 {
@@ -232,6 +282,7 @@ static int collect_pool(run_ctx *x, const mrs_request *r, uint32_t u, const uint
 					   : NAN;
 		/* the score it ended with; a visibility drop ranks below everything */
 		float final = c[i].dropped_at == MRS_STAGE_SAFETY ? -INFINITY : c[i].score;
+		count_shares(x, &c[i]);
 		if (pool_add(x, c[i].in_network ? 0 : 1, c[i].heads[MRS_HEAD_ANY], truth, final,
 			     mrs_sorted_has(rel, n_rel, c[i].tweet)))
 			return -1;
@@ -601,6 +652,7 @@ static int safety_metrics(mrs_evaluator *ev, mrs_eval_result *out, mrs_error *er
 	for (uint32_t t = lo; t < ds->n_tweets; t++)
 		n += ds->label_nsfw[t] >= 0 || ds->label_toxic[t] >= 0;
 	out->nsfw_auc = out->tox_auc = out->nsfw_p_at_r90 = out->tox_p_at_r90 = NAN;
+	out->nsfw_ece = out->tox_ece = NAN;
 	if (!n)
 		return 0;
 	uint32_t *tw = mrs_calloc(n, sizeof(uint32_t), "safety metrics", err);
@@ -627,10 +679,11 @@ static int safety_metrics(mrs_evaluator *ev, mrs_eval_result *out, mrs_error *er
 				lb[m++] = (uint8_t)labels[tw[i]];
 			}
 		double auc = mrs_auc(sc, lb, m), p90 = mrs_precision_at_recall(sc, lb, m, 0.9);
+		double ece = mrs_ece(sc, lb, m);
 		if (which)
-			out->tox_auc = auc, out->tox_p_at_r90 = p90;
+			out->tox_auc = auc, out->tox_p_at_r90 = p90, out->tox_ece = ece;
 		else
-			out->nsfw_auc = auc, out->nsfw_p_at_r90 = p90;
+			out->nsfw_auc = auc, out->nsfw_p_at_r90 = p90, out->nsfw_ece = ece;
 	}
 	out->safety_rows = n;
 	rc = 0;
@@ -662,6 +715,7 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	const mrs_dataset *ds = ev->full;
 	x.lo = first_tweet_at(ds, ev->now - (int64_t)(cfg->max_age_hours * 3600.0));
 	x.hi = first_tweet_at(ds, ev->now);
+	share_thresholds(cfg, x.thr);
 	int rc = -1;
 	x.scratch = MRS_MAX((size_t)cfg->k, (size_t)ev->o.k) + ds->n_tweets + 1;
 	x.list = mrs_calloc(x.scratch, sizeof(uint32_t), "evaluation", err);
@@ -760,6 +814,7 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 			n && ev->truth ? mrs_auc(x.pool_truth[side], x.pool_rel[side], n) : NAN;
 		out->pool_auc_final[side] = n ? mrs_auc(x.pool_final[side], x.pool_rel[side], n) : NAN;
 	}
+	finish_shares(&x, out);
 	out->modularity = out->nmi = NAN;
 	if (ev->o.models && (model_metrics(ev, out, progress, err) || safety_metrics(ev, out, err)))
 		goto out;

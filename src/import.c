@@ -22,15 +22,17 @@
 
 /* ------------------------------------------------------------ reading lines */
 
-/* Reads a file line by line. Lines lose their "\n" or "\r\n"; a line longer than
- * MAX_LINE is cut there and flagged; NUL bytes are kept (len counts them). */
+/* Reads a file line by line. Lines lose their "\n" or "\r\n"; NUL bytes are kept (len
+ * counts them). A line longer than MAX_LINE stops the reading as soon as its MAX_LINE+1st
+ * byte arrives: whatever the source (a FIFO fed from /dev/zero never ends a line), no
+ * more than MAX_LINE bytes of it are ever held or waited for. */
 typedef struct reader {
 	const char *path;
 	FILE *f;
+	const mrs_progress *prog; /* asked whether to stop when a read is interrupted */
 	unsigned long line; /* number of the line in buf, from 1 */
 	char *buf;
 	size_t len, cap;
-	bool too_long;
 	char *block; /* what fread returned, consumed from bpos to bend */
 	size_t bpos, bend;
 	double bytes, size; /* read so far and the file's size (0 if unknown), for progress */
@@ -44,10 +46,11 @@ static void reader_close(reader *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int reader_open(reader *r, const char *path, mrs_error *err)
+static int reader_open(reader *r, const char *path, const mrs_progress *prog, mrs_error *err)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path;
+	r->prog = prog;
 	r->f = fopen(path, "rb");
 	if (!r->f)
 		return mrs_fail(err, MRS_ERR_IO, "%s: %s", path, strerror(errno));
@@ -70,10 +73,11 @@ static int reader_open(reader *r, const char *path, mrs_error *err)
 
 static int reader_append(reader *r, const char *p, size_t n, mrs_error *err)
 {
-	if (r->len + n > MAX_LINE) {
-		n = MAX_LINE - r->len;
-		r->too_long = true;
-	}
+	if (r->len + n > MAX_LINE)
+		return mrs_fail(err, MRS_ERR_DATA,
+				"%s:%lu: line is longer than %u bytes (1 MiB): stopped reading (is "
+				"this a text file of the format?)",
+				r->path, r->line + 1, MAX_LINE);
 	if (mrs_grow((void **)&r->buf, &r->cap, r->len + n + 1, 1, "line", err))
 		return -1;
 	memcpy(r->buf + r->len, p, n);
@@ -81,20 +85,49 @@ static int reader_append(reader *r, const char *p, size_t n, mrs_error *err)
 	return 0;
 }
 
+/* Asks the progress callback whether to stop, as "reading NAME". */
+static int reader_cancelled(const reader *r, mrs_error *err)
+{
+	char phase[64];
+	const char *slash = strrchr(r->path, '/');
+	snprintf(phase, sizeof phase, "reading %s", slash ? slash + 1 : r->path);
+	if (mrs_progress_report(r->prog, phase, r->bytes, r->size, NULL))
+		return mrs_fail(err, MRS_ERR_CANCELLED, "import: cancelled while reading %s",
+				r->path);
+	return 0;
+}
+
+/* Refills the block: its length, 0 at the end, -1 on failure. Before each read, and when
+ * a signal interrupts one (Ctrl-C while a FIFO or terminal waits), the progress callback
+ * may stop the import; otherwise an interrupted read is tried again. */
+static int reader_fill(reader *r, mrs_error *err)
+{
+	for (;;) {
+		if (reader_cancelled(r, err))
+			return -1;
+		size_t got = fread(r->block, 1, 1 << 16, r->f);
+		if (got || !ferror(r->f))
+			return (int)got;
+		if (errno != EINTR)
+			return mrs_fail(err, MRS_ERR_IO, "%s: read error: %s", r->path,
+					strerror(errno));
+		clearerr(r->f);
+	}
+}
+
 /* Reads the next line into r->buf: 1 when there is one, 0 at the end, -1 on failure. */
 static int reader_next(reader *r, mrs_error *err)
 {
 	r->len = 0;
-	r->too_long = false;
 	bool any = false;
 	for (;;) {
 		if (r->bpos == r->bend) {
+			int got = reader_fill(r, err);
+			if (got < 0)
+				return -1;
 			r->bpos = 0;
-			r->bend = fread(r->block, 1, 1 << 16, r->f);
-			if (r->bend == 0) {
-				if (ferror(r->f))
-					return mrs_fail(err, MRS_ERR_IO, "%s: read error: %s",
-							r->path, strerror(errno));
+			r->bend = (size_t)got;
+			if (got == 0) {
 				if (!any)
 					return 0;
 				break; /* a last line without a newline */
@@ -254,29 +287,8 @@ static bool valid_date(int64_t y, int64_t m, int64_t d)
  * NUL counts as invalid: texts are stored as C strings. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned c = s[0];
-	if (c >= 0x01 && c <= 0x7f)
-		return 1;
-	size_t len;
-	unsigned lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong forms */
-		hi = c == 0xed ? 0x9f : 0xbf; /* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		lo = c == 0xf0 ? 0x90 : 0x80;
-		hi = c == 0xf4 ? 0x8f : 0xbf; /* nothing above U+10FFFF */
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
+	long cp;
+	return s[0] ? mrs_utf8_decode(s, n, &cp) : 0;
 }
 
 /* Appends s[0..n) and a NUL to p, each byte that is not part of valid UTF-8 (and each NUL)
@@ -461,13 +473,7 @@ static int bad_row(imp *im, const reader *r, const char *fmt, ...)
 
 static int check_cancel(imp *im, const reader *r)
 {
-	char phase[64];
-	const char *slash = strrchr(r->path, '/');
-	snprintf(phase, sizeof phase, "reading %s", slash ? slash + 1 : r->path);
-	if (mrs_progress_report(im->prog, phase, r->bytes, r->size, NULL))
-		return mrs_fail(im->err, MRS_ERR_CANCELLED, "import: cancelled while reading %s",
-				r->path);
-	return 0;
+	return reader_cancelled(r, im->err);
 }
 
 static int user_put(imp *im, const char *ext, uint32_t *id)
@@ -534,13 +540,14 @@ typedef int (*header_fn)(imp *im, const reader *r, char *line, void *ud);
 
 enum { ROWS_COMMENTS = 1 }; /* '#' lines are comments (SNAP) */
 
-/* Reads one file row by row. Blank lines are skipped; over-long lines and lines holding
- * a NUL byte are bad rows; a file without rows is an error. */
+/* Reads one file row by row. Blank lines are skipped; lines holding a NUL byte are bad
+ * rows; an over-long line stops the import (reader_append); a file without rows is an
+ * error. */
 static int read_rows(imp *im, const char *path, unsigned flags, header_fn header, row_fn row,
 		     void *ud)
 {
 	reader r;
-	if (reader_open(&r, path, im->err))
+	if (reader_open(&r, path, im->prog, im->err))
 		return -1;
 	int rc;
 	unsigned long rows = 0;
@@ -559,9 +566,7 @@ static int read_rows(imp *im, const char *path, unsigned flags, header_fn header
 		first = false;
 		rows++;
 		im->opts->rows++;
-		if (r.too_long)
-			rc = bad_row(im, &r, "line is longer than %u bytes", MAX_LINE);
-		else if (memchr(s, '\0', r.len))
+		if (memchr(s, '\0', r.len))
 			rc = bad_row(im, &r, "NUL byte in the line");
 		else
 			rc = row(im, &r, s, ud);
@@ -1168,7 +1173,7 @@ static int lastfm_paths(imp *im, const char *const *files, int n, char paths[][P
 	for (int i = 0; i < n; i++) {
 		reader r;
 		int rc;
-		if (reader_open(&r, files[i], im->err))
+		if (reader_open(&r, files[i], im->prog, im->err))
 			return -1;
 		while ((rc = reader_next(&r, im->err)) == 1 && is_blank(r.buf, r.len))
 			;
@@ -1281,15 +1286,13 @@ static char *labels_task(imp *im, const char *text_path)
 static int labels_row(imp *im, const reader *tr, reader *lr, mrs_dataset *ds, mrs_pool *pool,
 		      size_t cap[2])
 {
-	if (tr->too_long)
-		return bad_row(im, tr, "line is longer than %u bytes", MAX_LINE);
 	char *s = lr->buf;
 	size_t n = lr->len;
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
 	while (n && isspace((unsigned char)*s))
 		s++, n--;
-	if (lr->too_long || n != 1 || (*s != '0' && *s != '1'))
+	if (n != 1 || (*s != '0' && *s != '1'))
 		return bad_row(im, lr, "label '%.*s' is not 0 or 1", (int)MRS_MIN(n, 40u), s);
 	if (mrs_grow((void **)&ds->texts_off, &cap[0], ds->n_texts + 1, sizeof(uint32_t), "texts",
 		     im->err) ||
@@ -1316,9 +1319,9 @@ static mrs_dataset *import_labels(imp *im, const char *const *files, int n)
 	mrs_pool pool = {0};
 	size_t cap[2] = {0, 0}; /* of texts_off, texts_label */
 	mrs_dataset *ds = NULL;
-	if (reader_open(&tr, files[0], im->err))
+	if (reader_open(&tr, files[0], im->prog, im->err))
 		return NULL;
-	if (reader_open(&lr, files[1], im->err))
+	if (reader_open(&lr, files[1], im->prog, im->err))
 		goto fail_text;
 	if (!(ds = mrs_ds_alloc(0, 0, im->err)))
 		goto fail;

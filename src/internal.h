@@ -16,6 +16,8 @@ void *mrs_calloc(size_t n, size_t size, const char *what, mrs_error *err);
 /* realloc for growing arrays: *cap doubles until it holds need elements. */
 int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, mrs_error *err);
 char *mrs_strdup(const char *s, mrs_error *err);
+/* Appends text to err->msg (for "...; nothing was changed"). */
+void mrs_error_suffix(mrs_error *err, const char *text);
 
 /* Is v in the ascending array a[0 .. n)? O(log n). */
 static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)

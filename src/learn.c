@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "file.h"
 #include "learn.h"
 #include "mrs_torch.h"
 
@@ -32,6 +33,18 @@ int mrs_torch_fail(mrs_error *err, int status, const char *what)
 	if (status == MRS_T_CANCELLED)
 		return mrs_fail(err, MRS_ERR_CANCELLED, "%s: cancelled", what);
 	return mrs_fail(err, MRS_ERR_MODEL, "%s: %s", what, mrs_torch_last_error());
+}
+
+int mrs_torch_save(const mrs_tmodel *m, const char *path, const char *meta, mrs_error *err)
+{
+	mrs_tmp t;
+	if (mrs_tmp_open(&t, path, err))
+		return -1;
+	if (mrs_tmodel_write(m, t.fd, path, meta) != MRS_T_OK) {
+		mrs_tmp_discard(&t);
+		return mrs_fail(err, MRS_ERR_IO, "%s", mrs_torch_last_error());
+	}
+	return mrs_tmp_commit(&t, err);
 }
 
 cJSON *mrs_card_new(const char *model, const char *kind)

@@ -23,6 +23,11 @@ int mrs_tprog_fn(void *ud, int epoch, int epochs, int64_t rows_done, int64_t row
 		 double loss);
 /* An mrs_error from the shim's last failure (MRS_ERR_CANCELLED for a cancel). */
 int mrs_torch_fail(mrs_error *err, int status, const char *what);
+/* Saves a torch model to path through a temporary file renamed into place (file.h);
+ * meta (may be NULL) is stored with it. Errors name path. */
+struct mrs_tmodel;
+int mrs_torch_save(const struct mrs_tmodel *m, const char *path, const char *meta,
+		   mrs_error *err);
 
 /* A new card with the fields every card has: model name, kind and libtorch version.
  * NULL when memory runs out. */
@@ -107,12 +112,19 @@ int32_t mrs_topic_of_word(const mrs_topics *t, uint64_t word);
 size_t mrs_safety_tokens(const char *text, const mrs_safety_params *prm, int64_t *out,
 			 size_t cap);
 
-/* Trains a safety model on n texts with labels and, when nv > 0, evaluates it on the
- * validation texts (report filled either way). Writes DIR/NAME.pt and, when card_out is
+/* Labelled texts, borrowed. */
+typedef struct mrs_labelled {
+	const char *const *text;
+	const uint8_t *label;
+	size_t n;
+} mrs_labelled;
+
+/* Trains a safety model on `train`; when val has rows, calibrates it on them (if
+ * prm->calibrate) and chooses its decision threshold there; then scores test (may be NULL
+ * or empty). The report is filled either way. Writes DIR/NAME.pt and, when card_out is
  * NULL, the card DIR/NAME.json; otherwise hands the card to the caller (who writes and
  * frees it). dir NULL: nothing is written. */
-int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
-		   const char *const *val_texts, const uint8_t *val_labels, size_t nv,
+int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs_labelled *test,
 		   const mrs_safety_params *prm, const char *dir, const char *name,
 		   const char *source, const mrs_progress *p, mrs_safety_report *rep,
 		   struct cJSON **card_out, mrs_error *err);

@@ -181,6 +181,25 @@ double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
 	return best;
 }
 
+double mrs_ece(const float *p, const uint8_t *label, size_t n)
+{
+	if (!n)
+		return NAN;
+	double prob[MRS_ECE_BINS] = {0}, pos[MRS_ECE_BINS] = {0};
+	for (size_t i = 0; i < n; i++) {
+		double q = p[i] < 0 ? 0 : p[i] > 1 ? 1 : p[i];
+		int b = (int)(q * MRS_ECE_BINS);
+		b = b < MRS_ECE_BINS ? b : MRS_ECE_BINS - 1;
+		prob[b] += q;
+		pos[b] += label[i] != 0;
+	}
+	/* (n_b / n) x |sum p / n_b - positives / n_b| = |sum p - positives| / n */
+	double e = 0;
+	for (int b = 0; b < MRS_ECE_BINS; b++)
+		e += fabs(prob[b] - pos[b]);
+	return e / (double)n;
+}
+
 static double clip(double p)
 {
 	return p < 1e-7 ? 1e-7 : p > 1 - 1e-7 ? 1 - 1e-7 : p;

@@ -69,6 +69,21 @@ int mrs_progress_report(const mrs_progress *p, const char *phase, double done, d
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
 
+/* Decodes the strictly valid UTF-8 sequence at s (n >= 1 bytes left): its length (1 to
+ * 4) with its code point in *cp, or 0 when s does not start one (a stray or continuation
+ * byte, an overlong form, a surrogate, a code point past U+10FFFF, a sequence cut short).
+ * NUL is the valid one-byte U+0000. */
+size_t mrs_utf8_decode(const unsigned char *s, size_t n, long *cp);
+
+/* ---------------------------------------------------------------- files */
+
+/* Writes text and a newline to path the way every writer of the library writes: into an
+ * exclusively created temporary file with an unpredictable name in path's folder, synced
+ * and renamed into place, so path is wholly old or wholly new. A path that exists and is
+ * not a regular file (a symbolic link, device, FIFO, socket or folder) is refused and left
+ * as it is. Errors name path. */
+int mrs_file_write_text(const char *path, const char *text, mrs_error *err);
+
 /* ---------------------------------------------------------------- random numbers */
 
 /* xoshiro256** seeded through splitmix64: identical streams on every platform. */
@@ -149,7 +164,11 @@ typedef struct mrs_dataset {
 	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
 	char *params_json;   /* generator or importer parameters, JSON text */
 	uint64_t seed;
-	uint64_t fingerprint; /* hash of the content; model cards record it */
+	uint64_t fingerprint; /* hash of the content */
+	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
+	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
+	 * Model cards record it, and an engine serves only models trained on its dataset's. */
+	uint64_t source_fingerprint;
 	int64_t t_begin, t_end; /* first and last timestamp in the data */
 	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
 
@@ -382,6 +401,13 @@ int mrs_gen_params_set(mrs_gen_params *p, const char *name, const char *value,
 /* The i-th settable parameter's name (NULL past the last), with its range and what it
  * does in *help (may be NULL). */
 const char *mrs_gen_param_name(int i, const char **help);
+/* The peak resident memory (bytes) that building and writing the world p takes,
+ * estimated from its sizes: a fixed part (the program and libtorch, SQLite's page cache)
+ * and a cost per user (follow graph, interests), per tweet (text, flags, truth) and per
+ * impression (the arrays, their indexes and the truth's probabilities), fitted to
+ * measured runs and rounded up (generate.c, docs/reliability.md). Front ends compare it
+ * with the machine's memory before they start. */
+uint64_t mrs_gen_memory_estimate(const mrs_gen_params *p);
 /* Builds a synthetic world. *truth_out receives its ground truth. */
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 			  const mrs_progress *progress, mrs_error *err);
@@ -399,13 +425,45 @@ typedef enum mrs_model_id {
 	MRS_N_MODELS
 } mrs_model_id;
 /* "simclusters", "twhin", "realgraph", "nsfw", "toxicity", "heavy_ranker"; files are
- * DIR/NAME.pt with the model card DIR/NAME.json. */
+ * NAME.pt with the model card NAME.json in a set's folder (below). */
 const char *mrs_model_name(mrs_model_id id);
 int mrs_model_by_name(const char *name); /* -1 if unknown */
 
+/*
+ * A models folder DIR holds sets: DIR/set-N/ with NAME.pt and NAME.json for each model of
+ * one `train` run, and DIR/CURRENT, one line naming the set that serves ("set-3"). `train`
+ * writes a whole new set, then switches CURRENT with one rename; every reader resolves
+ * CURRENT once and reads all its files from that one set, so no reader ever combines the
+ * files of two runs. A folder without CURRENT is read as a set itself (a set's own
+ * folder, or model files put there by hand).
+ */
+/* The folder of DIR's current set into out ("DIR/set-N", or DIR itself without CURRENT).
+ * MRS_ERR_MODEL, naming DIR/CURRENT, when it is not a regular file, does not name a set
+ * or names one that is missing. */
+int mrs_models_current(const char *dir, char *out, size_t size, mrs_error *err);
+
+/* What a model card says about the dataset being served (see mrs_models_check). */
+typedef enum mrs_card_state {
+	MRS_CARD_MISSING = 0, /* no card, or not readable JSON */
+	MRS_CARD_NO_DATASET,  /* a card without a dataset fingerprint (not made by `train`) */
+	MRS_CARD_THIS,        /* trained on this dataset */
+	MRS_CARD_OTHER        /* trained on another dataset: the model must not serve */
+} mrs_card_state;
+typedef struct mrs_card_check {
+	mrs_card_state state;
+	char fingerprint[20]; /* the card's dataset_fingerprint, "" when it has none */
+} mrs_card_check;
+/* Reads the card of every model in the set folder set_dir (from mrs_models_current) and
+ * compares its dataset_fingerprint with ds->source_fingerprint: a model trained on a
+ * dataset is served only on that dataset, on its train split and on what-if copies of
+ * it. Loads no model: cheap enough for `info`. */
+void mrs_models_check(const char *set_dir, const mrs_dataset *ds,
+		      mrs_card_check out[MRS_N_MODELS]);
+
 typedef struct mrs_model_status {
-	bool loaded;     /* false: the documented fallback serves instead */
-	char note[300];  /* "loaded DIR/NAME.pt", or why not and which fallback serves */
+	bool loaded;        /* false: the documented fallback serves instead */
+	bool other_dataset; /* not loaded because its card names another dataset */
+	char note[300];     /* "loaded DIR/set-N/NAME.pt", or why not and which fallback serves */
 } mrs_model_status;
 
 /* SimClusters modes: the real mechanism (KnownFor communities) or the original
@@ -417,7 +475,8 @@ enum { MRS_RG_LEARNED = 0, MRS_RG_RULE = 1 };
 typedef struct mrs_engine mrs_engine;
 
 typedef struct mrs_engine_opts {
-	const char *models_dir; /* NULL or "": no models, every part on its fallback */
+	const char *models_dir; /* the models folder (its current set serves); NULL or "": no
+				   models, every part on its fallback */
 	int64_t now;            /* 0: just after the dataset's last event */
 	int sc_mode;            /* MRS_SC_REAL (default) or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED (default) or MRS_RG_RULE */
@@ -432,6 +491,9 @@ void mrs_engine_free(mrs_engine *e);
 const mrs_dataset *mrs_engine_dataset(const mrs_engine *e);
 int64_t mrs_engine_now(const mrs_engine *e);
 const mrs_model_status *mrs_engine_status(const mrs_engine *e, mrs_model_id id);
+/* The set folder the engine's models came from ("" without models): what-if engines of
+ * the same session open this one, not whatever set is current by then. */
+const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* ---------------------------------------------------------------- features */
 
@@ -491,41 +553,66 @@ mrs_texts *mrs_texts_read(const char *text_path, const char *label_path, mrs_err
 void mrs_texts_free(mrs_texts *t);
 
 /* How a safety model (NSFW, toxicity) is built and trained: lower-cased word unigrams,
- * optional word bigrams and character n-grams, hashed into `buckets`, averaged by an
+ * optional word bigrams and character n-grams, hashed into `buckets`, pooled by an
  * embedding bag, then a small MLP with one sigmoid output. */
+enum {
+	MRS_SAFETY_POOL_MEAN = 0,     /* the mean of the n-gram embeddings */
+	MRS_SAFETY_POOL_MAX = 1,      /* their element-wise maximum */
+	MRS_SAFETY_POOL_MEAN_MAX = 2, /* both, side by side */
+};
+/* "mean", "max" or "mean-max"; NULL for a value that is not an MRS_SAFETY_POOL_*. */
+const char *mrs_safety_pool_name(int pool);
 typedef struct mrs_safety_params {
 	uint32_t buckets;    /* hashed id space */
 	int dim;             /* embedding width */
 	int hidden;          /* MLP width after the bag (0: linear on the bag) */
 	bool bigrams;        /* add word bigrams */
 	int char_ngrams;     /* 0: none; n >= 3: character n-grams of lengths 3 .. n of each word */
+	int pool;            /* MRS_SAFETY_POOL_* */
 	int epochs, batch;
 	float lr, weight_decay, dropout;
+	float id_dropout;    /* share of a training text's n-grams left out, afresh each epoch */
+	bool lr_decay;       /* the learning rate falls linearly to 0 over the training */
 	bool balance;        /* weight positives by negatives / positives in the loss */
+	bool calibrate;      /* Platt scaling fit on the validation texts, folded into the
+				model's output layer (nothing without validation texts) */
 	uint64_t seed;
 } mrs_safety_params;
 /* The defaults `train` and `train-safety` use. */
 void mrs_safety_params_default(mrs_safety_params *prm);
 
 #define MRS_MAX_EPOCHS 64
-/* What training a safety model measured. Validation metrics are NaN without val rows. */
-typedef struct mrs_safety_report {
-	uint32_t n_train, train_positives, n_val, val_positives;
+/* A safety model's scores on labelled texts (every metric NaN without rows). */
+typedef struct mrs_safety_metrics {
+	uint32_t rows, positives;
 	double auc, pr_auc, precision_at_recall_90;
 	double macro_f1_05;     /* macro-F1 predicting positive at score >= 0.5 */
-	double macro_f1_best;   /* macro-F1 at the threshold that maximises it on val itself
-				   (optimistic: the threshold is chosen on the rows scored) */
-	double best_threshold;
+	double macro_f1;        /* macro-F1 at the report's decision threshold */
+	double ece;             /* mrs_ece: expected calibration error, MRS_ECE_BINS bins */
+} mrs_safety_metrics;
+
+/* What training a safety model measured. The validation texts choose the calibration
+ * and the decision threshold, so their figures are optimistic; the test texts take no
+ * part in any choice and are scored last. */
+typedef struct mrs_safety_report {
+	uint32_t n_train, train_positives;
+	mrs_safety_metrics val, test;
+	double val_ece_raw;     /* the validation ECE before calibration */
+	double calib_a, calib_b; /* the Platt scaling folded into the model: p = sigmoid(a z + b)
+				    of its logit z before (1 and 0 when none was fit) */
+	double threshold;       /* the decision threshold: the one that maximises the
+				   validation macro-F1 (0.5 without validation texts) */
 	double seconds;
 	int64_t params;
 	int epochs;
 	float epoch_loss[MRS_MAX_EPOCHS];
 } mrs_safety_report;
 
-/* Trains a safety model on train, evaluates it on val (may be NULL) and, when path is
- * not NULL, writes the model to path (a ".pt" file, atomically) with its card beside it
- * (the same name ending in ".json"). prm NULL: the defaults. */
-int mrs_safety_train(const mrs_texts *train, const mrs_texts *val,
+/* Trains a safety model on train, calibrates it and chooses its decision threshold on val
+ * (may be NULL), then scores test (may be NULL) and, when path is not NULL, writes the
+ * model to path (a ".pt" file, atomically) with its card beside it (the same name ending
+ * in ".json"). prm NULL: the defaults. */
+int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_texts *test,
 		     const mrs_safety_params *prm, const char *path,
 		     const mrs_progress *progress, mrs_safety_report *rep, mrs_error *err);
 
@@ -553,6 +640,11 @@ double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t 
 double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
 double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
 			 double *threshold);
+/* Expected calibration error of probabilities p: the rows fall into MRS_ECE_BINS
+ * equal-width bins of p ([0, 0.1), [0.1, 0.2), ... [0.9, 1]); the sum over bins of
+ * (rows in the bin / n) x |mean p - share of positives| in the bin. NaN for n = 0. */
+#define MRS_ECE_BINS 10
+double mrs_ece(const float *p, const uint8_t *label, size_t n);
 /* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
 double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
 
@@ -886,6 +978,18 @@ typedef struct mrs_eval_opts {
 	bool keep_requests;       /* keep one request per user so later runs only re-rank */
 } mrs_eval_opts;
 
+/* How often a safety model's score is above one of the thresholds the safety stage reads,
+ * against how often the hidden latent it estimates is (the generator's tweet_nsfw or
+ * tweet_toxicity; NaN without a ground truth). */
+typedef struct mrs_safety_share {
+	const char *model;   /* "nsfw" or "toxicity" */
+	double threshold;
+	double scores;       /* share of the candidates whose score is above the threshold */
+	double latents;      /* share of the same candidates whose latent is above it */
+	double all_latents;  /* share of every tweet of the dataset whose latent is above it */
+} mrs_safety_share;
+#define MRS_N_SAFETY_SHARES 4
+
 typedef struct mrs_eval_result {
 	uint32_t k, users, test_users;
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
@@ -907,7 +1011,11 @@ typedef struct mrs_eval_result {
 	double head_auc[MRS_N_HEADS], head_pr_auc[MRS_N_HEADS], head_rce[MRS_N_HEADS];
 	double head_oracle_auc[MRS_N_HEADS];
 	double nsfw_auc, nsfw_p_at_r90, tox_auc, tox_p_at_r90;
+	double nsfw_ece, tox_ece; /* mrs_ece of the scores against the labels */
 	uint32_t safety_rows;
+	/* the safety thresholds of the config (nsfw_high, nsfw_mid, tox_high, tox_mid) over the
+	 * candidate pools (both sides) */
+	mrs_safety_share safety_share[MRS_N_SAFETY_SHARES];
 	/* SimClusters community quality (real mode) */
 	double modularity, nmi;
 	double seconds;
@@ -960,6 +1068,8 @@ mrs_dataset *mrs_dataset_with_edits(const mrs_dataset *base, const mrs_edit *edi
 /* Edits as JSON ({"edits": [{"kind": "follow", "user": 1, "target": 2}, ...]}), written
  * atomically; load checks every edit against ds and names the bad one. */
 int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err);
+/* The same JSON as text (cJSON_free it); NULL when memory runs out. */
+char *mrs_edits_to_json(const mrs_edit *edits, size_t n);
 int mrs_edits_load(const char *path, const mrs_dataset *ds, mrs_edit **edits, size_t *n,
 		   mrs_error *err);
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "store.h"
+#include "file.h"
 
 static const char *const edit_names[MRS_N_EDITS] = {
 	"follow", "unfollow", "block", "mute", "like", "hide",
@@ -144,7 +144,7 @@ out:
 	return ds;
 }
 
-int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err)
+char *mrs_edits_to_json(const mrs_edit *edits, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(root, "edits");
@@ -158,9 +158,15 @@ int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error 
 	}
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
+	return text;
+}
+
+int mrs_edits_save(const char *path, const mrs_edit *edits, size_t n, mrs_error *err)
+{
+	char *text = mrs_edits_to_json(edits, n);
 	if (!text)
 		return mrs_fail(err, MRS_ERR_NOMEM, "%s: cannot format the edits", path);
-	int rc = mrs_store_write_text(path, text, err);
+	int rc = mrs_file_write_text(path, text, err);
 	cJSON_free(text);
 	return rc;
 }

@@ -153,10 +153,8 @@ int mrs_ranker_fit(const float *x, const float *y, size_t n, const mrs_ranker_pa
 		mrs_fail(err, MRS_ERR_NOMEM, "heavy_ranker: out of memory");
 		goto out;
 	}
-	if ((st = mrs_tmodel_save(m, path, meta))) {
-		mrs_torch_fail(err, st, path);
+	if (mrs_torch_save(m, path, meta, err))
 		goto out;
-	}
 	if (param_count)
 		*param_count = mrs_tmodel_param_count(m);
 	rc = 0;
@@ -186,11 +184,19 @@ static bool spec_matches(const cJSON *o, const char *what, char *why, size_t siz
 		snprintf(why, size, "%s has no feature spec", what);
 		return false;
 	}
-	if (v->valueint != MRS_FEATURE_SPEC_VERSION || nf->valueint != MRS_N_FEATURES) {
+	long long version = mrs_card_int(o, "feature_spec_version");
+	long long n = mrs_card_int(o, "n_features");
+	if (version < 0 || n < 0) {
 		snprintf(why, size,
-			 "%s is for feature spec version %d with %d features, this build has "
+			 "%s: feature_spec_version %.17g or n_features %.17g is not a whole number",
+			 what, v->valuedouble, nf->valuedouble);
+		return false;
+	}
+	if (version != MRS_FEATURE_SPEC_VERSION || n != MRS_N_FEATURES) {
+		snprintf(why, size,
+			 "%s is for feature spec version %lld with %lld features, this build has "
 			 "version %d with %d",
-			 what, v->valueint, nf->valueint, MRS_FEATURE_SPEC_VERSION, MRS_N_FEATURES);
+			 what, version, n, MRS_FEATURE_SPEC_VERSION, MRS_N_FEATURES);
 		return false;
 	}
 	return true;
@@ -282,11 +288,11 @@ int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
 	mrs_model_status *st = &e->status[MRS_MODEL_RANKER];
 	st->loaded = false;
-	if (!e->models_dir[0]) {
-		snprintf(st->note, sizeof st->note, "no models folder: " HEURISTIC);
+	char why[256];
+	if (mrs_model_refused(e, MRS_MODEL_RANKER, why, sizeof why)) {
+		snprintf(st->note, sizeof st->note, "%s: " HEURISTIC, why);
 		return 0;
 	}
-	char why[256];
 	if (ranker_load(e->models_dir, true, &e->rk, why, sizeof why, err))
 		return -1;
 	if (!e->rk) {

@@ -256,10 +256,8 @@ static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, ch
 			   size_t why_size)
 {
 	mrs_error lerr = {0};
-	if (!e->models_dir[0]) {
-		snprintf(why, why_size, "no models folder");
+	if (mrs_model_refused(e, MRS_MODEL_REALGRAPH, why, why_size))
 		return NULL;
-	}
 	if (mrs_model_path(path, path_size, e->models_dir, "realgraph", "pt", &lerr)) {
 		snprintf(why, why_size, "%s", lerr.msg);
 		return NULL;
@@ -271,13 +269,11 @@ static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, ch
 		return NULL;
 	}
 	cJSON *j = cJSON_Parse(meta ? meta : "");
-	const cJSON *fv = cJSON_GetObjectItemCaseSensitive(j, "feature_version");
-	const cJSON *nf = cJSON_GetObjectItemCaseSensitive(j, "features");
 	mrs_tspec spec;
 	mrs_tmodel_get_spec(m, &spec);
 	why[0] = '\0';
-	if (!cJSON_IsNumber(fv) || fv->valueint != RG_FEATURE_VERSION || !cJSON_IsNumber(nf) ||
-	    nf->valueint != MRS_RG_N_FEATURES)
+	if (mrs_card_int(j, "feature_version") != RG_FEATURE_VERSION ||
+	    mrs_card_int(j, "features") != MRS_RG_N_FEATURES)
 		snprintf(why, why_size, "%s: made for other features (want version %d, %d features)",
 			 path, RG_FEATURE_VERSION, MRS_RG_N_FEATURES);
 	else if (spec.kind != MRS_TK_MLP || spec.n_in != MRS_RG_N_FEATURES || spec.n_heads != 1)
@@ -546,8 +542,8 @@ static int rg_write(const mrs_dataset *ds, const mrs_tmodel *m, const char *dir,
 		 RG_FEATURE_VERSION, MRS_RG_N_FEATURES, fp);
 	if (mrs_model_path(path, sizeof path, dir, "realgraph", "pt", err))
 		return -1;
-	if (mrs_tmodel_save(m, path, meta) != MRS_T_OK)
-		return mrs_fail(err, MRS_ERR_IO, "realgraph: %s", mrs_torch_last_error());
+	if (mrs_torch_save(m, path, meta, err))
+		return -1;
 	cJSON *card = cJSON_CreateObject(), *periods = cJSON_CreateObject();
 	cJSON *names = cJSON_CreateArray(), *losses = cJSON_CreateArray();
 	if (!card || !periods || !names || !losses) {

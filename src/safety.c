@@ -8,8 +8,10 @@
 #include "learn.h"
 #include "mrs_torch.h"
 
-/* Version of the tokeniser below; stored in every safety model and checked at load. */
-#define SAFETY_TOKENIZER 2
+/* Version of the tokeniser below and of what a model's score means, stored in every safety
+ * model and checked at load (3: calibrated probabilities, no class balancing by default,
+ * mean-max pooling). */
+#define SAFETY_VERSION 3
 #define MAX_TOKENS 2048
 
 struct mrs_safety {
@@ -25,12 +27,16 @@ void mrs_safety_params_default(mrs_safety_params *prm)
 		.hidden = 32,
 		.bigrams = true,
 		.char_ngrams = 5,
+		.pool = MRS_SAFETY_POOL_MEAN_MAX,
 		.epochs = 3,
 		.batch = 128,
 		.lr = 0.005f,
 		.weight_decay = 0.0f,
 		.dropout = 0.3f,
-		.balance = true,
+		.id_dropout = 0.0f,
+		.lr_decay = false,
+		.balance = false,
+		.calibrate = true,
 		.seed = 42,
 	};
 }
@@ -312,17 +318,24 @@ fail:
 
 /* ------------------------------------------------------------------ training */
 
-static char *safety_meta(const mrs_safety_params *prm)
+static char *safety_meta(const mrs_safety_params *prm, double threshold)
 {
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "kind", "safety");
-	cJSON_AddNumberToObject(m, "tokenizer", SAFETY_TOKENIZER);
+	cJSON_AddNumberToObject(m, "version", SAFETY_VERSION);
 	cJSON_AddNumberToObject(m, "buckets", prm->buckets);
 	cJSON_AddBoolToObject(m, "bigrams", prm->bigrams);
 	cJSON_AddNumberToObject(m, "char_ngrams", prm->char_ngrams);
+	cJSON_AddNumberToObject(m, "decision_threshold", threshold);
 	char *s = cJSON_PrintUnformatted(m);
 	cJSON_Delete(m);
 	return s;
+}
+
+const char *mrs_safety_pool_name(int pool)
+{
+	static const char *const names[] = {"mean", "max", "mean-max"};
+	return pool >= MRS_SAFETY_POOL_MEAN && pool <= MRS_SAFETY_POOL_MEAN_MAX ? names[pool] : NULL;
 }
 
 static void add_params(cJSON *card, const mrs_safety_params *prm)
@@ -333,12 +346,16 @@ static void add_params(cJSON *card, const mrs_safety_params *prm)
 	cJSON_AddNumberToObject(h, "hidden", prm->hidden);
 	cJSON_AddBoolToObject(h, "bigrams", prm->bigrams);
 	cJSON_AddNumberToObject(h, "char_ngrams", prm->char_ngrams);
+	cJSON_AddStringToObject(h, "pool", mrs_safety_pool_name(prm->pool));
 	cJSON_AddNumberToObject(h, "epochs", prm->epochs);
 	cJSON_AddNumberToObject(h, "batch", prm->batch);
 	cJSON_AddNumberToObject(h, "lr", prm->lr);
+	cJSON_AddBoolToObject(h, "lr_decay", prm->lr_decay);
 	cJSON_AddNumberToObject(h, "weight_decay", prm->weight_decay);
 	cJSON_AddNumberToObject(h, "dropout", prm->dropout);
+	cJSON_AddNumberToObject(h, "id_dropout", prm->id_dropout);
 	cJSON_AddBoolToObject(h, "balance", prm->balance);
+	cJSON_AddBoolToObject(h, "calibrate", prm->calibrate);
 	cJSON_AddNumberToObject(h, "seed", (double)prm->seed);
 }
 
@@ -346,22 +363,25 @@ static int check_params(const mrs_safety_params *prm, mrs_error *err)
 {
 	if (prm->buckets < 16 || prm->dim < 1 || prm->dim > 4096 || prm->hidden < 0 ||
 	    prm->epochs < 1 || prm->epochs > MRS_MAX_EPOCHS || prm->batch < 1 ||
-	    !(prm->lr > 0) || prm->char_ngrams < 0 || prm->char_ngrams > 8)
+	    !(prm->lr > 0) || prm->char_ngrams < 0 || prm->char_ngrams > 8 ||
+	    prm->pool < MRS_SAFETY_POOL_MEAN || prm->pool > MRS_SAFETY_POOL_MEAN_MAX ||
+	    !(prm->id_dropout >= 0 && prm->id_dropout < 1))
 		return mrs_fail(err, MRS_ERR_USAGE,
 				"safety model: parameters out of range (buckets >= 16, epochs "
-				"1..%d, dim, batch and lr positive, char n-grams 0..8)",
+				"1..%d, dim, batch and lr positive, char n-grams 0..8, id dropout "
+				"in [0, 1))",
 				MRS_MAX_EPOCHS);
 	return 0;
 }
 
 /* Scores rows in chunks through forward_bag. */
-static int score_texts(mrs_tmodel *m, const char *const *texts, size_t n,
-		       const mrs_safety_params *prm, float *out, mrs_error *err)
+static int score_texts(mrs_tmodel *m, const mrs_labelled *set, const mrs_safety_params *prm,
+		       float *out, mrs_error *err)
 {
-	for (size_t lo = 0; lo < n; lo += 4096) {
-		size_t k = MRS_MIN(n - lo, (size_t)4096);
+	for (size_t lo = 0; lo < set->n; lo += 4096) {
+		size_t k = MRS_MIN(set->n - lo, (size_t)4096);
 		int64_t *ids, *off;
-		if (tokenize_all(texts + lo, k, prm, &ids, &off, err))
+		if (tokenize_all(set->text + lo, k, prm, &ids, &off, err))
 			return -1;
 		int rc = mrs_tmodel_forward_bag(m, ids, off, (int64_t)k, out + lo);
 		free(ids), free(off);
@@ -371,15 +391,99 @@ static int score_texts(mrs_tmodel *m, const char *const *texts, size_t n,
 	return 0;
 }
 
-static void evaluate(const float *score, const uint8_t *label, size_t n, mrs_safety_report *rep)
+static void metrics_none(mrs_safety_metrics *m)
 {
-	rep->auc = mrs_auc(score, label, n);
-	rep->pr_auc = mrs_pr_auc(score, label, n);
-	rep->precision_at_recall_90 = mrs_precision_at_recall(score, label, n, 0.9);
-	rep->macro_f1_05 = mrs_macro_f1(score, label, n, 0.5);
-	rep->macro_f1_best = mrs_macro_f1_best(score, label, n, &rep->best_threshold);
+	*m = (mrs_safety_metrics){0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
 }
 
+static void evaluate(const float *score, const mrs_labelled *set, double threshold,
+		     mrs_safety_metrics *m)
+{
+	const uint8_t *label = set->label;
+	size_t n = set->n;
+	m->rows = (uint32_t)n;
+	m->positives = 0;
+	for (size_t i = 0; i < n; i++)
+		m->positives += label[i] != 0;
+	m->auc = mrs_auc(score, label, n);
+	m->pr_auc = mrs_pr_auc(score, label, n);
+	m->precision_at_recall_90 = mrs_precision_at_recall(score, label, n, 0.9);
+	m->macro_f1_05 = mrs_macro_f1(score, label, n, 0.5);
+	m->macro_f1 = mrs_macro_f1(score, label, n, threshold);
+	m->ece = mrs_ece(score, label, n);
+}
+
+/* The log loss of sigmoid(a z_i + b) against targets t_i, summed (stable for any sign). */
+static double platt_loss(const double *z, const double *t, size_t n, double a, double b)
+{
+	double f = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = a * z[i] + b;
+		f += x >= 0 ? (1 - t[i]) * x + log1p(exp(-x)) : -t[i] * x + log1p(exp(x));
+	}
+	return f;
+}
+
+/*
+ * Platt scaling: a and b minimising the log loss of sigmoid(a z + b) against the labels,
+ * z the logit of each score, by Newton's method with a backtracking line search (Lin,
+ * Lin and Weng's "A note on Platt's probabilistic outputs", 2007). Targets are Platt's
+ * smoothed (pos + 1) / (pos + 2) and 1 / (neg + 2) rather than 1 and 0, so rows that are
+ * perfectly separated do not send a to infinity. Leaves a = 1, b = 0 if it cannot improve
+ * on them. z and t are scratch [n].
+ */
+static void platt_fit(const float *score, const uint8_t *label, size_t n, double *z, double *t,
+		      double *a_out, double *b_out)
+{
+	double pos = 0;
+	for (size_t i = 0; i < n; i++)
+		pos += label[i] != 0;
+	double hi = (pos + 1) / (pos + 2), lo = 1 / ((double)n - pos + 2);
+	for (size_t i = 0; i < n; i++) {
+		double p = score[i] < 1e-7 ? 1e-7 : score[i] > 1 - 1e-7 ? 1 - 1e-7 : score[i];
+		z[i] = log(p / (1 - p));
+		t[i] = label[i] ? hi : lo;
+	}
+	double a = 1, b = 0, f = platt_loss(z, t, n, a, b);
+	for (int it = 0; it < 100; it++) {
+		double g1 = 0, g2 = 0, h11 = 1e-12, h12 = 0, h22 = 1e-12;
+		for (size_t i = 0; i < n; i++) {
+			double q = 1 / (1 + exp(-(a * z[i] + b))), d = q - t[i], w = q * (1 - q);
+			g1 += d * z[i], g2 += d;
+			h11 += w * z[i] * z[i], h12 += w * z[i], h22 += w;
+		}
+		if (fabs(g1) < 1e-6 && fabs(g2) < 1e-6)
+			break;
+		double det = h11 * h22 - h12 * h12;
+		double da = -(h22 * g1 - h12 * g2) / det, db = -(h11 * g2 - h12 * g1) / det;
+		double slope = g1 * da + g2 * db, step = 1;
+		for (; step >= 1e-10; step /= 2) {
+			double f2 = platt_loss(z, t, n, a + step * da, b + step * db);
+			if (f2 < f + 1e-4 * step * slope) {
+				a += step * da, b += step * db, f = f2;
+				break;
+			}
+		}
+		if (step < 1e-10)
+			break;
+	}
+	*a_out = a, *b_out = b;
+}
+
+static void add_metrics(cJSON *o, const mrs_safety_metrics *m)
+{
+	cJSON_AddNumberToObject(o, "rows", m->rows);
+	cJSON_AddNumberToObject(o, "positives", m->positives);
+	mrs_card_add_number(o, "auc", m->auc);
+	mrs_card_add_number(o, "pr_auc", m->pr_auc);
+	mrs_card_add_number(o, "ece", m->ece);
+	mrs_card_add_number(o, "precision_at_recall_90", m->precision_at_recall_90);
+	mrs_card_add_number(o, "macro_f1_at_0.5", m->macro_f1_05);
+	mrs_card_add_number(o, "macro_f1", m->macro_f1);
+}
+
+/* The card's metrics: "metrics" holds the test texts' (the validation texts' when there
+ * are none), "validation" the validation texts'. */
 static void add_report(cJSON *card, const mrs_safety_report *rep)
 {
 	cJSON_AddNumberToObject(card, "train_rows", rep->n_train);
@@ -388,52 +492,89 @@ static void add_report(cJSON *card, const mrs_safety_report *rep)
 	cJSON_AddNumberToObject(card, "training_seconds", rep->seconds);
 	mrs_card_add_floats(card, "loss_per_epoch", rep->epoch_loss, (size_t)rep->epochs);
 	cJSON *m = cJSON_AddObjectToObject(card, "metrics");
-	cJSON_AddNumberToObject(m, "rows", rep->n_val);
-	cJSON_AddNumberToObject(m, "positives", rep->val_positives);
-	mrs_card_add_number(m, "auc", rep->auc);
-	mrs_card_add_number(m, "pr_auc", rep->pr_auc);
-	mrs_card_add_number(m, "precision_at_recall_90", rep->precision_at_recall_90);
-	mrs_card_add_number(m, "macro_f1_at_0.5", rep->macro_f1_05);
-	mrs_card_add_number(m, "macro_f1_best", rep->macro_f1_best);
-	mrs_card_add_number(m, "best_threshold", rep->best_threshold);
-	cJSON_AddStringToObject(m, "note",
-				"macro_f1_best uses the threshold that maximises it on these "
-				"same rows (optimistic); macro_f1_at_0.5 does not");
+	add_metrics(m, rep->test.rows ? &rep->test : &rep->val);
+	cJSON_AddStringToObject(m, "split", rep->test.rows ? "test" : "validation");
+	if (rep->val.rows) {
+		cJSON *v = cJSON_AddObjectToObject(card, "validation");
+		add_metrics(v, &rep->val);
+		mrs_card_add_number(v, "ece_before_calibration", rep->val_ece_raw);
+		cJSON_AddStringToObject(v, "note",
+					"the calibration and the decision threshold are fit on these "
+					"rows: their ECE and macro_f1 are optimistic");
+	}
+	cJSON *c = cJSON_AddObjectToObject(card, "calibration");
+	cJSON_AddStringToObject(c, "method", rep->calib_a == 1 && rep->calib_b == 0
+						     ? "none"
+						     : "Platt scaling on the validation rows, "
+						       "folded into the output layer");
+	cJSON_AddNumberToObject(c, "a", rep->calib_a);
+	cJSON_AddNumberToObject(c, "b", rep->calib_b);
+	cJSON_AddNumberToObject(c, "ece_bins", MRS_ECE_BINS);
+	mrs_card_add_number(card, "decision_threshold", rep->threshold);
 }
 
-int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
-		   const char *const *val_texts, const uint8_t *val_labels, size_t nv,
+/* Calibrates m on the validation rows (when asked), chooses the decision threshold there
+ * and fills rep->val; vs is scratch [val->n]. */
+static int fit_on_val(mrs_tmodel *m, const mrs_labelled *val, const mrs_safety_params *prm,
+		      float *vs, mrs_safety_report *rep, mrs_error *err)
+{
+	if (score_texts(m, val, prm, vs, err))
+		return -1;
+	rep->val_ece_raw = mrs_ece(vs, val->label, val->n);
+	if (prm->calibrate) {
+		double *z = mrs_calloc(2 * val->n, sizeof(double), "safety calibration", err);
+		if (!z)
+			return -1;
+		platt_fit(vs, val->label, val->n, z, z + val->n, &rep->calib_a, &rep->calib_b);
+		free(z);
+		int st = mrs_tmodel_scale_logit(m, 0, (float)rep->calib_a, (float)rep->calib_b);
+		if (st || score_texts(m, val, prm, vs, err))
+			return st ? mrs_torch_fail(err, st, "safety calibration") : -1;
+	}
+	double thr = 0.5;
+	if (!isnan(mrs_macro_f1_best(vs, val->label, val->n, &thr)) && isfinite(thr))
+		rep->threshold = thr;
+	evaluate(vs, val, rep->threshold, &rep->val);
+	return 0;
+}
+
+int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs_labelled *test,
 		   const mrs_safety_params *prm, const char *dir, const char *name,
 		   const char *source, const mrs_progress *p, mrs_safety_report *rep,
 		   cJSON **card_out, mrs_error *err)
 {
 	memset(rep, 0, sizeof *rep);
-	rep->auc = rep->pr_auc = rep->precision_at_recall_90 = NAN;
-	rep->macro_f1_05 = rep->macro_f1_best = rep->best_threshold = NAN;
+	metrics_none(&rep->val);
+	metrics_none(&rep->test);
+	rep->val_ece_raw = NAN;
+	rep->calib_a = 1, rep->calib_b = 0, rep->threshold = 0.5;
 	if (check_params(prm, err))
 		return -1;
-	size_t pos = 0;
+	size_t n = train->n, pos = 0;
 	for (size_t i = 0; i < n; i++)
-		pos += labels[i] != 0;
+		pos += train->label[i] != 0;
 	if (!pos || pos == n)
 		return mrs_fail(err, MRS_ERR_DATA,
 				"%s: the training texts need both labels (%zu of %zu positive)", name,
 				pos, n);
+	size_t nv = val ? val->n : 0, nt = test ? test->n : 0;
 	double t0 = mrs_seconds();
 	int rc = -1;
 	int64_t *ids = NULL, *off = NULL;
 	float *y = mrs_calloc(n, sizeof(float), "safety labels", err);
-	float *vs = mrs_calloc(nv ? nv : 1, sizeof(float), "safety scores", err);
+	float *vs = mrs_calloc(MRS_MAX(nv, nt) + 1, sizeof(float), "safety scores", err);
 	char *meta = NULL;
 	mrs_tmodel *m = NULL;
-	if (!y || !vs || tokenize_all(texts, n, prm, &ids, &off, err))
+	if (!y || !vs || tokenize_all(train->text, n, prm, &ids, &off, err))
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		y[i] = labels[i] ? 1.0f : 0.0f;
+		y[i] = train->label[i] ? 1.0f : 0.0f;
+	static const int pools[] = {MRS_TPOOL_MEAN, MRS_TPOOL_MAX, MRS_TPOOL_MEAN_MAX};
 	mrs_tspec spec = {
 		.kind = MRS_TK_BAG,
 		.n_buckets = prm->buckets,
 		.bag_dim = prm->dim,
+		.pool = pools[prm->pool],
 		.n_layers = prm->hidden > 0 ? 1 : 0,
 		.hidden = {prm->hidden},
 		.norm = MRS_TNORM_NONE,
@@ -463,33 +604,32 @@ int mrs_safety_fit(const char *const *texts, const uint8_t *labels, size_t n,
 		.ud = &tp,
 		.report_every = 2048,
 		.epoch_loss = rep->epoch_loss,
+		.id_dropout = prm->id_dropout,
+		.lr_decay = prm->lr_decay,
 	};
 	if ((st = mrs_tmodel_train(m, &t))) {
 		mrs_torch_fail(err, st, name);
 		goto out;
 	}
-	rep->seconds = mrs_seconds() - t0;
 	rep->n_train = (uint32_t)n;
 	rep->train_positives = (uint32_t)pos;
 	rep->epochs = prm->epochs;
 	rep->params = mrs_tmodel_param_count(m);
-	if (nv) {
-		if (score_texts(m, val_texts, nv, prm, vs, err))
+	if (nv && fit_on_val(m, val, prm, vs, rep, err))
+		goto out;
+	rep->seconds = mrs_seconds() - t0;
+	if (nt) {
+		if (score_texts(m, test, prm, vs, err))
 			goto out;
-		rep->n_val = (uint32_t)nv;
-		for (size_t i = 0; i < nv; i++)
-			rep->val_positives += val_labels[i] != 0;
-		evaluate(vs, val_labels, nv, rep);
+		evaluate(vs, test, rep->threshold, &rep->test);
 	}
 	if (dir) {
 		char path[4096];
 		if (mrs_model_path(path, sizeof path, dir, name, "pt", err) ||
-		    !(meta = safety_meta(prm)))
+		    !(meta = safety_meta(prm, rep->threshold)))
 			goto out;
-		if ((st = mrs_tmodel_save(m, path, meta))) {
-			mrs_torch_fail(err, st, path);
+		if (mrs_torch_save(m, path, meta, err))
 			goto out;
-		}
 		cJSON *card = mrs_card_new(name, "safety");
 		cJSON_AddStringToObject(card, "source", source ? source : "");
 		add_params(card, prm);
@@ -510,7 +650,13 @@ out:
 	return rc;
 }
 
-int mrs_safety_train(const mrs_texts *train, const mrs_texts *val,
+static mrs_labelled borrow(const mrs_texts *t)
+{
+	return t ? (mrs_labelled){(const char *const *)t->text, t->label, t->n}
+		 : (mrs_labelled){NULL, NULL, 0};
+}
+
+int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_texts *test,
 		     const mrs_safety_params *prm, const char *path,
 		     const mrs_progress *progress, mrs_safety_report *rep, mrs_error *err)
 {
@@ -533,9 +679,8 @@ int mrs_safety_train(const mrs_texts *train, const mrs_texts *val,
 			snprintf(dir, sizeof dir, "/");
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 3), base);
 	}
-	return mrs_safety_fit((const char *const *)train->text, train->label, train->n,
-			      val ? (const char *const *)val->text : NULL, val ? val->label : NULL,
-			      val ? val->n : 0, prm, path ? dir : NULL, name, "labelled text files",
+	mrs_labelled tr = borrow(train), va = borrow(val), te = borrow(test);
+	return mrs_safety_fit(&tr, &va, &te, prm, path ? dir : NULL, name, "labelled text files",
 			      progress, rep, NULL, err);
 }
 
@@ -550,21 +695,29 @@ void mrs_safety_free(struct mrs_safety *s)
 	free(s);
 }
 
-/* Tokeniser parameters from a model's meta; -1 when they are not ours. */
-static int meta_params(const char *meta, mrs_safety_params *prm)
+/* Tokeniser parameters from a model's meta. Returns 0 for a safety model of this version,
+ * else -1 with *version set to the version found (0: not a safety model; files before
+ * version 3 stored it as "tokenizer"). */
+static int meta_params(const char *meta, mrs_safety_params *prm, int *version)
 {
 	cJSON *m = meta ? cJSON_Parse(meta) : NULL;
-	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *tok = cJSON_GetObjectItem(m, "tokenizer");
-	const cJSON *b = cJSON_GetObjectItem(m, "buckets"), *bi = cJSON_GetObjectItem(m, "bigrams");
-	const cJSON *cg = cJSON_GetObjectItem(m, "char_ngrams");
+	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *bi = cJSON_GetObjectItem(m, "bigrams");
+	long long buckets = mrs_card_int(m, "buckets");
+	long long char_ngrams = mrs_card_int(m, "char_ngrams");
 	int rc = -1;
-	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0 &&
-	    cJSON_IsNumber(tok) && tok->valueint == SAFETY_TOKENIZER && cJSON_IsNumber(b) &&
-	    b->valuedouble >= 1 && cJSON_IsBool(bi) && cJSON_IsNumber(cg)) {
+	*version = 0;
+	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0) {
+		long long v = mrs_card_int(m, "version");
+		if (v < 0) /* before version 3 it was stored as "tokenizer" */
+			v = mrs_card_int(m, "tokenizer");
+		*version = v > 0 && v < 1000 ? (int)v : 0;
+	}
+	if (*version == SAFETY_VERSION && buckets >= 1 && buckets <= UINT32_MAX && cJSON_IsBool(bi) &&
+	    char_ngrams >= 0 && char_ngrams <= 64) {
 		mrs_safety_params_default(prm);
-		prm->buckets = (uint32_t)b->valuedouble;
+		prm->buckets = (uint32_t)buckets;
 		prm->bigrams = cJSON_IsTrue(bi);
-		prm->char_ngrams = cg->valueint;
+		prm->char_ngrams = (int)char_ngrams;
 		rc = 0;
 	}
 	cJSON_Delete(m);
@@ -579,9 +732,10 @@ static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
 	const char *name = mrs_model_name(id);
 	mrs_model_status *st = &e->status[id];
 	st->loaded = false;
-	if (!e->models_dir[0]) {
-		snprintf(st->note, sizeof st->note,
-			 "no models folder: %s score 0 for every tweet (no penalty)", name);
+	char why[256];
+	if (mrs_model_refused(e, id, why, sizeof why)) {
+		snprintf(st->note, sizeof st->note, "%s: %s score 0 for every tweet (no penalty)",
+			 why, name);
 		return 0;
 	}
 	char path[4096];
@@ -594,12 +748,19 @@ static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
 			 mrs_torch_last_error(), name);
 		return 0;
 	}
-	int bad = meta_params(meta, prm);
+	int version;
+	int bad = meta_params(meta, prm, &version);
 	free(meta);
-	if (bad) {
+	if (bad && version > 0 && version != SAFETY_VERSION) {
 		snprintf(st->note, sizeof st->note,
-			 "%.200s: not a safety model of this version; %s score 0 (no penalty)",
-			 path, name);
+			 "%.150s: a safety model of version %d, this build reads version %d "
+			 "(retrain with `minirecsys train`); %s score 0 (no penalty)",
+			 path, version, SAFETY_VERSION, name);
+	} else if (bad) {
+		snprintf(st->note, sizeof st->note,
+			 "%.200s: not a safety model; %s score 0 (no penalty)", path, name);
+	}
+	if (bad) {
 		mrs_tmodel_free(m);
 		return 0;
 	}

@@ -926,10 +926,8 @@ static int sc_load(struct mrs_sc *sc, const mrs_engine *e, char *path, size_t pa
 	const mrs_dataset *ds = e->ds;
 	uint32_t nu = ds->n_users;
 	mrs_error lerr = {0};
-	if (!e->models_dir[0]) {
-		snprintf(why, why_size, "no models folder");
+	if (mrs_model_refused(e, MRS_MODEL_SIMCLUSTERS, why, why_size))
 		return -1;
-	}
 	if (mrs_model_path(path, path_size, e->models_dir, "simclusters", "pt", &lerr) ||
 	    !(sc->art = mrs_artifact_load(path, &lerr))) {
 		snprintf(why, why_size, "%s", lerr.msg);

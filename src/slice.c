@@ -139,6 +139,8 @@ mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error
 	}
 	if (mrs_dataset_index(out, err))
 		goto fail;
+	/* the same world, cut: the models of the whole dataset belong to it */
+	out->source_fingerprint = ds->source_fingerprint ? ds->source_fingerprint : ds->fingerprint;
 	/* the slice keeps the full period's clock so requests can be made at any time */
 	out->t_begin = ds->t_begin;
 	out->t_end = ds->t_end;

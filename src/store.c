@@ -1,15 +1,12 @@
 /* store.c: datasets at rest in SQLite: atomic, locked writes and validated loads. */
-#include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "internal.h"
 #include "store.h"
 
@@ -19,116 +16,12 @@ static const char schema_sql[] =
 
 /* ------------------------------------------------------------ locking */
 
-int mrs_store_lock_file(const char *lock, const char *what, int *fd_out, mrs_error *err)
-{
-	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write here: cannot create %s: %s",
-				what, lock, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return mrs_fail(err, MRS_ERR_BUSY,
-				"%s: another minirecsys process is writing it; try again when it "
-				"has finished", what);
-	}
-	*fd_out = fd;
-	return 0;
-}
-
 int mrs_store_lock(const char *path, int *fd_out, mrs_error *err)
 {
 	char lock[4096];
 	if (snprintf(lock, sizeof lock, "%s.lock", path) >= (int)sizeof lock)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", path);
-	return mrs_store_lock_file(lock, path, fd_out, err);
-}
-
-/* The lock file stays: unlinking it would let a waiting process lock a dead inode while a
- * third one locks a new file. */
-void mrs_store_unlock(const char *path, int fd)
-{
-	(void)path;
-	if (fd >= 0)
-		close(fd);
-}
-
-void mrs_store_remove_stale_temps(const char *path)
-{
-	char copy[4096];
-	if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
-		return;
-	char *slash = strrchr(copy, '/');
-	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
-	char prefix[4200];
-	int plen = snprintf(prefix, sizeof prefix, "%s.tmp-", slash ? slash + 1 : copy);
-	if (slash)
-		*slash = '\0';
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, prefix, (size_t)plen) != 0)
-			continue;
-		char *end;
-		long pid = strtol(e->d_name + plen, &end, 10);
-		if (*end || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
-}
-
-int mrs_store_temp_path(const char *path, char *out, size_t size, mrs_error *err)
-{
-	if (snprintf(out, size, "%s.tmp-%ld", path, (long)getpid()) >= (int)size)
-		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", path);
-	return 0;
-}
-
-int mrs_store_write_text(const char *path, const char *text, mrs_error *err)
-{
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err))
-		return -1;
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-	bool bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
-	int e = errno;
-	if (fclose(f) != 0 || bad) {
-		unlink(tmp);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
-	}
-	if (mrs_store_commit_file(tmp, path, err)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int mrs_store_commit_file(const char *tmp, const char *path, mrs_error *err)
-{
-	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot flush: %s", tmp, strerror(e));
-	}
-	close(fd);
-	if (rename(tmp, path) != 0)
-		return mrs_fail(err, MRS_ERR_IO, "%s: cannot rename into place: %s", path,
-				strerror(errno));
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", path);
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	return mrs_file_lock(lock, path, fd_out, err);
 }
 
 /* ------------------------------------------------------------ writing */
@@ -207,7 +100,7 @@ static int meta_put_i64(writer *w, const char *key, long long v)
 static int tick(writer *w, const mrs_progress *p, const char *phase, double done, double total)
 {
 	if (mrs_progress_report(p, phase, done, total, NULL))
-		return mrs_fail(w->err, MRS_ERR_CANCELLED, "writing %s: cancelled", w->path);
+		return mrs_fail(w->err, MRS_ERR_CANCELLED, "writing %s: cancelled", w->dest);
 	return 0;
 }
 
@@ -512,6 +405,25 @@ static int write_all(writer *w, const mrs_dataset *ds, const mrs_truth *tr,
 	return rc;
 }
 
+/* Opens the temporary file t (created empty and exclusively by mrs_tmp_open) as a SQLite
+ * database: without SQLITE_OPEN_CREATE and with SQLITE_OPEN_NOFOLLOW, and only if the
+ * name still leads to the file created (nothing was swapped in between). */
+static int open_temp(writer *w, const mrs_tmp *t)
+{
+	/* NOMUTEX: one thread writes through this connection (no lock around every call) */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(t->path, &w->db, flags, NULL) != SQLITE_OK)
+		return mrs_fail(w->err, MRS_ERR_IO, "%s: cannot write (%s: cannot open: %s); "
+				"nothing was changed", w->dest, t->path,
+				w->db ? sqlite3_errmsg(w->db) : "out of memory");
+	struct stat ours, named;
+	if (fstat(t->fd, &ours) != 0 || lstat(t->path, &named) != 0 ||
+	    ours.st_dev != named.st_dev || ours.st_ino != named.st_ino)
+		return mrs_fail(w->err, MRS_ERR_IO, "%s: cannot write (%s was replaced while it "
+				"was opened); nothing was changed", w->dest, t->path);
+	return 0;
+}
+
 int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr,
 		    const mrs_progress *progress, mrs_error *err)
 {
@@ -522,30 +434,26 @@ int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr
 	int lock;
 	if (mrs_store_lock(path, &lock, err))
 		return -1;
-	char tmp[4200];
-	if (mrs_store_temp_path(path, tmp, sizeof tmp, err)) {
-		mrs_store_unlock(path, lock);
+	mrs_file_remove_stale_temps(path);
+	mrs_tmp t;
+	if (mrs_tmp_open(&t, path, err)) {
+		mrs_error_suffix(err, "; nothing was changed");
+		mrs_file_unlock(lock);
 		return -1;
 	}
-	mrs_store_remove_stale_temps(path);
-	unlink(tmp);
-	writer w = {.dest = path, .path = tmp, .err = err};
-	int rc = 0;
-	/* NOMUTEX: one thread writes through this connection (no lock around every call) */
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(tmp, &w.db, flags, NULL) != SQLITE_OK) {
-		rc = mrs_fail(err, MRS_ERR_IO, "%s: cannot create: %s", tmp,
-			      w.db ? sqlite3_errmsg(w.db) : "out of memory");
-	} else {
-		rc = write_all(&w, ds, tr, progress);
-	}
-	if (w.db && sqlite3_close(w.db) != SQLITE_OK && !rc)
-		rc = mrs_fail(err, MRS_ERR_IO, "%s: cannot close", tmp);
+	writer w = {.dest = path, .path = t.path, .err = err};
+	int rc = open_temp(&w, &t);
 	if (!rc)
-		rc = mrs_store_commit_file(tmp, path, err);
-	if (rc)
-		unlink(tmp);
-	mrs_store_unlock(path, lock);
+		rc = write_all(&w, ds, tr, progress);
+	if (w.db && sqlite3_close(w.db) != SQLITE_OK && !rc)
+		rc = mrs_fail(err, MRS_ERR_IO, "%s: cannot write (%s: cannot close); nothing was "
+			      "changed", path, t.path);
+	if (!rc && mrs_tmp_commit(&t, err)) {
+		mrs_error_suffix(err, "; nothing was changed");
+		rc = -1;
+	}
+	mrs_tmp_discard(&t);
+	mrs_file_unlock(lock);
 	return rc;
 }
 
@@ -618,6 +526,39 @@ static char *meta_get(reader *r, const char *key, int *failed)
 	}
 	sqlite3_finalize(st);
 	return out;
+}
+
+/* A meta value that must be a whole decimal number (strtoll alone reads 'abc' as 0). */
+static int meta_i64(reader *r, const char *key, const char *text, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (!isdigit((unsigned char)text[text[0] == '-']) || *end || errno)
+		return mrs_fail(r->err, MRS_ERR_DATA, "%s: meta: %s '%.40s' is not an integer",
+				r->path, key, text);
+	*out = v;
+	return 0;
+}
+
+/* Seeds are written as signed 64-bit integers: 2^64-1 is stored as -1. */
+static int meta_u64(reader *r, const char *key, const char *text, uint64_t *out)
+{
+	int64_t neg;
+	if (text[0] == '-') {
+		if (meta_i64(r, key, text, &neg))
+			return -1;
+		*out = (uint64_t)neg;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!isdigit((unsigned char)text[0]) || *end || errno)
+		return mrs_fail(r->err, MRS_ERR_DATA,
+				"%s: meta: %s '%.40s' is not an integer", r->path, key, text);
+	*out = v;
+	return 0;
 }
 
 static int step_row(reader *r, sqlite3_stmt *st, const char *what)
@@ -1027,8 +968,9 @@ mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mr
 	task = meta_get(&r, "texts_task", &failed);
 	if (failed)
 		goto fail;
-	ds->split_time = strtoll(split, NULL, 10);
-	ds->seed = strtoull(seed, NULL, 10);
+	if (meta_i64(&r, "split_time", split, &ds->split_time) ||
+	    meta_u64(&r, "seed", seed, &ds->seed))
+		goto fail;
 	ds->has_truth = truth && strcmp(truth, "1") == 0;
 	if (task && *task) {
 		ds->texts_task = task;

@@ -10,19 +10,24 @@
 
 #include "learn.h"
 #include "mrs_torch.h"
+#include "file.h"
 #include "store.h"
 
 /*
- * Atomicity: every model of one run is written into a staging folder DIR/.train-XXXXXX
- * first (each file itself through a temporary file and a rename). Only when every model
- * asked for has been fitted and evaluated are the staged files renamed into DIR, one
- * rename each. A cancel or a failure before that removes the staging folder and leaves
- * every previous model file in DIR as it was. A run holds DIR/.lock throughout (a second
- * run fails with MRS_ERR_BUSY) and first removes the staging folders of runs that were
- * killed.
+ * Atomicity: a run writes a new set folder DIR/set-N (the models folder's layout is in
+ * minirecsys.h; each file itself through a temporary file and a rename), carries over
+ * from the current set the models it does not fit (train --only), and only then switches
+ * DIR/CURRENT to the new set: one rename, the only one that changes what serves. A
+ * cancel, a failure or a kill before it leaves CURRENT naming the previous set, whole.
+ * A run holds DIR/.lock throughout (a second run fails with MRS_ERR_BUSY) and first
+ * removes every set folder but the current one: what killed runs left, and the set the
+ * previous run replaced (kept until now so that a reader that resolved CURRENT just
+ * before the switch could still read its files).
  */
 
 #define SAFETY_MAX_ROWS 50000u
+/* Optimizer steps a safety model takes at least on a small corpus. */
+#define SAFETY_MIN_STEPS 400u
 
 typedef struct trainer {
 	const mrs_dataset *ds;
@@ -30,7 +35,9 @@ typedef struct trainer {
 	const mrs_progress *p;
 	mrs_error *err;
 	const char *dir;       /* the models folder */
-	char stage[4096];      /* the staging folder */
+	char current[4096];    /* the current set's folder (DIR itself without CURRENT) */
+	char set[32];          /* the new set's name, "set-N" */
+	char stage[4200];      /* the new set's folder, DIR/set-N */
 	const char *deps_dir;  /* where the models a fit depends on are read from */
 	int64_t cut;
 	mrs_truth *truth;      /* evaluation only: oracle AUCs; NULL when there is none */
@@ -39,7 +46,7 @@ typedef struct trainer {
 	const char *ds_path;
 } trainer;
 
-/* ------------------------------------------------------------------ staging folder */
+/* ------------------------------------------------------------------ model sets */
 
 static void remove_tree(const char *dir)
 {
@@ -58,46 +65,103 @@ static void remove_tree(const char *dir)
 	rmdir(dir);
 }
 
-/* Removes the staging folders of runs that were killed (nothing else removes them, and
- * each holds a full set of model files). Called with the models folder's lock held, so no
- * other run is using one. */
-static void remove_stale_stages(const char *dir)
+/* Removes every set folder but the current one (and the staging folders ".train-*" of
+ * older versions); returns the largest set number left (0: none). Called with the models
+ * folder's lock held, so no other run is writing one. */
+static long remove_old_sets(const char *dir, const char *current)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return;
+		return 0;
 	struct dirent *de;
 	char path[4400];
+	long largest = 0;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, ".train-", 7) != 0)
+		long n = mrs_models_set_number(de->d_name);
+		if (n > 0 && strcmp(de->d_name, current) == 0) {
+			largest = MRS_MAX(largest, n);
+			continue;
+		}
+		if (n < 0 && strncmp(de->d_name, ".train-", 7) != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		remove_tree(path);
+		/* a link under a set's name is removed, never followed into what it names */
+		struct stat sb;
+		if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
 	}
 	closedir(d);
+	return largest;
 }
 
-/* Renames every file of the staging folder into the models folder. */
-static int commit_stage(trainer *tr)
+/* Makes the new set's folder DIR/set-N, N one past the largest in use. */
+static int make_set(trainer *tr, long largest)
 {
-	DIR *d = opendir(tr->stage);
-	if (!d)
-		return mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot open: %s", tr->stage,
-				strerror(errno));
-	struct dirent *de;
-	int rc = 0;
-	char from[4400], to[4400];
-	while ((de = readdir(d)) && !rc) {
-		if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp"))
-			continue;
-		snprintf(from, sizeof from, "%s/%s", tr->stage, de->d_name);
-		snprintf(to, sizeof to, "%s/%s", tr->dir, de->d_name);
-		if (rename(from, to) != 0)
-			rc = mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot move into place: %s", to,
-				      strerror(errno));
+	for (long n = largest + 1; n < largest + 100; n++) {
+		snprintf(tr->set, sizeof tr->set, "set-%ld", n);
+		snprintf(tr->stage, sizeof tr->stage, "%s/%s", tr->dir, tr->set);
+		if (mkdir(tr->stage, 0777) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
 	}
-	closedir(d);
-	return rc;
+	return mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot create a model set folder: %s",
+			tr->dir, strerror(errno));
+}
+
+/* A file of the current set into the new one: a hard link (sets are never changed once
+ * written), or a copy where links are not allowed. Missing files are skipped. */
+static int carry_file(trainer *tr, const char *name, const char *ext)
+{
+	char from[4400], to[4400];
+	snprintf(from, sizeof from, "%s/%s.%s", tr->current, name, ext);
+	snprintf(to, sizeof to, "%s/%s.%s", tr->stage, name, ext);
+	if (link(from, to) == 0 || errno == ENOENT)
+		return 0;
+	FILE *in = fopen(from, "rb");
+	if (!in)
+		return mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot read: %s", from, strerror(errno));
+	mrs_tmp t;
+	if (mrs_tmp_open(&t, to, tr->err)) {
+		fclose(in);
+		return -1;
+	}
+	char buf[1 << 16];
+	size_t got;
+	int e = 0;
+	while (!e && (got = fread(buf, 1, sizeof buf, in)) > 0)
+		if (write(t.fd, buf, got) != (ssize_t)got)
+			e = errno ? errno : EIO;
+	if (!e && ferror(in))
+		e = EIO;
+	fclose(in);
+	if (e) {
+		mrs_tmp_discard(&t);
+		return mrs_fail(tr->err, MRS_ERR_IO, "%s: cannot write: %s", to,
+				e == ENOSPC ? "disk full" : strerror(e));
+	}
+	return mrs_tmp_commit(&t, tr->err);
+}
+
+/* train --only: every other model of the current set goes into the new one unchanged. */
+static int carry_over(trainer *tr, int only)
+{
+	for (int id = 0; id < MRS_N_MODELS; id++)
+		if (id != only && (carry_file(tr, mrs_model_name(id), "pt") ||
+				   carry_file(tr, mrs_model_name(id), "json")))
+			return -1;
+	return 0;
+}
+
+/* The switch: DIR/CURRENT names the new set (a temporary file renamed over it). */
+static int switch_to_set(trainer *tr)
+{
+	char path[4200], line[40];
+	snprintf(path, sizeof path, "%s/CURRENT", tr->dir);
+	snprintf(line, sizeof line, "%s", tr->set);
+	return mrs_file_write_text(path, line, tr->err);
 }
 
 static bool model_exists(const char *dir, mrs_model_id id)
@@ -168,21 +232,21 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	const mrs_dataset *ds = tr->ds;
 	const char *name = mrs_model_name(id);
 	const int8_t *lab = id == MRS_MODEL_NSFW ? ds->label_nsfw : ds->label_toxic;
-	size_t n = 0, nv = 0;
+	size_t n = 0, nt = 0;
 	for (uint32_t t = 0; t < ds->n_tweets; t++)
 		if (lab[t] >= 0 && ds->tweet_time[t] < ds->split_time)
 			n++;
 		else if (lab[t] >= 0)
-			nv++;
-	const char **texts = mrs_calloc(n + nv + 1, sizeof(char *), name, tr->err);
-	uint8_t *labels = mrs_calloc(n + nv + 1, 1, name, tr->err);
-	uint32_t *val_ids = mrs_calloc(nv + 1, sizeof(uint32_t), name, tr->err);
-	float *oracle = mrs_calloc(nv + 1, sizeof(float), name, tr->err);
+			nt++;
+	const char **texts = mrs_calloc(n + nt + 1, sizeof(char *), name, tr->err);
+	uint8_t *labels = mrs_calloc(n + nt + 1, 1, name, tr->err);
+	uint32_t *test_ids = mrs_calloc(nt + 1, sizeof(uint32_t), name, tr->err);
+	float *oracle = mrs_calloc(nt + 1, sizeof(float), name, tr->err);
 	cJSON *card = NULL;
 	int rc = -1;
-	if (!texts || !labels || !val_ids || !oracle)
+	if (!texts || !labels || !test_ids || !oracle)
 		goto out;
-	/* train texts first, then the test-split texts used as the validation rows */
+	/* the train split's texts first (in time order), then the test split's */
 	size_t a = 0, b = n;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
 		if (lab[t] < 0)
@@ -191,7 +255,7 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 		texts[k] = mrs_tweet_text(ds, t);
 		labels[k] = (uint8_t)lab[t];
 		if (k >= n)
-			val_ids[k - n] = t;
+			test_ids[k - n] = t;
 	}
 	/* an even sample of the training texts when a cap is set: at most max_rows, and at
 	 * most SAFETY_MAX_ROWS (the labels are noisy; more rows cost time and add little) */
@@ -207,35 +271,48 @@ static int fit_safety(trainer *tr, mrs_model_id id)
 	prm.seed = tr->o->seed;
 	if (tr->o->safety_buckets)
 		prm.buckets = tr->o->safety_buckets;
-	if (keep < 20000) /* a small corpus: more, smaller steps */
-		prm.epochs = 8, prm.batch = 32;
+	/* a small corpus: more, smaller steps, and at least SAFETY_MIN_STEPS of them (without
+	 * class balancing, the few positives of a small world move a model that takes fewer
+	 * steps too little: it scores every text near the base rate) */
+	if (keep < 20000) {
+		size_t per_epoch = MRS_MAX((keep + 31) / 32, (size_t)1);
+		prm.batch = 32;
+		prm.epochs = (int)MRS_MIN((SAFETY_MIN_STEPS + per_epoch - 1) / per_epoch,
+					  (size_t)MRS_MAX_EPOCHS);
+		prm.epochs = MRS_MAX(prm.epochs, 8);
+	}
 	mrs_safety_report rep;
 	char source[200];
 	snprintf(source, sizeof source,
 		 "moderation labels of tweets created before the split (%s); metrics on the "
 		 "labelled tweets created at or after it",
 		 id == MRS_MODEL_NSFW ? "nsfw" : "toxic");
-	if (mrs_safety_fit(texts, labels, keep, texts + n, labels + n, nv, &prm, tr->stage, name,
-			   source, tr->p, &rep, &card, tr->err))
+	/* No validation rows, so no Platt scaling: the world's labelled sample is small and
+	 * its positives few (tens), too few to fit a calibration on a share of them; the
+	 * model trains on all of them without class balancing, so its log loss fits its
+	 * probabilities to the labels' own rate. */
+	prm.calibrate = false;
+	mrs_labelled train = {texts, labels, keep}, test = {texts + n, labels + n, nt};
+	if (mrs_safety_fit(&train, NULL, &test, &prm, tr->stage, name, source, tr->p, &rep, &card,
+			   tr->err))
 		goto out;
 	card_common(tr, card, rep.seconds);
 	if (keep < n)
 		cJSON_AddNumberToObject(card, "train_rows_available", (double)n);
 	cJSON *m = cJSON_GetObjectItem(card, "metrics");
-	cJSON_AddStringToObject(m, "split", "test");
-	if (tr->truth && nv) {
+	if (tr->truth && nt) {
 		const float *lat = id == MRS_MODEL_NSFW ? tr->truth->tweet_nsfw
 							: tr->truth->tweet_toxicity;
-		for (size_t i = 0; i < nv; i++)
-			oracle[i] = lat[val_ids[i]];
-		mrs_card_add_number(m, "oracle_auc", mrs_auc(oracle, labels + n, nv));
+		for (size_t i = 0; i < nt; i++)
+			oracle[i] = lat[test_ids[i]];
+		mrs_card_add_number(m, "oracle_auc", mrs_auc(oracle, labels + n, nt));
 	} else {
 		cJSON_AddNullToObject(m, "oracle_auc");
 	}
 	rc = mrs_card_write(tr->stage, name, card, tr->err);
 out:
 	cJSON_Delete(card);
-	free(texts), free(labels), free(val_ids), free(oracle);
+	free(texts), free(labels), free(test_ids), free(oracle);
 	return rc;
 }
 
@@ -544,34 +621,42 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 				"unknown model '%s' (simclusters, twhin, realgraph, nsfw, toxicity, "
 				"heavy_ranker)",
 				o->only);
-	if (only == MRS_MODEL_RANKER)
+	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
+	char current[32];
+	if (mrs_models_current_name(dir, current, sizeof current, err) ||
+	    mrs_models_current(dir, tr.current, sizeof tr.current, err)) {
+		mrs_error_suffix(err, "; remove it to train a new set");
+		return -1;
+	}
+	if (only == MRS_MODEL_RANKER) /* before anything is made: nothing to fit it from */
 		for (int id = 0; id < MRS_MODEL_RANKER; id++)
-			if (!model_exists(dir, id))
+			if (!model_exists(tr.current, id))
 				return mrs_fail(err, MRS_ERR_MODEL,
-						"heavy_ranker needs %s/%s.pt: train it first (train "
-						"without --only trains everything)",
-						dir, mrs_model_name(id));
+						"heavy_ranker needs %s/%s.pt: train it first "
+						"(train without --only trains everything)",
+						tr.current, mrs_model_name(id));
 	if (make_dir(dir, err))
 		return -1;
-	/* one run at a time per folder: two would interleave their renames into a mixed set */
+	/* one run at a time per folder: two would race for the pointer; the current set is
+	 * read again under the lock (a run that held it may have switched) */
 	char lock_path[4200];
 	int lock;
 	snprintf(lock_path, sizeof lock_path, "%s/.lock", dir);
-	if (mrs_store_lock_file(lock_path, dir, &lock, err))
+	if (mrs_file_lock(lock_path, dir, &lock, err))
 		return -1;
-	remove_stale_stages(dir);
-	trainer tr = {.ds = ds, .o = o, .p = progress, .err = err, .dir = dir};
-	tr.ds_path = o->dataset_path ? o->dataset_path : ds->path;
-	snprintf(tr.fp, sizeof tr.fp, "%016llx", (unsigned long long)ds->fingerprint);
-	tr.cut = mrs_embed_cut(ds);
-	snprintf(tr.stage, sizeof tr.stage, "%s/.train-XXXXXX", dir);
-	if (!mkdtemp(tr.stage)) {
-		mrs_fail(err, MRS_ERR_IO, "%s: cannot create a staging folder: %s", dir,
-			 strerror(errno));
-		mrs_store_unlock(dir, lock);
+	if (mrs_models_current_name(dir, current, sizeof current, err) ||
+	    mrs_models_current(dir, tr.current, sizeof tr.current, err)) {
+		mrs_file_unlock(lock);
 		return -1;
 	}
-	tr.deps_dir = only >= 0 ? dir : tr.stage;
+	if (make_set(&tr, remove_old_sets(dir, current))) {
+		mrs_file_unlock(lock);
+		return -1;
+	}
+	tr.ds_path = o->dataset_path ? o->dataset_path : ds->path;
+	snprintf(tr.fp, sizeof tr.fp, "%016llx", (unsigned long long)ds->source_fingerprint);
+	tr.cut = mrs_embed_cut(ds);
+	tr.deps_dir = only >= 0 ? tr.current : tr.stage;
 	snprintf(tr.truth_note, sizeof tr.truth_note, "no ground truth: oracle AUCs are null");
 	if (ds->has_truth && tr.ds_path) {
 		mrs_error terr = {0};
@@ -579,10 +664,20 @@ int mrs_train(const mrs_dataset *ds, const mrs_train_opts *o, const mrs_progress
 			snprintf(tr.truth_note, sizeof tr.truth_note, "%.280s", terr.msg);
 	}
 	int rc = run(&tr, only);
+	if (!rc && only >= 0)
+		rc = carry_over(&tr, only);
 	if (!rc)
-		rc = commit_stage(&tr);
-	remove_tree(tr.stage);
-	mrs_store_unlock(dir, lock);
+		rc = switch_to_set(&tr);
+	if (rc)
+		remove_tree(tr.stage);
+	if (rc && err && err->code == MRS_ERR_IO) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		mrs_fail(err, MRS_ERR_IO,
+			 "%s: cannot write the new model set (%.900s); nothing was changed", dir,
+			 why);
+	}
+	mrs_file_unlock(lock);
 	mrs_truth_free(tr.truth);
 	if (!rc)
 		mrs_progress_report(progress, "done", 1, 1, NULL);

@@ -118,10 +118,8 @@ static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t
 {
 	const mrs_dataset *ds = e->ds;
 	mrs_error lerr = {0};
-	if (!e->models_dir[0]) {
-		snprintf(why, why_size, "no models folder");
+	if (mrs_model_refused(e, MRS_MODEL_TWHIN, why, why_size))
 		return -1;
-	}
 	if (mrs_model_path(path, path_size, e->models_dir, "twhin", "pt", &lerr) ||
 	    !(tw->art = mrs_artifact_load(path, &lerr))) {
 		snprintf(why, why_size, "%s", lerr.msg);

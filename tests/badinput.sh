@@ -128,8 +128,8 @@ for o in "--epochs 1 64" "--buckets 16 67108864" "--dim 1 1024" "--hidden 0 1024
 	# shellcheck disable=SC2086
 	numeric SHORT -q train-safety $o
 done
-# the float options of train-safety: [0, 10)
-for opt in --lr --weight-decay --dropout; do
+# the float options of train-safety: [0, 10) and, for the dropouts, [0, 1)
+for opt in --lr --weight-decay --dropout --id-dropout; do
 	for v in "" "nan" "10"; do
 		run -q train-safety "$opt" "$v"
 		check 2 "$opt" "train-safety $opt '$v'"

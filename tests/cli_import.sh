@@ -39,7 +39,7 @@ grep -q '"kind":[[:space:]]*"activity"' "$tmp/info.json" || fail "info --json: k
 	>"$tmp/summary" || fail "labels import failed"
 "$bin" --data "$tmp/lab.db" info >"$tmp/info.txt" || fail "info on labels failed"
 grep -q "3 labelled (offensive)" "$tmp/info.txt" || fail "labels info: $(cat "$tmp/info.txt")"
-"$bin" -q import labels "$fx/offensive/text.txt" "$fx/offensive/labels.txt" --task hate \
+"$bin" -q import labels "$fx/offensive/text.txt" "$fx/offensive/labels.txt" --task hate --force \
 	-o "$tmp/lab.db" >"$tmp/summary" || fail "labels --task failed"
 [ -s "$tmp/summary" ] && fail "-q still printed: $(cat "$tmp/summary")"
 "$bin" --data "$tmp/lab.db" info | grep -q "3 labelled (hate)" || fail "--task not kept"
@@ -49,10 +49,11 @@ grep -q "3 labelled (offensive)" "$tmp/info.txt" || fail "labels info: $(cat "$t
 	fail "import with --data failed"
 [ -f "$tmp/default.db" ] || fail "--data did not name the output"
 
-# 2. a bad row: exit 2, FILE:LINE on stderr, the existing file untouched
+# 2. a bad row: exit 2, FILE:LINE on stderr, the existing file untouched (--force: it
+# may be replaced, by a good import)
 cp "$out" "$tmp/before.db"
 printf '10 20 1341100900 RT\n10 20 later RT\n11 20 1341100950 MT\n' >"$tmp/bad.txt"
-"$bin" import activity "$tmp/bad.txt" -o "$out" >"$tmp/summary" 2>"$tmp/err"
+"$bin" import activity "$tmp/bad.txt" -o "$out" --force >"$tmp/summary" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "bad row exited $rc, expected 2"
 grep -q "$tmp/bad.txt:2: time 'later' is not a unix time" "$tmp/err" ||
@@ -61,7 +62,7 @@ cmp -s "$out" "$tmp/before.db" || fail "a failed import changed $out"
 ls "$tmp" | grep -q 'tmp-' && fail "a temporary file was left behind"
 
 # a missing file: exit 2, named
-"$bin" import edges "$tmp/nope.txt" -o "$out" 2>"$tmp/err"
+"$bin" import edges "$tmp/nope.txt" -o "$out" --force 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "missing file exited $rc"
 grep -q "$tmp/nope.txt" "$tmp/err" || fail "missing file not named: $(cat "$tmp/err")"
@@ -76,12 +77,12 @@ cmp -s "$out" "$tmp/before.db" || fail "a failed import changed $out"
 [ $? -eq 2 ] || fail "unknown option should exit 2"
 
 # 3. --skip-bad: exit 0 and the skipped count reported
-"$bin" import activity "$tmp/bad.txt" -o "$out" --skip-bad >"$tmp/summary" 2>"$tmp/err"
+"$bin" import activity "$tmp/bad.txt" -o "$out" --force --skip-bad >"$tmp/summary" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 0 ] || fail "--skip-bad exited $rc: $(cat "$tmp/err")"
 grep -q "3 rows read, 1 skipped; 3 users, 1 tweets" "$tmp/summary" ||
 	fail "--skip-bad summary: $(cat "$tmp/summary")"
-"$bin" --json import activity "$tmp/bad.txt" -o "$out" --skip-bad >"$tmp/summary" ||
+"$bin" --json import activity "$tmp/bad.txt" -o "$out" --force --skip-bad >"$tmp/summary" ||
 	fail "--json import failed"
 grep -q '"rows":3,"skipped":1' "$tmp/summary" || fail "--json summary: $(cat "$tmp/summary")"
 "$bin" --data "$out" info --json >"$tmp/info.json" || fail "info after --skip-bad failed"

@@ -48,8 +48,8 @@ sane_status() {
 state_dataset() { # the file's checksum: byte for byte the old or the new dataset
 	[ -f "$1" ] && cksum <"$1"
 }
-state_models() {
-	(cd "$1" && cat ./*.pt 2>/dev/null | cksum)
+state_models() { # the model files of the set CURRENT names
+	[ -f "$1/CURRENT" ] && (cd "$1/$(cat "$1/CURRENT")" && cat ./*.pt 2>/dev/null | cksum)
 }
 save_state() { # KIND TARGET COPY
 	rm -rf "$3"
@@ -109,13 +109,15 @@ kill_points() {
 	echo "kills of $name: $kept left the old state, $replaced the new one, none broken"
 }
 
-# temporary files and staging folders a finished run must not leave
+# temporary files and unfinished sets a finished run must not leave (a models folder
+# keeps the set it serves and, after a completed run, the one that served before)
 leftovers() {
 	if [ "$1" = dataset ]; then
 		no_temps "$2" "$3"
 	else
-		ls -a "$2" | grep -E '^\.train-|tmp-' >/dev/null &&
-			fail "$3: left in $2: $(ls -a "$2" | grep -E '^\.train-|tmp-')"
+		find "$2" -name '*tmp-*' -o -name '.train-*' | grep -q . &&
+			fail "$3: left in $2: $(find "$2" -name '*tmp-*' -o -name '.train-*')"
+		[ "$(ls -d "$2"/set-* | wc -l)" -le 2 ] || fail "$3: sets left: $(ls "$2")"
 	fi
 }
 
@@ -129,13 +131,13 @@ else
 fi
 "$bin" -q generate --scale small -o "$tmp/gen.db" || fail "generate small"
 kill_points generate dataset "$tmp/gen.db" "$kills" "$ints" \
-	"$bin" -q generate --users 5000 --tweets 50000 --impressions 400000 -o "$tmp/gen.db"
+	"$bin" -q generate --force --users 5000 --tweets 50000 --impressions 400000 -o "$tmp/gen.db"
 
 awk 'BEGIN { for (i = 0; i < 1500000; i++) print "u" (i % 300000), "u" ((i * 7919 + 13) % 300000) }' \
 	>"$tmp/edges.txt"
 "$bin" -q generate --scale small -o "$tmp/imp.db" || fail "generate small"
 kill_points import dataset "$tmp/imp.db" "$kills" "$ints" \
-	"$bin" -q import edges "$tmp/edges.txt" -o "$tmp/imp.db"
+	"$bin" -q import edges "$tmp/edges.txt" -o "$tmp/imp.db" --force
 
 # train: the models of one world replaced by those of another
 "$bin" -q generate --scale small --seed 1 -o "$tmp/w1.db" &&
@@ -150,16 +152,16 @@ kill_points train models "$tmp/models" "$train_kills" "$train_ints" \
 # leaves the old dataset and nothing else.
 disk_full() {
 	name=$1 dir=$2
-	"$bin" -q generate --scale small -o "$dir/d.db" || fail "$name: the small dataset"
+	"$bin" -q generate --force --scale small -o "$dir/d.db" || fail "$name: the small dataset"
 	old=$(fp "$dir/d.db")
-	"$bin" -q generate -o "$dir/d.db" 2>"$tmp/err"
+	"$bin" -q generate --force -o "$dir/d.db" 2>"$tmp/err"
 	rc=$?
 	points=$((points + 1))
 	[ "$rc" -eq 2 ] || fail "$name: exit $rc, expected 2: $(cat "$tmp/err")"
 	grep -q "$dir/d.db: cannot write" "$tmp/err" || fail "$name: message: $(cat "$tmp/err")"
 	[ "$(fp "$dir/d.db")" = "$old" ] || fail "$name: the old dataset changed"
 	no_temps "$dir/d.db" "$name"
-	"$bin" -q import edges "$tmp/edges.txt" -o "$dir/d.db" 2>"$tmp/err"
+	"$bin" -q import edges "$tmp/edges.txt" -o "$dir/d.db" --force 2>"$tmp/err"
 	rc=$?
 	points=$((points + 1))
 	[ "$rc" -eq 2 ] && grep -q "$dir/d.db: cannot write" "$tmp/err" ||
@@ -179,6 +181,20 @@ unit=$(wc -c <"$tmp/ulimit/unit")
 	exit $((fails > 0))
 ) || fails=$((fails + 1))
 points=$((points + 2))
+# train on a full disk: the models folder named, the reason, nothing changed
+"$bin" -q --data "$tmp/ulimit/d.db" --models "$tmp/ulimit/m" train >/dev/null ||
+	fail "train: the models to keep"
+old=$(state_models "$tmp/ulimit/m")
+(
+	ulimit -f $((3 * 1024 * 1024 / unit))
+	exec "$bin" -q --data "$tmp/ulimit/d.db" --models "$tmp/ulimit/m" train --seed 5
+) >/dev/null 2>"$tmp/err"
+rc=$?
+points=$((points + 1))
+[ "$rc" -eq 2 ] && grep -q "^minirecsys: $tmp/ulimit/m: cannot write the new model set (.*File too large); nothing was changed$" "$tmp/err" ||
+	fail "train on a full disk: exit $rc: $(cat "$tmp/err")"
+[ "$(state_models "$tmp/ulimit/m")" = "$old" ] || fail "train on a full disk changed the models"
+leftovers models "$tmp/ulimit/m" "train on a full disk"
 # a small tmpfs (a real ENOSPC) where this user may mount one
 mkdir "$tmp/tmpfs"
 if mount -t tmpfs -o size=4m tmpfs "$tmp/tmpfs" 2>/dev/null; then
@@ -208,12 +224,17 @@ if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
 	old=$(fp "$ro/d.db")
 	chmod 555 "$ro"
 	for target in d.db new.db; do
-		as_user "$bin" -q generate --scale small --seed 5 -o "$ro/$target" 2>"$tmp/err"
+		as_user "$bin" -q generate --force --scale small --seed 5 -o "$ro/$target" 2>"$tmp/err"
 		rc=$?
 		points=$((points + 1))
 		[ "$rc" -eq 2 ] || fail "read-only folder, $target: exit $rc: $(cat "$tmp/err")"
-		grep -q "$ro/$target" "$tmp/err" || fail "read-only, $target: message: $(cat "$tmp/err")"
-		as_user "$bin" -q import edges "$tmp/edges.txt" -o "$ro/$target" 2>"$tmp/err"
+		# the dataset and the system's reason (once: "d.db.tmp-PID: cannot create:
+		# unable to open database file", with the lock there and the folder read-only)
+		grep -q "$ro/$target.*Permission denied" "$tmp/err" ||
+			fail "read-only, $target: message: $(cat "$tmp/err")"
+		[ "$target" = new.db ] || grep -q "nothing was changed" "$tmp/err" ||
+			fail "read-only, $target: message: $(cat "$tmp/err")"
+		as_user "$bin" -q import edges "$tmp/edges.txt" -o "$ro/$target" --force 2>"$tmp/err"
 		rc=$?
 		points=$((points + 1))
 		[ "$rc" -eq 2 ] && grep -q "$ro/$target" "$tmp/err" ||
@@ -236,7 +257,7 @@ big="--users 5000 --tweets 50000 --impressions 400000"
 old=$(fp "$tmp/two.db")
 oldsum=$(cksum <"$tmp/two.db")
 # shellcheck disable=SC2086
-"$bin" -q generate $big --seed 3 -o "$tmp/two.db" 2>"$tmp/err1" &
+"$bin" -q generate --force $big --seed 3 -o "$tmp/two.db" 2>"$tmp/err1" &
 first=$!
 while ! ls "$tmp"/two.db.tmp-* >/dev/null 2>&1 && kill -0 "$first" 2>/dev/null; do
 	sleep 0.01
@@ -260,7 +281,7 @@ new=$(fp "$tmp/two.db")
 if command -v flock >/dev/null; then
 	exec 9>>"$tmp/two.db.lock"
 	flock -n 9 || fail "two writers: cannot take the lock for the test"
-	for second in "generate --scale small --seed 4" "import edges $tmp/edges.txt"; do
+	for second in "generate --force --scale small --seed 4" "import edges $tmp/edges.txt --force"; do
 		# shellcheck disable=SC2086
 		"$bin" -q $second -o "$tmp/two.db" 2>"$tmp/err2"
 		rc=$?
@@ -275,9 +296,9 @@ fi
 # started together: one wins, or they run one after the other; never a broken file
 for round in 1 2; do
 	# shellcheck disable=SC2086
-	"$bin" -q generate $big --seed 6 -o "$tmp/two.db" 2>/dev/null &
+	"$bin" -q generate --force $big --seed 6 -o "$tmp/two.db" 2>/dev/null &
 	a=$!
-	"$bin" -q generate --scale small --seed 7 -o "$tmp/two.db" 2>/dev/null &
+	"$bin" -q generate --force --scale small --seed 7 -o "$tmp/two.db" 2>/dev/null &
 	b=$!
 	wait $a
 	ra=$?
@@ -348,17 +369,19 @@ model_fault() {
 	esac
 	grep -q "^timeline of" "$tmp/out" || fail "$1: no timeline"
 }
+# the model files of the set the first models' folder serves (a set's folder is read as it is)
+set=$tmp/models/$(cat "$tmp/models/CURRENT")
 for m in simclusters twhin realgraph nsfw toxicity heavy_ranker; do
-	size=$(wc -c <"$tmp/models/$m.pt")
+	size=$(wc -c <"$set/$m.pt")
 	hows="half garbage" # every model: cut in half, 64 bytes overwritten
 	case $m in twhin | heavy_ranker) hows="$hows empty last-byte missing" ;; esac
 	for how in $hows; do
 		rm -rf "$tmp/mf"
-		cp -r "$tmp/models" "$tmp/mf"
+		cp -r "$set" "$tmp/mf"
 		case $how in
 		empty) : >"$tmp/mf/$m.pt" ;;
-		half) head -c $((size / 2)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
-		last-byte) head -c $((size - 1)) "$tmp/models/$m.pt" >"$tmp/mf/$m.pt" ;;
+		half) head -c $((size / 2)) "$set/$m.pt" >"$tmp/mf/$m.pt" ;;
+		last-byte) head -c $((size - 1)) "$set/$m.pt" >"$tmp/mf/$m.pt" ;;
 		garbage)
 			head -c 64 /dev/zero | tr '\0' 'Z' |
 				dd of="$tmp/mf/$m.pt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
@@ -369,8 +392,8 @@ for m in simclusters twhin realgraph nsfw toxicity heavy_ranker; do
 	done
 done
 # the heavy ranker's card says another feature spec; its card is gone
-rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
-sed 's/"feature_spec_version":[^,]*/"feature_spec_version": 999/' "$tmp/models/heavy_ranker.json" \
+rm -rf "$tmp/mf" && cp -r "$set" "$tmp/mf"
+sed 's/"feature_spec_version":[^,]*/"feature_spec_version": 999/' "$set/heavy_ranker.json" \
 	>"$tmp/mf/heavy_ranker.json"
 model_fault "another feature spec" heavy_ranker
 grep -q "feature spec version 999" "$tmp/out" || fail "another feature spec: $(grep heavy "$tmp/out")"
@@ -379,7 +402,7 @@ model_fault "no card" heavy_ranker
 # models of another world (other users, other tweets): the embeddings fall back
 "$bin" -q generate --scale small --users 120 --seed 9 -o "$tmp/w3.db"
 for m in simclusters twhin; do
-	rm -rf "$tmp/mf" && cp -r "$tmp/models" "$tmp/mf"
+	rm -rf "$tmp/mf" && cp -r "$set" "$tmp/mf"
 	printf 'models\n' | "$bin" --data "$tmp/w3.db" --models "$tmp/mf" --batch - >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	points=$((points + 1))

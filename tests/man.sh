@@ -100,7 +100,7 @@ run=$tmp/run
 mkdir -p "$run/data" "$run/models"
 world=$(MRS_SRCDIR=$srcdir MRS_BUILDDIR=$builddir sh "$srcdir/tests/world.sh")
 cp "$world/world.db" "$run/data/default.db"
-cp "$world"/models/* "$run/models/" # a copy: an example may train into it
+cp -r "$world"/models/. "$run/models/" # a copy: an example may train into it
 examples=0
 for script in "$tmp"/ex/*.sh; do
 	[ -f "$script" ] || { bad "no examples in EXAMPLES"; break; }

@@ -39,7 +39,9 @@ run() {
 run -q generate --scale small --seed 7 || fail "generate"
 [ -f "$share/default.db" ] || fail "generate: no $share/default.db"
 run -q train >/dev/null || fail "train"
-[ -f "$share/models/heavy_ranker.pt" ] || fail "train: no $share/models/heavy_ranker.pt"
+set=$(cat "$share/models/CURRENT" 2>/dev/null)
+[ -n "$set" ] && [ -f "$share/models/$set/heavy_ranker.pt" ] ||
+	fail "train: no model set in $share/models (CURRENT '$set')"
 for d in "$tmp/home/.local" "$tmp/home/.local/share" "$share" "$share/models"; do
 	mode=$(stat -c %a "$d" 2>/dev/null)
 	[ "$mode" = 700 ] || fail "$d: mode '$mode', expected 700"
@@ -49,7 +51,7 @@ grep -q '(user 1)' "$tmp/timeline" || fail "timeline 1 printed: $(head -3 "$tmp/
 
 # 2. --batch: the same dataset and models
 printf 'user 1\nmodels\n' | run --batch - >"$tmp/batch" || fail "--batch"
-grep -q "^heavy_ranker  *loaded .*$share/models/heavy_ranker.pt" "$tmp/batch" ||
+grep -q "^heavy_ranker  *loaded .*$share/models/$set/heavy_ranker.pt" "$tmp/batch" ||
 	fail "--batch does not serve $share/models: $(cat "$tmp/batch")"
 
 # 3. info: both paths and the rule that chose them, in text and JSON

@@ -121,6 +121,34 @@ static void test_bad_params(void **state)
 	assert_true(named >= 10);
 }
 
+/* Issue 13, point 8: the memory a world needs is estimated before it is built. The
+ * estimate grows with every size, covers the measured peaks of the scales (docs and
+ * generate.c), lets the planned 1,000,000-user world run on a 24 GiB machine and names
+ * the largest world the options allow as far beyond one. */
+static void test_memory_estimate(void **state)
+{
+	(void)state;
+	mrs_gen_params p;
+	mrs_error err = {0};
+	const double mib = 1024.0 * 1024, gib = 1024 * mib;
+	assert_ok(mrs_gen_params_scale(&p, "small", &err), &err);
+	assert_true(mrs_gen_memory_estimate(&p) >= 163 * mib); /* measured peak RSS */
+	assert_ok(mrs_gen_params_scale(&p, "large", &err), &err);
+	double large = (double)mrs_gen_memory_estimate(&p);
+	assert_true(large >= 994 * mib && large <= 1.3 * 994 * mib);
+	mrs_gen_params q = p;
+	q.users *= 2;
+	assert_true(mrs_gen_memory_estimate(&q) > large);
+	q = p, q.tweets *= 2;
+	assert_true(mrs_gen_memory_estimate(&q) > large);
+	q = p, q.impressions *= 2;
+	assert_true(mrs_gen_memory_estimate(&q) > large);
+	p.users = 1000000, p.tweets = 10000000, p.impressions = 100000000;
+	assert_true((double)mrs_gen_memory_estimate(&p) < 12 * gib);
+	p.users = 10000000, p.tweets = 100000000, p.impressions = 1000000000;
+	assert_true((double)mrs_gen_memory_estimate(&p) > 64 * gib);
+}
+
 static void test_deterministic(void **state)
 {
 	(void)state;
@@ -585,6 +613,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_scale),
 		cmocka_unit_test(test_bad_params),
+		cmocka_unit_test(test_memory_estimate),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_homophily),
 		cmocka_unit_test(test_heavy_tails),

@@ -108,6 +108,25 @@ static void test_macro_f1(void **state)
 	CLOSE(mrs_macro_f1(s, l, 5, thr), 7.0 / 12.0);
 }
 
+static void test_ece(void **state)
+{
+	(void)state;
+	/* bin [0.7, 0.8): p 0.75, 0.75 against 1 positive of 2: |1.5 - 1| / 4;
+	 * bin [0.2, 0.3): p 0.25, 0.25 against 0 of 2: |0.5 - 0| / 4 */
+	float p[] = {0.75f, 0.75f, 0.25f, 0.25f};
+	uint8_t l[] = {1, 0, 0, 0};
+	CLOSE(mrs_ece(p, l, 4), (0.5 + 0.5) / 4);
+	/* calibrated within each bin: 0 */
+	float q[] = {0.25f, 0.25f, 0.25f, 0.25f, 1.0f, 0.0f};
+	uint8_t m[] = {1, 0, 0, 0, 1, 0};
+	CLOSE(mrs_ece(q, m, 6), 0.0);
+	/* 1.0 falls in the last bin, with 0.9375; 0.0625 in the first: |1.9375 - 1| + 0.0625 */
+	float r[] = {1.0f, 0.9375f, 0.0625f};
+	uint8_t k[] = {1, 0, 0};
+	CLOSE(mrs_ece(r, k, 3), (0.9375 + 0.0625) / 3);
+	assert_true(isnan(mrs_ece(p, l, 0)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_rce),
 		cmocka_unit_test(test_precision_at_recall),
 		cmocka_unit_test(test_macro_f1),
+		cmocka_unit_test(test_ece),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

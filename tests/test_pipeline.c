@@ -1,7 +1,7 @@
 /* test_pipeline.c: the request path end to end on a small trained world: the trace
  * accounts for every candidate at every stage, a re-rank equals a full run, provenance
  * survives dedup, fallbacks serve without models, and evaluation sees only the train
- * split. */
+ * split and checks the safety thresholds against the hidden latents. */
 #include <math.h>
 
 #include "models_fixture.h"
@@ -226,7 +226,7 @@ static void test_eval_sees_only_the_train_split(void **state)
 {
 	(void)state;
 	mrs_error err = {0};
-	mrs_eval_opts o = {.k = 10, .users = 50, .seed = 3, .models_dir = models};
+	mrs_eval_opts o = {.k = 10, .users = 50, .seed = 3, .models_dir = models, .models = true};
 	mrs_evaluator *ev = mrs_evaluator_new(W, &o, NULL, &err);
 	if (!ev)
 		fail_msg("evaluator: %s", err.msg);
@@ -249,6 +249,24 @@ static void test_eval_sees_only_the_train_split(void **state)
 			    sizeof r1.sys[0]);
 	assert_true(r1.sys[MRS_SYS_PIPELINE].present && r1.sys[MRS_SYS_ORACLE].present);
 	assert_true(r1.sys[MRS_SYS_PIPELINE].ndcg > r1.sys[MRS_SYS_RANDOM].ndcg);
+
+	/* the safety thresholds are the config's; a score and a latent are in (0, 1), so at
+	 * 1 nothing is above and at 0 everything is */
+	const mrs_safety_share *sh = r1.safety_share;
+	assert_string_equal(sh[0].model, "nsfw");
+	assert_string_equal(sh[3].model, "toxicity");
+	assert_true(sh[0].threshold == cfg.nsfw_high && sh[1].threshold == cfg.nsfw_mid);
+	assert_true(sh[2].threshold == cfg.tox_high && sh[3].threshold == cfg.tox_mid);
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++)
+		assert_true(sh[i].scores >= 0 && sh[i].scores <= 1 && sh[i].latents >= 0 &&
+			    sh[i].latents <= 1 && sh[i].all_latents > 0 && sh[i].all_latents < 1);
+	assert_true(sh[0].scores <= sh[1].scores && sh[0].latents <= sh[1].latents);
+	assert_true(r1.nsfw_ece >= 0 && r1.nsfw_ece <= 1 && r1.tox_ece >= 0 && r1.tox_ece <= 1);
+	cfg.nsfw_mid = 1, cfg.tox_mid = 0;
+	assert_ok(mrs_evaluator_run(ev, &cfg, &r2, NULL, &err), &err);
+	sh = r2.safety_share;
+	assert_true(sh[1].scores == 0 && sh[1].latents == 0 && sh[1].all_latents == 0);
+	assert_true(sh[3].scores == 1 && sh[3].latents == 1 && sh[3].all_latents == 1);
 	mrs_evaluator_free(ev);
 }
 

@@ -4,6 +4,7 @@
 #include <cJSON.h>
 #include <math.h>
 
+#include "learn.h"
 #include "mrs_torch.h"
 #include "retrieval_util.h"
 
@@ -178,8 +179,8 @@ static void test_learned(void **state)
 			  .hidden = {4}, .n_heads = 1, .seed = 1};
 	mrs_tmodel *m = NULL;
 	assert_int_equal(mrs_tmodel_new(&spec, &m), MRS_T_OK);
-	assert_int_equal(mrs_tmodel_save(m, path, "{\"feature_version\": 99, \"features\": 19}"),
-			 MRS_T_OK);
+	assert_ok(mrs_torch_save(m, path, "{\"feature_version\": 99, \"features\": 19}", &err),
+		  &err);
 	mrs_tmodel_free(m);
 	e = ru_open(ds, ds->split_time, odir, MRS_SC_HASH, MRS_RG_LEARNED);
 	assert_false(e->status[MRS_MODEL_REALGRAPH].loaded);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "learn.h"
+#include "mrs_torch.h"
 #include "testutil.h"
 
 /* ids of "<s>" and "idiot" with 2^18 buckets, as the tokeniser gives them */
@@ -124,17 +125,75 @@ static void test_learns_a_toxic_lexicon(void **state)
 	p.epochs = 10;
 	mrs_safety_report rep;
 	mrs_error err = {0};
-	assert_ok(mrs_safety_fit((const char *const *)tr, ltr, 600, (const char *const *)va, lva,
-				 200, &p, NULL, "toxicity", "test", NULL, &rep, NULL, &err),
+	mrs_labelled train = {(const char *const *)tr, ltr, 600};
+	mrs_labelled val = {(const char *const *)va, lva, 200};
+	assert_ok(mrs_safety_fit(&train, &val, NULL, &p, NULL, "toxicity", "test", NULL, &rep, NULL,
+				 &err),
 		  &err);
-	print_message("lexicon: AUC %.4f macro-F1 %.4f loss %.4f -> %.4f\n", rep.auc,
-		      rep.macro_f1_05, rep.epoch_loss[0], rep.epoch_loss[rep.epochs - 1]);
-	assert_true(rep.auc > 0.95);
-	assert_true(rep.macro_f1_05 > 0.85);
+	print_message("lexicon: AUC %.4f macro-F1 %.4f loss %.4f -> %.4f\n", rep.val.auc,
+		      rep.val.macro_f1_05, rep.epoch_loss[0], rep.epoch_loss[rep.epochs - 1]);
+	assert_true(rep.val.auc > 0.95);
+	assert_true(rep.val.macro_f1_05 > 0.85);
 	assert_true(rep.epoch_loss[rep.epochs - 1] < rep.epoch_loss[0]);
 	assert_int_equal(rep.n_train, 600);
-	assert_int_equal(rep.n_val, 200);
+	assert_int_equal(rep.val.rows, 200);
+	assert_int_equal(rep.test.rows, 0);
+	assert_true(isnan(rep.test.auc));
 	free_texts(tr, 600), free_texts(va, 200);
+	free(ltr), free(lva);
+}
+
+/* Class-balanced training inflates the probabilities; Platt scaling on the validation
+ * texts brings them back, and it is folded into the file: the model loaded back scores
+ * the validation texts with the calibrated probabilities, whose mean is the (smoothed)
+ * share of positives, as Platt's fit makes it. */
+static void test_calibration(void **state)
+{
+	(void)state;
+	char **tr, **va;
+	uint8_t *ltr, *lva;
+	lexicon_texts(600, 3, &tr, &ltr);
+	lexicon_texts(300, 4, &va, &lva);
+	mrs_safety_params p = params();
+	p.balance = true;
+	p.buckets = 4096;
+	mrs_safety_report rep;
+	mrs_error err = {0};
+	mrs_labelled train = {(const char *const *)tr, ltr, 600};
+	mrs_labelled val = {(const char *const *)va, lva, 300};
+	char dir[512];
+	tu_path(dir, sizeof dir, "calibrated");
+	mkdir(dir, 0777);
+	assert_ok(mrs_safety_fit(&train, &val, NULL, &p, dir, "toxicity", "test", NULL, &rep, NULL,
+				 &err),
+		  &err);
+	print_message("calibration: ECE %.4f -> %.4f, a %.4f b %.4f, threshold %.3f\n",
+		      rep.val_ece_raw, rep.val.ece, rep.calib_a, rep.calib_b, rep.threshold);
+	assert_true(rep.calib_a != 1 || rep.calib_b != 0);
+	assert_true(rep.val.ece < rep.val_ece_raw);
+
+	char path[600];
+	snprintf(path, sizeof path, "%s/toxicity.pt", dir);
+	mrs_tmodel *m = NULL;
+	char *meta = NULL;
+	assert_int_equal(mrs_tmodel_load(path, &m, &meta), MRS_T_OK);
+	assert_non_null(strstr(meta, "\"version\":3"));
+	int64_t *ids = malloc(300 * 256 * sizeof *ids), off[301] = {0};
+	for (int i = 0; i < 300; i++)
+		off[i + 1] = off[i] + (int64_t)mrs_safety_tokens(va[i], &p, ids + off[i], 256);
+	float prob[300];
+	assert_int_equal(mrs_tmodel_forward_bag(m, ids, off, 300, prob), MRS_T_OK);
+	assert_true(fabs(mrs_ece(prob, lva, 300) - rep.val.ece) < 1e-12);
+	double mean = 0, pos = 0;
+	for (int i = 0; i < 300; i++)
+		mean += prob[i], pos += lva[i];
+	double hi = (pos + 1) / (pos + 2), lo = 1 / (300 - pos + 2);
+	double want = (pos * hi + (300 - pos) * lo) / 300;
+	print_message("mean probability %.6f, smoothed share of positives %.6f\n", mean / 300, want);
+	assert_true(fabs(mean / 300 - want) < 1e-3);
+	free(ids), free(meta);
+	mrs_tmodel_free(m);
+	free_texts(tr, 600), free_texts(va, 300);
 	free(ltr), free(lva);
 }
 
@@ -229,32 +288,41 @@ static void test_train_safety_on_fixture(void **state)
 	mrs_error err = {0};
 	mrs_safety_params p = params();
 	p.epochs = 8, p.batch = 16; /* a tiny fixture: more, smaller steps */
-	assert_ok(mrs_safety_train(tr, va, &p, path, NULL, &rep, &err), &err);
-	print_message("fixture: macro-F1 %.4f (best %.4f at %.3f) AUC %.4f PR-AUC %.4f P@R90 "
-		      "%.4f\n",
-		      rep.macro_f1_05, rep.macro_f1_best, rep.best_threshold, rep.auc, rep.pr_auc,
-		      rep.precision_at_recall_90);
+	/* the validation texts again as the test texts: the test figures must be the
+	 * validation ones, scored by the calibrated model at the chosen threshold */
+	assert_ok(mrs_safety_train(tr, va, va, &p, path, NULL, &rep, &err), &err);
+	print_message("fixture: macro-F1 %.4f at %.3f (%.4f at 0.5) AUC %.4f PR-AUC %.4f P@R90 "
+		      "%.4f ECE %.4f (before calibration %.4f)\n",
+		      rep.val.macro_f1, rep.threshold, rep.val.macro_f1_05, rep.val.auc,
+		      rep.val.pr_auc, rep.val.precision_at_recall_90, rep.val.ece, rep.val_ece_raw);
 	assert_int_equal(rep.n_train, tr->n);
-	assert_int_equal(rep.n_val, va->n);
-	assert_true(rep.auc > 0.9 && rep.auc <= 1.0);
-	assert_true(rep.pr_auc > 0.8 && rep.pr_auc <= 1.0);
-	assert_true(rep.precision_at_recall_90 > 0.5);
-	assert_true(rep.macro_f1_05 > 0.8);
-	assert_true(rep.macro_f1_best >= rep.macro_f1_05);
+	assert_int_equal(rep.val.rows, va->n);
+	assert_true(rep.val.auc > 0.9 && rep.val.auc <= 1.0);
+	assert_true(rep.val.pr_auc > 0.8 && rep.val.pr_auc <= 1.0);
+	assert_true(rep.val.precision_at_recall_90 > 0.5);
+	assert_true(rep.val.macro_f1_05 > 0.8);
+	assert_true(rep.val.macro_f1 >= rep.val.macro_f1_05);
+	assert_true(rep.val.ece >= 0 && rep.val.ece < 0.2);
 	assert_true(rep.params > 0);
+	assert_int_equal(rep.test.rows, va->n);
+	assert_true(rep.test.auc == rep.val.auc && rep.test.ece == rep.val.ece);
+	assert_true(rep.test.macro_f1 == rep.val.macro_f1);
 	/* the model and its card are written */
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	cJSON *c = mrs_card_read(tu_tmpdir(), "offensive", &err);
 	assert_non_null(c);
 	cJSON *m = cJSON_GetObjectItem(c, "metrics");
-	assert_true(fabs(cJSON_GetObjectItem(m, "auc")->valuedouble - rep.auc) < 1e-9);
+	assert_true(fabs(cJSON_GetObjectItem(m, "auc")->valuedouble - rep.test.auc) < 1e-9);
+	assert_string_equal(cJSON_GetObjectItem(m, "split")->valuestring, "test");
+	assert_non_null(cJSON_GetObjectItem(c, "validation"));
+	assert_non_null(cJSON_GetObjectItem(c, "calibration"));
 	assert_non_null(cJSON_GetObjectItem(c, "hyper_parameters"));
 	assert_non_null(cJSON_GetObjectItem(c, "loss_per_epoch"));
 	cJSON_Delete(c);
 	/* a bad output name is refused before training */
 	snprintf(card, sizeof card, "%s/model.bin", tu_tmpdir());
-	assert_int_equal(mrs_safety_train(tr, va, &p, card, NULL, &rep, &err), -1);
+	assert_int_equal(mrs_safety_train(tr, va, NULL, &p, card, NULL, &rep, &err), -1);
 	assert_int_equal(err.code, MRS_ERR_USAGE);
 	mrs_texts_free(tr);
 	mrs_texts_free(va);
@@ -273,8 +341,9 @@ static void test_engine_scores_tweets(void **state)
 	mrs_safety_report rep;
 	mrs_safety_params p = params();
 	p.epochs = 8, p.batch = 16;
-	assert_ok(mrs_safety_train(tr, NULL, &p, path, NULL, &rep, &err), &err);
-	assert_true(isnan(rep.auc));
+	assert_ok(mrs_safety_train(tr, NULL, NULL, &p, path, NULL, &rep, &err), &err);
+	assert_true(isnan(rep.val.auc));
+	assert_true(rep.calib_a == 1 && rep.calib_b == 0 && rep.threshold == 0.5);
 	/* a two-tweet dataset: one insult, one kind word */
 	mrs_dataset *ds = mrs_ds_alloc(2, 2, &err);
 	mrs_pool pool = {0};
@@ -297,6 +366,25 @@ static void test_engine_scores_tweets(void **state)
 	assert_true(tox[0] > 0.5f && tox[1] < 0.5f);
 	assert_true(nsfw[0] == 0.0f && nsfw[1] == 0.0f);
 	mrs_engine_free(e);
+
+	/* a safety model of the previous version (uncalibrated scores) is refused by name */
+	mrs_tspec spec = {.kind = MRS_TK_BAG, .n_buckets = 64, .bag_dim = 4, .n_heads = 1};
+	mrs_tmodel *old = NULL;
+	assert_int_equal(mrs_tmodel_new(&spec, &old), MRS_T_OK);
+	snprintf(path, sizeof path, "%s/nsfw.pt", dir);
+	assert_ok(mrs_torch_save(old, path,
+				 "{\"kind\":\"safety\",\"tokenizer\":2,\"buckets\":64,"
+				 "\"bigrams\":true,\"char_ngrams\":5}",
+				 &err),
+		  &err);
+	mrs_tmodel_free(old);
+	assert_non_null(e = mrs_engine_open(ds, &o, NULL, &err));
+	const mrs_model_status *st = mrs_engine_status(e, MRS_MODEL_NSFW);
+	print_message("%s\n", st->note);
+	assert_false(st->loaded);
+	assert_non_null(strstr(st->note, "a safety model of version 2, this build reads version 3"));
+	assert_true(mrs_engine_status(e, MRS_MODEL_TOXICITY)->loaded);
+	mrs_engine_free(e);
 	mrs_dataset_free(ds);
 	mrs_texts_free(tr);
 }
@@ -307,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_hashing_is_deterministic),
 		cmocka_unit_test(test_hash_is_pinned),
 		cmocka_unit_test(test_learns_a_toxic_lexicon),
+		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_train_safety_on_fixture),
 		cmocka_unit_test(test_engine_scores_tweets),

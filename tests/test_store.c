@@ -1,11 +1,31 @@
 /* test_store.c: the SQLite store: round trip, atomic writes, locking, every bad file. */
+#include <dirent.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "file.h"
 #include "internal.h"
 #include "store.h"
 #include "testutil.h"
+
+/* The temporary files of path in its folder (PATH.tmp-*). */
+static int count_temps(const char *path)
+{
+	char dir[300], prefix[300];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	*slash = '\0';
+	snprintf(prefix, sizeof prefix, "%s.tmp-", slash + 1);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
 
 /* A small world built by hand: 4 users, 5 tweets (one a retweet), follows, impressions,
  * a block and a mute, labels, and a truth table. */
@@ -210,10 +230,7 @@ static void test_round_trip(void **state)
 	assert_memory_equal(tb->user_interest_w, tr->user_interest_w, sizeof(float) * 4 * MRS_N_TOPICS);
 	assert_memory_equal(tb->tweet_quality, tr->tweet_quality, sizeof(float) * 5);
 	assert_memory_equal(tb->imp_prob, tr->imp_prob, sizeof(float) * 6 * MRS_N_ACTIONS);
-	/* no temporary file is left behind */
-	char tmp[400];
-	assert_ok(mrs_store_temp_path(path, tmp, sizeof tmp, &err), &err);
-	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(count_temps(path), 0); /* no temporary file is left behind */
 	mrs_truth_free(tb);
 	mrs_dataset_free(back);
 	mrs_truth_free(tr);
@@ -249,7 +266,7 @@ static int cancel_at_impressions(void *ud, const char *phase, double done, doubl
 static void test_cancelled_write_keeps_old_file(void **state)
 {
 	(void)state;
-	char path[300], tmp[400];
+	char path[300];
 	mrs_error err = {0};
 	mrs_dataset *ds = tiny(NULL);
 	tu_path(path, sizeof path, "keep.db");
@@ -266,8 +283,7 @@ static void test_cancelled_write_keeps_old_file(void **state)
 	mrs_dataset *back = mrs_dataset_load(path, NULL, &err);
 	assert_non_null(back);
 	assert_int_equal(back->seed, 9);
-	mrs_store_temp_path(path, tmp, sizeof tmp, &err);
-	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(count_temps(path), 0);
 	mrs_dataset_free(back);
 	mrs_dataset_free(other);
 	mrs_dataset_free(ds);
@@ -286,7 +302,7 @@ static void test_lock_refuses_second_writer(void **state)
 	assert_int_equal(err.code, MRS_ERR_BUSY);
 	assert_non_null(strstr(err.msg, "another minirecsys process"));
 	assert_int_equal(access(path, F_OK), -1);
-	mrs_store_unlock(path, fd);
+	mrs_file_unlock(fd);
 	assert_ok(mrs_store_write(path, ds, NULL, NULL, &err), &err);
 	mrs_dataset_free(ds);
 }
@@ -305,16 +321,126 @@ static void test_stale_temp_files_removed(void **state)
 		_exit(0);
 	assert_true(child > 0);
 	waitpid(child, NULL, 0); /* a pid that no longer runs */
+	/* the names of older versions (PATH.tmp-PID) and of this one (PATH.tmp-PID-XXXXXXXX) */
+	char dead2[400], live2[400], other2[400];
 	snprintf(dead, sizeof dead, "%s.tmp-%ld", path, (long)child);
 	snprintf(live, sizeof live, "%s.tmp-%ld", path, (long)getppid());
 	snprintf(other, sizeof other, "%s.tmp-notes", path);
-	const char *names[3] = {dead, live, other};
-	for (int i = 0; i < 3; i++)
+	snprintf(dead2, sizeof dead2, "%s.tmp-%ld-AbCd1234", path, (long)child);
+	snprintf(live2, sizeof live2, "%s.tmp-%ld-AbCd1234", path, (long)getppid());
+	snprintf(other2, sizeof other2, "%s.tmp-%ld-x", path, (long)child);
+	const char *names[6] = {dead, live, other, dead2, live2, other2};
+	for (int i = 0; i < 6; i++)
 		fclose(fopen(names[i], "w"));
 	assert_ok(mrs_store_write(path, ds, NULL, NULL, &err), &err);
 	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(dead2, F_OK), -1);
 	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(live2, F_OK), 0);
 	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(access(other2, F_OK), 0);
+	mrs_dataset_free(ds);
+}
+
+/* The victim of a planted link: a file whose content must survive every write. */
+static void make_victim(char *victim, size_t size)
+{
+	tu_write(victim, size, "victim.txt", "precious\n");
+}
+
+static void victim_intact(const char *victim)
+{
+	char buf[32] = {0};
+	struct stat sb;
+	assert_int_equal(lstat(victim, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	FILE *f = fopen(victim, "rb");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	if (n != 9 || strcmp(buf, "precious\n") != 0)
+		fail_msg("the victim was written: '%s'", buf);
+}
+
+/* Symbolic links planted under every name a write of path could use (the temporary names
+ * of older versions, PATH.tmp-PID for this process and around it) point to a victim. */
+static void plant_links(const char *path, const char *victim)
+{
+	char name[400];
+	for (long pid = (long)getpid() - 50; pid <= (long)getpid() + 50; pid++) {
+		snprintf(name, sizeof name, "%s.tmp-%ld", path, pid);
+		if (pid > 0)
+			assert_int_equal(symlink(victim, name), 0);
+	}
+}
+
+/* Issue 13, point 1: temporary files are created exclusively under unpredictable names,
+ * so planted links are never followed; lock files are never followed either. */
+static void test_planted_links_never_followed(void **state)
+{
+	(void)state;
+	char victim[300], path[300];
+	mrs_error err = {0};
+	make_victim(victim, sizeof victim);
+	mrs_dataset *ds = tiny(NULL);
+	/* a dataset */
+	tu_path(path, sizeof path, "planted.db");
+	plant_links(path, victim);
+	assert_ok(mrs_store_write(path, ds, NULL, NULL, &err), &err);
+	victim_intact(victim);
+	mrs_dataset *back = mrs_dataset_load(path, NULL, &err);
+	assert_non_null(back);
+	mrs_dataset_free(back);
+	/* a text file (configurations, what-if edits, model cards) */
+	tu_path(path, sizeof path, "planted.json");
+	plant_links(path, victim);
+	assert_ok(mrs_file_write_text(path, "{}", &err), &err);
+	victim_intact(victim);
+	/* the lock: a link there is refused, and its target left alone */
+	tu_path(path, sizeof path, "locked-link.db");
+	char lock[400];
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	assert_int_equal(symlink(victim, lock), 0);
+	assert_int_equal(mrs_store_write(path, ds, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "is a symbolic link"));
+	victim_intact(victim);
+	assert_int_equal(access(path, F_OK), -1);
+	mrs_dataset_free(ds);
+}
+
+/* Issue 13, point 2: a target that is not a regular file is refused, not replaced. */
+static void test_targets_that_are_not_files(void **state)
+{
+	(void)state;
+	char victim[300], link[300], fifo[300], dir[300];
+	mrs_error err = {0};
+	make_victim(victim, sizeof victim);
+	tu_path(link, sizeof link, "link.json");
+	assert_int_equal(symlink(victim, link), 0);
+	tu_path(fifo, sizeof fifo, "fifo.json");
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	tu_path(dir, sizeof dir, "folder.json");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	const char *targets[] = {link, fifo, dir};
+	const char *kinds[] = {"a symbolic link", "a FIFO", "a folder"};
+	mrs_dataset *ds = tiny(NULL);
+	for (int i = 0; i < 3; i++) {
+		struct stat before, after;
+		assert_int_equal(lstat(targets[i], &before), 0);
+		assert_int_equal(mrs_file_write_text(targets[i], "{}", &err), -1);
+		assert_int_equal(err.code, MRS_ERR_IO);
+		char want[400];
+		snprintf(want, sizeof want, "%s: %s, not a regular file: not replaced", targets[i],
+			 kinds[i]);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(mrs_store_write(targets[i], ds, NULL, NULL, &err), -1);
+		assert_non_null(strstr(err.msg, "not a regular file: not replaced"));
+		assert_int_equal(lstat(targets[i], &after), 0);
+		assert_int_equal(before.st_ino, after.st_ino);
+		assert_int_equal(before.st_mode, after.st_mode);
+		assert_int_equal(count_temps(targets[i]), 0);
+	}
+	victim_intact(victim);
 	mrs_dataset_free(ds);
 }
 
@@ -401,6 +527,25 @@ static void test_bad_files(void **state)
 	write_tiny(path);
 	exec_sql(path, "UPDATE tweets SET created_at = 1 WHERE id = 4");
 	expect_load_error(path, MRS_ERR_DATA, "time order");
+	/* a split time that is not a number (once read as 1970 without a word) */
+	tu_path(path, sizeof path, "split.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE meta SET value = 'abc' WHERE key = 'split_time'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: split_time 'abc' is not an integer");
+	exec_sql(path, "UPDATE meta SET value = '12x' WHERE key = 'split_time'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: split_time '12x' is not an integer");
+	tu_path(path, sizeof path, "seed.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE meta SET value = '' WHERE key = 'seed'");
+	expect_load_error(path, MRS_ERR_DATA, "meta: seed '' is not an integer");
+	/* a seed of 2^64-1 is stored as -1 and reads back */
+	exec_sql(path, "UPDATE meta SET value = '-1' WHERE key = 'seed'");
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_dataset_load(path, NULL, &err);
+	if (!ds)
+		fail_msg("%s", err.msg);
+	assert_true(ds->seed == UINT64_MAX);
+	mrs_dataset_free(ds);
 }
 
 static void test_truncated_file(void **state)
@@ -473,6 +618,8 @@ int main(void)
 		cmocka_unit_test(test_cancelled_write_keeps_old_file),
 		cmocka_unit_test(test_lock_refuses_second_writer),
 		cmocka_unit_test(test_stale_temp_files_removed),
+		cmocka_unit_test(test_planted_links_never_followed),
+		cmocka_unit_test(test_targets_that_are_not_files),
 		cmocka_unit_test(test_unwritable_folder),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_truncated_file),

@@ -1,18 +1,21 @@
 /* test_train.c: `train` end to end on a small world: the loss falls, the like head beats
- * chance clearly, the cards carry their fields, a cancel keeps the previous files byte
- * for byte, --only needs what it depends on, one run at a time per folder (stale staging
- * folders of killed runs removed), a mismatched feature spec falls back, and
- * the same seed gives the same model. */
+ * chance clearly, the cards carry their fields, the models folder holds one set behind
+ * CURRENT, a cancel keeps the previous files byte for byte, --only needs what it depends
+ * on and carries the other models over, one run at a time per folder (sets and staging
+ * folders of killed runs removed), a mismatched feature spec falls back, and the same seed
+ * gives the same model. */
 #include <cJSON.h>
 #include <dirent.h>
 #include <math.h>
 
 #include "learn.h"
 #include "models_fixture.h"
+#include "file.h"
 #include "store.h"
 
 static mrs_dataset *W;
-static char A[512]; /* the models of the first full training */
+static char A[512];  /* the models folder of the first full training */
+static char AS[600]; /* its set: A/set-1 */
 
 static int setup(void **state)
 {
@@ -21,6 +24,7 @@ static int setup(void **state)
 	W = fx_world("world.db", 400, 4000, 40000, 5);
 	assert_ok(fx_train(W, "a", NULL, NULL, &err), &err);
 	tu_path(A, sizeof A, "a");
+	assert_ok(mrs_models_current(A, AS, sizeof AS, &err), &err);
 	return 0;
 }
 
@@ -41,19 +45,28 @@ typedef struct snapshot {
 	size_t len[32];
 } snapshot;
 
-static void snap(const char *dir, snapshot *s)
+/* The files of dir and of its folders (one level down, as "SUB/NAME"), but the lock. */
+static void snap_into(const char *dir, const char *prefix, snapshot *s)
 {
-	memset(s, 0, sizeof *s);
 	DIR *d = opendir(dir);
 	assert_non_null(d);
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.'))
+		if (de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.' ||
+					     strcmp(de->d_name, ".lock") == 0))
 			continue;
-		assert_true(s->n < 32);
-		snprintf(s->name[s->n], sizeof s->name[0], "%.127s", de->d_name);
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		struct stat sb;
+		assert_int_equal(stat(path, &sb), 0);
+		if (S_ISDIR(sb.st_mode)) {
+			assert_true(!*prefix);
+			snap_into(path, de->d_name, s);
+			continue;
+		}
+		assert_true(s->n < 32);
+		snprintf(s->name[s->n], sizeof s->name[0], "%s%s%.100s", prefix, *prefix ? "/" : "",
+			 de->d_name);
 		FILE *f = fopen(path, "rb");
 		assert_non_null(f);
 		fseek(f, 0, SEEK_END);
@@ -65,6 +78,21 @@ static void snap(const char *dir, snapshot *s)
 		s->n++;
 	}
 	closedir(d);
+}
+
+static void snap(const char *dir, snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	snap_into(dir, "", s);
+}
+
+/* The files of dir's current set. */
+static void snap_set(const char *dir, snapshot *s)
+{
+	char set[1024];
+	mrs_error err = {0};
+	assert_ok(mrs_models_current(dir, set, sizeof set, &err), &err);
+	snap(set, s);
 }
 
 static const char *snap_get(const snapshot *s, const char *name, size_t *len)
@@ -126,8 +154,17 @@ static void test_cards(void **state)
 {
 	(void)state;
 	mrs_error err = {0};
+	/* the folder: CURRENT naming the one set, and nothing else but the lock */
+	snapshot all;
+	snap(A, &all);
+	size_t len;
+	const char *current = snap_get(&all, "CURRENT", &len);
+	assert_non_null(current);
+	assert_true(len == 6 && memcmp(current, "set-1\n", 6) == 0);
+	assert_int_equal(all.n, 1 + 2 * MRS_N_MODELS);
+	snap_free(&all);
 	for (int id = 0; id < MRS_N_MODELS; id++) {
-		cJSON *c = mrs_card_read(A, mrs_model_name(id), &err);
+		cJSON *c = mrs_card_read(AS, mrs_model_name(id), &err);
 		if (!c)
 			fail_msg("%s", err.msg);
 		const cJSON *fp = get(c, "dataset_fingerprint");
@@ -140,7 +177,7 @@ static void test_cards(void **state)
 		cJSON_Delete(c);
 	}
 	for (int id = MRS_MODEL_NSFW; id <= MRS_MODEL_TOXICITY; id++) {
-		cJSON *c = mrs_card_read(A, mrs_model_name(id), &err);
+		cJSON *c = mrs_card_read(AS, mrs_model_name(id), &err);
 		assert_true(getnum(c, "train_rows") > 100);
 		assert_true(getnum(c, "parameters") > 0);
 		assert_true(cJSON_IsArray(get(c, "loss_per_epoch")));
@@ -154,7 +191,7 @@ static void test_cards(void **state)
 		getnum(m, "pr_auc"), getnum(m, "precision_at_recall_90"), getnum(m, "macro_f1_at_0.5");
 		cJSON_Delete(c);
 	}
-	cJSON *c = mrs_card_read(A, "heavy_ranker", &err);
+	cJSON *c = mrs_card_read(AS, "heavy_ranker", &err);
 	assert_non_null(c);
 	assert_int_equal((int)getnum(c, "feature_spec_version"), MRS_FEATURE_SPEC_VERSION);
 	assert_int_equal((int)getnum(c, "n_features"), MRS_N_FEATURES);
@@ -187,12 +224,6 @@ static void test_cards(void **state)
 	assert_true(oracle > auc - 0.02);
 	assert_true(getnum(get(heads, "any"), "auc") > 0.65);
 	cJSON_Delete(c);
-	/* no staging folder is left behind */
-	DIR *d = opendir(A);
-	struct dirent *de;
-	while ((de = readdir(d)))
-		assert_null(strstr(de->d_name, ".train-"));
-	closedir(d);
 }
 
 typedef struct canceller {
@@ -252,38 +283,52 @@ static void test_only(void **state)
 	assert_non_null(strstr(err.msg, "simclusters"));
 	assert_int_equal(fx_train(W, "empty", "nonsense", NULL, &err), -1);
 	assert_int_equal(err.code, MRS_ERR_USAGE);
-	/* retraining only the ranker leaves the other models' files as they were */
+	/* retraining only the ranker makes a new set: the other models' files as they were */
 	char b[512];
 	tu_path(b, sizeof b, "b");
 	copy_dir(A, b);
 	snapshot before, after;
-	snap(b, &before);
-	/* a run killed earlier left its staging folder: the next run removes it */
-	char stale[600];
+	snap_set(b, &before);
+	/* runs killed earlier left a staging folder (an older version's) and a set that never
+	 * became current: the next run removes them */
+	char stale[600], killed[600];
 	snprintf(stale, sizeof stale, "%s/.train-killed", b);
 	assert_int_equal(mkdir(stale, 0755), 0);
 	strcat(stale, "/nsfw.pt");
 	fclose(fopen(stale, "w"));
+	snprintf(killed, sizeof killed, "%s/set-7", b);
+	assert_int_equal(mkdir(killed, 0755), 0);
+	strcat(killed, "/twhin.pt");
+	fclose(fopen(killed, "w"));
 	/* while another run holds the folder's lock, a second one is refused */
 	char lock[600];
 	int fd;
 	snprintf(lock, sizeof lock, "%s/.lock", b);
-	assert_ok(mrs_store_lock_file(lock, b, &fd, &err), &err);
+	assert_ok(mrs_file_lock(lock, b, &fd, &err), &err);
 	assert_int_equal(fx_train(W, "b", "heavy_ranker", NULL, &err), -1);
 	assert_int_equal(err.code, MRS_ERR_BUSY);
 	assert_non_null(strstr(err.msg, "another minirecsys process is writing"));
-	mrs_store_unlock(b, fd);
+	mrs_file_unlock(fd);
 	assert_ok(fx_train(W, "b", "heavy_ranker", NULL, &err), &err);
 	assert_int_equal(access(stale, F_OK), -1);
-	snap(b, &after);
+	assert_int_equal(access(killed, F_OK), -1);
+	char set[700];
+	assert_ok(mrs_models_current(b, set, sizeof set, &err), &err);
+	assert_non_null(strstr(set, "/set-2")); /* next after the current set */
+	snap_set(b, &after);
 	snap_equal(&before, &after, "heavy_ranker");
 	snap_free(&before), snap_free(&after);
+	/* the set it replaced stays (a reader may still be reading it) until the next run */
+	snprintf(set, sizeof set, "%s/set-1/heavy_ranker.pt", b);
+	assert_int_equal(access(set, R_OK), 0);
+	assert_ok(fx_train(W, "b", "nsfw", NULL, &err), &err);
+	assert_int_equal(access(set, F_OK), -1);
 	/* a safety model alone needs nothing else */
 	assert_ok(fx_train(W, "nsfw-only", "nsfw", NULL, &err), &err);
 	char path[600];
-	snprintf(path, sizeof path, "%s/nsfw-only/nsfw.json", tu_tmpdir());
+	snprintf(path, sizeof path, "%s/nsfw-only/set-1/nsfw.json", tu_tmpdir());
 	assert_int_equal(access(path, R_OK), 0);
-	snprintf(path, sizeof path, "%s/nsfw-only/toxicity.pt", tu_tmpdir());
+	snprintf(path, sizeof path, "%s/nsfw-only/set-1/toxicity.pt", tu_tmpdir());
 	assert_int_equal(access(path, R_OK), -1);
 }
 
@@ -319,7 +364,7 @@ static void test_mismatched_spec_falls_back(void **state)
 	mrs_error err = {0};
 	char m[512];
 	tu_path(m, sizeof m, "mismatch");
-	copy_dir(A, m);
+	copy_dir(AS, m); /* one set's folder, read as it is */
 	mrs_engine_opts o = {.models_dir = m};
 	mrs_engine *e = mrs_engine_open(W, &o, NULL, &err);
 	assert_non_null(e);
@@ -334,17 +379,24 @@ static void test_mismatched_spec_falls_back(void **state)
 	assert_memory_not_equal(model, heur, sizeof(float) * N * MRS_N_HEADS);
 	mrs_engine_free(e);
 
-	const char *keys[] = {"feature_spec_version", "n_features"};
-	double values[] = {MRS_FEATURE_SPEC_VERSION + 1, MRS_N_FEATURES - 2};
-	for (int k = 0; k < 2; k++) {
-		copy_dir(A, m);
+	/* another spec; and numbers that are not whole (once read as 1 and as INT_MAX) */
+	const char *keys[] = {"feature_spec_version", "n_features", "feature_spec_version",
+			      "feature_spec_version"};
+	double values[] = {MRS_FEATURE_SPEC_VERSION + 1, MRS_N_FEATURES - 2,
+			   MRS_FEATURE_SPEC_VERSION + 0.5, 1e308};
+	const char *says[] = {"feature spec version 2 with", "with 35 features",
+			      "feature_spec_version 1.5 or n_features 37 is not a whole number",
+			      "feature_spec_version 1e+308 or"};
+	for (int k = 0; k < 4; k++) {
+		copy_dir(AS, m);
 		set_card_number(m, keys[k], values[k]);
 		e = mrs_engine_open(W, &o, NULL, &err);
 		assert_non_null(e);
 		const mrs_model_status *st = mrs_engine_status(e, MRS_MODEL_RANKER);
 		print_message("%s\n", st->note);
 		assert_false(st->loaded);
-		assert_non_null(strstr(st->note, "feature spec"));
+		if (!strstr(st->note, says[k]))
+			fail_msg("'%s' does not say '%s'", st->note, says[k]);
 		assert_non_null(strstr(st->note, "/heavy_ranker.json")); /* names the file */
 		assert_non_null(strstr(st->note, "heuristic"));
 		assert_ok(mrs_ranker_predict(e, x, N, got, &err), &err);
@@ -354,7 +406,7 @@ static void test_mismatched_spec_falls_back(void **state)
 	/* a missing ranker falls back the same way */
 	char pt[600];
 	snprintf(pt, sizeof pt, "%s/heavy_ranker.pt", m);
-	copy_dir(A, m);
+	copy_dir(AS, m);
 	unlink(pt);
 	e = mrs_engine_open(W, &o, NULL, &err);
 	assert_false(mrs_engine_status(e, MRS_MODEL_RANKER)->loaded);
@@ -367,6 +419,55 @@ static void test_mismatched_spec_falls_back(void **state)
 		if (x[i * MRS_N_FEATURES + F_PAIR_FOLLOWS] > 0.5f)
 			assert_true(heur[i * MRS_N_HEADS + MRS_ACT_FOLLOW] == 0.0f);
 	free(x), free(model), free(heur), free(got);
+}
+
+/* Issue 13, point 5: the cards' dataset fingerprint is compared with the dataset served:
+ * models of another world of the same size fall back and say so; the train split and
+ * what-if copies of the world they were trained on still load them. */
+static void test_models_of_another_world(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *other = fx_world("other.db", 400, 4000, 40000, 6);
+	assert_int_equal(other->n_users, W->n_users);
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(AS, other, cc);
+	for (int id = 0; id < MRS_N_MODELS; id++)
+		assert_int_equal(cc[id].state, MRS_CARD_OTHER);
+	mrs_engine_opts o = {.models_dir = A};
+	mrs_engine *e = mrs_engine_open(other, &o, NULL, &err);
+	assert_non_null(e);
+	char want[64];
+	snprintf(want, sizeof want, "this one is %016llx", (unsigned long long)other->fingerprint);
+	for (int id = 0; id < MRS_N_MODELS; id++) {
+		const mrs_model_status *st = mrs_engine_status(e, id);
+		assert_false(st->loaded);
+		assert_true(st->other_dataset);
+		assert_non_null(strstr(st->note, "trained on another dataset"));
+		assert_non_null(strstr(st->note, want));
+		assert_non_null(strstr(st->note, mrs_model_name(id)));
+	}
+	mrs_engine_free(e);
+	/* like with like: the train split (evaluation's engine) and a what-if copy */
+	mrs_dataset *train = mrs_dataset_before(W, W->split_time, &err);
+	mrs_edit edit = {.kind = MRS_EDIT_BLOCK, .user = 1, .target = 2};
+	mrs_dataset *edited = mrs_dataset_with_edits(W, &edit, 1, W->t_end, &err);
+	assert_non_null(train);
+	assert_non_null(edited);
+	assert_true(train->fingerprint != W->fingerprint);
+	const mrs_dataset *same[] = {W, train, edited};
+	for (int k = 0; k < 3; k++) {
+		mrs_models_check(AS, same[k], cc);
+		e = mrs_engine_open(same[k], &o, NULL, &err);
+		assert_non_null(e);
+		for (int id = 0; id < MRS_N_MODELS; id++) {
+			assert_int_equal(cc[id].state, MRS_CARD_THIS);
+			assert_true(mrs_engine_status(e, id)->loaded);
+			assert_false(mrs_engine_status(e, id)->other_dataset);
+		}
+		mrs_engine_free(e);
+	}
+	mrs_dataset_free(edited), mrs_dataset_free(train), mrs_dataset_free(other);
 }
 
 static void test_same_seed_same_model(void **state)
@@ -403,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_only),
 		cmocka_unit_test(test_mismatched_spec_falls_back),
 		cmocka_unit_test(test_same_seed_same_model),
+		cmocka_unit_test(test_models_of_another_world),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
 
 #include "batch.h"
 #include "cmd.h"
+#include "text.h"
 
 #define MAX_LINE (64 * 1024)
 
@@ -50,8 +51,8 @@ int batch_run(const cli_opts *o, const char *path)
 		line[len] = '\0';
 		lineno++;
 		if (too_long || nul) {
-			fprintf(stderr, "minirecsys: %s:%d: %s\n", name, lineno,
-				too_long ? "line longer than 65536 bytes" : "NUL byte in line");
+			text_printf(stderr, "minirecsys: %s:%d: %s\n", name, lineno,
+				    too_long ? "line longer than 65536 bytes" : "NUL byte in line");
 			if (o->json)
 				printf("{\"command\":\"\",\"line\":%d,\"ok\":false,\"error\":\"%s\"}\n",
 				       lineno, too_long ? "line too long" : "NUL byte in line");
@@ -61,7 +62,7 @@ int batch_run(const cli_opts *o, const char *path)
 		/* --echo: each command before its output (blank and comment lines are not) */
 		char first = line[strspn(line, " \t")];
 		if (o->echo && !o->json && first != '\0' && first != '#')
-			printf("> %s\n", line);
+			text_printf(stdout, "> %s\n", line);
 		int st = cmd_run_line(&s, line, lineno);
 		if (st > worst)
 			worst = st;

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "report.h"
+#include "text.h"
 
 int cli_eval(const cli_opts *o, int argc, char **argv)
 {
@@ -75,13 +76,12 @@ int cli_eval(const cli_opts *o, int argc, char **argv)
 		cJSON *j = report_eval_json(&r);
 		cJSON_AddStringToObject(j, "preset", cfg.preset);
 		cJSON_AddNumberToObject(j, "seconds", r.seconds);
-		char *text = cJSON_Print(j);
-		puts(text ? text : "{}");
-		cJSON_free(text);
+		if (text_json_print(j, true, stdout))
+			puts("{}");
 		cJSON_Delete(j);
 	} else {
 		report_eval_text(&sink, &r);
-		printf("(%s, %.1f s)\n", cfg.preset, r.seconds);
+		text_printf(stdout, "(%s, %.1f s)\n", cfg.preset, r.seconds);
 	}
 	out_free(&sink);
 	mrs_dataset_free(ds);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 int cli_generate(const cli_opts *o, int argc, char **argv)
 {
@@ -13,11 +14,20 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			scale = argv[i + 1];
 	mrs_gen_params p;
 	mrs_error err = {0};
+	bool force = false, memory_check = true;
 	if (mrs_gen_params_scale(&p, scale, &err))
 		return cli_error(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
+		if (strcmp(a, "--force") == 0) {
+			force = true;
+			continue;
+		}
+		if (strcmp(a, "--no-memory-check") == 0) {
+			memory_check = false;
+			continue;
+		}
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if (!v)
 				return cli_usage_error("%s needs a value", a);
@@ -50,6 +60,11 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		i++;
 	}
+	int st = cli_check_output(out, force, NULL, 0);
+	if (st)
+		return st;
+	if (memory_check && cli_check_memory(&p, "; add --no-memory-check to start anyway", &err))
+		return cli_error(&err);
 	if (paths_make_folders(out, true, rule, &err))
 		return cli_error(&err);
 	cli_cancel_on_signal();
@@ -67,11 +82,11 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 	int rc = mrs_store_write(out, ds, truth, &prog, &err);
 	cli_progress_done(&cp);
 	if (rc == 0 && !o->quiet)
-		fprintf(stderr,
-			"generated %s: %u users, %u tweets, %u follows, %u impressions "
-			"(seed %llu) in %.2f s, written in %.2f s\n",
-			out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,
-			(unsigned long long)p.seed, t1 - t0, mrs_seconds() - t1);
+		text_printf(stderr,
+			    "generated %s: %u users, %u tweets, %u follows, %u impressions "
+			    "(seed %llu) in %.2f s, written in %.2f s\n",
+			    out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,
+			    (unsigned long long)p.seed, t1 - t0, mrs_seconds() - t1);
 	mrs_dataset_free(ds);
 	mrs_truth_free(truth);
 	return rc ? cli_error(&err) : EXIT_OK;

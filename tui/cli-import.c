@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static void print_summary(const cli_opts *o, const char *format, const char *out,
 			  const mrs_import_opts *io, const mrs_dataset *ds, double t_read,
@@ -22,19 +23,17 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 		cJSON_AddNumberToObject(j, "texts", ds->n_texts);
 		cJSON_AddNumberToObject(j, "read_seconds", t_read);
 		cJSON_AddNumberToObject(j, "write_seconds", t_write);
-		char *s = cJSON_PrintUnformatted(j);
-		if (s)
-			puts(s);
-		cJSON_free(s);
+		text_json_print(j, false, stdout);
 		cJSON_Delete(j);
 		return;
 	}
 	if (o->quiet)
 		return;
-	printf("imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u follows, "
-	       "%u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
-	       format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
-	       ds->n_impressions, ds->n_texts, t_read, t_write);
+	text_printf(stdout,
+		    "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u "
+		    "follows, %u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
+		    format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
+		    ds->n_impressions, ds->n_texts, t_read, t_write);
 }
 
 int cli_import(const cli_opts *o, int argc, char **argv)
@@ -44,7 +43,7 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	mrs_import_opts io = {0};
 	const char **files = calloc((size_t)argc, sizeof *files);
 	int n = 0;
-	bool options = true;
+	bool options = true, force = false;
 	if (!files) {
 		fputs("minirecsys: out of memory\n", stderr);
 		return EXIT_FAILED;
@@ -66,6 +65,8 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 			i++;
 		} else if (options && strcmp(a, "--skip-bad") == 0) {
 			io.skip_bad = true;
+		} else if (options && strcmp(a, "--force") == 0) {
+			force = true;
 		} else if (options && a[0] == '-' && a[1]) {
 			free(files);
 			return cli_usage_error("import: unknown option '%s'", a);
@@ -78,10 +79,15 @@ int cli_import(const cli_opts *o, int argc, char **argv)
 	if (!format || !n) {
 		free(files);
 		return cli_usage_error(
-			"usage: minirecsys import FORMAT FILE... [-o DB] [--skip-bad] "
+			"usage: minirecsys import FORMAT FILE... [-o DB] [--force] [--skip-bad] "
 			"[--task NAME]\n  formats: edges EDGES..., activity ACTIVITY "
 			"[EDGES...], interactions FILE..., lastfm FOLDER, labels TEXTS "
 			"LABELS");
+	}
+	int st = cli_check_output(out, force, files, n);
+	if (st) {
+		free(files);
+		return st;
 	}
 	cli_cancel_on_signal();
 	cli_progress cp;

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "text.h"
 
 static const char *iso_time(int64_t t, char *buf, size_t size)
 {
@@ -76,9 +77,9 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	cJSON_AddNumberToObject(act, "users_without_impressions", st->users_without_impressions);
 	cJSON_AddItemToObject(o, "world", report_world_json(w));
 	cJSON_AddBoolToObject(o, "has_truth", ds->has_truth);
-	char *s = cJSON_Print(o);
-	puts(s);
-	cJSON_free(s);
+	char line[600];
+	cli_models_summary(models, ds, line, sizeof line, cJSON_AddObjectToObject(o, "models"));
+	text_json_print(o, true, stdout);
 	cJSON_Delete(o);
 }
 
@@ -86,16 +87,19 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
 static void print_locations(const char *data, const char *models, paths_rule data_rule,
 			    paths_rule models_rule)
 {
-	printf("dataset      %s\n             %s\n", data, paths_rule_why(PATHS_DATA, data_rule));
-	printf("models       %s\n             %s\n", models, paths_rule_why(PATHS_MODELS, models_rule));
+	text_printf(stdout, "dataset      %s\n", data);
+	printf("             %s\n", paths_rule_why(PATHS_DATA, data_rule));
+	text_printf(stdout, "models       %s\n", models);
+	printf("             %s\n", paths_rule_why(PATHS_MODELS, models_rule));
 }
 
 static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
-		       const mrs_world_stats *w)
+		       const mrs_world_stats *w, const char *models)
 {
 	char b1[32], b2[32], b3[32], world[1024];
-	printf("kind         %s, fingerprint %016llx\n", ds->kind,
-	       (unsigned long long)ds->fingerprint);
+	/* the kind and the task are data: cleaned like every text printed */
+	text_printf(stdout, "kind         %s, fingerprint %016llx\n", ds->kind,
+		    (unsigned long long)ds->fingerprint);
 	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
 	       st->users_without_follows, st->users_without_impressions);
 	printf("tweets       %u (%u retweets, %u with moderation labels)\n", st->tweets,
@@ -123,8 +127,13 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	report_world_text(w, "world        ", "             ", world, sizeof world);
 	fputs(world, stdout);
 	if (ds->n_texts)
-		printf("texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
+		text_printf(stdout, "texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
 	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
+	char line[600];
+	cJSON *j = cJSON_CreateObject();
+	cli_models_summary(models, ds, line, sizeof line, j);
+	cJSON_Delete(j);
+	text_printf(stdout, "model set    %s\n", line);
 }
 
 int cli_info(const cli_opts *o, int argc, char **argv)
@@ -162,7 +171,7 @@ int cli_info(const cli_opts *o, int argc, char **argv)
 	if (json)
 		print_json(ds, &st, &w, o->models, rule, o->models_rule);
 	else
-		print_text(ds, &st, &w);
+		print_text(ds, &st, &w, o->models);
 	mrs_dataset_free(ds);
 	return EXIT_OK;
 }

@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "report.h"
+#include "text.h"
 
 int cli_timeline(const cli_opts *o, int argc, char **argv)
 {
@@ -53,18 +54,15 @@ int cli_timeline(const cli_opts *o, int argc, char **argv)
 	if (json) {
 		/* the full trace (docs/trace.md) */
 		cJSON *t = mrs_request_to_json(s.req, &s.cfg);
-		char *text = t ? cJSON_Print(t) : NULL;
-		if (text)
-			puts(text);
-		cJSON_free(text);
+		rc = text_json_print(t, true, stdout) ? EXIT_FAILED : EXIT_OK;
 		cJSON_Delete(t);
-		rc = text ? EXIT_OK : EXIT_FAILED;
 		goto out;
 	}
 	for (int m = 0; m < MRS_N_MODELS; m++) {
 		const mrs_model_status *ms = mrs_engine_status(s.engine, (mrs_model_id)m);
 		if (!ms->loaded)
-			printf("note: %s falls back: %s\n", mrs_model_name((mrs_model_id)m), ms->note);
+			text_printf(stdout, "note: %s falls back: %s\n",
+				    mrs_model_name((mrs_model_id)m), ms->note);
 	}
 	report_timeline(&s, n);
 out:

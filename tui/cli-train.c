@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "text.h"
 
 static cJSON *read_card(const char *dir, const char *name)
 {
-	char path[4096];
+	char path[4400];
 	snprintf(path, sizeof path, "%s/%s.json", dir, name);
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -68,7 +69,7 @@ static void key_metrics(const char *name, const cJSON *card, char *buf, size_t s
 				 num(any, "rce"));
 		return;
 	}
-	static const char *const keys[] = {"auc", "oracle_auc", "pr_auc", "macro_f1_at_0.5",
+	static const char *const keys[] = {"auc", "oracle_auc", "pr_auc", "ece", "macro_f1_at_0.5",
 					   "modularity", "mrr", "hit_at_10", "nmi"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0] && len < size; i++) {
 		double v = find_num(card, keys[i]);
@@ -79,8 +80,11 @@ static void key_metrics(const char *name, const cJSON *card, char *buf, size_t s
 		snprintf(buf, size, "(see %s.json)", name);
 }
 
-static void summary(const char *dir, int only, bool json)
+static void summary(const char *models, int only, bool json)
 {
+	char dir[4200];
+	if (mrs_models_current(models, dir, sizeof dir, NULL))
+		return;
 	cJSON *all = json ? cJSON_CreateObject() : NULL;
 	if (!json)
 		printf("%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
@@ -106,9 +110,7 @@ static void summary(const char *dir, int only, bool json)
 		cJSON_Delete(card);
 	}
 	if (json) {
-		char *s = cJSON_Print(all);
-		puts(s);
-		cJSON_free(s);
+		text_json_print(all, true, stdout);
 		cJSON_Delete(all);
 	}
 }
@@ -171,16 +173,17 @@ int cli_train(const cli_opts *o, int argc, char **argv)
 	mrs_dataset_free(ds);
 	if (rc) {
 		if (err.code == MRS_ERR_CANCELLED)
-			fprintf(stderr, "minirecsys: train: cancelled; the previous models in %s are "
-					"unchanged\n",
-				t.models_dir);
+			text_printf(stderr,
+				    "minirecsys: train: cancelled; the previous models in %s are "
+				    "unchanged\n",
+				    t.models_dir);
 		else
 			cli_error(&err);
 		return cli_exit_code(err.code);
 	}
 	if (!o->quiet && !json)
-		fprintf(stderr, "trained %s in %.1f s into %s\n", only >= 0 ? t.only : "every model",
-			mrs_seconds() - t0, t.models_dir);
+		text_printf(stderr, "trained %s in %.1f s into %s\n",
+			    only >= 0 ? t.only : "every model", mrs_seconds() - t0, t.models_dir);
 	summary(t.models_dir, only, json);
 	return EXIT_OK;
 }

@@ -31,6 +31,27 @@ int cli_exit_code(mrs_code code);
 int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out);
 int cli_parse_u64(const char *opt, const char *text, uint64_t *out);
 
+/* Checks the dataset file a subcommand (generate, import) is about to write: "-" is
+ * refused (a dataset is a file), a file that is one of the inputs (the same device and
+ * inode, however it is named; for a folder input, any file in it) is refused even with
+ * --force, and an existing file needs force. Prints why; returns the exit status to end
+ * with (1: exists, 2: refused), or 0 to go on. */
+int cli_check_output(const char *out, bool force, const char *const *inputs, int n);
+
+/* Refuses (MRS_ERR_NOMEM, naming the estimate and the machine's memory, then hint) to
+ * generate a world whose mrs_gen_memory_estimate exceeds the memory available now
+ * (MemAvailable of /proc/meminfo, else sysconf). */
+int cli_check_memory(const mrs_gen_params *p, const char *hint, mrs_error *err);
+
+/* For `info`: which models of dir's current set were trained on ds and which on another
+ * dataset, read from their cards (no model is loaded): one line of text ("models/set-1:
+ * 6 of 6 trained on this dataset", or which ones fall back and why), and the same in json
+ * ({"folder", "this_dataset", "other_dataset", "no_dataset", "missing"}; an object the
+ * caller made). */
+struct cJSON;
+void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size_t size,
+			struct cJSON *json);
+
 /* Progress shown on stderr: a bar on a terminal, plain lines (at most one a second)
  * otherwise; nothing when quiet. Ctrl-C sets a flag the callback turns into a cancel. */
 typedef struct cli_progress {

@@ -11,8 +11,8 @@ static void list_source(session *s, int src, cJSON *into)
 	cJSON *arr = cJSON_AddArrayToObject(into, mrs_source_name(src));
 	for (uint32_t i = 0; i < l->n; i++) {
 		const mrs_candidate *c = &l->v[i];
-		out_printf(s->o, "  %3u %7u %-14s %5s %8.4f", i + 1, c->tweet,
-			   fmt_cut(report_handle(s, c->author, b1, sizeof b1), 14, b2, sizeof b2),
+		out_printf(s->o, "  %3u %7u %s %5s %8.4f", i + 1, c->tweet,
+			   fmt_col(report_handle(s, c->author, b1, sizeof b1), 14, b2, sizeof b2),
 			   fmt_age(now, s->ds->tweet_time[c->tweet], age, sizeof age),
 			   c->source_score[src]);
 		cJSON *o = cJSON_CreateObject();

@@ -80,7 +80,7 @@ static void report(session *s, const cmp_result *r)
 	cJSON *j = out_json(s->o);
 	cJSON_AddStringToObject(j, "a", r->a.name);
 	cJSON_AddStringToObject(j, "b", r->b.name);
-	char h[80], hb[40], h2[80], hb2[40], move[16];
+	char h[80], hb[64], h2[80], hb2[64], move[16];
 	uint32_t rows = r->a.n > r->b.n ? r->a.n : r->b.n, same = 0, moved = 0;
 	out_printf(s->o, "%-4s %-31s | %-31s %s\n", "#", r->a.name, r->b.name, "B vs A");
 	cJSON *ta = cJSON_AddArrayToObject(j, "timeline_a"), *tb = cJSON_AddArrayToObject(j, "timeline_b");
@@ -94,14 +94,14 @@ static void report(session *s, const cmp_result *r)
 		same += k < r->a.n && k < r->b.n && r->a.tweet[k] == r->b.tweet[k];
 		if (k >= 10)
 			continue;
-		char left[64] = "", right[64] = "";
+		char left[128] = "", right[128] = "";
 		if (k < r->a.n)
-			snprintf(left, sizeof left, "%7u %-14s %8.4f", r->a.tweet[k],
-				 fmt_cut(report_handle(s, r->a.author[k], h, sizeof h), 14, hb, sizeof hb),
+			snprintf(left, sizeof left, "%7u %s %8.4f", r->a.tweet[k],
+				 fmt_col(report_handle(s, r->a.author[k], h, sizeof h), 14, hb, sizeof hb),
 				 r->a.score[k]);
 		if (k < r->b.n)
-			snprintf(right, sizeof right, "%7u %-14s %8.4f", r->b.tweet[k],
-				 fmt_cut(report_handle(s, r->b.author[k], h2, sizeof h2), 14, hb2, sizeof hb2),
+			snprintf(right, sizeof right, "%7u %s %8.4f", r->b.tweet[k],
+				 fmt_col(report_handle(s, r->b.author[k], h2, sizeof h2), 14, hb2, sizeof hb2),
 				 r->b.score[k]);
 		out_printf(s->o, "%-4u %-31s | %-31s %s\n", k + 1, left, right,
 			   k < r->b.n ? movement(r, k, move, sizeof move) : "");

@@ -23,12 +23,12 @@ static int diff_exec(session *s, int argc, char **argv, mrs_error *err)
 			continue;
 		changed++;
 		if (prev)
-			out_printf(s->o, "  %3u <- %-3u %7u %-14s %s\n", k + 1, prev, x->tweet,
-				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b),
+			out_printf(s->o, "  %3u <- %-3u %7u %s %s\n", k + 1, prev, x->tweet,
+				   fmt_col(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b),
 				   prev > k + 1 ? "up" : "down");
 		else
-			out_printf(s->o, "  %3u <- new %7u %-14s entered\n", k + 1, x->tweet,
-				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b));
+			out_printf(s->o, "  %3u <- new %7u %s entered\n", k + 1, x->tweet,
+				   fmt_col(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b));
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", x->tweet);
 		cJSON_AddNumberToObject(o, "rank", k + 1);
@@ -42,8 +42,8 @@ static int diff_exec(session *s, int argc, char **argv, mrs_error *err)
 		if (!prev || c[i].rank)
 			continue;
 		changed++;
-		out_printf(s->o, "  --- <- %-3u %7u %-14s left (%s)\n", prev, c[i].tweet,
-			   fmt_cut(report_handle(s, c[i].author, h, sizeof h), 14, b, sizeof b),
+		out_printf(s->o, "  --- <- %-3u %7u %s left (%s)\n", prev, c[i].tweet,
+			   fmt_col(report_handle(s, c[i].author, h, sizeof h), 14, b, sizeof b),
 			   mrs_drop_reason_name(c[i].drop_reason));
 		cJSON_AddItemToArray(left, cJSON_CreateNumber(c[i].tweet));
 	}

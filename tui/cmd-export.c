@@ -1,8 +1,6 @@
-/* cmd-export.c: `export trace FILE`: the whole trace of the current request as JSON. */
-#include <errno.h>
-#include <stdio.h>
+/* cmd-export.c: `export trace FILE`: the whole trace of the current request as JSON
+ * (FILE "-": the command's own output). */
 #include <string.h>
-#include <unistd.h>
 
 #include "report.h"
 
@@ -21,20 +19,12 @@ static int export_exec(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_NOMEM, "out of memory formatting the trace");
 		return CMD_FAIL;
 	}
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", argv[2], (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-	int e = errno;
-	if (f && fclose(f) != 0)
-		ok = false;
+	int rc = cmd_write(s, argv[2], text, "trace", err);
 	cJSON_free(text);
-	if (!ok || rename(tmp, argv[2]) != 0) {
-		e = e ? e : errno;
-		unlink(tmp);
-		mrs_fail(err, MRS_ERR_IO, "%s: cannot write: %s", argv[2], strerror(e));
+	if (rc)
 		return cmd_status(err);
-	}
+	if (strcmp(argv[2], "-") == 0)
+		return CMD_OK; /* the trace itself is the output */
 	uint32_t n;
 	mrs_request_candidates(s->req, &n);
 	out_printf(s->o, "wrote the trace of %u candidates to %s\n", n, argv[2]);

@@ -39,6 +39,8 @@ static int generate_exec(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_USAGE, "%s exists: add --force to replace it", path);
 		return CMD_FAIL;
 	}
+	if (cli_check_memory(&p, "", err))
+		return CMD_FAIL;
 	if (paths_make_folders(path, true, s->opts.data_rule, err))
 		return cmd_status(err);
 	mrs_truth *truth = NULL;

@@ -10,9 +10,16 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 	mrs_world_stats w;
 	if (mrs_world_stats_compute(s->ds, &w, err))
 		return cmd_status(err);
-	char b1[32], b2[32], b3[32], world[1024];
-	out_printf(s->o, "%s: %s, %u users, %u tweets, %u follows, %u impressions (%u engaged)\n",
-		   s->ds->path, s->ds->kind, st.users, st.tweets, st.follows, st.impressions,
+	char b1[32], b2[32], b3[32], world[1024], edits[64] = "";
+	/* with what-if edits s->ds is a scratch copy (no path): the file is the base's */
+	const char *path = (s->base ? s->base : s->ds)->path;
+	if (!path)
+		path = s->opts.data;
+	if (s->n_edits)
+		snprintf(edits, sizeof edits, " with %zu what-if edit%s", s->n_edits,
+			 s->n_edits == 1 ? "" : "s");
+	out_printf(s->o, "%s%s: %s, %u users, %u tweets, %u follows, %u impressions (%u engaged)\n",
+		   path, edits, s->ds->kind, st.users, st.tweets, st.follows, st.impressions,
 		   st.engagements);
 	out_printf(s->o, "period %s .. %s, split at %s (%u train / %u test impressions)\n",
 		   fmt_time(s->ds->t_begin, b1, sizeof b1), fmt_time(s->ds->t_end, b2, sizeof b2),
@@ -21,7 +28,8 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 	report_world_text(&w, "world: ", "       ", world, sizeof world);
 	out_printf(s->o, "%s", world);
 	cJSON *j = out_json(s->o);
-	cJSON_AddStringToObject(j, "path", s->ds->path);
+	cJSON_AddStringToObject(j, "path", path);
+	cJSON_AddNumberToObject(j, "what_if_edits", (double)s->n_edits);
 	cJSON_AddStringToObject(j, "kind", s->ds->kind);
 	cJSON_AddNumberToObject(j, "users", st.users);
 	cJSON_AddNumberToObject(j, "tweets", st.tweets);
@@ -29,6 +37,10 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 	cJSON_AddNumberToObject(j, "impressions", st.impressions);
 	cJSON_AddNumberToObject(j, "engagements", st.engagements);
 	cJSON_AddItemToObject(j, "world", report_world_json(&w));
+	char line[600];
+	cli_models_summary(s->opts.models, s->ds, line, sizeof line,
+			   cJSON_AddObjectToObject(j, "models"));
+	out_printf(s->o, "models: %s\n", line);
 	return CMD_OK;
 }
 
@@ -43,6 +55,7 @@ static int models_exec(session *s, int argc, char **argv, mrs_error *err)
 			   ms->loaded ? "loaded" : "fallback", ms->note);
 		cJSON *o = cJSON_AddObjectToObject(j, mrs_model_name((mrs_model_id)m));
 		cJSON_AddBoolToObject(o, "loaded", ms->loaded);
+		cJSON_AddBoolToObject(o, "other_dataset", ms->other_dataset);
 		cJSON_AddStringToObject(o, "note", ms->note);
 	}
 	return CMD_OK;

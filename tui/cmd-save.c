@@ -1,4 +1,5 @@
-/* cmd-save.c: `save weights FILE` and `load weights FILE`. */
+/* cmd-save.c: `save weights|overlay FILE` (FILE "-": the command's own output) and
+ * `load weights|overlay FILE`. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,9 +7,19 @@
 
 static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 {
+	bool to_output = strcmp(argv[2], "-") == 0; /* the command's own output */
 	if (strcmp(argv[1], "overlay") == 0) {
-		if (mrs_edits_save(argv[2], s->edits, s->n_edits, err))
+		char *text = mrs_edits_to_json(s->edits, s->n_edits);
+		if (!text) {
+			mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+			return CMD_FAIL;
+		}
+		int rc = cmd_write(s, argv[2], text, "overlay", err);
+		cJSON_free(text);
+		if (rc)
 			return cmd_status(err);
+		if (to_output)
+			return CMD_OK;
 		out_printf(s->o, "saved %zu what-if edit%s to %s\n", s->n_edits,
 			   s->n_edits == 1 ? "" : "s", argv[2]);
 		cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
@@ -18,8 +29,17 @@ static int save_exec(session *s, int argc, char **argv, mrs_error *err)
 		mrs_fail(err, MRS_ERR_USAGE, "save: what? (`save weights FILE` or `save overlay FILE`)");
 		return CMD_USAGE;
 	}
-	if (mrs_config_save(&s->cfg, argv[2], err))
+	char *text = mrs_config_to_json(&s->cfg);
+	if (!text) {
+		mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		return CMD_FAIL;
+	}
+	int rc = cmd_write(s, argv[2], text, "weights", err);
+	cJSON_free(text);
+	if (rc)
 		return cmd_status(err);
+	if (to_output)
+		return CMD_OK;
 	out_printf(s->o, "saved the configuration (%s) to %s\n", s->cfg.preset, argv[2]);
 	cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
 	return CMD_OK;

@@ -42,8 +42,8 @@ static int users_exec(session *s, int argc, char **argv, mrs_error *err)
 	char h[80], b[64];
 	for (uint32_t i = 0; i < n && i < limit; i++) {
 		uint32_t u = ids[i];
-		out_printf(s->o, "%7u %-18s %9u %9u %6u %8u\n", u,
-			   fmt_cut(report_handle(s, u, h, sizeof h), 18, b, sizeof b),
+		out_printf(s->o, "%7u %s %9u %9u %6u %8u\n", u,
+			   fmt_col(report_handle(s, u, h, sizeof h), 18, b, sizeof b),
 			   mrs_n_followers(ds, u), mrs_n_followees(ds, u),
 			   ds->atw_off[u + 1] - ds->atw_off[u], ds->uimp_off[u + 1] - ds->uimp_off[u]);
 		cJSON *o = cJSON_CreateObject();

@@ -97,8 +97,8 @@ static void report_moves(session *s, bool reset)
 		uint32_t prev;
 		if (!was_before(s, x->tweet, &prev)) {
 			why_entered(s, x, why, sizeof why);
-			out_printf(s->o, "  entered %3u %7u %-14s %s\n", k + 1, x->tweet,
-				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b), why);
+			out_printf(s->o, "  entered %3u %7u %s %s\n", k + 1, x->tweet,
+				   fmt_col(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b), why);
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "tweet", x->tweet);
 			cJSON_AddNumberToObject(o, "rank", k + 1);
@@ -122,8 +122,8 @@ static void report_moves(session *s, bool reset)
 		if (x && x->rank)
 			continue;
 		why_left(s, t, reset, why, sizeof why);
-		out_printf(s->o, "  left    --- <- %-3u %7u %-14s %s\n", k + 1, t,
-			   fmt_cut(report_handle(s, s->ds->tweet_author[t], h, sizeof h), 14, b, sizeof b),
+		out_printf(s->o, "  left    --- <- %-3u %7u %s %s\n", k + 1, t,
+			   fmt_col(report_handle(s, s->ds->tweet_author[t], h, sizeof h), 14, b, sizeof b),
 			   why);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", t);

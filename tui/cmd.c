@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "text.h"
 
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_models_entry,
 	cmd_users_entry, cmd_user_entry, cmd_profile_entry, cmd_timeline_entry, cmd_stage_entry,
@@ -160,7 +161,7 @@ static int run_words(session *s, int argc, char **argv, int lineno)
 		else
 			snprintf(last_error, sizeof last_error, "%s", err.msg);
 		if (s->o->mode == OUT_TEXT) /* the explorer shows cmd_last_error() itself */
-			fprintf(stderr, "minirecsys: %s\n", last_error);
+			text_printf(stderr, "minirecsys: %s\n", last_error);
 	}
 	out_end(s->o, c ? c->name : argv[0], lineno, status, status ? err.msg : NULL);
 	return status;
@@ -215,7 +216,7 @@ int cmd_run_line(session *s, const char *line, int lineno)
 			else
 				snprintf(last_error, sizeof last_error, "%s", msg);
 			if (s->o->mode == OUT_TEXT)
-				fprintf(stderr, "minirecsys: %s\n", last_error);
+				text_printf(stderr, "minirecsys: %s\n", last_error);
 			out_end(s->o, "", lineno, CMD_USAGE, msg);
 			worst = CMD_USAGE;
 		} else if (argc > 0) {
@@ -240,9 +241,9 @@ int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
 	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
-	if (!isdigit((unsigned char)text[0]) || *end || errno)
+	if (!isdigit((unsigned char)text[0]) || *end)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a whole number", name, text);
-	if (v < lo || v > hi)
+	if (errno == ERANGE || v < lo || v > hi)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s is out of range (%u .. %u)", name, text, lo,
 				hi);
 	*res = (uint32_t)v;
@@ -261,4 +262,28 @@ int cmd_need_user(session *s, mrs_error *err)
 	if (s->req && s->has_user)
 		return 0;
 	return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+}
+
+int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err)
+{
+	if (strcmp(path, "-") != 0) {
+		char *safe = text_json(text);
+		int rc = safe ? mrs_file_write_text(path, safe, err)
+			      : mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		free(safe);
+		return rc;
+	}
+	if (s->o->mode != OUT_JSON) {
+		char *safe = text_json(text);
+		if (!safe)
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		out_json_text(s->o, safe);
+		free(safe);
+		return 0;
+	}
+	cJSON *doc = cJSON_Parse(text);
+	if (!doc)
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+	cJSON_AddItemToObject(out_json(s->o), key, doc);
+	return 0;
 }

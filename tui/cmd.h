@@ -46,12 +46,20 @@ int cmd_need_user(session *s, mrs_error *err);
 int cmd_u32(const char *name, const char *text, uint32_t lo, uint32_t hi, uint32_t *res,
 	    mrs_error *err);
 
+/* Writes a JSON document (text) to path with mrs_file_write_text. The path "-" means the
+ * command's own output: the text itself (on standard output, or in the explorer's pager),
+ * and in JSON mode the document under `key` in the command's result. */
+int cmd_write(session *s, const char *path, const char *text, const char *key, mrs_error *err);
+
 /* Helpers shared by commands that print candidates and timelines. */
 const char *fmt_time(int64_t t, char *buf, size_t size);
 const char *fmt_age(int64_t now, int64_t t, char *buf, size_t size);
-/* Copies s into buf cut to at most width display columns (UTF-8 aware), ending in "~"
- * when cut; newlines and tabs become spaces. */
+/* Copies s into buf cleaned of control characters and broken UTF-8 (text_cut) and cut to
+ * at most width columns, never inside a character, ending in "~" when cut. fmt_col also
+ * pads it with spaces to exactly width columns: printf's %-14s pads by bytes, which
+ * misaligns a column holding multi-byte characters. */
 const char *fmt_cut(const char *s, int width, char *buf, size_t size);
+const char *fmt_col(const char *s, int width, char *buf, size_t size);
 const char *fmt_sources(unsigned mask, char *buf, size_t size);
 
 #endif

@@ -5,57 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "draw.h"
-
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length (1 for a bad byte,
- * with *cp = -1). */
-static size_t utf8_next(const char *s, size_t n, long *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = u[0] < 0x80 ? 1 : (u[0] & 0xe0) == 0xc0 ? 2 : (u[0] & 0xf0) == 0xe0 ? 3
-				   : (u[0] & 0xf8) == 0xf0 ? 4 : 0;
-	if (len == 0 || len > n) {
-		*cp = -1;
-		return 1;
-	}
-	long c = len == 1 ? u[0] : u[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*cp = -1;
-			return 1;
-		}
-		c = c << 6 | (u[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
-}
-
-/* Columns a code point takes: 1 for ASCII, wcwidth() otherwise, -1 if not printable. */
-static int cp_width(long cp)
-{
-	if (cp < 0)
-		return -1;
-	if (cp < 0x20 || cp == 0x7f)
-		return 0; /* a control character: shown as a space by the caller */
-	if (cp < 0x7f)
-		return 1;
-	int w = wcwidth((wchar_t)cp);
-	return w;
-}
+#include "text.h"
 
 int draw_width(const char *s)
 {
-	int w = 0;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		long cp;
-		i += utf8_next(s + i, n - i, &cp);
-		int cw = cp_width(cp);
-		w += cw < 0 || (cp >= 0 && cp < 0x20) ? 1 : cw;
-	}
-	return w;
+	return text_width(s);
 }
 
 size_t draw_fit(const char *s, int cols)
@@ -63,14 +19,12 @@ size_t draw_fit(const char *s, int cols)
 	size_t n = strlen(s), i = 0;
 	int used = 0;
 	while (i < n) {
-		long cp;
-		size_t len = utf8_next(s + i, n - i, &cp);
-		int cw = cp_width(cp);
-		cw = cw < 0 || (cp >= 0 && cp < 0x20) ? 1 : cw;
-		if (used + cw > cols && i > 0)
+		text_char c;
+		text_char_at(s + i, n - i, TEXT_UTF8, &c);
+		if (used + c.width > cols && i > 0)
 			break;
-		used += cw;
-		i += len;
+		used += c.width;
+		i += c.len;
 	}
 	return i;
 }
@@ -101,30 +55,23 @@ int draw_text(surface *sf, int y, int x, int maxw, draw_style st, const char *s)
 	size_t rl = 0, n = strlen(s);
 	int used = 0, start = x;
 	for (size_t i = 0; i < n && used < maxw;) {
-		long cp;
-		size_t len = utf8_next(s + i, n - i, &cp);
-		int cw = cp_width(cp);
-		const char *bytes = s + i;
-		size_t nb = len;
-		if (cp >= 0 && cp < 0x20) {
-			bytes = " ", nb = 1, cw = 1;
-		} else if (cw < 0 || (!sf->unicode && cp > 0x7e)) {
-			bytes = "?", nb = 1, cw = 1;
-		} else if (cw == 0) {
-			i += len; /* combining marks and the like: dropped */
+		text_char c;
+		text_char_at(s + i, n - i, sf->unicode ? TEXT_UTF8 : TEXT_ASCII, &c);
+		if (!c.show_len) {
+			i += c.len; /* DEL, combining marks and the like: dropped */
 			continue;
 		}
-		if (used + cw > maxw)
+		if (used + c.width > maxw)
 			break;
-		if (rl + nb >= sizeof run) {
+		if (rl + c.show_len >= sizeof run) {
 			sf->ops->text(sf, y, start, run, rl, used - (start - x), st);
 			start = x + used;
 			rl = 0;
 		}
-		memcpy(run + rl, bytes, nb);
-		rl += nb;
-		used += cw;
-		i += len;
+		memcpy(run + rl, c.show, c.show_len);
+		rl += c.show_len;
+		used += c.width;
+		i += c.len;
 	}
 	if (rl)
 		sf->ops->text(sf, y, start, run, rl, used - (start - x), st);
@@ -223,16 +170,15 @@ int draw_wrapped(surface *sf, int y, int x, int w, int max_lines, draw_style st,
 		size_t take = 0, last_space = 0, n = strlen(s);
 		int cols = 0;
 		while (take < n) {
-			long cp;
-			size_t len = utf8_next(s + take, n - take, &cp);
-			int cw = cp_width(cp);
-			cw = cw < 1 ? 1 : cw;
+			text_char c;
+			text_char_at(s + take, n - take, TEXT_UTF8, &c);
+			int cw = c.width < 1 ? 1 : c.width;
 			if (cols + cw > w)
 				break;
 			if (s[take] == ' ')
 				last_space = take;
 			cols += cw;
-			take += len;
+			take += c.len;
 		}
 		if (take < n && last_space > 0)
 			take = last_space;

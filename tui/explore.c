@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "ui.h"
+#include "text.h"
 
 /* Ctrl-C, kill and hang-up: long work is cancelled, and the loop leaves cleanly. */
 static void on_quit_signal(int sig)
@@ -91,7 +92,7 @@ static ukey key_from_curses(int r, wint_t ch)
 static int explore_fail(surface *sf, const char *msg)
 {
 	draw_curses_stop(sf);
-	fprintf(stderr, "minirecsys: %s\n", msg);
+	text_printf(stderr, "minirecsys: %s\n", msg);
 	return EXIT_FAILED;
 }
 
@@ -152,11 +153,11 @@ static int explore_terminal(const cli_opts *o)
 	char why[256];
 	surface *sf = draw_curses_start(why, sizeof why);
 	if (!sf) {
-		fprintf(stderr,
-			"minirecsys: the explorer cannot draw here: %s.\n"
-			"Running the plain command shell instead (`help` lists the commands, `quit` "
-			"leaves).\n",
-			why);
+		text_printf(stderr,
+			    "minirecsys: the explorer cannot draw here: %s.\n"
+			    "Running the plain command shell instead (`help` lists the commands, "
+			    "`quit` leaves).\n",
+			    why);
 		return shell_run(o);
 	}
 	install_handlers();

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "text.h"
 
 const char *fmt_time(int64_t t, char *buf, size_t size)
 {
@@ -30,33 +31,12 @@ const char *fmt_age(int64_t now, int64_t t, char *buf, size_t size)
 
 const char *fmt_cut(const char *s, int width, char *buf, size_t size)
 {
-	/* count code points (a display column each: tweets are short and mostly Latin) */
-	size_t i = 0, o = 0;
-	int cols = 0;
-	size_t len = strlen(s);
-	while (i < len && o + 8 < size) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t n = ch < 0x80 ? 1 : ch < 0xe0 ? 2 : ch < 0xf0 ? 3 : 4;
-		if (i + n > len)
-			break;
-		if (cols == width - 1 && i + n < len) {
-			/* room for one more column: is the text longer? then end with "~" */
-			memcpy(buf + o, "~", 1);
-			o += 1;
-			i = len;
-			break;
-		}
-		if (ch == '\n' || ch == '\t' || ch == '\r')
-			buf[o++] = ' ';
-		else {
-			memcpy(buf + o, s + i, n);
-			o += n;
-		}
-		i += n;
-		cols++;
-	}
-	buf[o] = '\0';
-	return buf;
+	return text_cut(s, width, false, buf, size);
+}
+
+const char *fmt_col(const char *s, int width, char *buf, size_t size)
+{
+	return text_cut(s, width, true, buf, size);
 }
 
 const char *fmt_sources(unsigned mask, char *buf, size_t size)

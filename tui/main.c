@@ -16,11 +16,12 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
 	{"generate", cli_generate,
-	 "generate [-o DB] [--scale small|default|large] [--users N] [--tweets N]\n"
-	 "                  [--impressions N] [--seed S] [--set NAME=VALUE]...\n"
+	 "generate [-o DB] [--force] [--scale small|default|large] [--users N]\n"
+	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]\n"
+	 "                  [--set NAME=VALUE]... [--no-memory-check]\n"
 	 "                  (NAME: a generator parameter, docs/world.md)"},
 	{"import", cli_import,
-	 "import FORMAT FILE... [-o DB] [--skip-bad] [--task NAME]\n"
+	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--task NAME]\n"
 	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
 	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
 	{"info", cli_info, "info [--data DB] [--json]"},
@@ -29,10 +30,11 @@ static const subcommand subcommands[] = {
 	 "                  [--safety-buckets N]  (heavy-ranker rows sampled evenly down to N,\n"
 	 "                  default 300000, 0: all; safety models' n-gram buckets, 262144)"},
 	{"train-safety", cli_train_safety,
-	 "train-safety --train TEXT LABELS --val TEXT LABELS [--json] [-o FILE.pt]\n"
-	 "                  [--epochs N] [--buckets N] [--dim N] [--hidden N] [--char-ngrams N]\n"
-	 "                  [--batch N] [--lr X] [--weight-decay X] [--dropout X]\n"
-	 "                  [--no-bigrams] [--no-balance] [--seed S]"},
+	 "train-safety --train TEXT LABELS --val TEXT LABELS [--test TEXT LABELS] [--json]\n"
+	 "                  [-o FILE.pt] [--epochs N] [--buckets N] [--dim N] [--hidden N]\n"
+	 "                  [--char-ngrams N] [--pool mean|max|mean-max] [--batch N] [--lr X]\n"
+	 "                  [--lr-decay] [--weight-decay X] [--dropout X] [--id-dropout X]\n"
+	 "                  [--no-bigrams] [--balance] [--no-calibrate] [--seed S]"},
 	{"timeline", cli_timeline, "timeline USER [--preset P] [--weights FILE] [-n N] [--json]"},
 	{"eval", cli_eval,
 	 "eval [--users N] [--k K] [--seed S] [--preset P] [--weights FILE]\n"

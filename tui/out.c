@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "out.h"
+#include "text.h"
 
 void out_init(out *o, int mode, FILE *f)
 {
@@ -53,22 +54,9 @@ static void keep_line(out *o, const char *s, size_t n)
 	o->lines[o->n_lines++] = line;
 }
 
-void out_printf(out *o, const char *fmt, ...)
+/* OUT_KEEP: adds text to the kept lines. */
+static void keep_text(out *o, const char *buf)
 {
-	if (o->mode == OUT_JSON)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	if (o->mode == OUT_TEXT) {
-		vfprintf(o->f, fmt, ap);
-		va_end(ap);
-		return;
-	}
-	char *buf = NULL;
-	int n = vasprintf(&buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
 	const char *p = buf;
 	for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1)
 		keep_line(o, p, (size_t)(nl - p));
@@ -81,7 +69,37 @@ void out_printf(out *o, const char *fmt, ...)
 			o->partial_len += rest;
 		}
 	}
+}
+
+void out_printf(out *o, const char *fmt, ...)
+{
+	if (o->mode == OUT_JSON)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *buf = NULL;
+	int n = vasprintf(&buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (o->mode == OUT_TEXT) { /* data in the text (handles, tweets) may hold escapes */
+		text_fputs(buf, o->f);
+		free(buf);
+		return;
+	}
+	keep_text(o, buf);
 	free(buf);
+}
+
+void out_json_text(out *o, const char *json)
+{
+	if (o->mode == OUT_TEXT) {
+		fputs(json, o->f); /* tabs kept: text_json made it safe */
+		fputc('\n', o->f);
+	} else if (o->mode == OUT_KEEP) {
+		keep_text(o, json);
+		keep_text(o, "\n");
+	}
 }
 
 /* Display columns of the n bytes at s (UTF-8: continuation bytes take none). */
@@ -167,12 +185,7 @@ void out_end(out *o, const char *command, int line, int status, const char *erro
 			cJSON_AddItemToObject(obj, "result", o->result);
 			o->result = NULL;
 		}
-		char *s = cJSON_PrintUnformatted(obj);
-		if (s) {
-			fputs(s, o->f);
-			fputc('\n', o->f);
-			cJSON_free(s);
-		}
+		text_json_print(obj, false, o->f);
 		cJSON_Delete(obj);
 	}
 	cJSON_Delete(o->result);

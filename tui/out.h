@@ -21,8 +21,13 @@ typedef struct out {
 
 void out_init(out *o, int mode, FILE *f);
 void out_free(out *o);
-/* Text for a human: written in OUT_TEXT, kept in OUT_KEEP, dropped in OUT_JSON. */
+/* Text for a human: written in OUT_TEXT (cleaned by text_fputs: control characters and
+ * broken UTF-8 in the data it quotes never reach the terminal), kept in OUT_KEEP (the
+ * explorer draws it with the same rule), dropped in OUT_JSON. */
 void out_printf(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON document already made safe (text_json), written as it is in OUT_TEXT (its tabs
+ * kept) and kept in OUT_KEEP; dropped in OUT_JSON. Ends with a newline. */
+void out_json_text(out *o, const char *json);
 /* Paragraphs for a human (separated by blank lines in text), each line after indent: in
  * OUT_TEXT wrapped at blanks to width columns, in OUT_KEEP one line each (the explorer
  * wraps them to its own width), dropped in OUT_JSON. Ends with a newline. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "text.h"
 
 static volatile sig_atomic_t cancel_flag;
 
@@ -85,19 +86,21 @@ static int progress_cb(void *ud, const char *phase, double done, double total, c
 	double el = t - cp->phase_started, moved = done - cp->phase_done0;
 	if (total > 0 && moved > 0 && el > 0.5)
 		fmt_eta(eta, sizeof eta, el * (total - done) / moved);
+	char clean_phase[256]; /* phases may name files; the bar's is one column of 22 */
+	phase = text_cut(phase, cp->tty ? 22 : 200, cp->tty, clean_phase, sizeof clean_phase);
 	if (cp->tty) {
 		char bar[31];
 		int fill = (int)(frac * 30);
 		for (int i = 0; i < 30; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[30] = '\0';
-		cp->width = fprintf(stderr, "\r%-22.22s [%s] %5.1f%% %s%s%s\033[K", phase, bar,
+		cp->width = fprintf(stderr, "\r%s [%s] %5.1f%% %s%s%s\033[K", phase, bar,
 				    frac * 100, eta[0] ? "ETA " : "", eta, detail ? "  " : "");
 		if (detail)
-			fputs(detail, stderr);
+			text_fputs(detail, stderr);
 	} else {
-		fprintf(stderr, "%s: %.0f/%.0f%s%s%s%s\n", phase, done, total, eta[0] ? " ETA " : "",
-			eta, detail ? " " : "", detail ? detail : "");
+		text_printf(stderr, "%s: %.0f/%.0f%s%s%s%s\n", phase, done, total,
+			    eta[0] ? " ETA " : "", eta, detail ? " " : "", detail ? detail : "");
 	}
 	fflush(stderr);
 	return 0;

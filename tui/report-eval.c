@@ -18,7 +18,7 @@ static cJSON *metrics_json(const mrs_rank_metrics *m)
 	return o;
 }
 
-static void add_finite(cJSON *o, const char *k, double v)
+void report_add_number(cJSON *o, const char *k, double v)
 {
 	if (isfinite(v))
 		cJSON_AddNumberToObject(o, k, v);
@@ -36,7 +36,7 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
 			cJSON_AddItemToObject(sys, mrs_system_name(s), metrics_json(&r->sys[s]));
-	add_finite(j, "oracle_share", r->oracle_share);
+	report_add_number(j, "oracle_share", r->oracle_share);
 	cJSON *src = cJSON_AddObjectToObject(j, "sources");
 	for (int s = 0; s < MRS_N_SOURCES; s++) {
 		cJSON *o = cJSON_AddObjectToObject(src, mrs_source_name(s));
@@ -54,9 +54,9 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *o = cJSON_AddObjectToObject(pools, side ? "out_of_network" : "in_network");
 		cJSON_AddNumberToObject(o, "candidates", r->pool_n[side]);
 		cJSON_AddNumberToObject(o, "relevant", r->pool_relevant[side]);
-		add_finite(o, "auc_model", r->pool_auc_model[side]);
-		add_finite(o, "auc_truth", r->pool_auc_truth[side]);
-		add_finite(o, "auc_final", r->pool_auc_final[side]);
+		report_add_number(o, "auc_model", r->pool_auc_model[side]);
+		report_add_number(o, "auc_truth", r->pool_auc_truth[side]);
+		report_add_number(o, "auc_final", r->pool_auc_final[side]);
 	}
 	if (r->has_models) {
 		cJSON *m = cJSON_AddObjectToObject(j, "models");
@@ -64,17 +64,32 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *heads = cJSON_AddObjectToObject(m, "heads");
 		for (int h = 0; h < MRS_N_HEADS; h++) {
 			cJSON *o = cJSON_AddObjectToObject(heads, mrs_head_name(h));
-			add_finite(o, "auc", r->head_auc[h]);
-			add_finite(o, "pr_auc", r->head_pr_auc[h]);
-			add_finite(o, "rce", r->head_rce[h]);
-			add_finite(o, "oracle_auc", r->head_oracle_auc[h]);
+			report_add_number(o, "auc", r->head_auc[h]);
+			report_add_number(o, "pr_auc", r->head_pr_auc[h]);
+			report_add_number(o, "rce", r->head_rce[h]);
+			report_add_number(o, "oracle_auc", r->head_oracle_auc[h]);
 		}
 		cJSON *sf = cJSON_AddObjectToObject(m, "safety");
 		cJSON_AddNumberToObject(sf, "rows", r->safety_rows);
-		add_finite(sf, "nsfw_auc", r->nsfw_auc);
-		add_finite(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
-		add_finite(sf, "toxicity_auc", r->tox_auc);
-		add_finite(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
+		report_add_number(sf, "nsfw_auc", r->nsfw_auc);
+		report_add_number(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
+		report_add_number(sf, "toxicity_auc", r->tox_auc);
+		report_add_number(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
+		report_add_number(sf, "nsfw_ece", r->nsfw_ece);
+		report_add_number(sf, "toxicity_ece", r->tox_ece);
+		cJSON_AddNumberToObject(sf, "ece_bins", MRS_ECE_BINS);
+	}
+	cJSON *th = cJSON_AddArrayToObject(j, "safety_thresholds");
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		const mrs_safety_share *sh = &r->safety_share[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "model", sh->model);
+		/* the config's float, shown as its decimal (0.8, not 0.800000011920929) */
+		cJSON_AddNumberToObject(o, "threshold", round(sh->threshold * 1e6) / 1e6);
+		report_add_number(o, "candidates_scored_above", sh->scores);
+		report_add_number(o, "candidates_latent_above", sh->latents);
+		report_add_number(o, "tweets_latent_above", sh->all_latents);
+		cJSON_AddItemToArray(th, o);
 	}
 	return j;
 }
@@ -88,6 +103,37 @@ static void bar(out *o, double v, double max, int width)
 		out_printf(o, "  ");
 	for (int i = 0; i < n; i++)
 		out_printf(o, "#");
+}
+
+/* A share as a percentage, "-" when there is none. */
+static void share_cell(out *o, double v)
+{
+	if (isfinite(v))
+		out_printf(o, " %10.2f%%", 100 * v);
+	else
+		out_printf(o, " %11s", "-");
+}
+
+/* The safety thresholds: how many candidates the models put above each, against how
+ * many have a hidden latent above it. */
+static void report_shares(out *o, const mrs_eval_result *r)
+{
+	out_printf(o, "safety thresholds over the same candidates: share scored above, share "
+		      "whose latent is above\n");
+	out_printf(o, "  %-16s %11s %11s %11s %7s\n", "", "scored", "latent", "all tweets",
+		   "ratio");
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		const mrs_safety_share *sh = &r->safety_share[i];
+		char name[32];
+		snprintf(name, sizeof name, "%s > %.2f", sh->model, sh->threshold);
+		out_printf(o, "  %-16s", name);
+		share_cell(o, sh->scores);
+		share_cell(o, sh->latents);
+		share_cell(o, sh->all_latents);
+		if (sh->latents > 0 && isfinite(sh->scores))
+			out_printf(o, " %7.2f", sh->scores / sh->latents);
+		out_printf(o, "\n");
+	}
 }
 
 void report_eval_text(out *o, const mrs_eval_result *r)
@@ -125,14 +171,16 @@ void report_eval_text(out *o, const mrs_eval_result *r)
 			   side ? "out of network" : "in network", r->pool_n[side], r->pool_relevant[side],
 			   r->pool_n[side] ? 100 * r->pool_relevant[side] / r->pool_n[side] : 0,
 			   r->pool_auc_model[side], r->pool_auc_truth[side], r->pool_auc_final[side]);
+	report_shares(o, r);
 	if (r->has_models) {
 		out_printf(o, "heavy ranker on %u test impressions:\n", r->model_rows);
 		out_printf(o, "  %-8s %7s %7s %8s %10s\n", "head", "AUC", "PR-AUC", "RCE %", "oracle AUC");
 		for (int h = 0; h < MRS_N_HEADS; h++)
 			out_printf(o, "  %-8s %7.4f %7.4f %8.2f %10.4f\n", mrs_head_name(h), r->head_auc[h],
 				   r->head_pr_auc[h], r->head_rce[h], r->head_oracle_auc[h]);
-		out_printf(o, "safety on %u labelled test tweets: NSFW AUC %.4f, P@R90 %.4f; "
-			      "toxicity AUC %.4f, P@R90 %.4f\n",
-			   r->safety_rows, r->nsfw_auc, r->nsfw_p_at_r90, r->tox_auc, r->tox_p_at_r90);
+		out_printf(o, "safety on %u labelled test tweets: NSFW AUC %.4f, P@R90 %.4f, ECE %.4f; "
+			      "toxicity AUC %.4f, P@R90 %.4f, ECE %.4f (ECE over %d equal-width bins)\n",
+			   r->safety_rows, r->nsfw_auc, r->nsfw_p_at_r90, r->nsfw_ece, r->tox_auc,
+			   r->tox_p_at_r90, r->tox_ece, MRS_ECE_BINS);
 	}
 }

@@ -82,10 +82,10 @@ void report_timeline(session *s, uint32_t n)
 	for (uint32_t k = 0; k < total && k < n; k++) {
 		const mrs_candidate *x = &c[order[k]];
 		out_printf(s->o,
-			   "%3u %-5s %7u %-14s %-12s %8.4f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.2f "
+			   "%3u %-5s %7u %s %-12s %8.4f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.2f "
 			   "%5.2f %5.2f %4.2f %4.2f %5.2f\n",
 			   x->rank, movement(s, x, b3, sizeof b3), x->tweet,
-			   fmt_cut(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
+			   fmt_col(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
 			   mrs_source_label(x->source), x->score, x->heads[MRS_ACT_LIKE],
 			   x->heads[MRS_ACT_RETWEET], x->heads[MRS_ACT_REPLY], x->heads[MRS_ACT_CLICK],
 			   x->heads[MRS_ACT_FOLLOW], x->heads[MRS_ACT_NEGFB], x->heads[MRS_ACT_REPORT],
@@ -162,8 +162,8 @@ void report_stage(session *s, int stage, uint32_t limit)
 		const mrs_cand_list *l = mrs_request_source(s->req, src);
 		for (uint32_t i = 0; i < l->n && i < limit; i++) {
 			const mrs_candidate *x = &l->v[i];
-			out_printf(s->o, "  %3u %7u %-14s %8.4f  %s\n", i + 1, x->tweet,
-				   fmt_cut(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
+			out_printf(s->o, "  %3u %7u %s %8.4f  %s\n", i + 1, x->tweet,
+				   fmt_col(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
 				   x->source_score[src],
 				   fmt_cut(mrs_tweet_text(s->ds, x->tweet), 60, text, sizeof text));
 			cJSON *o = cJSON_CreateObject();
@@ -199,8 +199,8 @@ void report_stage(session *s, int stage, uint32_t limit)
 			snprintf(sbuf, sizeof sbuf, "%8s", "-");
 		else
 			snprintf(sbuf, sizeof sbuf, "%8.4f", score[i]);
-		out_printf(s->o, "  %-4s %7u %-14s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
-			   fmt_cut(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
+		out_printf(s->o, "  %-4s %7u %s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
+			   fmt_col(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
 			   sbuf, in ? "" : mrs_drop_reason_name(c[i].drop_reason),
 			   fmt_cut(mrs_tweet_text(s->ds, c[i].tweet), 40, text, sizeof text));
 		cJSON *o = cJSON_CreateObject();

@@ -11,6 +11,8 @@ void report_timeline(session *s, uint32_t n);
 void report_stage(session *s, int stage, uint32_t limit);
 /* Adds the summary of candidate c (index i) to a JSON object. */
 void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_t i);
+/* Adds v to o as `k`, or null when it is not finite (NaN: undefined). */
+void report_add_number(cJSON *o, const char *k, double v);
 /* The evaluation table with bars, and the same as JSON (caller frees). */
 void report_eval_text(out *o, const mrs_eval_result *r);
 cJSON *report_eval_json(const mrs_eval_result *r);

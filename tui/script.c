@@ -17,11 +17,12 @@
 #include <string.h>
 
 #include "ui.h"
+#include "text.h"
 
 static int script_error(const char *path, int line, const char *what, const char *arg)
 {
-	fprintf(stderr, "minirecsys: %s:%d: %s%s%s\n", path, line, what, arg ? ": " : "",
-		arg ? arg : "");
+	text_printf(stderr, "minirecsys: %s:%d: %s%s%s\n", path, line, what, arg ? ": " : "",
+		    arg ? arg : "");
 	return EXIT_USAGE;
 }
 

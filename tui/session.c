@@ -148,8 +148,9 @@ int session_apply_edits(session *s, const mrs_edit *e, mrs_error *err)
 			memcpy(all, s->edits, sizeof *all * s->n_edits);
 		if (e)
 			all[n - 1] = *e;
-		/* the edits happen just before the request: at the last event of the data */
-		mrs_engine_opts eo = {.models_dir = s->opts.models};
+		/* the edits happen just before the request: at the last event of the data; the
+		 * models are the session's set, even if `train` elsewhere has switched since */
+		mrs_engine_opts eo = {.models_dir = mrs_engine_models_dir(s->engine)};
 		if (!(ds = mrs_dataset_with_edits(base, all, n, base->t_end, err)) ||
 		    !(engine = mrs_engine_open(ds, &eo, s->progress, err)) ||
 		    !(req = mrs_request_new(engine, err))) {
@@ -224,11 +225,11 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(p, &end, 10);
-	if (!isdigit((unsigned char)p[0]) || *end || errno)
+	if (!isdigit((unsigned char)p[0]) || *end)
 		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
 	if (!s->ds->n_tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
-	if (v >= s->ds->n_tweets)
+	if (errno == ERANGE || v >= s->ds->n_tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
 				s->ds->n_tweets - 1);
 	*res = (uint32_t)v;

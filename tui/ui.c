@@ -696,11 +696,15 @@ static void draw_status(ui *u)
 	n += (size_t)snprintf(buf + n, sizeof buf - n, " | stage %d/%d %s | %s", s->stage + 1,
 			      MRS_N_STAGES, si ? si->name : "?", s->cfg.preset);
 	if (s->engine) {
-		int fb = 0;
-		for (int m = 0; m < MRS_N_MODELS; m++)
-			fb += !mrs_engine_status(s->engine, (mrs_model_id)m)->loaded;
+		int fb = 0, other = 0;
+		for (int m = 0; m < MRS_N_MODELS; m++) {
+			const mrs_model_status *ms = mrs_engine_status(s->engine, (mrs_model_id)m);
+			fb += !ms->loaded;
+			other += ms->other_dataset;
+		}
 		if (fb)
-			n += (size_t)snprintf(buf + n, sizeof buf - n, " | fallbacks %d/%d", fb,
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " | %sfallbacks %d/%d",
+					      other ? "other dataset: " : "", fb,
 					      MRS_N_MODELS);
 		else
 			n += (size_t)snprintf(buf + n, sizeof buf - n, " | models loaded");

@@ -63,7 +63,7 @@ static const cJSON *find_loss(const cJSON *o, const char **key)
 
 static void read_card(const char *dir, const char *name, loss_curve *lc)
 {
-	char path[4200];
+	char path[4400];
 	snprintf(path, sizeof path, "%s/%s.json", dir, name);
 	lc->n = 0;
 	FILE *f = fopen(path, "rb");
@@ -136,8 +136,13 @@ static void eval_update(view *v, ui *u)
 			e->count[c[i].source]++;
 		}
 	}
+	char set[4200]; /* the engine's set, or else the one current now */
+	if (s->engine && mrs_engine_models_dir(s->engine)[0])
+		snprintf(set, sizeof set, "%s", mrs_engine_models_dir(s->engine));
+	else if (mrs_models_current(s->opts.models, set, sizeof set, NULL))
+		snprintf(set, sizeof set, "%s", s->opts.models);
 	for (int m = 0; m < MRS_N_MODELS; m++)
-		read_card(s->opts.models, mrs_model_name((mrs_model_id)m), &e->loss[m]);
+		read_card(set, mrs_model_name((mrs_model_id)m), &e->loss[m]);
 }
 
 static int eval_key(view *v, ui *u, int action, long arg, mrs_error *err)

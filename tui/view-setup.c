@@ -24,12 +24,15 @@ static void setup_free(view *v)
 	v->priv = NULL;
 }
 
-/* Is there any model file in the folder? */
+/* Is there any model file in the folder's current set? */
 static bool any_model(const char *dir)
 {
+	char set[4200];
+	if (mrs_models_current(dir, set, sizeof set, NULL))
+		return false;
 	for (int m = 0; m < MRS_N_MODELS; m++) {
-		char path[4200];
-		snprintf(path, sizeof path, "%s/%s.pt", dir, mrs_model_name((mrs_model_id)m));
+		char path[4300];
+		snprintf(path, sizeof path, "%s/%s.pt", set, mrs_model_name((mrs_model_id)m));
 		if (access(path, F_OK) == 0)
 			return true;
 	}

@@ -5,4 +5,5 @@ explain 970
 explain 1940
 set safety.mode verdict
 explain 970
-explain 1522
+set safety.verdict_drop 1
+explain 970

@@ -5,16 +5,21 @@
  * presets, what-if edits, eval, ... The session reports once as JSON lines and once as
  * the explorer's kept lines. A command must end with a status of 0, 1 or 2.
  *
- * Commands may write files (save, export): while a line runs, fopen for writing, rename
- * and unlink refuse every path outside this process's fuzz folder (the target links with
- * -Wl,--wrap=fopen,--wrap=rename,--wrap=unlink), so a fuzzer's `save config /etc/x`
- * meets a permission error instead of the machine. */
+ * Commands may write files (save, export): while a line runs, fopen and open for writing,
+ * rename and unlink refuse every path outside this process's fuzz folder (the target links
+ * with -Wl,--wrap=fopen,--wrap=open,--wrap=rename,--wrap=unlink), so a fuzzer's
+ * `save config /etc/x` meets a permission error instead of the machine. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/types.h>
 
 #include "cmd.h"
 #include "fuzz.h"
 
 FILE *__real_fopen(const char *path, const char *mode);
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
 int __real_rename(const char *from, const char *to);
 int __real_unlink(const char *path);
 FILE *__wrap_fopen(const char *path, const char *mode);
@@ -24,11 +29,18 @@ int __wrap_unlink(const char *path);
 static bool sandboxed;
 
 /* Inside the fuzz folder, without climbing out of it. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	return n && strncmp(path, dir, n) == 0 && path[n] == '/' && !strstr(path, "/..");
+}
+
+/* The fuzz folder, and the folder where libFuzzer keeps an input that crashed or timed
+ * out (tests/fuzz/run.sh names it in MRS_FUZZ_ARTIFACTS): libFuzzer's own fopen goes
+ * through the wrapper too. */
 static bool allowed(const char *path)
 {
-	const char *dir = fuzz_dir();
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && path[n] == '/' && !strstr(path, "/..");
+	return under(path, fuzz_dir()) || under(path, getenv("MRS_FUZZ_ARTIFACTS"));
 }
 
 FILE *__wrap_fopen(const char *path, const char *mode)
@@ -38,6 +50,22 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 		return NULL;
 	}
 	return __real_fopen(path, mode);
+}
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (sandboxed && (flags & (O_WRONLY | O_RDWR | O_CREAT)) && !allowed(path)) {
+		errno = EACCES;
+		return -1;
+	}
+	return __real_open(path, flags, mode);
 }
 
 int __wrap_rename(const char *from, const char *to)
@@ -122,6 +150,20 @@ static void run_lines(const char *text, int mode, FILE *devnull)
 	session_free(&s);
 	out_free(&sink);
 }
+
+#ifndef MRS_FUZZ_REPLAY
+/* The trained world is made before the first input, so that training (a minute of work
+ * under ASan and coverage on a busy machine) does not count against that input's
+ * -timeout. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	const char *models;
+	fuzz_trained_world(&models);
+	return 0;
+}
+#endif
 
 FUZZ_TARGET(cmd_line)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -28,7 +29,16 @@ static void remove_dir(void)
 }
 
 /* Folders of fuzz processes that crashed (a crash skips atexit): mrs-fuzz-PID-* whose PID
- * no longer runs. They can hold a trained model set (70 MB, in /dev/shm's memory). */
+ * no longer runs. They can hold a trained world and its models (a few MB). */
+/* /dev/shm when it is writable and has room for a trained world (a container's default
+ * 64 MB did not: training failed there and only the fallbacks were fuzzed). */
+static int roomy_shm(void)
+{
+	struct statvfs v;
+	return access("/dev/shm", W_OK) == 0 && statvfs("/dev/shm", &v) == 0 &&
+	       (double)v.f_bavail * (double)v.f_frsize >= 512.0 * 1024 * 1024;
+}
+
 static void remove_dead_dirs(const char *base)
 {
 	DIR *d = opendir(base);
@@ -52,7 +62,7 @@ const char *fuzz_dir(void)
 		return dir;
 	const char *base = getenv("MRS_FUZZ_TMP");
 	if (!base || !*base)
-		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		base = roomy_shm() ? "/dev/shm" : "/tmp";
 	remove_dead_dirs(base);
 	snprintf(dir, sizeof dir, "%s/mrs-fuzz-%ld-XXXXXX", base, (long)getpid());
 	if (!mkdtemp(dir)) {
@@ -190,7 +200,11 @@ const char *fuzz_trained_world(const char **models_dir)
 	if (!larger.ds) {
 		make_world(&larger, "world-150.db", 150, 1500, 9000);
 		snprintf(models, sizeof models, "%s/models", fuzz_dir());
-		mrs_train_opts t = {.models_dir = models, .seed = 1, .dataset_path = larger.path};
+		/* small safety models: every what-if edit reopens the engine, which loads and
+		 * checks both model files, and under coverage instrumentation a default-size
+		 * (33 MB) file took seconds to checksum */
+		mrs_train_opts t = {.models_dir = models, .seed = 1, .dataset_path = larger.path,
+				    .safety_buckets = 4096};
 		mrs_error err = {0};
 		if (mrs_train(larger.ds, &t, NULL, &err)) {
 			fprintf(stderr, "fuzz: no models for %s (%s); fallbacks serve\n", larger.path,

@@ -8,12 +8,14 @@
 #   FUZZ_TARGETS="a b"     only these targets (names as in tests/fuzz/fuzz.h)
 #   FUZZ_BUILD=DIR         the side build (default ./build-san)
 #   FUZZ_JOBS=N            make -j for the build (default 2)
+#   FUZZ_TIMEOUT=N         seconds one input may take before it counts as a hang (120)
 # The corpus each run grows is kept in build-san/fuzz/corpus/NAME (not in the source
 # tree); the numbers go to build-san/fuzz/summary.txt.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$PWD/build-san}
 seconds=${FUZZ_SECONDS:-60}
+timeout=${FUZZ_TIMEOUT:-120}
 all=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\)).*/\1/p' "$top/tests/fuzz/fuzz.h")
 targets=${FUZZ_TARGETS:-$all}
 
@@ -32,6 +34,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export OPENBLAS_NUM_THREADS=1
 mkdir -p "$out/crashes" "$out/logs"
+# the command-language targets sandbox their writes; this is where libFuzzer may write
+MRS_FUZZ_ARTIFACTS=$out/crashes
+export MRS_FUZZ_ARTIFACTS
 summary="$out/summary.txt"
 printf '%-20s %8s %10s %8s %7s %s\n' target seconds runs runs/s corpus result >"$summary"
 failed=0
@@ -44,7 +49,8 @@ for t in $targets; do
 	start=$(date +%s)
 	set +e
 	# shellcheck disable=SC2086
-	"$build/src/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \
+	"$build/src/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout="$timeout" \
+		-rss_limit_mb=3072 \
 		-print_final_stats=1 -artifact_prefix="$out/crashes/$t-" $dict \
 		"$work" "$top/tests/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?

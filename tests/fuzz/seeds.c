@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "learn.h"
 #include "mrs_torch.h"
 
 static void die(const char *what, const char *msg)
@@ -66,8 +67,11 @@ static void tmodel_seed(const char *dir, const char *name, const mrs_tspec *s)
 	mrs_tmodel *m;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/tmodel/%s", dir, name);
-	if (mrs_tmodel_new(s, &m) || mrs_tmodel_save(m, path, "{\"model\": \"seed\"}"))
+	mrs_error err = {0};
+	if (mrs_tmodel_new(s, &m))
 		die(path, mrs_torch_last_error());
+	if (mrs_torch_save(m, path, "{\"model\": \"seed\"}", &err))
+		die(path, err.msg);
 	mrs_tmodel_free(m);
 }
 
