@@ -54,26 +54,27 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 
 /*
  * Peak RSS of `minirecsys generate` (/usr/bin/time -f %M, in MiB) on the development
- * machine, by users / tweets / impressions asked for:
+ * machine, by users / tweets / impressions asked for (the feed's retweets and quotes come
+ * on top of the tweets: about 0.6 a tweet on the default world, 1.1 on the large one):
  *   200 users, 2,000 tweets, 12,000 impressions (small)          163
- *   1,000 / 10,000 / 80,000 (default)                             168
- *   1,000 / 10,000 / 1,000,000                                    265
- *   10,000 / 100,000 / 1,000,000                                  283
- *   1,000 / 1,000,000 / 100,000                                   343
- *   1,000 / 3,000,000 / 100,000                                   580
- *   100,000 / 100,000 / 100,000                                   294
- *   300,000 / 300,000 / 300,000                                   581
- *   1,000,000 / 10,000 / 80,000                                  1352
- *   100,000 / 1,000,000 / 10,200,000 (large)                      994
- * A fixed 160 MiB (the program, libtorch) and 64 MiB of SQLite page cache, then 1,290
- * bytes a user, 125 a tweet and 57 an impression cover every run above: by 1% (3,000,000
+ *   1,000 / 10,000 / 80,000 (default)                             171
+ *   1,000 / 10,000 / 1,000,000                                    281
+ *   10,000 / 100,000 / 1,000,000                                  298
+ *   1,000 / 1,000,000 / 100,000                                   331
+ *   1,000 / 3,000,000 / 100,000                                   604
+ *   100,000 / 100,000 / 100,000                                   333
+ *   300,000 / 300,000 / 300,000                                   698
+ *   1,000,000 / 10,000 / 80,000                                  1687
+ *   100,000 / 1,000,000 / 10,200,000 (large)                     1293
+ * A fixed 160 MiB (the program, libtorch) and 64 MiB of SQLite page cache, then 1,550
+ * bytes a user, 130 a tweet and 85 an impression cover every run above: by 0.2% (3,000,000
  * tweets) to 38% (the small world, whose page cache stays small). The planned 1,000,000 /
- * 10,000,000 / 100,000,000 world comes to 7.9 GiB.
+ * 10,000,000 / 100,000,000 world comes to 10.8 GiB.
  */
 uint64_t mrs_gen_memory_estimate(const mrs_gen_params *p)
 {
-	return (160ull + 64ull) * 1048576ull + 1290ull * p->users + 125ull * p->tweets +
-	       57ull * p->impressions;
+	return (160ull + 64ull) * 1048576ull + 1550ull * p->users + 130ull * p->tweets +
+	       85ull * p->impressions;
 }
 
 /* The parameters `generate --set NAME=VALUE` reaches (the sizes and the seed have options

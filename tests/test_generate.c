@@ -135,7 +135,7 @@ static void test_memory_estimate(void **state)
 	assert_true(mrs_gen_memory_estimate(&p) >= 163 * mib); /* measured peak RSS */
 	assert_ok(mrs_gen_params_scale(&p, "large", &err), &err);
 	double large = (double)mrs_gen_memory_estimate(&p);
-	assert_true(large >= 994 * mib && large <= 1.3 * 994 * mib);
+	assert_true(large >= 1293 * mib && large <= 1.3 * 1293 * mib);
 	mrs_gen_params q = p;
 	q.users *= 2;
 	assert_true(mrs_gen_memory_estimate(&q) > large);
