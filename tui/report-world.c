@@ -41,23 +41,15 @@ void report_world_text(const mrs_world_stats *w, const char *first, const char *
 			 w->largest_cascade_retweets == 1 ? "" : "s");
 }
 
-static void add_finite(cJSON *o, const char *k, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 cJSON *report_world_json(const mrs_world_stats *w)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_finite(o, "oon_impression_share", w->oon_impression_share);
-	add_finite(o, "oon_engagement_share", w->oon_engagement_share);
-	add_finite(o, "in_network_engagement_rate", w->in_network_engagement_rate);
-	add_finite(o, "oon_engagement_rate", w->oon_engagement_rate);
-	add_finite(o, "engagement_gini", w->engagement_gini);
-	add_finite(o, "top1pct_engagement_share", w->top1pct_engagement_share);
+	report_add_number(o, "oon_impression_share", w->oon_impression_share);
+	report_add_number(o, "oon_engagement_share", w->oon_engagement_share);
+	report_add_number(o, "in_network_engagement_rate", w->in_network_engagement_rate);
+	report_add_number(o, "oon_engagement_rate", w->oon_engagement_rate);
+	report_add_number(o, "engagement_gini", w->engagement_gini);
+	report_add_number(o, "top1pct_engagement_share", w->top1pct_engagement_share);
 	cJSON_AddNumberToObject(o, "largest_cascade", w->largest_cascade);
 	if (w->largest_cascade_tweet == MRS_NONE)
 		cJSON_AddNullToObject(o, "largest_cascade_tweet");
