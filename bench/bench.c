@@ -32,7 +32,7 @@
 #include <cJSON.h>
 
 #include "bench.h"
-#include "minirecsys.h"
+#include "parts.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/callgrind.h>)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "minirecsys.h"
+#include "parts.h"
 
 static int cmp_d(const void *a, const void *b)
 {

@@ -14,35 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "internal.h"
-#include "retrieval.h"
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
+#include "parts.h"
 
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
-}
-
-/* engine.h's embedding cut: 40% of the train-split impressions fall before it (computed
- * here: mrs_embed_cut sits in engine.c beside parts this program leaves out). */
-static int64_t embed_cut(const mrs_dataset *ds)
-{
-	int64_t *t = malloc(sizeof(int64_t) * (ds->n_impressions + 1));
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_time[i] < ds->split_time)
-			t[n++] = ds->imp_time[i];
-	qsort(t, n, sizeof *t, cmp_i64);
-	int64_t cut = n ? t[(uint32_t)((n - 1) * 0.4)] : ds->split_time;
-	free(t);
-	return cut;
 }
 
 static void die(const char *what, const mrs_error *err)
@@ -228,7 +205,9 @@ int main(int argc, char **argv)
 	mrs_dataset *ds = mrs_dataset_load(db, NULL, &err);
 	if (!ds)
 		die(db, &err);
-	int64_t cut = embed_cut(ds);
+	int64_t cut = mrs_embed_cut(ds, &err);
+	if (cut == INT64_MIN)
+		die("embedding cut", &err);
 	printf("dataset %s: %u users, %u tweets, %u impressions; embedding cut %.1f days after "
 	       "the start, split %.1f days\n",
 	       db, ds->n_users, ds->n_tweets, ds->n_impressions,

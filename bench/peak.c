@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "learn.h"
+#include "parts.h"
 
 /* Twelve independent accumulators, each in a register of its own (written out: an array
  * would live on the stack): enough to cover the FMA latency (4 cycles) times the FMA pipes

@@ -1,4 +1,7 @@
-/* minirecsys.h: the public API of libminirecsys, a For You timeline recommender. */
+/* minirecsys.h: the API of libminirecsys, a For You timeline recommender, as the program
+ * uses it. The building blocks below it (a dataset's arrays, single sources and stages,
+ * random numbers, metrics) are declared by the library's folders; tests and benchmarks
+ * reach them through parts.h (src/README.md). */
 #ifndef MINIRECSYS_H
 #define MINIRECSYS_H
 
@@ -62,12 +65,12 @@ typedef struct mrs_progress {
 	void *ud;
 } mrs_progress;
 
-/* Calls p->fn if there is one; returns its answer (0 when there is none). */
-int mrs_progress_report(const mrs_progress *p, const char *phase, double done, double total,
-			const char *detail);
-
 /* Seconds from a monotonic clock (for durations). */
 double mrs_seconds(void);
+
+/* Times in datasets, requests and traces are Unix seconds (UTC). */
+#define MRS_HOUR 3600LL
+#define MRS_DAY 86400LL
 
 /* Decodes the strictly valid UTF-8 sequence at s (n >= 1 bytes left): its length (1 to
  * 4) with its code point in *cp, or 0 when s does not start one (a stray or continuation
@@ -83,39 +86,6 @@ size_t mrs_utf8_decode(const unsigned char *s, size_t n, long *cp);
  * not a regular file (a symbolic link, device, FIFO, socket or folder) is refused and left
  * as it is. Errors name path. */
 int mrs_file_write_text(const char *path, const char *text, mrs_error *err);
-
-/* ---------------------------------------------------------------- random numbers */
-
-/* xoshiro256** seeded through splitmix64: identical streams on every platform. */
-typedef struct mrs_rng {
-	uint64_t s[4];
-} mrs_rng;
-
-void mrs_rng_seed(mrs_rng *r, uint64_t seed);
-/* An independent stream for (seed, stream): used to give each user its own stream. */
-void mrs_rng_seed_stream(mrs_rng *r, uint64_t seed, uint64_t stream);
-uint64_t mrs_rng_u64(mrs_rng *r);
-double mrs_rng_uniform(mrs_rng *r);                  /* [0, 1) */
-uint32_t mrs_rng_below(mrs_rng *r, uint32_t n);      /* [0, n), unbiased; n > 0 */
-double mrs_rng_normal(mrs_rng *r);                   /* N(0, 1) */
-double mrs_rng_exponential(mrs_rng *r, double mean); /* mean > 0 */
-double mrs_rng_gamma(mrs_rng *r, double shape);      /* scale 1, shape > 0 */
-double mrs_rng_beta(mrs_rng *r, double a, double b);
-double mrs_rng_pareto(mrs_rng *r, double xm, double alpha); /* P(X > x) = (xm/x)^alpha */
-uint32_t mrs_rng_poisson(mrs_rng *r, double mean);
-/* 64-bit mix of a value (splitmix64 finaliser): a fixed, unsalted hash. */
-uint64_t mrs_hash64(uint64_t x);
-/* FNV-1a over bytes, continuing from h (start with MRS_FNV_START). */
-#define MRS_FNV_START 14695981039346656037ULL
-#define MRS_FNV_PRIME 1099511628211ULL
-uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len);
-
-/* Walker alias table for O(1) sampling from a fixed discrete distribution. */
-typedef struct mrs_alias mrs_alias;
-/* weights: n >= 1 non-negative values, not all zero. */
-mrs_alias *mrs_alias_new(const double *weights, uint32_t n, mrs_error *err);
-uint32_t mrs_alias_sample(const mrs_alias *a, mrs_rng *r);
-void mrs_alias_free(mrs_alias *a);
 
 /* ---------------------------------------------------------------- the world's vocabulary */
 
@@ -147,138 +117,57 @@ int mrs_topic_by_name(const char *name);
 
 /* ---------------------------------------------------------------- dataset */
 
-#define MRS_SCHEMA_VERSION 2
-#define MRS_TW_MEDIA 1u
-#define MRS_TW_LINK 2u
-#define MRS_BLOCK 1u
-#define MRS_MUTE 2u
-
 /*
- * A dataset in memory: compact arrays and CSR indexes, read-only once loaded.
- * Ids are dense: users 0..n_users-1, tweets 0..n_tweets-1, and tweet ids are in time
- * order (like snowflake ids), so every list of tweet ids sorted by id is sorted by time.
- * Fields are public for reading; only the store and the builders write them.
+ * A dataset: users, follows, tweets with text, impressions with the actions taken, blocks
+ * and mutes, moderation labels, and labelled texts for the safety models. Ids are dense:
+ * users 0..users-1, tweets 0..tweets-1, and tweet ids are in time order (like snowflake
+ * ids). Read-only once loaded. Its layout is the library's (src/dataset/dataset.h): the
+ * program reads a dataset through the functions below.
  */
-typedef struct mrs_dataset {
-	char *path;          /* file it was loaded from, or NULL */
-	char *kind;          /* "synthetic", "edges", "activity", "interactions", "lastfm", ... */
-	char *params_json;   /* generator or importer parameters, JSON text */
-	uint64_t seed;
-	uint64_t fingerprint; /* hash of the content */
-	/* the fingerprint of the dataset this one was loaded as, or cut or edited from
-	 * (mrs_dataset_before, mrs_dataset_with_edits): its own for a loaded or new dataset.
-	 * Model cards record it, and an engine serves only models trained on its dataset's. */
-	uint64_t source_fingerprint;
-	int64_t t_begin, t_end; /* first and last timestamp in the data */
-	int64_t split_time;     /* train: time < split_time; test: time >= split_time */
-
-	uint32_t n_users;
-	char *handle_pool;      /* NUL-terminated handles, without '@' */
-	uint32_t *handle_off;   /* [n_users]: handle of u at handle_pool + handle_off[u] */
-	int64_t *user_created;  /* [n_users] account creation time */
-	uint8_t *user_verified; /* [n_users] 0/1 */
-
-	/* follows, as CSR both ways; fol_* sorted by (src, dst). */
-	uint32_t n_follows;
-	uint32_t *fol_off;      /* [n_users+1] followees of u: fol_dst[fol_off[u] .. fol_off[u+1]) */
-	uint32_t *fol_dst;      /* [n_follows] */
-	int64_t *fol_time;      /* [n_follows] when the follow happened */
-	uint32_t *fwr_off;      /* [n_users+1] followers of v: fwr_src[fwr_off[v] .. fwr_off[v+1]) */
-	uint32_t *fwr_src;      /* [n_follows] sorted by (dst, src) */
-	uint32_t *fwr_edge;     /* [n_follows] index of the same edge in fol_* */
-
-	uint32_t n_tweets;
-	uint32_t *tweet_author; /* [n_tweets] */
-	int64_t *tweet_time;    /* [n_tweets] non-decreasing */
-	uint32_t *tweet_rt_of;  /* [n_tweets] original tweet of a retweet, or MRS_NONE */
-	uint8_t *tweet_flags;   /* [n_tweets] MRS_TW_MEDIA | MRS_TW_LINK */
-	char *text_pool;
-	uint32_t *text_off;     /* [n_tweets] text of t at text_pool + text_off[t] */
-	uint32_t *atw_off;      /* [n_users+1] tweets of author a: atw[atw_off[a] .. atw_off[a+1]) */
-	uint32_t *atw;          /* [n_tweets] ascending, so in time order */
-
-	/* impressions sorted by (user, time, tweet). */
-	uint32_t n_impressions;
-	uint32_t *imp_user;     /* [n_impressions] */
-	uint32_t *imp_tweet;    /* [n_impressions] */
-	int64_t *imp_time;      /* [n_impressions] */
-	uint8_t *imp_actions;   /* [n_impressions] bit MRS_ACT_* */
-	float *imp_propensity;  /* [n_impressions] the logging policy's probability of showing
-				   this tweet in this slot (docs/world.md), for off-policy
-				   evaluation; 0 when unknown (imported logs, what-if edits) */
-	uint32_t *uimp_off;     /* [n_users+1] impressions of u: [uimp_off[u], uimp_off[u+1]) */
-	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
-	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */
-
-	/* blocks and mutes, CSR by source user, sorted by (src, dst, kind); a pair that is
-	 * both blocked and muted has two entries. */
-	uint32_t n_blocks;
-	uint32_t *blk_off;      /* [n_users+1] */
-	uint32_t *blk_dst;      /* [n_blocks] */
-	uint8_t *blk_kind;      /* [n_blocks] MRS_BLOCK or MRS_MUTE */
-	int64_t *blk_time;      /* [n_blocks] */
-
-	/* moderation labels (noisy, like human review): -1 unlabelled, 0 no, 1 yes. */
-	uint32_t n_labelled;
-	int8_t *label_nsfw;     /* [n_tweets] */
-	int8_t *label_toxic;    /* [n_tweets] */
-
-	/* labelled texts imported for safety training (`import labels`), may be empty. */
-	uint32_t n_texts;
-	char *texts_pool;
-	uint32_t *texts_off;    /* [n_texts] */
-	int8_t *texts_label;    /* [n_texts] 0/1 */
-	char *texts_task;       /* e.g. "offensive"; NULL when there are none */
-
-	bool has_truth;         /* the file has a ground-truth table (synthetic worlds) */
-} mrs_dataset;
+typedef struct mrs_dataset mrs_dataset;
 
 /* Loads a dataset file. Errors: MRS_ERR_IO (missing, unreadable), MRS_ERR_DATA (not
  * SQLite, not a minirecsys dataset, wrong schema version, broken references). */
 mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mrs_error *err);
 void mrs_dataset_free(mrs_dataset *ds);
 
-static inline const char *mrs_handle(const mrs_dataset *ds, uint32_t u)
-{
-	return ds->handle_pool + ds->handle_off[u];
-}
-static inline const char *mrs_tweet_text(const mrs_dataset *ds, uint32_t t)
-{
-	return ds->text_pool + ds->text_off[t];
-}
-static inline uint32_t mrs_n_followees(const mrs_dataset *ds, uint32_t u)
-{
-	return ds->fol_off[u + 1] - ds->fol_off[u];
-}
-static inline uint32_t mrs_n_followers(const mrs_dataset *ds, uint32_t u)
-{
-	return ds->fwr_off[u + 1] - ds->fwr_off[u];
-}
-/* The author whose content a tweet carries: the original author for a retweet. */
-static inline uint32_t mrs_original_author(const mrs_dataset *ds, uint32_t t)
-{
-	uint32_t o = ds->tweet_rt_of[t];
-	return o == MRS_NONE ? ds->tweet_author[t] : ds->tweet_author[o];
-}
+/* What a dataset is, in a few numbers (no scan; the strings are the dataset's). */
+typedef struct mrs_dataset_info {
+	const char *path;        /* file it was loaded from, or NULL */
+	const char *kind;        /* "synthetic", "edges", "activity", "interactions", ... */
+	const char *texts_task;  /* the labelled texts' task ("offensive"), NULL without */
+	uint64_t seed;
+	uint64_t fingerprint;    /* hash of the content; model cards record it */
+	int64_t t_begin, t_end;  /* first and last timestamp in the data */
+	int64_t split_time;      /* train: time < split_time; test: time >= split_time */
+	uint32_t users, tweets, follows, impressions, blocks, labelled, texts;
+	bool has_truth;          /* the file has a ground-truth table (synthetic worlds) */
+} mrs_dataset_info;
+mrs_dataset_info mrs_dataset_info_get(const mrs_dataset *ds);
 
-/* Does u follow v (at any time)? O(log followees). */
-bool mrs_follows(const mrs_dataset *ds, uint32_t u, uint32_t v);
-/* Has u blocked (MRS_BLOCK) or muted (MRS_MUTE) v? Returns the kind mask, 0 if neither. */
-unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v);
+/* A user u < users: their handle (without '@'), when the account was created, whether it
+ * is verified, how many accounts they follow and are followed by (at any time), how many
+ * tweets (retweets included) they posted, and how many impressions they were shown. */
+const char *mrs_handle(const mrs_dataset *ds, uint32_t u);
+int64_t mrs_user_created(const mrs_dataset *ds, uint32_t u);
+bool mrs_user_verified(const mrs_dataset *ds, uint32_t u);
+uint32_t mrs_n_followees(const mrs_dataset *ds, uint32_t u);
+uint32_t mrs_n_followers(const mrs_dataset *ds, uint32_t u);
+uint32_t mrs_n_tweets_of(const mrs_dataset *ds, uint32_t u);
+uint32_t mrs_n_impressions_of(const mrs_dataset *ds, uint32_t u);
+/* The actions (bit MRS_ACT_*) on the k-th impression shown to u, in time order
+ * (k < mrs_n_impressions_of). */
+unsigned mrs_impression_actions(const mrs_dataset *ds, uint32_t u, uint32_t k);
+
+/* A tweet t < tweets: its text, its author (the retweeter, for a retweet), the author
+ * whose content it carries (the original author, for a retweet) and when it was posted. */
+const char *mrs_tweet_text(const mrs_dataset *ds, uint32_t t);
+uint32_t mrs_tweet_author(const mrs_dataset *ds, uint32_t t);
+uint32_t mrs_original_author(const mrs_dataset *ds, uint32_t t);
+int64_t mrs_tweet_time(const mrs_dataset *ds, uint32_t t);
+
 /* User id from "123", "@handle" or "handle"; MRS_NONE if there is no such user. */
 uint32_t mrs_user_lookup(const mrs_dataset *ds, const char *text);
-
-/* The dataset as it was before `cutoff`: follows, tweets' engagements, impressions and
- * blocks with time < cutoff. Tweets (content) are kept whatever their time, so that a
- * request at a later time can still retrieve them; everything learned from behaviour
- * comes only from before the cutoff. Used by evaluation to hide the test split.
- * The result owns its memory. */
-mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err);
-
-/* Builds every derived index (CSR both ways, by-tweet impressions, fingerprint) from the
- * primary arrays. Used by the store and the importers; exposed for tests that build
- * datasets by hand. Fails with MRS_ERR_DATA on a reference out of range. */
-int mrs_dataset_index(mrs_dataset *ds, mrs_error *err);
 
 /* Summary numbers for `minirecsys info`. */
 typedef struct mrs_dataset_stats {
@@ -346,12 +235,6 @@ typedef struct mrs_truth {
  * do not match ds. */
 mrs_truth *mrs_truth_load(const char *path, const mrs_dataset *ds, mrs_error *err);
 void mrs_truth_free(mrs_truth *tr);
-/* The hidden model's probability of each action were `user` shown `tweet` at time `now`
- * (the same function the generator draws actions from). Writes MRS_N_ACTIONS values;
- * returns P(any positive action). */
-double mrs_truth_pair_probs(const mrs_truth *tr, const mrs_dataset *ds, uint32_t user,
-			    uint32_t tweet, int64_t now, float out[MRS_N_ACTIONS]);
-
 /* ---------------------------------------------------------------- store */
 
 /* Writes ds (and tr, when not NULL) as a new dataset file at path: into a temporary file
@@ -497,30 +380,14 @@ const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* ---------------------------------------------------------------- features */
 
+/* The heavy ranker's input: MRS_N_FEATURES numbers per (viewer, tweet, now), the same for
+ * training and serving (docs/features.md). */
+#define MRS_N_FEATURES 37
+
 /* Heads of the heavy ranker: one per action, then "any positive engagement". */
 #define MRS_HEAD_ANY MRS_N_ACTIONS
 #define MRS_N_HEADS (MRS_N_ACTIONS + 1)
 const char *mrs_head_name(int head); /* action names, then "any" */
-
-/* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
- * behaviour before `now` is used; the ground truth never is. */
-#define MRS_N_FEATURES 37
-#define MRS_FEATURE_SPEC_VERSION 1
-typedef struct mrs_feature_info {
-	const char *name;    /* e.g. "viewer_followers" */
-	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
-	const char *range;   /* e.g. "[0, 1.2]" */
-} mrs_feature_info;
-const mrs_feature_info *mrs_feature_info_get(int i);
-/* Features of n tweets for one viewer: out is [n, MRS_N_FEATURES], row-major. */
-int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
-		 int64_t now, float *out, mrs_error *err);
-
-/* Heavy ranker: per-head probabilities for n feature rows (one batched forward through
- * libtorch), or the documented heuristic when no trained ranker is loaded. heads is
- * [n, MRS_N_HEADS]. */
-int mrs_ranker_predict(const mrs_engine *e, const float *features, uint32_t n, float *heads,
-		       mrs_error *err);
 
 /* ---------------------------------------------------------------- training */
 
@@ -583,6 +450,8 @@ void mrs_safety_params_default(mrs_safety_params *prm);
 
 #define MRS_MAX_EPOCHS 64
 /* A safety model's scores on labelled texts (every metric NaN without rows). */
+/* The bins of mrs_ece (models.h): equal-width bins of the probability. */
+#define MRS_ECE_BINS 10
 typedef struct mrs_safety_metrics {
 	uint32_t rows, positives;
 	double auc, pr_auc, precision_at_recall_90;
@@ -615,38 +484,6 @@ typedef struct mrs_safety_report {
 int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_texts *test,
 		     const mrs_safety_params *prm, const char *path,
 		     const mrs_progress *progress, mrs_safety_report *rep, mrs_error *err);
-
-/* ---------------------------------------------------------------- model metrics */
-
-/* Binary-classification metrics over n (score, label) pairs, label 0 or 1. Each returns
- * NaN when it is undefined (no positives, or no negatives where both are needed).
- * mrs_auc: ROC AUC, ties counted half (average ranks).
- * mrs_pr_auc: average precision, sum over distinct score thresholds (high to low) of
- *   (recall gain) x (precision at that threshold); tied scores form one threshold.
- * mrs_rce: relative cross entropy in %: 100 x (1 - CE(p) / CE(base)), where base
- *   predicts the rows' own positive rate; p is clipped to [1e-7, 1 - 1e-7].
- * mrs_precision_at_recall: the highest precision among the thresholds whose recall is
- *   at least `recall`.
- * mrs_macro_f1: mean of the F1 of class 1 and of class 0, predicting 1 when
- *   score >= threshold (a class neither present nor predicted scores F1 = 0, as
- *   scikit-learn does).
- * mrs_macro_f1_best: the highest macro-F1 over every threshold between distinct scores;
- *   *threshold (optional) receives it. */
-double mrs_auc(const float *score, const uint8_t *label, size_t n);
-double mrs_pr_auc(const float *score, const uint8_t *label, size_t n);
-double mrs_rce(const float *p, const uint8_t *label, size_t n);
-double mrs_precision_at_recall(const float *score, const uint8_t *label, size_t n,
-			       double recall);
-double mrs_macro_f1(const float *score, const uint8_t *label, size_t n, double threshold);
-double mrs_macro_f1_best(const float *score, const uint8_t *label, size_t n,
-			 double *threshold);
-/* Expected calibration error of probabilities p: the rows fall into MRS_ECE_BINS
- * equal-width bins of p ([0, 0.1), [0.1, 0.2), ... [0.9, 1]); the sum over bins of
- * (rows in the bin / n) x |mean p - share of positives| in the bin. NaN for n = 0. */
-#define MRS_ECE_BINS 10
-double mrs_ece(const float *p, const uint8_t *label, size_t n);
-/* Mean binary cross entropy (natural log) of p against the labels, p clipped as above. */
-double mrs_log_loss(const float *p, const uint8_t *label, size_t n);
 
 /* ---------------------------------------------------------------- configuration */
 
@@ -775,13 +612,6 @@ typedef struct mrs_cand_list {
 	mrs_candidate *v;
 	uint32_t n, cap;
 } mrs_cand_list;
-/* Appends a copy of *c. */
-int mrs_cand_push(mrs_cand_list *l, const mrs_candidate *c, mrs_error *err);
-void mrs_cand_list_free(mrs_cand_list *l);
-/* A candidate with only its tweet and authors set: sources 0, every score 0,
- * via MRS_NONE, dropped_at -1, multipliers 1. */
-void mrs_cand_init(mrs_candidate *c, const mrs_dataset *ds, uint32_t tweet);
-
 /* The viewer's state hydrated once per request (query hydration). */
 typedef struct mrs_query {
 	uint32_t viewer;
@@ -797,25 +627,10 @@ typedef struct mrs_query {
 	uint32_t n_negfb;
 	uint32_t *negfb_authors;  /* authors the viewer gave negative feedback on, ascending */
 } mrs_query;
-int mrs_query_hydrate(const mrs_engine *e, uint32_t viewer, int64_t now, mrs_query *q,
-		      mrs_error *err);
-void mrs_query_free(mrs_query *q);
 /* Membership tests on the sorted arrays above. */
 bool mrs_query_follows(const mrs_query *q, uint32_t author);
 bool mrs_query_blocked(const mrs_query *q, uint32_t author);
 bool mrs_query_seen(const mrs_query *q, uint32_t tweet);
-
-/* Runs one candidate source for the query: appends at most cfg->source_cap[source]
- * candidates to out, best first by the source's light ranking, each with its
- * source_score and provenance. No source scans every tweet: each reads only indexes
- * built when the engine opened. */
-int mrs_source_run(int source, const mrs_engine *e, const mrs_query *q, const mrs_config *cfg,
-		   mrs_cand_list *out, mrs_error *err);
-/* Merges the sources' lists into out, one candidate per tweet, keeping every finding
- * source in `sources` and its score, crediting the first source in MRS_SRC_* order,
- * and keeping the proof and via of the source that attached them. */
-int mrs_candidates_dedup(const mrs_cand_list lists[MRS_N_SOURCES], mrs_cand_list *out,
-			 mrs_error *err);
 
 /* ---------------------------------------------------------------- the request path */
 
@@ -866,11 +681,6 @@ enum {
 };
 const char *mrs_rule_name(int rule);
 
-/* A multiplier m applied to a score: a positive score becomes s*m; a negative score
- * becomes s*(2-m) for m <= 1 and s/m above, so a penalty (m < 1) always lowers a score
- * and a boost always raises it, whatever its sign. */
-float mrs_apply_mult(float score, float m);
-
 enum {
 	MRS_EV_DROP = 1, /* the candidate left: reason = MRS_DROP_* */
 	MRS_EV_SCORE,    /* a stage set the score: rule says how */
@@ -895,9 +705,11 @@ typedef struct mrs_request mrs_request;
 /* A reusable request context over an engine (borrowed). */
 mrs_request *mrs_request_new(const mrs_engine *e, mrs_error *err);
 void mrs_request_free(mrs_request *r);
-/* Runs the pipeline for viewer at now (0: the engine's now) under cfg. When the viewer,
- * now and every source setting are those of the last run, only the stages from fusion on
- * run again (no retrieval, no model calls): a weight change re-ranks in microseconds. */
+/* Runs the pipeline for viewer at now (0: the engine's now) under cfg. For the viewer and
+ * time of the last run, only the stages from the first one that reads a changed setting
+ * run again (mrs_config_first_reader), from the latest stage at or before it where the
+ * request keeps its state (fusion): a weight change re-ranks in microseconds, without
+ * retrieval or model calls. */
 int mrs_request_run(mrs_request *r, uint32_t viewer, int64_t now, const mrs_config *cfg,
 		    mrs_error *err);
 /* The first stage the last run executed. */
@@ -927,20 +739,6 @@ bool mrs_request_has_prev(const mrs_request *r);
 struct cJSON *mrs_request_to_json(const mrs_request *r, const mrs_config *cfg);
 
 /* ---------------------------------------------------------------- offline evaluation */
-
-/* Ranking metrics of one ranked list against a set of relevant ids (ascending), binary
- * relevance, cut at k. NDCG's ideal DCG puts min(k, n_rel) relevant items first. */
-double mrs_ndcg_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
-		     uint32_t k);
-double mrs_precision_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel,
-			  uint32_t n_rel, uint32_t k);
-double mrs_recall_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
-		       uint32_t k);
-/* 1 / rank of the first relevant item within the top k, 0 if none. */
-double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
-		   uint32_t k);
-/* Gini coefficient of non-negative counts (0: equal exposure, towards 1: concentrated). */
-double mrs_gini(const uint32_t *counts, size_t n);
 
 /* The ranked lists an evaluation compares. */
 enum {

@@ -7,12 +7,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "engine.h"
-#include "internal.h"
 #include "testutil.h"
-
-#define RU_HOUR 3600LL
-#define RU_DAY 86400LL
 
 /* The sources' settings the tests use (config.c's presets are another part). */
 static inline void ru_config(mrs_config *c)
@@ -59,24 +54,13 @@ static inline void ru_close(mrs_engine *e)
 	free(e);
 }
 
-static inline int ru_cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The embedding cut as engine.h defines it: the time before which 40% of the train-split
- * impressions fall. (mrs_embed_cut lives in engine.c beside parts these tests leave out.) */
+/* The embedding cut (models.h's time rules); these tests fit the models at it. */
 static inline int64_t ru_embed_cut(const mrs_dataset *ds)
 {
-	int64_t *t = malloc(sizeof(int64_t) * (ds->n_impressions + 1));
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_time[i] < ds->split_time)
-			t[n++] = ds->imp_time[i];
-	qsort(t, n, sizeof *t, ru_cmp_i64);
-	int64_t cut = n ? t[(uint32_t)((n - 1) * 0.4)] : ds->split_time;
-	free(t);
+	mrs_error err = {0};
+	int64_t cut = mrs_embed_cut(ds, &err);
+	if (cut == INT64_MIN)
+		fail_msg("embedding cut: %s", err.msg);
 	return cut;
 }
 

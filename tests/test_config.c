@@ -202,6 +202,77 @@ static void test_set_get(void **state)
 	assert_true(n > 40);
 }
 
+/* What is wrong with a table of tunables, or NULL: a row with no reader (no stage and not
+ * a label), or bytes of mrs_config that no row or two rows describe (a field added to the
+ * struct but not to the table). */
+static const char *table_problem(const mrs_tunable *t, size_t n, char *buf, size_t size)
+{
+	unsigned char owner[sizeof(mrs_config)] = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].readers || t[i].readers >> (MRS_N_STAGES + 1))
+			return snprintf(buf, size, "%s: no reader", t[i].path), buf;
+		for (size_t b = t[i].offset; b < t[i].offset + t[i].size; b++)
+			if (b >= sizeof owner || owner[b]++)
+				return snprintf(buf, size, "%s: byte %zu described twice", t[i].path,
+						b), buf;
+	}
+	for (size_t b = 0; b < sizeof owner; b++)
+		if (!owner[b])
+			return snprintf(buf, size, "byte %zu of mrs_config: no row", b), buf;
+	return NULL;
+}
+
+/* Every field of mrs_config has one row, and every row says which stages read it: a new
+ * tunable cannot be forgotten by the re-run rule. The check itself fails on a planted
+ * row without a reader and on a field without a row. */
+static void test_every_field_has_a_reader(void **state)
+{
+	(void)state;
+	char why[200];
+	size_t n;
+	const mrs_tunable *lib = mrs_config_tunables(&n);
+	const char *problem = table_problem(lib, n, why, sizeof why);
+	if (problem)
+		fail_msg("%s", problem);
+	mrs_tunable *t = malloc(n * sizeof *t);
+	memcpy(t, lib, n * sizeof *t);
+	t[3].readers = 0;
+	assert_non_null(strstr(table_problem(t, n, why, sizeof why), "no reader"));
+	memcpy(t, lib, n * sizeof *t);
+	assert_non_null(strstr(table_problem(t, n - 1, why, sizeof why), "no row"));
+	free(t);
+	/* only the preset's name is a label: every other field is read by some stage */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(lib[i].readers == MRS_READ_LABEL, strcmp(lib[i].path, "preset") == 0);
+}
+
+/* The first reader of a change is the earliest stage reading any changed field. */
+static void test_first_reader(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	size_t n;
+	const mrs_tunable *t = mrs_config_tunables(&n);
+	mrs_config a, b;
+	assert_ok(mrs_config_preset(&a, "seed", &err), &err);
+	b = a;
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_N_STAGES);
+	assert_ok(mrs_config_set(&b, "selection.k", "20", &err), &err); /* and the preset label */
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_SELECT);
+	assert_ok(mrs_config_set(&b, "heuristics.oon_scale", "0.5", &err), &err);
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_HEURISTICS);
+	assert_ok(mrs_config_set(&b, "weights.reply", "3", &err), &err);
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_FUSION);
+	assert_ok(mrs_config_set(&b, "sources.max_age_hours", "24", &err), &err);
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_IN_NETWORK);
+	b = a;
+	assert_ok(mrs_config_set(&b, "sources.graph", "5", &err), &err);
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_GRAPH);
+	b = a;
+	snprintf(b.preset, sizeof b.preset, "custom");
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_N_STAGES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +282,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_set_get),
+		cmocka_unit_test(test_every_field_has_a_reader),
+		cmocka_unit_test(test_first_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

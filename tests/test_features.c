@@ -4,7 +4,6 @@
 #include <math.h>
 #include <sqlite3.h>
 
-#include "learn.h"
 #include "models_fixture.h"
 
 static mrs_dataset *W;

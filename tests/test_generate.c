@@ -4,8 +4,6 @@
 #include <ctype.h>
 #include <math.h>
 
-#include "lexicon.h"
-#include "retrieval.h"
 #include "testutil.h"
 
 /* A world of the default parameters but these sizes, seed and homophily, and
@@ -330,14 +328,14 @@ static void test_text_carries_the_latents(void **state)
 		assert_true(strlen(s) > 10);
 		if (T->tweet_toxicity[t] > 0.6) {
 			hi++;
-			hi_word += has_word(s, lex_toxic, lex_n_toxic);
+			hi_word += has_word(s, mrs_lex_toxic, mrs_lex_n_toxic);
 		} else if (T->tweet_toxicity[t] < 0.1) {
 			lo++;
-			lo_word += has_word(s, lex_toxic, lex_n_toxic);
+			lo_word += has_word(s, mrs_lex_toxic, mrs_lex_n_toxic);
 		}
 		if (T->tweet_nsfw[t] > 0.6) {
 			nh++;
-			nh_word += has_word(s, lex_nsfw, lex_n_nsfw);
+			nh_word += has_word(s, mrs_lex_nsfw, mrs_lex_n_nsfw);
 		}
 		if (W->tweet_rt_of[t] != MRS_NONE)
 			assert_true(strncmp(s, "RT @", 4) == 0 || strstr(s, " QT @"));
@@ -541,7 +539,7 @@ static void test_engagement_brings_reach(void **state)
 static int event_tag_topic(const char *text)
 {
 	for (int k = 0; k < MRS_N_TOPICS; k++)
-		if (has_word(text, lex_event_tags[k], LEX_EVENT_TAGS))
+		if (has_word(text, mrs_lex_event_tags[k], MRS_LEX_EVENT_TAGS))
 			return k;
 	return -1;
 }
@@ -582,8 +580,9 @@ static void test_text_names_its_topic(void **state)
 			continue;
 		const char *s = mrs_tweet_text(W, t);
 		int k = T->tweet_topic[t];
-		if (!has_word(s, lex_topic[k], LEX_TOPIC_WORDS) &&
-		    !has_word(s, lex_entities[k], LEX_ENTITIES) && !has_word(s, lex_tags[k], LEX_TAGS))
+		if (!has_word(s, mrs_lex_topic[k], MRS_LEX_TOPIC_WORDS) &&
+		    !has_word(s, mrs_lex_entities[k], MRS_LEX_ENTITIES) &&
+		    !has_word(s, mrs_lex_tags[k], MRS_LEX_TAGS))
 			fail_msg("tweet %u (%s) does not name its topic: %s", t, mrs_topic_name(k), s);
 	}
 }

@@ -1,5 +1,4 @@
 /* test_overlay.c: what-if edits applied to a copy; the base dataset stays as it was. */
-#include "internal.h"
 #include "testutil.h"
 
 static mrs_dataset *base(void)

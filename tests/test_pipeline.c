@@ -1,8 +1,11 @@
 /* test_pipeline.c: the request path end to end on a small trained world: the trace
- * accounts for every candidate at every stage, a re-rank equals a full run, provenance
+ * accounts for every candidate at every stage, a re-rank equals a full run (for a change
+ * of every tunable alone, from the stage the config table's readers give), provenance
  * survives dedup, fallbacks serve without models, and evaluation sees only the train
  * split and checks the safety thresholds against the hidden latents. */
+#include <cJSON.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "models_fixture.h"
 
@@ -167,6 +170,188 @@ static void test_rerank_equals_full_run(void **state)
 	mrs_request_free(fresh);
 }
 
+/* The trace as text, without what may differ between a re-run and a full run of the same
+ * request: timings, which stages ran, and where the run started. */
+static char *trace_text(const mrs_request *r, const mrs_config *cfg)
+{
+	cJSON *j = mrs_request_to_json(r, cfg);
+	assert_non_null(j);
+	cJSON_DeleteItemFromObject(j, "first_stage_run");
+	cJSON *st;
+	cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "stages"))
+	{
+		cJSON_DeleteItemFromObject(st, "micros");
+		cJSON_DeleteItemFromObject(st, "ran");
+	}
+	char *text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	assert_non_null(text);
+	return text;
+}
+
+/* A full run of viewer under cfg in a fresh request, as text. */
+static char *fresh_trace(uint32_t viewer, const mrs_config *cfg)
+{
+	mrs_error err = {0};
+	mrs_request *r = mrs_request_new(E, &err);
+	assert_ok(mrs_request_run(r, viewer, 0, cfg, &err), &err);
+	char *text = trace_text(r, cfg);
+	mrs_request_free(r);
+	return text;
+}
+
+/* cfg with only the field of row t changed, to another value in its range. */
+static mrs_config change_one(const mrs_config *cfg, const mrs_tunable *t)
+{
+	mrs_config c = *cfg;
+	char *at = (char *)&c + t->offset;
+	switch (t->type) {
+	case MRS_T_STRING:
+		snprintf(at, t->size, "custom:%.20s", cfg->preset);
+		break;
+	case MRS_T_ENUM:
+		*(int *)at = !*(int *)at;
+		break;
+	case MRS_T_U32: {
+		/* a tenth (caps are rarely reached by half), else a half, else one more */
+		uint32_t v = *(uint32_t *)at, w = v + 1;
+		if (v / 2 >= t->lo && v / 2 != v)
+			w = v / 10 >= t->lo && v / 10 != v ? v / 10 : v / 2;
+		*(uint32_t *)at = w;
+		break;
+	}
+	default: {
+		float v = *(float *)at;
+		*(float *)at = v != 0 && v * 0.5 >= t->lo ? v * 0.5f : 0.5f;
+		break;
+	}
+	}
+	assert_memory_not_equal(&c, cfg, sizeof c);
+	return c;
+}
+
+/* Where a re-run starts after a change first read by stage `first`: the request keeps the
+ * pool as it stood before fusion, so from there, else from scratch. */
+static int expected_start(int first)
+{
+	return first >= MRS_STAGE_FUSION ? MRS_STAGE_FUSION : MRS_STAGE_HYDRATE;
+}
+
+static int first_reader(unsigned readers)
+{
+	for (int s = 0; s < MRS_N_STAGES; s++)
+		if (readers >> s & 1)
+			return s;
+	return MRS_N_STAGES;
+}
+
+/* Changing any one tunable re-runs from the stage its readers give, and the re-run's trace
+ * and timeline are exactly a full run's with the new config; and back again. */
+static void test_rerun_of_every_tunable(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	size_t n;
+	const mrs_tunable *t = mrs_config_tunables(&n);
+	bool moved[256] = {false};
+	assert_true(n <= 256);
+	static const uint32_t viewers[] = {3, 61};
+	mrs_request *r = mrs_request_new(E, &err);
+	for (int p = 0; p < MRS_N_PRESETS; p++) {
+		mrs_config base;
+		assert_ok(mrs_config_preset(&base, mrs_presets[p], &err), &err);
+		for (size_t v = 0; v < sizeof viewers / sizeof viewers[0]; v++) {
+			uint32_t u = viewers[v];
+			char *base_text = fresh_trace(u, &base);
+			assert_ok(mrs_request_run(r, u, 0, &base, &err), &err);
+			for (size_t i = 0; i < n; i++) {
+				mrs_config c = change_one(&base, &t[i]);
+				int start = expected_start(first_reader(t[i].readers));
+				char *want = fresh_trace(u, &c);
+				assert_ok(mrs_request_run(r, u, 0, &c, &err), &err);
+				assert_int_equal(mrs_request_first_stage(r), start);
+				char *got = trace_text(r, &c);
+				if (strcmp(got, want) != 0)
+					fail_msg("%s (%s, user %u): the re-run from %s differs from a "
+						 "full run", t[i].path, mrs_presets[p], u,
+						 mrs_stage_info_get(start)->name);
+				moved[i] |= strcmp(want, base_text) != 0;
+				free(got), free(want);
+				/* and back to the base config */
+				assert_ok(mrs_request_run(r, u, 0, &base, &err), &err);
+				assert_int_equal(mrs_request_first_stage(r), start);
+				got = trace_text(r, &base);
+				if (strcmp(got, base_text) != 0)
+					fail_msg("%s (%s, user %u): back to the preset, the re-run "
+						 "differs from a full run", t[i].path, mrs_presets[p], u);
+				free(got);
+			}
+			free(base_text);
+		}
+	}
+	/* the changes must matter where it counts: every setting read before fusion changed
+	 * some trace, so the re-runs from scratch above were tested against something */
+	for (size_t i = 0; i < n; i++)
+		if (first_reader(t[i].readers) < MRS_STAGE_FUSION && !moved[i])
+			fail_msg("%s: the test's change left every trace as it was", t[i].path);
+	mrs_request_free(r);
+}
+
+/* The re-run start follows the table's readers: a field that gains a reader before fusion
+ * (a test-only row over `selection.k`) re-runs from scratch; a field whose reader is moved
+ * after fusion (`sources.max_age_hours`, really read by the sources and the prefilter)
+ * re-runs from fusion, and the result is no longer a full run's. */
+static void test_rerun_start_follows_the_readers(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	size_t n;
+	const mrs_tunable *lib = mrs_config_tunables(&n);
+	mrs_tunable *t = calloc(n + 1, sizeof *t);
+	memcpy(t, lib, n * sizeof *t);
+	t[n] = (mrs_tunable){"test.k_read_by_a_source", MRS_T_U32, offsetof(mrs_config, k),
+			     sizeof(uint32_t), 1, 10000, NULL, 1u << MRS_STAGE_IN_NETWORK,
+			     "a test-only row"};
+	mrs_config a, b;
+	assert_ok(mrs_config_preset(&a, "seed", &err), &err);
+	b = a;
+	b.k = 20;
+	assert_int_equal(mrs_config_first_reader(lib, n, &a, &b), MRS_STAGE_SELECT);
+	assert_int_equal(mrs_config_first_reader(t, n + 1, &a, &b), MRS_STAGE_IN_NETWORK);
+	mrs_request *r = mrs_request_new(E, &err);
+	assert_ok(mrs_request_run(r, 5, 0, &a, &err), &err);
+	assert_ok(mrs_request_run(r, 5, 0, &b, &err), &err);
+	assert_int_equal(mrs_request_first_stage(r), MRS_STAGE_FUSION);
+	assert_ok(mrs_request_run(r, 5, 0, &a, &err), &err);
+	assert_ok(mrs_request_run_from(r, 5, 0, &b, mrs_config_first_reader(t, n + 1, &a, &b),
+				       &err),
+		  &err);
+	assert_int_equal(mrs_request_first_stage(r), MRS_STAGE_HYDRATE);
+	char *want = fresh_trace(5, &b), *got = trace_text(r, &b);
+	assert_string_equal(got, want);
+	free(got), free(want);
+
+	size_t age = n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].path, "sources.max_age_hours") == 0)
+			age = i;
+	assert_true(age < n);
+	t[age].readers = 1u << MRS_STAGE_HEURISTICS;
+	b = a;
+	b.max_age_hours = 12;
+	assert_int_equal(mrs_config_first_reader(lib, n, &a, &b), MRS_STAGE_IN_NETWORK);
+	assert_int_equal(mrs_config_first_reader(t, n, &a, &b), MRS_STAGE_HEURISTICS);
+	assert_ok(mrs_request_run(r, 5, 0, &a, &err), &err);
+	assert_ok(mrs_request_run_from(r, 5, 0, &b, mrs_config_first_reader(t, n, &a, &b), &err),
+		  &err);
+	assert_int_equal(mrs_request_first_stage(r), MRS_STAGE_FUSION);
+	want = fresh_trace(5, &b), got = trace_text(r, &b);
+	assert_string_not_equal(got, want);
+	free(got), free(want);
+	mrs_request_free(r);
+	free(t);
+}
+
 static void test_deterministic(void **state)
 {
 	(void)state;
@@ -276,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_models_loaded),
 		cmocka_unit_test(test_trace_complete),
 		cmocka_unit_test(test_rerank_equals_full_run),
+		cmocka_unit_test(test_rerun_of_every_tunable),
+		cmocka_unit_test(test_rerun_start_follows_the_readers),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_fallbacks_serve),
 		cmocka_unit_test(test_bad_user),

@@ -4,12 +4,11 @@
 #include <cJSON.h>
 #include <math.h>
 
-#include "learn.h"
 #include "mrs_torch.h"
 #include "retrieval_util.h"
 
 #define T0 1700000000LL
-#define H(x) (T0 + (int64_t)(x) * RU_HOUR)
+#define H(x) (T0 + (int64_t)(x) * MRS_HOUR)
 
 enum { V, A, B, C, N_USERS };
 
@@ -26,7 +25,7 @@ static mrs_dataset *history(void)
 	ru_tweet(&b, 4, C, H(5), "c0");
 	mrs_error err = {0};
 	uint32_t fs[] = {V, V, A}, fd[] = {A, B, V};
-	int64_t ft[] = {T0 - 10 * RU_DAY, T0 - 10 * RU_DAY, T0 - 5 * RU_DAY};
+	int64_t ft[] = {T0 - 10 * MRS_DAY, T0 - 10 * MRS_DAY, T0 - 5 * MRS_DAY};
 	assert_ok(mrs_ds_set_follows(b.ds, fs, fd, ft, 3, &err), &err);
 	const uint8_t like = 1u << MRS_ACT_LIKE, rt = 1u << MRS_ACT_RETWEET;
 	uint32_t iu[] = {V, V, V, V, V}, it[] = {0, 1, 3, 4, 2};

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "learn.h"
 #include "mrs_torch.h"
 #include "testutil.h"
 

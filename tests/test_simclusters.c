@@ -16,24 +16,24 @@ static mrs_dataset *two_groups(bool late)
 	ru_builder b;
 	ru_begin(&b, 40, 2);
 	ru_tweet(&b, 0, 0, T0, "kernel compiler");
-	ru_tweet(&b, 1, 10, T0 + RU_HOUR, "goal derby");
+	ru_tweet(&b, 1, 10, T0 + MRS_HOUR, "goal derby");
 	uint32_t src[202], dst[202];
 	int64_t when[202];
 	size_t n = 0;
 	for (uint32_t c = 0; c < 10; c++)
 		for (uint32_t p = 0; p < 10; p++) {
-			src[n] = 20 + c, dst[n] = p, when[n++] = T0 - 30 * RU_DAY;
-			src[n] = 30 + c, dst[n] = 10 + p, when[n++] = T0 - 30 * RU_DAY;
+			src[n] = 20 + c, dst[n] = p, when[n++] = T0 - 30 * MRS_DAY;
+			src[n] = 30 + c, dst[n] = 10 + p, when[n++] = T0 - 30 * MRS_DAY;
 		}
 	if (late)
-		src[n] = 20, dst[n] = 10, when[n++] = T0 + 20 * RU_HOUR;
+		src[n] = 20, dst[n] = 10, when[n++] = T0 + 20 * MRS_HOUR;
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_follows(b.ds, src, dst, when, n, &err), &err);
 	uint32_t iu[] = {30}, it[] = {0};
-	int64_t its[] = {T0 + 10 * RU_HOUR};
+	int64_t its[] = {T0 + 10 * MRS_HOUR};
 	uint8_t ia[] = {1u << MRS_ACT_LIKE};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, late ? 1 : 0, &err), &err);
-	return ru_end(&b, T0 + 30 * RU_HOUR);
+	return ru_end(&b, T0 + 30 * MRS_HOUR);
 }
 
 static void test_known_communities(void **state)
@@ -44,7 +44,7 @@ static void test_known_communities(void **state)
 	mrs_dataset *ds = two_groups(false);
 	ru_dir(dir, sizeof dir, "groups");
 	assert_ok(mrs_sc_fit(ds, T0, dir, 1, NULL, &err), &err);
-	mrs_engine *e = ru_open(ds, T0 + 30 * RU_HOUR, dir, MRS_SC_REAL, MRS_RG_RULE);
+	mrs_engine *e = ru_open(ds, T0 + 30 * MRS_HOUR, dir, MRS_SC_REAL, MRS_RG_RULE);
 	assert_true(e->status[MRS_MODEL_SIMCLUSTERS].loaded);
 	assert_int_equal(mrs_sc_n_clusters(e), 2);
 	float score;
@@ -103,7 +103,7 @@ static void test_point_in_time(void **state)
 	mrs_dataset *before = two_groups(false), *after = two_groups(true);
 	ru_dir(dir, sizeof dir, "pit");
 	assert_ok(mrs_sc_fit(before, T0, dir, 1, NULL, &err), &err);
-	int64_t end = T0 + 30 * RU_HOUR, early = T0 + 5 * RU_HOUR;
+	int64_t end = T0 + 30 * MRS_HOUR, early = T0 + 5 * MRS_HOUR;
 	mrs_engine *a = ru_open(before, end, dir, MRS_SC_REAL, MRS_RG_RULE);
 	mrs_engine *b = ru_open(after, end, dir, MRS_SC_REAL, MRS_RG_RULE);
 	assert_true(b->status[MRS_MODEL_SIMCLUSTERS].loaded);
@@ -134,16 +134,16 @@ static void test_hash_mode(void **state)
 	ru_builder b;
 	ru_begin(&b, 3, 3);
 	ru_tweet(&b, 0, 0, T0, "Goal GOAL! #goal https://t.co/AbC123");
-	ru_tweet(&b, 1, 2, T0 + RU_HOUR, "RT @user0: Goal GOAL! #goal https://t.co/AbC123");
-	ru_tweet(&b, 2, 0, T0 + 2 * RU_HOUR, "pasta");
+	ru_tweet(&b, 1, 2, T0 + MRS_HOUR, "RT @user0: Goal GOAL! #goal https://t.co/AbC123");
+	ru_tweet(&b, 2, 0, T0 + 2 * MRS_HOUR, "pasta");
 	b.ds->tweet_rt_of[1] = 0;
 	mrs_error err = {0};
 	uint32_t iu[] = {1}, it[] = {0};
 	int64_t its[] = {T0 + 30 * 60};
 	uint8_t ia[] = {1u << MRS_ACT_LIKE};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 1, &err), &err);
-	mrs_dataset *ds = ru_end(&b, T0 + RU_DAY);
-	mrs_engine *e = ru_open(ds, T0 + RU_DAY, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	mrs_dataset *ds = ru_end(&b, T0 + MRS_DAY);
+	mrs_engine *e = ru_open(ds, T0 + MRS_DAY, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	assert_false(e->status[MRS_MODEL_SIMCLUSTERS].loaded);
 	assert_non_null(strstr(e->status[MRS_MODEL_SIMCLUSTERS].note, "hash mode"));
 	assert_int_equal(mrs_sc_n_clusters(e), 16);
@@ -179,7 +179,7 @@ static void test_cold_start(void **state)
 	ru_dir(dir, sizeof dir, "cold");
 	assert_ok(mrs_sc_fit(ds, T0, dir, 1, NULL, &err), &err);
 	for (int mode = MRS_SC_REAL; mode <= MRS_SC_HASH; mode++) {
-		mrs_engine *e = ru_open(ds, T0 + 30 * RU_HOUR, dir, mode, MRS_RG_RULE);
+		mrs_engine *e = ru_open(ds, T0 + 30 * MRS_HOUR, dir, mode, MRS_RG_RULE);
 		uint32_t cl[8];
 		assert_int_equal(mrs_sc_interested_in(e, 5, cl, NULL, 8), 0);
 		assert_float_equal(mrs_sc_score(e, 5, 0, e->now), 0, 0);
@@ -271,18 +271,18 @@ static void test_bad_model_files(void **state)
 	ru_dir(dir, sizeof dir, "bad");
 	snprintf(path, sizeof path, "%s/simclusters.pt", dir);
 	/* missing */
-	mrs_engine *e = ru_open(ds, T0 + RU_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
+	mrs_engine *e = ru_open(ds, T0 + MRS_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
 	assert_false(e->status[MRS_MODEL_SIMCLUSTERS].loaded);
 	assert_non_null(strstr(e->status[MRS_MODEL_SIMCLUSTERS].note, "hash mode"));
 	assert_int_equal(e->sc_mode, MRS_SC_HASH);
 	ru_close(e);
 	/* no folder at all */
-	e = ru_open(ds, T0 + RU_DAY, NULL, MRS_SC_REAL, MRS_RG_RULE);
+	e = ru_open(ds, T0 + MRS_DAY, NULL, MRS_SC_REAL, MRS_RG_RULE);
 	assert_non_null(strstr(e->status[MRS_MODEL_SIMCLUSTERS].note, "no models folder"));
 	ru_close(e);
 	/* garbage */
 	ru_write_bytes(path, "not a model at all, just words", 30);
-	e = ru_open(ds, T0 + RU_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
+	e = ru_open(ds, T0 + MRS_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
 	assert_false(e->status[MRS_MODEL_SIMCLUSTERS].loaded);
 	assert_non_null(strstr(e->status[MRS_MODEL_SIMCLUSTERS].note, "not a minirecsys model"));
 	ru_close(e);
@@ -292,7 +292,7 @@ static void test_bad_model_files(void **state)
 	assert_ok(mrs_sc_fit(ds, T0, gdir, 1, NULL, &err), &err);
 	snprintf(good, sizeof good, "%s/simclusters.pt", gdir);
 	ru_copy_prefix(good, path, 200);
-	e = ru_open(ds, T0 + RU_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
+	e = ru_open(ds, T0 + MRS_DAY, dir, MRS_SC_REAL, MRS_RG_RULE);
 	assert_false(e->status[MRS_MODEL_SIMCLUSTERS].loaded);
 	assert_non_null(strstr(e->status[MRS_MODEL_SIMCLUSTERS].note, "simclusters.pt"));
 	ru_close(e);

@@ -7,7 +7,7 @@
 #include "retrieval_util.h"
 
 #define T0 1700000000LL
-#define H(x) (T0 + (int64_t)(x) * RU_HOUR)
+#define H(x) (T0 + (int64_t)(x) * MRS_HOUR)
 #define NOW H(100)
 
 enum { V, A, B, C, D, E, F, G, N_USERS };
@@ -33,7 +33,7 @@ static mrs_dataset *tiny(void)
 	b.ds->tweet_rt_of[10] = 7; /* a retweet of the viewer's own tweet */
 	mrs_error err = {0};
 	uint32_t fs[] = {V, V, A, A, B, V}, fd[] = {A, B, C, G, C, G};
-	int64_t ft[] = {T0 - RU_DAY, T0 - RU_DAY, T0 - RU_DAY, T0 - RU_DAY, T0 - RU_DAY, H(150)};
+	int64_t ft[] = {T0 - MRS_DAY, T0 - MRS_DAY, T0 - MRS_DAY, T0 - MRS_DAY, T0 - MRS_DAY, H(150)};
 	assert_ok(mrs_ds_set_follows(b.ds, fs, fd, ft, 6, &err), &err);
 	const uint8_t like = 1u << MRS_ACT_LIKE, negfb = 1u << MRS_ACT_NEGFB;
 	uint32_t iu[] = {V, V, A, B, B, A, V, F};
@@ -472,7 +472,7 @@ static void test_generated_world(void **state)
 			for (uint32_t i = 0; i < a.n; i++) {
 				const mrs_candidate *c = &a.v[i];
 				assert_true(ds->tweet_time[c->tweet] < e->now);
-				assert_true(ds->tweet_time[c->tweet] >= e->now - 168 * RU_HOUR);
+				assert_true(ds->tweet_time[c->tweet] >= e->now - 168 * MRS_HOUR);
 				assert_true(c->author != v && c->orig_author != v);
 				assert_false(mrs_query_seen(&q, c->tweet));
 				assert_false(mrs_query_blocked(&q, c->author));

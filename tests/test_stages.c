@@ -2,8 +2,6 @@
  * candidates with known results, and the trace they leave. */
 #include <math.h>
 
-#include "internal.h"
-#include "stages.h"
 #include "testutil.h"
 
 #define HOUR 3600
@@ -30,7 +28,7 @@ typedef struct fixture {
 	mrs_config cfg;
 	mrs_candidate c[8];
 	uint32_t order[8];
-	stage_ctx x;
+	mrs_stage_ctx x;
 } fixture;
 
 static void setup_fixture(fixture *f, const char *preset)
@@ -44,7 +42,7 @@ static void setup_fixture(fixture *f, const char *preset)
 		f->c[t].sources = 1u << MRS_SRC_IN_NETWORK;
 		f->c[t].in_network = 1;
 	}
-	f->x = (stage_ctx){.ds = f->ds, .cfg = &f->cfg, .now = NOW, .viewer = 0, .c = f->c,
+	f->x = (mrs_stage_ctx){.ds = f->ds, .cfg = &f->cfg, .now = NOW, .viewer = 0, .c = f->c,
 			   .n = 8, .order = f->order};
 }
 
@@ -77,7 +75,7 @@ static void test_weighted_fusion(void **state)
 	float h[MRS_N_HEADS] = {0.2f, 0.05f, 0.01f, 0.3f, 0.02f, 0.03f, 0.001f, 0.4f};
 	memcpy(f.c[0].heads, h, sizeof h);
 	f.x.stage = MRS_STAGE_FUSION;
-	stage_fusion(&f.x);
+	mrs_stage_fusion(&f.x);
 	double want = 0.5 * 0.2 + 1 * 0.05 + 13.5 * 0.01 + 11 * 0.3 + 12 * 0.02 - 74 * 0.03 -
 		      369 * 0.001;
 	assert_float_equal(f.c[0].score, want, 1e-5);
@@ -101,7 +99,7 @@ static void test_blend_fusion(void **state)
 	c->sc = 0.4f, c->twhin = -0.3f, c->rg = 0.8f; /* a negative TwHIN cosine counts as 0 */
 	c->source = MRS_SRC_GRAPH;
 	f.x.stage = MRS_STAGE_FUSION;
-	stage_fusion(&f.x);
+	mrs_stage_fusion(&f.x);
 	double emb = (0.25 * 0.4 + 0.20 * 0 + 0.15 * 0.8) / 0.60;
 	double mix = 0.6 * 0.5 + 0.1 * 0.2 + 0.3 * emb;
 	assert_float_equal(c->fused, mix, 1e-6);
@@ -124,7 +122,7 @@ static void test_penalties_once_each(void **state)
 	f.c[6].score = -2.0f;
 	f.c[6].nsfw = 0.95f;
 	f.x.stage = MRS_STAGE_SAFETY;
-	stage_safety(&f.x);
+	mrs_stage_safety(&f.x);
 	assert_float_equal(f.c[0].score, 0.1, 1e-6);          /* NSFW high only, not also mid */
 	assert_float_equal(f.c[1].score, 0.7, 1e-6);          /* NSFW mid */
 	assert_float_equal(f.c[2].score, 0.1, 1e-6);          /* toxicity high */
@@ -152,7 +150,7 @@ static void test_verdicts(void **state)
 	f.c[1].tox = 0.7f;
 	f.c[2].nsfw = 0.3f;
 	f.x.stage = MRS_STAGE_SAFETY;
-	stage_safety(&f.x);
+	mrs_stage_safety(&f.x);
 	assert_int_equal(f.c[0].verdict, MRS_VERDICT_DROP);
 	assert_int_equal(f.c[0].dropped_at, MRS_STAGE_SAFETY);
 	assert_int_equal(f.c[0].drop_reason, MRS_DROP_SAFETY);
@@ -176,7 +174,7 @@ static void test_oon_scale_recency_fatigue(void **state)
 	f.x.fatigue_author = fat_author, f.x.fatigue_time = fat_time, f.x.n_fatigue = 1;
 	f.cfg.diversity_decay = 1.0f; /* isolate the other rules */
 	f.x.stage = MRS_STAGE_HEURISTICS;
-	stage_heuristics(&f.x);
+	mrs_stage_heuristics(&f.x);
 	double rec6 = 0.8 + 0.2 * exp2(-5.0 / 24); /* tweet 3 is 5 hours old */
 	assert_float_equal(f.c[3].score, 0.75 * rec6, 1e-5);
 	double rec7 = 0.8 + 0.2 * exp2(-6.0 / 24); /* tweet 2 (author 3): fatigue 0.2 -> 0.6 */
@@ -196,7 +194,7 @@ static void test_author_diversity_keys_on_original_author(void **state)
 	for (int i = 0; i < 8; i++)
 		f.c[i].score = scores[i];
 	f.x.stage = MRS_STAGE_HEURISTICS;
-	stage_heuristics(&f.x);
+	mrs_stage_heuristics(&f.x);
 	assert_float_equal(f.c[1].score, 0.9, 1e-6);              /* first of author 2 */
 	assert_float_equal(f.c[5].score, 0.8 * 0.625, 1e-6);      /* second: .75*.5+.25 */
 	assert_float_equal(f.c[7].score, 0.7 * 0.4375, 1e-6);     /* third: .75*.25+.25 */
@@ -218,7 +216,7 @@ static void test_prefilters(void **state)
 	f.c[4].author = f.c[4].orig_author = 0;
 	f.cfg.max_age_hours = 7.5;               /* tweet 0 is 8 hours old */
 	f.x.stage = MRS_STAGE_PREFILTER;
-	stage_prefilter(&f.x);
+	mrs_stage_prefilter(&f.x);
 	assert_int_equal(f.c[4].drop_reason, MRS_DROP_SELF);
 	assert_int_equal(f.c[0].drop_reason, MRS_DROP_AGE);
 	assert_int_equal(f.c[2].drop_reason, MRS_DROP_SEEN);
@@ -227,7 +225,7 @@ static void test_prefilters(void **state)
 	/* user 5's retweet of author 2's tweet: blocked through the original author */
 	assert_int_equal(f.c[7].drop_reason, MRS_DROP_BLOCKED);
 	assert_int_equal(f.c[6].dropped_at, -1);
-	assert_int_equal(stage_count_alive(&f.x), 1);
+	assert_int_equal(mrs_stage_count_alive(&f.x), 1);
 	size_t drops = 0;
 	for (size_t i = 0; i < f.x.n_ev; i++)
 		drops += f.x.ev[i].kind == MRS_EV_DROP && f.x.ev[i].stage == MRS_STAGE_PREFILTER;
@@ -253,10 +251,10 @@ static void test_postfilter_and_select(void **state)
 	f.cfg.max_oon_share = 0.5f; /* at most 2 of 4 out of network */
 	f.cfg.min_per_source = 1;
 	f.x.stage = MRS_STAGE_POSTFILTER;
-	stage_postfilter(&f.x);
+	mrs_stage_postfilter(&f.x);
 	assert_int_equal(f.c[6].drop_reason, MRS_DROP_SCORE);
 	f.x.stage = MRS_STAGE_SELECT;
-	stage_select(&f.x);
+	mrs_stage_select(&f.x);
 	/* FollowRecs' only candidate is reserved; then 7 (6.0), 0 (5.0, oon #2), 1 is oon #3:
 	 * capped, 2 (3.0) fills the last place */
 	assert_int_equal(f.x.n_order, 4);

@@ -2,7 +2,6 @@
  * each figure worked out below from the impressions. */
 #include <math.h>
 
-#include "internal.h"
 #include "testutil.h"
 
 /* a and b agree to 1e-12 (cmocka's assert_float_equal compares floats) */

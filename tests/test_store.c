@@ -4,9 +4,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "file.h"
-#include "internal.h"
-#include "store.h"
 #include "testutil.h"
 
 /* The temporary files of path in its folder (PATH.tmp-*). */

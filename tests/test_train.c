@@ -8,10 +8,7 @@
 #include <dirent.h>
 #include <math.h>
 
-#include "learn.h"
 #include "models_fixture.h"
-#include "file.h"
-#include "store.h"
 
 static mrs_dataset *W;
 static char A[512];  /* the models folder of the first full training */

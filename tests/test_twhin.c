@@ -4,7 +4,6 @@
 #include <cJSON.h>
 #include <math.h>
 
-#include "retrieval.h"
 #include "retrieval_util.h"
 
 /* A number of the card; key may be a path ("by_relation.likes.auc"). */

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "minirecsys.h"
+#include "parts.h"
 
 /* A fresh temporary folder for one test program; removed by tu_cleanup(). */
 static char tu_dir[256];

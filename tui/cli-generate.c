@@ -81,11 +81,12 @@ int cli_generate(const cli_opts *o, int argc, char **argv)
 	double t1 = mrs_seconds();
 	int rc = mrs_store_write(out, ds, truth, &prog, &err);
 	cli_progress_done(&cp);
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	if (rc == 0 && !o->quiet)
 		text_printf(stderr,
 			    "generated %s: %u users, %u tweets, %u follows, %u impressions "
 			    "(seed %llu) in %.2f s, written in %.2f s\n",
-			    out, ds->n_users, ds->n_tweets, ds->n_follows, ds->n_impressions,
+			    out, di.users, di.tweets, di.follows, di.impressions,
 			    (unsigned long long)p.seed, t1 - t0, mrs_seconds() - t1);
 	mrs_dataset_free(ds);
 	mrs_truth_free(truth);

@@ -10,17 +10,18 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 			  const mrs_import_opts *io, const mrs_dataset *ds, double t_read,
 			  double t_write)
 {
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	if (o->json) {
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "format", format);
 		cJSON_AddStringToObject(j, "output", out);
 		cJSON_AddNumberToObject(j, "rows", io->rows);
 		cJSON_AddNumberToObject(j, "skipped", io->skipped);
-		cJSON_AddNumberToObject(j, "users", ds->n_users);
-		cJSON_AddNumberToObject(j, "tweets", ds->n_tweets);
-		cJSON_AddNumberToObject(j, "follows", ds->n_follows);
-		cJSON_AddNumberToObject(j, "impressions", ds->n_impressions);
-		cJSON_AddNumberToObject(j, "texts", ds->n_texts);
+		cJSON_AddNumberToObject(j, "users", di.users);
+		cJSON_AddNumberToObject(j, "tweets", di.tweets);
+		cJSON_AddNumberToObject(j, "follows", di.follows);
+		cJSON_AddNumberToObject(j, "impressions", di.impressions);
+		cJSON_AddNumberToObject(j, "texts", di.texts);
 		cJSON_AddNumberToObject(j, "read_seconds", t_read);
 		cJSON_AddNumberToObject(j, "write_seconds", t_write);
 		text_json_print(j, false, stdout);
@@ -32,8 +33,8 @@ static void print_summary(const cli_opts *o, const char *format, const char *out
 	text_printf(stdout,
 		    "imported %s into %s: %u rows read, %u skipped; %u users, %u tweets, %u "
 		    "follows, %u impressions, %u texts (read in %.2f s, written in %.2f s)\n",
-		    format, out, io->rows, io->skipped, ds->n_users, ds->n_tweets, ds->n_follows,
-		    ds->n_impressions, ds->n_texts, t_read, t_write);
+		    format, out, io->rows, io->skipped, di.users, di.tweets, di.follows,
+		    di.impressions, di.texts, t_read, t_write);
 }
 
 int cli_import(const cli_opts *o, int argc, char **argv)

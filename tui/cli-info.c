@@ -30,14 +30,15 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
 		       const mrs_world_stats *w, const char *models, paths_rule data_rule,
 		       paths_rule models_rule)
 {
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "path", ds->path ? ds->path : "");
+	cJSON_AddStringToObject(o, "path", di.path ? di.path : "");
 	cJSON *where = cJSON_AddObjectToObject(o, "locations");
-	add_location(where, "dataset", ds->path ? ds->path : "", PATHS_DATA, data_rule);
+	add_location(where, "dataset", di.path ? di.path : "", PATHS_DATA, data_rule);
 	add_location(where, "models", models, PATHS_MODELS, models_rule);
-	cJSON_AddStringToObject(o, "kind", ds->kind);
+	cJSON_AddStringToObject(o, "kind", di.kind);
 	char fp[20];
-	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
+	snprintf(fp, sizeof fp, "%016llx", (unsigned long long)di.fingerprint);
 	cJSON_AddStringToObject(o, "fingerprint", fp);
 	cJSON_AddNumberToObject(o, "users", st->users);
 	cJSON_AddNumberToObject(o, "tweets", st->tweets);
@@ -52,13 +53,13 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	cJSON_AddNumberToObject(o, "blocks", st->blocks);
 	cJSON_AddNumberToObject(o, "mutes", st->mutes);
 	cJSON_AddNumberToObject(o, "labelled_tweets", st->labelled);
-	cJSON_AddNumberToObject(o, "labelled_texts", ds->n_texts);
+	cJSON_AddNumberToObject(o, "labelled_texts", di.texts);
 	cJSON *split = cJSON_AddObjectToObject(o, "split");
-	cJSON_AddNumberToObject(split, "time", (double)ds->split_time);
+	cJSON_AddNumberToObject(split, "time", (double)di.split_time);
 	cJSON_AddNumberToObject(split, "train_impressions", st->train_impressions);
 	cJSON_AddNumberToObject(split, "test_impressions", st->test_impressions);
-	cJSON_AddNumberToObject(o, "t_begin", (double)ds->t_begin);
-	cJSON_AddNumberToObject(o, "t_end", (double)ds->t_end);
+	cJSON_AddNumberToObject(o, "t_begin", (double)di.t_begin);
+	cJSON_AddNumberToObject(o, "t_end", (double)di.t_end);
 	cJSON *deg = cJSON_AddObjectToObject(o, "followers");
 	cJSON_AddNumberToObject(deg, "mean", st->followers_mean);
 	cJSON_AddNumberToObject(deg, "median", st->followers_median);
@@ -76,7 +77,7 @@ static void print_json(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	cJSON_AddNumberToObject(act, "users_without_follows", st->users_without_follows);
 	cJSON_AddNumberToObject(act, "users_without_impressions", st->users_without_impressions);
 	cJSON_AddItemToObject(o, "world", report_world_json(w));
-	cJSON_AddBoolToObject(o, "has_truth", ds->has_truth);
+	cJSON_AddBoolToObject(o, "has_truth", di.has_truth);
 	char line[600];
 	cli_models_summary(models, ds, line, sizeof line, cJSON_AddObjectToObject(o, "models"));
 	text_json_print(o, true, stdout);
@@ -96,10 +97,11 @@ static void print_locations(const char *data, const char *models, paths_rule dat
 static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
 		       const mrs_world_stats *w, const char *models)
 {
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	char b1[32], b2[32], b3[32], world[1024];
 	/* the kind and the task are data: cleaned like every text printed */
-	text_printf(stdout, "kind         %s, fingerprint %016llx\n", ds->kind,
-		    (unsigned long long)ds->fingerprint);
+	text_printf(stdout, "kind         %s, fingerprint %016llx\n", di.kind,
+		    (unsigned long long)di.fingerprint);
 	printf("users        %u (%u without follows, %u without impressions)\n", st->users,
 	       st->users_without_follows, st->users_without_impressions);
 	printf("tweets       %u (%u retweets, %u with moderation labels)\n", st->tweets,
@@ -111,10 +113,10 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	for (int a = 0; a < MRS_N_ACTIONS; a++)
 		printf(" %s %u", mrs_action_name(a), st->actions[a]);
 	printf("\nblocks       %u blocks, %u mutes\n", st->blocks, st->mutes);
-	printf("period       %s .. %s UTC\n", iso_time(ds->t_begin, b1, sizeof b1),
-	       iso_time(ds->t_end, b2, sizeof b2));
+	printf("period       %s .. %s UTC\n", iso_time(di.t_begin, b1, sizeof b1),
+	       iso_time(di.t_end, b2, sizeof b2));
 	printf("split        train before %s: %u impressions; test: %u\n",
-	       iso_time(ds->split_time, b3, sizeof b3), st->train_impressions,
+	       iso_time(di.split_time, b3, sizeof b3), st->train_impressions,
 	       st->test_impressions);
 	printf("followers    mean %.1f, median %.0f, p99 %.0f, max %.0f\n", st->followers_mean,
 	       st->followers_median, st->followers_p99, st->followers_max);
@@ -126,9 +128,9 @@ static void print_text(const mrs_dataset *ds, const mrs_dataset_stats *st,
 	       st->impressions_per_user_median);
 	report_world_text(w, "world        ", "             ", world, sizeof world);
 	fputs(world, stdout);
-	if (ds->n_texts)
-		text_printf(stdout, "texts        %u labelled (%s)\n", ds->n_texts, ds->texts_task);
-	printf("ground truth %s\n", ds->has_truth ? "yes (evaluation only)" : "no");
+	if (di.texts)
+		text_printf(stdout, "texts        %u labelled (%s)\n", di.texts, di.texts_task);
+	printf("ground truth %s\n", di.has_truth ? "yes (evaluation only)" : "no");
 	char line[600];
 	cJSON *j = cJSON_CreateObject();
 	cli_models_summary(models, ds, line, sizeof line, j);

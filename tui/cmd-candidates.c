@@ -13,7 +13,7 @@ static void list_source(session *s, int src, cJSON *into)
 		const mrs_candidate *c = &l->v[i];
 		out_printf(s->o, "  %3u %7u %s %5s %8.4f", i + 1, c->tweet,
 			   fmt_col(report_handle(s, c->author, b1, sizeof b1), 14, b2, sizeof b2),
-			   fmt_age(now, s->ds->tweet_time[c->tweet], age, sizeof age),
+			   fmt_age(now, mrs_tweet_time(s->ds, c->tweet), age, sizeof age),
 			   c->source_score[src]);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", c->tweet);

@@ -8,7 +8,7 @@ static void explain_absent(session *s, uint32_t t, cJSON *j)
 	const mrs_dataset *ds = s->ds;
 	const mrs_query *q = mrs_request_query(s->req);
 	int64_t now = mrs_request_now(s->req);
-	uint32_t a = ds->tweet_author[t];
+	uint32_t a = mrs_tweet_author(ds, t);
 	char h[80], age[16];
 	out_printf(s->o, "not a candidate: no source retrieved it for %s.\n",
 		   report_handle(s, s->user, h, sizeof h));
@@ -21,11 +21,11 @@ static void explain_absent(session *s, uint32_t t, cJSON *j)
 		out_printf(s->o, "  - %s\n", _b);                                  \
 		cJSON_AddItemToArray(why, cJSON_CreateString(_b));                 \
 	} while (0)
-	if (ds->tweet_time[t] >= now)
+	if (mrs_tweet_time(ds, t) >= now)
 		HINT("it was created after the request time");
-	else if ((double)(now - ds->tweet_time[t]) > s->cfg.max_age_hours * 3600.0)
+	else if ((double)(now - mrs_tweet_time(ds, t)) > s->cfg.max_age_hours * 3600.0)
 		HINT("it is %s old, past the age limit of %.0f hours",
-		     fmt_age(now, ds->tweet_time[t], age, sizeof age), s->cfg.max_age_hours);
+		     fmt_age(now, mrs_tweet_time(ds, t), age, sizeof age), s->cfg.max_age_hours);
 	if (a == s->user || mrs_original_author(ds, t) == s->user)
 		HINT("it is the viewer's own tweet");
 	if (mrs_query_seen(q, t))
@@ -87,10 +87,10 @@ static int explain_exec(session *s, int argc, char **argv, mrs_error *err)
 	char h[80], age[16];
 	cJSON *j = out_json(s->o);
 	cJSON_AddNumberToObject(j, "tweet", t);
-	cJSON_AddNumberToObject(j, "author", ds->tweet_author[t]);
+	cJSON_AddNumberToObject(j, "author", mrs_tweet_author(ds, t));
 	out_printf(s->o, "tweet %u by %s, %s old: %s\n", t,
-		   report_handle(s, ds->tweet_author[t], h, sizeof h),
-		   fmt_age(now, ds->tweet_time[t], age, sizeof age), mrs_tweet_text(ds, t));
+		   report_handle(s, mrs_tweet_author(ds, t), h, sizeof h),
+		   fmt_age(now, mrs_tweet_time(ds, t), age, sizeof age), mrs_tweet_text(ds, t));
 	const mrs_candidate *c = session_candidate(s, t, &idx);
 	if (!c) {
 		explain_absent(s, t, j);

@@ -48,7 +48,8 @@ static int generate_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (!ds)
 		return cmd_status(err);
 	int rc = mrs_store_write(path, ds, truth, s->progress, err);
-	uint32_t users = ds->n_users, tweets = ds->n_tweets, imps = ds->n_impressions;
+	mrs_dataset_info di = mrs_dataset_info_get(ds);
+	uint32_t users = di.users, tweets = di.tweets, imps = di.impressions;
 	mrs_dataset_free(ds);
 	mrs_truth_free(truth);
 	if (rc)

@@ -5,6 +5,7 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 {
 	if (session_dataset(s, err))
 		return cmd_status(err);
+	mrs_dataset_info di = mrs_dataset_info_get(s->ds);
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(s->ds, &st);
 	mrs_world_stats w;
@@ -12,25 +13,25 @@ static int info_exec(session *s, int argc, char **argv, mrs_error *err)
 		return cmd_status(err);
 	char b1[32], b2[32], b3[32], world[1024], edits[64] = "";
 	/* with what-if edits s->ds is a scratch copy (no path): the file is the base's */
-	const char *path = (s->base ? s->base : s->ds)->path;
+	const char *path = mrs_dataset_info_get(s->base ? s->base : s->ds).path;
 	if (!path)
 		path = s->opts.data;
 	if (s->n_edits)
 		snprintf(edits, sizeof edits, " with %zu what-if edit%s", s->n_edits,
 			 s->n_edits == 1 ? "" : "s");
 	out_printf(s->o, "%s%s: %s, %u users, %u tweets, %u follows, %u impressions (%u engaged)\n",
-		   path, edits, s->ds->kind, st.users, st.tweets, st.follows, st.impressions,
+		   path, edits, di.kind, st.users, st.tweets, st.follows, st.impressions,
 		   st.engagements);
 	out_printf(s->o, "period %s .. %s, split at %s (%u train / %u test impressions)\n",
-		   fmt_time(s->ds->t_begin, b1, sizeof b1), fmt_time(s->ds->t_end, b2, sizeof b2),
-		   fmt_time(s->ds->split_time, b3, sizeof b3), st.train_impressions,
+		   fmt_time(di.t_begin, b1, sizeof b1), fmt_time(di.t_end, b2, sizeof b2),
+		   fmt_time(di.split_time, b3, sizeof b3), st.train_impressions,
 		   st.test_impressions);
 	report_world_text(&w, "world: ", "       ", world, sizeof world);
 	out_printf(s->o, "%s", world);
 	cJSON *j = out_json(s->o);
 	cJSON_AddStringToObject(j, "path", path);
 	cJSON_AddNumberToObject(j, "what_if_edits", (double)s->n_edits);
-	cJSON_AddStringToObject(j, "kind", s->ds->kind);
+	cJSON_AddStringToObject(j, "kind", di.kind);
 	cJSON_AddNumberToObject(j, "users", st.users);
 	cJSON_AddNumberToObject(j, "tweets", st.tweets);
 	cJSON_AddNumberToObject(j, "follows", st.follows);

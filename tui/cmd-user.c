@@ -12,7 +12,7 @@ static int user_exec(session *s, int argc, char **argv, mrs_error *err)
 	char h[80];
 	out_printf(s->o, "user %s (%u): follows %u, %u followers, %u tweets; timeline of %u\n",
 		   report_handle(s, u, h, sizeof h), u, q->n_followees, mrs_n_followers(s->ds, u),
-		   s->ds->atw_off[u + 1] - s->ds->atw_off[u], n);
+		   mrs_n_tweets_of(s->ds, u), n);
 	cJSON *j = out_json(s->o);
 	cJSON_AddNumberToObject(j, "user", u);
 	cJSON_AddStringToObject(j, "handle", mrs_handle(s->ds, u));

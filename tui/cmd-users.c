@@ -45,7 +45,7 @@ static int users_exec(session *s, int argc, char **argv, mrs_error *err)
 		out_printf(s->o, "%7u %s %9u %9u %6u %8u\n", u,
 			   fmt_col(report_handle(s, u, h, sizeof h), 18, b, sizeof b),
 			   mrs_n_followers(ds, u), mrs_n_followees(ds, u),
-			   ds->atw_off[u + 1] - ds->atw_off[u], ds->uimp_off[u + 1] - ds->uimp_off[u]);
+			   mrs_n_tweets_of(ds, u), mrs_n_impressions_of(ds, u));
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", u);
 		cJSON_AddStringToObject(o, "handle", mrs_handle(ds, u));

@@ -48,7 +48,7 @@ static void why_left(session *s, uint32_t tweet, bool reset, char *buf, size_t s
 	if (!c) {
 		/* the latest edit of the viewer's that rules the tweet out, if one does */
 		char h[80];
-		uint32_t a = s->ds->tweet_author[tweet], o = mrs_original_author(s->ds, tweet);
+		uint32_t a = mrs_tweet_author(s->ds, tweet), o = mrs_original_author(s->ds, tweet);
 		for (size_t i = s->n_edits; i-- > 0;) {
 			const mrs_edit *e = &s->edits[i];
 			if (e->user != s->user)
@@ -123,7 +123,7 @@ static void report_moves(session *s, bool reset)
 			continue;
 		why_left(s, t, reset, why, sizeof why);
 		out_printf(s->o, "  left    --- <- %-3u %7u %s %s\n", k + 1, t,
-			   fmt_col(report_handle(s, s->ds->tweet_author[t], h, sizeof h), 14, b, sizeof b),
+			   fmt_col(report_handle(s, mrs_tweet_author(s->ds, t), h, sizeof h), 14, b, sizeof b),
 			   why);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", t);
@@ -190,7 +190,7 @@ static int reset_exec(session *s, int argc, char **argv, mrs_error *err)
 	if (session_apply_edits(s, NULL, err))
 		return cmd_status(err);
 	out_printf(s->o, "dropped %zu what-if edit%s: back to %s as loaded\n", n, n == 1 ? "" : "s",
-		   s->ds->path);
+		   mrs_dataset_info_get(s->ds).path);
 	cJSON_AddNumberToObject(out_json(s->o), "dropped", (double)n);
 	report_moves(s, true);
 	return CMD_OK;

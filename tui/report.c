@@ -244,9 +244,9 @@ static uint32_t sort_key(const mrs_dataset *ds, uint32_t u, int by)
 	case REPORT_SORT_FOLLOWING:
 		return mrs_n_followees(ds, u);
 	case REPORT_SORT_TWEETS:
-		return ds->atw_off[u + 1] - ds->atw_off[u];
+		return mrs_n_tweets_of(ds, u);
 	case REPORT_SORT_ACTIVITY:
-		return ds->uimp_off[u + 1] - ds->uimp_off[u];
+		return mrs_n_impressions_of(ds, u);
 	default:
 		return UINT32_MAX - u;
 	}
@@ -293,10 +293,11 @@ int report_users_find(session *s, const char *query, int by, uint32_t **ids_out,
 	if (topic >= 0 && !session_truth(s))
 		return mrs_fail(err, MRS_ERR_USAGE,
 				"searching by interest needs a synthetic world's truth");
-	uint32_t *ids = malloc(sizeof(uint32_t) * (ds->n_users ? ds->n_users : 1)), n = 0;
+	uint32_t users = mrs_dataset_info_get(ds).users;
+	uint32_t *ids = malloc(sizeof(uint32_t) * (users ? users : 1)), n = 0;
 	if (!ids)
 		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
-	for (uint32_t u = 0; u < ds->n_users; u++)
+	for (uint32_t u = 0; u < users; u++)
 		if (user_matches(s, u, query, topic))
 			ids[n++] = u;
 	sort_ctx sc = {ds, by};
@@ -313,14 +314,14 @@ void report_profile_get(session *s, uint32_t u, report_profile *p)
 	p->id = u;
 	p->following = mrs_n_followees(ds, u);
 	p->followers = mrs_n_followers(ds, u);
-	p->tweets = ds->atw_off[u + 1] - ds->atw_off[u];
-	p->verified = ds->user_verified[u];
-	p->created = ds->user_created[u];
-	for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++) {
-		p->impressions++;
-		p->engaged += (ds->imp_actions[i] & MRS_POSITIVE_MASK) != 0;
-		p->negative += (ds->imp_actions[i] >> MRS_ACT_NEGFB & 1) ||
-			       (ds->imp_actions[i] >> MRS_ACT_REPORT & 1);
+	p->tweets = mrs_n_tweets_of(ds, u);
+	p->verified = mrs_user_verified(ds, u);
+	p->created = mrs_user_created(ds, u);
+	p->impressions = mrs_n_impressions_of(ds, u);
+	for (uint32_t k = 0; k < p->impressions; k++) {
+		unsigned acts = mrs_impression_actions(ds, u, k);
+		p->engaged += (acts & MRS_POSITIVE_MASK) != 0;
+		p->negative += (acts >> MRS_ACT_NEGFB & 1) || (acts >> MRS_ACT_REPORT & 1);
 	}
 	const mrs_truth *tr = session_truth(s);
 	if (tr) {

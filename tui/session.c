@@ -122,10 +122,13 @@ int session_set_config(session *s, const mrs_config *cfg, mrs_error *err)
 
 const mrs_truth *session_truth(session *s)
 {
-	if (s->truth || !s->ds || !s->ds->has_truth || !s->ds->path)
+	if (s->truth || !s->ds)
+		return s->truth;
+	mrs_dataset_info di = mrs_dataset_info_get(s->ds);
+	if (!di.has_truth || !di.path)
 		return s->truth;
 	mrs_error err;
-	s->truth = mrs_truth_load(s->ds->path, s->ds, &err);
+	s->truth = mrs_truth_load(di.path, s->ds, &err);
 	return s->truth;
 }
 
@@ -151,7 +154,7 @@ int session_apply_edits(session *s, const mrs_edit *e, mrs_error *err)
 		/* the edits happen just before the request: at the last event of the data; the
 		 * models are the session's set, even if `train` elsewhere has switched since */
 		mrs_engine_opts eo = {.models_dir = mrs_engine_models_dir(s->engine)};
-		if (!(ds = mrs_dataset_with_edits(base, all, n, base->t_end, err)) ||
+		if (!(ds = mrs_dataset_with_edits(base, all, n, mrs_dataset_info_get(base).t_end, err)) ||
 		    !(engine = mrs_engine_open(ds, &eo, s->progress, err)) ||
 		    !(req = mrs_request_new(engine, err))) {
 			mrs_request_free(req);
@@ -207,12 +210,12 @@ int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
 {
 	if (session_dataset(s, err))
 		return -1;
-	uint32_t u = mrs_user_lookup(s->ds, arg);
-	if (u == MRS_NONE && !s->ds->n_users)
+	uint32_t u = mrs_user_lookup(s->ds, arg), users = mrs_dataset_info_get(s->ds).users;
+	if (u == MRS_NONE && !users)
 		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s': the dataset has no users", arg);
 	if (u == MRS_NONE)
 		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
-				s->ds->n_users - 1);
+				users - 1);
 	*res = u;
 	return 0;
 }
@@ -227,11 +230,12 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 	unsigned long v = strtoul(p, &end, 10);
 	if (!isdigit((unsigned char)p[0]) || *end)
 		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
-	if (!s->ds->n_tweets)
+	uint32_t tweets = mrs_dataset_info_get(s->ds).tweets;
+	if (!tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
-	if (errno == ERANGE || v >= s->ds->n_tweets)
+	if (errno == ERANGE || v >= tweets)
 		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
-				s->ds->n_tweets - 1);
+				tweets - 1);
 	*res = (uint32_t)v;
 	return 0;
 }

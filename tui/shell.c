@@ -71,7 +71,7 @@ static char *complete_word(const char *text, int state)
 		case 3:
 			if (!s->ds && session_dataset(s, NULL))
 				return NULL;
-			if ((uint32_t)i >= s->ds->n_users * 2u)
+			if ((uint32_t)i >= mrs_dataset_info_get(s->ds).users * 2u)
 				return NULL;
 			if (i % 2 == 0)
 				snprintf(buf, sizeof buf, "%u", (uint32_t)i / 2);

@@ -175,7 +175,7 @@ static void accounts_draw(const view *v, const ui *u, surface *sf, int y, int ro
 	}
 	int x = draw_printf(sf, y, 0, sf->cols, ST_BOLD, " find: %s", a->query[0] ? a->query : "(all)");
 	draw_printf(sf, y, x, sf->cols - x, ST_DIM, "   %u of %u accounts, by %s   (/ find, s sort, Enter pick)",
-		    a->n, s->ds->n_users, report_sort_name(a->sort));
+		    a->n, mrs_dataset_info_get(s->ds).users, report_sort_name(a->sort));
 	if (a->error[0]) {
 		draw_text(sf, y + 1, 1, sf->cols - 1, ST_ERROR, a->error);
 		return;
@@ -193,7 +193,7 @@ static void accounts_draw(const view *v, const ui *u, surface *sf, int y, int ro
 		snprintf(line, sizeof line, "%c%c%7u %-20s %9u %9u %6u %8u", cur ? '>' : ' ',
 			 s->has_user && s->user == id ? '*' : ' ', id, ui_handle(u, id, 20, h, sizeof h),
 			 mrs_n_followers(ds, id), mrs_n_followees(ds, id),
-			 ds->atw_off[id + 1] - ds->atw_off[id], ds->uimp_off[id + 1] - ds->uimp_off[id]);
+			 mrs_n_tweets_of(ds, id), mrs_n_impressions_of(ds, id));
 		draw_cell(sf, y + 2 + i, 0, sf->cols, cur ? ST_CURSOR : ST_NORMAL, line);
 	}
 	if (!a->n)

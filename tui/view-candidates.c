@@ -177,7 +177,7 @@ static void draw_detail(const view *v, const ui *u, surface *sf, int y)
 	char h[64], age[16], b[64];
 	ui_pane_title(sf, y, sf->cols, "tweet %u by %s, %s old", x->tweet,
 		      ui_handle(u, x->author, 30, h, sizeof h),
-		      fmt_age(mrs_request_now(s->req), s->ds->tweet_time[x->tweet], age, sizeof age));
+		      fmt_age(mrs_request_now(s->req), mrs_tweet_time(s->ds, x->tweet), age, sizeof age));
 	draw_wrapped(sf, y + 1, 1, sf->cols - 2, 2, ST_NORMAL, mrs_tweet_text(s->ds, x->tweet));
 	uint32_t np;
 	const mrs_candidate *pool = mrs_request_candidates(s->req, &np);
@@ -232,7 +232,7 @@ static void candidates_draw(const view *v, const ui *u, surface *sf, int y, int 
 		fmt_sources(k < np ? pool[k].sources : x->sources, badges, sizeof badges);
 		snprintf(line, sizeof line, "%c %3d %7u %-14s %4s %-4s %7.4f  %-16s ", row == v->cursor ? '>' : ' ',
 			 row + 1, x->tweet, ui_handle(u, x->author, 14, h, sizeof h),
-			 fmt_age(now, s->ds->tweet_time[x->tweet], age, sizeof age), badges,
+			 fmt_age(now, mrs_tweet_time(s->ds, x->tweet), age, sizeof age), badges,
 			 x->source_score[c->src], provenance(u, x, c->src, prov, sizeof prov));
 		bool cur = row == v->cursor;
 		draw_cell(sf, y + 2 + i, 0, sf->cols, cur ? ST_CURSOR : ST_NORMAL, line);

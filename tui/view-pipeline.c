@@ -168,7 +168,7 @@ static void draw_source(const ui *u, surface *sf, int y, int rows, int src)
 		const mrs_candidate *c = &l->v[i];
 		int x = draw_printf(sf, y + i, 1, sf->cols - 1, ST_NORMAL, "%3d %7u %-15s %4s %8.4f  ",
 				    i + 1, c->tweet, ui_handle(u, c->author, 15, h, sizeof h),
-				    fmt_age(now, u->s->ds->tweet_time[c->tweet], age, sizeof age),
+				    fmt_age(now, mrs_tweet_time(u->s->ds, c->tweet), age, sizeof age),
 				    c->source_score[src]);
 		draw_text(sf, y + i, 1 + x, sf->cols - 1 - x, ST_DIM, mrs_tweet_text(u->s->ds, c->tweet));
 	}

@@ -101,9 +101,11 @@ static void setup_draw(const view *v, const ui *u, surface *sf, int y, int rows)
 		return;
 	}
 	draw_printf(sf, yy++, x, sf->cols - x, ST_NORMAL, "Dataset: %s", s->opts.data);
-	if (s->ds)
+	if (s->ds) {
+		mrs_dataset_info di = mrs_dataset_info_get(s->ds);
 		draw_printf(sf, yy++, x, sf->cols - x, ST_NORMAL, "  %u users, %u tweets, %u impressions",
-			    s->ds->n_users, s->ds->n_tweets, s->ds->n_impressions);
+			    di.users, di.tweets, di.impressions);
+	}
 	draw_printf(sf, yy++, x, sf->cols - x, ST_NORMAL, "Models: %s",
 		    p->has_models ? "found" : "none yet: every learned part serves its fallback");
 	yy++;

@@ -117,7 +117,7 @@ static void timeline_draw(const view *v, const ui *u, surface *sf, int y, int ro
 		snprintf(line, sizeof line, "%c %3u %-4s %+8.4f %-4s %-12s %-14s %4s  ", cur ? '>' : ' ',
 			 x->rank, mv, x->score, fmt_sources(x->sources, badges, sizeof badges),
 			 mrs_source_label(x->source), ui_handle(u, x->author, 14, h, sizeof h),
-			 fmt_age(now, s->ds->tweet_time[x->tweet], age, sizeof age));
+			 fmt_age(now, mrs_tweet_time(s->ds, x->tweet), age, sizeof age));
 		draw_cell(sf, y + 1 + i, 0, sf->cols, cur ? ST_CURSOR : ST_NORMAL, line);
 		if (!cur && mv[0])
 			draw_text(sf, y + 1 + i, 6, 4, mst, mv);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "minirecsys.h"
+#include "parts.h"
 
 /* Every target, in the order `make fuzz` runs them. */
 #define MRS_FUZZ_TARGETS(X)                                                                    \

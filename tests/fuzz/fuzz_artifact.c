@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "parts.h"
 #include "fuzz.h"
 
 static void try_load(const char *path)

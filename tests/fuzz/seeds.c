@@ -8,8 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "learn.h"
+#include "parts.h"
 #include "mrs_torch.h"
 
 static void die(const char *what, const char *msg)

@@ -1,0 +1,212 @@
+/* core.h: the library's bottom layer (src/core/): allocation that reports through
+ * mrs_error, the one binary search, the one ranking order, string pools, the id map and
+ * time decay. Every other folder builds on it; it knows nothing of datasets. */
+#ifndef MRS_CORE_H
+#define MRS_CORE_H
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "minirecsys.h"
+
+#define MRS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MRS_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MRS_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* calloc that reports failure through err, naming what was being allocated. */
+void *mrs_calloc(size_t n, size_t size, const char *what, mrs_error *err);
+/* realloc for growing arrays: *cap doubles until it holds need elements. */
+int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, mrs_error *err);
+char *mrs_strdup(const char *s, mrs_error *err);
+/* Appends text to err->msg (for "...; nothing was changed"). */
+void mrs_error_suffix(mrs_error *err, const char *text);
+
+/* The library's binary search: the first position p in [lo, hi) with a[p] >= x, where
+ * a[lo .. hi) is ascending; hi when every value there is below x. */
+static inline uint32_t mrs_lower_bound(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The same search over times read through an index: the first position p in [lo, hi)
+ * with t[at[p]] >= x (at NULL: t[p] >= x). [lo, result) holds what happened before x. */
+static inline uint32_t mrs_lower_bound_time(const int64_t *t, const uint32_t *at, uint32_t lo,
+					    uint32_t hi, int64_t x)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t[at ? at[mid] : mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is v in the ascending array a[0 .. n)? O(log n). */
+static inline bool mrs_sorted_has(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t p = mrs_lower_bound(a, 0, n, v);
+	return p < n && a[p] == v;
+}
+
+/* The order of every ranked list of a request: best first, by score descending, then the
+ * newer tweet (the higher id) first, so the order is total. The candidate sources, the
+ * selection and evaluation's baselines all rank by it. */
+static inline int mrs_best_first(float score_a, uint32_t tweet_a, float score_b,
+				 uint32_t tweet_b)
+{
+	if (score_a != score_b)
+		return score_a > score_b ? -1 : 1;
+	return tweet_a > tweet_b ? -1 : tweet_a < tweet_b;
+}
+
+/* A tweet with a score (and a slot of the ranker's own, e.g. a source's index). */
+typedef struct mrs_scored {
+	float score;
+	uint32_t tweet;
+	uint32_t aux;
+} mrs_scored;
+
+/* qsort comparator of mrs_scored: mrs_best_first. */
+static inline int mrs_scored_cmp(const void *a, const void *b)
+{
+	const mrs_scored *x = a, *y = b;
+	return mrs_best_first(x->score, x->tweet, y->score, y->tweet);
+}
+
+/* Growable byte pool of NUL-terminated strings (handles, tweet texts). */
+typedef struct mrs_pool {
+	char *data;
+	size_t len, cap;
+} mrs_pool;
+/* Appends s (len bytes) and a NUL; returns its offset or UINT32_MAX on failure. */
+uint32_t mrs_pool_add(mrs_pool *p, const char *s, size_t len, mrs_error *err);
+
+/* 2^(-dt / halflife), 1 for dt <= 0. */
+static inline double mrs_decay(double dt, double halflife)
+{
+	return dt <= 0 ? 1.0 : exp2(-dt / halflife);
+}
+
+/* An open-addressing map from 32-bit ids to dense slots 0, 1, 2, ... in insertion order:
+ * per-request accumulators index parallel arrays by the slot. */
+typedef struct mrs_idmap {
+	uint32_t *key, *val;
+	uint32_t mask;  /* capacity - 1 */
+	uint32_t n;     /* ids inserted */
+	uint32_t *ids;  /* [n] the ids in insertion order */
+	size_t ids_cap;
+} mrs_idmap;
+
+/* Empties the map and makes room for about `expect` ids (it grows past that). */
+int mrs_idmap_reset(mrs_idmap *m, uint32_t expect, mrs_error *err);
+/* Slot of id, or MRS_NONE. */
+uint32_t mrs_idmap_get(const mrs_idmap *m, uint32_t id);
+/* Slot of id, inserted if new (*added tells which, may be NULL); MRS_NONE on no memory. */
+uint32_t mrs_idmap_put(mrs_idmap *m, uint32_t id, bool *added, mrs_error *err);
+void mrs_idmap_free(mrs_idmap *m);
+
+/* ------------------------------------------------------------------ progress, random numbers */
+
+/* Calls p->fn if there is one; returns its answer (0 when there is none). */
+int mrs_progress_report(const mrs_progress *p, const char *phase, double done, double total,
+			const char *detail);
+
+/* xoshiro256** seeded through splitmix64: identical streams on every platform. */
+typedef struct mrs_rng {
+	uint64_t s[4];
+} mrs_rng;
+
+void mrs_rng_seed(mrs_rng *r, uint64_t seed);
+/* An independent stream for (seed, stream): used to give each user its own stream. */
+void mrs_rng_seed_stream(mrs_rng *r, uint64_t seed, uint64_t stream);
+uint64_t mrs_rng_u64(mrs_rng *r);
+double mrs_rng_uniform(mrs_rng *r);                  /* [0, 1) */
+uint32_t mrs_rng_below(mrs_rng *r, uint32_t n);      /* [0, n), unbiased; n > 0 */
+double mrs_rng_normal(mrs_rng *r);                   /* N(0, 1) */
+double mrs_rng_exponential(mrs_rng *r, double mean); /* mean > 0 */
+double mrs_rng_gamma(mrs_rng *r, double shape);      /* scale 1, shape > 0 */
+double mrs_rng_beta(mrs_rng *r, double a, double b);
+double mrs_rng_pareto(mrs_rng *r, double xm, double alpha); /* P(X > x) = (xm/x)^alpha */
+uint32_t mrs_rng_poisson(mrs_rng *r, double mean);
+/* 64-bit mix of a value (splitmix64 finaliser): a fixed, unsalted hash. */
+uint64_t mrs_hash64(uint64_t x);
+/* FNV-1a over bytes, continuing from h (start with MRS_FNV_START). */
+#define MRS_FNV_START 14695981039346656037ULL
+#define MRS_FNV_PRIME 1099511628211ULL
+uint64_t mrs_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* Walker alias table for O(1) sampling from a fixed discrete distribution. */
+typedef struct mrs_alias mrs_alias;
+/* weights: n >= 1 non-negative values, not all zero. */
+mrs_alias *mrs_alias_new(const double *weights, uint32_t n, mrs_error *err);
+uint32_t mrs_alias_sample(const mrs_alias *a, mrs_rng *r);
+void mrs_alias_free(mrs_alias *a);
+
+/* ---- writing files safely (file.c): every file the library writes goes through a
+ * temporary file created here and renamed into place here. */
+/*
+ * The rules, for every writer (datasets, model files and cards, the models folder's
+ * pointer, configurations, what-if edits, exported traces):
+ * - The temporary file is DEST.tmp-PID-XXXXXXXX in DEST's folder, XXXXXXXX random (from
+ *   getrandom), created with O_CREAT | O_EXCL | O_NOFOLLOW: a name someone planted
+ *   (a file, or a symbolic link to a file of theirs or of root's) is never opened, another
+ *   name is tried. The PID lets a later writer remove what a killed one left.
+ * - DEST is replaced only when it is a regular file or does not exist: a symbolic link,
+ *   device, FIFO, socket or folder is refused ("DEST: a symbolic link: not replaced"),
+ *   before anything is written and again just before the rename.
+ * - The file is synced before the rename and the folder after it: DEST is wholly old or
+ *   wholly new, even after a crash.
+ * - Lock files are opened with O_NOFOLLOW and must be regular files.
+ */
+
+/* A temporary file on its way to replacing dest. */
+typedef struct mrs_tmp {
+	const char *dest; /* borrowed: the file it will replace */
+	char path[4200];  /* the temporary file */
+	int fd;           /* open for writing; -1 once closed */
+} mrs_tmp;
+
+/* Refuses a dest that exists and is not a regular file; the error names dest and what it
+ * is. ENOENT is fine (a new file). */
+int mrs_file_check_target(const char *dest, mrs_error *err);
+
+/* Creates the temporary file for dest (see above), mode 0666 less the umask. Errors name
+ * dest and the folder with the system's reason: "DEST: cannot write here (cannot create a
+ * file in FOLDER: Permission denied)". */
+int mrs_tmp_open(mrs_tmp *t, const char *dest, mrs_error *err);
+/* Syncs and closes the temporary file, checks dest again, renames the file over it and
+ * syncs the folder. On failure the temporary file is removed and the error names dest. */
+int mrs_tmp_commit(mrs_tmp *t, mrs_error *err);
+/* Closes and removes the temporary file; a no-op after a commit or a discard. */
+void mrs_tmp_discard(mrs_tmp *t);
+
+/* rename(2) for every commit of the library. For the tests of the commit windows only:
+ * with MRS_TEST_KILL_AT_RENAME=N in the environment, the process kills itself (SIGKILL)
+ * just before its Nth call. */
+int mrs_file_rename(const char *from, const char *to);
+
+/* Takes an exclusive lock (flock, non-blocking) on the file lock, created when missing;
+ * `what` names the thing locked in messages. The lock file is opened with O_NOFOLLOW and
+ * must be a regular file. MRS_ERR_BUSY when another process holds it. Release with
+ * mrs_file_unlock. */
+int mrs_file_lock(const char *lock, const char *what, int *fd_out, mrs_error *err);
+/* The lock file stays: unlinking it would let a waiting process lock a dead inode while a
+ * third one locks a new file. */
+void mrs_file_unlock(int fd);
+
+/* Removes dest's temporary files (DEST.tmp-PID and DEST.tmp-PID-XXXXXXXX) whose process
+ * no longer runs: what a writer killed before its rename left behind. */
+void mrs_file_remove_stale_temps(const char *dest);
+
+#endif

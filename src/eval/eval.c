@@ -1,0 +1,817 @@
+/* eval.c: offline evaluation on the temporal split: the pipeline and its baselines ranked
+ * against each test user's test-split engagements, per-source recall, model metrics on
+ * the test impressions, and the oracle ceiling from the ground truth. */
+#include <math.h>
+
+#include "eval/eval.h"
+
+static const char *const system_names[MRS_N_SYSTEMS] = {
+	"pipeline", "oracle", "oracle_all", "random", "popular", "chronological", "twhin",
+	"seed", "twitter-2023", "x-2026",
+};
+
+const char *mrs_system_name(int sys)
+{
+	return sys >= 0 && sys < MRS_N_SYSTEMS ? system_names[sys] : NULL;
+}
+
+struct mrs_evaluator {
+	const mrs_dataset *full;
+	mrs_dataset *train;
+	mrs_engine *engine;
+	mrs_truth *truth;
+	mrs_eval_opts o;
+	int64_t now;
+	uint32_t n_users;
+	uint32_t *users;
+	uint32_t *rel_off, *rel; /* per evaluated user: test-split positives, ascending */
+	uint32_t test_users;
+	mrs_request **req;       /* one per user with keep_requests, else one shared */
+	mrs_request *shared;
+};
+
+void mrs_evaluator_free(mrs_evaluator *ev)
+{
+	if (!ev)
+		return;
+	if (ev->req)
+		for (uint32_t i = 0; i < ev->n_users; i++)
+			mrs_request_free(ev->req[i]);
+	free(ev->req);
+	mrs_request_free(ev->shared);
+	mrs_engine_free(ev->engine);
+	mrs_dataset_free(ev->train);
+	mrs_truth_free(ev->truth);
+	free(ev->users), free(ev->rel_off), free(ev->rel);
+	free(ev);
+}
+
+const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev)
+{
+	return ev->engine;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Test users (at least one positive engagement at or after the split), a fixed sample
+ * of them when asked, and each one's relevant tweets. */
+static int pick_users(mrs_evaluator *ev, mrs_error *err)
+{
+	const mrs_dataset *ds = ev->full;
+	uint32_t *all = mrs_calloc(ds->n_users, sizeof(uint32_t), "evaluation", err);
+	if (!all)
+		return -1;
+	uint32_t n = 0;
+	for (uint32_t u = 0; u < ds->n_users; u++)
+		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
+			if (ds->imp_time[i] >= ds->split_time && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
+				all[n++] = u;
+				break;
+			}
+	ev->test_users = n;
+	if (ev->o.users && ev->o.users < n) {
+		/* partial Fisher-Yates with the evaluation seed, then back in id order */
+		mrs_rng r;
+		mrs_rng_seed(&r, ev->o.seed ^ 0xe7a1);
+		for (uint32_t i = 0; i < ev->o.users; i++) {
+			uint32_t j = i + mrs_rng_below(&r, n - i);
+			uint32_t t = all[i];
+			all[i] = all[j], all[j] = t;
+		}
+		n = ev->o.users;
+		qsort(all, n, sizeof *all, cmp_u32);
+	}
+	ev->users = all;
+	ev->n_users = n;
+	size_t total = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t u = all[k];
+		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
+			total += ds->imp_time[i] >= ds->split_time &&
+				 (ds->imp_actions[i] & MRS_POSITIVE_MASK);
+	}
+	ev->rel_off = mrs_calloc((size_t)n + 1, sizeof(uint32_t), "evaluation", err);
+	ev->rel = mrs_calloc(total, sizeof(uint32_t), "evaluation", err);
+	if (!ev->rel_off || !ev->rel)
+		return -1;
+	uint32_t m = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t u = all[k];
+		ev->rel_off[k] = m;
+		for (uint32_t i = ds->uimp_off[u]; i < ds->uimp_off[u + 1]; i++)
+			if (ds->imp_time[i] >= ds->split_time && (ds->imp_actions[i] & MRS_POSITIVE_MASK))
+				ev->rel[m++] = ds->imp_tweet[i];
+		qsort(ev->rel + ev->rel_off[k], m - ev->rel_off[k], sizeof(uint32_t), cmp_u32);
+	}
+	ev->rel_off[n] = m;
+	return 0;
+}
+
+mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
+				 const mrs_progress *progress, mrs_error *err)
+{
+	mrs_evaluator *ev = mrs_calloc(1, sizeof *ev, "evaluator", err);
+	if (!ev)
+		return NULL;
+	ev->full = ds;
+	ev->o = *o;
+	if (!ev->o.k)
+		ev->o.k = 10;
+	if (!ev->o.model_rows)
+		ev->o.model_rows = 50000;
+	ev->now = ds->t_end + 1;
+	if (ds->split_time <= ds->t_begin || ds->split_time > ds->t_end) {
+		mrs_fail(err, MRS_ERR_DATA, "%s: the dataset has no test split to evaluate on",
+			 ds->path ? ds->path : "dataset");
+		goto fail;
+	}
+	mrs_progress_report(progress, "train view", 0, 1, NULL);
+	if (!(ev->train = mrs_dataset_before(ds, ds->split_time, err)))
+		goto fail;
+	mrs_engine_opts eo = {.models_dir = o->models_dir, .now = ev->now, .sc_mode = o->sc_mode,
+			      .rg_mode = o->rg_mode};
+	if (!(ev->engine = mrs_engine_open(ev->train, &eo, progress, err)))
+		goto fail;
+	if (ds->has_truth && ds->path) {
+		if (!(ev->truth = mrs_truth_load(ds->path, ds, err)))
+			goto fail;
+	}
+	if (pick_users(ev, err))
+		goto fail;
+	if (ev->o.keep_requests) {
+		ev->req = mrs_calloc(ev->n_users ? ev->n_users : 1, sizeof *ev->req, "evaluator", err);
+		if (!ev->req)
+			goto fail;
+		for (uint32_t i = 0; i < ev->n_users; i++)
+			if (!(ev->req[i] = mrs_request_new(ev->engine, err)))
+				goto fail;
+	} else if (!(ev->shared = mrs_request_new(ev->engine, err))) {
+		goto fail;
+	}
+	return ev;
+fail:
+	mrs_evaluator_free(ev);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ accumulation */
+
+typedef struct acc {
+	double ndcg, precision, recall, rr, hit, diversity;
+	uint32_t lists;
+	uint32_t *exposure; /* per eligible tweet (id - lo) */
+} acc;
+
+typedef struct run_ctx {
+	mrs_evaluator *ev;
+	const mrs_config *cfg;
+	uint32_t k;
+	uint32_t lo, hi;      /* eligible tweets: ids in [lo, hi) */
+	acc a[MRS_N_SYSTEMS];
+	bool want[MRS_N_SYSTEMS];
+	uint32_t *list;       /* scratch: a ranked list */
+	float *score;         /* scratch */
+	uint32_t *idx;        /* scratch */
+	size_t scratch;
+	uint32_t *popular;    /* eligible tweets by train engagements */
+	uint32_t n_popular;
+	/* sources */
+	double src_hits[MRS_N_SOURCES], src_found[MRS_N_SOURCES], src_both[MRS_N_SOURCES][MRS_N_SOURCES];
+	double union_hits, rel_total, share[MRS_N_SOURCES], share_total, src_ndcg[MRS_N_SOURCES];
+	mrs_rng rng;
+	/* pool scores by network side, for the gap analysis */
+	float *pool_model[2], *pool_truth[2], *pool_final[2];
+	uint8_t *pool_rel[2];
+	size_t pool_n[2], pool_cap[2];
+	/* the safety thresholds, and how many of the pools' candidates have a score, a
+	 * latent above each */
+	mrs_safety_share thr[MRS_N_SAFETY_SHARES];
+	double share_score[MRS_N_SAFETY_SHARES], share_latent[MRS_N_SAFETY_SHARES];
+} run_ctx;
+
+/* The thresholds of the safety stage: model 0 is NSFW, 1 toxicity. */
+static void share_thresholds(const mrs_config *cfg, mrs_safety_share *sh)
+{
+	const float thr[MRS_N_SAFETY_SHARES] = {cfg->nsfw_high, cfg->nsfw_mid, cfg->tox_high,
+						cfg->tox_mid};
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++)
+		sh[i] = (mrs_safety_share){i < 2 ? "nsfw" : "toxicity", thr[i], NAN, NAN, NAN};
+}
+
+/* The shares of the candidates counted, and of every tweet's latent, above each threshold. */
+static void finish_shares(const run_ctx *x, mrs_eval_result *out)
+{
+	const mrs_truth *tr = x->ev->truth;
+	const mrs_dataset *ds = x->ev->full;
+	double n = x->pool_n[0] + x->pool_n[1];
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		mrs_safety_share *sh = &out->safety_share[i];
+		*sh = x->thr[i];
+		if (n > 0)
+			sh->scores = x->share_score[i] / n;
+		if (!tr)
+			continue;
+		if (n > 0)
+			sh->latents = x->share_latent[i] / n;
+		const float *lat = i < 2 ? tr->tweet_nsfw : tr->tweet_toxicity;
+		uint32_t above = 0;
+		for (uint32_t t = 0; t < ds->n_tweets; t++)
+			above += lat[t] > sh->threshold;
+		sh->all_latents = ds->n_tweets ? (double)above / ds->n_tweets : NAN;
+	}
+}
+
+/* One candidate's safety scores and latents against the thresholds. */
+static void count_shares(run_ctx *x, const mrs_candidate *c)
+{
+	const mrs_truth *tr = x->ev->truth;
+	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
+		bool nsfw = i < 2;
+		double thr = x->thr[i].threshold;
+		x->share_score[i] += (nsfw ? c->nsfw : c->tox) > thr;
+		if (tr)
+			x->share_latent[i] +=
+				(nsfw ? tr->tweet_nsfw : tr->tweet_toxicity)[c->tweet] > thr;
+	}
+}
+
+static int pool_add(run_ctx *x, int side, float model, float truth, float final, uint8_t rel)
+{
+	if (x->pool_n[side] == x->pool_cap[side]) {
+		size_t cap = x->pool_cap[side] ? 2 * x->pool_cap[side] : 4096;
+		float *a = realloc(x->pool_model[side], cap * sizeof(float));
+		if (a)
+			x->pool_model[side] = a;
+		float *b = a ? realloc(x->pool_truth[side], cap * sizeof(float)) : NULL;
+		if (b)
+			x->pool_truth[side] = b;
+		float *c = b ? realloc(x->pool_final[side], cap * sizeof(float)) : NULL;
+		if (c)
+			x->pool_final[side] = c;
+		uint8_t *d = c ? realloc(x->pool_rel[side], cap) : NULL;
+		if (!d)
+			return -1;
+		x->pool_rel[side] = d;
+		x->pool_cap[side] = cap;
+	}
+	size_t i = x->pool_n[side]++;
+	x->pool_model[side][i] = model;
+	x->pool_truth[side][i] = truth;
+	x->pool_final[side][i] = final;
+	x->pool_rel[side][i] = rel;
+	return 0;
+}
+
+/* Every eligible candidate of the pool, with the three scores the gap analysis compares. */
+static int collect_pool(run_ctx *x, const mrs_request *r, uint32_t u, const uint32_t *rel,
+			uint32_t n_rel)
+{
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(r, &n);
+	float p[MRS_N_ACTIONS];
+	for (uint32_t i = 0; i < n; i++) {
+		if (c[i].dropped_at >= 0 && c[i].dropped_at <= MRS_STAGE_PREFILTER)
+			continue;
+		float truth = x->ev->truth ? (float)mrs_truth_pair_probs(x->ev->truth, x->ev->full, u,
+									  c[i].tweet, x->ev->now, p)
+					   : NAN;
+		/* the score it ended with; a visibility drop ranks below everything */
+		float final = c[i].dropped_at == MRS_STAGE_SAFETY ? -INFINITY : c[i].score;
+		count_shares(x, &c[i]);
+		if (pool_add(x, c[i].in_network ? 0 : 1, c[i].heads[MRS_HEAD_ANY], truth, final,
+			     mrs_sorted_has(rel, n_rel, c[i].tweet)))
+			return -1;
+	}
+	return 0;
+}
+
+
+static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, const uint32_t *rel,
+		     uint32_t n_rel)
+{
+	acc *a = &x->a[sys];
+	uint32_t k = x->k;
+	a->ndcg += mrs_ndcg_at_k(list, n, rel, n_rel, k);
+	a->precision += mrs_precision_at_k(list, n, rel, n_rel, k);
+	a->recall += mrs_recall_at_k(list, n, rel, n_rel, k);
+	double rr = mrs_rr_at_k(list, n, rel, n_rel, k);
+	a->rr += rr;
+	a->hit += rr > 0;
+	a->lists++;
+	uint32_t m = MRS_MIN(n, k), distinct = 0;
+	const mrs_dataset *ds = x->ev->full;
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t au = mrs_ds_original_author(ds, list[i]);
+		bool dup = false;
+		for (uint32_t j = 0; j < i && !dup; j++)
+			dup = mrs_ds_original_author(ds, list[j]) == au;
+		distinct += !dup;
+		if (list[i] >= x->lo && list[i] < x->hi)
+			a->exposure[list[i] - x->lo]++;
+	}
+	a->diversity += m ? (double)distinct / m : 0;
+}
+
+static void finish(run_ctx *x, int sys, mrs_rank_metrics *m)
+{
+	acc *a = &x->a[sys];
+	memset(m, 0, sizeof *m);
+	if (!a->lists)
+		return;
+	m->present = true;
+	double n = a->lists;
+	m->ndcg = a->ndcg / n;
+	m->precision = a->precision / n;
+	m->recall = a->recall / n;
+	m->mrr = a->rr / n;
+	m->hit_rate = a->hit / n;
+	m->author_diversity = a->diversity / n;
+	/* a system with lists was wanted, so it has its exposure counts */
+	uint32_t elig = x->hi - x->lo, covered = 0;
+	for (uint32_t i = 0; i < elig; i++)
+		covered += a->exposure[i] > 0;
+	m->coverage = elig ? (double)covered / elig : 0;
+	m->gini = mrs_gini(a->exposure, elig);
+}
+
+/* ------------------------------------------------------------ the systems */
+
+static bool seen_or_own(const mrs_dataset *tv, uint32_t u, uint32_t t)
+{
+	if (tv->tweet_author[t] == u || mrs_ds_original_author(tv, t) == u)
+		return true;
+	for (uint32_t i = tv->uimp_off[u]; i < tv->uimp_off[u + 1]; i++)
+		if (tv->imp_tweet[i] == t)
+			return true;
+	return false;
+}
+
+/* Ranks the pool's eligible candidates (alive after the prefilter) by a score. */
+static uint32_t rank_pool(run_ctx *x, const mrs_request *r, int by_truth, uint32_t u)
+{
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(r, &n);
+	mrs_scored *s = malloc(sizeof *s * (n ? n : 1));
+	if (!s)
+		return 0;
+	uint32_t m = 0;
+	float p[MRS_N_ACTIONS];
+	for (uint32_t i = 0; i < n; i++) {
+		if (c[i].dropped_at >= 0 && c[i].dropped_at <= MRS_STAGE_PREFILTER)
+			continue;
+		float v = by_truth ? (float)mrs_truth_pair_probs(x->ev->truth, x->ev->full, u,
+								   c[i].tweet, x->ev->now, p)
+				   : c[i].twhin;
+		s[m++] = (mrs_scored){v, c[i].tweet, 0};
+	}
+	qsort(s, m, sizeof *s, mrs_scored_cmp);
+	uint32_t k = MRS_MIN(m, x->k);
+	for (uint32_t i = 0; i < k; i++)
+		x->list[i] = s[i].tweet;
+	free(s);
+	return k;
+}
+
+static uint32_t rank_random(run_ctx *x, uint32_t u)
+{
+	const mrs_dataset *tv = x->ev->train;
+	uint32_t n = 0, elig = x->hi - x->lo;
+	for (uint32_t tries = 0; n < x->k && elig && tries < 20 * x->k; tries++) {
+		uint32_t t = x->lo + mrs_rng_below(&x->rng, elig);
+		bool dup = false;
+		for (uint32_t j = 0; j < n && !dup; j++)
+			dup = x->list[j] == t;
+		if (!dup && !seen_or_own(tv, u, t))
+			x->list[n++] = t;
+	}
+	return n;
+}
+
+static uint32_t rank_popular(run_ctx *x, uint32_t u)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < x->n_popular && n < x->k; i++)
+		if (!seen_or_own(x->ev->train, u, x->popular[i]))
+			x->list[n++] = x->popular[i];
+	return n;
+}
+
+static uint32_t rank_chronological(run_ctx *x, uint32_t u)
+{
+	const mrs_dataset *tv = x->ev->train;
+	uint32_t n = 0;
+	for (uint32_t e = tv->fol_off[u]; e < tv->fol_off[u + 1]; e++) {
+		uint32_t a = tv->fol_dst[e];
+		for (uint32_t i = tv->atw_off[a + 1]; i > tv->atw_off[a]; i--) {
+			uint32_t t = tv->atw[i - 1];
+			if (t >= x->hi)
+				continue;
+			if (t < x->lo)
+				break;
+			if (n < x->scratch)
+				x->idx[n++] = t;
+		}
+	}
+	/* newest first: tweet ids are in time order */
+	qsort(x->idx, n, sizeof(uint32_t), cmp_u32);
+	uint32_t m = 0;
+	for (uint32_t i = n; i > 0 && m < x->k; i--)
+		if (!seen_or_own(tv, u, x->idx[i - 1]))
+			x->list[m++] = x->idx[i - 1];
+	return m;
+}
+
+static uint32_t rank_oracle_all(run_ctx *x, uint32_t u)
+{
+	const mrs_dataset *ds = x->ev->full;
+	float p[MRS_N_ACTIONS];
+	uint32_t n = 0;
+	mrs_scored *s = malloc(sizeof *s * (x->k + 1));
+	if (!s)
+		return 0;
+	for (uint32_t t = x->lo; t < x->hi; t++) {
+		if (ds->tweet_author[t] == u || mrs_ds_original_author(ds, t) == u)
+			continue;
+		float v = (float)mrs_truth_pair_probs(x->ev->truth, ds, u, t, x->ev->now, p);
+		if (n == x->k && v <= s[n - 1].score)
+			continue;
+		if (seen_or_own(x->ev->train, u, t))
+			continue;
+		uint32_t j = n < x->k ? n++ : n - 1;
+		while (j > 0 && s[j - 1].score < v) {
+			s[j] = s[j - 1];
+			j--;
+		}
+		s[j] = (mrs_scored){v, t, 0};
+	}
+	for (uint32_t i = 0; i < n; i++)
+		x->list[i] = s[i].tweet;
+	free(s);
+	return n;
+}
+
+static uint32_t timeline_list(run_ctx *x, const mrs_request *r)
+{
+	const uint32_t *order;
+	uint32_t n = mrs_request_timeline(r, &order), cn;
+	const mrs_candidate *c = mrs_request_candidates(r, &cn);
+	n = MRS_MIN(n, x->k);
+	for (uint32_t i = 0; i < n; i++)
+		x->list[i] = c[order[i]].tweet;
+	return n;
+}
+
+static void count_sources(run_ctx *x, const mrs_request *r, const uint32_t *rel, uint32_t n_rel)
+{
+	x->rel_total += n_rel;
+	for (int s = 0; s < MRS_N_SOURCES; s++) {
+		const mrs_cand_list *l = mrs_request_source(r, s);
+		for (uint32_t i = 0; i < l->n; i++) {
+			x->src_found[s]++;
+			x->src_hits[s] += mrs_sorted_has(rel, n_rel, l->v[i].tweet);
+			x->list[MRS_MIN(i, x->scratch - 1)] = l->v[i].tweet;
+		}
+		x->src_ndcg[s] += mrs_ndcg_at_k(x->list, MRS_MIN(l->n, (uint32_t)x->scratch), rel,
+						n_rel, x->k);
+	}
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(r, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		x->union_hits += mrs_sorted_has(rel, n_rel, c[i].tweet);
+		for (int a = 0; a < MRS_N_SOURCES; a++)
+			for (int b = 0; b < MRS_N_SOURCES; b++)
+				if ((c[i].sources >> a & 1) && (c[i].sources >> b & 1))
+					x->src_both[a][b]++;
+		if (c[i].rank) {
+			x->share[c[i].source]++;
+			x->share_total++;
+		}
+	}
+}
+
+static int popular_list(run_ctx *x, mrs_error *err)
+{
+	const mrs_dataset *tv = x->ev->train;
+	uint32_t n = x->hi - x->lo;
+	mrs_scored *s = mrs_calloc(n ? n : 1, sizeof *s, "popular", err);
+	x->popular = mrs_calloc(n ? n : 1, sizeof(uint32_t), "popular", err);
+	if (!s || !x->popular) {
+		free(s);
+		return -1;
+	}
+	for (uint32_t t = x->lo; t < x->hi; t++) {
+		uint32_t pos = 0;
+		for (uint32_t j = tv->timp_off[t]; j < tv->timp_off[t + 1]; j++)
+			pos += (tv->imp_actions[tv->timp[j]] & MRS_POSITIVE_MASK) != 0;
+		s[t - x->lo] = (mrs_scored){(float)pos, t, 0};
+	}
+	qsort(s, n, sizeof *s, mrs_scored_cmp);
+	for (uint32_t i = 0; i < n; i++)
+		x->popular[i] = s[i].tweet;
+	x->n_popular = n;
+	free(s);
+	return 0;
+}
+
+/* First tweet id created at or after t. */
+static uint32_t first_tweet_at(const mrs_dataset *ds, int64_t t)
+{
+	return mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, t);
+}
+
+/* ------------------------------------------------------------ model metrics */
+
+static int model_metrics(mrs_evaluator *ev, mrs_eval_result *out, const mrs_progress *p,
+			 mrs_error *err)
+{
+	const mrs_dataset *ds = ev->full;
+	uint32_t n_test = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		n_test += ds->imp_time[i] >= ds->split_time;
+	if (!n_test)
+		return 0;
+	uint32_t rows = MRS_MIN(n_test, ev->o.model_rows);
+	double stride = (double)n_test / rows;
+	float *feat = mrs_calloc((size_t)rows * MRS_N_FEATURES, sizeof(float), "model metrics", err);
+	float *heads = mrs_calloc((size_t)rows * MRS_N_HEADS, sizeof(float), "model metrics", err);
+	float *score = mrs_calloc(rows, sizeof(float), "model metrics", err);
+	uint8_t *label = mrs_calloc(rows, 1, "model metrics", err);
+	uint32_t *imp = mrs_calloc(rows, sizeof(uint32_t), "model metrics", err);
+	int rc = -1;
+	if (!feat || !heads || !score || !label || !imp)
+		goto out;
+	/* every stride-th test impression, in dataset order */
+	uint32_t k = 0, seen = 0;
+	double next = 0;
+	for (uint32_t i = 0; i < ds->n_impressions && k < rows; i++) {
+		if (ds->imp_time[i] < ds->split_time)
+			continue;
+		if (seen++ < (uint32_t)next)
+			continue;
+		next += stride;
+		imp[k++] = i;
+	}
+	rows = k;
+	for (uint32_t r = 0; r < rows; r++) {
+		uint32_t i = imp[r];
+		if (mrs_features(ev->engine, ds->imp_user[i], &ds->imp_tweet[i], 1, ds->imp_time[i],
+				 feat + (size_t)r * MRS_N_FEATURES, err))
+			goto out;
+		if ((r & 1023) == 0 && mrs_progress_report(p, "model metrics", r, rows, NULL)) {
+			mrs_fail(err, MRS_ERR_CANCELLED, "evaluation cancelled");
+			goto out;
+		}
+	}
+	if (mrs_ranker_predict(ev->engine, feat, rows, heads, err))
+		goto out;
+	for (int h = 0; h < MRS_N_HEADS; h++) {
+		uint32_t m = 0;
+		for (uint32_t r = 0; r < rows; r++) {
+			uint32_t i = imp[r];
+			unsigned acts = ds->imp_actions[i];
+			/* the follow head is only asked about authors not yet followed */
+			if (h == MRS_ACT_FOLLOW &&
+			    mrs_follows_before(ds, ds->imp_user[i], ds->tweet_author[ds->imp_tweet[i]],
+					       ds->imp_time[i]))
+				continue;
+			score[m] = heads[(size_t)r * MRS_N_HEADS + h];
+			label[m] = h == MRS_HEAD_ANY ? (acts & MRS_POSITIVE_MASK) != 0 : (acts >> h) & 1;
+			m++;
+		}
+		out->head_auc[h] = mrs_auc(score, label, m);
+		out->head_pr_auc[h] = mrs_pr_auc(score, label, m);
+		out->head_rce[h] = mrs_rce(score, label, m);
+		out->head_oracle_auc[h] = NAN;
+		if (ev->truth) {
+			m = 0;
+			for (uint32_t r = 0; r < rows; r++) {
+				uint32_t i = imp[r];
+				const float *tp = ev->truth->imp_prob + (size_t)i * MRS_N_ACTIONS;
+				if (h == MRS_ACT_FOLLOW && tp[MRS_ACT_FOLLOW] == 0)
+					continue; /* already following: the truth says impossible */
+				float v;
+				if (h == MRS_HEAD_ANY) {
+					double none = 1;
+					for (int a = 0; a < MRS_N_ACTIONS; a++)
+						if (MRS_POSITIVE_MASK & (1u << a))
+							none *= 1 - tp[a];
+					v = (float)(1 - none);
+				} else {
+					v = tp[h];
+				}
+				unsigned acts = ds->imp_actions[i];
+				score[m] = v;
+				label[m] = h == MRS_HEAD_ANY ? (acts & MRS_POSITIVE_MASK) != 0 : (acts >> h) & 1;
+				m++;
+			}
+			out->head_oracle_auc[h] = mrs_auc(score, label, m);
+		}
+	}
+	out->has_models = true;
+	out->model_rows = rows;
+	rc = 0;
+out:
+	free(feat), free(heads), free(score), free(label), free(imp);
+	return rc;
+}
+
+static int safety_metrics(mrs_evaluator *ev, mrs_eval_result *out, mrs_error *err)
+{
+	const mrs_dataset *ds = ev->full;
+	uint32_t lo = first_tweet_at(ds, ds->split_time), n = 0;
+	for (uint32_t t = lo; t < ds->n_tweets; t++)
+		n += ds->label_nsfw[t] >= 0 || ds->label_toxic[t] >= 0;
+	out->nsfw_auc = out->tox_auc = out->nsfw_p_at_r90 = out->tox_p_at_r90 = NAN;
+	out->nsfw_ece = out->tox_ece = NAN;
+	if (!n)
+		return 0;
+	uint32_t *tw = mrs_calloc(n, sizeof(uint32_t), "safety metrics", err);
+	float *ns = mrs_calloc(n, sizeof(float), "safety metrics", err);
+	float *tx = mrs_calloc(n, sizeof(float), "safety metrics", err);
+	float *sc = mrs_calloc(n, sizeof(float), "safety metrics", err);
+	uint8_t *lb = mrs_calloc(n, 1, "safety metrics", err);
+	int rc = -1;
+	if (!tw || !ns || !tx || !sc || !lb)
+		goto out;
+	n = 0;
+	for (uint32_t t = lo; t < ds->n_tweets; t++)
+		if (ds->label_nsfw[t] >= 0 || ds->label_toxic[t] >= 0)
+			tw[n++] = t;
+	if (mrs_safety_scores(ev->engine, tw, n, ns, tx, err))
+		goto out;
+	for (int which = 0; which < 2; which++) {
+		const int8_t *labels = which ? ds->label_toxic : ds->label_nsfw;
+		const float *s = which ? tx : ns;
+		uint32_t m = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (labels[tw[i]] >= 0) {
+				sc[m] = s[i];
+				lb[m++] = (uint8_t)labels[tw[i]];
+			}
+		double auc = mrs_auc(sc, lb, m), p90 = mrs_precision_at_recall(sc, lb, m, 0.9);
+		double ece = mrs_ece(sc, lb, m);
+		if (which)
+			out->tox_auc = auc, out->tox_p_at_r90 = p90, out->tox_ece = ece;
+		else
+			out->nsfw_auc = auc, out->nsfw_p_at_r90 = p90, out->nsfw_ece = ece;
+	}
+	out->safety_rows = n;
+	rc = 0;
+out:
+	free(tw), free(ns), free(tx), free(sc), free(lb);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the run */
+
+static bool want(const mrs_evaluator *ev, int sys)
+{
+	if (sys == MRS_SYS_ORACLE || sys == MRS_SYS_ORACLE_ALL)
+		if (!ev->truth)
+			return false;
+	return !ev->o.systems || (ev->o.systems >> sys & 1);
+}
+
+int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result *out,
+		      const mrs_progress *progress, mrs_error *err)
+{
+	double t0 = mrs_seconds();
+	memset(out, 0, sizeof *out);
+	out->k = ev->o.k;
+	out->users = ev->n_users;
+	out->test_users = ev->test_users;
+	run_ctx x = {.ev = ev, .cfg = cfg, .k = ev->o.k};
+	mrs_rng_seed(&x.rng, ev->o.seed ^ 0x5eed);
+	const mrs_dataset *ds = ev->full;
+	x.lo = first_tweet_at(ds, ev->now - (int64_t)((double)cfg->max_age_hours * MRS_HOUR));
+	x.hi = first_tweet_at(ds, ev->now);
+	share_thresholds(cfg, x.thr);
+	int rc = -1;
+	x.scratch = MRS_MAX((size_t)cfg->k, (size_t)ev->o.k) + ds->n_tweets + 1;
+	x.list = mrs_calloc(x.scratch, sizeof(uint32_t), "evaluation", err);
+	x.idx = mrs_calloc(x.scratch, sizeof(uint32_t), "evaluation", err);
+	if (!x.list || !x.idx)
+		goto out;
+	for (int s = 0; s < MRS_N_SYSTEMS; s++) {
+		x.want[s] = want(ev, s);
+		if (x.want[s] && !(x.a[s].exposure = mrs_calloc(x.hi - x.lo + 1, sizeof(uint32_t),
+								"exposure", err)))
+			goto out;
+	}
+	/* oracle over every tweet costs tweets x users truth lookups: skip it when huge */
+	if ((double)(x.hi - x.lo) * ev->n_users > 3e7)
+		x.want[MRS_SYS_ORACLE_ALL] = false;
+	if (x.want[MRS_SYS_POPULAR] && popular_list(&x, err))
+		goto out;
+	mrs_config presets[3];
+	for (int p = 0; p < 3; p++)
+		if (mrs_config_preset(&presets[p], mrs_presets[p], err))
+			goto out;
+	for (uint32_t k = 0; k < ev->n_users; k++) {
+		uint32_t u = ev->users[k];
+		const uint32_t *rel = ev->rel + ev->rel_off[k];
+		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k], n;
+		mrs_request *r = ev->req ? ev->req[k] : ev->shared;
+		if (mrs_request_run(r, u, ev->now, cfg, err))
+			goto out;
+		n = timeline_list(&x, r);
+		add_list(&x, MRS_SYS_PIPELINE, x.list, n, rel, n_rel);
+		count_sources(&x, r, rel, n_rel);
+		if (collect_pool(&x, r, u, rel, n_rel)) {
+			mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+			goto out;
+		}
+		if (x.want[MRS_SYS_ORACLE]) {
+			n = rank_pool(&x, r, 1, u);
+			add_list(&x, MRS_SYS_ORACLE, x.list, n, rel, n_rel);
+		}
+		if (x.want[MRS_SYS_TWHIN]) {
+			n = rank_pool(&x, r, 0, u);
+			add_list(&x, MRS_SYS_TWHIN, x.list, n, rel, n_rel);
+		}
+		if (x.want[MRS_SYS_ORACLE_ALL]) {
+			n = rank_oracle_all(&x, u);
+			add_list(&x, MRS_SYS_ORACLE_ALL, x.list, n, rel, n_rel);
+		}
+		if (x.want[MRS_SYS_RANDOM]) {
+			n = rank_random(&x, u);
+			add_list(&x, MRS_SYS_RANDOM, x.list, n, rel, n_rel);
+		}
+		if (x.want[MRS_SYS_POPULAR]) {
+			n = rank_popular(&x, u);
+			add_list(&x, MRS_SYS_POPULAR, x.list, n, rel, n_rel);
+		}
+		if (x.want[MRS_SYS_CHRONOLOGICAL]) {
+			n = rank_chronological(&x, u);
+			add_list(&x, MRS_SYS_CHRONOLOGICAL, x.list, n, rel, n_rel);
+		}
+		for (int p = 0; p < 3; p++) {
+			if (!x.want[MRS_SYS_SEED + p])
+				continue;
+			if (mrs_request_run(r, u, ev->now, &presets[p], err))
+				goto out;
+			n = timeline_list(&x, r);
+			add_list(&x, MRS_SYS_SEED + p, x.list, n, rel, n_rel);
+		}
+		if ((k & 15) == 0 && mrs_progress_report(progress, "evaluating users", k, ev->n_users,
+							 NULL)) {
+			mrs_fail(err, MRS_ERR_CANCELLED, "evaluation cancelled");
+			goto out;
+		}
+	}
+	for (int s = 0; s < MRS_N_SYSTEMS; s++)
+		finish(&x, s, &out->sys[s]);
+	if (out->sys[MRS_SYS_ORACLE].present && out->sys[MRS_SYS_ORACLE].ndcg > 0)
+		out->oracle_share = out->sys[MRS_SYS_PIPELINE].ndcg / out->sys[MRS_SYS_ORACLE].ndcg;
+	else
+		out->oracle_share = NAN;
+	for (int s = 0; s < MRS_N_SOURCES; s++) {
+		out->source_recall[s] = x.rel_total ? x.src_hits[s] / x.rel_total : 0;
+		out->source_share[s] = x.share_total ? x.share[s] / x.share_total : 0;
+		out->source_ndcg[s] = ev->n_users ? x.src_ndcg[s] / ev->n_users : 0;
+		for (int b = 0; b < MRS_N_SOURCES; b++)
+			out->source_overlap[s][b] = x.src_both[s][s] ? x.src_both[s][b] / x.src_both[s][s] : 0;
+	}
+	out->union_recall = x.rel_total ? x.union_hits / x.rel_total : 0;
+	for (int side = 0; side < 2; side++) {
+		size_t n = x.pool_n[side], pos = 0;
+		for (size_t i = 0; i < n; i++)
+			pos += x.pool_rel[side][i];
+		out->pool_n[side] = (double)n;
+		out->pool_relevant[side] = (double)pos;
+		out->pool_auc_model[side] = n ? mrs_auc(x.pool_model[side], x.pool_rel[side], n) : NAN;
+		out->pool_auc_truth[side] =
+			n && ev->truth ? mrs_auc(x.pool_truth[side], x.pool_rel[side], n) : NAN;
+		out->pool_auc_final[side] = n ? mrs_auc(x.pool_final[side], x.pool_rel[side], n) : NAN;
+	}
+	finish_shares(&x, out);
+	out->modularity = out->nmi = NAN;
+	if (ev->o.models && (model_metrics(ev, out, progress, err) || safety_metrics(ev, out, err)))
+		goto out;
+	out->seconds = mrs_seconds() - t0;
+	rc = 0;
+out:
+	for (int s = 0; s < MRS_N_SYSTEMS; s++)
+		free(x.a[s].exposure);
+	free(x.list), free(x.idx), free(x.popular);
+	for (int side = 0; side < 2; side++) {
+		free(x.pool_model[side]), free(x.pool_truth[side]), free(x.pool_final[side]);
+		free(x.pool_rel[side]);
+	}
+	return rc;
+}
+
+int mrs_eval(const mrs_dataset *ds, const mrs_config *cfg, const mrs_eval_opts *o,
+	     mrs_eval_result *out, const mrs_progress *progress, mrs_error *err)
+{
+	mrs_evaluator *ev = mrs_evaluator_new(ds, o, progress, err);
+	if (!ev)
+		return -1;
+	int rc = mrs_evaluator_run(ev, cfg, out, progress, err);
+	mrs_evaluator_free(ev);
+	return rc;
+}
