@@ -265,7 +265,7 @@ static int phase_train(const ctx *c)
 	train_clock tc = {0};
 	tc.pr.scale = c->scale;
 	mrs_progress prog = {train_progress, &tc};
-	/* the command's defaults (tui/cli-train.c) */
+	/* the train command's defaults (tui/cmd-train.c) */
 	mrs_train_opts to = {.models_dir = c->models, .seed = 42, .max_rows = 300000,
 			     .dataset_path = c->db};
 	double t0 = mrs_seconds();
@@ -435,7 +435,7 @@ static int phase_eval(const ctx *c)
 		return fail("load", &err);
 	mrs_config cfg;
 	mrs_config_preset(&cfg, "seed", &err);
-	/* the command's defaults (tui/cli-eval.c); 1,000 users at the large scale */
+	/* every test user (`eval --users 0`, tui/cmd-eval.c), 1,000 at the large scale */
 	mrs_eval_opts eo = {.k = 10, .seed = 1, .models_dir = c->models, .models = true};
 	if (strcmp(c->scale, "large") == 0)
 		eo.users = 1000;

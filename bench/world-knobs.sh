@@ -47,7 +47,7 @@ train_share 0.6 0.9"
 row() { # label, seed, then generate's options
 	label=$1 s=$2
 	shift 2
-	"$bin" -q generate --scale "$scale" --seed "$s" -o "$tmp/w.db" "$@"
+	"$bin" -q generate --scale "$scale" --seed "$s" -o "$tmp/w.db" "$@" >/dev/null
 	"$bin" -q info --data "$tmp/w.db" --json | jq -r --arg l "$label" '
 		def pct: (. * 1000 | round) as $x | "\($x / 10 | floor).\($x % 10)%";
 		def two: (. * 100 | round) as $x |

@@ -37,7 +37,9 @@ typedef enum mrs_code {
 	MRS_ERR_NOMEM,
 	MRS_ERR_CANCELLED, /* a progress callback asked to stop */
 	MRS_ERR_BUSY,      /* another process holds the dataset's write lock */
-	MRS_ERR_INTERNAL
+	MRS_ERR_INTERNAL,
+	MRS_ERR_REFUSED    /* a well-formed request that cannot be done: what it names does
+			    * not exist, or the state does not allow it (nothing to undo) */
 } mrs_code;
 
 typedef struct mrs_error {

@@ -40,8 +40,9 @@ grep -q '"kind":[[:space:]]*"activity"' "$tmp/info.json" || fail "info --json: k
 "$bin" --data "$tmp/lab.db" info >"$tmp/info.txt" || fail "info on labels failed"
 grep -q "3 labelled (offensive)" "$tmp/info.txt" || fail "labels info: $(cat "$tmp/info.txt")"
 "$bin" -q import labels "$fx/offensive/text.txt" "$fx/offensive/labels.txt" --task hate --force \
-	-o "$tmp/lab.db" >"$tmp/summary" || fail "labels --task failed"
-[ -s "$tmp/summary" ] && fail "-q still printed: $(cat "$tmp/summary")"
+	-o "$tmp/lab.db" >"$tmp/summary" 2>"$tmp/err" || fail "labels --task failed"
+[ -s "$tmp/err" ] && fail "-q still wrote to stderr: $(cat "$tmp/err")"
+grep -q "3 texts" "$tmp/summary" || fail "-q lost the summary: $(cat "$tmp/summary")"
 "$bin" --data "$tmp/lab.db" info | grep -q "3 labelled (hate)" || fail "--task not kept"
 
 # -o defaults to the global --data path
@@ -84,7 +85,8 @@ grep -q "3 rows read, 1 skipped; 3 users, 1 tweets" "$tmp/summary" ||
 	fail "--skip-bad summary: $(cat "$tmp/summary")"
 "$bin" --json import activity "$tmp/bad.txt" -o "$out" --force --skip-bad >"$tmp/summary" ||
 	fail "--json import failed"
-grep -q '"rows":3,"skipped":1' "$tmp/summary" || fail "--json summary: $(cat "$tmp/summary")"
+[ "$(json_field rows "$tmp/summary"),$(json_field skipped "$tmp/summary")" = 3,1 ] ||
+	fail "--json summary: $(cat "$tmp/summary")"
 "$bin" --data "$out" info --json >"$tmp/info.json" || fail "info after --skip-bad failed"
 [ "$(json_field impressions "$tmp/info.json")" = 2 ] || fail "--skip-bad: impressions"
 

@@ -79,7 +79,7 @@ grep -v ' =$' "$tmp/rows" >"$tmp/moved" && fail "compare x-2026 x-2026 shows mov
 grep -q ' 0 of B.s tweets moved' "$tmp/out.txt" || fail "compare x-2026 x-2026: $(grep moved "$tmp/out.txt")"
 
 # different configurations move tweets, and the one in use stays
-batch 'user 5' 'timeline 50' 'compare seed twitter-2023' 'timeline 50' 'get preset'
+batch 'user 5' 'timeline -n 50' 'compare seed twitter-2023' 'timeline -n 50' 'get preset'
 [ "$(sed -n 3p "$tmp/out.json" | jq '.result.moved')" -gt 0 ] ||
 	fail "compare seed twitter-2023 moves nothing"
 [ "$(sed -n 2p "$tmp/out.json" | jq -c .result)" = "$(sed -n 4p "$tmp/out.json" | jq -c .result)" ] ||

@@ -76,7 +76,7 @@ cat >"$tmp/text.cmd" <<EOF
 users
 profile 0
 user 0
-timeline 10
+timeline -n 10
 candidates
 explain 0
 stage 9

@@ -53,7 +53,7 @@ nth() {
 # Tweets by author $3 among the candidates of the Nth command's result, per source.
 by_author() {
 	nth "$1" "$2" | jq -c --argjson a "$3" \
-		'[to_entries[] | {(.key): [.value[] | select(.author == $a) | .tweet]}] | add'
+		'[.sources | to_entries[] | {(.key): [.value[] | select(.author == $a) | .tweet]}] | add'
 }
 
 script ids 'profile @dee' 'profile @ada'
@@ -62,8 +62,8 @@ dee_tweets=$(nth ids 1 | jq '.tweets')
 [ "$dee_tweets" -gt 0 ] || fail "the fixture gives @dee no tweets"
 
 # 1. follow: @dee's tweets enter InNetwork, all of them (all are recent)
-script follow 'user @ada' 'candidates' 'timeline 50' 'follow @dee' 'candidates in_network' \
-	'reset' 'timeline 50'
+script follow 'user @ada' 'candidates' 'timeline -n 50' 'follow @dee' 'candidates in_network' \
+	'reset' 'timeline -n 50'
 before=$(by_author follow 2 "$dee")
 [ "$(echo "$before" | jq '.in_network | length')" = 0 ] ||
 	fail "@dee is in InNetwork before @ada follows them: $before"
@@ -88,8 +88,8 @@ cmp -s "$tmp/original" "$tmp/reset" || {
 [ "$(sed -n 6p "$tmp/follow.json" | jq '.result.dropped')" = 1 ] || fail "reset did not drop 1 edit"
 
 # 3. block: @dee's tweets leave every source and the timeline, followed or not
-script block 'user @ada' 'block @dee' 'candidates' 'timeline 50' 'reset' 'follow @dee' \
-	'block @dee' 'candidates' 'timeline 50' 'reset' 'timeline 50'
+script block 'user @ada' 'block @dee' 'candidates' 'timeline -n 50' 'reset' 'follow @dee' \
+	'block @dee' 'candidates' 'timeline -n 50' 'reset' 'timeline -n 50'
 for n in 3 8; do
 	left=$(by_author block "$n" "$dee" | jq '[.[] | length] | add')
 	[ "$left" = 0 ] || fail "after block (command $n) @dee still has $left candidates: $(by_author block "$n" "$dee")"

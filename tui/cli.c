@@ -1,4 +1,5 @@
-/* cli.c: what the subcommands share: exit statuses, error messages, option values. */
+/* cli.c: what the program shares below its commands: its options and paths, the checks
+ * of a dataset about to be written, the model set's summary, the machine's memory. */
 #include <cJSON.h>
 #include <ctype.h>
 #include <dirent.h>
@@ -13,20 +14,6 @@
 #include "cli.h"
 #include "text.h"
 
-int cli_exit_code(mrs_code code)
-{
-	return code == MRS_ERR_USAGE || code == MRS_ERR_DATA || code == MRS_ERR_IO ||
-			       code == MRS_ERR_MODEL
-		       ? EXIT_USAGE
-		       : EXIT_FAILED;
-}
-
-int cli_error(const mrs_error *err)
-{
-	text_printf(stderr, "minirecsys: %s\n", err->msg);
-	return cli_exit_code(err->code);
-}
-
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -39,38 +26,21 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_parse_u32(const char *opt, const char *text, uint32_t lo, uint32_t hi, uint32_t *out)
+int cli_default_paths(cli_opts *o, mrs_error *err)
 {
-	uint64_t v;
-	if (cli_parse_u64(opt, text, &v))
-		return -1;
-	if (v < lo || v > hi) {
-		cli_usage_error("%s: %s is out of range (%u .. %u)", opt, text, lo, hi);
-		return -1;
+	static char data[PATH_MAX], models[PATH_MAX];
+	paths_env env;
+	paths_env_read(&env);
+	if (!o->data) {
+		if (paths_default(PATHS_DATA, &env, data, sizeof data, &o->data_rule, err))
+			return -1;
+		o->data = data;
 	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
-int cli_parse_u64(const char *opt, const char *text, uint64_t *out)
-{
-	if (!text) {
-		cli_usage_error("%s needs a value", opt);
-		return -1;
+	if (!o->models) {
+		if (paths_default(PATHS_MODELS, &env, models, sizeof models, &o->models_rule, err))
+			return -1;
+		o->models = models;
 	}
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	/* digits only: strtoull would also take leading blanks and a sign (" -1" is 2^64-1) */
-	if (!isdigit((unsigned char)text[0]) || *end) {
-		cli_usage_error("%s: '%s' is not a non-negative integer", opt, text);
-		return -1;
-	}
-	if (errno == ERANGE) {
-		cli_usage_error("%s: %s is too large (at most %llu)", opt, text, ULLONG_MAX);
-		return -1;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -98,76 +68,97 @@ static bool is_input(const struct stat *sb, const char *path)
 	return found;
 }
 
-int cli_check_output(const char *out, bool force, const char *const *inputs, int n)
+int cli_check_output(const char *out, bool force, const char *const *inputs, int n,
+		     mrs_error *err)
 {
 	if (strcmp(out, "-") == 0)
-		return cli_usage_error(
-			"-: a dataset is a SQLite file and cannot go to the standard output; "
-			"name a file");
+		return mrs_fail(err, MRS_ERR_USAGE,
+				"-: a dataset is a SQLite file and cannot go to the standard output; "
+				"name a file");
 	struct stat sb;
 	if (stat(out, &sb) != 0)
-		return EXIT_OK; /* a new file (or a dangling link, which the writer refuses) */
+		return 0; /* a new file (or a dangling link, which the writer refuses) */
 	for (int i = 0; i < n; i++)
-		if (is_input(&sb, inputs[i])) {
-			text_printf(stderr,
-				    "minirecsys: %s is one of the inputs (%s); write the "
-				    "dataset to another file\n",
-				    out, inputs[i]);
-			return EXIT_USAGE;
-		}
-	if (!force) {
-		text_printf(stderr, "minirecsys: %s exists: add --force to replace it\n", out);
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
+		if (is_input(&sb, inputs[i]))
+			return mrs_fail(err, MRS_ERR_USAGE,
+					"%s is one of the inputs (%s); write the dataset to another "
+					"file",
+					out, inputs[i]);
+	if (!force)
+		return mrs_fail(err, MRS_ERR_REFUSED, "%s exists: add --force to replace it", out);
+	return 0;
 }
 
-/* Appends ", name" (or "name" first) to a list of model names. */
-static void add_name(char *list, size_t size, const char *name)
-{
-	size_t len = strlen(list);
-	snprintf(list + len, size - len, "%s%s", len ? ", " : "", name);
-}
+static const char *const card_keys[] = {"missing", "no_dataset", "this_dataset",
+					"other_dataset"};
 
-void cli_models_summary(const char *dir, const mrs_dataset *ds, char *text, size_t size,
-			cJSON *json)
+void cli_models_summary(const char *dir, const mrs_dataset *ds, cJSON *json)
 {
 	char set[4200];
 	mrs_error err = {0};
 	if (mrs_models_current(dir, set, sizeof set, &err)) {
-		snprintf(text, size, "%s", err.msg);
 		cJSON_AddStringToObject(json, "folder", dir);
 		cJSON_AddStringToObject(json, "error", err.msg);
 		return;
 	}
 	mrs_card_check cc[MRS_N_MODELS];
 	mrs_models_check(set, ds, cc);
-	static const char *const keys[] = {"missing", "no_dataset", "this_dataset",
-					   "other_dataset"};
-	char names[4][200] = {{0}}, other_fp[20] = "";
-	int count[4] = {0};
 	cJSON *arr[4];
 	cJSON_AddStringToObject(json, "folder", set);
 	for (int k = 0; k < 4; k++)
-		arr[k] = cJSON_AddArrayToObject(json, keys[k]);
+		arr[k] = cJSON_AddArrayToObject(json, card_keys[k]);
+	bool other = false;
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		int k = cc[id].state;
-		count[k]++;
-		add_name(names[k], sizeof names[k], mrs_model_name(id));
 		cJSON_AddItemToArray(arr[k], cJSON_CreateString(mrs_model_name(id)));
-		if (k == MRS_CARD_OTHER && !other_fp[0])
-			snprintf(other_fp, sizeof other_fp, "%s", cc[id].fingerprint);
+		if (k == MRS_CARD_OTHER && !other) {
+			cJSON_AddStringToObject(json, "other_fingerprint", cc[id].fingerprint);
+			other = true;
+		}
 	}
+}
+
+/* The names of json[key], ", " between them, into buf; returns how many. */
+static int card_names(const cJSON *json, int k, char *buf, size_t size)
+{
+	const cJSON *name;
+	int n = 0;
+	size_t len = 0;
+	buf[0] = '\0';
+	cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(json, card_keys[k]))
+	{
+		if (cJSON_IsString(name) && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", n ? ", " : "",
+						name->valuestring);
+		n++;
+	}
+	return n;
+}
+
+void cli_models_line(const cJSON *json, char *text, size_t size)
+{
+	const cJSON *folder = cJSON_GetObjectItemCaseSensitive(json, "folder");
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(json, "error");
+	const char *set = cJSON_IsString(folder) ? folder->valuestring : "";
+	if (cJSON_IsString(error)) {
+		snprintf(text, size, "%s", error->valuestring);
+		return;
+	}
+	char names[4][200];
+	int count[4];
+	for (int k = 0; k < 4; k++)
+		count[k] = card_names(json, k, names[k], sizeof names[k]);
 	if (count[MRS_CARD_MISSING] == MRS_N_MODELS) {
 		snprintf(text, size, "%s: no models (`train` makes them)", set);
 		return;
 	}
 	int len = snprintf(text, size, "%s: %d of %d trained on this dataset", set,
 			   count[MRS_CARD_THIS], MRS_N_MODELS);
+	const cJSON *fp = cJSON_GetObjectItemCaseSensitive(json, "other_fingerprint");
 	if (count[MRS_CARD_OTHER] && len < (int)size)
 		len += snprintf(text + len, size - len,
 				"; %s trained on another dataset (fingerprint %s): falling back",
-				names[MRS_CARD_OTHER], other_fp);
+				names[MRS_CARD_OTHER], cJSON_IsString(fp) ? fp->valuestring : "?");
 	if (count[MRS_CARD_NO_DATASET] && len < (int)size)
 		len += snprintf(text + len, size - len, "; %s: no dataset recorded",
 				names[MRS_CARD_NO_DATASET]);

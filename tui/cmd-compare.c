@@ -20,7 +20,7 @@ static int config_arg(const char *arg, mrs_config *c, mrs_error *err)
 		for (int p = 0; p < MRS_N_PRESETS; p++)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
 				 p ? ", " : "", mrs_presets[p]);
-		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is neither a preset (%s) nor a weights file",
+		return mrs_fail(err, MRS_ERR_REFUSED, "'%s' is neither a preset (%s) nor a weights file",
 				arg, names);
 	}
 	mrs_config_preset(c, "seed", NULL);
@@ -75,15 +75,24 @@ static const char *movement(const cmp_result *r, uint32_t k, char *buf, size_t s
 	return buf;
 }
 
-static void report(session *s, const cmp_result *r)
+/* One side's k-th place, for the text: the tweet, its author and its score. */
+static cJSON *place(session *s, const cmp_side *x, uint32_t k)
 {
-	cJSON *j = out_json(s->o);
-	cJSON_AddStringToObject(j, "a", r->a.name);
-	cJSON_AddStringToObject(j, "b", r->b.name);
-	char h[80], hb[64], h2[80], hb2[64], move[16];
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "tweet", x->tweet[k]);
+	cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, x->author[k]));
+	cJSON_AddNumberToObject(o, "score", x->score[k]);
+	return o;
+}
+
+static void report(session *s, const cmp_result *r, cJSON *res)
+{
+	cJSON_AddStringToObject(res, "a", r->a.name);
+	cJSON_AddStringToObject(res, "b", r->b.name);
 	uint32_t rows = r->a.n > r->b.n ? r->a.n : r->b.n, same = 0, moved = 0;
-	out_printf(s->o, "%-4s %-31s | %-31s %s\n", "#", r->a.name, r->b.name, "B vs A");
-	cJSON *ta = cJSON_AddArrayToObject(j, "timeline_a"), *tb = cJSON_AddArrayToObject(j, "timeline_b");
+	cJSON *ta = cJSON_AddArrayToObject(res, "timeline_a");
+	cJSON *tb = cJSON_AddArrayToObject(res, "timeline_b");
+	cJSON *first = cJSON_AddArrayToObject(res, "rows");
 	for (uint32_t k = 0; k < rows; k++) {
 		if (k < r->a.n)
 			cJSON_AddItemToArray(ta, cJSON_CreateNumber(r->a.tweet[k]));
@@ -94,71 +103,90 @@ static void report(session *s, const cmp_result *r)
 		same += k < r->a.n && k < r->b.n && r->a.tweet[k] == r->b.tweet[k];
 		if (k >= 10)
 			continue;
-		char left[128] = "", right[128] = "";
+		cJSON *row = cJSON_CreateObject();
 		if (k < r->a.n)
-			snprintf(left, sizeof left, "%7u %s %8.4f", r->a.tweet[k],
-				 fmt_col(report_handle(s, r->a.author[k], h, sizeof h), 14, hb, sizeof hb),
-				 r->a.score[k]);
-		if (k < r->b.n)
-			snprintf(right, sizeof right, "%7u %s %8.4f", r->b.tweet[k],
-				 fmt_col(report_handle(s, r->b.author[k], h2, sizeof h2), 14, hb2, sizeof hb2),
-				 r->b.score[k]);
-		out_printf(s->o, "%-4u %-31s | %-31s %s\n", k + 1, left, right,
-			   k < r->b.n ? movement(r, k, move, sizeof move) : "");
+			cJSON_AddItemToObject(row, "a", place(s, &r->a, k));
+		if (k < r->b.n) {
+			char move[16];
+			cJSON *b = place(s, &r->b, k);
+			cJSON_AddStringToObject(b, "move", movement(r, k, move, sizeof move));
+			cJSON_AddItemToObject(row, "b", b);
+		}
+		cJSON_AddItemToArray(first, row);
 	}
-	out_printf(s->o, "%u of %u places hold the same tweet; %u of B's tweets moved or are new\n",
-		   same, rows, moved);
-	out_printf(s->o, "on %u users: NDCG@%u %.4f | %.4f, coverage %.4f | %.4f, author "
-			 "diversity %.3f | %.3f\n",
-		   r->users, r->k, r->a.m.ndcg, r->b.m.ndcg, r->a.m.coverage, r->b.m.coverage,
-		   r->a.m.author_diversity, r->b.m.author_diversity);
-	cJSON_AddNumberToObject(j, "same_places", same);
-	cJSON_AddNumberToObject(j, "moved", moved);
-	metrics_json(cJSON_AddObjectToObject(j, "metrics_a"), &r->a.m);
-	metrics_json(cJSON_AddObjectToObject(j, "metrics_b"), &r->b.m);
-	cJSON_AddNumberToObject(j, "users", r->users);
+	cJSON_AddNumberToObject(res, "places", rows);
+	cJSON_AddNumberToObject(res, "same_places", same);
+	cJSON_AddNumberToObject(res, "moved", moved);
+	metrics_json(cJSON_AddObjectToObject(res, "metrics_a"), &r->a.m);
+	metrics_json(cJSON_AddObjectToObject(res, "metrics_b"), &r->b.m);
+	cJSON_AddNumberToObject(res, "users", r->users);
+	cJSON_AddNumberToObject(res, "k", r->k);
 }
 
-static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
+/* "  tweet @handle    score" of one side of a row, or "" */
+static void side_text(const cJSON *x, char *buf, size_t size)
 {
-	mrs_config a, b;
-	if (config_arg(argv[1], &a, err) || config_arg(argv[2], &b, err))
-		return cmd_status(err);
-	if (cmd_need_user(s, err))
-		return CMD_FAIL;
-	cmp_result *r = calloc(1, sizeof *r);
-	if (!r) {
-		mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
-		return CMD_FAIL;
+	char h[80], hb[64];
+	buf[0] = '\0';
+	if (x)
+		snprintf(buf, size, "%7u %s %8.4f", res_u32(x, "tweet"),
+			 fmt_col(report_at(x, "handle", h, sizeof h), 14, hb, sizeof hb),
+			 res_num(x, "score"));
+}
+
+static void compare_text(out *o, const cJSON *r)
+{
+	const cJSON *ma = res_get(r, "metrics_a"), *mb = res_get(r, "metrics_b"), *row;
+	if (out_on_screen(o)) {
+		/* the explorer shows the split screen; its message line gets one line */
+		out_printf(o, "compare %s | %s: NDCG@%u %.4f | %.4f on %u users\n", res_str(r, "a"),
+			   res_str(r, "b"), res_u32(r, "k"), res_num(ma, "ndcg"), res_num(mb, "ndcg"),
+			   res_u32(r, "users"));
+		return;
 	}
+	out_printf(o, "%-4s %-31s | %-31s %s\n", "#", res_str(r, "a"), res_str(r, "b"), "B vs A");
+	int k = 0;
+	cJSON_ArrayForEach(row, res_get(r, "rows"))
+	{
+		char left[128], right[128];
+		side_text(res_get(row, "a"), left, sizeof left);
+		side_text(res_get(row, "b"), right, sizeof right);
+		out_printf(o, "%-4d %-31s | %-31s %s\n", ++k, left, right,
+			   res_str(res_get(row, "b"), "move"));
+	}
+	out_printf(o, "%u of %u places hold the same tweet; %u of B's tweets moved or are new\n",
+		   res_u32(r, "same_places"), res_u32(r, "places"), res_u32(r, "moved"));
+	out_printf(o, "on %u users: NDCG@%u %.4f | %.4f, coverage %.4f | %.4f, author "
+		      "diversity %.3f | %.3f\n",
+		   res_u32(r, "users"), res_u32(r, "k"), res_num(ma, "ndcg"), res_num(mb, "ndcg"),
+		   res_num(ma, "coverage"), res_num(mb, "coverage"), res_num(ma, "author_diversity"),
+		   res_num(mb, "author_diversity"));
+}
+
+static int compare_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	const char *na = cmd_word(a, "A"), *nb = cmd_word(a, "B");
+	mrs_config ca, cb;
+	if (config_arg(na, &ca, err) || config_arg(nb, &cb, err) || cmd_need_user(s, err))
+		return -1;
+	cmp_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
 	r->user = s->user;
 	mrs_request *scratch = mrs_request_new(s->engine, err);
 	int rc = -1;
-	if (scratch && run_side(s, scratch, argv[1], &a, &r->a, err) == 0 &&
-	    run_side(s, scratch, argv[2], &b, &r->b, err) == 0)
+	if (scratch && run_side(s, scratch, na, &ca, &r->a, err) == 0 &&
+	    run_side(s, scratch, nb, &cb, &r->b, err) == 0)
 		rc = 0;
 	mrs_request_free(scratch);
-	/* offline metrics of both on the fixed sample: 100 test users, NDCG@10 (an evaluator
-	 * `eval` built for another sample or cut-off is replaced) */
-	if (!rc && s->ev && (s->ev_users != 100 || s->ev_k != 10)) {
-		mrs_evaluator_free(s->ev);
-		s->ev = NULL;
-	}
-	if (!rc && !s->ev) {
-		mrs_eval_opts o = {.k = 10, .users = 100, .seed = 1, .models_dir = s->opts.models,
-				   .keep_requests = true};
-		if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &o, s->progress, err)))
-			rc = -1;
-		else
-			s->ev_users = 100, s->ev_k = 10;
-	}
+	/* offline metrics of both on the fixed sample: 100 test users, NDCG@10 */
+	mrs_eval_opts o = {.k = 10, .users = 100, .seed = 1};
+	mrs_evaluator *ev = rc ? NULL : session_evaluator(s, &o, err);
 	mrs_eval_result ra, rb;
-	if (!rc && (mrs_evaluator_run(s->ev, &a, &ra, s->progress, err) ||
-		    mrs_evaluator_run(s->ev, &b, &rb, s->progress, err)))
-		rc = -1;
-	if (rc) {
+	if (!ev || mrs_evaluator_run(ev, &ca, &ra, s->progress, err) ||
+	    mrs_evaluator_run(ev, &cb, &rb, s->progress, err)) {
 		free(r);
-		return cmd_status(err);
+		return -1;
 	}
 	r->a.m = ra.sys[MRS_SYS_PIPELINE];
 	r->b.m = rb.sys[MRS_SYS_PIPELINE];
@@ -166,20 +194,21 @@ static int compare_exec(session *s, int argc, char **argv, mrs_error *err)
 	r->k = ra.k;
 	free(s->cmp);
 	s->cmp = r;
-	if (s->ui) {
-		/* the explorer shows the split screen; its message line gets one line */
-		out_printf(s->o, "compare %s | %s: NDCG@%u %.4f | %.4f on %u users\n", r->a.name,
-			   r->b.name, r->k, r->a.m.ndcg, r->b.m.ndcg, r->users);
+	report(s, r, res);
+	if (s->ui)
 		ui_show(s->ui, V_COMPARE);
-	} else {
-		report(s, r);
-	}
-	return CMD_OK;
+	return 0;
 }
 
+static const cmd_arg compare_args[] = {
+	{"A", .type = CMD_WORD, .help = "a preset or a weights file"},
+	{"B", .type = CMD_WORD, .help = "a preset or a weights file"},
+	{NULL},
+};
+
 const cmd_entry cmd_compare_entry = {
-	"compare", NULL, "A B",
+	"compare", NULL,
 	"two presets or weight files side by side: timelines with rank movement, and NDCG@10, "
 	"coverage and author diversity on a fixed sample",
-	2, 2, compare_exec,
+	compare_args, CMD_SESSION, compare_exec, compare_text, NULL,
 };

@@ -1,55 +1,67 @@
-/* cmd-eval.c: `eval [--users N] [--k K]`: offline metrics of the current configuration. */
-#include <string.h>
-
+/* cmd-eval.c: `eval`: offline metrics of the current configuration (or of --preset,
+ * --weights) beside the baselines, the oracle and every preset, and the models' own
+ * metrics. */
 #include "report.h"
 
-static int eval_exec(session *s, int argc, char **argv, mrs_error *err)
+static const char *const sc_modes[] = {"real", "hash", NULL};
+static const char *const rg_modes[] = {"learned", "rule", NULL};
+
+static int eval_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
-	uint32_t users = 200, k = 10;
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(argv[i], "--users") == 0) {
-			if (cmd_u32("--users", v, 0, 100000000, &users, err))
-				return CMD_USAGE;
-			i++;
-		} else if (strcmp(argv[i], "--k") == 0) {
-			if (cmd_u32("--k", v, 1, 1000, &k, err))
-				return CMD_USAGE;
-			i++;
-		} else {
-			mrs_fail(err, MRS_ERR_USAGE, "eval: unknown option '%s' (--users N, --k K)", argv[i]);
-			return CMD_USAGE;
-		}
-	}
-	if (session_dataset(s, err))
-		return cmd_status(err);
-	/* the evaluator (train view, engine, users) is kept while the sample stays the same */
-	if (s->ev && (s->ev_users != users || s->ev_k != k)) {
-		mrs_evaluator_free(s->ev);
-		s->ev = NULL;
-	}
-	if (!s->ev) {
-		mrs_eval_opts o = {.k = k, .users = users, .seed = 1, .models_dir = s->opts.models,
-				   .keep_requests = true};
-		if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &o, s->progress, err)))
-			return cmd_status(err);
-		s->ev_users = users;
-		s->ev_k = k;
-	}
+	if (report_config_args(s, a, err))
+		return -1;
+	mrs_eval_opts o = {
+		.k = (uint32_t)cmd_uint(a, "--k"),
+		.users = (uint32_t)cmd_uint(a, "--users"),
+		.seed = cmd_uint(a, "--seed"),
+		.sc_mode = cmd_choice(a, "--sc-mode") == 1 ? MRS_SC_HASH : MRS_SC_REAL,
+		.rg_mode = cmd_choice(a, "--rg-mode") == 1 ? MRS_RG_RULE : MRS_RG_LEARNED,
+		.models = !cmd_flag(a, "--no-model-metrics"),
+	};
+	mrs_evaluator *ev = session_evaluator(s, &o, err);
 	mrs_eval_result r;
-	if (mrs_evaluator_run(s->ev, &s->cfg, &r, s->progress, err))
-		return cmd_status(err);
+	if (!ev || mrs_evaluator_run(ev, &s->cfg, &r, s->progress, err))
+		return -1;
 	s->last_eval = r;
 	s->has_eval = true;
-	report_eval_text(s->o, &r);
-	cJSON *j = report_eval_json(&r);
-	cJSON_AddItemToObject(out_json(s->o), "eval", j);
-	return CMD_OK;
+	report_eval(&r, res);
+	cJSON_AddStringToObject(res, "preset", s->cfg.preset);
+	if (!s->transcript)
+		cJSON_AddNumberToObject(res, "seconds", r.seconds);
+	return 0;
 }
 
+static void eval_text(out *o, const cJSON *r)
+{
+	report_eval_text(o, r);
+	if (res_has(r, "seconds"))
+		out_printf(o, "(%s, %.1f s)\n", res_str(r, "preset"), res_num(r, "seconds"));
+}
+
+static const cmd_arg eval_args[] = {
+	{"--users", .type = CMD_UINT, .value = "N", .hi = 100000000, .def = "200",
+	 .help = "a fixed sample of this many test users, 0 for every one"},
+	{"--k", .type = CMD_UINT, .value = "K", .lo = 1, .hi = 1000, .def = "10",
+	 .help = "the cut-off of the ranking metrics"},
+	{"--seed", .type = CMD_UINT, .value = "S", .hi = UINT64_MAX, .def = "1",
+	 .help = "the sample and the random baseline"},
+	{"--preset", .type = CMD_WORD, .value = "P",
+	 .help = "switch to this preset first, as `preset` does"},
+	{"--weights", .type = CMD_WORD, .value = "FILE",
+	 .help = "load this configuration first (over the preset), as `load weights` does"},
+	{"--sc-mode", .type = CMD_CHOICE, .choices = sc_modes,
+	 .def = "real", .help = "SimClusters from the trained model, or words hashed into clusters"},
+	{"--rg-mode", .type = CMD_CHOICE, .choices = rg_modes,
+	 .def = "learned", .help = "RealGraph from the trained model, or the rule"},
+	{"--no-model-metrics", .type = CMD_FLAG,
+	 .help = "leave out the heavy ranker's and the safety models' own metrics"},
+	{NULL},
+};
+
 const cmd_entry cmd_eval_entry = {
-	"eval", NULL, "[--users N] [--k K]",
-	"NDCG, precision, recall, MRR, hit rate and coverage of the current configuration and "
-	"the baselines on a fixed sample of test users (200)",
-	0, 4, eval_exec,
+	"eval", NULL,
+	"NDCG, precision, recall, MRR, hit rate and coverage of the configuration beside the "
+	"baselines, the oracle and every preset on a fixed sample of test users (200); the "
+	"models' own metrics",
+	eval_args, CMD_ANYWHERE, eval_exec, eval_text, NULL,
 };

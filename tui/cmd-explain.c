@@ -1,25 +1,30 @@
 /* cmd-explain.c: `explain [TWEET]`: why a tweet is where it is in the timeline, or why it
- * is not there at all, stage by stage. */
+ * is not there at all, stage by stage. The result holds the tweet as the trace shows a
+ * candidate, and the trace's events of it (docs/trace.md). */
+#include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 
-static void explain_absent(session *s, uint32_t t, cJSON *j)
+/* Why no source retrieved tweet t: hints, into res. */
+static void explain_absent(session *s, uint32_t t, cJSON *res)
 {
 	const mrs_dataset *ds = s->ds;
 	const mrs_query *q = mrs_request_query(s->req);
 	int64_t now = mrs_request_now(s->req);
 	uint32_t a = mrs_tweet_author(ds, t);
-	char h[80], age[16];
-	out_printf(s->o, "not a candidate: no source retrieved it for %s.\n",
-		   report_handle(s, s->user, h, sizeof h));
-	cJSON_AddBoolToObject(j, "candidate", false);
-	cJSON *why = cJSON_AddArrayToObject(j, "hints");
-#define HINT(...)                                                                  \
-	do {                                                                       \
-		char _b[256];                                                      \
-		snprintf(_b, sizeof _b, __VA_ARGS__);                              \
-		out_printf(s->o, "  - %s\n", _b);                                  \
-		cJSON_AddItemToArray(why, cJSON_CreateString(_b));                 \
+	char h[80], age[16], b[256];
+	cJSON *o = cJSON_AddObjectToObject(res, "candidate");
+	cJSON_AddNumberToObject(o, "tweet", t);
+	cJSON_AddNumberToObject(o, "author", a);
+	cJSON_AddStringToObject(o, "handle", mrs_handle(ds, a));
+	cJSON_AddStringToObject(o, "text", mrs_tweet_text(ds, t));
+	cJSON_AddNumberToObject(o, "created", (double)mrs_tweet_time(ds, t));
+	cJSON *why = cJSON_AddArrayToObject(res, "hints");
+#define HINT(...)                                                  \
+	do {                                                       \
+		snprintf(b, sizeof b, __VA_ARGS__);                \
+		cJSON_AddItemToArray(why, cJSON_CreateString(b));  \
 	} while (0)
 	if (mrs_tweet_time(ds, t) >= now)
 		HINT("it was created after the request time");
@@ -43,140 +48,184 @@ static void explain_absent(session *s, uint32_t t, cJSON *j)
 #undef HINT
 }
 
-static void explain_fusion(session *s, const mrs_candidate *c, cJSON *j)
+/* The fusion terms that add up to the candidate's fused score. */
+static void explain_fusion(session *s, const mrs_candidate *c, cJSON *res)
 {
 	const mrs_config *f = &s->cfg;
-	cJSON *fu = cJSON_AddObjectToObject(j, "fusion");
 	report_term t[REPORT_MAX_TERMS];
 	int n = report_fusion_terms(f, c, t);
-	bool weighted = f->fusion == MRS_FUSION_WEIGHTED;
-	out_printf(s->o, "fusion (%s, %s):\n", weighted ? "weighted sum" : "blend", f->preset);
-	cJSON *parts = weighted ? cJSON_AddObjectToObject(fu, "contributions") : fu;
+	cJSON *fu = cJSON_AddObjectToObject(res, "fusion");
+	cJSON_AddStringToObject(fu, "mode", f->fusion == MRS_FUSION_WEIGHTED ? "weighted" : "blend");
+	cJSON *terms = cJSON_AddArrayToObject(fu, "terms");
 	for (int k = 0; k < n; k++) {
-		out_printf(s->o, "  %-10s %8.3f x %-13s %.4f = %+9.4f\n", t[k].name, t[k].weight,
-			   t[k].of, t[k].value, t[k].contribution);
-		cJSON_AddNumberToObject(parts, t[k].name, t[k].contribution);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", t[k].name);
+		cJSON_AddStringToObject(o, "of", t[k].of);
+		cJSON_AddNumberToObject(o, "weight", t[k].weight);
+		cJSON_AddNumberToObject(o, "value", t[k].value);
+		cJSON_AddNumberToObject(o, "contribution", t[k].contribution);
+		cJSON_AddItemToArray(terms, o);
 	}
-	if (!weighted)
-		out_printf(s->o, "  (embedding mix of SimClusters %.3f, TwHIN %.3f, RealGraph %.3f)\n",
-			   c->sc, c->twhin, c->rg);
-	out_printf(s->o, "  fused score %.4f\n", c->fused);
-	cJSON_AddNumberToObject(fu, "fused", c->fused);
+	res_add_num(fu, "fused", c->fused);
 }
 
-static int explain_exec(session *s, int argc, char **argv, mrs_error *err)
+/* The trace's events of the tweet, moved into res. */
+static void take_events(cJSON *trace, uint32_t tweet, cJSON *res)
+{
+	cJSON *all = cJSON_GetObjectItemCaseSensitive(trace, "events");
+	cJSON *mine = cJSON_AddArrayToObject(res, "events");
+	for (cJSON *e = all ? all->child : NULL, *next; e; e = next) {
+		next = e->next;
+		if (res_u32(e, "tweet") == tweet && res_has(e, "tweet"))
+			cJSON_AddItemToArray(mine, cJSON_DetachItemViaPointer(all, e));
+	}
+}
+
+static int explain_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
 	uint32_t t, idx;
-	if (argc == 1) {
+	const char *arg = cmd_word(a, "TWEET");
+	if (!arg) {
 		/* no argument: the tweet under the explorer's cursor, or the last explained */
 		if (cmd_need_user(s, err))
-			return CMD_FAIL;
-		if (s->selected == MRS_NONE) {
-			mrs_fail(err, MRS_ERR_USAGE, "explain which tweet? (`explain TWEET`)");
-			return CMD_FAIL;
-		}
+			return -1;
+		if (s->selected == MRS_NONE)
+			return mrs_fail(err, MRS_ERR_REFUSED, "explain which tweet? (`explain TWEET`)");
 		t = s->selected;
-	} else if (session_tweet_arg(s, argv[1], &t, err)) {
-		return cmd_status(err);
+	} else if (session_tweet_arg(s, arg, &t, err)) {
+		return -1;
 	}
 	if (cmd_need_user(s, err))
-		return CMD_FAIL;
+		return -1;
 	s->selected = t;
-	const mrs_dataset *ds = s->ds;
-	int64_t now = mrs_request_now(s->req);
-	char h[80], age[16];
-	cJSON *j = out_json(s->o);
-	cJSON_AddNumberToObject(j, "tweet", t);
-	cJSON_AddNumberToObject(j, "author", mrs_tweet_author(ds, t));
-	out_printf(s->o, "tweet %u by %s, %s old: %s\n", t,
-		   report_handle(s, mrs_tweet_author(ds, t), h, sizeof h),
-		   fmt_age(now, mrs_tweet_time(ds, t), age, sizeof age), mrs_tweet_text(ds, t));
+	cJSON_AddNumberToObject(res, "viewer", s->user);
+	cJSON_AddStringToObject(res, "handle", mrs_handle(s->ds, s->user));
+	cJSON_AddNumberToObject(res, "now", (double)mrs_request_now(s->req));
+	cJSON_AddStringToObject(res, "preset", s->cfg.preset);
+	cJSON_AddNumberToObject(res, "tweet", t);
 	const mrs_candidate *c = session_candidate(s, t, &idx);
+	cJSON_AddBoolToObject(res, "retrieved", c != NULL);
 	if (!c) {
-		explain_absent(s, t, j);
-		return CMD_OK;
+		explain_absent(s, t, res);
+		return 0;
 	}
-	cJSON_AddBoolToObject(j, "candidate", true);
-	out_printf(s->o, "found by:");
-	cJSON *found = cJSON_AddArrayToObject(j, "found_by");
-	for (int k = 0; k < MRS_N_SOURCES; k++) {
-		if (!(c->sources >> k & 1))
-			continue;
-		out_printf(s->o, " %s (%.4f)%s", mrs_source_label(k), c->source_score[k],
-			   k == c->source ? " [credited]" : "");
-		cJSON_AddItemToArray(found, cJSON_CreateString(mrs_source_name(k)));
-	}
-	out_printf(s->o, "\n");
-	if (c->n_proof) {
-		out_printf(s->o, "social proof: engaged by");
-		for (int k = 0; k < c->n_proof; k++)
-			out_printf(s->o, " %s", report_handle(s, c->proof[k], h, sizeof h));
-		out_printf(s->o, "\n");
-	}
+	cJSON **cand;
+	cJSON *trace = report_trace(s, &cand);
+	if (!trace)
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+	cJSON_AddItemToObject(res, "candidate", report_trace_take(s, trace, cand, idx));
+	take_events(trace, t, res);
+	free(cand);
+	cJSON_Delete(trace);
+	if (c->dropped_at < 0 || c->dropped_at >= MRS_STAGE_FUSION)
+		explain_fusion(s, c, res);
+	if (c->n_proof)
+		report_handles(s, res, c->proof, c->n_proof);
 	if (c->via != MRS_NONE)
-		out_printf(s->o, "recommended through %s (followed by the viewer, following the author)\n",
-			   report_handle(s, c->via, h, sizeof h));
-	if (c->dropped_at >= 0 && c->dropped_at <= MRS_STAGE_PREFILTER) {
-		out_printf(s->o, "dropped at %s: %s\n", mrs_stage_info_get(c->dropped_at)->name,
-			   mrs_drop_reason_name(c->drop_reason));
-		cJSON_AddStringToObject(j, "dropped_at", mrs_stage_info_get(c->dropped_at)->name);
-		cJSON_AddStringToObject(j, "reason", mrs_drop_reason_name(c->drop_reason));
-		return CMD_OK;
-	}
-	out_printf(s->o, "heads:");
-	cJSON *hj = cJSON_AddObjectToObject(j, "heads");
-	for (int k = 0; k < MRS_N_HEADS; k++) {
-		out_printf(s->o, " %s %.4f", mrs_head_name(k), c->heads[k]);
-		cJSON_AddNumberToObject(hj, mrs_head_name(k), c->heads[k]);
-	}
-	out_printf(s->o, "\n");
-	explain_fusion(s, c, j);
-	out_printf(s->o, "safety: NSFW %.3f, toxicity %.3f\n", c->nsfw, c->tox);
-	/* every rule that moved the score, in order */
-	size_t ne;
-	const mrs_event *ev = mrs_request_events(s->req, &ne);
-	cJSON *steps = cJSON_AddArrayToObject(j, "steps");
-	for (size_t i = 0; i < ne; i++) {
-		if (ev[i].cand != idx || ev[i].stage < MRS_STAGE_FUSION)
-			continue;
-		const char *stage = mrs_stage_info_get(ev[i].stage)->name;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "stage", stage);
-		if (ev[i].kind == MRS_EV_MULT) {
-			out_printf(s->o, "  %-10s x%.3f %-22s %.4f -> %.4f\n", stage, ev[i].factor,
-				   mrs_rule_name(ev[i].rule), ev[i].before, ev[i].after);
-			cJSON_AddStringToObject(o, "rule", mrs_rule_name(ev[i].rule));
-			cJSON_AddNumberToObject(o, "factor", ev[i].factor);
-			cJSON_AddNumberToObject(o, "after", ev[i].after);
-		} else if (ev[i].kind == MRS_EV_DROP) {
-			out_printf(s->o, "  %-10s dropped: %s\n", stage, mrs_drop_reason_name(ev[i].reason));
-			cJSON_AddStringToObject(o, "dropped", mrs_drop_reason_name(ev[i].reason));
-		} else {
-			cJSON_Delete(o);
-			continue;
-		}
-		cJSON_AddItemToArray(steps, o);
-	}
-	if (c->rank) {
-		uint32_t prev = mrs_request_prev_rank(s->req, t);
-		out_printf(s->o, "final score %.4f: rank %u", c->score, c->rank);
-		if (mrs_request_has_prev(s->req))
-			out_printf(s->o, prev ? " (was %u)" : " (new)", prev);
-		out_printf(s->o, "\n");
-		cJSON_AddNumberToObject(j, "rank", c->rank);
-	} else {
-		out_printf(s->o, "not in the timeline: %s at %s\n", mrs_drop_reason_name(c->drop_reason),
-			   mrs_stage_info_get(c->dropped_at)->name);
-		cJSON_AddStringToObject(j, "reason", mrs_drop_reason_name(c->drop_reason));
-	}
-	cJSON_AddNumberToObject(j, "score", c->score);
-	return CMD_OK;
+		report_handles(s, res, &c->via, 1);
+	return 0;
 }
 
+/* The sources that found it, the one credited marked. */
+static void found_text(out *o, const cJSON *c, const cJSON *r)
+{
+	const cJSON *src, *scores = res_get(c, "source_scores");
+	char h[80];
+	out_printf(o, "found by:");
+	cJSON_ArrayForEach(src, res_get(c, "sources"))
+		out_printf(o, " %s (%.4f)%s", report_source_label(src->valuestring),
+			   res_num(scores, src->valuestring),
+			   strcmp(src->valuestring, res_str(c, "credited")) == 0 ? " [credited]" : "");
+	out_printf(o, "\n");
+	const cJSON *proof = res_get(c, "social_proof"), *p;
+	if (proof) {
+		out_printf(o, "social proof: engaged by");
+		cJSON_ArrayForEach(p, proof)
+			out_printf(o, " %s", report_handle_of(r, (uint32_t)p->valuedouble, h, sizeof h));
+		out_printf(o, "\n");
+	}
+	if (res_has(c, "via"))
+		out_printf(o, "recommended through %s (followed by the viewer, following the author)\n",
+			   report_handle_of(r, res_u32(c, "via"), h, sizeof h));
+}
+
+static void fusion_text(out *o, const cJSON *c, const cJSON *r)
+{
+	const cJSON *fu = res_get(r, "fusion"), *t;
+	bool weighted = strcmp(res_str(fu, "mode"), "weighted") == 0;
+	out_printf(o, "fusion (%s, %s):\n", weighted ? "weighted sum" : "blend", res_str(r, "preset"));
+	cJSON_ArrayForEach(t, res_get(fu, "terms"))
+		out_printf(o, "  %-10s %8.3f x %-13s %.4f = %+9.4f\n", res_str(t, "name"),
+			   res_num(t, "weight"), res_str(t, "of"), res_num(t, "value"),
+			   res_num(t, "contribution"));
+	if (!weighted)
+		out_printf(o, "  (embedding mix of SimClusters %.3f, TwHIN %.3f, RealGraph %.3f)\n",
+			   res_num(c, "simclusters"), res_num(c, "twhin"), res_num(c, "realgraph"));
+	out_printf(o, "  fused score %.4f\n", res_num(fu, "fused"));
+}
+
+static void explain_text(out *o, const cJSON *r)
+{
+	const cJSON *c = res_get(r, "candidate");
+	char h[80], age[16];
+	out_printf(o, "tweet %u by %s, %s old: %s\n", res_u32(c, "tweet"),
+		   report_at(c, "handle", h, sizeof h),
+		   fmt_age((int64_t)res_num(r, "now"), (int64_t)res_num(c, "created"), age, sizeof age),
+		   res_str(c, "text"));
+	if (!res_bool(r, "retrieved")) {
+		const cJSON *hint;
+		out_printf(o, "not a candidate: no source retrieved it for %s.\n",
+			   report_at(r, "handle", h, sizeof h));
+		cJSON_ArrayForEach(hint, res_get(r, "hints"))
+			out_printf(o, "  - %s\n", hint->valuestring);
+		return;
+	}
+	found_text(o, c, r);
+	const cJSON *heads = res_get(c, "heads"), *x;
+	if (!heads) { /* dropped before the ranker scored it */
+		out_printf(o, "dropped at %s: %s\n", res_str(c, "dropped_at"), res_str(c, "drop_reason"));
+		return;
+	}
+	out_printf(o, "heads:");
+	cJSON_ArrayForEach(x, heads)
+		out_printf(o, " %s %.4f", x->string, res_value(x));
+	out_printf(o, "\n");
+	fusion_text(o, c, r);
+	out_printf(o, "safety: NSFW %.3f, toxicity %.3f\n", res_num(c, "nsfw"), res_num(c, "toxicity"));
+	/* every rule that moved the score, in order */
+	cJSON_ArrayForEach(x, res_get(r, "events"))
+	{
+		const char *kind = res_str(x, "kind");
+		if (strcmp(kind, "multiply") == 0)
+			out_printf(o, "  %-10s x%.3f %-22s %.4f -> %.4f\n", res_str(x, "stage"),
+				   res_num(x, "factor"), res_str(x, "rule"), res_num(x, "before"),
+				   res_num(x, "after"));
+		else if (strcmp(kind, "drop") == 0)
+			out_printf(o, "  %-10s dropped: %s\n", res_str(x, "stage"), res_str(x, "reason"));
+	}
+	if (res_has(c, "rank")) {
+		out_printf(o, "final score %.4f: rank %u", res_num(c, "score"), res_u32(c, "rank"));
+		if (res_has(c, "previous_rank")) {
+			uint32_t prev = res_u32(c, "previous_rank");
+			out_printf(o, prev ? " (was %u)" : " (new)", prev);
+		}
+		out_printf(o, "\n");
+	} else {
+		out_printf(o, "not in the timeline: %s at %s\n", res_str(c, "drop_reason"),
+			   res_str(c, "dropped_at"));
+	}
+}
+
+static const cmd_arg explain_args[] = {
+	{"TWEET", .type = CMD_WORD, .flags = CMD_OPTIONAL,
+	 .help = "a tweet id, with or without # (else the one last explained, or under the "
+		 "explorer's cursor)"},
+	{NULL},
+};
+
 const cmd_entry cmd_explain_entry = {
-	"explain", "x", "[TWEET]",
+	"explain", "x",
 	"why a tweet is where it is: sources, heads, fusion, every multiplier, its rank (no "
 	"TWEET: the one last explained, or under the explorer's cursor)",
-	0, 1,
-	explain_exec,
+	explain_args, CMD_SESSION, explain_exec, explain_text, NULL,
 };

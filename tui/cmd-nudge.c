@@ -26,25 +26,19 @@ static bool whole_only(const mrs_config *cfg, const char *path, double v, const 
 	return mrs_config_set(&probe, path, a, NULL) != 0 && mrs_config_set(&probe, path, b, NULL) != 0;
 }
 
-static int nudge_exec(session *s, int argc, char **argv, mrs_error *err)
+static int nudge_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
-	const char *dir = argv[argc - 1], *path = argc == 3 ? argv[1] : NULL;
-	if (strcmp(dir, "up") != 0 && strcmp(dir, "down") != 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "nudge: up or down");
-		return CMD_USAGE;
-	}
+	const char *path = cmd_word(a, "NAME");
+	bool up = cmd_choice(a, "DIRECTION") == 0;
 	if (!path) {
 		ui *u = s->ui;
-		if (!u || !(path = view_weights_selected(u))) {
-			mrs_fail(err, MRS_ERR_USAGE, "nudge which tunable? (`nudge NAME up|down`)");
-			return CMD_USAGE;
-		}
+		if (!u || !(path = view_weights_selected(u)))
+			return mrs_fail(err, MRS_ERR_USAGE,
+					"nudge which tunable? (`nudge NAME up|down`)");
 	}
 	char text[64];
-	if (!mrs_config_get(&s->cfg, path, text, sizeof text)) {
-		mrs_fail(err, MRS_ERR_USAGE, "no setting '%s' (see `weights`)", path);
-		return CMD_FAIL;
-	}
+	if (!mrs_config_get(&s->cfg, path, text, sizeof text))
+		return mrs_fail(err, MRS_ERR_REFUSED, "no setting '%s' (see `weights`)", path);
 	char *end;
 	double v = strtod(text, &end);
 	if (!*text || *end) {
@@ -54,26 +48,35 @@ static int nudge_exec(session *s, int argc, char **argv, mrs_error *err)
 			snprintf(line, sizeof line, "%s %s ", strcmp(path, "preset") == 0 ? "preset" : "set",
 				 strcmp(path, "preset") == 0 ? "" : path);
 			ui_prompt_open(s->ui, line);
-			return CMD_OK;
+			return 0;
 		}
-		mrs_fail(err, MRS_ERR_USAGE, "%s is '%s', not a number: use `set %s VALUE`", path, text,
-			 path);
-		return CMD_FAIL;
+		return mrs_fail(err, MRS_ERR_REFUSED, "%s is '%s', not a number: use `set %s VALUE`",
+				path, text, path);
 	}
 	bool whole = whole_only(&s->cfg, path, v, text);
 	double step = v != 0 ? nice_step(fabs(v) * 0.1) : whole ? 1 : 0.1;
 	if (whole && step < 1)
 		step = 1;
-	double nv = dir[0] == 'u' ? v + step : v - step;
+	double nv = up ? v + step : v - step;
 	char value[64];
 	snprintf(value, sizeof value, whole ? "%.0f" : "%.6g", nv);
 	char *set_argv[] = {"set", (char *)path, value, NULL};
-	return cmd_run_argv(s, 3, set_argv, err);
+	return cmd_run_argv(s, 3, set_argv, res, err) == CMD_OK ? 0 : -1;
 }
 
+static const char *const directions[] = {"up", "down", NULL};
+
+static const cmd_arg nudge_args[] = {
+	{"NAME", .type = CMD_WORD, .flags = CMD_OPTIONAL,
+	 .help = "a numeric tunable (else the one under the weights screen's cursor)"},
+	{"DIRECTION", .type = CMD_CHOICE, .what = "direction", .choices = directions,
+	 .help = "up or down"},
+	{NULL},
+};
+
 const cmd_entry cmd_nudge_entry = {
-	"nudge", NULL, "[NAME] up|down",
+	"nudge", NULL,
 	"step a numeric tunable by about a tenth of its value and re-rank (no NAME: the one under "
 	"the weights screen's cursor)",
-	1, 2, nudge_exec,
+	nudge_args, CMD_SESSION, nudge_exec, NULL, NULL,
 };

@@ -4,50 +4,62 @@
 
 #include "ui.h"
 
-static int pager_exec(session *s, int argc, char **argv, mrs_error *err)
+static int pager_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
 	ui *u = ui_of(s, err);
 	if (!u)
-		return CMD_USAGE;
-	if (argc == 2 && strcmp(argv[1], "close") == 0) {
+		return -1;
+	if (a->n_rest == 1 && strcmp(a->rest[0], "close") == 0) {
 		ui_pager_close(u);
-		return CMD_OK;
+		return 0;
 	}
-	if (argc == 1) {
+	if (!a->n_rest) {
 		/* the last output: kept, since this command prints nothing */
-		if (!u->pager_n) {
-			mrs_fail(err, MRS_ERR_USAGE, "no output to show yet");
-			return CMD_FAIL;
-		}
+		if (!u->pager_n)
+			return mrs_fail(err, MRS_ERR_REFUSED, "no output to show yet");
 		u->reopen_pager = true;
-		return CMD_OK;
+		return 0;
 	}
 	u->want_pager = true;
-	return cmd_run_argv(s, argc - 1, argv + 1, err);
+	return cmd_run_argv(s, a->n_rest, a->rest, res, err) == CMD_OK ? 0 : -1;
 }
 
-static int scroll_exec(session *s, int argc, char **argv, mrs_error *err)
+static int scroll_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
+	(void)res;
 	static const char *const names[] = {"up", "down", "pageup", "pagedown", "top", "bottom"};
 	static const int actions[] = {VA_UP, VA_DOWN, VA_PGUP, VA_PGDN, VA_TOP, VA_BOTTOM};
 	ui *u = ui_of(s, err);
 	if (!u)
-		return CMD_USAGE;
+		return -1;
+	const char *where = cmd_word(a, "WHERE");
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(argv[1], names[i]) == 0) {
+		if (strcmp(where, names[i]) == 0) {
 			ui_pager_scroll(u, actions[i]);
-			return CMD_OK;
+			return 0;
 		}
-	mrs_fail(err, MRS_ERR_USAGE, "scroll: up, down, pageup, pagedown, top or bottom");
-	return CMD_USAGE;
+	return mrs_fail(err, MRS_ERR_USAGE, "scroll: up, down, pageup, pagedown, top or bottom");
 }
 
+static const cmd_arg pager_args[] = {
+	{"COMMAND", .type = CMD_WORD, .flags = CMD_OPTIONAL | CMD_REST | CMD_RAW,
+	 .value = "close | COMMAND...",
+	 .help = "a command whose output to show, or close (none: the last output)"},
+	{NULL},
+};
+
+static const cmd_arg scroll_args[] = {
+	{"WHERE", .type = CMD_WORD, .value = "up|down|pageup|pagedown|top|bottom",
+	 .help = "how far"},
+	{NULL},
+};
+
 const cmd_entry cmd_pager_entry = {
-	"pager", NULL, "[close | COMMAND...]",
+	"pager", NULL,
 	"explorer: show the output of COMMAND (or of the last command) in the pager, or close it",
-	0, -1, pager_exec,
+	pager_args, CMD_SESSION | CMD_EXPLORER, pager_exec, NULL, NULL,
 };
 const cmd_entry cmd_scroll_entry = {
-	"scroll", NULL, "up|down|pageup|pagedown|top|bottom", "explorer: scroll the pager", 1, 1,
-	scroll_exec,
+	"scroll", NULL, "explorer: scroll the pager", scroll_args, CMD_SESSION | CMD_EXPLORER,
+	scroll_exec, NULL, NULL,
 };

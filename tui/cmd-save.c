@@ -5,91 +5,112 @@
 
 #include "report.h"
 
-static int save_exec(session *s, int argc, char **argv, mrs_error *err)
+static const char *const kinds[] = {"weights", "overlay", NULL};
+
+/* A JSON document in text (taken), parsed; NULL when memory runs out. */
+static cJSON *doc_of(char *text)
 {
-	bool to_output = strcmp(argv[2], "-") == 0; /* the command's own output */
-	if (strcmp(argv[1], "overlay") == 0) {
-		char *text = mrs_edits_to_json(s->edits, s->n_edits);
-		if (!text) {
-			mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
-			return CMD_FAIL;
-		}
-		int rc = cmd_write(s, argv[2], text, "overlay", err);
-		cJSON_free(text);
-		if (rc)
-			return cmd_status(err);
-		if (to_output)
-			return CMD_OK;
-		out_printf(s->o, "saved %zu what-if edit%s to %s\n", s->n_edits,
-			   s->n_edits == 1 ? "" : "s", argv[2]);
-		cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
-		return CMD_OK;
-	}
-	if (strcmp(argv[1], "weights") != 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "save: what? (`save weights FILE` or `save overlay FILE`)");
-		return CMD_USAGE;
-	}
-	char *text = mrs_config_to_json(&s->cfg);
-	if (!text) {
-		mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
-		return CMD_FAIL;
-	}
-	int rc = cmd_write(s, argv[2], text, "weights", err);
+	cJSON *doc = text ? cJSON_Parse(text) : NULL;
 	cJSON_free(text);
-	if (rc)
-		return cmd_status(err);
-	if (to_output)
-		return CMD_OK;
-	out_printf(s->o, "saved the configuration (%s) to %s\n", s->cfg.preset, argv[2]);
-	cJSON_AddStringToObject(out_json(s->o), "saved", argv[2]);
-	return CMD_OK;
+	return doc;
 }
 
-static int load_overlay(session *s, const char *path, mrs_error *err)
+static int save_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	const char *path = cmd_word(a, "FILE");
+	bool overlay = cmd_choice(a, "KIND") == 1;
+	cJSON *doc = overlay ? doc_of(mrs_edits_to_json(s->edits, s->n_edits))
+			     : doc_of(mrs_config_to_json(&s->cfg));
+	if (cmd_write(path, doc, res, overlay ? "overlay" : "weights", err))
+		return -1;
+	if (strcmp(path, "-") == 0)
+		return 0; /* the document is the output */
+	cJSON_AddStringToObject(res, "saved", path);
+	if (overlay)
+		cJSON_AddNumberToObject(res, "edits", (double)s->n_edits);
+	else
+		cJSON_AddStringToObject(res, "preset", s->cfg.preset);
+	return 0;
+}
+
+static void save_text(out *o, const cJSON *r)
+{
+	if (res_has(r, "weights") || res_has(r, "overlay")) {
+		out_json_doc(o, r->child);
+		return;
+	}
+	if (res_has(r, "edits")) {
+		uint32_t n = res_u32(r, "edits");
+		out_printf(o, "saved %u what-if edit%s to %s\n", n, n == 1 ? "" : "s", res_str(r, "saved"));
+	} else {
+		out_printf(o, "saved the configuration (%s) to %s\n", res_str(r, "preset"),
+			   res_str(r, "saved"));
+	}
+}
+
+static int load_overlay(session *s, const char *path, cJSON *res, mrs_error *err)
 {
 	if (session_engine(s, err))
-		return cmd_status(err);
+		return -1;
 	mrs_edit *edits;
 	size_t n;
 	if (mrs_edits_load(path, s->base ? s->base : s->ds, &edits, &n, err))
-		return cmd_status(err);
+		return -1;
 	/* the file's edits replace the current ones */
 	free(s->edits);
 	s->edits = edits;
 	s->n_edits = n;
 	if (session_apply_edits(s, NULL, err))
-		return cmd_status(err);
-	out_printf(s->o, "loaded %zu what-if edit%s from %s\n", n, n == 1 ? "" : "s", path);
-	cJSON_AddNumberToObject(out_json(s->o), "edits", (double)n);
-	return CMD_OK;
+		return -1;
+	cJSON_AddStringToObject(res, "loaded", path);
+	cJSON_AddNumberToObject(res, "edits", (double)n);
+	return 0;
 }
 
-static int load_exec(session *s, int argc, char **argv, mrs_error *err)
+static int load_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
-	if (strcmp(argv[1], "overlay") == 0)
-		return load_overlay(s, argv[2], err);
-	if (strcmp(argv[1], "weights") != 0) {
-		mrs_fail(err, MRS_ERR_USAGE, "load: what? (`load weights FILE` or `load overlay FILE`)");
-		return CMD_USAGE;
-	}
+	const char *path = cmd_word(a, "FILE");
+	if (cmd_choice(a, "KIND") == 1)
+		return load_overlay(s, path, res, err);
 	mrs_config c = s->cfg;
-	if (mrs_config_load(&c, argv[2], err))
-		return cmd_status(err);
-	if (session_set_config(s, &c, err))
-		return cmd_status(err);
-	out_printf(s->o, "loaded %s (preset %s)\n", argv[2], s->cfg.preset);
-	cJSON_AddStringToObject(out_json(s->o), "loaded", argv[2]);
-	return CMD_OK;
+	if (mrs_config_load(&c, path, err) || session_set_config(s, &c, err))
+		return -1;
+	cJSON_AddStringToObject(res, "loaded", path);
+	cJSON_AddStringToObject(res, "preset", s->cfg.preset);
+	return 0;
 }
+
+static void load_text(out *o, const cJSON *r)
+{
+	if (res_has(r, "edits")) {
+		uint32_t n = res_u32(r, "edits");
+		out_printf(o, "loaded %u what-if edit%s from %s\n", n, n == 1 ? "" : "s",
+			   res_str(r, "loaded"));
+	} else {
+		out_printf(o, "loaded %s (preset %s)\n", res_str(r, "loaded"), res_str(r, "preset"));
+	}
+}
+
+static const cmd_arg save_args[] = {
+	{"KIND", .type = CMD_CHOICE, .what = "kind", .choices = kinds,
+	 .help = "the configuration (weights) or the what-if edits (overlay)"},
+	{"FILE", .type = CMD_WORD, .help = "a JSON file, or - for the command's own output"},
+	{NULL},
+};
+static const cmd_arg load_args[] = {
+	{"KIND", .type = CMD_CHOICE, .what = "kind", .choices = kinds,
+	 .help = "a configuration (weights) or what-if edits (overlay)"},
+	{"FILE", .type = CMD_WORD, .help = "a JSON file"},
+	{NULL},
+};
 
 const cmd_entry cmd_save_entry = {
-	"save", NULL, "weights|overlay FILE",
-	"write the configuration, or the what-if edits, as JSON", 2, 2, save_exec,
+	"save", NULL, "write the configuration, or the what-if edits, as JSON", save_args,
+	CMD_SESSION, save_exec, save_text, NULL,
 };
 const cmd_entry cmd_load_entry = {
-	"load", NULL, "weights|overlay FILE",
+	"load", NULL,
 	"read a configuration or what-if edits (JSON; a bad field is named and nothing is "
 	"applied)",
-	2, 2,
-	load_exec,
+	load_args, CMD_SESSION, load_exec, load_text, NULL,
 };

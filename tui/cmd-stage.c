@@ -3,75 +3,98 @@
 
 #include "report.h"
 
-static int stage_exec(session *s, int argc, char **argv, mrs_error *err)
+/* The stage table with counts: the result of `stage` without an argument. */
+static void stage_list(session *s, cJSON *res)
 {
-	if (cmd_need_user(s, err))
-		return CMD_FAIL;
-	if (argc == 2) {
-		int st = mrs_stage_by_name(argv[1]);
-		if (st < 0) {
-			char *end;
-			long v = strtol(argv[1], &end, 10);
-			if (*argv[1] && !*end && v >= 1 && v <= MRS_N_STAGES)
-				st = (int)v - 1;
-		}
-		if (st < 0) {
-			mrs_fail(err, MRS_ERR_USAGE, "no stage '%s' (1 .. %d, or a name such as %s)",
-				 argv[1], MRS_N_STAGES, mrs_stage_info_get(MRS_STAGE_FUSION)->name);
-			return CMD_FAIL;
-		}
-		s->stage = st;
-	} else if (argc == 1) {
-		/* no argument: the stage list with counts */
-		cJSON *arr = cJSON_AddArrayToObject(out_json(s->o), "stages");
-		for (int st = 0; st < MRS_N_STAGES; st++) {
-			const mrs_stage_info *si = mrs_stage_info_get(st);
-			const mrs_stage_stats *ss = mrs_request_stage(s->req, st);
-			out_printf(s->o, "%s%2d %-15s %-22s in %5u  out %5u\n",
-				   st == s->stage ? ">" : " ", st + 1, si->name, si->title, ss->in, ss->out);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", si->name);
-			cJSON_AddNumberToObject(o, "in", ss->in);
-			cJSON_AddNumberToObject(o, "out", ss->out);
-			cJSON_AddItemToArray(arr, o);
-		}
-		return CMD_OK;
+	cJSON *arr = cJSON_AddArrayToObject(res, "stages");
+	for (int st = 0; st < MRS_N_STAGES; st++) {
+		const mrs_stage_info *si = mrs_stage_info_get(st);
+		const mrs_stage_stats *ss = mrs_request_stage(s->req, st);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", si->name);
+		cJSON_AddStringToObject(o, "title", si->title);
+		cJSON_AddNumberToObject(o, "in", ss->in);
+		cJSON_AddNumberToObject(o, "out", ss->out);
+		if (st == s->stage)
+			cJSON_AddBoolToObject(o, "current", true);
+		cJSON_AddItemToArray(arr, o);
 	}
-	report_stage(s, s->stage, 20);
-	return CMD_OK;
 }
 
-static int step(session *s, int delta, mrs_error *err)
+static int stage_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
 	if (cmd_need_user(s, err))
-		return CMD_FAIL;
-	int st = s->stage + delta;
-	if (st < 0 || st >= MRS_N_STAGES) {
-		mrs_fail(err, MRS_ERR_USAGE, "already at the %s stage", delta < 0 ? "first" : "last");
-		return CMD_FAIL;
+		return -1;
+	const char *name = cmd_word(a, "STAGE");
+	if (!name) {
+		stage_list(s, res);
+		return 0;
 	}
+	int st = mrs_stage_by_name(name);
+	if (st < 0) {
+		char *end;
+		long v = strtol(name, &end, 10);
+		if (*name && !*end && v >= 1 && v <= MRS_N_STAGES)
+			st = (int)v - 1;
+	}
+	if (st < 0)
+		return mrs_fail(err, MRS_ERR_REFUSED, "no stage '%s' (1 .. %d, or a name such as %s)",
+				name, MRS_N_STAGES, mrs_stage_info_get(MRS_STAGE_FUSION)->name);
 	s->stage = st;
-	report_stage(s, s->stage, 20);
-	return CMD_OK;
+	return report_stage(s, s->stage, 20, res, err);
 }
 
-static int next_exec(session *s, int argc, char **argv, mrs_error *err)
+static void stage_text(out *o, const cJSON *r)
 {
-	return step(s, +1, err);
+	const cJSON *stages = res_get(r, "stages"), *x;
+	if (!stages) {
+		report_stage_text(o, r);
+		return;
+	}
+	int k = 0;
+	cJSON_ArrayForEach(x, stages)
+		out_printf(o, "%s%2d %-15s %-22s in %5u  out %5u\n", res_bool(x, "current") ? ">" : " ",
+			   ++k, res_str(x, "name"), res_str(x, "title"), res_u32(x, "in"),
+			   res_u32(x, "out"));
 }
 
-static int prev_exec(session *s, int argc, char **argv, mrs_error *err)
+static int step(session *s, int delta, cJSON *res, mrs_error *err)
 {
-	return step(s, -1, err);
+	if (cmd_need_user(s, err))
+		return -1;
+	int st = s->stage + delta;
+	if (st < 0 || st >= MRS_N_STAGES)
+		return mrs_fail(err, MRS_ERR_REFUSED, "already at the %s stage",
+				delta < 0 ? "first" : "last");
+	s->stage = st;
+	return report_stage(s, s->stage, 20, res, err);
 }
+
+static int next_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	(void)a;
+	return step(s, +1, res, err);
+}
+
+static int prev_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	(void)a;
+	return step(s, -1, res, err);
+}
+
+static const cmd_arg stage_args[] = {
+	{"STAGE", .type = CMD_WORD, .flags = CMD_OPTIONAL, .value = "NAME|N",
+	 .help = "a stage's name (hydrate, ..., select) or number (1 .. 14)"},
+	{NULL},
+};
 
 const cmd_entry cmd_stage_entry = {
-	"stage", NULL, "[NAME|N]", "list the stages with counts, or show one stage", 0, 1,
-	stage_exec,
+	"stage", NULL, "list the stages with counts, or show one stage", stage_args, CMD_SESSION,
+	stage_exec, stage_text, NULL,
 };
 const cmd_entry cmd_next_entry = {
-	"next", "n", "", "show the next stage", 0, 0, next_exec,
+	"next", "n", "show the next stage", NULL, CMD_SESSION, next_exec, report_stage_text, NULL,
 };
 const cmd_entry cmd_prev_entry = {
-	"prev", "p", "", "show the previous stage", 0, 0, prev_exec,
+	"prev", "p", "show the previous stage", NULL, CMD_SESSION, prev_exec, report_stage_text, NULL,
 };

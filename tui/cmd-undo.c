@@ -3,31 +3,43 @@
 
 #include "report.h"
 
-static int undo_exec(session *s, int argc, char **argv, mrs_error *err)
+static int undo_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
-	if (!s->has_prev_cfg) {
-		mrs_fail(err, MRS_ERR_USAGE, "nothing to undo: no setting or preset has changed");
-		return CMD_FAIL;
-	}
+	(void)a;
+	if (!s->has_prev_cfg)
+		return mrs_fail(err, MRS_ERR_REFUSED,
+				"nothing to undo: no setting or preset has changed");
 	mrs_config now = s->cfg, back = s->prev_cfg;
 	if (session_set_config(s, &back, err))
-		return cmd_status(err);
-	cJSON *arr = cJSON_AddArrayToObject(out_json(s->o), "changed");
-	unsigned changed = 0;
+		return -1;
+	cJSON *names = cJSON_AddArrayToObject(res, "changed");
+	cJSON *before = cJSON_AddObjectToObject(res, "before");
+	cJSON *after = cJSON_AddObjectToObject(res, "after");
 	for (const char *const *p = mrs_config_paths(); *p; p++) {
-		char a[64], b[64];
-		mrs_config_get(&now, *p, a, sizeof a);
-		mrs_config_get(&s->cfg, *p, b, sizeof b);
-		if (strcmp(a, b) == 0)
+		char x[64], y[64];
+		mrs_config_get(&now, *p, x, sizeof x);
+		mrs_config_get(&s->cfg, *p, y, sizeof y);
+		if (strcmp(x, y) == 0)
 			continue;
-		out_printf(s->o, "%s%s: %s -> %s", changed++ ? "; " : "undo: ", *p, a, b);
-		cJSON_AddItemToArray(arr, cJSON_CreateString(*p));
+		cJSON_AddItemToArray(names, cJSON_CreateString(*p));
+		cJSON_AddStringToObject(before, *p, x);
+		cJSON_AddStringToObject(after, *p, y);
 	}
-	out_printf(s->o, changed ? "\n" : "undo: no setting differs\n");
-	return CMD_OK;
+	return 0;
+}
+
+static void undo_text(out *o, const cJSON *r)
+{
+	const cJSON *name;
+	int k = 0;
+	cJSON_ArrayForEach(name, res_get(r, "changed"))
+		out_printf(o, "%s%s: %s -> %s", k++ ? "; " : "undo: ", name->valuestring,
+			   res_str(res_get(r, "before"), name->valuestring),
+			   res_str(res_get(r, "after"), name->valuestring));
+	out_printf(o, k ? "\n" : "undo: no setting differs\n");
 }
 
 const cmd_entry cmd_undo_entry = {
-	"undo", NULL, "", "back to the configuration before the last change (undo again: redo)",
-	0, 0, undo_exec,
+	"undo", NULL, "back to the configuration before the last change (undo again: redo)", NULL,
+	CMD_SESSION, undo_exec, undo_text, NULL,
 };

@@ -79,42 +79,37 @@ static void why_left(session *s, uint32_t tweet, bool reset, char *buf, size_t s
 		 mrs_stage_info_get(c->dropped_at)->name);
 }
 
-/* Prints what moved between s->before and the current timeline (reset: after `reset`). */
-static void report_moves(session *s, bool reset)
+/* What moved between s->before and the current timeline (reset: after `reset`). */
+static void report_moves(session *s, bool reset, cJSON *res)
 {
-	cJSON *j = out_json(s->o);
-	cJSON *entered = cJSON_AddArrayToObject(j, "entered");
-	cJSON *left = cJSON_AddArrayToObject(j, "left");
-	cJSON *moved = cJSON_AddArrayToObject(j, "moved");
+	cJSON *entered = cJSON_AddArrayToObject(res, "entered");
+	cJSON *left = cJSON_AddArrayToObject(res, "left");
+	cJSON *moved = cJSON_AddArrayToObject(res, "moved");
 	if (!s->has_user || !s->req)
 		return;
 	const uint32_t *order;
 	uint32_t n = mrs_request_timeline(s->req, &order), nc, changes = 0;
 	const mrs_candidate *c = mrs_request_candidates(s->req, &nc);
-	char why[256], h[80], b[64];
+	char why[256];
 	for (uint32_t k = 0; k < n; k++) {
 		const mrs_candidate *x = &c[order[k]];
 		uint32_t prev;
-		if (!was_before(s, x->tweet, &prev)) {
-			why_entered(s, x, why, sizeof why);
-			out_printf(s->o, "  entered %3u %7u %s %s\n", k + 1, x->tweet,
-				   fmt_col(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b), why);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "tweet", x->tweet);
-			cJSON_AddNumberToObject(o, "rank", k + 1);
-			cJSON_AddStringToObject(o, "why", why);
-			cJSON_AddItemToArray(entered, o);
-			changes++;
-		} else if (prev != k + 1) {
-			out_printf(s->o, "  moved   %3u <- %-3u %7u %s\n", k + 1, prev, x->tweet,
-				   fmt_cut(report_handle(s, x->author, h, sizeof h), 14, b, sizeof b));
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "tweet", x->tweet);
-			cJSON_AddNumberToObject(o, "rank", k + 1);
+		bool was = was_before(s, x->tweet, &prev);
+		if (was && prev == k + 1)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "tweet", x->tweet);
+		cJSON_AddNumberToObject(o, "rank", k + 1);
+		cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, x->author));
+		if (was) {
 			cJSON_AddNumberToObject(o, "previous_rank", prev);
 			cJSON_AddItemToArray(moved, o);
-			changes++;
+		} else {
+			why_entered(s, x, why, sizeof why);
+			cJSON_AddStringToObject(o, "why", why);
+			cJSON_AddItemToArray(entered, o);
 		}
+		changes++;
 	}
 	for (uint32_t k = 0; k < s->n_before; k++) {
 		uint32_t t = s->before[k], idx;
@@ -122,91 +117,146 @@ static void report_moves(session *s, bool reset)
 		if (x && x->rank)
 			continue;
 		why_left(s, t, reset, why, sizeof why);
-		out_printf(s->o, "  left    --- <- %-3u %7u %s %s\n", k + 1, t,
-			   fmt_col(report_handle(s, mrs_tweet_author(s->ds, t), h, sizeof h), 14, b, sizeof b),
-			   why);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tweet", t);
 		cJSON_AddNumberToObject(o, "previous_rank", k + 1);
+		cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, mrs_tweet_author(s->ds, t)));
 		cJSON_AddStringToObject(o, "why", why);
 		cJSON_AddItemToArray(left, o);
 		changes++;
 	}
-	if (!changes)
-		out_printf(s->o, "  the timeline did not change\n");
-	cJSON_AddNumberToObject(j, "changes", changes);
+	cJSON_AddNumberToObject(res, "changes", changes);
 }
 
-static int edit_exec(session *s, int argc, char **argv, mrs_error *err)
+/* The moves as text, in the order they were found: entered and moved by rank, then left. */
+static void moves_text(out *o, const cJSON *r)
 {
-	int kind = mrs_edit_by_name(argv[0]);
-	if (cmd_need_user(s, err))
-		return CMD_FAIL;
-	mrs_edit e = {kind, s->user, 0};
-	if (kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE) {
-		if (session_tweet_arg(s, argv[1], &e.target, err))
-			return cmd_status(err);
-	} else if (session_user_arg(s, argv[1], &e.target, err)) {
-		return cmd_status(err);
+	if (!res_has(r, "changes"))
+		return;
+	const cJSON *entered = res_get(r, "entered"), *moved = res_get(r, "moved"), *x;
+	const cJSON *e = entered ? entered->child : NULL, *m = moved ? moved->child : NULL;
+	char h[80], b[64];
+	while (e || m) {
+		/* the two lists are each in rank order: merge them */
+		bool take_e = e && (!m || res_u32(e, "rank") < res_u32(m, "rank"));
+		x = take_e ? e : m;
+		report_at(x, "handle", h, sizeof h);
+		if (take_e) {
+			out_printf(o, "  entered %3u %7u %s %s\n", res_u32(x, "rank"), res_u32(x, "tweet"),
+				   fmt_col(h, 14, b, sizeof b), res_str(x, "why"));
+			e = e->next;
+		} else {
+			out_printf(o, "  moved   %3u <- %-3u %7u %s\n", res_u32(x, "rank"),
+				   res_u32(x, "previous_rank"), res_u32(x, "tweet"),
+				   fmt_cut(h, 14, b, sizeof b));
+			m = m->next;
+		}
 	}
+	cJSON_ArrayForEach(x, res_get(r, "left"))
+		out_printf(o, "  left    --- <- %-3u %7u %s %s\n", res_u32(x, "previous_rank"),
+			   res_u32(x, "tweet"), fmt_col(report_at(x, "handle", h, sizeof h), 14, b, sizeof b),
+			   res_str(x, "why"));
+	if (!res_u32(r, "changes"))
+		out_printf(o, "  the timeline did not change\n");
+}
+
+static int edit_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	const char *verb = a->entry->name, *arg = cmd_word(a, "TARGET");
+	int kind = mrs_edit_by_name(verb);
+	if (cmd_need_user(s, err))
+		return -1;
+	mrs_edit e = {kind, s->user, 0};
+	bool tweet = kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE;
+	if (tweet ? session_tweet_arg(s, arg, &e.target, err)
+		  : session_user_arg(s, arg, &e.target, err))
+		return -1;
 	char h1[80], h2[80];
 	report_handle(s, s->user, h1, sizeof h1);
-	if (kind == MRS_EDIT_LIKE || kind == MRS_EDIT_HIDE)
+	if (tweet)
 		snprintf(h2, sizeof h2, "tweet %u", e.target);
 	else
 		report_handle(s, e.target, h2, sizeof h2);
-	bool follows = kind != MRS_EDIT_LIKE && kind != MRS_EDIT_HIDE &&
-		       mrs_query_follows(mrs_request_query(s->req), e.target);
-	if (kind == MRS_EDIT_UNFOLLOW && !follows) {
-		mrs_fail(err, MRS_ERR_USAGE, "%s does not follow %s", h1, h2);
-		return CMD_FAIL;
-	}
-	if (kind == MRS_EDIT_FOLLOW && follows) {
-		mrs_fail(err, MRS_ERR_USAGE, "%s already follows %s", h1, h2);
-		return CMD_FAIL;
+	bool follows = !tweet && mrs_query_follows(mrs_request_query(s->req), e.target);
+	if (kind == MRS_EDIT_UNFOLLOW && !follows)
+		return mrs_fail(err, MRS_ERR_REFUSED, "%s does not follow %s", h1, h2);
+	if (kind == MRS_EDIT_FOLLOW && follows)
+		return mrs_fail(err, MRS_ERR_REFUSED, "%s already follows %s", h1, h2);
+	/* an edit the dataset rules out (a user following themselves) names nothing to do */
+	if (mrs_edit_check(s->base ? s->base : s->ds, &e, err)) {
+		err->code = MRS_ERR_REFUSED;
+		return -1;
 	}
 	if (session_apply_edits(s, &e, err))
-		return cmd_status(err);
-	/* "@ada follows @bob (what-if: ...)", "@ada hides tweet 42 (what-if: ...)" */
-	out_printf(s->o, "%s %ss %s (what-if: %zu edit%s, the dataset file is unchanged)\n", h1,
-		   argv[0], h2, s->n_edits, s->n_edits == 1 ? "" : "s");
-	cJSON *j = out_json(s->o);
-	cJSON_AddStringToObject(j, "edit", argv[0]);
-	cJSON_AddNumberToObject(j, "target", e.target);
-	cJSON_AddNumberToObject(j, "edits", (double)s->n_edits);
-	report_moves(s, false);
-	return CMD_OK;
+		return -1;
+	cJSON_AddStringToObject(res, "edit", verb);
+	cJSON_AddNumberToObject(res, "target", e.target);
+	cJSON_AddNumberToObject(res, "edits", (double)s->n_edits);
+	cJSON_AddStringToObject(res, "viewer", h1 + 1);
+	cJSON_AddStringToObject(res, "what", tweet ? h2 : h2 + 1);
+	report_moves(s, false, res);
+	return 0;
 }
 
-static int reset_exec(session *s, int argc, char **argv, mrs_error *err)
+static void edit_text(out *o, const cJSON *r)
 {
-	if (!s->n_edits) {
-		out_printf(s->o, "no what-if edits to drop\n");
-		cJSON_AddNumberToObject(out_json(s->o), "dropped", 0);
-		return CMD_OK;
-	}
+	/* "@ada follows @bob (what-if: ...)", "@ada hides tweet 42 (what-if: ...)" */
+	const char *verb = res_str(r, "edit");
+	uint32_t n = res_u32(r, "edits");
+	bool tweet = strcmp(verb, "like") == 0 || strcmp(verb, "hide") == 0;
+	out_printf(o, "@%s %ss %s%s (what-if: %u edit%s, the dataset file is unchanged)\n",
+		   res_str(r, "viewer"), verb, tweet ? "" : "@", res_str(r, "what"), n,
+		   n == 1 ? "" : "s");
+	moves_text(o, r);
+}
+
+static int reset_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	(void)a;
 	size_t n = s->n_edits;
+	cJSON_AddNumberToObject(res, "dropped", (double)n);
+	if (!n)
+		return 0;
 	s->n_edits = 0;
 	if (session_apply_edits(s, NULL, err))
-		return cmd_status(err);
-	out_printf(s->o, "dropped %zu what-if edit%s: back to %s as loaded\n", n, n == 1 ? "" : "s",
-		   mrs_dataset_info_get(s->ds).path);
-	cJSON_AddNumberToObject(out_json(s->o), "dropped", (double)n);
-	report_moves(s, true);
-	return CMD_OK;
+		return -1;
+	cJSON_AddStringToObject(res, "path", mrs_dataset_info_get(s->ds).path);
+	report_moves(s, true, res);
+	return 0;
 }
 
-#define EDIT_ENTRY(NAME, ARG, HELP) \
-	const cmd_entry cmd_##NAME##_entry = {#NAME, NULL, ARG, HELP, 1, 1, edit_exec}
+static void reset_text(out *o, const cJSON *r)
+{
+	uint32_t n = res_u32(r, "dropped");
+	if (!n) {
+		out_printf(o, "no what-if edits to drop\n");
+		return;
+	}
+	out_printf(o, "dropped %u what-if edit%s: back to %s as loaded\n", n, n == 1 ? "" : "s",
+		   res_str(r, "path"));
+	moves_text(o, r);
+}
 
-EDIT_ENTRY(follow, "USER", "what if the current user followed USER (scratch copy; see `reset`)");
-EDIT_ENTRY(unfollow, "USER", "what if the current user stopped following USER");
-EDIT_ENTRY(block, "USER", "what if the current user blocked USER");
-EDIT_ENTRY(mute, "USER", "what if the current user muted USER");
-EDIT_ENTRY(like, "TWEET", "what if the current user liked TWEET");
-EDIT_ENTRY(hide, "TWEET", "what if the current user hid TWEET (negative feedback)");
+static const cmd_arg user_target[] = {
+	{"TARGET", .type = CMD_WORD, .value = "USER", .help = "an account id or @handle"},
+	{NULL},
+};
+static const cmd_arg tweet_target[] = {
+	{"TARGET", .type = CMD_WORD, .value = "TWEET", .help = "a tweet id"},
+	{NULL},
+};
+
+#define EDIT_ENTRY(NAME, ARGS, HELP) \
+	const cmd_entry cmd_##NAME##_entry = {#NAME, NULL, HELP, ARGS, CMD_SESSION, edit_exec, edit_text, NULL}
+
+EDIT_ENTRY(follow, user_target, "what if the current user followed USER (scratch copy; see `reset`)");
+EDIT_ENTRY(unfollow, user_target, "what if the current user stopped following USER");
+EDIT_ENTRY(block, user_target, "what if the current user blocked USER");
+EDIT_ENTRY(mute, user_target, "what if the current user muted USER");
+EDIT_ENTRY(like, tweet_target, "what if the current user liked TWEET");
+EDIT_ENTRY(hide, tweet_target, "what if the current user hid TWEET (negative feedback)");
 
 const cmd_entry cmd_reset_entry = {
-	"reset", NULL, "", "drop every what-if edit: back to the dataset as loaded", 0, 0,
-	reset_exec,
+	"reset", NULL, "drop every what-if edit: back to the dataset as loaded", NULL, CMD_SESSION,
+	reset_exec, reset_text, NULL,
 };

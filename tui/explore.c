@@ -181,25 +181,13 @@ static int explore_terminal(const cli_opts *o)
 	return rc;
 }
 
-int cli_explore(const cli_opts *o, int argc, char **argv)
+static int explore_start(const cli_opts *o, const cmd_args *a)
 {
-	const char *keys = NULL;
+	const char *keys = cmd_word(a, "--keys"), *size = cmd_word(a, "--size");
 	int rows = 24, cols = 80;
-	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(argv[i], "--keys") == 0 && v) {
-			keys = v;
-			i++;
-		} else if (strcmp(argv[i], "--size") == 0 && v) {
-			if (sscanf(v, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 || cols > 1000 ||
-			    rows > 1000)
-				return cli_usage_error("--size: COLSxROWS, such as 80x24");
-			i++;
-		} else {
-			return cli_usage_error("explore: unknown option '%s' (--keys FILE, --size COLSxROWS)",
-					       argv[i]);
-		}
-	}
+	if (size && (sscanf(size, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 ||
+		     cols > 1000 || rows > 1000))
+		return cli_usage_error("--size: COLSxROWS, such as 80x24");
 	if (!keys)
 		return explore_terminal(o);
 	/* a key script on the virtual screen: what the screen tests run */
@@ -210,3 +198,17 @@ int cli_explore(const cli_opts *o, int argc, char **argv)
 	session_free(&s);
 	return rc;
 }
+
+static const cmd_arg explore_args[] = {
+	{"--keys", .type = CMD_WORD, .value = "FILE",
+	 .help = "play a key script on a screen in memory and print the screens it dumps"},
+	{"--size", .type = CMD_WORD, .value = "COLSxROWS",
+	 .help = "the size of that screen (80x24)"},
+	{NULL},
+};
+
+const cmd_entry cmd_explore_entry = {
+	"explore", NULL,
+	"the terminal explorer (what minirecsys opens on a terminal without a command)",
+	explore_args, CMD_ONCE, NULL, NULL, explore_start,
+};

@@ -108,7 +108,7 @@ static void complete(lineedit *le)
 	const char *match = NULL;
 	size_t common = 0;
 	for (const cmd_entry *const *c = cmd_table; *c; c++) {
-		if (strncmp((*c)->name, le->buf + start, n) != 0)
+		if (!((*c)->where & CMD_SESSION) || strncmp((*c)->name, le->buf + start, n) != 0)
 			continue;
 		if (!match) {
 			match = (*c)->name;

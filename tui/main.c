@@ -1,83 +1,57 @@
-/* main.c: the minirecsys program: global options and subcommand dispatch. */
+/* main.c: the minirecsys program: its global options, then --batch, the explorer, or a
+ * command of the language run once. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "batch.h"
-#include "cli.h"
+#include "cmd.h"
 #include "config.h"
 
-typedef struct subcommand {
-	const char *name;
-	int (*run)(const cli_opts *o, int argc, char **argv);
-	const char *usage;
-} subcommand;
-
-static const subcommand subcommands[] = {
-	{"generate", cli_generate,
-	 "generate [-o DB] [--force] [--scale small|default|large] [--users N]\n"
-	 "                  [--tweets N] [--impressions N] [--days N] [--seed S]\n"
-	 "                  [--set NAME=VALUE]... [--no-memory-check]\n"
-	 "                  (NAME: a generator parameter, docs/world.md)"},
-	{"import", cli_import,
-	 "import FORMAT FILE... [-o DB] [--force] [--skip-bad] [--task NAME]\n"
-	 "                  (edges EDGES... | activity ACTIVITY [EDGES...] |\n"
-	 "                   interactions FILE... | lastfm FOLDER | labels TEXTS LABELS)"},
-	{"info", cli_info, "info [--data DB] [--json]"},
-	{"train", cli_train,
-	 "train [--data DB] [--models DIR] [--only NAME] [--seed S] [--max-rows N]\n"
-	 "                  [--safety-buckets N]  (heavy-ranker rows sampled evenly down to N,\n"
-	 "                  default 300000, 0: all; safety models' n-gram buckets, 262144)"},
-	{"train-safety", cli_train_safety,
-	 "train-safety --train TEXT LABELS --val TEXT LABELS [--test TEXT LABELS] [--json]\n"
-	 "                  [-o FILE.pt] [--epochs N] [--buckets N] [--dim N] [--hidden N]\n"
-	 "                  [--char-ngrams N] [--pool mean|max|mean-max] [--batch N] [--lr X]\n"
-	 "                  [--lr-decay] [--weight-decay X] [--dropout X] [--id-dropout X]\n"
-	 "                  [--no-bigrams] [--balance] [--no-calibrate] [--seed S]"},
-	{"timeline", cli_timeline, "timeline USER [--preset P] [--weights FILE] [-n N] [--json]"},
-	{"eval", cli_eval,
-	 "eval [--users N] [--k K] [--seed S] [--preset P] [--weights FILE]\n"
-	 "                  [--sc-mode real|hash] [--rg-mode learned|rule] [--no-model-metrics] "
-	 "[--json]"},
-	{"shell", cli_shell, "shell              (the command language at a prompt)"},
-	{"explore", cli_explore,
-	 "explore [--keys FILE [--size COLSxROWS]]  (the terminal explorer; the default on a "
-	 "terminal)"},
-};
+/* Prints "  minirecsys USAGE", wrapped at blanks outside brackets to 90 columns, the
+ * lines after the first indented to line up under the command's arguments. */
+static void print_usage_line(FILE *f, const char *usage)
+{
+	const int width = 90, indent = 18;
+	int col = fprintf(f, "  minirecsys ");
+	for (const char *p = usage; *p;) {
+		/* the next piece: up to a blank outside brackets */
+		int depth = 0;
+		const char *e = p;
+		while (*e && (*e != ' ' || depth > 0)) {
+			depth += *e == '[' || *e == '(';
+			depth -= *e == ']' || *e == ')';
+			e++;
+		}
+		int len = (int)(e - p);
+		if (p != usage && col + 1 + len > width)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		else if (p != usage)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", len, p);
+		p = *e ? e + 1 : e;
+	}
+	fputc('\n', f);
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: minirecsys [--data DB] [--models DIR] [--json] [-q] COMMAND [ARGS]\n"
 		   "       minirecsys [--data DB] [--models DIR] [--json] [--echo] --batch [FILE|-]\n"
 		   "       minirecsys [--data DB] [--models DIR]   (the explorer, on a terminal)\n"
-		   "       minirecsys --help | --version\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-		fprintf(f, "  minirecsys %s\n", subcommands[i].usage);
+		   "       minirecsys --help | --version\n\n"
+		   "commands (the global options may also follow the command; `minirecsys COMMAND\n"
+		   "--help` explains one):\n");
+	for (const cmd_entry *const *c = cmd_table; *c; c++) {
+		char u[900];
+		if ((*c)->where & CMD_ONCE)
+			print_usage_line(f, cmd_usage(*c, false, u, sizeof u));
+	}
 	fprintf(f, "\nenvironment: MINIRECSYS_DATA (dataset), MINIRECSYS_MODELS (model folder).\n"
 		   "Without them: data/ and models/ of the build folder the program runs from,\n"
 		   "else $XDG_DATA_HOME/minirecsys (~/.local/share/minirecsys); `minirecsys info`\n"
 		   "says which. See minirecsys(1).\n");
-}
-
-/* The dataset and the model folder that no option named, by the rule (paths.h). */
-static int default_paths(cli_opts *o)
-{
-	static char data[PATH_MAX], models[PATH_MAX];
-	paths_env env;
-	paths_env_read(&env);
-	mrs_error err = {0};
-	if (!o->data) {
-		if (paths_default(PATHS_DATA, &env, data, sizeof data, &o->data_rule, &err))
-			return cli_error(&err);
-		o->data = data;
-	}
-	if (!o->models) {
-		if (paths_default(PATHS_MODELS, &env, models, sizeof models, &o->models_rule, &err))
-			return cli_error(&err);
-		o->models = models;
-	}
-	return EXIT_OK;
 }
 
 /*
@@ -107,22 +81,20 @@ int main(int argc, char **argv)
 	bool has_batch = false;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		mrs_error err = {0};
+		bool help = false;
+		int g = cmd_global_option(argc, argv, &i, &o, &help, &err);
+		if (g < 0)
+			return cmd_error(&err);
+		if (help) {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (strcmp(a, "--version") == 0) {
+		}
+		if (g)
+			continue;
+		if (strcmp(a, "--version") == 0) {
 			printf("minirecsys %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
-		} else if (strcmp(a, "--data") == 0 || strcmp(a, "--models") == 0) {
-			if (i + 1 >= argc)
-				return cli_usage_error("%s needs a value", a);
-			*(a[2] == 'd' ? &o.data : &o.models) = argv[++i];
-		} else if (strcmp(a, "--json") == 0) {
-			o.json = true;
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			o.quiet = true;
-		} else if (strcmp(a, "--echo") == 0) {
-			o.echo = true;
 		} else if (strcmp(a, "--batch") == 0) {
 			/* an optional FILE (or "-"): the next word unless it is another option */
 			has_batch = true;
@@ -136,25 +108,20 @@ int main(int argc, char **argv)
 			return cli_usage_error("unknown option '%s'", a);
 		}
 	}
-	int rc = default_paths(&o);
-	if (rc != EXIT_OK)
-		return rc;
 	if (has_batch) {
 		if (i < argc)
 			return cli_usage_error("--batch runs a script: '%s' is extra", argv[i]);
+		mrs_error err = {0};
+		if (cli_default_paths(&o, &err))
+			return cmd_error(&err);
 		return batch_run(&o, batch);
 	}
-	if (i >= argc) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-			char *explore[] = {"explore", NULL};
-			return cli_explore(&o, 1, explore);
-		}
-		usage(stderr);
-		return EXIT_USAGE;
+	if (i < argc)
+		return cmd_run_once(&o, argc - i, argv + i);
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		char *explore[] = {"explore", NULL};
+		return cmd_run_once(&o, 1, explore);
 	}
-	for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)
-		if (strcmp(argv[i], subcommands[k].name) == 0)
-			return subcommands[k].run(&o, argc - i, argv + i);
 	usage(stderr);
-	return cli_usage_error("unknown command '%s'", argv[i]);
+	return EXIT_USAGE;
 }

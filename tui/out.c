@@ -71,9 +71,20 @@ static void keep_text(out *o, const char *buf)
 	}
 }
 
+/* Does the mode show text? */
+static bool shows_text(const out *o)
+{
+	return o->mode == OUT_TEXT || o->mode == OUT_KEEP;
+}
+
+bool out_on_screen(const out *o)
+{
+	return o->mode == OUT_KEEP;
+}
+
 void out_printf(out *o, const char *fmt, ...)
 {
-	if (o->mode == OUT_JSON)
+	if (!shows_text(o))
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -91,15 +102,23 @@ void out_printf(out *o, const char *fmt, ...)
 	free(buf);
 }
 
-void out_json_text(out *o, const char *json)
+void out_json_doc(out *o, const cJSON *doc)
 {
+	if (!shows_text(o))
+		return;
+	char *text = cJSON_Print(doc);
+	char *safe = text ? text_json(text) : NULL;
+	cJSON_free(text);
+	if (!safe)
+		return;
 	if (o->mode == OUT_TEXT) {
-		fputs(json, o->f); /* tabs kept: text_json made it safe */
+		fputs(safe, o->f); /* tabs kept: text_json made it safe */
 		fputc('\n', o->f);
-	} else if (o->mode == OUT_KEEP) {
-		keep_text(o, json);
+	} else {
+		keep_text(o, safe);
 		keep_text(o, "\n");
 	}
+	free(safe);
 }
 
 /* Display columns of the n bytes at s (UTF-8: continuation bytes take none). */
@@ -139,7 +158,7 @@ static void wrap_paragraph(out *o, const char *indent, const char *p, size_t len
 
 void out_wrap(out *o, const char *indent, const char *text, int width)
 {
-	if (o->mode == OUT_JSON)
+	if (!shows_text(o))
 		return;
 	for (const char *p = text;;) {
 		const char *end = strchr(p, '\n');
@@ -156,21 +175,42 @@ void out_wrap(out *o, const char *indent, const char *text, int width)
 	}
 }
 
-cJSON *out_json(out *o)
+void out_begin(out *o, out_render render)
+{
+	cJSON_Delete(o->result);
+	o->result = cJSON_CreateObject();
+	o->render = render;
+}
+
+cJSON *out_result(out *o)
 {
 	if (!o->result)
 		o->result = cJSON_CreateObject();
 	return o->result;
 }
 
-void out_begin(out *o)
+void out_set_render(out *o, out_render render)
 {
-	cJSON_Delete(o->result);
-	o->result = NULL;
+	o->render = render;
 }
 
-void out_end(out *o, const char *command, int line, int status, const char *error)
+/* Prints obj on one line through text_json. */
+static void print_line(out *o, const cJSON *obj)
 {
+	if (text_json_print(obj, false, o->f))
+		fputs("{}\n", o->f);
+}
+
+void out_end(out *o, const char *command, int line, int status, const char *error,
+	     bool show_failed)
+{
+	/* a failed command's result, when it is shown, is what it found before failing */
+	if (status != 0 && (!show_failed || (o->result && !o->result->child))) {
+		cJSON_Delete(o->result);
+		o->result = NULL;
+	}
+	if (shows_text(o) && o->result && o->render)
+		o->render(o, o->result);
 	if (o->mode == OUT_KEEP && o->partial_len)
 		keep_line(o, "", 0);
 	if (o->mode == OUT_JSON) {
@@ -181,15 +221,18 @@ void out_end(out *o, const char *command, int line, int status, const char *erro
 		cJSON_AddBoolToObject(obj, "ok", status == 0);
 		if (error)
 			cJSON_AddStringToObject(obj, "error", error);
-		if (o->result) {
+		if (o->result && o->result->child) { /* an empty result is left out */
 			cJSON_AddItemToObject(obj, "result", o->result);
 			o->result = NULL;
 		}
-		text_json_print(obj, false, o->f);
+		print_line(o, obj);
 		cJSON_Delete(obj);
+	} else if (o->mode == OUT_DOC && o->result && text_json_print(o->result, true, o->f)) {
+		fputs("{}\n", o->f);
 	}
 	cJSON_Delete(o->result);
 	o->result = NULL;
+	o->render = NULL;
 	if (o->f)
 		fflush(o->f);
 }

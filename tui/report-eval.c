@@ -1,4 +1,4 @@
-/* report-eval.c: the evaluation table, as text with bars and as JSON. */
+/* report-eval.c: the evaluation as a result, and its text: the table with bars. */
 #include <math.h>
 #include <string.h>
 
@@ -18,17 +18,8 @@ static cJSON *metrics_json(const mrs_rank_metrics *m)
 	return o;
 }
 
-void report_add_number(cJSON *o, const char *k, double v)
+void report_eval(const mrs_eval_result *r, cJSON *j)
 {
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-cJSON *report_eval_json(const mrs_eval_result *r)
-{
-	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "k", r->k);
 	cJSON_AddNumberToObject(j, "users", r->users);
 	cJSON_AddNumberToObject(j, "test_users", r->test_users);
@@ -36,7 +27,7 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
 			cJSON_AddItemToObject(sys, mrs_system_name(s), metrics_json(&r->sys[s]));
-	report_add_number(j, "oracle_share", r->oracle_share);
+	res_add_num(j, "oracle_share", r->oracle_share);
 	cJSON *src = cJSON_AddObjectToObject(j, "sources");
 	for (int s = 0; s < MRS_N_SOURCES; s++) {
 		cJSON *o = cJSON_AddObjectToObject(src, mrs_source_name(s));
@@ -54,9 +45,9 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *o = cJSON_AddObjectToObject(pools, side ? "out_of_network" : "in_network");
 		cJSON_AddNumberToObject(o, "candidates", r->pool_n[side]);
 		cJSON_AddNumberToObject(o, "relevant", r->pool_relevant[side]);
-		report_add_number(o, "auc_model", r->pool_auc_model[side]);
-		report_add_number(o, "auc_truth", r->pool_auc_truth[side]);
-		report_add_number(o, "auc_final", r->pool_auc_final[side]);
+		res_add_num(o, "auc_model", r->pool_auc_model[side]);
+		res_add_num(o, "auc_truth", r->pool_auc_truth[side]);
+		res_add_num(o, "auc_final", r->pool_auc_final[side]);
 	}
 	if (r->has_models) {
 		cJSON *m = cJSON_AddObjectToObject(j, "models");
@@ -64,19 +55,19 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON *heads = cJSON_AddObjectToObject(m, "heads");
 		for (int h = 0; h < MRS_N_HEADS; h++) {
 			cJSON *o = cJSON_AddObjectToObject(heads, mrs_head_name(h));
-			report_add_number(o, "auc", r->head_auc[h]);
-			report_add_number(o, "pr_auc", r->head_pr_auc[h]);
-			report_add_number(o, "rce", r->head_rce[h]);
-			report_add_number(o, "oracle_auc", r->head_oracle_auc[h]);
+			res_add_num(o, "auc", r->head_auc[h]);
+			res_add_num(o, "pr_auc", r->head_pr_auc[h]);
+			res_add_num(o, "rce", r->head_rce[h]);
+			res_add_num(o, "oracle_auc", r->head_oracle_auc[h]);
 		}
 		cJSON *sf = cJSON_AddObjectToObject(m, "safety");
 		cJSON_AddNumberToObject(sf, "rows", r->safety_rows);
-		report_add_number(sf, "nsfw_auc", r->nsfw_auc);
-		report_add_number(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
-		report_add_number(sf, "toxicity_auc", r->tox_auc);
-		report_add_number(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
-		report_add_number(sf, "nsfw_ece", r->nsfw_ece);
-		report_add_number(sf, "toxicity_ece", r->tox_ece);
+		res_add_num(sf, "nsfw_auc", r->nsfw_auc);
+		res_add_num(sf, "nsfw_precision_at_recall_90", r->nsfw_p_at_r90);
+		res_add_num(sf, "toxicity_auc", r->tox_auc);
+		res_add_num(sf, "toxicity_precision_at_recall_90", r->tox_p_at_r90);
+		res_add_num(sf, "nsfw_ece", r->nsfw_ece);
+		res_add_num(sf, "toxicity_ece", r->tox_ece);
 		cJSON_AddNumberToObject(sf, "ece_bins", MRS_ECE_BINS);
 	}
 	cJSON *th = cJSON_AddArrayToObject(j, "safety_thresholds");
@@ -86,12 +77,11 @@ cJSON *report_eval_json(const mrs_eval_result *r)
 		cJSON_AddStringToObject(o, "model", sh->model);
 		/* the config's float, shown as its decimal (0.8, not 0.800000011920929) */
 		cJSON_AddNumberToObject(o, "threshold", round(sh->threshold * 1e6) / 1e6);
-		report_add_number(o, "candidates_scored_above", sh->scores);
-		report_add_number(o, "candidates_latent_above", sh->latents);
-		report_add_number(o, "tweets_latent_above", sh->all_latents);
+		res_add_num(o, "candidates_scored_above", sh->scores);
+		res_add_num(o, "candidates_latent_above", sh->latents);
+		res_add_num(o, "tweets_latent_above", sh->all_latents);
 		cJSON_AddItemToArray(th, o);
 	}
-	return j;
 }
 
 /* A bar of v against max, at most width long, after two blanks (nothing for none: no
@@ -116,71 +106,86 @@ static void share_cell(out *o, double v)
 
 /* The safety thresholds: how many candidates the models put above each, against how
  * many have a hidden latent above it. */
-static void report_shares(out *o, const mrs_eval_result *r)
+static void shares_text(out *o, const cJSON *thresholds)
 {
 	out_printf(o, "safety thresholds over the same candidates: share scored above, share "
 		      "whose latent is above\n");
 	out_printf(o, "  %-16s %11s %11s %11s %7s\n", "", "scored", "latent", "all tweets",
 		   "ratio");
-	for (int i = 0; i < MRS_N_SAFETY_SHARES; i++) {
-		const mrs_safety_share *sh = &r->safety_share[i];
+	const cJSON *sh;
+	cJSON_ArrayForEach(sh, thresholds)
+	{
 		char name[32];
-		snprintf(name, sizeof name, "%s > %.2f", sh->model, sh->threshold);
+		snprintf(name, sizeof name, "%s > %.2f", res_str(sh, "model"),
+			 res_num(sh, "threshold"));
+		double scores = res_num(sh, "candidates_scored_above"),
+		       latents = res_num(sh, "candidates_latent_above");
 		out_printf(o, "  %-16s", name);
-		share_cell(o, sh->scores);
-		share_cell(o, sh->latents);
-		share_cell(o, sh->all_latents);
-		if (sh->latents > 0 && isfinite(sh->scores))
-			out_printf(o, " %7.2f", sh->scores / sh->latents);
+		share_cell(o, scores);
+		share_cell(o, latents);
+		share_cell(o, res_num(sh, "tweets_latent_above"));
+		if (latents > 0 && isfinite(scores))
+			out_printf(o, " %7.2f", scores / latents);
 		out_printf(o, "\n");
 	}
 }
 
-void report_eval_text(out *o, const mrs_eval_result *r)
+void report_eval_text(out *o, const cJSON *r)
 {
+	const cJSON *systems = res_get(r, "systems"), *m;
 	double best = 0;
-	for (int s = 0; s < MRS_N_SYSTEMS; s++)
-		if (r->sys[s].present)
-			best = fmax(best, r->sys[s].ndcg);
-	out_printf(o, "evaluation at k=%u over %u of %u test users\n", r->k, r->users, r->test_users);
+	cJSON_ArrayForEach(m, systems)
+		best = fmax(best, res_num(m, "ndcg"));
+	out_printf(o, "evaluation at k=%u over %u of %u test users\n", res_u32(r, "k"),
+		   res_u32(r, "users"), res_u32(r, "test_users"));
 	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
 		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
-	for (int s = 0; s < MRS_N_SYSTEMS; s++) {
-		const mrs_rank_metrics *m = &r->sys[s];
-		if (!m->present)
-			continue;
-		out_printf(o, "%-14s %7.4f %7.4f %7.4f %7.4f %7.4f %8.4f %7.3f %6.3f", mrs_system_name(s),
-			   m->ndcg, m->precision, m->recall, m->mrr, m->hit_rate, m->coverage,
-			   m->author_diversity, m->gini);
-		bar(o, m->ndcg, best, 20);
+	cJSON_ArrayForEach(m, systems)
+	{
+		out_printf(o, "%-14s %7.4f %7.4f %7.4f %7.4f %7.4f %8.4f %7.3f %6.3f", m->string,
+			   res_num(m, "ndcg"), res_num(m, "precision"), res_num(m, "recall"),
+			   res_num(m, "mrr"), res_num(m, "hit_rate"), res_num(m, "coverage"),
+			   res_num(m, "author_diversity"), res_num(m, "gini"));
+		bar(o, res_num(m, "ndcg"), best, 20);
 		out_printf(o, "\n");
 	}
-	if (isfinite(r->oracle_share))
+	double share = res_num(r, "oracle_share");
+	if (isfinite(share))
 		out_printf(o, "pipeline share of the oracle on the same candidates: %.1f%%\n",
-			   100 * r->oracle_share);
+			   100 * share);
+	const cJSON *src = res_get(r, "sources");
 	out_printf(o, "sources (recall of test engagements among what each returned):\n");
-	for (int s = 0; s < MRS_N_SOURCES; s++)
+	for (int s = 0; s < MRS_N_SOURCES; s++) {
+		const cJSON *x = res_get(src, mrs_source_name(s));
 		out_printf(o, "  %-13s recall %.4f  own NDCG %.4f  timeline share %.3f\n",
-			   mrs_source_label(s), r->source_recall[s], r->source_ndcg[s], r->source_share[s]);
-	out_printf(o, "  %-13s recall %.4f\n", "union", r->union_recall);
+			   mrs_source_label(s), res_num(x, "recall"), res_num(x, "ndcg"),
+			   res_num(x, "timeline_share"));
+	}
+	out_printf(o, "  %-13s recall %.4f\n", "union", res_num(src, "union_recall"));
 	out_printf(o, "candidate pools (after the pre-scoring filters), AUC against relevance:\n");
 	out_printf(o, "  %-15s %10s %9s %7s %11s %10s %11s\n", "", "candidates", "relevant", "rate",
 		   "model P(any)", "true P(any)", "final score");
-	for (int side = 0; side < 2; side++)
+	for (int side = 0; side < 2; side++) {
+		const cJSON *p = res_get(res_get(r, "pools"), side ? "out_of_network" : "in_network");
+		double n = res_num(p, "candidates"), rel = res_num(p, "relevant");
 		out_printf(o, "  %-15s %10.0f %9.0f %6.2f%% %11.4f %10.4f %11.4f\n",
-			   side ? "out of network" : "in network", r->pool_n[side], r->pool_relevant[side],
-			   r->pool_n[side] ? 100 * r->pool_relevant[side] / r->pool_n[side] : 0,
-			   r->pool_auc_model[side], r->pool_auc_truth[side], r->pool_auc_final[side]);
-	report_shares(o, r);
-	if (r->has_models) {
-		out_printf(o, "heavy ranker on %u test impressions:\n", r->model_rows);
-		out_printf(o, "  %-8s %7s %7s %8s %10s\n", "head", "AUC", "PR-AUC", "RCE %", "oracle AUC");
-		for (int h = 0; h < MRS_N_HEADS; h++)
-			out_printf(o, "  %-8s %7.4f %7.4f %8.2f %10.4f\n", mrs_head_name(h), r->head_auc[h],
-				   r->head_pr_auc[h], r->head_rce[h], r->head_oracle_auc[h]);
-		out_printf(o, "safety on %u labelled test tweets: NSFW AUC %.4f, P@R90 %.4f, ECE %.4f; "
-			      "toxicity AUC %.4f, P@R90 %.4f, ECE %.4f (ECE over %d equal-width bins)\n",
-			   r->safety_rows, r->nsfw_auc, r->nsfw_p_at_r90, r->nsfw_ece, r->tox_auc,
-			   r->tox_p_at_r90, r->tox_ece, MRS_ECE_BINS);
+			   side ? "out of network" : "in network", n, rel, n ? 100 * rel / n : 0,
+			   res_num(p, "auc_model"), res_num(p, "auc_truth"), res_num(p, "auc_final"));
 	}
+	shares_text(o, res_get(r, "safety_thresholds"));
+	const cJSON *models = res_get(r, "models");
+	if (!models)
+		return;
+	out_printf(o, "heavy ranker on %u test impressions:\n", res_u32(models, "rows"));
+	out_printf(o, "  %-8s %7s %7s %8s %10s\n", "head", "AUC", "PR-AUC", "RCE %", "oracle AUC");
+	cJSON_ArrayForEach(m, res_get(models, "heads"))
+		out_printf(o, "  %-8s %7.4f %7.4f %8.2f %10.4f\n", m->string, res_num(m, "auc"),
+			   res_num(m, "pr_auc"), res_num(m, "rce"), res_num(m, "oracle_auc"));
+	const cJSON *sf = res_get(models, "safety");
+	out_printf(o, "safety on %u labelled test tweets: NSFW AUC %.4f, P@R90 %.4f, ECE %.4f; "
+		      "toxicity AUC %.4f, P@R90 %.4f, ECE %.4f (ECE over %u equal-width bins)\n",
+		   res_u32(sf, "rows"), res_num(sf, "nsfw_auc"),
+		   res_num(sf, "nsfw_precision_at_recall_90"), res_num(sf, "nsfw_ece"),
+		   res_num(sf, "toxicity_auc"), res_num(sf, "toxicity_precision_at_recall_90"),
+		   res_num(sf, "toxicity_ece"), res_u32(sf, "ece_bins"));
 }

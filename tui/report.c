@@ -12,100 +12,107 @@ const char *report_handle(session *s, uint32_t u, char *buf, size_t size)
 	return buf;
 }
 
-void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_t i)
+const char *report_at(const cJSON *res, const char *key, char *buf, size_t size)
 {
-	cJSON_AddNumberToObject(o, "tweet", c->tweet);
-	cJSON_AddNumberToObject(o, "author", c->author);
-	cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, c->author));
-	cJSON_AddStringToObject(o, "text", mrs_tweet_text(s->ds, c->tweet));
-	cJSON_AddStringToObject(o, "source", mrs_source_name(c->source));
-	cJSON *src = cJSON_AddArrayToObject(o, "sources");
-	for (int k = 0; k < MRS_N_SOURCES; k++)
-		if (c->sources >> k & 1)
-			cJSON_AddItemToArray(src, cJSON_CreateString(mrs_source_name(k)));
-	if (isfinite(c->score))
-		cJSON_AddNumberToObject(o, "score", c->score);
-	cJSON *h = cJSON_AddObjectToObject(o, "heads");
-	for (int k = 0; k < MRS_N_HEADS; k++)
-		cJSON_AddNumberToObject(h, mrs_head_name(k), c->heads[k]);
-	cJSON_AddNumberToObject(o, "simclusters", c->sc);
-	cJSON_AddNumberToObject(o, "twhin", c->twhin);
-	cJSON_AddNumberToObject(o, "realgraph", c->rg);
-	cJSON_AddNumberToObject(o, "nsfw", c->nsfw);
-	cJSON_AddNumberToObject(o, "toxicity", c->tox);
-	cJSON_AddNumberToObject(o, "safety_mult", c->safety_mult);
-	cJSON_AddNumberToObject(o, "heuristic_mult", c->heur_mult);
-	if (c->rank) {
-		cJSON_AddNumberToObject(o, "rank", c->rank);
-		uint32_t prev = mrs_request_prev_rank(s->req, c->tweet);
-		if (mrs_request_has_prev(s->req))
-			cJSON_AddNumberToObject(o, "previous_rank", prev);
-	}
-	(void)i;
-}
-
-/* "=", "^3", "v2" or "new" against the previous timeline. */
-static const char *movement(session *s, const mrs_candidate *c, char *buf, size_t size)
-{
-	if (!mrs_request_has_prev(s->req))
-		return "";
-	uint32_t prev = mrs_request_prev_rank(s->req, c->tweet);
-	if (!prev)
-		snprintf(buf, size, "new");
-	else if (prev == c->rank)
-		snprintf(buf, size, "=");
-	else if (prev > c->rank)
-		snprintf(buf, size, "^%u", prev - c->rank);
-	else
-		snprintf(buf, size, "v%u", c->rank - prev);
+	snprintf(buf, size, "@%s", res_str(res, key));
 	return buf;
 }
 
-void report_timeline(session *s, uint32_t n)
+void report_handles(session *s, cJSON *res, const uint32_t *ids, uint32_t n)
 {
-	const uint32_t *order;
-	uint32_t total = mrs_request_timeline(s->req, &order), nc;
-	const mrs_candidate *c = mrs_request_candidates(s->req, &nc);
-	char b1[64], b2[64], b3[64];
-	cJSON *j = out_json(s->o);
-	cJSON_AddNumberToObject(j, "user", s->user);
-	cJSON_AddStringToObject(j, "handle", mrs_handle(s->ds, s->user));
-	cJSON_AddStringToObject(j, "preset", s->cfg.preset);
-	cJSON *arr = cJSON_AddArrayToObject(j, "timeline");
-	out_printf(s->o, "timeline of %s (user %u) at %s UTC, preset %s: %u of %u\n",
-		   report_handle(s, s->user, b1, sizeof b1), s->user,
-		   fmt_time(mrs_request_now(s->req), b2, sizeof b2), s->cfg.preset,
-		   n < total ? n : total, total);
-	out_printf(s->o, "%3s %-5s %7s %-14s %-12s %8s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %4s %4s %5s\n",
-		   "#", "move", "tweet", "author", "source", "score", "like", "rt", "reply", "click",
-		   "fol", "neg", "rep", "sc", "twhin", "rg", "nsfw", "tox", "mult");
-	for (uint32_t k = 0; k < total && k < n; k++) {
-		const mrs_candidate *x = &c[order[k]];
-		out_printf(s->o,
-			   "%3u %-5s %7u %s %-12s %8.4f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.3f %5.2f "
-			   "%5.2f %5.2f %4.2f %4.2f %5.2f\n",
-			   x->rank, movement(s, x, b3, sizeof b3), x->tweet,
-			   fmt_col(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
-			   mrs_source_label(x->source), x->score, x->heads[MRS_ACT_LIKE],
-			   x->heads[MRS_ACT_RETWEET], x->heads[MRS_ACT_REPLY], x->heads[MRS_ACT_CLICK],
-			   x->heads[MRS_ACT_FOLLOW], x->heads[MRS_ACT_NEGFB], x->heads[MRS_ACT_REPORT],
-			   x->sc, x->twhin, x->rg, x->nsfw, x->tox, x->safety_mult * x->heur_mult);
-		char text[256];
-		out_printf(s->o, "%9s %s\n", "", fmt_cut(mrs_tweet_text(s->ds, x->tweet), 100, text,
-							    sizeof text));
+	cJSON *h = cJSON_GetObjectItemCaseSensitive(res, "handles");
+	if (!h)
+		h = cJSON_AddObjectToObject(res, "handles");
+	for (uint32_t i = 0; i < n; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "%u", ids[i]);
+		if (!cJSON_HasObjectItem(h, key))
+			cJSON_AddStringToObject(h, key, mrs_handle(s->ds, ids[i]));
+	}
+}
+
+const char *report_handle_of(const cJSON *res, uint32_t id, char *buf, size_t size)
+{
+	char key[16];
+	snprintf(key, sizeof key, "%u", id);
+	const cJSON *h = res_get(res_get(res, "handles"), key);
+	if (cJSON_IsString(h))
+		snprintf(buf, size, "@%s", h->valuestring);
+	else
+		snprintf(buf, size, "#%u", id);
+	return buf;
+}
+
+cJSON *report_trace(session *s, cJSON ***cand)
+{
+	uint32_t n;
+	mrs_request_candidates(s->req, &n);
+	cJSON *t = mrs_request_to_json(s->req, &s->cfg);
+	*cand = calloc(n ? n : 1, sizeof **cand);
+	if (!t || !*cand) {
+		cJSON_Delete(t);
+		free(*cand);
+		*cand = NULL;
+		return NULL;
+	}
+	const cJSON *c;
+	uint32_t i = 0;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(t, "candidates"))
+		if (i < n)
+			(*cand)[i++] = (cJSON *)c;
+	return t;
+}
+
+cJSON *report_trace_take(session *s, cJSON *trace, cJSON **cand, uint32_t i)
+{
+	cJSON *o = cJSON_DetachItemViaPointer(cJSON_GetObjectItemCaseSensitive(trace, "candidates"),
+					      cand[i]);
+	uint32_t n;
+	const mrs_candidate *c = mrs_request_candidates(s->req, &n);
+	if (c[i].rank && mrs_request_has_prev(s->req))
+		cJSON_AddNumberToObject(o, "previous_rank", mrs_request_prev_rank(s->req, c[i].tweet));
+	return o;
+}
+
+void report_fallbacks(session *s, cJSON *res)
+{
+	cJSON *arr = NULL;
+	for (int m = 0; m < MRS_N_MODELS; m++) {
+		const mrs_model_status *ms = mrs_engine_status(s->engine, (mrs_model_id)m);
+		if (ms->loaded)
+			continue;
+		if (!arr)
+			arr = cJSON_AddArrayToObject(res, "fallbacks");
 		cJSON *o = cJSON_CreateObject();
-		report_candidate_json(s, o, x, order[k]);
+		cJSON_AddStringToObject(o, "model", mrs_model_name((mrs_model_id)m));
+		cJSON_AddStringToObject(o, "note", ms->note);
 		cJSON_AddItemToArray(arr, o);
 	}
-	uint32_t by[MRS_N_SOURCES] = {0};
-	for (uint32_t k = 0; k < total; k++)
-		by[c[order[k]].source]++;
-	cJSON *dist = cJSON_AddObjectToObject(j, "sources");
-	out_printf(s->o, "sources:");
-	for (int k = 0; k < MRS_N_SOURCES; k++) {
-		out_printf(s->o, " %s %u%s", mrs_source_label(k), by[k], k + 1 < MRS_N_SOURCES ? "," : "\n");
-		cJSON_AddNumberToObject(dist, mrs_source_name(k), by[k]);
-	}
+}
+
+void report_fallbacks_text(out *o, const cJSON *res)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, res_get(res, "fallbacks"))
+		out_printf(o, "note: %s falls back: %s\n", res_str(f, "model"), res_str(f, "note"));
+}
+
+const char *report_source_label(const char *name)
+{
+	int s = mrs_source_by_name(name);
+	return s >= 0 ? mrs_source_label(s) : name;
+}
+
+int report_config_args(session *s, const cmd_args *a, mrs_error *err)
+{
+	const char *preset = cmd_word(a, "--preset"), *weights = cmd_word(a, "--weights");
+	if (!preset && !weights)
+		return 0;
+	mrs_config c = s->cfg;
+	if ((preset && mrs_config_preset(&c, preset, err)) ||
+	    (weights && mrs_config_load(&c, weights, err)))
+		return -1;
+	return session_set_config(s, &c, err);
 }
 
 /* The order of report_stage's list: in before dropped, then by score at the stage
@@ -131,47 +138,45 @@ static int cmp_at_stage(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-void report_stage(session *s, int stage, uint32_t limit)
+/* A stage's candidate row: the tweet, its author and its text. */
+static cJSON *stage_row(session *s, const mrs_candidate *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "tweet", c->tweet);
+	cJSON_AddStringToObject(o, "handle", mrs_handle(s->ds, c->author));
+	cJSON_AddStringToObject(o, "text", mrs_tweet_text(s->ds, c->tweet));
+	return o;
+}
+
+int report_stage(session *s, int stage, uint32_t limit, cJSON *res, mrs_error *err)
 {
 	const mrs_stage_info *si = mrs_stage_info_get(stage);
 	const mrs_stage_stats *st = mrs_request_stage(s->req, stage);
-	cJSON *j = out_json(s->o);
-	cJSON_AddNumberToObject(j, "index", stage);
-	cJSON_AddStringToObject(j, "stage", si->name);
-	cJSON_AddStringToObject(j, "title", si->title);
-	cJSON_AddStringToObject(j, "mirrors", si->mirrors);
-	cJSON_AddNumberToObject(j, "in", st->in);
-	cJSON_AddNumberToObject(j, "out", st->out);
-	out_printf(s->o, "stage %d/%d %s: %s\n", stage + 1, MRS_N_STAGES, si->name, si->title);
-	char mirrors[512];
-	snprintf(mirrors, sizeof mirrors, "mirrors: %s", si->mirrors);
-	out_wrap(s->o, "  ", mirrors, 90);
-	out_wrap(s->o, "  ", si->what, 90);
+	cJSON_AddNumberToObject(res, "index", stage);
+	cJSON_AddStringToObject(res, "stage", si->name);
+	cJSON_AddStringToObject(res, "title", si->title);
+	cJSON_AddStringToObject(res, "mirrors", si->mirrors);
+	cJSON_AddStringToObject(res, "what", si->what);
+	cJSON_AddNumberToObject(res, "in", st->in);
+	cJSON_AddNumberToObject(res, "out", st->out);
 	if (stage == MRS_STAGE_HYDRATE) {
 		const mrs_query *q = mrs_request_query(s->req);
-		out_printf(s->o, "  followees %u, blocked or muted %u, seen %u, negative feedback on %u authors\n",
-			   q->n_followees, q->n_blocked, q->n_seen, q->n_negfb);
-		cJSON_AddNumberToObject(j, "followees", q->n_followees);
-		return;
+		cJSON_AddNumberToObject(res, "followees", q->n_followees);
+		cJSON_AddNumberToObject(res, "blocked_or_muted", q->n_blocked);
+		cJSON_AddNumberToObject(res, "seen", q->n_seen);
+		cJSON_AddNumberToObject(res, "negative_feedback_authors", q->n_negfb);
+		return 0;
 	}
-	out_printf(s->o, "  in %u, out %u\n", st->in, st->out);
-	cJSON *arr = cJSON_AddArrayToObject(j, "candidates");
-	char b1[64], b2[64], text[256];
+	cJSON *arr = cJSON_AddArrayToObject(res, "candidates");
 	if (stage <= MRS_STAGE_FOLLOW_RECS) {
 		int src = stage - MRS_STAGE_IN_NETWORK;
 		const mrs_cand_list *l = mrs_request_source(s->req, src);
 		for (uint32_t i = 0; i < l->n && i < limit; i++) {
-			const mrs_candidate *x = &l->v[i];
-			out_printf(s->o, "  %3u %7u %s %8.4f  %s\n", i + 1, x->tweet,
-				   fmt_col(report_handle(s, x->author, b1, sizeof b1), 14, b2, sizeof b2),
-				   x->source_score[src],
-				   fmt_cut(mrs_tweet_text(s->ds, x->tweet), 60, text, sizeof text));
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "tweet", x->tweet);
-			cJSON_AddNumberToObject(o, "score", x->source_score[src]);
+			cJSON *o = stage_row(s, &l->v[i]);
+			res_add_num(o, "score", l->v[i].source_score[src]);
 			cJSON_AddItemToArray(arr, o);
 		}
-		return;
+		return 0;
 	}
 	/* later stages: candidates still in after the stage, best score at it first, then
 	 * those it dropped */
@@ -181,7 +186,7 @@ void report_stage(session *s, int stage, uint32_t limit)
 	float *score = malloc(sizeof(float) * (n ? n : 1));
 	if (!idx || !score) {
 		free(idx), free(score);
-		return;
+		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		score[i] = mrs_request_score_at(s->req, i, stage);
@@ -194,17 +199,7 @@ void report_stage(session *s, int stage, uint32_t limit)
 	for (uint32_t k = 0; k < m && k < limit; k++) {
 		uint32_t i = idx[k];
 		bool in = c[i].dropped_at != stage;
-		char sbuf[16];
-		if (isnan(score[i]))
-			snprintf(sbuf, sizeof sbuf, "%8s", "-");
-		else
-			snprintf(sbuf, sizeof sbuf, "%8.4f", score[i]);
-		out_printf(s->o, "  %-4s %7u %s %s %-24s %s\n", in ? "in" : "out", c[i].tweet,
-			   fmt_col(report_handle(s, c[i].author, b1, sizeof b1), 14, b2, sizeof b2),
-			   sbuf, in ? "" : mrs_drop_reason_name(c[i].drop_reason),
-			   fmt_cut(mrs_tweet_text(s->ds, c[i].tweet), 40, text, sizeof text));
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "tweet", c[i].tweet);
+		cJSON *o = stage_row(s, &c[i]);
 		cJSON_AddBoolToObject(o, "in", in);
 		if (!isnan(score[i]))
 			cJSON_AddNumberToObject(o, "score", score[i]);
@@ -212,10 +207,54 @@ void report_stage(session *s, int stage, uint32_t limit)
 			cJSON_AddStringToObject(o, "dropped", mrs_drop_reason_name(c[i].drop_reason));
 		cJSON_AddItemToArray(arr, o);
 	}
-	cJSON_AddNumberToObject(j, "dropped", dropped);
-	if (m > limit)
-		out_printf(s->o, "  (first %u of %u shown)\n", limit, m);
+	cJSON_AddNumberToObject(res, "dropped", dropped);
+	cJSON_AddNumberToObject(res, "listed", m);
 	free(idx), free(score);
+	return 0;
+}
+
+void report_stage_text(out *o, const cJSON *r)
+{
+	int stage = (int)res_num(r, "index");
+	out_printf(o, "stage %d/%d %s: %s\n", stage + 1, MRS_N_STAGES, res_str(r, "stage"),
+		   res_str(r, "title"));
+	char mirrors[512];
+	snprintf(mirrors, sizeof mirrors, "mirrors: %s", res_str(r, "mirrors"));
+	out_wrap(o, "  ", mirrors, 90);
+	out_wrap(o, "  ", res_str(r, "what"), 90);
+	if (stage == MRS_STAGE_HYDRATE) {
+		out_printf(o, "  followees %u, blocked or muted %u, seen %u, negative feedback on %u "
+			      "authors\n",
+			   res_u32(r, "followees"), res_u32(r, "blocked_or_muted"), res_u32(r, "seen"),
+			   res_u32(r, "negative_feedback_authors"));
+		return;
+	}
+	out_printf(o, "  in %u, out %u\n", res_u32(r, "in"), res_u32(r, "out"));
+	const cJSON *arr = res_get(r, "candidates"), *x;
+	char b1[64], b2[64], text[256];
+	int k = 0;
+	cJSON_ArrayForEach(x, arr)
+	{
+		report_at(x, "handle", b1, sizeof b1);
+		if (stage <= MRS_STAGE_FOLLOW_RECS) {
+			out_printf(o, "  %3d %7u %s %8.4f  %s\n", ++k, res_u32(x, "tweet"),
+				   fmt_col(b1, 14, b2, sizeof b2), res_num(x, "score"),
+				   fmt_cut(res_str(x, "text"), 60, text, sizeof text));
+			continue;
+		}
+		bool in = res_bool(x, "in");
+		char sbuf[16];
+		if (res_has(x, "score"))
+			snprintf(sbuf, sizeof sbuf, "%8.4f", res_num(x, "score"));
+		else
+			snprintf(sbuf, sizeof sbuf, "%8s", "-");
+		out_printf(o, "  %-4s %7u %s %s %-24s %s\n", in ? "in" : "out", res_u32(x, "tweet"),
+			   fmt_col(b1, 14, b2, sizeof b2), sbuf, in ? "" : res_str(x, "dropped"),
+			   fmt_cut(res_str(x, "text"), 40, text, sizeof text));
+	}
+	int shown = cJSON_GetArraySize(arr);
+	if (res_has(r, "listed") && res_u32(r, "listed") > (uint32_t)shown)
+		out_printf(o, "  (first %d of %u shown)\n", shown, res_u32(r, "listed"));
 }
 
 /* ------------------------------------------------------------ accounts */
@@ -291,7 +330,7 @@ int report_users_find(session *s, const char *query, int by, uint32_t **ids_out,
 		query = NULL;
 	int topic = query ? mrs_topic_by_name(query) : -1;
 	if (topic >= 0 && !session_truth(s))
-		return mrs_fail(err, MRS_ERR_USAGE,
+		return mrs_fail(err, MRS_ERR_REFUSED,
 				"searching by interest needs a synthetic world's truth");
 	uint32_t users = mrs_dataset_info_get(ds).users;
 	uint32_t *ids = malloc(sizeof(uint32_t) * (users ? users : 1)), n = 0;

@@ -1,26 +1,38 @@
-/* report.h: the text and JSON renderings shared by several commands. */
+/* report.h: results (and their text) that several commands share, and what commands and
+ * screens both read from the session. */
 #ifndef MRS_REPORT_H
 #define MRS_REPORT_H
 
 #include "cmd.h"
 
-/* The timeline of the last run: the top n with source, score, heads, embeddings, safety,
- * movement against the previous run; then the source distribution. */
-void report_timeline(session *s, uint32_t n);
-/* One stage: what it mirrors, in/out counts, and the candidates as they left it. */
-void report_stage(session *s, int stage, uint32_t limit);
-/* Adds the summary of candidate c (index i) to a JSON object. */
-void report_candidate_json(session *s, cJSON *o, const mrs_candidate *c, uint32_t i);
-/* Adds v to o as `k`, or null when it is not finite (NaN: undefined). */
-void report_add_number(cJSON *o, const char *k, double v);
-/* The evaluation table with bars, and the same as JSON (caller frees). */
-void report_eval_text(out *o, const mrs_eval_result *r);
-cJSON *report_eval_json(const mrs_eval_result *r);
-/* The world statistics: four lines of text into buf (the first prefixed by `first`, the
- * others by `rest`), and the same as a JSON object (caller frees). */
-void report_world_text(const mrs_world_stats *w, const char *first, const char *rest,
-		       char *buf, size_t size);
-cJSON *report_world_json(const mrs_world_stats *w);
+/* The trace of the session's request (docs/trace.md; the caller deletes it), and in
+ * *cand (the caller frees it) the trace's object of each candidate by index. NULL when
+ * memory runs out. */
+cJSON *report_trace(session *s, cJSON ***cand);
+/* Candidate i's object taken out of the trace, with "previous_rank" (0: new) when the
+ * request has a run before it for the same viewer (selected candidates only). */
+cJSON *report_trace_take(session *s, cJSON *trace, cJSON **cand, uint32_t i);
+/* "fallbacks": [{"model", "note"}] for every model that falls back, when one does; and
+ * its text: "note: NAME falls back: NOTE" lines. */
+void report_fallbacks(session *s, cJSON *res);
+void report_fallbacks_text(out *o, const cJSON *res);
+/* "InNetwork" for "in_network". */
+const char *report_source_label(const char *name);
+/* The options --preset P and --weights FILE of a command (timeline, eval): the preset,
+ * then the file loaded over it, made the session's configuration as `preset` and `load
+ * weights` do. Nothing when neither is given. */
+int report_config_args(session *s, const cmd_args *a, mrs_error *err);
+/* One stage: what it mirrors, in/out counts, and the first limit candidates as they left
+ * it; and its text. */
+int report_stage(session *s, int stage, uint32_t limit, cJSON *res, mrs_error *err);
+void report_stage_text(out *o, const cJSON *res);
+/* The evaluation as a result (res: the command's), and its text: the table with bars. */
+void report_eval(const mrs_eval_result *r, cJSON *res);
+void report_eval_text(out *o, const cJSON *res);
+/* The world statistics (`info`'s "world"; docs/world.md) as a result object (not finite:
+ * null), and their text: four lines, the first prefixed by `first`, the others by `rest`. */
+cJSON *report_world(const mrs_world_stats *w);
+void report_world_text(out *o, const cJSON *world, const char *first, const char *rest);
 /* The last `compare A B`: both sides' timelines for the user and their metrics on a
  * fixed sample (the explorer's compare screen draws it). */
 #define CMP_ROWS 64
@@ -40,6 +52,13 @@ uint32_t cmp_rank(const cmp_side *x, uint32_t tweet);
 
 /* "@handle" of a user. */
 const char *report_handle(session *s, uint32_t u, char *buf, size_t size);
+/* "@handle" of res[key] (a handle without its @). */
+const char *report_at(const cJSON *res, const char *key, char *buf, size_t size);
+/* The handles of the users ids names, as {"ID": "handle"} under key "handles" (for the
+ * text of results that name users by id, as the trace does). */
+void report_handles(session *s, cJSON *res, const uint32_t *ids, uint32_t n);
+/* "@handle" of user id from res's "handles" (or "#ID" when it is not there). */
+const char *report_handle_of(const cJSON *res, uint32_t id, char *buf, size_t size);
 
 /* The account picker's search (the `users` command): users matching query (NULL: all;
  * an id, part of a handle, or on synthetic worlds an interest such as "tech"), sorted by

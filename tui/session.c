@@ -86,7 +86,7 @@ int session_engine(session *s, mrs_error *err)
 int session_run(session *s, mrs_error *err)
 {
 	if (!s->has_user)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user chosen: use `user ID` first");
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user chosen: use `user ID` first");
 	if (session_engine(s, err))
 		return -1;
 	return mrs_request_run(s->req, s->user, 0, &s->cfg, err);
@@ -118,6 +118,32 @@ int session_set_config(session *s, const mrs_config *cfg, mrs_error *err)
 	s->prev_cfg = old;
 	s->has_prev_cfg = true;
 	return 0;
+}
+
+/* Would an evaluator built with a serve o? */
+static bool same_eval(const mrs_eval_opts *a, const mrs_eval_opts *o)
+{
+	return a->k == o->k && a->users == o->users && a->seed == o->seed &&
+	       a->sc_mode == o->sc_mode && a->rg_mode == o->rg_mode && a->models == o->models &&
+	       a->systems == o->systems;
+}
+
+mrs_evaluator *session_evaluator(session *s, const mrs_eval_opts *o, mrs_error *err)
+{
+	if (s->ev && same_eval(&s->ev_opts, o))
+		return s->ev;
+	mrs_evaluator_free(s->ev);
+	s->ev = NULL;
+	if (session_dataset(s, err))
+		return NULL;
+	mrs_eval_opts eo = *o;
+	eo.models_dir = s->opts.models;
+	eo.keep_requests = true;
+	/* the dataset as loaded, which outlives what-if edits (it borrows it) */
+	if (!(s->ev = mrs_evaluator_new(s->base ? s->base : s->ds, &eo, s->progress, err)))
+		return NULL;
+	s->ev_opts = eo;
+	return s->ev;
 }
 
 const mrs_truth *session_truth(session *s)
@@ -212,9 +238,9 @@ int session_user_arg(session *s, const char *arg, uint32_t *res, mrs_error *err)
 		return -1;
 	uint32_t u = mrs_user_lookup(s->ds, arg), users = mrs_dataset_info_get(s->ds).users;
 	if (u == MRS_NONE && !users)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s': the dataset has no users", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user '%s': the dataset has no users", arg);
 	if (u == MRS_NONE)
-		return mrs_fail(err, MRS_ERR_USAGE, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
+		return mrs_fail(err, MRS_ERR_REFUSED, "no user '%s' (ids are 0 .. %u, or @handle)", arg,
 				users - 1);
 	*res = u;
 	return 0;
@@ -229,12 +255,12 @@ int session_tweet_arg(session *s, const char *arg, uint32_t *res, mrs_error *err
 	errno = 0;
 	unsigned long v = strtoul(p, &end, 10);
 	if (!isdigit((unsigned char)p[0]) || *end)
-		return mrs_fail(err, MRS_ERR_USAGE, "'%s' is not a tweet id", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "'%s' is not a tweet id", arg);
 	uint32_t tweets = mrs_dataset_info_get(s->ds).tweets;
 	if (!tweets)
-		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s: the dataset has no tweets", arg);
+		return mrs_fail(err, MRS_ERR_REFUSED, "no tweet %s: the dataset has no tweets", arg);
 	if (errno == ERANGE || v >= tweets)
-		return mrs_fail(err, MRS_ERR_USAGE, "no tweet %s (ids are 0 .. %u)", arg,
+		return mrs_fail(err, MRS_ERR_REFUSED, "no tweet %s (ids are 0 .. %u)", arg,
 				tweets - 1);
 	*res = (uint32_t)v;
 	return 0;

@@ -26,16 +26,19 @@ typedef struct session {
 	uint32_t user;
 	int stage;            /* the stage cursor of the stepper */
 	uint32_t selected;    /* the tweet last explained or under the cursor, or MRS_NONE */
-	mrs_evaluator *ev;    /* built on first use (eval, NDCG deltas) */
+	mrs_evaluator *ev;    /* built on first use (eval, compare): session_evaluator */
+	mrs_eval_opts ev_opts; /* the options it was built with */
 	mrs_truth *truth;     /* the hidden truth, for profiles only; loaded on first use */
-	uint32_t ev_users, ev_k; /* the sample size and cut-off it was built for */
 	mrs_eval_result last_eval; /* the result of the last `eval` */
 	bool has_eval;
 	unsigned epoch;       /* bumped whenever the dataset or the engine is replaced */
 	bool quit;
 	void *ui;             /* the explorer's own state, when it runs */
 	const char *script;   /* batch: the script's name, for error messages */
-	bool transcript;      /* batch: leave out what differs from run to run (timings) */
+	bool transcript;      /* batch: leave out what differs from run to run (timings) and
+			       * from machine to machine (metrics of models trained in it) */
+	bool once;            /* run once from the command line: nothing follows the command */
+	cli_progress *bar;    /* the progress line to end before a command reports, or NULL */
 	struct tour *tour;    /* the guided tour, loaded by the first `tour` */
 	int tour_pos;         /* the step shown, -1 when no tour runs */
 	struct cmp_result *cmp; /* the last `compare`, or NULL */
@@ -55,6 +58,9 @@ int session_run(session *s, mrs_error *err);
 int session_set_user(session *s, uint32_t user, mrs_error *err);
 /* Replaces the configuration (remembering the old one for diff) and re-ranks. */
 int session_set_config(session *s, const mrs_config *cfg, mrs_error *err);
+/* The evaluator for o (over the dataset as loaded, keeping one request per user), kept
+ * while later calls ask for the same sample, cut-off, modes and metrics; NULL on error. */
+mrs_evaluator *session_evaluator(session *s, const mrs_eval_opts *o, mrs_error *err);
 /* The hidden truth of a synthetic world (NULL, no error, when there is none). */
 const mrs_truth *session_truth(session *s);
 /* Applies the edits (plus e, when not NULL) on a copy of the loaded dataset, reopens the

@@ -52,7 +52,8 @@ static char *complete_word(const char *text, int state)
 			const cmd_entry *c = cmd_table[i];
 			if (!c)
 				return NULL;
-			cand = c->name;
+			/* the commands a session runs: not those of the command line alone */
+			cand = c->where & CMD_SESSION ? c->name : NULL;
 			break;
 		}
 		case 1: {
@@ -90,7 +91,7 @@ static char *complete_word(const char *text, int state)
 			cand = mrs_stage_info_get(i)->name;
 		}
 		i++;
-		if (strncmp(cand, text, len) == 0)
+		if (cand && strncmp(cand, text, len) == 0)
 			return strdup(cand);
 	}
 }
@@ -121,6 +122,7 @@ int shell_run(const cli_opts *o)
 	out_init(&sink, o->json ? OUT_JSON : OUT_TEXT, stdout);
 	session s;
 	session_init(&s, o, &sink, &prog);
+	s.bar = &cp;
 	shell_session = &s;
 	rl_readline_name = "minirecsys";
 	rl_attempted_completion_function = complete;
@@ -149,9 +151,14 @@ int shell_run(const cli_opts *o)
 	return EXIT_OK;
 }
 
-int cli_shell(const cli_opts *o, int argc, char **argv)
+static int shell_start(const cli_opts *o, const cmd_args *a)
 {
-	if (argc > 1)
-		return cli_usage_error("shell: no arguments ('%s' is extra)", argv[1]);
+	(void)a;
 	return shell_run(o);
 }
+
+const cmd_entry cmd_shell_entry = {
+	"shell", NULL,
+	"the command language at a readline prompt, with completion and a history file", NULL,
+	CMD_ONCE, NULL, NULL, shell_start,
+};

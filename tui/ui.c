@@ -195,7 +195,7 @@ int ui_list_key(ui *u, view *v, int action, long arg, const uint32_t *order, uin
 		if (cmd_need_user(u->s, err))
 			return -1;
 		if (!n && empty)
-			return mrs_fail(err, MRS_ERR_USAGE, "%s", empty);
+			return mrs_fail(err, MRS_ERR_REFUSED, "%s", empty);
 		ui_select_candidate(u, order, n, v->cursor);
 		ui_queue(u, "pager explain");
 		return VIEW_OK;

@@ -96,7 +96,7 @@ static int accounts_key(view *v, ui *u, int action, long arg, mrs_error *err)
 	accounts *a = v->priv;
 	if (action == VA_SELECT) {
 		if (!a->n)
-			return mrs_fail(err, MRS_ERR_USAGE, "no account to pick");
+			return mrs_fail(err, MRS_ERR_REFUSED, "no account to pick");
 		/* the walkthrough starts at the first stage */
 		ui_queue(u, "user %u", a->ids[v->cursor]);
 		ui_queue(u, "stage 1");
@@ -118,7 +118,7 @@ int view_accounts_find(ui *u, const char *query, mrs_error *err)
 	accounts_update(v, u);
 	v->gen = u->gen;
 	if (a->error[0])
-		return mrs_fail(err, MRS_ERR_USAGE, "%s", a->error);
+		return mrs_fail(err, MRS_ERR_REFUSED, "%s", a->error);
 	return 0;
 }
 

@@ -113,7 +113,7 @@ static int candidates_key(view *v, ui *u, int action, long arg, mrs_error *err)
 		if (cmd_need_user(u->s, err))
 			return -1;
 		if (!c->n)
-			return mrs_fail(err, MRS_ERR_USAGE, "this source found nothing");
+			return mrs_fail(err, MRS_ERR_REFUSED, "this source found nothing");
 		select_row(v, u);
 		ui_queue(u, "pager explain");
 		return VIEW_OK;

@@ -148,10 +148,11 @@ static int help_init(view *v, ui *u)
 	add(h, ST_NORMAL, NULL, NULL);
 	add(h, ST_HEADER, NULL, "Commands (`help COMMAND` for one)");
 	for (const cmd_entry *const *c = cmd_table; *c; c++) {
-		char usage[128];
-		snprintf(usage, sizeof usage, "  %s%s%s", (*c)->name, (*c)->args[0] ? " " : "",
-			 (*c)->args);
-		add(h, ST_NORMAL, usage, (*c)->help);
+		if (!((*c)->where & CMD_SESSION))
+			continue;
+		char usage[900], left[904];
+		snprintf(left, sizeof left, "  %s", cmd_usage(*c, true, usage, sizeof usage));
+		add(h, ST_NORMAL, left, (*c)->help);
 	}
 	add(h, ST_NORMAL, NULL, NULL);
 	add(h, ST_HEADER, NULL, "Screens");

@@ -52,7 +52,7 @@ static int setup_key(view *v, ui *u, int action, long arg, mrs_error *err)
 	if (action != VA_SELECT)
 		return VIEW_UNHANDLED;
 	if (!p->has_data)
-		return mrs_fail(err, MRS_ERR_USAGE, "no dataset yet: g generates one");
+		return mrs_fail(err, MRS_ERR_REFUSED, "no dataset yet: g generates one");
 	u->opened = false; /* open the dataset and engine on the next quiet moment */
 	ui_queue(u, "screen accounts");
 	return VIEW_OK;

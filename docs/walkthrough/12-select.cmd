@@ -2,4 +2,4 @@
 # exit: 0
 user @hedy5
 stage select
-timeline 10
+timeline -n 10

@@ -3,7 +3,7 @@
 # exit: 0
 user @hedy5
 set heuristics.oon_scale 1
-timeline 5
+timeline -n 5
 undo
 set heuristics.oon_scale 0.5
 set selection.max_oon_share 0.2

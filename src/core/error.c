@@ -55,6 +55,7 @@ const char *mrs_code_name(mrs_code code)
 		[MRS_ERR_CANCELLED] = "cancelled",
 		[MRS_ERR_BUSY] = "busy",
 		[MRS_ERR_INTERNAL] = "internal",
+		[MRS_ERR_REFUSED] = "refused",
 	};
 	if ((unsigned)code >= sizeof names / sizeof names[0])
 		return "unknown";

@@ -9,4 +9,4 @@ load overlay errors-files.cmd
 save weights no/such/folder/w.json
 export trace no/such/folder/t.json
 compare seed missing.json
-timeline 1
+timeline -n 1

@@ -4,4 +4,4 @@
 # exit: 0
 models
 user 5
-timeline 3
+timeline -n 3

@@ -2,9 +2,9 @@
 # that are not among the choices (exit 2 for a bad option value, 1 for a bad setting).
 # exit: 2
 user 5
-timeline 0
-timeline abc
-timeline -3
+timeline -n 0
+timeline -n abc
+timeline -n -3
 users --sort bogus
 users --limit 0
 users --limit

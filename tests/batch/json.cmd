@@ -5,7 +5,7 @@
 help get
 user 5
 stage
-timeline 2
+timeline -n 2
 explain 2662
 set fusion.engagement 0.7
 get fusion.engagement
@@ -14,5 +14,5 @@ follow @hal7
 reset
 compare seed seed
 bogus
-timeline abc
+timeline -n abc
 info

@@ -1,6 +1,6 @@
-/* fuzz_cmd_split.c: the command language's word splitter (cmd_split). Words come back
- * NULL-terminated and never longer than the line; words written back with double
- * quotes (and \ before " and \) split into the same words again. */
+/* fuzz_cmd_split.c: the command language's tokenizer (cmd_split: the words of a line's
+ * first command). Words come back NULL-terminated and never longer than the line; words
+ * written back with double quotes (and \ before " and \) split into the same words again. */
 #include "cmd.h"
 #include "fuzz.h"
 
