@@ -216,6 +216,30 @@ typedef struct mrs_dataset_stats {
 } mrs_dataset_stats;
 void mrs_dataset_stats_compute(const mrs_dataset *ds, mrs_dataset_stats *st);
 
+/* How the dataset behaves like a feed (`info`'s "world" section; docs/world.md). An
+ * impression is in network when the viewer followed the tweet's author (the retweeter,
+ * for a retweet) before it, out of network (oon) otherwise; it is engaged when it carries
+ * at least one positive action. Rates and shares are NaN when undefined (no impressions
+ * on that side, no engagements). */
+typedef struct mrs_world_stats {
+	uint32_t impressions, oon_impressions; /* all, and those out of network */
+	uint32_t engaged, oon_engaged;         /* engaged impressions, and those out of network */
+	double oon_impression_share;     /* oon_impressions / impressions */
+	double oon_engagement_share;     /* oon_engaged / engaged */
+	double in_network_engagement_rate; /* engaged / impressions, in network */
+	double oon_engagement_rate;      /* engaged / impressions, out of network */
+	double engagement_gini;          /* Gini of engaged impressions per tweet, every tweet */
+	double top1pct_engagement_share; /* share of engaged impressions on the most engaged 1%
+					    of tweets (at least one tweet) */
+	/* a cascade: the retweets (quotes included) of one original tweet; its size is the
+	 * impressions they had, the reach the original got through them */
+	uint32_t largest_cascade;          /* impressions of the largest cascade, 0 if none */
+	uint32_t largest_cascade_tweet;    /* its original tweet, MRS_NONE without tweets */
+	uint32_t largest_cascade_retweets; /* its retweets */
+} mrs_world_stats;
+/* Fills *ws from ds. Fails only with MRS_ERR_NOMEM. */
+int mrs_world_stats_compute(const mrs_dataset *ds, mrs_world_stats *ws, mrs_error *err);
+
 /* ---------------------------------------------------------------- ground truth */
 
 /*
@@ -254,7 +278,7 @@ int mrs_store_write(const char *path, const mrs_dataset *ds, const mrs_truth *tr
 
 typedef struct mrs_gen_params {
 	uint32_t users;
-	uint32_t tweets;
+	uint32_t tweets;        /* original tweets; the retweets and quotes people make come on top */
 	uint32_t impressions;   /* target number of impressions */
 	uint64_t seed;
 	uint32_t days;          /* length of the simulated period */
@@ -262,17 +286,35 @@ typedef struct mrs_gen_params {
 	double follow_alpha;    /* Pareto shape of popularity (followers) */
 	double following_alpha; /* Pareto shape of out-degree (following) */
 	double following_min;   /* Pareto scale of out-degree */
-	double media_rate, link_rate, retweet_rate, verified_rate;
+	double media_rate, link_rate, verified_rate;
+	double quote_rate;      /* share of retweets that are quotes (a retweet with a comment) */
+	/* the For You logging policy (docs/world.md) */
+	double oon_share;       /* share of its draws from the out-of-network sources */
+	double trend_share;     /* of those, the share that follow trending topics */
+	double explore;         /* of those, the share spread evenly over the topics */
+	double virality;        /* weight of each engagement in a tweet's out-of-network reach */
+	double fresh_hours;     /* half-life of a tweet's out-of-network reach, in hours */
+	/* trends */
+	double trend_rate;      /* trending events per topic per day */
+	double trend_hours;     /* median length of a trending event, in hours */
+	double trend_boost;     /* a topic's tweet rate at a trend's peak: x (1 + trend_boost) */
 	double label_rate;      /* share of unreported tweets reviewed (reported ones: 80%) */
 	double label_noise;     /* reviewers miss this share of true positives and flag a
 				   fifth as many of the true negatives */
-	double train_share;     /* share of time in the train split (0.8) */
+	double train_share;     /* share of impressions in the train split (0.8) */
 } mrs_gen_params;
 
 /* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
  * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
  * which about 1% find no eligible tweet, leaving over 10,000,000). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
+/* Sets one parameter by name ("oon_share", "virality", ...) from text; MRS_ERR_USAGE for
+ * an unknown name, a value that is not a number or one out of the parameter's range. */
+int mrs_gen_params_set(mrs_gen_params *p, const char *name, const char *value,
+		       mrs_error *err);
+/* The i-th settable parameter's name (NULL past the last), with its range and what it
+ * does in *help (may be NULL). */
+const char *mrs_gen_param_name(int i, const char **help);
 /* The peak resident memory (bytes) that building and writing the world p takes,
  * estimated from its sizes: a fixed part (the program and libtorch, SQLite's page cache)
  * and a cost per user (follow graph, interests), per tweet (text, flags, truth) and per

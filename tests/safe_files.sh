@@ -64,7 +64,9 @@ links_intact() {
 mkdir "$tmp/pub"
 chmod 1777 "$tmp/pub"
 printf 'precious' >"$tmp/victim"
-"$bin" -q generate --users 80 --tweets 600 --impressions 5000 --seed 3 -o "$tmp/w.db" ||
+# seed 2: its reviewers labelled both NSFW and toxic tweets before the split, which the
+# safety models need to train (seed 3's labels have no NSFW one)
+"$bin" -q generate --users 80 --tweets 600 --impressions 5000 --seed 2 -o "$tmp/w.db" ||
 	exit 1
 "$bin" -q --data "$tmp/w.db" --models "$tmp/m" train >/dev/null || exit 1
 

@@ -1,9 +1,9 @@
 /* test_args.c: the one parser of the command language (tui/args.c) and the one rule from
  * an error to a status: options anywhere among the positionals, the
  * program's global options after a command's name when it runs once (and refused in a
- * session), defaults, ranges, choices, pairs, required options, the usage the table
- * gives; and a command's result (tui/result.c): numbers that are not finite are null,
- * 64-bit integers stay exact. */
+ * session), defaults, ranges, choices, pairs, required options, repeated options, the
+ * usage the table gives; and a command's result (tui/result.c): numbers that are not
+ * finite are null, 64-bit integers stay exact. */
 #include <math.h>
 
 #include "cmd.h"
@@ -192,6 +192,46 @@ static void test_raw_rest(void **state)
 	cmd_args_free(&a);
 }
 
+static const cmd_arg many_args[] = {
+	{"--set", .type = CMD_WORD, .flags = CMD_REPEAT, .value = "NAME=VALUE", .help = "again"},
+	{"--once", .type = CMD_WORD, .value = "X", .help = "once"},
+	{NULL},
+};
+static const cmd_entry many = {"many", NULL, "a repeated option", many_args, CMD_ANYWHERE,
+			       NULL, NULL, NULL};
+
+/* An option marked CMD_REPEAT keeps every word given, in order; any other is refused when
+ * given twice; the usage says it may repeat. */
+static void test_repeat(void **state)
+{
+	(void)state;
+	cmd_args a;
+	mrs_error err;
+	assert_int_equal(parse(&many, &a, NULL, &err, "many", "--set", "a=1", "--once", "x",
+			       "--set", "b=2", "--set", "a=3", NULL),
+			 0);
+	const cmd_value *v = cmd_value_of(&a, "--set");
+	assert_true(v->given);
+	assert_int_equal(v->n_all, 3);
+	assert_string_equal(v->all[0], "a=1");
+	assert_string_equal(v->all[1], "b=2");
+	assert_string_equal(v->all[2], "a=3");
+	assert_string_equal(cmd_word(&a, "--set"), "a=3");
+	cmd_args_free(&a);
+	assert_null(a.v[0].all);
+	assert_int_equal(parse(&many, &a, NULL, &err, "many", NULL), 0);
+	assert_int_equal(cmd_value_of(&a, "--set")->n_all, 0);
+	cmd_args_free(&a);
+	assert_int_equal(parse(&many, &a, NULL, &err, "many", "--once", "x", "--once", "y", NULL),
+			 -1);
+	assert_string_equal(err.msg, "many: --once given twice");
+	assert_int_equal(parse(&many, &a, NULL, &err, "many", "--set", "a=1", "--set", NULL), -1);
+	assert_string_equal(err.msg, "--set needs a value");
+	char buf[200];
+	assert_string_equal(cmd_usage(&many, false, buf, sizeof buf),
+			    "many [--set NAME=VALUE]... [--once X]");
+}
+
 static void test_usage(void **state)
 {
 	(void)state;
@@ -283,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options_anywhere), cmocka_unit_test(test_globals),
 		cmocka_unit_test(test_bad_words),	 cmocka_unit_test(test_raw_rest),
+		cmocka_unit_test(test_repeat),
 		cmocka_unit_test(test_usage),		 cmocka_unit_test(test_table),
 		cmocka_unit_test(test_status),		 cmocka_unit_test(test_result),
 	};

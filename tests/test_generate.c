@@ -1,21 +1,45 @@
 /* test_generate.c: the synthetic world: sizes, determinism, distributions, actions drawn
- * from the hidden model, the oracle, text, labels and the split. */
+ * from the hidden model, the oracle, text, labels and the split; the feed's logging
+ * policy and propensities, spread through retweets, rich-get-richer, trends. */
+#include <ctype.h>
 #include <math.h>
 
 #include "testutil.h"
 
-static mrs_dataset *world(uint32_t users, uint32_t tweets, uint32_t imps, uint64_t seed,
-			  double homophily, mrs_truth **tr)
+/* A world of the default parameters but these sizes, seed and homophily, and
+ * "NAME=VALUE" settings of other parameters (NULL-terminated). */
+static mrs_dataset *world_with(uint32_t users, uint32_t tweets, uint32_t imps, uint64_t seed,
+			       double homophily, mrs_truth **tr, const char *const *set)
 {
 	mrs_gen_params p;
 	mrs_error err = {0};
 	assert_ok(mrs_gen_params_scale(&p, "default", &err), &err);
 	p.users = users, p.tweets = tweets, p.impressions = imps, p.seed = seed;
 	p.homophily = homophily;
+	for (; set && *set; set++) {
+		char name[64];
+		const char *eq = strchr(*set, '=');
+		snprintf(name, sizeof name, "%.*s", (int)(eq - *set), *set);
+		assert_ok(mrs_gen_params_set(&p, name, eq + 1, &err), &err);
+	}
 	mrs_dataset *ds = mrs_generate(&p, tr, NULL, &err);
 	if (!ds)
 		fail_msg("generate: %s", err.msg);
 	return ds;
+}
+
+static mrs_dataset *world(uint32_t users, uint32_t tweets, uint32_t imps, uint64_t seed,
+			  double homophily, mrs_truth **tr)
+{
+	return world_with(users, tweets, imps, seed, homophily, tr, NULL);
+}
+
+static uint32_t originals(const mrs_dataset *ds)
+{
+	uint32_t n = 0;
+	for (uint32_t t = 0; t < ds->n_tweets; t++)
+		n += ds->tweet_rt_of[t] == MRS_NONE;
+	return n;
 }
 
 /* The default world, made once for the tests that only read it. */
@@ -48,7 +72,9 @@ static void test_default_scale(void **state)
 	assert_int_equal(p.tweets, 10000);
 	assert_true(p.impressions >= 50000);
 	assert_int_equal(W->n_users, 1000);
-	assert_int_equal(W->n_tweets, 10000);
+	/* 10,000 originals, and the retweets and quotes people made of them */
+	assert_int_equal(originals(W), 10000);
+	assert_true(W->n_tweets > 10000);
 	assert_true(W->n_impressions >= 50000);
 	assert_ok(mrs_gen_params_scale(&p, "large", &err), &err);
 	assert_int_equal(p.users, 100000);
@@ -75,6 +101,22 @@ static void test_bad_params(void **state)
 	assert_null(mrs_generate(&p, &tr, NULL, &err));
 	assert_non_null(strstr(err.msg, "homophily"));
 	assert_null(tr);
+	/* parameters by name: unknown names, non-numbers and values out of range */
+	mrs_gen_params_scale(&p, "small", &err);
+	assert_ok(mrs_gen_params_set(&p, "virality", "2.5", &err), &err);
+	assert_true(p.virality == 2.5);
+	assert_int_equal(mrs_gen_params_set(&p, "virility", "1", &err), -1);
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "virility"));
+	assert_int_equal(mrs_gen_params_set(&p, "oon_share", "half", &err), -1);
+	assert_non_null(strstr(err.msg, "not a number"));
+	assert_int_equal(mrs_gen_params_set(&p, "oon_share", "1.5", &err), -1);
+	assert_non_null(strstr(err.msg, "out of range"));
+	const char *help = NULL;
+	int named = 0;
+	for (int i = 0; mrs_gen_param_name(i, &help); i++, named++)
+		assert_true(help && *help);
+	assert_true(named >= 10);
 }
 
 /* Issue 13, point 8: the memory a world needs is estimated before it is built. The
@@ -91,7 +133,7 @@ static void test_memory_estimate(void **state)
 	assert_true(mrs_gen_memory_estimate(&p) >= 163 * mib); /* measured peak RSS */
 	assert_ok(mrs_gen_params_scale(&p, "large", &err), &err);
 	double large = (double)mrs_gen_memory_estimate(&p);
-	assert_true(large >= 994 * mib && large <= 1.3 * 994 * mib);
+	assert_true(large >= 1293 * mib && large <= 1.3 * 1293 * mib);
 	mrs_gen_params q = p;
 	q.users *= 2;
 	assert_true(mrs_gen_memory_estimate(&q) > large);
@@ -255,13 +297,23 @@ static void test_safety_latents_drive_negatives(void **state)
 	assert_true((double)neg_hi / n_hi > 3 * (double)neg_lo / n_lo);
 }
 
+/* Does text hold word (or phrase) at p, case aside? */
+static bool matches_at(const char *p, const char *word, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (tolower((unsigned char)p[i]) != tolower((unsigned char)word[i]))
+			return false;
+	return true;
+}
+
+/* Does text hold one of the words (or phrases) as a whole, case aside? */
 static bool has_word(const char *text, const char *const *words, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		size_t len = strlen(words[i]);
-		for (const char *p = strstr(text, words[i]); p; p = strstr(p + 1, words[i]))
-			if ((p == text || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0' ||
-							    p[len] == '!' || p[len] == '?'))
+		for (const char *p = text; *p; p++)
+			if ((p == text || !isalnum((unsigned char)p[-1])) && matches_at(p, words[i], len) &&
+			    !isalnum((unsigned char)p[len]))
 				return true;
 	}
 	return false;
@@ -286,7 +338,7 @@ static void test_text_carries_the_latents(void **state)
 			nh_word += has_word(s, mrs_lex_nsfw, mrs_lex_n_nsfw);
 		}
 		if (W->tweet_rt_of[t] != MRS_NONE)
-			assert_true(strncmp(s, "RT @", 4) == 0);
+			assert_true(strncmp(s, "RT @", 4) == 0 || strstr(s, " QT @"));
 	}
 	assert_true(hi > 50 && nh > 20);
 	assert_true((double)hi_word / hi > 0.6);
@@ -297,14 +349,22 @@ static void test_text_carries_the_latents(void **state)
 static void test_labels_are_noisy_reviews(void **state)
 {
 	(void)state;
-	/* reviewers miss 10% of true positives and flag 2% of true negatives */
+	/* reviewers miss 10% of true positives and flag 2% of true negatives; they review
+	 * originals (a report on a retweet reports its original), never retweets */
 	uint32_t pos = 0, pos_flagged = 0, neg = 0, neg_flagged = 0, n = 0, reviewed_reported = 0;
 	uint32_t reported_total = 0;
 	uint8_t *reported = calloc(W->n_tweets, 1);
 	for (uint32_t i = 0; i < W->n_impressions; i++)
-		if (W->imp_actions[i] >> MRS_ACT_REPORT & 1)
-			reported[W->imp_tweet[i]] = 1;
+		if (W->imp_actions[i] >> MRS_ACT_REPORT & 1) {
+			uint32_t t = W->imp_tweet[i];
+			reported[W->tweet_rt_of[t] == MRS_NONE ? t : W->tweet_rt_of[t]] = 1;
+		}
 	for (uint32_t t = 0; t < W->n_tweets; t++) {
+		if (W->tweet_rt_of[t] != MRS_NONE) {
+			assert_int_equal(W->label_toxic[t], -1);
+			assert_int_equal(W->label_nsfw[t], -1);
+			continue;
+		}
 		reported_total += reported[t];
 		if (W->label_toxic[t] < 0)
 			continue;
@@ -326,7 +386,7 @@ static void test_labels_are_noisy_reviews(void **state)
 		fail_msg("reviewers flagged %.3f of clean tweets, expected 0.02", (double)neg_flagged / neg);
 	/* most reported tweets are reviewed, a fifth of the rest */
 	assert_true((double)reviewed_reported / reported_total > 0.7);
-	double unreported = (double)(n - reviewed_reported) / (W->n_tweets - reported_total);
+	double unreported = (double)(n - reviewed_reported) / (originals(W) - reported_total);
 	assert_true(fabs(unreported - 0.2) < 0.02);
 }
 
@@ -363,6 +423,190 @@ static void test_oracle_reproduces_the_generator(void **state)
 	}
 }
 
+
+/* The feed's logging policy: about half the impressions out of network, engagement out of
+ * network at least a third of the rate in network, and the oon_share knob moving the mix. */
+static void test_logging_policy_mix(void **state)
+{
+	(void)state;
+	mrs_world_stats w;
+	mrs_error err = {0};
+	assert_ok(mrs_world_stats_compute(W, &w, &err), &err);
+	if (w.oon_impression_share < 0.4 || w.oon_impression_share > 0.6)
+		fail_msg("out-of-network share %.3f, expected 0.4 to 0.6", w.oon_impression_share);
+	if (w.oon_engagement_rate < w.in_network_engagement_rate / 3)
+		fail_msg("engagement rate %.3f out of network, %.3f in network",
+			 w.oon_engagement_rate, w.in_network_engagement_rate);
+	const char *mostly_in[] = {"oon_share=0.2", NULL}, *mostly_out[] = {"oon_share=0.8", NULL};
+	mrs_truth *t1, *t2;
+	mrs_dataset *a = world_with(300, 3000, 15000, 5, 0.7, &t1, mostly_in);
+	mrs_dataset *b = world_with(300, 3000, 15000, 5, 0.7, &t2, mostly_out);
+	mrs_world_stats wa, wb;
+	assert_ok(mrs_world_stats_compute(a, &wa, &err), &err);
+	assert_ok(mrs_world_stats_compute(b, &wb, &err), &err);
+	assert_true(wa.oon_impression_share < 0.35);
+	assert_true(wb.oon_impression_share > 0.7);
+	mrs_dataset_free(a), mrs_dataset_free(b);
+	mrs_truth_free(t1), mrs_truth_free(t2);
+}
+
+/* Each impression's propensity is a probability, and its parts add up as the policy's
+ * mixture says: a retweet can only come from the in-network source and an out-of-network
+ * tweet only from the out-of-network ones, so neither exceeds that side's share. */
+static void test_propensities(void **state)
+{
+	(void)state;
+	const double oon = 0.5; /* the default oon_share */
+	uint32_t rt = 0, out = 0;
+	for (uint32_t i = 0; i < W->n_impressions; i++) {
+		float p = W->imp_propensity[i];
+		uint32_t t = W->imp_tweet[i];
+		assert_true(p > 0 && p <= 1);
+		if (W->tweet_rt_of[t] != MRS_NONE) {
+			rt++;
+			assert_true(p <= 1 - oon + 1e-6);
+		}
+		if (!mrs_follows_before(W, W->imp_user[i], W->tweet_author[t], W->imp_time[i])) {
+			out++;
+			assert_true(p <= oon + 1e-6);
+		}
+	}
+	assert_true(rt > 1000 && out > 10000);
+}
+
+/* Spread: every retweet or quote is a retweet action of its author on the original (or
+ * on a retweet of it) at that moment, and every retweet action made one, unless the
+ * account had retweeted that original before. */
+static void test_retweets_come_from_retweet_actions(void **state)
+{
+	(void)state;
+	uint32_t made = 0;
+	for (uint32_t i = 0; i < W->n_impressions; i++) {
+		if (!(W->imp_actions[i] >> MRS_ACT_RETWEET & 1))
+			continue;
+		uint32_t u = W->imp_user[i], t = W->imp_tweet[i];
+		uint32_t o = W->tweet_rt_of[t] == MRS_NONE ? t : W->tweet_rt_of[t];
+		uint32_t found = MRS_NONE;
+		for (uint32_t k = W->atw_off[u]; k < W->atw_off[u + 1]; k++)
+			if (W->tweet_rt_of[W->atw[k]] == o)
+				found = W->atw[k];
+		assert_int_not_equal(found, MRS_NONE);
+		assert_true(W->tweet_time[found] <= W->imp_time[i]);
+		made += W->tweet_time[found] == W->imp_time[i];
+	}
+	uint32_t retweets = 0;
+	for (uint32_t r = 0; r < W->n_tweets; r++) {
+		uint32_t o = W->tweet_rt_of[r], u = W->tweet_author[r];
+		if (o == MRS_NONE)
+			continue;
+		retweets++;
+		bool acted = false;
+		for (uint32_t i = W->uimp_off[u]; i < W->uimp_off[u + 1] && !acted; i++) {
+			uint32_t t = W->imp_tweet[i];
+			acted = W->imp_time[i] == W->tweet_time[r] && (t == o || W->tweet_rt_of[t] == o) &&
+				(W->imp_actions[i] >> MRS_ACT_RETWEET & 1);
+		}
+		assert_true(acted);
+	}
+	assert_int_equal(made, retweets);
+	assert_true(retweets > 1000);
+}
+
+/* Rich get richer: engagements concentrate on few tweets (the top 1% hold at least a
+ * tenth), far more than when engagement brings no extra reach. */
+static void test_engagement_brings_reach(void **state)
+{
+	(void)state;
+	mrs_world_stats w, flat;
+	mrs_error err = {0};
+	assert_ok(mrs_world_stats_compute(W, &w, &err), &err);
+	if (w.top1pct_engagement_share < 0.1)
+		fail_msg("top 1%% of tweets hold %.3f of the engagements", w.top1pct_engagement_share);
+	const char *none[] = {"virality=0", NULL};
+	mrs_truth *t0;
+	mrs_dataset *d = world_with(1000, 10000, 80000, 42, 0.7, &t0, none);
+	assert_ok(mrs_world_stats_compute(d, &flat, &err), &err);
+	assert_true(w.engagement_gini > flat.engagement_gini + 0.03);
+	assert_true(w.top1pct_engagement_share > 1.3 * flat.top1pct_engagement_share);
+	/* retweets carried one tweet to many: more impressions through its retweets than its
+	 * author has followers */
+	assert_true(w.largest_cascade_retweets > 0);
+	assert_true(w.largest_cascade > mrs_n_followers(W, W->tweet_author[w.largest_cascade_tweet]));
+	mrs_dataset_free(d);
+	mrs_truth_free(t0);
+}
+
+static int event_tag_topic(const char *text)
+{
+	for (int k = 0; k < MRS_N_TOPICS; k++)
+		if (has_word(text, mrs_lex_event_tags[k], MRS_LEX_EVENT_TAGS))
+			return k;
+	return -1;
+}
+
+/* Trends: trending events put their hashtag on tweets of their topic, in bursts; a world
+ * without trends has none. */
+static void test_trends(void **state)
+{
+	(void)state;
+	uint32_t tagged = 0, same_topic = 0;
+	for (uint32_t t = 0; t < W->n_tweets; t++) {
+		if (W->tweet_rt_of[t] != MRS_NONE)
+			continue;
+		int k = event_tag_topic(mrs_tweet_text(W, t));
+		if (k < 0)
+			continue;
+		tagged++;
+		same_topic += k == T->tweet_topic[t];
+	}
+	assert_true(tagged > 100);
+	assert_int_equal(same_topic, tagged);
+	const char *calm[] = {"trend_rate=0", NULL};
+	mrs_truth *t0;
+	mrs_dataset *d = world_with(300, 3000, 15000, 42, 0.7, &t0, calm);
+	for (uint32_t t = 0; t < d->n_tweets; t++)
+		assert_int_equal(event_tag_topic(mrs_tweet_text(d, t)), -1);
+	mrs_dataset_free(d);
+	mrs_truth_free(t0);
+}
+
+/* Readable text: every original names something of its own topic (a thing, an account or
+ * a hashtag of it), so a reader tells the topic at a glance. */
+static void test_text_names_its_topic(void **state)
+{
+	(void)state;
+	for (uint32_t t = 0; t < W->n_tweets; t++) {
+		if (W->tweet_rt_of[t] != MRS_NONE)
+			continue;
+		const char *s = mrs_tweet_text(W, t);
+		int k = T->tweet_topic[t];
+		if (!has_word(s, mrs_lex_topic[k], MRS_LEX_TOPIC_WORDS) &&
+		    !has_word(s, mrs_lex_entities[k], MRS_LEX_ENTITIES) &&
+		    !has_word(s, mrs_lex_tags[k], MRS_LEX_TAGS))
+			fail_msg("tweet %u (%s) does not name its topic: %s", t, mrs_topic_name(k), s);
+	}
+}
+
+/* A short memory (out-of-network weights halving every hour) rebases the weights many
+ * times: every propensity stays a probability and the oracle still reproduces the
+ * generator. */
+static void test_short_memory(void **state)
+{
+	(void)state;
+	const char *set[] = {"fresh_hours=0.5", NULL};
+	mrs_truth *tr;
+	mrs_dataset *d = world_with(200, 2000, 8000, 3, 0.7, &tr, set);
+	float p[MRS_N_ACTIONS];
+	for (uint32_t i = 0; i < d->n_impressions; i++) {
+		assert_true(d->imp_propensity[i] > 0 && d->imp_propensity[i] <= 1);
+		mrs_truth_pair_probs(tr, d, d->imp_user[i], d->imp_tweet[i], d->imp_time[i], p);
+		assert_float_equal(p[MRS_ACT_LIKE], tr->imp_prob[(size_t)i * MRS_N_ACTIONS], 1e-6);
+	}
+	assert_true(d->n_impressions > 6000);
+	mrs_dataset_free(d);
+	mrs_truth_free(tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +622,13 @@ int main(void)
 		cmocka_unit_test(test_labels_are_noisy_reviews),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_oracle_reproduces_the_generator),
+		cmocka_unit_test(test_logging_policy_mix),
+		cmocka_unit_test(test_propensities),
+		cmocka_unit_test(test_retweets_come_from_retweet_actions),
+		cmocka_unit_test(test_engagement_brings_reach),
+		cmocka_unit_test(test_trends),
+		cmocka_unit_test(test_text_names_its_topic),
+		cmocka_unit_test(test_short_memory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,7 +15,8 @@ static mrs_dataset *base(void)
 	uint32_t iu[] = {2}, it[] = {0};
 	int64_t its[] = {150};
 	uint8_t ia[] = {1};
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, 1, &err), &err);
+	float ip[] = {0.25f};
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, ip, 1, &err), &err);
 	ds->split_time = 200;
 	ds->kind = mrs_strdup("synthetic", &err);
 	ds->params_json = mrs_strdup("{}", &err);
@@ -48,11 +49,13 @@ static void test_apply(void **state)
 	uint32_t likes = 0, hides = 0;
 	for (uint32_t i = d->uimp_off[3]; i < d->uimp_off[4]; i++) {
 		assert_int_equal(d->imp_time[i], 500);
+		assert_true(d->imp_propensity[i] == 0); /* an edit's propensity is unknown */
 		likes += d->imp_tweet[i] == 1 && d->imp_actions[i] == (1u << MRS_ACT_LIKE);
 		hides += d->imp_tweet[i] == 2 && d->imp_actions[i] == (1u << MRS_ACT_NEGFB);
 	}
 	assert_int_equal(likes, 1);
 	assert_int_equal(hides, 1);
+	assert_true(d->imp_propensity[d->uimp_off[2]] == 0.25f); /* the logged one keeps its own */
 	/* the base is untouched */
 	assert_int_equal(b->fingerprint, fp);
 	assert_true(mrs_follows(b, 0, 1));

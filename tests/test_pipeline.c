@@ -246,6 +246,35 @@ static int first_reader(unsigned readers)
 	return MRS_N_STAGES;
 }
 
+/* The first account whose out-of-network candidates change when OutOfNetwork reads half as
+ * many of its InterestedIn clusters: one interested in more than half of them, for whom
+ * sources.oon_clusters matters (which accounts are depends on the world's communities). */
+static uint32_t wide_viewer(void)
+{
+	mrs_error err = {0};
+	mrs_config base, half;
+	assert_ok(mrs_config_preset(&base, "seed", &err), &err);
+	half = base;
+	half.oon_clusters = base.oon_clusters / 2;
+	mrs_request *a = mrs_request_new(E, &err), *b = mrs_request_new(E, &err);
+	uint32_t found = MRS_NONE;
+	for (uint32_t u = 0; u < mrs_dataset_info_get(W).users && found == MRS_NONE; u++) {
+		assert_ok(mrs_request_run(a, u, 0, &base, &err), &err);
+		assert_ok(mrs_request_run(b, u, 0, &half, &err), &err);
+		const mrs_cand_list *x = mrs_request_source(a, MRS_SRC_OUT_OF_NETWORK);
+		const mrs_cand_list *y = mrs_request_source(b, MRS_SRC_OUT_OF_NETWORK);
+		bool same = x->n == y->n;
+		for (uint32_t i = 0; same && i < x->n; i++)
+			same = x->v[i].tweet == y->v[i].tweet;
+		if (!same)
+			found = u;
+	}
+	mrs_request_free(a), mrs_request_free(b);
+	if (found == MRS_NONE)
+		fail_msg("no account's out-of-network candidates depend on sources.oon_clusters");
+	return found;
+}
+
 /* Changing any one tunable re-runs from the stage its readers give, and the re-run's trace
  * and timeline are exactly a full run's with the new config; and back again. */
 static void test_rerun_of_every_tunable(void **state)
@@ -256,7 +285,7 @@ static void test_rerun_of_every_tunable(void **state)
 	const mrs_tunable *t = mrs_config_tunables(&n);
 	bool moved[256] = {false};
 	assert_true(n <= 256);
-	static const uint32_t viewers[] = {3, 61};
+	const uint32_t viewers[] = {3, 61, wide_viewer()};
 	mrs_request *r = mrs_request_new(E, &err);
 	for (int p = 0; p < MRS_N_PRESETS; p++) {
 		mrs_config base;

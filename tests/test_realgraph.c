@@ -31,7 +31,7 @@ static mrs_dataset *history(void)
 	uint32_t iu[] = {V, V, V, V, V}, it[] = {0, 1, 3, 4, 2};
 	int64_t its[] = {H(2), H(3), H(5), H(6), H(20)};
 	uint8_t ia[] = {like, like | rt, 0, 1u << MRS_ACT_CLICK, like};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 5, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 5, &err), &err);
 	return ru_end(&b, H(40));
 }
 

@@ -32,7 +32,7 @@ static mrs_dataset *two_groups(bool late)
 	uint32_t iu[] = {30}, it[] = {0};
 	int64_t its[] = {T0 + 10 * MRS_HOUR};
 	uint8_t ia[] = {1u << MRS_ACT_LIKE};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, late ? 1 : 0, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, late ? 1 : 0, &err), &err);
 	return ru_end(&b, T0 + 30 * MRS_HOUR);
 }
 
@@ -141,7 +141,7 @@ static void test_hash_mode(void **state)
 	uint32_t iu[] = {1}, it[] = {0};
 	int64_t its[] = {T0 + 30 * 60};
 	uint8_t ia[] = {1u << MRS_ACT_LIKE};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 1, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 1, &err), &err);
 	mrs_dataset *ds = ru_end(&b, T0 + MRS_DAY);
 	mrs_engine *e = ru_open(ds, T0 + MRS_DAY, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	assert_false(e->status[MRS_MODEL_SIMCLUSTERS].loaded);

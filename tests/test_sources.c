@@ -40,7 +40,7 @@ static mrs_dataset *tiny(void)
 	uint32_t it[] = {0, 1, 5, 5, 6, 2, 8, 9};
 	int64_t its[] = {H(1), H(11), H(90), H(91), H(92), H(40), H(120), H(96)};
 	uint8_t ia[] = {like, negfb, like, like, like, like, like, like};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 8, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 8, &err), &err);
 	uint32_t bs[] = {V, V}, bd[] = {D, G};
 	uint8_t bk[] = {MRS_BLOCK, MRS_MUTE};
 	int64_t bt[] = {H(1), H(200)};

@@ -59,7 +59,8 @@ static mrs_dataset *tiny(mrs_truth **tr_out)
 	uint32_t iu[] = {1, 0, 1, 2, 3, 3}, it[] = {0, 1, 3, 1, 0, 4};
 	int64_t its[] = {2100, 2200, 2350, 2150, 2410, 2420};
 	uint8_t ia[] = {1, 0, 3, 64, 32 | 1, 4};
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, 6, &err), &err);
+	float ip[] = {0.5f, 0.25f, 0, 0.125f, 1, 0.75f}; /* 0: unknown */
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, ip, 6, &err), &err);
 	uint32_t bs[] = {2, 2}, bd[] = {1, 1};
 	uint8_t bk[] = {MRS_BLOCK, MRS_MUTE};
 	int64_t bt[] = {2300, 2200};
@@ -125,6 +126,7 @@ static void assert_same_dataset(const mrs_dataset *a, const mrs_dataset *b)
 	assert_memory_equal(a->imp_tweet, b->imp_tweet, sizeof(uint32_t) * a->n_impressions);
 	assert_memory_equal(a->imp_time, b->imp_time, sizeof(int64_t) * a->n_impressions);
 	assert_memory_equal(a->imp_actions, b->imp_actions, a->n_impressions);
+	assert_memory_equal(a->imp_propensity, b->imp_propensity, sizeof(float) * a->n_impressions);
 	assert_memory_equal(a->blk_dst, b->blk_dst, sizeof(uint32_t) * a->n_blocks);
 	assert_memory_equal(a->blk_kind, b->blk_kind, a->n_blocks);
 }
@@ -194,7 +196,7 @@ static void test_bad_references(void **state)
 	assert_non_null(strstr(err.msg, "user 5"));
 	uint32_t tw = 3;
 	uint8_t a = 1;
-	assert_int_equal(mrs_ds_set_impressions(ds, &s, &tw, &t, &a, 1, &err), -1);
+	assert_int_equal(mrs_ds_set_impressions(ds, &s, &tw, &t, &a, NULL, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "tweet 3"));
 	ds->tweet_author[0] = 7;
 	assert_int_equal(mrs_dataset_index(ds, &err), -1);
@@ -495,6 +497,17 @@ static void test_bad_files(void **state)
 	write_tiny(path);
 	exec_sql(path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
 	expect_load_error(path, MRS_ERR_DATA, "schema version 99");
+	/* a version-1 file is named with what it lacks */
+	tu_path(path, sizeof path, "version1.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+	expect_load_error(path, MRS_ERR_DATA,
+			  "schema version 1 (its impressions lack the logging policy's propensity), "
+			  "this minirecsys reads version 2");
+	tu_path(path, sizeof path, "propensity.db");
+	write_tiny(path);
+	exec_sql(path, "UPDATE impressions SET propensity = 1.5 WHERE id = 2");
+	expect_load_error(path, MRS_ERR_DATA, "impression 2: propensity 1.5 is not a probability");
 	tu_path(path, sizeof path, "dangling.db");
 	write_tiny(path);
 	exec_sql(path, "INSERT INTO follows VALUES (0, 77, 5)");

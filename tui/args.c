@@ -81,8 +81,8 @@ const char *cmd_usage(const cmd_entry *c, bool brief, char *buf, size_t size)
 		else if (g->type == CMD_FLAG)
 			n += (size_t)snprintf(buf + n, size - n, optional ? " [%s]" : " %s", g->name);
 		else
-			n += (size_t)snprintf(buf + n, size - n, optional ? " [%s %s]" : " %s %s",
-					      g->name, v);
+			n += (size_t)snprintf(buf + n, size - n, optional ? " [%s %s]%s" : " %s %s%s",
+					      g->name, v, (g->flags & CMD_REPEAT) ? "..." : "");
 	}
 	if (options && n < size)
 		snprintf(buf + n, size - n, " [OPTIONS]");
@@ -210,7 +210,7 @@ static int read_option(const cmd_entry *c, const cmd_arg *g, int argc, char **ar
 {
 	const char *w = argv[*i];
 	cmd_value *v = &a->v[g - c->args];
-	if (v->given)
+	if (v->given && !(g->flags & CMD_REPEAT))
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: %s given twice", c->name, w);
 	v->given = true;
 	if (g->type == CMD_FLAG)
@@ -228,6 +228,13 @@ static int read_option(const cmd_entry *c, const cmd_arg *g, int argc, char **ar
 	if (*i + 1 >= argc)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s needs a value", w);
 	++*i;
+	if (g->flags & CMD_REPEAT) {
+		const char **all = realloc(v->all, sizeof *all * (size_t)(v->n_all + 1));
+		if (!all)
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory");
+		v->all = all;
+		v->all[v->n_all++] = argv[*i];
+	}
 	return read_value(g, w, argv[*i], v, err);
 }
 
@@ -339,6 +346,11 @@ void cmd_args_free(cmd_args *a)
 	free(a->rest);
 	a->rest = NULL;
 	a->n_rest = 0;
+	for (int k = 0; k < CMD_MAX_ARGS; k++) {
+		free(a->v[k].all);
+		a->v[k].all = NULL;
+		a->v[k].n_all = 0;
+	}
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -1,6 +1,6 @@
-/* cmd-generate.c: `generate [-o DB] [--force] [--scale S] [--users N] ...`: a synthetic
- * world written to the dataset path (or -o), which a session then uses (the explorer's
- * first run offers it). */
+/* cmd-generate.c: `generate [-o DB] [--force] [--scale S] [--users N] ... [--set
+ * NAME=VALUE]...`: a synthetic world written to the dataset path (or -o), which a session
+ * then uses (the explorer's first run offers it). */
 #include <string.h>
 
 #include "report.h"
@@ -22,6 +22,17 @@ static int gen_params(const cmd_args *a, mrs_gen_params *p, mrs_error *err)
 		p->days = (uint32_t)cmd_uint(a, "--days");
 	if (cmd_given(a, "--seed"))
 		p->seed = cmd_uint(a, "--seed");
+	const cmd_value *set = cmd_value_of(a, "--set");
+	for (int i = 0; i < set->n_all; i++) {
+		const char *eq = strchr(set->all[i], '=');
+		if (!eq || eq == set->all[i])
+			return mrs_fail(err, MRS_ERR_USAGE, "--set needs NAME=VALUE (a generator "
+					"parameter), not '%s'", set->all[i]);
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(eq - set->all[i]), set->all[i]);
+		if (mrs_gen_params_set(p, name, eq + 1, err))
+			return -1;
+	}
 	return 0;
 }
 
@@ -95,6 +106,9 @@ static const cmd_arg generate_args[] = {
 	 .help = "the period the world covers"},
 	{"--seed", .type = CMD_UINT, .value = "S", .hi = UINT64_MAX,
 	 .help = "the same seed and sizes make the same world"},
+	{"--set", .type = CMD_WORD, .flags = CMD_REPEAT, .value = "NAME=VALUE",
+	 .help = "one of the generator's parameters (docs/world.md; an unknown NAME lists "
+		 "them), again for another"},
 	{"--no-memory-check", .type = CMD_FLAG,
 	 .help = "start even when the world needs more memory than the machine has free"},
 	{NULL},

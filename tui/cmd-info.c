@@ -1,6 +1,6 @@
 /* cmd-info.c: `info` (where the dataset and the models are and which rule chose them,
- * counts, period, split, time scale, degree and activity summaries, the model set) and
- * `models` (which models are loaded, which fall back, and why). */
+ * counts, period, split, time scale, degree and activity summaries, the world statistics,
+ * the model set) and `models` (which models are loaded, which fall back, and why). */
 #include <string.h>
 #include <time.h>
 
@@ -30,13 +30,16 @@ static void add_time_scale(const mrs_time_scale *ts, cJSON *to)
 	cJSON_AddNumberToObject(to, "window_hours", ts->window_hours);
 }
 
-/* The figures of the loaded dataset. */
-static void add_stats(session *s, const char *path, cJSON *res)
+/* The figures of the loaded dataset. Fails only when memory runs out. */
+static int add_stats(session *s, const char *path, cJSON *res, mrs_error *err)
 {
 	const mrs_dataset *ds = s->ds;
 	mrs_dataset_info di = mrs_dataset_info_get(ds);
 	mrs_dataset_stats st;
 	mrs_dataset_stats_compute(ds, &st);
+	mrs_world_stats w;
+	if (mrs_world_stats_compute(ds, &w, err))
+		return -1;
 	cJSON_AddStringToObject(res, "path", path);
 	cJSON_AddNumberToObject(res, "what_if_edits", (double)s->n_edits);
 	cJSON_AddStringToObject(res, "kind", di.kind);
@@ -83,8 +86,10 @@ static void add_stats(session *s, const char *path, cJSON *res)
 				st.impressions_per_user_median);
 	cJSON_AddNumberToObject(act, "users_without_follows", st.users_without_follows);
 	cJSON_AddNumberToObject(act, "users_without_impressions", st.users_without_impressions);
+	cJSON_AddItemToObject(res, "world", report_world(&w));
 	cJSON_AddBoolToObject(res, "has_truth", di.has_truth);
 	cli_models_summary(s->opts.models, ds, cJSON_AddObjectToObject(res, "models"));
+	return 0;
 }
 
 static int info_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
@@ -99,8 +104,7 @@ static int info_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		return -1;
 	/* with what-if edits s->ds is a scratch copy (no path): the file is the base's */
 	const char *path = mrs_dataset_info_get(s->base ? s->base : s->ds).path;
-	add_stats(s, path ? path : s->opts.data, res);
-	return 0;
+	return add_stats(s, path ? path : s->opts.data, res, err);
 }
 
 static const char *iso_time(int64_t t, char *buf, size_t size)
@@ -190,6 +194,7 @@ static void info_text(out *o, const cJSON *r)
 		   res_num(act, "tweets_per_user_mean"), res_num(act, "tweets_per_user_max"),
 		   res_num(act, "impressions_per_user_mean"),
 		   res_num(act, "impressions_per_user_median"));
+	report_world_text(o, res_get(r, "world"), "world        ", "             ");
 	if (res_u32(r, "labelled_texts"))
 		out_printf(o, "texts        %u labelled (%s)\n", res_u32(r, "labelled_texts"),
 			   res_str(r, "texts_task"));
@@ -225,7 +230,7 @@ static void models_text(out *o, const cJSON *r)
 const cmd_entry cmd_info_entry = {
 	"info", NULL,
 	"the dataset and the model folder (and which rule chose them), counts, period, split, "
-	"degrees and activity, and which models were trained on it",
+	"degrees and activity, the world statistics, and which models were trained on it",
 	NULL, CMD_ANYWHERE | CMD_REPORT_FAILED, info_exec, info_text, NULL,
 };
 const cmd_entry cmd_models_entry = {

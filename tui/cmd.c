@@ -322,6 +322,7 @@ int cmd_run_once(const cli_opts *opts, int argc, char **argv)
 		return cmd_error(&err);
 	if (a.help) {
 		cmd_help_print(c, stdout);
+		cmd_args_free(&a);
 		return CMD_OK;
 	}
 	if (cli_default_paths(&o, &err)) {

@@ -32,6 +32,8 @@ enum {
 				* are, options included (another command's words) */
 	CMD_REQUIRED = 1 << 3, /* an option that must be given */
 	CMD_PAIR = 1 << 4,     /* an option that takes two words (--train TEXT LABELS) */
+	CMD_REPEAT = 1 << 5,   /* an option that may be given again (--set A=1 --set B=2):
+				* cmd_value.all holds every word given, in order */
 };
 
 /* A positional argument (name in capitals: "USER") or an option ("--users"). Positionals
@@ -110,6 +112,8 @@ typedef struct cmd_value {
 	uint64_t u;         /* CMD_UINT; CMD_FLAG: 1 when given */
 	double d;           /* CMD_REAL */
 	int choice;         /* CMD_CHOICE: the index into choices */
+	const char **all;   /* CMD_REPEAT: every word given, in order (word: the last) */
+	int n_all;
 } cmd_value;
 
 struct cmd_args {

@@ -29,6 +29,10 @@ void report_stage_text(out *o, const cJSON *res);
 /* The evaluation as a result (res: the command's), and its text: the table with bars. */
 void report_eval(const mrs_eval_result *r, cJSON *res);
 void report_eval_text(out *o, const cJSON *res);
+/* The world statistics (`info`'s "world"; docs/world.md) as a result object (not finite:
+ * null), and their text: four lines, the first prefixed by `first`, the others by `rest`. */
+cJSON *report_world(const mrs_world_stats *w);
+void report_world_text(out *o, const cJSON *world, const char *first, const char *rest);
 /* The last `compare A B`: both sides' timelines for the user and their metrics on a
  * fixed sample (the explorer's compare screen draws it). */
 #define CMP_ROWS 64

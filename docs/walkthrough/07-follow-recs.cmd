@@ -2,4 +2,4 @@
 # exit: 0
 user @hedy5
 stage follow_recs
-explain 1459
+explain 2134

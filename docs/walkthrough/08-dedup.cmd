@@ -2,5 +2,5 @@
 # filters have little left to do.
 # exit: 0
 user @hedy5
-explain 1782
+explain 2251
 explain 3

@@ -2,4 +2,4 @@
 # turns them into a score.
 # exit: 0
 user @hedy5
-explain 1991
+explain 2662

@@ -2,5 +2,5 @@
 # author.
 # exit: 0
 user @hedy5
-explain 1046
-explain 1651
+explain 2329
+explain 2198

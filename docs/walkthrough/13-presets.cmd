@@ -2,6 +2,6 @@
 # exit: 0
 user @hedy5
 preset twitter-2023
-explain 1991
+explain 2662
 preset x-2026
-explain 1991
+explain 2662

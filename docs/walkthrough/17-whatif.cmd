@@ -6,5 +6,5 @@ set selection.k 20
 follow @hal7
 reset
 block @ida96
-hide 1846
+hide 2081
 reset

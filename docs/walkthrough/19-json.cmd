@@ -3,4 +3,4 @@
 # exit: 0
 user @hedy5
 get selection.k
-explain 1991
+explain 2662

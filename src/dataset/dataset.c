@@ -14,7 +14,7 @@ void mrs_dataset_free(mrs_dataset *ds)
 		ds->user_created, ds->user_verified, ds->fol_off, ds->fol_dst, ds->fol_time,
 		ds->fwr_off, ds->fwr_src, ds->fwr_edge, ds->tweet_author, ds->tweet_time,
 		ds->tweet_rt_of, ds->tweet_flags, ds->text_pool, ds->text_off, ds->atw_off,
-		ds->atw, ds->imp_user, ds->imp_tweet, ds->imp_time, ds->imp_actions,
+		ds->atw, ds->imp_user, ds->imp_tweet, ds->imp_time, ds->imp_actions, ds->imp_propensity,
 		ds->uimp_off, ds->timp_off, ds->timp, ds->blk_off, ds->blk_dst, ds->blk_kind,
 		ds->blk_time, ds->label_nsfw, ds->label_toxic, ds->texts_pool, ds->texts_off,
 		ds->texts_label, ds->texts_task,
@@ -172,7 +172,8 @@ int mrs_ds_set_follows(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst
 }
 
 int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t *tweet,
-			   const int64_t *time, const uint8_t *actions, size_t n, mrs_error *err)
+			   const int64_t *time, const uint8_t *actions, const float *propensity,
+			   size_t n, mrs_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (check_user(ds, user[i], "impression", i, err))
@@ -187,8 +188,9 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 		return -1;
 	uint8_t *acts = mrs_calloc(n, 1, "impressions", err);
 	int64_t *when = mrs_calloc(n, sizeof(int64_t), "impressions", err);
-	if (!acts || !when) {
-		free(k), free(acts), free(when);
+	float *prop = mrs_calloc(n ? n : 1, sizeof(float), "impressions", err);
+	if (!acts || !when || !prop) {
+		free(k), free(acts), free(when), free(prop);
 		return -1;
 	}
 	size_t m = 0;
@@ -196,13 +198,16 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 		uint32_t j = k[i].idx;
 		if (m && k[m - 1].a == k[i].a && k[m - 1].b == k[i].b) {
 			acts[m - 1] |= actions[j];
-			if (time[j] < when[m - 1])
+			if (time[j] < when[m - 1]) {
 				when[m - 1] = time[j];
+				prop[m - 1] = propensity ? propensity[j] : 0;
+			}
 			continue;
 		}
 		k[m] = k[i];
 		acts[m] = actions[j];
 		when[m] = time[j];
+		prop[m] = propensity ? propensity[j] : 0;
 		m++;
 	}
 	/* Then order by (user, time, tweet). */
@@ -217,12 +222,15 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 	if (!sorted)
 		qsort(k, m, sizeof *k, cmp_edge);
 	free(ds->imp_user), free(ds->imp_tweet), free(ds->imp_time), free(ds->imp_actions);
+	free(ds->imp_propensity);
 	ds->imp_user = mrs_calloc(m, sizeof(uint32_t), "impressions", err);
 	ds->imp_tweet = mrs_calloc(m, sizeof(uint32_t), "impressions", err);
 	ds->imp_time = mrs_calloc(m, sizeof(int64_t), "impressions", err);
 	ds->imp_actions = mrs_calloc(m, 1, "impressions", err);
-	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions) {
-		free(k), free(acts), free(when);
+	ds->imp_propensity = mrs_calloc(m, sizeof(float), "impressions", err);
+	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||
+	    !ds->imp_propensity) {
+		free(k), free(acts), free(when), free(prop);
 		return -1;
 	}
 	for (size_t i = 0; i < m; i++) {
@@ -231,9 +239,10 @@ int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t
 		ds->imp_tweet[i] = k[i].b;
 		ds->imp_time[i] = when[j];
 		ds->imp_actions[i] = acts[j];
+		ds->imp_propensity[i] = prop[j];
 	}
 	ds->n_impressions = (uint32_t)m;
-	free(k), free(acts), free(when);
+	free(k), free(acts), free(when), free(prop);
 	return 0;
 }
 
@@ -426,7 +435,7 @@ int mrs_dataset_index(mrs_dataset *ds, mrs_error *err)
 		return -1;
 	if (!ds->blk_off && mrs_ds_set_blocks(ds, NULL, NULL, NULL, NULL, 0, err))
 		return -1;
-	if (!ds->imp_user && mrs_ds_set_impressions(ds, NULL, NULL, NULL, NULL, 0, err))
+	if (!ds->imp_user && mrs_ds_set_impressions(ds, NULL, NULL, NULL, NULL, NULL, 0, err))
 		return -1;
 
 	for (uint32_t t = 0; t < nt; t++) {

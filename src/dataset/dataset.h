@@ -10,7 +10,7 @@ struct sqlite3;
 
 /* ------------------------------------------------------------------ the layout */
 
-#define MRS_SCHEMA_VERSION 1
+#define MRS_SCHEMA_VERSION 2
 #define MRS_TW_MEDIA 1u
 #define MRS_TW_LINK 2u
 #define MRS_BLOCK 1u
@@ -69,6 +69,9 @@ typedef struct mrs_dataset {
 	uint32_t *imp_tweet;    /* [n_impressions] */
 	int64_t *imp_time;      /* [n_impressions] */
 	uint8_t *imp_actions;   /* [n_impressions] bit MRS_ACT_* */
+	float *imp_propensity;  /* [n_impressions] the logging policy's probability of showing
+				   this tweet in this slot (docs/world.md), for off-policy
+				   evaluation; 0 when unknown (imported logs, what-if edits) */
 	uint32_t *uimp_off;     /* [n_users+1] impressions of u: [uimp_off[u], uimp_off[u+1]) */
 	uint32_t *timp_off;     /* [n_tweets+1] impressions of t: timp[timp_off[t] ..] */
 	uint32_t *timp;         /* [n_impressions] impression indexes, by (tweet, time) */
@@ -102,10 +105,11 @@ typedef struct mrs_dataset {
  * earliest time). Copies; the inputs stay the caller's. */
 int mrs_ds_set_follows(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		       const int64_t *time, size_t n, mrs_error *err);
-/* Sets impressions (any order; a repeated (user, tweet) pair is merged: earliest time,
- * actions OR-ed). Copies. */
+/* Sets impressions (any order; a repeated (user, tweet) pair is merged: earliest time and
+ * its propensity, actions OR-ed). propensity may be NULL (every one unknown: 0). Copies. */
 int mrs_ds_set_impressions(mrs_dataset *ds, const uint32_t *user, const uint32_t *tweet,
-			   const int64_t *time, const uint8_t *actions, size_t n, mrs_error *err);
+			   const int64_t *time, const uint8_t *actions, const float *propensity,
+			   size_t n, mrs_error *err);
 /* Sets blocks and mutes (any order, duplicates merged). Copies. */
 int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		      const uint8_t *kind, const int64_t *time, size_t n, mrs_error *err);
@@ -172,6 +176,11 @@ mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error
  * blocks as they are, the same clock); evaluation's random split hides its test rows so.
  * The result owns its memory. */
 mrs_dataset *mrs_dataset_without(const mrs_dataset *ds, const uint8_t *drop, mrs_error *err);
+
+/* Gini coefficient of non-negative counts (0: equal, towards 1: concentrated on few):
+ * the world statistics' engagement per tweet, evaluation's exposure per tweet. NaN when
+ * out of memory. */
+double mrs_gini(const uint32_t *counts, size_t n);
 
 /* Builds every derived index (CSR both ways, by-tweet impressions, fingerprint) from the
  * primary arrays. Used by the store and the importers; exposed for tests that build

@@ -708,7 +708,7 @@ static int set_relations(imp *im, mrs_dataset *ds, const uint32_t *tweet_of, int
 		}
 		rc = mrs_ds_set_follows(ds, fs, fd, ft, nf, im->err);
 		if (!rc)
-			rc = mrs_ds_set_impressions(ds, iu, it, itime, ia, ne, im->err);
+			rc = mrs_ds_set_impressions(ds, iu, it, itime, ia, NULL, ne, im->err);
 	}
 	free(fs), free(fd), free(ft), free(iu), free(it), free(itime), free(ia);
 	return rc;

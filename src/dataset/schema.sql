@@ -1,4 +1,5 @@
--- schema.sql: the minirecsys dataset schema (version 1). Compiled into the library.
+-- schema.sql: the minirecsys dataset schema (version 2). Compiled into the library.
+-- docs/world.md describes it. Version 2 added impressions.propensity.
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,            -- dense, 0 .. n-1
@@ -27,7 +28,9 @@ CREATE TABLE impressions (
     user INTEGER NOT NULL REFERENCES users(id),
     tweet INTEGER NOT NULL REFERENCES tweets(id),
     ts INTEGER NOT NULL,
-    actions INTEGER NOT NULL DEFAULT 0 -- bit mask over action_types.bit
+    actions INTEGER NOT NULL DEFAULT 0, -- bit mask over action_types.bit
+    propensity REAL                    -- the logging policy's probability of showing this
+                                       -- tweet in this slot; NULL when unknown (imports)
 );
 CREATE VIEW impression_actions AS
     SELECT i.id AS impression, i.user, i.tweet, i.ts, a.name AS action

@@ -119,8 +119,8 @@ static bool kept(const mrs_dataset *ds, uint32_t i, int64_t cutoff, const uint8_
 }
 
 /* Impressions before the cutoff and not dropped (already sorted, so a plain copy stays
- * sorted); a what-if copy adds the edits' likes and hides at `when` and sorts and merges
- * them in. */
+ * sorted), with their logging propensities; a what-if copy adds the edits' likes and hides
+ * at `when` (whose propensity is unknown: 0) and sorts and merges them in. */
 static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t cutoff,
 			      const uint8_t *drop, bool whatif, const mrs_edit *edits, size_t n,
 			      int64_t when, mrs_error *err)
@@ -132,8 +132,9 @@ static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t c
 	uint32_t *it = mrs_calloc(ni + n, sizeof(uint32_t), "impressions", err);
 	int64_t *its = mrs_calloc(ni + n, sizeof(int64_t), "impressions", err);
 	uint8_t *ia = mrs_calloc(ni + n, 1, "impressions", err);
+	float *ip = mrs_calloc(ni + n, sizeof(float), "impressions", err);
 	int rc = -1;
-	if (!iu || !it || !its || !ia)
+	if (!iu || !it || !its || !ia || !ip)
 		goto out;
 	ni = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++) {
@@ -141,10 +142,12 @@ static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t c
 			continue;
 		iu[ni] = ds->imp_user[i], it[ni] = ds->imp_tweet[i];
 		its[ni] = ds->imp_time[i], ia[ni] = ds->imp_actions[i];
+		ip[ni] = ds->imp_propensity[i];
 		ni++;
 	}
 	if (!whatif) {
 		out->imp_user = iu, out->imp_tweet = it, out->imp_time = its, out->imp_actions = ia;
+		out->imp_propensity = ip;
 		out->n_impressions = (uint32_t)ni;
 		return 0;
 	}
@@ -155,9 +158,9 @@ static int derive_impressions(mrs_dataset *out, const mrs_dataset *ds, int64_t c
 		ia[ni] = (uint8_t)(1u << (edits[k].kind == MRS_EDIT_LIKE ? MRS_ACT_LIKE : MRS_ACT_NEGFB));
 		ni++;
 	}
-	rc = mrs_ds_set_impressions(out, iu, it, its, ia, ni, err);
+	rc = mrs_ds_set_impressions(out, iu, it, its, ia, ip, ni, err);
 out:
-	free(iu), free(it), free(its), free(ia);
+	free(iu), free(it), free(its), free(ia), free(ip);
 	return rc;
 }
 

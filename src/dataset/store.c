@@ -246,7 +246,7 @@ static int write_tweets(writer *w, const mrs_dataset *ds, const mrs_progress *p)
 static int write_impressions(writer *w, const mrs_dataset *ds, const mrs_progress *p)
 {
 	inserter x;
-	int rc = ins_open(&x, w, "impressions", 5, ds->n_impressions);
+	int rc = ins_open(&x, w, "impressions", 6, ds->n_impressions);
 	for (uint32_t i = 0; i < ds->n_impressions && !rc; i++) {
 		int c;
 		sqlite3_stmt *st = ins_next(&x, &c);
@@ -255,6 +255,10 @@ static int write_impressions(writer *w, const mrs_dataset *ds, const mrs_progres
 		sqlite3_bind_int64(st, c + 2, ds->imp_tweet[i]);
 		sqlite3_bind_int64(st, c + 3, ds->imp_time[i]);
 		sqlite3_bind_int(st, c + 4, ds->imp_actions[i]);
+		if (ds->imp_propensity[i] > 0)
+			sqlite3_bind_double(st, c + 5, ds->imp_propensity[i]);
+		else
+			sqlite3_bind_null(st, c + 5);
 		rc = ins_done(&x);
 		if (!rc && (i & 0x3ffff) == 0)
 			rc = tick(w, p, "writing impressions", i, ds->n_impressions);
@@ -620,10 +624,17 @@ int mrs_store_open(const char *path, sqlite3 **db_out, mrs_error *err)
 		return -1;
 	}
 	if (version != MRS_SCHEMA_VERSION) {
+		/* what each older version lacks, so the message says why it cannot be read */
+		static const char *const lacks[MRS_SCHEMA_VERSION] = {
+			[1] = " (its impressions lack the logging policy's propensity)",
+		};
 		mrs_fail(err, MRS_ERR_DATA,
-			 "%s: schema version %lld, this minirecsys reads version %d; regenerate or "
+			 "%s: schema version %lld%s, this minirecsys reads version %d; regenerate or "
 			 "re-import the dataset",
-			 path, version, MRS_SCHEMA_VERSION);
+			 path, version,
+			 version > 0 && version < MRS_SCHEMA_VERSION && lacks[version] ? lacks[version]
+										: "",
+			 MRS_SCHEMA_VERSION);
 		sqlite3_close(db);
 		return -1;
 	}
@@ -761,9 +772,13 @@ static int load_impressions(reader *r, mrs_dataset *ds, const mrs_progress *p)
 	ds->imp_tweet = mrs_calloc(n, sizeof(uint32_t), "impressions", r->err);
 	ds->imp_time = mrs_calloc(n, sizeof(int64_t), "impressions", r->err);
 	ds->imp_actions = mrs_calloc(n, 1, "impressions", r->err);
-	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions)
+	ds->imp_propensity = mrs_calloc(n, sizeof(float), "impressions", r->err);
+	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||
+	    !ds->imp_propensity)
 		return -1;
-	sqlite3_stmt *st = rprep(r, "SELECT id, user, tweet, ts, actions FROM impressions ORDER BY id",
+	sqlite3_stmt *st = rprep(r,
+				 "SELECT id, user, tweet, ts, actions, propensity FROM impressions "
+				 "ORDER BY id",
 				 "reading impressions");
 	if (!st)
 		return -1;
@@ -773,6 +788,7 @@ static int load_impressions(reader *r, mrs_dataset *ds, const mrs_progress *p)
 		long long id = sqlite3_column_int64(st, 0), u = sqlite3_column_int64(st, 1);
 		long long t = sqlite3_column_int64(st, 2), ts = sqlite3_column_int64(st, 3);
 		long long a = sqlite3_column_int64(st, 4);
+		double prop = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 5);
 		if (id != i || i >= n) {
 			rc = mrs_fail(r->err, MRS_ERR_DATA,
 				      "%s: impressions: id %lld where %lld was expected", r->path, id, i);
@@ -786,6 +802,12 @@ static int load_impressions(reader *r, mrs_dataset *ds, const mrs_progress *p)
 				      r->path, id, u, t, a);
 			break;
 		}
+		if (!(prop >= 0 && prop <= 1)) {
+			rc = mrs_fail(r->err, MRS_ERR_DATA,
+				      "%s: impression %lld: propensity %g is not a probability", r->path,
+				      id, prop);
+			break;
+		}
 		if (i && (u < ds->imp_user[i - 1] ||
 			  (u == ds->imp_user[i - 1] && ts < ds->imp_time[i - 1]))) {
 			rc = mrs_fail(r->err, MRS_ERR_DATA,
@@ -796,6 +818,7 @@ static int load_impressions(reader *r, mrs_dataset *ds, const mrs_progress *p)
 		ds->imp_tweet[i] = (uint32_t)t;
 		ds->imp_time[i] = ts;
 		ds->imp_actions[i] = (uint8_t)a;
+		ds->imp_propensity[i] = (float)prop;
 		i++;
 		if ((i & 0x3ffff) == 0 &&
 		    mrs_progress_report(p, "loading impressions", (double)i, (double)n, NULL)) {

@@ -17,8 +17,6 @@ double mrs_recall_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, 
 /* 1 / rank of the first relevant item within the top k, 0 if none. */
 double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
 		   uint32_t k);
-/* Gini coefficient of non-negative counts (0: equal exposure, towards 1: concentrated). */
-double mrs_gini(const uint32_t *counts, size_t n);
 /* Average precision cut at k as Microsoft Recommenders and Spark compute it: the
  * precision at the rank of each relevant item in the top k, summed, over n_rel. */
 double mrs_ap_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,

@@ -1,5 +1,5 @@
 /* rankmetrics.c: ranking metrics of one list (NDCG, precision, recall, reciprocal rank,
- * average precision) and the Gini coefficient of exposure. */
+ * average precision); the Gini coefficient of exposure is dataset/stats.c's. */
 #include <math.h>
 
 #include "eval/eval.h"
@@ -59,29 +59,4 @@ double mrs_ap_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint
 		if (mrs_sorted_has(rel, n_rel, ranked[i]))
 			sum += (double)++h / (i + 1);
 	return sum / n_rel;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-double mrs_gini(const uint32_t *counts, size_t n)
-{
-	if (n == 0)
-		return 0;
-	uint32_t *c = malloc(sizeof(uint32_t) * n);
-	if (!c)
-		return NAN;
-	memcpy(c, counts, sizeof(uint32_t) * n);
-	qsort(c, n, sizeof *c, cmp_u32);
-	/* G = sum_i (2i - n - 1) x_i / (n sum x), i = 1..n over ascending x */
-	double num = 0, sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		num += (2.0 * (i + 1) - n - 1) * c[i];
-		sum += c[i];
-	}
-	free(c);
-	return sum > 0 ? num / (n * sum) : 0;
 }

@@ -1,9 +1,13 @@
-/* generate.c: the synthetic world: users, follow graph, tweets with text, impressions
- * with actions drawn from the hidden model, blocks, moderation labels, ground truth. */
+/* generate.c: the synthetic world: accounts with hidden interests, the follow graph,
+ * trending events, original tweets with text, then (feed.c) what the feed showed and what
+ * people did; moderation labels, the split, the ground truth. docs/world.md tells it all. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "world/world.h"
+
+/* ------------------------------------------------------------ parameters */
 
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 {
@@ -19,8 +23,16 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 		.following_min = 8,
 		.media_rate = 0.3,
 		.link_rate = 0.2,
-		.retweet_rate = 0.08,
 		.verified_rate = 0.02,
+		.quote_rate = 0.2,
+		.oon_share = 0.5,
+		.trend_share = 0.3,
+		.explore = 0.1,
+		.virality = 5,
+		.fresh_hours = 48,
+		.trend_rate = 0.15,
+		.trend_hours = 12,
+		.trend_boost = 2.0,
 		.label_rate = 0.2,
 		.label_noise = 0.1,
 		.train_share = 0.8,
@@ -40,38 +52,133 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 
 /*
  * Peak RSS of `minirecsys generate` (/usr/bin/time -f %M, in MiB) on the development
- * machine, by users / tweets / impressions asked for:
+ * machine, by users / tweets / impressions asked for (the feed's retweets and quotes come
+ * on top of the tweets: about 0.6 a tweet on the default world, 1.1 on the large one):
  *   200 users, 2,000 tweets, 12,000 impressions (small)          163
- *   1,000 / 10,000 / 80,000 (default)                             168
- *   1,000 / 10,000 / 1,000,000                                    265
- *   10,000 / 100,000 / 1,000,000                                  283
- *   1,000 / 1,000,000 / 100,000                                   343
- *   1,000 / 3,000,000 / 100,000                                   580
- *   100,000 / 100,000 / 100,000                                   294
- *   300,000 / 300,000 / 300,000                                   581
- *   1,000,000 / 10,000 / 80,000                                  1352
- *   100,000 / 1,000,000 / 10,200,000 (large)                      994
- * A fixed 160 MiB (the program, libtorch) and 64 MiB of SQLite page cache, then 1,290
- * bytes a user, 125 a tweet and 57 an impression cover every run above: by 1% (3,000,000
+ *   1,000 / 10,000 / 80,000 (default)                             171
+ *   1,000 / 10,000 / 1,000,000                                    281
+ *   10,000 / 100,000 / 1,000,000                                  298
+ *   1,000 / 1,000,000 / 100,000                                   331
+ *   1,000 / 3,000,000 / 100,000                                   604
+ *   100,000 / 100,000 / 100,000                                   333
+ *   300,000 / 300,000 / 300,000                                   698
+ *   1,000,000 / 10,000 / 80,000                                  1687
+ *   100,000 / 1,000,000 / 10,200,000 (large)                     1293
+ * A fixed 160 MiB (the program, libtorch) and 64 MiB of SQLite page cache, then 1,550
+ * bytes a user, 130 a tweet and 85 an impression cover every run above: by 0.2% (3,000,000
  * tweets) to 38% (the small world, whose page cache stays small). The planned 1,000,000 /
- * 10,000,000 / 100,000,000 world comes to 7.9 GiB.
+ * 10,000,000 / 100,000,000 world comes to 10.8 GiB.
  */
 uint64_t mrs_gen_memory_estimate(const mrs_gen_params *p)
 {
-	return (160ull + 64ull) * 1048576ull + 1290ull * p->users + 125ull * p->tweets +
-	       57ull * p->impressions;
+	return (160ull + 64ull) * 1048576ull + 1550ull * p->users + 130ull * p->tweets +
+	       85ull * p->impressions;
 }
 
-/* Growable list of timed edges (follows, blocks). */
-typedef struct edge_buf {
-	uint32_t *src, *dst;
-	int64_t *time;
-	uint8_t *kind;
-	size_t n, cap;
-} edge_buf;
+/* The parameters `generate --set NAME=VALUE` reaches (the sizes and the seed have options
+ * of their own), each with its range. */
+typedef struct knob {
+	const char *name;
+	size_t off;
+	double lo, hi;
+	const char *help;
+} knob;
+#define KNOB(f, lo, hi, help) {#f, offsetof(mrs_gen_params, f), lo, hi, help}
+static const knob knobs[] = {
+	KNOB(homophily, 0, 1, "[0, 1] share of follows chosen within a shared interest"),
+	KNOB(follow_alpha, 0.1, 10, "[0.1, 10] Pareto shape of popularity: smaller, more skewed"),
+	KNOB(following_alpha, 0.1, 10, "[0.1, 10] Pareto shape of how many accounts one follows"),
+	KNOB(following_min, 1, 1000, "[1, 1000] fewest accounts one follows at the start"),
+	KNOB(media_rate, 0, 1, "[0, 1] share of original tweets with media"),
+	KNOB(link_rate, 0, 1, "[0, 1] share of original tweets with a link"),
+	KNOB(verified_rate, 0, 1, "[0, 1] share of verified accounts"),
+	KNOB(quote_rate, 0, 1, "[0, 1] share of retweets that are quotes (with a comment)"),
+	KNOB(oon_share, 0, 1, "[0, 1] share of the feed's draws from its out-of-network sources"),
+	KNOB(trend_share, 0, 1, "[0, 1] of those, the share that follow trending topics"),
+	KNOB(explore, 0, 1, "[0, 1] of those, the share spread evenly over the topics"),
+	KNOB(virality, 0, 1000, "[0, 1000] weight of each engagement in a tweet's out-of-network reach"),
+	KNOB(fresh_hours, 0.1, 10000, "[0.1, 10000] half-life of a tweet's out-of-network reach, hours"),
+	KNOB(trend_rate, 0, 100, "[0, 100] trending events per topic per day"),
+	KNOB(trend_hours, 0.1, 10000, "[0.1, 10000] median length of a trending event, hours"),
+	KNOB(trend_boost, 0, 100, "[0, 100] a topic's tweets at a trend's peak: x (1 + boost)"),
+	KNOB(label_rate, 0, 1, "[0, 1] share of unreported tweets that reviewers label"),
+	KNOB(label_noise, 0, 1, "[0, 1] share of true positives reviewers miss (a fifth as many false flags)"),
+	KNOB(train_share, 0.01, 0.99, "[0.01, 0.99] share of the impressions in the train split"),
+};
 
-static int edges_push(edge_buf *b, uint32_t s, uint32_t d, int64_t t, uint8_t kind,
-		      mrs_error *err)
+const char *mrs_gen_param_name(int i, const char **help)
+{
+	if (i < 0 || i >= (int)MRS_ARRAY_LEN(knobs))
+		return NULL;
+	if (help)
+		*help = knobs[i].help;
+	return knobs[i].name;
+}
+
+int mrs_gen_params_set(mrs_gen_params *p, const char *name, const char *value, mrs_error *err)
+{
+	for (size_t i = 0; i < MRS_ARRAY_LEN(knobs); i++) {
+		const knob *k = &knobs[i];
+		if (strcmp(name, k->name) != 0)
+			continue;
+		char *end;
+		double v = strtod(value, &end);
+		if (end == value || *end || !isfinite(v))
+			return mrs_fail(err, MRS_ERR_USAGE, "%s: '%s' is not a number", name, value);
+		if (v < k->lo || v > k->hi)
+			return mrs_fail(err, MRS_ERR_USAGE, "%s: %g is out of range (%g .. %g)", name,
+					v, k->lo, k->hi);
+		*(double *)((char *)p + k->off) = v;
+		return 0;
+	}
+	char names[512];
+	size_t n = 0;
+	for (size_t i = 0; i < MRS_ARRAY_LEN(knobs) && n < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+				      knobs[i].name);
+	return mrs_fail(err, MRS_ERR_USAGE, "unknown generator parameter '%s' (%s)", name, names);
+}
+
+static char *params_json(const mrs_gen_params *p, mrs_error *err)
+{
+	char buf[2048];
+	size_t n = (size_t)snprintf(buf, sizeof buf,
+				    "{\"users\": %u, \"tweets\": %u, \"impressions\": %u, "
+				    "\"seed\": %llu, \"days\": %u",
+				    p->users, p->tweets, p->impressions,
+				    (unsigned long long)p->seed, p->days);
+	for (size_t i = 0; i < MRS_ARRAY_LEN(knobs) && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, ", \"%s\": %g", knobs[i].name,
+				      *(const double *)((const char *)p + knobs[i].off));
+	if (n + 2 > sizeof buf)
+		return mrs_fail(err, MRS_ERR_INTERNAL, "generator parameters too long"), NULL;
+	memcpy(buf + n, "}", 2);
+	return mrs_strdup(buf, err);
+}
+
+static int check_params(const mrs_gen_params *p, mrs_error *err)
+{
+	if (p->users < 2 || p->users > 10000000)
+		return mrs_fail(err, MRS_ERR_USAGE, "users: %u is out of range (2 .. 10000000)", p->users);
+	if (p->tweets < 1 || p->tweets > 100000000)
+		return mrs_fail(err, MRS_ERR_USAGE, "tweets: %u is out of range (1 .. 100000000)",
+				p->tweets);
+	if (p->impressions > 1000000000)
+		return mrs_fail(err, MRS_ERR_USAGE, "impressions: %u is out of range", p->impressions);
+	if (p->days < 1 || p->days > 3650)
+		return mrs_fail(err, MRS_ERR_USAGE, "days: %u is out of range (1 .. 3650)", p->days);
+	for (size_t i = 0; i < MRS_ARRAY_LEN(knobs); i++) {
+		double v = *(const double *)((const char *)p + knobs[i].off);
+		if (!(v >= knobs[i].lo && v <= knobs[i].hi))
+			return mrs_fail(err, MRS_ERR_USAGE, "%s: %g is out of range (%g .. %g)",
+					knobs[i].name, v, knobs[i].lo, knobs[i].hi);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ shared helpers */
+
+int mrs_gen_edges_push(mrs_edge_buf *b, uint32_t s, uint32_t d, int64_t t, uint8_t kind, mrs_error *err)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 1024;
@@ -95,33 +202,65 @@ static int edges_push(edge_buf *b, uint32_t s, uint32_t d, int64_t t, uint8_t ki
 	return 0;
 }
 
-static void edges_free(edge_buf *b)
+static void edges_free(mrs_edge_buf *b)
 {
 	free(b->src), free(b->dst), free(b->time), free(b->kind);
 }
 
-typedef struct gen {
-	const mrs_gen_params *p;
-	mrs_rng rng;
-	mrs_error *err;
-	const mrs_progress *prog;
-	mrs_dataset *ds;
-	mrs_truth *tr;
-	int64_t t_end, t_begin;
-	/* user latents (hidden) */
-	double *activity, *pop, *author_q, *nsfw_prop, *tox_prop;
-	/* tweets by author (during generation) and by topic, in time order */
-	uint32_t *by_author_off, *by_author;
-	uint32_t *by_topic_off, *by_topic;
-	edge_buf follows; /* base graph, then follows made by follow actions */
-	edge_buf blocks;  /* blocks and mutes */
-} gen;
+uint32_t mrs_gen_tweet_add(mrs_gen_tweets *tw, uint32_t author, int64_t time, uint32_t rt_of,
+		       const char *text, mrs_error *err)
+{
+	if (mrs_grow((void **)&tw->v, &tw->cap, (size_t)tw->n + 1, sizeof(mrs_gen_tweet), "tweets", err))
+		return MRS_NONE;
+	uint32_t off = mrs_pool_add(&tw->text, text, strlen(text), err);
+	if (off == UINT32_MAX)
+		return MRS_NONE;
+	uint32_t t = tw->n++;
+	tw->v[t] = (mrs_gen_tweet){.time = time, .author = author, .rt_of = rt_of, .text_off = off};
+	return t;
+}
 
-static int cancelled(gen *g, const char *phase, double done, double total)
+static void tweets_free(mrs_gen_tweets *tw)
+{
+	free(tw->v), free(tw->text.data);
+}
+
+int mrs_gen_cancelled(mrs_gen *g, const char *phase, double done, double total)
 {
 	if (mrs_progress_report(g->prog, phase, done, total, NULL))
 		return mrs_fail(g->err, MRS_ERR_CANCELLED, "generate: cancelled during %s", phase);
 	return 0;
+}
+
+uint32_t mrs_gen_hour(const mrs_gen *g, int64_t t)
+{
+	if (t <= g->t_begin)
+		return 0;
+	uint64_t h = (uint64_t)(t - g->t_begin) / 3600;
+	return h >= g->n_hours ? g->n_hours - 1 : (uint32_t)h;
+}
+
+static double clamp(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Index drawn with probability w[i] / sum(w), over n weights (sum > 0). */
+static int draw_weighted(const double *w, int n, mrs_rng *r)
+{
+	double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += w[i];
+	double x = mrs_rng_uniform(r) * sum;
+	int last = 0;
+	for (int i = 0; i < n; i++) {
+		if (w[i] <= 0)
+			continue;
+		last = i;
+		if ((x -= w[i]) < 0)
+			return i;
+	}
+	return last;
 }
 
 /* ------------------------------------------------------------ users */
@@ -132,7 +271,7 @@ static int cmp_desc(const void *a, const void *b)
 	return x > y ? -1 : x < y;
 }
 
-static int gen_users(gen *g)
+static int gen_users(mrs_gen *g)
 {
 	mrs_dataset *ds = g->ds;
 	mrs_truth *tr = g->tr;
@@ -145,18 +284,10 @@ static int gen_users(gen *g)
 		double w[MRS_N_TOPICS] = {0}, sum = 0;
 		for (int i = 0; i < k; i++) {
 			/* choose a topic not yet chosen, by topic popularity */
-			double tot = 0;
+			double left[MRS_N_TOPICS];
 			for (int t = 0; t < MRS_N_TOPICS; t++)
-				tot += w[t] > 0 ? 0 : topic_pop[t];
-			double x = mrs_rng_uniform(r) * tot;
-			int pick = 0;
-			for (int t = 0; t < MRS_N_TOPICS; t++) {
-				if (w[t] > 0)
-					continue;
-				pick = t;
-				if ((x -= topic_pop[t]) < 0)
-					break;
-			}
+				left[t] = w[t] > 0 ? 0 : topic_pop[t];
+			int pick = draw_weighted(left, MRS_N_TOPICS, r);
 			w[pick] = 0.3 + mrs_rng_gamma(r, 2.0);
 			sum += w[pick];
 		}
@@ -201,15 +332,9 @@ static int gen_users(gen *g)
 	return 0;
 }
 
-
 /* ------------------------------------------------------------ a small hash set of ids */
 
-typedef struct idset {
-	uint32_t *slot;
-	uint32_t mask, count;
-} idset;
-
-static int idset_reset(idset *s, uint32_t expect, mrs_error *err)
+int mrs_gen_idset_reset(mrs_gen_idset *s, uint32_t expect, mrs_error *err)
 {
 	uint32_t cap = 16;
 	while (cap < expect * 2 + 8)
@@ -217,8 +342,10 @@ static int idset_reset(idset *s, uint32_t expect, mrs_error *err)
 	if (cap - 1 > s->mask) {
 		free(s->slot);
 		s->slot = mrs_calloc(cap, sizeof(uint32_t), "id set", err);
-		if (!s->slot)
+		if (!s->slot) {
+			s->mask = 0;
 			return -1;
+		}
 		s->mask = cap - 1;
 	}
 	memset(s->slot, 0xff, sizeof(uint32_t) * (s->mask + 1));
@@ -226,22 +353,40 @@ static int idset_reset(idset *s, uint32_t expect, mrs_error *err)
 	return 0;
 }
 
-/* Adds x; returns false if it was already there. Callers keep count below capacity/2. */
-static bool idset_add(idset *s, uint32_t x)
+static void idset_put(uint32_t *slot, uint32_t mask, uint32_t x)
 {
-	uint32_t i = (uint32_t)mrs_hash64(x) & s->mask;
-	while (s->slot[i] != MRS_NONE) {
-		if (s->slot[i] == x)
-			return false;
-		i = (i + 1) & s->mask;
-	}
-	s->slot[i] = x;
-	s->count++;
-	return true;
+	uint32_t i = (uint32_t)mrs_hash64(x) & mask;
+	while (slot[i] != MRS_NONE)
+		i = (i + 1) & mask;
+	slot[i] = x;
 }
 
-static bool idset_has(const idset *s, uint32_t x)
+int mrs_gen_idset_add(mrs_gen_idset *s, uint32_t x, mrs_error *err)
 {
+	if (mrs_gen_idset_has(s, x))
+		return 0;
+	if (!s->slot || 2 * (s->count + 1) > s->mask + 1) {
+		uint32_t cap = s->slot ? (s->mask + 1) * 2 : 16;
+		uint32_t *slot = mrs_calloc(cap, sizeof(uint32_t), "id set", err);
+		if (!slot)
+			return -1;
+		memset(slot, 0xff, sizeof(uint32_t) * cap);
+		for (uint32_t i = 0; s->slot && i <= s->mask; i++)
+			if (s->slot[i] != MRS_NONE)
+				idset_put(slot, cap - 1, s->slot[i]);
+		free(s->slot);
+		s->slot = slot;
+		s->mask = cap - 1;
+	}
+	idset_put(s->slot, s->mask, x);
+	s->count++;
+	return 1;
+}
+
+bool mrs_gen_idset_has(const mrs_gen_idset *s, uint32_t x)
+{
+	if (!s->slot)
+		return false;
 	uint32_t i = (uint32_t)mrs_hash64(x) & s->mask;
 	while (s->slot[i] != MRS_NONE) {
 		if (s->slot[i] == x)
@@ -253,13 +398,22 @@ static bool idset_has(const idset *s, uint32_t x)
 
 /* ------------------------------------------------------------ follow graph */
 
-static int gen_follows(gen *g)
+/* A topic drawn by the user's interest weights. */
+static int interest_topic(const float *iw, mrs_rng *r)
+{
+	double w[MRS_N_TOPICS];
+	for (int t = 0; t < MRS_N_TOPICS; t++)
+		w[t] = iw[t];
+	return draw_weighted(w, MRS_N_TOPICS, r);
+}
+
+static int gen_follows(mrs_gen *g)
 {
 	mrs_dataset *ds = g->ds;
 	uint32_t n = ds->n_users;
 	int rc = -1;
 	mrs_alias *global = NULL, *by_topic[MRS_N_TOPICS] = {0};
-	idset seen = {0};
+	mrs_gen_idset seen = {0};
 	double *w = mrs_calloc(n, sizeof(double), "follow weights", g->err);
 	if (!w || !(global = mrs_alias_new(g->pop, n, g->err)))
 		goto out;
@@ -278,30 +432,27 @@ static int gen_follows(gen *g)
 		mrs_rng_seed_stream(&r, g->p->seed, 0x10000000ull + u);
 		double want = mrs_rng_pareto(&r, g->p->following_min, g->p->following_alpha);
 		uint32_t d = (uint32_t)MRS_MIN(want, (double)max_deg);
-		if (idset_reset(&seen, d, g->err))
+		if (mrs_gen_idset_reset(&seen, d, g->err))
 			goto out;
 		const float *iw = g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS;
 		for (uint32_t tries = 0; seen.count < d && tries < d * 20; tries++) {
 			uint32_t v;
 			if (mrs_rng_uniform(&r) < g->p->homophily) {
 				/* a topic the user cares about, then a popular account in it */
-				double x = mrs_rng_uniform(&r);
-				int t = 0;
-				while (t < MRS_N_TOPICS - 1 && (x -= iw[t]) >= 0)
-					t++;
-				while (!by_topic[t] || iw[t] == 0)
-					t = (t + 1) % MRS_N_TOPICS;
-				v = mrs_alias_sample(by_topic[t], &r);
+				int t = interest_topic(iw, &r);
+				v = by_topic[t] ? mrs_alias_sample(by_topic[t], &r) : mrs_alias_sample(global, &r);
 			} else {
 				v = mrs_alias_sample(global, &r);
 			}
-			if (v == u || !idset_add(&seen, v))
+			if (v == u || mrs_gen_idset_has(&seen, v))
 				continue;
+			if (mrs_gen_idset_add(&seen, v, g->err) < 0)
+				goto out;
 			int64_t when = g->t_begin - 1 - (int64_t)(mrs_rng_uniform(&r) * 365 * MRS_DAY);
-			if (edges_push(&g->follows, u, v, when, 0, g->err))
+			if (mrs_gen_edges_push(&g->follows, u, v, when, 0, g->err))
 				goto out;
 		}
-		if ((u & 0xfff) == 0 && cancelled(g, "follow graph", u, n))
+		if ((u & 0xfff) == 0 && mrs_gen_cancelled(g, "follow graph", u, n))
 			goto out;
 	}
 	rc = mrs_ds_set_follows(ds, g->follows.src, g->follows.dst, g->follows.time,
@@ -314,12 +465,53 @@ out:
 	return rc;
 }
 
-/* ------------------------------------------------------------ tweets */
+/* ------------------------------------------------------------ trends */
 
-static double clamp01(double x, double lo, double hi)
+/*
+ * Trending events: per topic, a Poisson number of them (trend_rate a day), each starting
+ * at a uniform hour with a peak strength of 0.5 + Exp(0.5) that decays exponentially over
+ * a length drawn around trend_hours (log-normal, 2 hours to 4 days), and with a hashtag.
+ * A topic's intensity in an hour is the sum of its events then; its tag, the strongest's.
+ */
+static int gen_trends(mrs_gen *g)
 {
-	return x < lo ? lo : x > hi ? hi : x;
+	g->n_hours = g->p->days * 24;
+	size_t cells = (size_t)g->n_hours * MRS_N_TOPICS;
+	g->trend = mrs_calloc(cells, sizeof(float), "trends", g->err);
+	g->trend_tag = mrs_calloc(cells, 1, "trends", g->err);
+	float *best = mrs_calloc(cells, sizeof(float), "trends", g->err);
+	if (!g->trend || !g->trend_tag || !best) {
+		free(best);
+		return -1;
+	}
+	memset(g->trend_tag, 0xff, cells);
+	mrs_rng r;
+	mrs_rng_seed_stream(&r, g->p->seed, 0x30000000ull);
+	for (int k = 0; k < MRS_N_TOPICS; k++) {
+		uint32_t events = mrs_rng_poisson(&r, g->p->trend_rate * g->p->days);
+		for (uint32_t e = 0; e < events; e++) {
+			uint32_t start = mrs_rng_below(&r, g->n_hours);
+			double len = clamp(g->p->trend_hours * exp(0.8 * mrs_rng_normal(&r)), 2, 96);
+			double peak = 0.5 + mrs_rng_exponential(&r, 0.5);
+			int8_t tag = (int8_t)mrs_rng_below(&r, MRS_LEX_EVENT_TAGS);
+			for (uint32_t h = start; h < g->n_hours; h++) {
+				double v = peak * exp(-(double)(h - start) / len);
+				if (v < 0.02)
+					break;
+				size_t c = (size_t)h * MRS_N_TOPICS + k;
+				g->trend[c] += (float)v;
+				if (v > best[c]) {
+					best[c] = (float)v;
+					g->trend_tag[c] = tag;
+				}
+			}
+		}
+	}
+	free(best);
+	return 0;
 }
+
+/* ------------------------------------------------------------ original tweets */
 
 typedef struct tweet_key {
 	int64_t time;
@@ -334,79 +526,24 @@ static int cmp_tweet_key(const void *a, const void *b)
 	return x->draw < y->draw ? -1 : x->draw > y->draw;
 }
 
-/* Writes a tweet's text into buf: topic words and filler, toxic and NSFW lexicon words at
- * rates that grow with the latents, sometimes a hashtag and a link. */
-static void tweet_text(mrs_rng *r, int topic, double tox, double nsfw, unsigned flags,
-		       char *buf, size_t size)
+/* The topic of a new tweet by an author at an hour: mostly one of the author's interests,
+ * sometimes any topic; trending topics draw more tweets either way. */
+static int tweet_topic(const mrs_gen *g, const float *iw, uint32_t hour, mrs_rng *r)
 {
-	size_t len = 0;
-	unsigned words = 6 + mrs_rng_below(r, 12);
-	double p_tox = 0.42 * tox * tox, p_nsfw = 0.42 * nsfw * nsfw;
-	for (unsigned i = 0; i < words; i++) {
-		double x = mrs_rng_uniform(r);
-		const char *w;
-		if (x < p_tox)
-			w = mrs_lex_toxic[mrs_rng_below(r, mrs_lex_n_toxic)];
-		else if (x < p_tox + p_nsfw)
-			w = mrs_lex_nsfw[mrs_rng_below(r, mrs_lex_n_nsfw)];
-		else if (x < p_tox + p_nsfw + 0.42)
-			w = mrs_lex_topic[topic][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)];
-		else if (x < p_tox + p_nsfw + 0.44)
-			w = mrs_lex_topic[mrs_rng_below(r, MRS_N_TOPICS)][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)];
-		else
-			w = mrs_lex_general[mrs_rng_below(r, mrs_lex_n_general)];
-		len += snprintf(buf + len, size - len, "%s%s", i ? " " : "", w);
-	}
-	if (mrs_rng_uniform(r) < 0.35)
-		len += snprintf(buf + len, size - len, " #%s",
-				mrs_lex_topic[topic][mrs_rng_below(r, MRS_LEX_TOPIC_WORDS)]);
-	if (mrs_rng_uniform(r) < 0.3)
-		len += snprintf(buf + len, size - len, "%s", mrs_rng_uniform(r) < 0.5 ? "!" : "?");
-	if (flags & MRS_TW_LINK) {
-		static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-		len += snprintf(buf + len, size - len, " https://t.co/");
-		for (int i = 0; i < 8 && len + 1 < size; i++)
-			buf[len++] = alnum[mrs_rng_below(r, sizeof alnum - 1)];
-		buf[len] = '\0';
-	}
+	bool own = mrs_rng_uniform(r) < 0.9;
+	double w[MRS_N_TOPICS];
+	for (int k = 0; k < MRS_N_TOPICS; k++)
+		w[k] = (own ? iw[k] : 1.0) *
+		       (1 + g->p->trend_boost * g->trend[(size_t)hour * MRS_N_TOPICS + k]);
+	return draw_weighted(w, MRS_N_TOPICS, r);
 }
 
-/* CSR of ids grouped by key, ids ascending within a key. */
-static int group_ids(const uint32_t *key, const bool *keep, uint32_t n, uint32_t n_keys,
-		     uint32_t **off_out, uint32_t **ids_out, mrs_error *err)
+static int gen_originals(mrs_gen *g)
 {
-	uint32_t *off = mrs_calloc((size_t)n_keys + 1, sizeof(uint32_t), "index", err);
-	uint32_t *ids = mrs_calloc(n, sizeof(uint32_t), "index", err);
-	uint32_t *fill = mrs_calloc((size_t)n_keys + 1, sizeof(uint32_t), "index", err);
-	if (!off || !ids || !fill) {
-		free(off), free(ids), free(fill);
-		return -1;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		if (!keep || keep[i])
-			off[key[i] + 1]++;
-	for (uint32_t k = 0; k < n_keys; k++)
-		off[k + 1] += off[k];
-	memcpy(fill, off, sizeof(uint32_t) * (n_keys + 1));
-	for (uint32_t i = 0; i < n; i++)
-		if (!keep || keep[i])
-			ids[fill[key[i]]++] = i;
-	free(fill);
-	*off_out = off;
-	*ids_out = ids;
-	return 0;
-}
-
-static int gen_tweets(gen *g)
-{
-	mrs_dataset *ds = g->ds;
 	mrs_truth *tr = g->tr;
-	uint32_t nu = ds->n_users, nt = ds->n_tweets;
+	uint32_t nu = g->ds->n_users, nt = g->p->tweets;
 	int rc = -1;
 	mrs_alias *rate = NULL;
-	mrs_pool text = {0};
-	uint8_t *topic = NULL;
-	bool *original = NULL;
 	double *lambda = mrs_calloc(nu, sizeof(double), "tweet rates", g->err);
 	tweet_key *keys = mrs_calloc(nt, sizeof(tweet_key), "tweets", g->err);
 	if (!lambda || !keys)
@@ -426,371 +563,165 @@ static int gen_tweets(gen *g)
 		keys[i].draw = i;
 	}
 	qsort(keys, nt, sizeof *keys, cmp_tweet_key);
-
-	topic = mrs_calloc(nt, 1, "tweets", g->err);
-	original = mrs_calloc(nt, sizeof(bool), "tweets", g->err);
-	uint32_t *recent[MRS_N_TOPICS] = {0}; /* originals of each topic so far */
-	uint32_t n_recent[MRS_N_TOPICS] = {0};
-	for (int t = 0; t < MRS_N_TOPICS && topic; t++)
-		if (!(recent[t] = mrs_calloc(nt, sizeof(uint32_t), "tweets", g->err)))
-			topic = NULL;
-	if (!topic || !original)
-		goto out_recent;
-	char buf[1024], rt[1200];
-	for (uint32_t t = 0; t < nt; t++) {
+	char buf[1024];
+	mrs_gen_tweets *tw = &g->tw;
+	for (uint32_t i = 0; i < nt; i++) {
 		mrs_rng *r = &g->rng;
-		uint32_t a = keys[t].author;
-		ds->tweet_author[t] = a;
-		ds->tweet_time[t] = keys[t].time;
+		uint32_t a = keys[i].author;
+		uint32_t hour = mrs_gen_hour(g, keys[i].time);
 		const float *iw = tr->user_interest_w + (size_t)a * MRS_N_TOPICS;
-		int k = 0;
-		if (mrs_rng_uniform(r) < 0.9) {
-			double x = mrs_rng_uniform(r);
-			while (k < MRS_N_TOPICS - 1 && (x -= iw[k]) >= 0)
-				k++;
-			while (iw[k] == 0)
-				k = (k + 1) % MRS_N_TOPICS;
-		} else {
-			k = (int)mrs_rng_below(r, MRS_N_TOPICS);
-		}
-		uint32_t orig = MRS_NONE;
-		if (n_recent[k] > 0 && mrs_rng_uniform(r) < g->p->retweet_rate) {
-			uint32_t back = (uint32_t)mrs_rng_exponential(r, 40.0);
-			uint32_t idx = back < n_recent[k] ? n_recent[k] - 1 - back : 0;
-			orig = recent[k][idx];
-			if (ds->tweet_author[orig] == a)
-				orig = MRS_NONE;
-		}
-		uint32_t off;
-		if (orig != MRS_NONE) {
-			ds->tweet_rt_of[t] = orig;
-			ds->tweet_flags[t] = ds->tweet_flags[orig];
-			tr->tweet_topic[t] = tr->tweet_topic[orig];
-			tr->tweet_quality[t] = tr->tweet_quality[orig];
-			tr->tweet_nsfw[t] = tr->tweet_nsfw[orig];
-			tr->tweet_toxicity[t] = tr->tweet_toxicity[orig];
-			int n = snprintf(rt, sizeof rt, "RT @%s: %s", mrs_handle(ds, ds->tweet_author[orig]),
-					 text.data + ds->text_off[orig]);
-			off = mrs_pool_add(&text, rt, (size_t)MRS_MIN(n, (int)sizeof rt - 1), g->err);
-		} else {
-			original[t] = true;
-			recent[k][n_recent[k]++] = t;
-			tr->tweet_topic[t] = (uint8_t)k;
-			tr->tweet_quality[t] =
-				(float)clamp01(g->author_q[a] + 0.08 * mrs_rng_normal(r), 0.01, 0.99);
-			double ns = g->nsfw_prop[a] > 0
-					    ? clamp01(g->nsfw_prop[a] + 0.15 * mrs_rng_normal(r), 0.01, 0.99)
-					    : mrs_rng_beta(r, 0.3, 15);
-			double tx = g->tox_prop[a] > 0
-					    ? clamp01(g->tox_prop[a] + 0.2 * mrs_rng_normal(r), 0.01, 0.99)
-					    : mrs_rng_beta(r, 0.4, 12);
-			tr->tweet_nsfw[t] = (float)clamp01(ns, 0.001, 0.999);
-			tr->tweet_toxicity[t] = (float)clamp01(tx, 0.001, 0.999);
-			unsigned flags = (mrs_rng_uniform(r) < g->p->media_rate ? MRS_TW_MEDIA : 0) |
-					 (mrs_rng_uniform(r) < g->p->link_rate ? MRS_TW_LINK : 0);
-			ds->tweet_flags[t] = (uint8_t)flags;
-			tweet_text(r, k, tr->tweet_toxicity[t], tr->tweet_nsfw[t], flags, buf, sizeof buf);
-			off = mrs_pool_add(&text, buf, strlen(buf), g->err);
-		}
-		if (off == UINT32_MAX)
-			goto out_recent;
-		ds->text_off[t] = off;
-		topic[t] = tr->tweet_topic[t];
-		if ((t & 0xffff) == 0 && cancelled(g, "tweets", t, nt))
-			goto out_recent;
+		int k = tweet_topic(g, iw, hour, r);
+		double q = clamp(g->author_q[a] + 0.08 * mrs_rng_normal(r), 0.01, 0.99);
+		double ns = g->nsfw_prop[a] > 0 ? clamp(g->nsfw_prop[a] + 0.15 * mrs_rng_normal(r), 0.01, 0.99)
+						: mrs_rng_beta(r, 0.3, 15);
+		double tx = g->tox_prop[a] > 0 ? clamp(g->tox_prop[a] + 0.2 * mrs_rng_normal(r), 0.01, 0.99)
+					       : mrs_rng_beta(r, 0.4, 12);
+		unsigned flags = (mrs_rng_uniform(r) < g->p->media_rate ? MRS_TW_MEDIA : 0) |
+				 (mrs_rng_uniform(r) < g->p->link_rate ? MRS_TW_LINK : 0);
+		/* a tweet on a trending topic often carries the trending event's hashtag */
+		size_t cell = (size_t)hour * MRS_N_TOPICS + k;
+		double heat = g->trend[cell];
+		mrs_lex_tweet w = {
+			.topic = k,
+			.toxicity = clamp(tx, 0.001, 0.999),
+			.nsfw = clamp(ns, 0.001, 0.999),
+			.link = flags & MRS_TW_LINK,
+			.event_tag = g->trend_tag[cell] >= 0 && mrs_rng_uniform(r) < heat / (1 + heat)
+					     ? mrs_lex_event_tags[k][g->trend_tag[cell]]
+					     : NULL,
+		};
+		mrs_lex_write_tweet(&w, r, buf, sizeof buf);
+		uint32_t t = mrs_gen_tweet_add(tw, a, keys[i].time, MRS_NONE, buf, g->err);
+		if (t == MRS_NONE)
+			goto out;
+		tw->v[t].flags = (uint8_t)flags;
+		tw->v[t].topic = (uint8_t)k;
+		tw->v[t].quality = (float)q;
+		tw->v[t].nsfw = (float)w.nsfw;
+		tw->v[t].tox = (float)w.toxicity;
+		if ((i & 0xffff) == 0 && mrs_gen_cancelled(g, "tweets", i, nt))
+			goto out;
 	}
-	free(ds->text_pool);
-	ds->text_pool = text.data;
-	text.data = NULL;
-	{
-		uint32_t *topic32 = mrs_calloc(nt, sizeof(uint32_t), "tweets", g->err);
-		if (!topic32)
-			goto out_recent;
-		for (uint32_t t = 0; t < nt; t++)
-			topic32[t] = topic[t];
-		rc = group_ids(ds->tweet_author, NULL, nt, nu, &g->by_author_off, &g->by_author, g->err);
-		if (!rc)
-			rc = group_ids(topic32, original, nt, MRS_N_TOPICS, &g->by_topic_off,
-				       &g->by_topic, g->err);
-		free(topic32);
-	}
-out_recent:
-	for (int t = 0; t < MRS_N_TOPICS; t++)
-		free(recent[t]);
+	tw->n_orig = tw->n;
+	rc = 0;
 out:
-	free(lambda), free(keys), free(topic), free(original), free(text.data);
+	free(lambda), free(keys);
 	mrs_alias_free(rate);
 	return rc;
 }
 
-/* ------------------------------------------------------------ impressions */
+/* ------------------------------------------------------------ assembly */
 
-/* Number of tweets among ids[0..n) (ascending, so in time order) created at or before t. */
-static uint32_t count_before(const mrs_dataset *ds, const uint32_t *ids, uint32_t n, int64_t t)
+/* Every tweet in one time order (at equal times, originals first, each group in its own
+ * order): new_id[i] is the place of generator tweet i. */
+static uint32_t *tweet_order(const mrs_gen_tweets *tw, mrs_error *err)
 {
-	return mrs_lower_bound_time(ds->tweet_time, ids, 0, n, t + 1);
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* What one user's stream of impressions needs as it walks forward in time. */
-typedef struct viewer {
-	uint32_t u;
-	mrs_rng rng;
-	uint32_t *fl;   /* followees */
-	int64_t *fl_t;  /* when each was followed */
-	double *cum;    /* cumulative tie weights over fl */
-	uint32_t n_fl, cap_fl;
-	uint32_t *blk;  /* blocked or muted authors */
-	uint32_t n_blk, cap_blk;
-	idset seen;
-} viewer;
-
-static int viewer_follow(viewer *v, uint32_t a, int64_t t, double tie, mrs_error *err)
-{
-	if (v->n_fl == v->cap_fl) {
-		uint32_t cap = v->cap_fl ? v->cap_fl * 2 : 64;
-		uint32_t *f = realloc(v->fl, cap * sizeof *f);
-		if (f)
-			v->fl = f;
-		int64_t *ft = f ? realloc(v->fl_t, cap * sizeof *ft) : NULL;
-		if (ft)
-			v->fl_t = ft;
-		double *c = ft ? realloc(v->cum, cap * sizeof *c) : NULL;
-		if (!c)
-			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for followees");
-		v->cum = c;
-		v->cap_fl = cap;
+	uint32_t *new_id = mrs_calloc(tw->n ? tw->n : 1, sizeof(uint32_t), "tweets", err);
+	if (!new_id)
+		return NULL;
+	uint32_t i = 0, j = tw->n_orig, k = 0;
+	while (i < tw->n_orig || j < tw->n) {
+		bool orig = j >= tw->n || (i < tw->n_orig && tw->v[i].time <= tw->v[j].time);
+		new_id[orig ? i++ : j++] = k++;
 	}
-	v->fl[v->n_fl] = a;
-	v->fl_t[v->n_fl] = t;
-	v->cum[v->n_fl] = (v->n_fl ? v->cum[v->n_fl - 1] : 0) + tie;
-	v->n_fl++;
-	return 0;
+	return new_id;
 }
 
-static int viewer_block(viewer *v, uint32_t a, mrs_error *err)
-{
-	if (v->n_blk == v->cap_blk) {
-		uint32_t cap = v->cap_blk ? v->cap_blk * 2 : 8;
-		uint32_t *b = realloc(v->blk, cap * sizeof *b);
-		if (!b)
-			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for blocks");
-		v->blk = b;
-		v->cap_blk = cap;
-	}
-	v->blk[v->n_blk++] = a;
-	return 0;
-}
-
-/* Is a followed by the viewer strictly before t? Returns the index in fl or -1. */
-static int viewer_follows(const viewer *v, uint32_t a, int64_t t)
-{
-	for (uint32_t i = 0; i < v->n_fl; i++)
-		if (v->fl[i] == a)
-			return v->fl_t[i] < t ? (int)i : -1;
-	return -1;
-}
-
-static bool viewer_blocked(const viewer *v, uint32_t a)
-{
-	for (uint32_t i = 0; i < v->n_blk; i++)
-		if (v->blk[i] == a)
-			return true;
-	return false;
-}
-
-/* Picks a tweet to show the viewer at time t the way a simple logging recommender would:
- * recent tweets of followees (by tie strength), recent tweets of an interest topic (by
- * quality), or anything recent. Returns MRS_NONE when this attempt found nothing. */
-static uint32_t pick_tweet(gen *g, viewer *v, int64_t t)
-{
-	const mrs_dataset *ds = g->ds;
-	mrs_rng *r = &v->rng;
-	double x = mrs_rng_uniform(r);
-	if (x < 0.55 && v->n_fl) {
-		double y = mrs_rng_uniform(r) * v->cum[v->n_fl - 1];
-		uint32_t lo = 0, hi = v->n_fl - 1;
-		while (lo < hi) {
-			uint32_t mid = (lo + hi) / 2;
-			if (v->cum[mid] < y)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		uint32_t a = v->fl[lo];
-		if (v->fl_t[lo] >= t)
-			return MRS_NONE;
-		const uint32_t *ids = g->by_author + g->by_author_off[a];
-		uint32_t n = count_before(ds, ids, g->by_author_off[a + 1] - g->by_author_off[a], t);
-		uint32_t back = (uint32_t)mrs_rng_exponential(r, 1.5);
-		return back < n ? ids[n - 1 - back] : MRS_NONE;
-	}
-	if (x < 0.88) {
-		const float *iw = g->tr->user_interest_w + (size_t)v->u * MRS_N_TOPICS;
-		double y = mrs_rng_uniform(r);
-		int k = 0;
-		while (k < MRS_N_TOPICS - 1 && (y -= iw[k]) >= 0)
-			k++;
-		while (iw[k] == 0)
-			k = (k + 1) % MRS_N_TOPICS;
-		const uint32_t *ids = g->by_topic + g->by_topic_off[k];
-		uint32_t n = count_before(ds, ids, g->by_topic_off[k + 1] - g->by_topic_off[k], t);
-		uint32_t back = (uint32_t)mrs_rng_exponential(r, 25.0);
-		if (back >= n)
-			return MRS_NONE;
-		uint32_t c = ids[n - 1 - back];
-		return mrs_rng_uniform(r) < 0.3 + 0.7 * g->tr->tweet_quality[c] ? c : MRS_NONE;
-	}
-	uint32_t n = count_before(ds, NULL, ds->n_tweets, t);
-	uint32_t back = (uint32_t)mrs_rng_exponential(r, 400.0);
-	return back < n ? n - 1 - back : MRS_NONE;
-}
-
-static int gen_impressions(gen *g)
+/* Moves the tweets and impressions into the dataset and the truth, renumbered in time
+ * order; sets the follows and blocks. */
+static int assemble(mrs_gen *g)
 {
 	mrs_dataset *ds = g->ds;
 	mrs_truth *tr = g->tr;
-	uint32_t nu = ds->n_users, nt = ds->n_tweets;
-	int rc = -1;
-	double total_act = 0;
-	for (uint32_t u = 0; u < nu; u++)
-		total_act += g->activity[u];
-	uint32_t *quota = mrs_calloc(nu, sizeof(uint32_t), "impressions", g->err);
-	int64_t *times = NULL;
-	viewer v = {0};
-	if (!quota)
+	mrs_gen_tweets *tw = &g->tw;
+	uint32_t n = tw->n;
+	uint32_t *new_id = tweet_order(tw, g->err);
+	if (!new_id)
 		return -1;
-	size_t cap = 0;
-	uint32_t max_quota = MRS_MAX(1u, nt / 2);
-	for (uint32_t u = 0; u < nu; u++) {
-		double want = g->p->impressions * g->activity[u] / total_act;
-		uint32_t q = (uint32_t)(want + mrs_rng_uniform(&g->rng));
-		quota[u] = MRS_MIN(q, max_quota);
-		cap += quota[u];
-	}
-	if (cap > UINT32_MAX) {
-		free(quota);
-		return mrs_fail(g->err, MRS_ERR_USAGE, "generate: too many impressions (%zu)", cap);
-	}
-	ds->imp_user = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
-	ds->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
-	ds->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
-	ds->imp_actions = mrs_calloc(cap, 1, "impressions", g->err);
-	free(tr->imp_prob);
-	tr->imp_prob = mrs_calloc(cap * MRS_N_ACTIONS, sizeof(float), "ground truth", g->err);
-	times = mrs_calloc(max_quota, sizeof(int64_t), "impression times", g->err);
-	if (!ds->imp_user || !ds->imp_tweet || !ds->imp_time || !ds->imp_actions ||
-	    !tr->imp_prob || !times)
+	mrs_dataset *fresh = mrs_ds_alloc(0, n, g->err);
+	mrs_truth *tfresh = mrs_truth_alloc(0, n, 0, g->err);
+	int rc = -1;
+	if (!fresh || !tfresh)
 		goto out;
-	uint32_t n = 0;
-	for (uint32_t u = 0; u < nu; u++) {
-		v.u = u;
-		v.n_fl = v.n_blk = 0;
-		mrs_rng_seed_stream(&v.rng, g->p->seed, 0x20000000ull + u);
-		for (uint32_t e = ds->fol_off[u]; e < ds->fol_off[u + 1]; e++)
-			if (viewer_follow(&v, ds->fol_dst[e], ds->fol_time[e],
-					  mrs_world_tie(g->p->seed, u, ds->fol_dst[e]), g->err))
-				goto out;
-		if (idset_reset(&v.seen, quota[u], g->err))
-			goto out;
-		uint32_t q = quota[u];
-		for (uint32_t j = 0; j < q; j++) {
-			uint32_t base = mrs_rng_below(&v.rng, nt);
-			int64_t t = ds->tweet_time[base] + (int64_t)mrs_rng_exponential(&v.rng, 6.0 * MRS_HOUR);
-			times[j] = MRS_MIN(t, g->t_end - 1);
-		}
-		qsort(times, q, sizeof *times, cmp_i64);
-		int64_t last = INT64_MIN;
-		for (uint32_t j = 0; j < q; j++) {
-			int64_t t = MRS_MAX(times[j], last + 1);
-			uint32_t c = MRS_NONE;
-			for (int attempt = 0; attempt < 8 && c == MRS_NONE; attempt++) {
-				c = pick_tweet(g, &v, t);
-				if (c == MRS_NONE)
-					continue;
-				uint32_t a = ds->tweet_author[c], oa = mrs_ds_original_author(ds, c);
-				if (a == u || oa == u || viewer_blocked(&v, a) || viewer_blocked(&v, oa) ||
-				    idset_has(&v.seen, c))
-					c = MRS_NONE;
-			}
-			if (c == MRS_NONE)
-				continue;
-			idset_add(&v.seen, c);
-			last = t;
-			uint32_t a = ds->tweet_author[c];
-			int fi = viewer_follows(&v, a, t);
-			mrs_world_pair in = {
-				.interest = tr->user_interest_w[(size_t)u * MRS_N_TOPICS + tr->tweet_topic[c]],
-				.tie = fi >= 0 ? mrs_world_tie(g->p->seed, u, a) : 0,
-				.follows = fi >= 0,
-				.quality = tr->tweet_quality[c],
-				.nsfw = tr->tweet_nsfw[c],
-				.toxicity = tr->tweet_toxicity[c],
-				.flags = ds->tweet_flags[c],
-				.age_hours = (double)(t - ds->tweet_time[c]) / MRS_HOUR,
-				.propensity = tr->user_propensity[u],
-			};
-			float *p = tr->imp_prob + (size_t)n * MRS_N_ACTIONS;
-			mrs_world_probs(&in, p);
-			uint8_t acts = 0;
-			for (int k = 0; k < MRS_N_ACTIONS; k++)
-				if (mrs_rng_uniform(&v.rng) < p[k])
-					acts |= 1u << k;
-			if ((acts & (1u << MRS_ACT_FOLLOW)) &&
-			    (viewer_follow(&v, a, t, mrs_world_tie(g->p->seed, u, a), g->err) ||
-			     edges_push(&g->follows, u, a, t, 0, g->err)))
-				goto out;
-			if ((acts & (1u << MRS_ACT_REPORT)) && mrs_rng_uniform(&v.rng) < 0.4 &&
-			    (viewer_block(&v, a, g->err) ||
-			     edges_push(&g->blocks, u, a, t, MRS_BLOCK, g->err)))
-				goto out;
-			if ((acts & (1u << MRS_ACT_NEGFB)) && mrs_rng_uniform(&v.rng) < 0.12 &&
-			    (viewer_block(&v, a, g->err) ||
-			     edges_push(&g->blocks, u, a, t, MRS_MUTE, g->err)))
-				goto out;
-			ds->imp_user[n] = u;
-			ds->imp_tweet[n] = c;
-			ds->imp_time[n] = t;
-			ds->imp_actions[n] = acts;
-			n++;
-		}
-		if ((u & 0x3ff) == 0 && cancelled(g, "impressions", n, (double)cap))
-			goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = new_id[i];
+		fresh->tweet_author[t] = tw->v[i].author;
+		fresh->tweet_time[t] = tw->v[i].time;
+		fresh->tweet_rt_of[t] = tw->v[i].rt_of == MRS_NONE ? MRS_NONE : new_id[tw->v[i].rt_of];
+		fresh->tweet_flags[t] = tw->v[i].flags;
+		fresh->text_off[t] = tw->v[i].text_off;
+		tfresh->tweet_topic[t] = tw->v[i].topic;
+		tfresh->tweet_quality[t] = tw->v[i].quality;
+		tfresh->tweet_nsfw[t] = tw->v[i].nsfw;
+		tfresh->tweet_toxicity[t] = tw->v[i].tox;
 	}
-	ds->n_impressions = tr->n_impressions = n;
+#define MOVE(dst, src, field) \
+	do { \
+		free((dst)->field); \
+		(dst)->field = (src)->field; \
+		(src)->field = NULL; \
+	} while (0)
+	MOVE(ds, fresh, tweet_author);
+	MOVE(ds, fresh, tweet_time);
+	MOVE(ds, fresh, tweet_rt_of);
+	MOVE(ds, fresh, tweet_flags);
+	MOVE(ds, fresh, text_off);
+	MOVE(ds, fresh, label_nsfw);
+	MOVE(ds, fresh, label_toxic);
+	MOVE(tr, tfresh, tweet_topic);
+	MOVE(tr, tfresh, tweet_quality);
+	MOVE(tr, tfresh, tweet_nsfw);
+	MOVE(tr, tfresh, tweet_toxicity);
+#undef MOVE
+	free(ds->text_pool);
+	ds->text_pool = tw->text.data;
+	tw->text.data = NULL;
+	ds->n_tweets = tr->n_tweets = n;
+	for (uint32_t i = 0; i < g->n_imp; i++)
+		g->imp_tweet[i] = new_id[g->imp_tweet[i]];
+	free(ds->imp_user), free(ds->imp_tweet), free(ds->imp_time), free(ds->imp_actions);
+	free(ds->imp_propensity), free(tr->imp_prob);
+	ds->imp_user = g->imp_user, ds->imp_tweet = g->imp_tweet, ds->imp_time = g->imp_time;
+	ds->imp_actions = g->imp_actions, ds->imp_propensity = g->imp_propensity;
+	tr->imp_prob = g->imp_prob;
+	g->imp_user = g->imp_tweet = NULL, g->imp_time = NULL, g->imp_actions = NULL;
+	g->imp_propensity = g->imp_prob = NULL;
+	ds->n_impressions = tr->n_impressions = g->n_imp;
 	rc = mrs_ds_set_follows(ds, g->follows.src, g->follows.dst, g->follows.time, g->follows.n,
 				g->err);
 	if (!rc)
 		rc = mrs_ds_set_blocks(ds, g->blocks.src, g->blocks.dst, g->blocks.kind,
 				       g->blocks.time, g->blocks.n, g->err);
 out:
-	free(quota), free(times);
-	free(v.fl), free(v.fl_t), free(v.cum), free(v.blk), free(v.seen.slot);
+	free(new_id);
+	mrs_dataset_free(fresh);
+	mrs_truth_free(tfresh);
 	return rc;
 }
 
-/* ------------------------------------------------------------ labels, split, assembly */
+/* ------------------------------------------------------------ labels */
 
-/* Moderation labels as human review gives them: a random sample of tweets plus most of
- * the reported ones (review queues are fed by reports), each judged against the hidden
- * latent with class-dependent mistakes: a reviewer misses label_noise of the true
- * positives and flags a fifth as many (label_noise / 5) of the true negatives. */
-static int gen_labels(gen *g)
+/* Moderation labels as human review gives them: a random sample of the original tweets
+ * plus most of the reported ones (review queues are fed by reports; a report on a
+ * retweet is a report on its original, and a retweet shares its original's fate rather
+ * than being reviewed again), each judged against the hidden latent with
+ * class-dependent mistakes: a reviewer misses label_noise of the true positives and
+ * flags a fifth as many (label_noise / 5) of the true negatives. */
+static int gen_labels(mrs_gen *g)
 {
 	mrs_dataset *ds = g->ds;
 	uint8_t *reported = mrs_calloc(ds->n_tweets, 1, "labels", g->err);
 	if (!reported)
 		return -1;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_actions[i] & (1u << MRS_ACT_REPORT))
-			reported[ds->imp_tweet[i]] = 1;
+		if (ds->imp_actions[i] & (1u << MRS_ACT_REPORT)) {
+			uint32_t t = ds->imp_tweet[i];
+			reported[ds->tweet_rt_of[t] == MRS_NONE ? t : ds->tweet_rt_of[t]] = 1;
+		}
 	double miss = g->p->label_noise, false_flag = g->p->label_noise / 5;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
+		if (ds->tweet_rt_of[t] != MRS_NONE)
+			continue;
 		double p_review = reported[t] ? 0.8 : g->p->label_rate;
 		if (mrs_rng_uniform(&g->rng) >= p_review)
 			continue;
@@ -806,38 +737,16 @@ static int gen_labels(gen *g)
 	return 0;
 }
 
-static char *params_json(const mrs_gen_params *p, mrs_error *err)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf,
-		 "{\"users\": %u, \"tweets\": %u, \"impressions\": %u, \"seed\": %llu, "
-		 "\"days\": %u, \"homophily\": %g, \"follow_alpha\": %g, \"following_alpha\": %g, "
-		 "\"following_min\": %g, \"media_rate\": %g, \"link_rate\": %g, "
-		 "\"retweet_rate\": %g, \"verified_rate\": %g, \"label_rate\": %g, "
-		 "\"label_noise\": %g, \"train_share\": %g}",
-		 p->users, p->tweets, p->impressions, (unsigned long long)p->seed, p->days,
-		 p->homophily, p->follow_alpha, p->following_alpha, p->following_min, p->media_rate,
-		 p->link_rate, p->retweet_rate, p->verified_rate, p->label_rate, p->label_noise,
-		 p->train_share);
-	return mrs_strdup(buf, err);
-}
+/* ------------------------------------------------------------ the world */
 
-static int check_params(const mrs_gen_params *p, mrs_error *err)
+static void gen_free(mrs_gen *g)
 {
-	if (p->users < 2 || p->users > 10000000)
-		return mrs_fail(err, MRS_ERR_USAGE, "users: %u is out of range (2 .. 10000000)", p->users);
-	if (p->tweets < 1 || p->tweets > 100000000)
-		return mrs_fail(err, MRS_ERR_USAGE, "tweets: %u is out of range (1 .. 100000000)",
-				p->tweets);
-	if (p->impressions > 1000000000)
-		return mrs_fail(err, MRS_ERR_USAGE, "impressions: %u is out of range", p->impressions);
-	if (p->days < 1 || p->days > 3650)
-		return mrs_fail(err, MRS_ERR_USAGE, "days: %u is out of range (1 .. 3650)", p->days);
-	if (!(p->homophily >= 0 && p->homophily <= 1) || !(p->train_share > 0 && p->train_share < 1))
-		return mrs_fail(err, MRS_ERR_USAGE, "homophily and train_share must lie in [0, 1]");
-	if (!(p->follow_alpha > 0) || !(p->following_alpha > 0) || !(p->following_min >= 1))
-		return mrs_fail(err, MRS_ERR_USAGE, "Pareto parameters must be positive");
-	return 0;
+	free(g->activity), free(g->pop), free(g->author_q), free(g->nsfw_prop), free(g->tox_prop);
+	free(g->trend), free(g->trend_tag);
+	tweets_free(&g->tw);
+	edges_free(&g->follows), edges_free(&g->blocks);
+	free(g->imp_user), free(g->imp_tweet), free(g->imp_time), free(g->imp_actions);
+	free(g->imp_propensity), free(g->imp_prob);
 }
 
 mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
@@ -846,23 +755,24 @@ mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 	*truth_out = NULL;
 	if (check_params(p, err))
 		return NULL;
-	gen g = {.p = p, .err = err, .prog = progress};
+	mrs_gen g = {.p = p, .err = err, .prog = progress};
 	mrs_rng_seed(&g.rng, p->seed);
 	g.t_end = MRS_WORLD_END;
 	g.t_begin = g.t_end - (int64_t)p->days * MRS_DAY;
-	g.ds = mrs_ds_alloc(p->users, p->tweets, err);
-	g.tr = mrs_truth_alloc(p->users, p->tweets, 0, err);
+	g.ds = mrs_ds_alloc(p->users, 0, err);
+	g.tr = mrs_truth_alloc(p->users, 0, 0, err);
 	g.activity = mrs_calloc(p->users, sizeof(double), "users", err);
 	g.pop = mrs_calloc(p->users, sizeof(double), "users", err);
 	g.author_q = mrs_calloc(p->users, sizeof(double), "users", err);
 	g.nsfw_prop = mrs_calloc(p->users, sizeof(double), "users", err);
 	g.tox_prop = mrs_calloc(p->users, sizeof(double), "users", err);
 	bool ok = g.ds && g.tr && g.activity && g.pop && g.author_q && g.nsfw_prop && g.tox_prop;
-	ok = ok && !cancelled(&g, "users", 0, 1) && !gen_users(&g);
-	ok = ok && !cancelled(&g, "follow graph", 0, 1) && !gen_follows(&g);
-	ok = ok && !cancelled(&g, "tweets", 0, 1) && !gen_tweets(&g);
-	ok = ok && !cancelled(&g, "impressions", 0, 1) && !gen_impressions(&g);
-	ok = ok && !gen_labels(&g);
+	ok = ok && !mrs_gen_cancelled(&g, "users", 0, 1) && !gen_users(&g);
+	ok = ok && !mrs_gen_cancelled(&g, "follow graph", 0, 1) && !gen_follows(&g);
+	ok = ok && !gen_trends(&g);
+	ok = ok && !mrs_gen_cancelled(&g, "tweets", 0, 1) && !gen_originals(&g);
+	ok = ok && !mrs_gen_cancelled(&g, "impressions", 0, 1) && !mrs_gen_feed(&g);
+	ok = ok && !assemble(&g) && !gen_labels(&g);
 	if (ok) {
 		g.ds->seed = p->seed;
 		g.tr->seed = p->seed;
@@ -873,9 +783,7 @@ mrs_dataset *mrs_generate(const mrs_gen_params *p, mrs_truth **truth_out,
 		ok = g.ds->split_time != INT64_MIN && g.ds->kind && g.ds->params_json &&
 		     !mrs_dataset_index(g.ds, err);
 	}
-	free(g.activity), free(g.pop), free(g.author_q), free(g.nsfw_prop), free(g.tox_prop);
-	free(g.by_author_off), free(g.by_author), free(g.by_topic_off), free(g.by_topic);
-	edges_free(&g.follows), edges_free(&g.blocks);
+	gen_free(&g);
 	if (!ok) {
 		mrs_dataset_free(g.ds);
 		mrs_truth_free(g.tr);

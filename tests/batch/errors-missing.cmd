@@ -5,7 +5,7 @@ user @nobody
 profile -1
 user 5
 explain 99999
-explain 2000
+explain 2674
 explain abc
 explain
 stage bogus

@@ -4,9 +4,9 @@
 # With no TWEET: the tweet last explained. `x` is its alias.
 # exit: 0
 user 5
-explain 1846
+explain 2662
 explain
-x 1582
+x 2251
 explain 3
 preset twitter-2023
-explain 1846
+explain 2662

@@ -6,7 +6,7 @@ help get
 user 5
 stage
 timeline -n 2
-explain 1846
+explain 2662
 set fusion.engagement 0.7
 get fusion.engagement
 undo

@@ -10,7 +10,7 @@ info
 reset
 unfollow @ida96
 mute @linus131
-like 1846
-hide 1582
+like 2662
+hide 2081
 reset
 reset

@@ -272,6 +272,8 @@ void fuzz_check_dataset(const mrs_dataset *ds)
 		FUZZ_CHECK(ds->imp_user[i] < nu && ds->imp_tweet[i] < nt,
 			   "impression %u out of range", i);
 		FUZZ_CHECK(ds->imp_actions[i] < (1u << MRS_N_ACTIONS), "impression %u: actions", i);
+		FUZZ_CHECK(ds->imp_propensity[i] >= 0 && ds->imp_propensity[i] <= 1,
+			   "impression %u: propensity", i);
 		FUZZ_CHECK(!i || ds->imp_user[i - 1] < ds->imp_user[i] ||
 				   (ds->imp_user[i - 1] == ds->imp_user[i] &&
 				    ds->imp_time[i - 1] <= ds->imp_time[i]),
