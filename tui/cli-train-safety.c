@@ -50,6 +50,12 @@ static void print_json(const mrs_safety_report *r)
 	cJSON *l = cJSON_AddArrayToObject(o, "loss_per_epoch");
 	for (int e = 0; e < r->epochs; e++)
 		cJSON_AddItemToArray(l, cJSON_CreateNumber(r->epoch_loss[e]));
+	if (r->candidates) {
+		cJSON *s = cJSON_AddObjectToObject(o, "selection");
+		report_add_number(s, "given_val_macro_f1", r->candidate_val_f1[0]);
+		report_add_number(s, "linear_val_macro_f1", r->candidate_val_f1[1]);
+		cJSON_AddStringToObject(s, "chosen", r->chosen ? "linear" : "given");
+	}
 	cJSON_AddItemToObject(o, "val", metrics_json(&r->val, r->threshold));
 	if (r->test.rows)
 		cJSON_AddItemToObject(o, "test", metrics_json(&r->test, r->threshold));
@@ -69,9 +75,14 @@ static void print_text(const mrs_safety_report *r, const char *model_path)
 	       r->n_train, r->train_positives, r->seconds, (long long)r->params);
 	for (int e = 0; e < r->epochs; e++)
 		printf(" %.4f", r->epoch_loss[e]);
-	printf("\nvalidation: %u texts, %u positive (the calibration and the threshold are "
+	printf("\n");
+	if (r->candidates)
+		printf("model: %s (validation macro-F1: with the hidden layer %.4f, linear %.4f)\n",
+		       r->chosen ? "linear, 2 epochs" : "with the hidden layer", r->candidate_val_f1[0],
+		       r->candidate_val_f1[1]);
+	printf("validation: %u texts, %u positive (the %scalibration and the threshold are "
 	       "chosen here: optimistic)\n",
-	       r->val.rows, r->val.positives);
+	       r->val.rows, r->val.positives, r->candidates ? "model, the " : "");
 	if (r->calib_a != 1 || r->calib_b != 0)
 		printf("  calibration: Platt scaling sigmoid(%.4f z %+.4f), ECE %.4f before\n",
 		       r->calib_a, r->calib_b, r->val_ece_raw);
@@ -112,6 +123,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 	bool json = o->json;
 	mrs_safety_params prm;
 	mrs_safety_params_default(&prm);
+	prm.select = true; /* unless the model's shape or schedule is given */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		uint32_t u = 0;
@@ -124,6 +136,9 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 			continue;
 		} else if (strcmp(a, "--balance") == 0 || strcmp(a, "--no-balance") == 0) {
 			prm.balance = a[2] == 'b';
+			continue;
+		} else if (strcmp(a, "--no-select") == 0) {
+			prm.select = false;
 			continue;
 		} else if (strcmp(a, "--no-calibrate") == 0) {
 			prm.calibrate = false;
@@ -147,6 +162,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 		} else if (strcmp(a, "--epochs") == 0) {
 			bad = cli_parse_u32(a, v, 1, MRS_MAX_EPOCHS, &u);
 			prm.epochs = (int)u;
+			prm.select = false;
 		} else if (strcmp(a, "--buckets") == 0) {
 			bad = cli_parse_u32(a, v, 16, 1u << 26, &prm.buckets);
 		} else if (strcmp(a, "--dim") == 0) {
@@ -155,9 +171,13 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 		} else if (strcmp(a, "--hidden") == 0) {
 			bad = cli_parse_u32(a, v, 0, 1024, &u);
 			prm.hidden = (int)u;
+			prm.select = false;
 		} else if (strcmp(a, "--char-ngrams") == 0) {
 			bad = cli_parse_u32(a, v, 0, 8, &u);
 			prm.char_ngrams = (int)u;
+		} else if (strcmp(a, "--char-min") == 0) {
+			bad = cli_parse_u32(a, v, 2, 3, &u);
+			prm.char_min = (int)u;
 		} else if (strcmp(a, "--batch") == 0) {
 			bad = cli_parse_u32(a, v, 1, 65536, &u);
 			prm.batch = (int)u;
@@ -172,6 +192,7 @@ int cli_train_safety(const cli_opts *o, int argc, char **argv)
 			if (!v || !*v || *end || !(x >= 0 && x < max))
 				return cli_usage_error("%s: '%s' is not a number in [0, %g)", a,
 						       v ? v : "", max);
+			prm.select = prm.select && a[2] != 'l';
 			*(a[2] == 'l'	? &prm.lr
 			  : a[2] == 'w' ? &prm.weight_decay
 			  : a[2] == 'd' ? &prm.dropout
