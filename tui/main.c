@@ -31,9 +31,10 @@ static const subcommand subcommands[] = {
 	{"train-safety", cli_train_safety,
 	 "train-safety --train TEXT LABELS --val TEXT LABELS [--test TEXT LABELS] [--json]\n"
 	 "                  [-o FILE.pt] [--epochs N] [--buckets N] [--dim N] [--hidden N]\n"
-	 "                  [--char-ngrams N] [--pool mean|max|mean-max] [--batch N] [--lr X]\n"
-	 "                  [--lr-decay] [--weight-decay X] [--dropout X] [--id-dropout X]\n"
-	 "                  [--no-bigrams] [--balance] [--no-calibrate] [--seed S]"},
+	 "                  [--char-ngrams N] [--char-min 2|3] [--pool mean|max|mean-max]\n"
+	 "                  [--batch N] [--lr X] [--lr-decay] [--weight-decay X] [--dropout X]\n"
+	 "                  [--id-dropout X] [--no-bigrams] [--balance] [--no-calibrate]\n"
+	 "                  [--no-select] [--seed S]"},
 	{"timeline", cli_timeline, "timeline USER [--preset P] [--weights FILE] [-n N] [--json]"},
 	{"eval", cli_eval,
 	 "eval [--users N] [--k K] [--seed S] [--preset P] [--weights FILE]\n"
