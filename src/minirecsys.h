@@ -466,7 +466,9 @@ typedef struct mrs_safety_params {
 	int dim;             /* embedding width */
 	int hidden;          /* MLP width after the bag (0: linear on the bag) */
 	bool bigrams;        /* add word bigrams */
-	int char_ngrams;     /* 0: none; n >= 3: character n-grams of lengths 3 .. n of each word */
+	int char_ngrams;     /* 0: none; n >= char_min: character n-grams of lengths
+				char_min .. n of each word */
+	int char_min;        /* shortest character n-gram, 2 or 3 */
 	int pool;            /* MRS_SAFETY_POOL_* */
 	int epochs, batch;
 	float lr, weight_decay, dropout;
@@ -475,8 +477,15 @@ typedef struct mrs_safety_params {
 	bool balance;        /* weight positives by negatives / positives in the loss */
 	bool calibrate;      /* Platt scaling fit on the validation texts, folded into the
 				model's output layer (nothing without validation texts) */
+	bool select;         /* mrs_safety_train with validation texts: also fit the linear
+				candidate (MRS_SAFETY_LINEAR_*) and keep whichever of the two
+				has the higher validation macro-F1 (ties keep these params) */
 	uint64_t seed;
 } mrs_safety_params;
+/* The linear candidate of mrs_safety_params.select: no hidden layer, 2 epochs at this
+ * learning rate, everything else as given. */
+#define MRS_SAFETY_LINEAR_EPOCHS 2
+#define MRS_SAFETY_LINEAR_LR 0.01f
 /* The defaults `train` and `train-safety` use. */
 void mrs_safety_params_default(mrs_safety_params *prm);
 
@@ -507,10 +516,15 @@ typedef struct mrs_safety_report {
 	int64_t params;
 	int epochs;
 	float epoch_loss[MRS_MAX_EPOCHS];
+	/* with mrs_safety_params.select: the validation macro-F1 of the given params [0] and
+	   of the linear candidate [1], and which one was kept (candidates 0: no selection) */
+	int candidates, chosen;
+	double candidate_val_f1[2];
 } mrs_safety_report;
 
 /* Trains a safety model on train, calibrates it and chooses its decision threshold on val
- * (may be NULL), then scores test (may be NULL) and, when path is not NULL, writes the
+ * (may be NULL; with prm->select it also chooses there between prm and the linear
+ * candidate), then scores test (may be NULL) and, when path is not NULL, writes the
  * model to path (a ".pt" file, atomically) with its card beside it (the same name ending
  * in ".json"). prm NULL: the defaults. */
 int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_texts *test,

@@ -124,7 +124,7 @@ numeric FULL -q generate --seed 0 max
 numeric SHORT "-q --data $D --models $T/m2" train --seed 0 max
 numeric SHORT "-q --data $D --models $T/m2" train --max-rows 0 4294967295
 for o in "--epochs 1 64" "--buckets 16 67108864" "--dim 1 1024" "--hidden 0 1024" \
-	"--char-ngrams 0 8" "--batch 1 65536" "--seed 0 max"; do
+	"--char-ngrams 0 8" "--char-min 2 3" "--batch 1 65536" "--seed 0 max"; do
 	# shellcheck disable=SC2086
 	numeric SHORT -q train-safety $o
 done

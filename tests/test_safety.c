@@ -68,6 +68,37 @@ static void test_hashing_is_deterministic(void **state)
 	assert_int_equal(tokens("", &p, a), 1);
 }
 
+/* char_min 2 adds the 2-grams of "<word>" before the longer grams, which keep their ids. */
+static void test_char_min(void **state)
+{
+	(void)state;
+	mrs_safety_params p = params();
+	p.bigrams = false;
+	p.char_ngrams = 3;
+	int64_t a[32], b[32];
+	/* <s>, ab, then "<ab" and "ab>" */
+	assert_int_equal(tokens("ab", &p, a), 4);
+	p.char_min = 2;
+	/* <s>, ab, then "<a", "ab", "b>", then "<ab" and "ab>" */
+	assert_int_equal(tokens("ab", &p, b), 7);
+	assert_true(a[0] == b[0] && a[1] == b[1]);
+	assert_true(a[2] == b[5] && a[3] == b[6]);
+	assert_true(b[2] != a[2] && b[3] != a[2] && b[4] != a[3]);
+	/* a one-letter word has 2-grams too ("<a", "a>"), and no 3-gram but "<a>" */
+	assert_int_equal(tokens("a", &p, b), 2 + 2 + 1);
+	/* out of range: refused before training */
+	p.char_min = 1;
+	mrs_safety_report rep;
+	mrs_error err = {0};
+	const char *t[2] = {"x", "y"};
+	uint8_t l[2] = {0, 1};
+	mrs_labelled set = {t, l, 2};
+	assert_int_equal(mrs_safety_fit(&set, NULL, NULL, &p, NULL, "toxicity", "test", NULL, &rep,
+					NULL, &err),
+			 -1);
+	assert_int_equal(err.code, MRS_ERR_USAGE);
+}
+
 /* The pinned id of "idiot" with the default buckets: changing the tokeniser or the hash
  * changes every trained model, so it must be a deliberate change of this number too. */
 static void test_hash_is_pinned(void **state)
@@ -327,6 +358,47 @@ static void test_train_safety_on_fixture(void **state)
 	mrs_texts_free(va);
 }
 
+/* select: both candidates are fit on the training texts and the one with the higher
+ * validation macro-F1 is kept; fitting it again gives the model it was chosen for. */
+static void test_selection_on_validation(void **state)
+{
+	(void)state;
+	mrs_texts tr = {0}, va = {0};
+	lexicon_texts(600, 3, &tr.text, &tr.label);
+	lexicon_texts(200, 4, &va.text, &va.label);
+	tr.n = 600, va.n = 200;
+	mrs_safety_params p = params();
+	p.select = true;
+	/* a given model that barely trains: the linear candidate (2 epochs at 0.01) wins */
+	p.epochs = 1, p.lr = 1e-5f;
+	char path[512];
+	tu_path(path, sizeof path, "selected.pt");
+	mrs_safety_report rep;
+	mrs_error err = {0};
+	assert_ok(mrs_safety_train(&tr, &va, &va, &p, path, NULL, &rep, &err), &err);
+	print_message("selection: given %.4f, linear %.4f, chose %d\n", rep.candidate_val_f1[0],
+		      rep.candidate_val_f1[1], rep.chosen);
+	assert_int_equal(rep.candidates, 2);
+	assert_true(rep.candidate_val_f1[1] > rep.candidate_val_f1[0]);
+	assert_int_equal(rep.chosen, 1);
+	assert_true(rep.val.macro_f1 == rep.candidate_val_f1[rep.chosen]);
+	assert_int_equal(rep.epochs, MRS_SAFETY_LINEAR_EPOCHS);
+	cJSON *c = mrs_card_read(tu_tmpdir(), "selected", &err);
+	assert_non_null(c);
+	cJSON *sel = cJSON_GetObjectItem(c, "selection");
+	assert_non_null(sel);
+	assert_string_equal(cJSON_GetObjectItem(sel, "chosen")->valuestring, "linear");
+	cJSON *h = cJSON_GetObjectItem(c, "hyper_parameters");
+	assert_int_equal(cJSON_GetObjectItem(h, "hidden")->valueint, 0);
+	cJSON_Delete(c);
+	/* without validation texts there is nothing to choose on: the given model */
+	assert_ok(mrs_safety_train(&tr, NULL, NULL, &p, NULL, NULL, &rep, &err), &err);
+	assert_int_equal(rep.candidates, 0);
+	assert_int_equal(rep.epochs, 1);
+	free_texts(tr.text, 600), free_texts(va.text, 200);
+	free(tr.label), free(va.label);
+}
+
 /* The model written above serves as the engine's toxicity model, scoring every tweet. */
 static void test_engine_scores_tweets(void **state)
 {
@@ -393,10 +465,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashing_is_deterministic),
 		cmocka_unit_test(test_hash_is_pinned),
+		cmocka_unit_test(test_char_min),
 		cmocka_unit_test(test_learns_a_toxic_lexicon),
 		cmocka_unit_test(test_calibration),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_train_safety_on_fixture),
+		cmocka_unit_test(test_selection_on_validation),
 		cmocka_unit_test(test_engine_scores_tweets),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

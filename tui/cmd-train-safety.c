@@ -1,6 +1,8 @@
 /* cmd-train-safety.c: `train-safety --train TEXT LABELS --val TEXT LABELS [--test TEXT
  * LABELS]`: trains a safety text classifier on a labelled text pair, calibrates it on a
  * validation pair and scores an untouched test pair. */
+#include <string.h>
+
 #include "report.h"
 
 static const char *const pools[] = {"mean", "max", "mean-max", NULL};
@@ -46,6 +48,12 @@ static void report(const mrs_safety_report *r, const char *model_path, cJSON *o)
 	cJSON *l = cJSON_AddArrayToObject(o, "loss_per_epoch");
 	for (int e = 0; e < r->epochs; e++)
 		cJSON_AddItemToArray(l, cJSON_CreateNumber(r->epoch_loss[e]));
+	if (r->candidates) {
+		cJSON *sel = cJSON_AddObjectToObject(o, "selection");
+		res_add_num(sel, "given_val_macro_f1", r->candidate_val_f1[0]);
+		res_add_num(sel, "linear_val_macro_f1", r->candidate_val_f1[1]);
+		cJSON_AddStringToObject(sel, "chosen", r->chosen ? "linear" : "given");
+	}
 	cJSON_AddItemToObject(o, "val", metrics_json(&r->val, r->threshold));
 	if (r->test.rows)
 		cJSON_AddItemToObject(o, "test", metrics_json(&r->test, r->threshold));
@@ -53,10 +61,13 @@ static void report(const mrs_safety_report *r, const char *model_path, cJSON *o)
 		cJSON_AddStringToObject(o, "model", model_path);
 }
 
-/* The options given, over the defaults. */
+/* The options given, over the defaults. The model is chosen on the validation texts
+ * (prm->select) unless its shape or schedule is given. */
 static void read_params(const cmd_args *a, mrs_safety_params *prm)
 {
 	mrs_safety_params_default(prm);
+	prm->select = !cmd_flag(a, "--no-select") && !cmd_given(a, "--epochs") &&
+		      !cmd_given(a, "--hidden") && !cmd_given(a, "--lr");
 	if (cmd_given(a, "--epochs"))
 		prm->epochs = (int)cmd_uint(a, "--epochs");
 	if (cmd_given(a, "--buckets"))
@@ -67,6 +78,8 @@ static void read_params(const cmd_args *a, mrs_safety_params *prm)
 		prm->hidden = (int)cmd_uint(a, "--hidden");
 	if (cmd_given(a, "--char-ngrams"))
 		prm->char_ngrams = (int)cmd_uint(a, "--char-ngrams");
+	if (cmd_given(a, "--char-min"))
+		prm->char_min = (int)cmd_uint(a, "--char-min");
 	if (cmd_given(a, "--pool"))
 		prm->pool = MRS_SAFETY_POOL_MEAN + cmd_choice(a, "--pool");
 	if (cmd_given(a, "--batch"))
@@ -130,9 +143,16 @@ static void train_safety_text(out *o, const cJSON *r)
 		   res_num(r, "parameters"));
 	cJSON_ArrayForEach(x, res_get(r, "loss_per_epoch"))
 		out_printf(o, " %.4f", res_value(x));
-	out_printf(o, "\nvalidation: %u texts, %u positive (the calibration and the threshold are "
+	out_printf(o, "\n");
+	const cJSON *sel = res_get(r, "selection");
+	bool linear = sel && strcmp(res_str(sel, "chosen"), "linear") == 0;
+	if (sel)
+		out_printf(o, "model: %s (validation macro-F1: with the hidden layer %.4f, linear %.4f)\n",
+			   linear ? "linear, 2 epochs" : "with the hidden layer",
+			   res_num(sel, "given_val_macro_f1"), res_num(sel, "linear_val_macro_f1"));
+	out_printf(o, "validation: %u texts, %u positive (the %scalibration and the threshold are "
 		      "chosen here: optimistic)\n",
-		   res_u32(val, "rows"), res_u32(val, "positives"));
+		   res_u32(val, "rows"), res_u32(val, "positives"), sel ? "model, the " : "");
 	const cJSON *c = res_get(r, "calibration");
 	if (res_num(c, "a") != 1 || res_num(c, "b") != 0)
 		out_printf(o, "  calibration: Platt scaling sigmoid(%.4f z %+.4f), ECE %.4f before\n",
@@ -164,7 +184,9 @@ static const cmd_arg train_safety_args[] = {
 	{"--hidden", .type = CMD_UINT, .value = "N", .hi = 1024,
 	 .help = "the layer after the bag (0: none)"},
 	{"--char-ngrams", .type = CMD_UINT, .value = "N", .hi = 8,
-	 .help = "character n-grams of lengths 3 .. N (0: none)"},
+	 .help = "character n-grams of lengths --char-min .. N (0: none)"},
+	{"--char-min", .type = CMD_UINT, .value = "N", .lo = 2, .hi = 3,
+	 .help = "the shortest character n-gram (3)"},
 	{"--pool", .type = CMD_CHOICE, .choices = pools,
 	 .help = "how the n-gram embeddings are pooled (mean-max)"},
 	{"--batch", .type = CMD_UINT, .value = "N", .lo = 1, .hi = 65536,
@@ -181,6 +203,9 @@ static const cmd_arg train_safety_args[] = {
 	{"--balance", .type = CMD_FLAG,
 	 .help = "weight the positives by the class ratio (inflated probabilities)"},
 	{"--no-calibrate", .type = CMD_FLAG, .help = "no Platt scaling on the validation texts"},
+	{"--no-select", .type = CMD_FLAG,
+	 .help = "keep the model given (as --epochs, --hidden and --lr do): no linear one "
+		 "is compared on the validation texts"},
 	{"--seed", .type = CMD_UINT, .value = "S", .hi = UINT64_MAX,
 	 .help = "the initial weights and the order of the texts"},
 	{NULL},

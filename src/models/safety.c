@@ -27,6 +27,7 @@ void mrs_safety_params_default(mrs_safety_params *prm)
 		.hidden = 32,
 		.bigrams = true,
 		.char_ngrams = 5,
+		.char_min = 3,
 		.pool = MRS_SAFETY_POOL_MEAN_MAX,
 		.epochs = 3,
 		.batch = 128,
@@ -37,6 +38,7 @@ void mrs_safety_params_default(mrs_safety_params *prm)
 		.lr_decay = false,
 		.balance = false,
 		.calibrate = true,
+		.select = false,
 		.seed = 42,
 	};
 }
@@ -99,10 +101,10 @@ static void emit(tok_out *o, uint64_t h)
 #define MAX_GRAM 8
 #define WORD_MAX 63
 
-/* Character n-grams of lengths 3 .. max of "<word>", all 3-grams first, then 4-grams...
+/* Character n-grams of lengths min .. max of "<word>", the shortest first, then longer...
  * The hashes of every length up to MAX_GRAM at one start come from one pass over its
  * bytes (a longer gram's hash continues the shorter one's), then go out in that order. */
-static void emit_grams(tok_out *o, const char *w, size_t len, int max)
+static void emit_grams(tok_out *o, const char *w, size_t len, int min, int max)
 {
 	char padded[WORD_MAX + 3];
 	uint64_t h[MAX_GRAM + 1][WORD_MAX + 3];
@@ -111,15 +113,15 @@ static void emit_grams(tok_out *o, const char *w, size_t len, int max)
 	memcpy(padded + pl, w, len);
 	pl += len;
 	padded[pl++] = '>';
-	for (size_t i = 0; i + 3 <= pl; i++) {
+	for (size_t i = 0; i + (size_t)min <= pl; i++) {
 		uint64_t x = o->gram_seed;
 		for (int g = 1; g <= MRS_MIN(max, MAX_GRAM) && i + (size_t)g <= pl; g++) {
 			x = fnv_byte(x, (unsigned char)padded[i + (size_t)g - 1]);
-			if (g >= 3)
+			if (g >= min)
 				h[g][i] = fnv_byte(x, PIECE_END);
 		}
 	}
-	for (int g = 3; g <= max; g++)
+	for (int g = min; g <= max; g++)
 		for (size_t i = 0; i + (size_t)g <= pl; i++)
 			emit(o, g <= MAX_GRAM ? h[g][i] : hash_piece(o->gram_seed, padded + i, (size_t)g));
 }
@@ -132,8 +134,8 @@ static void emit_word(tok_out *o, const mrs_safety_params *prm, const char *w, s
 	emit(o, hash_piece(o->word_seed, w, len));
 	if (prm->bigrams && *prev_len)
 		emit(o, hash_piece(hash_piece(o->bigram_seed, prev, *prev_len), w, len));
-	if (grams && prm->char_ngrams >= 3)
-		emit_grams(o, w, len, prm->char_ngrams);
+	if (grams && prm->char_ngrams >= prm->char_min)
+		emit_grams(o, w, len, prm->char_min, prm->char_ngrams);
 	memcpy(prev, w, len);
 	*prev_len = len;
 }
@@ -326,6 +328,7 @@ static char *safety_meta(const mrs_safety_params *prm, double threshold)
 	cJSON_AddNumberToObject(m, "buckets", prm->buckets);
 	cJSON_AddBoolToObject(m, "bigrams", prm->bigrams);
 	cJSON_AddNumberToObject(m, "char_ngrams", prm->char_ngrams);
+	cJSON_AddNumberToObject(m, "char_min", prm->char_min);
 	cJSON_AddNumberToObject(m, "decision_threshold", threshold);
 	char *s = cJSON_PrintUnformatted(m);
 	cJSON_Delete(m);
@@ -346,6 +349,7 @@ static void add_params(cJSON *card, const mrs_safety_params *prm)
 	cJSON_AddNumberToObject(h, "hidden", prm->hidden);
 	cJSON_AddBoolToObject(h, "bigrams", prm->bigrams);
 	cJSON_AddNumberToObject(h, "char_ngrams", prm->char_ngrams);
+	cJSON_AddNumberToObject(h, "char_min", prm->char_min);
 	cJSON_AddStringToObject(h, "pool", mrs_safety_pool_name(prm->pool));
 	cJSON_AddNumberToObject(h, "epochs", prm->epochs);
 	cJSON_AddNumberToObject(h, "batch", prm->batch);
@@ -364,12 +368,13 @@ static int check_params(const mrs_safety_params *prm, mrs_error *err)
 	if (prm->buckets < 16 || prm->dim < 1 || prm->dim > 4096 || prm->hidden < 0 ||
 	    prm->epochs < 1 || prm->epochs > MRS_MAX_EPOCHS || prm->batch < 1 ||
 	    !(prm->lr > 0) || prm->char_ngrams < 0 || prm->char_ngrams > 8 ||
+	    prm->char_min < 2 || prm->char_min > 3 ||
 	    prm->pool < MRS_SAFETY_POOL_MEAN || prm->pool > MRS_SAFETY_POOL_MEAN_MAX ||
 	    !(prm->id_dropout >= 0 && prm->id_dropout < 1))
 		return mrs_fail(err, MRS_ERR_USAGE,
 				"safety model: parameters out of range (buckets >= 16, epochs "
-				"1..%d, dim, batch and lr positive, char n-grams 0..8, id dropout "
-				"in [0, 1))",
+				"1..%d, dim, batch and lr positive, char n-grams 0..8 from 2 or 3, "
+				"id dropout in [0, 1))",
 				MRS_MAX_EPOCHS);
 	return 0;
 }
@@ -538,16 +543,18 @@ static int fit_on_val(mrs_tmodel *m, const mrs_labelled *val, const mrs_safety_p
 	return 0;
 }
 
-int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs_labelled *test,
-		   const mrs_safety_params *prm, const char *dir, const char *name,
-		   const char *source, const mrs_progress *p, mrs_safety_report *rep,
-		   cJSON **card_out, mrs_error *err)
+/* Trains a model on train and calibrates it on val (when it has rows) into *out, filling
+ * the training and validation parts of rep. */
+static int fit_model(const mrs_labelled *train, const mrs_labelled *val,
+		     const mrs_safety_params *prm, const char *name, const mrs_progress *p,
+		     mrs_safety_report *rep, mrs_tmodel **out, mrs_error *err)
 {
 	memset(rep, 0, sizeof *rep);
 	metrics_none(&rep->val);
 	metrics_none(&rep->test);
 	rep->val_ece_raw = NAN;
 	rep->calib_a = 1, rep->calib_b = 0, rep->threshold = 0.5;
+	*out = NULL;
 	if (check_params(prm, err))
 		return -1;
 	size_t n = train->n, pos = 0;
@@ -557,13 +564,12 @@ int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs
 		return mrs_fail(err, MRS_ERR_DATA,
 				"%s: the training texts need both labels (%zu of %zu positive)", name,
 				pos, n);
-	size_t nv = val ? val->n : 0, nt = test ? test->n : 0;
+	size_t nv = val ? val->n : 0;
 	double t0 = mrs_seconds();
 	int rc = -1;
 	int64_t *ids = NULL, *off = NULL;
 	float *y = mrs_calloc(n, sizeof(float), "safety labels", err);
-	float *vs = mrs_calloc(MRS_MAX(nv, nt) + 1, sizeof(float), "safety scores", err);
-	char *meta = NULL;
+	float *vs = mrs_calloc(nv + 1, sizeof(float), "safety scores", err);
 	mrs_tmodel *m = NULL;
 	if (!y || !vs || tokenize_all(train->text, n, prm, &ids, &off, err))
 		goto out;
@@ -618,34 +624,65 @@ int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs
 	if (nv && fit_on_val(m, val, prm, vs, rep, err))
 		goto out;
 	rep->seconds = mrs_seconds() - t0;
-	if (nt) {
-		if (score_texts(m, test, prm, vs, err))
-			goto out;
-		evaluate(vs, test, rep->threshold, &rep->test);
-	}
-	if (dir) {
-		char path[4096];
-		if (mrs_model_path(path, sizeof path, dir, name, "pt", err) ||
-		    !(meta = safety_meta(prm, rep->threshold)))
-			goto out;
-		if (mrs_torch_save(m, path, meta, err))
-			goto out;
-		cJSON *card = mrs_card_new(name, "safety");
-		cJSON_AddStringToObject(card, "source", source ? source : "");
-		add_params(card, prm);
-		add_report(card, rep);
-		if (card_out) {
-			*card_out = card;
-		} else {
-			int wrc = mrs_card_write(dir, name, card, err);
-			cJSON_Delete(card);
-			if (wrc)
-				goto out;
-		}
-	}
+	*out = m;
+	m = NULL;
 	rc = 0;
 out:
-	free(ids), free(off), free(y), free(vs), free(meta);
+	free(ids), free(off), free(y), free(vs);
+	mrs_tmodel_free(m);
+	return rc;
+}
+
+/* Scores test with the fitted model m and, when dir is not NULL, writes it and its card
+ * (or hands the card to card_out). */
+static int finish_model(mrs_tmodel *m, const mrs_labelled *test, const mrs_safety_params *prm,
+			const char *dir, const char *name, const char *source,
+			mrs_safety_report *rep, cJSON **card_out, mrs_error *err)
+{
+	size_t nt = test ? test->n : 0;
+	if (nt) {
+		float *ts = mrs_calloc(nt, sizeof(float), "safety scores", err);
+		if (!ts || score_texts(m, test, prm, ts, err)) {
+			free(ts);
+			return -1;
+		}
+		evaluate(ts, test, rep->threshold, &rep->test);
+		free(ts);
+	}
+	if (!dir)
+		return 0;
+	char path[4096];
+	char *meta = NULL;
+	if (mrs_model_path(path, sizeof path, dir, name, "pt", err) ||
+	    !(meta = safety_meta(prm, rep->threshold)))
+		return -1;
+	int rc = mrs_torch_save(m, path, meta, err);
+	free(meta);
+	if (rc)
+		return -1;
+	cJSON *card = mrs_card_new(name, "safety");
+	cJSON_AddStringToObject(card, "source", source ? source : "");
+	add_params(card, prm);
+	add_report(card, rep);
+	if (card_out) {
+		*card_out = card;
+		return 0;
+	}
+	rc = mrs_card_write(dir, name, card, err);
+	cJSON_Delete(card);
+	return rc;
+}
+
+int mrs_safety_fit(const mrs_labelled *train, const mrs_labelled *val, const mrs_labelled *test,
+		   const mrs_safety_params *prm, const char *dir, const char *name,
+		   const char *source, const mrs_progress *p, mrs_safety_report *rep,
+		   cJSON **card_out, mrs_error *err)
+{
+	mrs_tmodel *m = NULL;
+	int rc = fit_model(train, val, prm, name, p, rep, &m, err) ||
+			 finish_model(m, test, prm, dir, name, source, rep, card_out, err)
+		     ? -1
+		     : 0;
 	mrs_tmodel_free(m);
 	return rc;
 }
@@ -680,8 +717,49 @@ int mrs_safety_train(const mrs_texts *train, const mrs_texts *val, const mrs_tex
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 3), base);
 	}
 	mrs_labelled tr = borrow(train), va = borrow(val), te = borrow(test);
-	return mrs_safety_fit(&tr, &va, &te, prm, path ? dir : NULL, name, "labelled text files",
-			      progress, rep, NULL, err);
+	const char *src = "labelled text files";
+	if (!prm->select || !va.n)
+		return mrs_safety_fit(&tr, &va, &te, prm, path ? dir : NULL, name, src, progress,
+				      rep, NULL, err);
+	/* Model selection on the validation texts alone: both candidates are fit and
+	 * calibrated without the test texts; only the one kept is scored on them. */
+	mrs_safety_params cand[2] = {*prm, *prm};
+	cand[0].select = cand[1].select = false;
+	cand[1].hidden = 0;
+	cand[1].epochs = MRS_SAFETY_LINEAR_EPOCHS;
+	cand[1].lr = MRS_SAFETY_LINEAR_LR;
+	mrs_safety_report r[2];
+	mrs_tmodel *m[2] = {NULL, NULL};
+	double t0 = mrs_seconds();
+	int rc = -1;
+	cJSON *card = NULL;
+	if (fit_model(&tr, &va, &cand[0], name, progress, &r[0], &m[0], err) ||
+	    fit_model(&tr, &va, &cand[1], name, progress, &r[1], &m[1], err))
+		goto out;
+	int chosen = r[1].val.macro_f1 > r[0].val.macro_f1 ? 1 : 0;
+	*rep = r[chosen];
+	rep->seconds = mrs_seconds() - t0; /* both fits */
+	rep->candidates = 2;
+	rep->chosen = chosen;
+	rep->candidate_val_f1[0] = r[0].val.macro_f1, rep->candidate_val_f1[1] = r[1].val.macro_f1;
+	if (finish_model(m[chosen], &te, &cand[chosen], path ? dir : NULL, name, src, rep,
+			 path ? &card : NULL, err))
+		goto out;
+	rc = 0;
+	if (card) {
+		cJSON *o = cJSON_AddObjectToObject(card, "selection");
+		cJSON_AddStringToObject(o, "rule",
+					"the higher validation macro-F1 of the given model and the "
+					"linear one");
+		mrs_card_add_number(o, "given_val_macro_f1", r[0].val.macro_f1);
+		mrs_card_add_number(o, "linear_val_macro_f1", r[1].val.macro_f1);
+		cJSON_AddStringToObject(o, "chosen", chosen ? "linear" : "given");
+		rc = mrs_card_write(dir, name, card, err);
+	}
+out:
+	cJSON_Delete(card);
+	mrs_tmodel_free(m[0]), mrs_tmodel_free(m[1]);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ the engine part */
@@ -704,6 +782,9 @@ static int meta_params(const char *meta, mrs_safety_params *prm, int *version)
 	const cJSON *kind = cJSON_GetObjectItem(m, "kind"), *bi = cJSON_GetObjectItem(m, "bigrams");
 	long long buckets = mrs_card_int(m, "buckets");
 	long long char_ngrams = mrs_card_int(m, "char_ngrams");
+	long long char_min = mrs_card_int(m, "char_min"); /* absent before: 3 */
+	if (char_min < 0)
+		char_min = 3;
 	int rc = -1;
 	*version = 0;
 	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "safety") == 0) {
@@ -713,11 +794,12 @@ static int meta_params(const char *meta, mrs_safety_params *prm, int *version)
 		*version = v > 0 && v < 1000 ? (int)v : 0;
 	}
 	if (*version == SAFETY_VERSION && buckets >= 1 && buckets <= UINT32_MAX && cJSON_IsBool(bi) &&
-	    char_ngrams >= 0 && char_ngrams <= 64) {
+	    char_ngrams >= 0 && char_ngrams <= 64 && char_min >= 2 && char_min <= 3) {
 		mrs_safety_params_default(prm);
 		prm->buckets = (uint32_t)buckets;
 		prm->bigrams = cJSON_IsTrue(bi);
 		prm->char_ngrams = (int)char_ngrams;
+		prm->char_min = (int)char_min;
 		rc = 0;
 	}
 	cJSON_Delete(m);
@@ -781,7 +863,7 @@ static int safety_load(mrs_engine *e, mrs_model_id id, struct mrs_safety **out,
 static bool same_tokens(const mrs_safety_params *a, const mrs_safety_params *b)
 {
 	return a->buckets == b->buckets && a->bigrams == b->bigrams &&
-	       a->char_ngrams == b->char_ngrams;
+	       a->char_ngrams == b->char_ngrams && a->char_min == b->char_min;
 }
 
 /* Scores every tweet's text with n models that share one tokeniser: each chunk of texts
