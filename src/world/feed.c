@@ -12,6 +12,8 @@
  * geometric with rho = exp(-1 / IN_BACK_MEAN) and cut at the n tweets they have:
  * P(back = j) = (1 - rho) rho^j / (1 - rho^n). */
 #define IN_BACK_MEAN 1.5
+/* rho^n for n below RHO_POWERS comes from a table (the same values pow gives). */
+#define RHO_POWERS 1024
 /* Tries per impression slot; a slot whose tries all fail stays empty. */
 #define TRIES 8
 /* Out-of-network weights are kept relative to a reference time; they are rebased when
@@ -181,6 +183,8 @@ typedef struct feed {
 	slot_list now_heap;
 	size_t *first;          /* [n_users] first impression place reserved for each */
 	double rho, log_rho;    /* in-network recency */
+	double rho_pow[RHO_POWERS];
+	double slot_span;       /* slot_time's 1 - exp(-days / (days / 3)) */
 	char buf[2600];
 } feed;
 
@@ -256,10 +260,11 @@ static int timeline_post(feed *f, uint32_t author, uint32_t t)
 
 /* The time of a sorted uniform u in [0, 1): activity grows towards the end of the period
  * like the tweet rate (ages ~ Exp(days / 3) cut at days), so early u are early times. */
-static int64_t slot_time(const mrs_gen *g, double u)
+static int64_t slot_time(const feed *f, double u)
 {
-	double days = g->p->days, m = days / 3.0;
-	double age = -m * log(1 - (1 - u) * (1 - exp(-days / m)));
+	const mrs_gen *g = f->g;
+	double m = g->p->days / 3.0;
+	double age = -m * log(1 - (1 - u) * f->slot_span);
 	int64_t t = g->t_end - 1 - (int64_t)(age * MRS_DAY);
 	return MRS_MAX(t, g->t_begin);
 }
@@ -270,7 +275,7 @@ static void slot_advance(feed *f, account *a)
 	double v = mrs_rng_uniform(&a->rng);
 	a->u = 1 - (1 - a->u) * pow(1 - v, 1.0 / a->left);
 	a->left--;
-	a->next = MRS_MAX(slot_time(f->g, a->u), a->last + 1);
+	a->next = MRS_MAX(slot_time(f, a->u), a->last + 1);
 }
 
 static bool slot_before(const slot *x, const slot *y)
@@ -388,6 +393,12 @@ static void oon_topics(const feed *f, uint32_t u, uint32_t hour, double p[MRS_N_
 		       even / MRS_N_TOPICS;
 }
 
+/* rho^n, as pow(rho, n) gives it. */
+static double rho_pow(const feed *f, uint32_t n)
+{
+	return n < RHO_POWERS ? f->rho_pow[n] : pow(f->rho, n);
+}
+
 static double in_network_share(const feed *f, const account *a)
 {
 	return a->n_fl ? 1 - f->g->p->oon_share : 0;
@@ -411,7 +422,7 @@ static uint32_t draw_in_network(const feed *f, account *a)
 	if (!b->n)
 		return MRS_NONE;
 	/* the inverse of the cut geometric's distribution function */
-	double cut = 1 - pow(f->rho, b->n);
+	double cut = 1 - rho_pow(f, b->n);
 	double j = floor(log(1 - mrs_rng_uniform(r) * cut) / f->log_rho);
 	uint32_t back = j < b->n ? (uint32_t)j : b->n - 1;
 	return b->id[b->n - 1 - back];
@@ -457,8 +468,8 @@ static double policy_propensity(const feed *f, uint32_t u, uint32_t c, bool foll
 		const timeline *b = &f->tl[author];
 		uint32_t back = b->n - 1 - tw->v[c].tlpos;
 		double tie = mrs_world_tie(g->p->seed, u, author);
-		p += in * tie / a->cum[a->n_fl - 1] * (1 - f->rho) * pow(f->rho, back) /
-		     (1 - pow(f->rho, b->n));
+		p += in * tie / a->cum[a->n_fl - 1] * (1 - f->rho) * rho_pow(f, back) /
+		     (1 - rho_pow(f, b->n));
 	}
 	if (tw->v[c].rt_of == MRS_NONE) {
 		int k = tw->v[c].topic;
@@ -620,6 +631,60 @@ static int serve(feed *f, uint32_t u, int64_t now, size_t at)
 
 /* ------------------------------------------------------------ the run */
 
+/*
+ * At a large scale most of the feed's time goes in waiting for memory: every slot is
+ * another account's, whose records lie anywhere in arrays far larger than the caches.
+ * The slot queue knows whose slots come next, so their first reads are asked for while
+ * the current slot is served: hints only, nothing waits for them or depends on them.
+ */
+
+/* The account record of the slot after next, and what sits beside it by account id. */
+static void prefetch_account(const feed *f, uint32_t u)
+{
+	const mrs_gen *g = f->g;
+	const char *a = (const char *)&f->acc[u];
+	__builtin_prefetch(a);
+	__builtin_prefetch(a + sizeof(account) - 1);
+	__builtin_prefetch(&f->first[u]);
+	__builtin_prefetch(g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS);
+	__builtin_prefetch(&g->tr->user_propensity[u]);
+}
+
+/* What the next slot's account reads first through its record (fetched the slot before):
+ * its followees' weights and its impression's places. */
+static void prefetch_serving(const feed *f, uint32_t u)
+{
+	const mrs_gen *g = f->g;
+	const account *a = &f->acc[u];
+	if (a->n_fl) {
+		__builtin_prefetch(&a->cum[(a->n_fl - 1) / 2]);
+		__builtin_prefetch(&a->cum[a->n_fl - 1]);
+		__builtin_prefetch(&a->fl[(a->n_fl - 1) / 2]);
+	}
+	if (a->n_blk)
+		__builtin_prefetch(a->blk);
+	size_t at = f->first[u] + a->done;
+	__builtin_prefetch(&g->imp_user[at], 1);
+	__builtin_prefetch(&g->imp_tweet[at], 1);
+	__builtin_prefetch(&g->imp_time[at], 1);
+	__builtin_prefetch(&g->imp_actions[at], 1);
+	__builtin_prefetch(&g->imp_propensity[at], 1);
+	__builtin_prefetch(&g->imp_prob[at * MRS_N_ACTIONS], 1);
+	__builtin_prefetch(&g->imp_prob[at * MRS_N_ACTIONS + MRS_N_ACTIONS - 1], 1);
+}
+
+/* Hints for the slots after the one just taken from the heap h. */
+static void prefetch_next(const feed *f, const slot_list *h)
+{
+	if (!h->n)
+		return;
+	prefetch_serving(f, h->v[0].user);
+	if (h->n > 1) {
+		size_t m = h->n > 2 && slot_before(&h->v[2], &h->v[1]) ? 2 : 1;
+		prefetch_account(f, h->v[m].user);
+	}
+}
+
 /* Each account's share of the impressions follows its activity; its slots get a place
  * range of their own in the impression arrays. */
 static int feed_open(feed *f, mrs_gen *g)
@@ -632,6 +697,10 @@ static int feed_open(feed *f, mrs_gen *g)
 	f->t_ref = g->t_begin;
 	f->rho = exp(-1.0 / IN_BACK_MEAN);
 	f->log_rho = log(f->rho);
+	for (uint32_t n = 0; n < RHO_POWERS; n++)
+		f->rho_pow[n] = pow(f->rho, n);
+	double days = g->p->days, m = days / 3.0;
+	f->slot_span = 1 - exp(-days / m);
 	f->acc = mrs_calloc(nu, sizeof(account), "feed", g->err);
 	f->tl = mrs_calloc(nu, sizeof(timeline), "feed", g->err);
 	f->first = mrs_calloc((size_t)nu + 1, sizeof(size_t), "feed", g->err);
@@ -761,6 +830,7 @@ int mrs_gen_feed(mrs_gen *g)
 			h->v[0] = h->v[--h->n];
 			if (h->n)
 				heap_down(h, 0);
+			prefetch_next(&f, h);
 			if (post_originals(&f, now))
 				goto out;
 			int got = serve(&f, u, now, f.first[u] + a->done);
