@@ -756,6 +756,17 @@ static int feed_open(feed *f, mrs_gen *g)
 	if (!g->imp_user || !g->imp_tweet || !g->imp_time || !g->imp_actions ||
 	    !g->imp_propensity || !g->imp_prob)
 		return -1;
+	mrs_advise_huge(g->imp_user, cap * sizeof(uint32_t));
+	mrs_advise_huge(g->imp_tweet, cap * sizeof(uint32_t));
+	mrs_advise_huge(g->imp_time, cap * sizeof(int64_t));
+	mrs_advise_huge(g->imp_actions, cap);
+	mrs_advise_huge(g->imp_propensity, cap * sizeof(float));
+	mrs_advise_huge(g->imp_prob, cap * MRS_N_ACTIONS * sizeof(float));
+	mrs_advise_huge(f->acc, nu * sizeof(account));
+	mrs_advise_huge(f->weight, n_orig * sizeof(double));
+	for (int k = 0; k < MRS_N_TOPICS; k++)
+		mrs_advise_huge(f->pool[k].t, (f->pool[k].n + 1) * sizeof(double));
+	mrs_advise_huge(g->tw.v, g->tw.cap * sizeof(mrs_gen_tweet));
 	/* the slot queue: every account's first slot */
 	for (uint32_t u = 0; u < nu; u++) {
 		account *a = &f->acc[u];
