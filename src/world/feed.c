@@ -4,7 +4,6 @@
  * and how that spread: engagements widen a tweet's out-of-network reach, retweets and
  * quotes show it to the retweeter's followers. docs/world.md describes the policy. */
 #include <math.h>
-#include <stdio.h>
 
 #include "world/world.h"
 
@@ -514,12 +513,9 @@ static int make_retweet(feed *f, uint32_t u, uint32_t c, int64_t now)
 	if (added <= 0)
 		return added; /* one retweet of a tweet per account */
 	account *a = &f->acc[u];
-	char comment[128] = "";
 	bool quote = mrs_rng_uniform(&a->rng) < g->p->quote_rate;
-	if (quote)
-		mrs_lex_write_quote_comment(&a->rng, comment, sizeof comment);
-	snprintf(f->buf, sizeof f->buf, "%s%s%s @%s: %s", comment, quote ? " " : "",
-		 quote ? "QT" : "RT", mrs_handle(g->ds, tw->v[o].author), tw->text.data + tw->v[o].text_off);
+	mrs_lex_write_retweet(quote ? &a->rng : NULL, mrs_handle(g->ds, tw->v[o].author),
+			      tw->text.data + tw->v[o].text_off, f->buf, sizeof f->buf);
 	uint32_t r = mrs_gen_tweet_add(tw, u, now, o, f->buf, g->err);
 	if (r == MRS_NONE)
 		return -1;
