@@ -134,7 +134,8 @@ typedef struct account {
 	uint32_t n_fl, cap_fl;
 	uint32_t *blk;      /* blocked or muted accounts */
 	uint32_t n_blk, cap_blk;
-	mrs_gen_idset seen;     /* tweets shown (and the originals of retweets shown) */
+	mrs_gen_idset seen;     /* tweets shown (and the originals of retweets shown), in the
+				   feed's seen_slots */
 	/* impression slots: the next comes at `next`; times are sorted uniforms mapped
 	 * through the period's activity curve */
 	uint32_t left, quota, done;
@@ -181,6 +182,7 @@ typedef struct feed {
 	slot_list *hours;       /* [n_hours] */
 	slot_list now_heap;
 	size_t *first;          /* [n_users] first impression place reserved for each */
+	uint32_t *seen_slots;   /* every account's seen set, one after another */
 	double rho, log_rho;    /* in-network recency */
 	double rho_pow[RHO_POWERS];
 	double slot_span;       /* slot_time's 1 - exp(-days / (days / 3)) */
@@ -681,6 +683,39 @@ static void prefetch_next(const feed *f, const slot_list *h)
 	}
 }
 
+/* The room an account's seen set needs for q slots: two ids at most a slot, at most half
+ * full (mrs_gen_idset's load), so that it never grows. */
+static uint32_t seen_room(uint32_t q)
+{
+	uint32_t room = 16;
+	while (room < 4 * q)
+		room *= 2;
+	return q ? room : 0;
+}
+
+/* Gives every account its seen set, sized for its quota, in one block: the probes of the
+ * sets, at random places, then land in memory that can be backed by huge pages. */
+static int seen_open(feed *f)
+{
+	uint32_t nu = f->g->ds->n_users;
+	size_t total = 0;
+	for (uint32_t u = 0; u < nu; u++)
+		total += seen_room(f->acc[u].quota);
+	f->seen_slots = mrs_calloc(total, sizeof(uint32_t), "feed", f->g->err);
+	if (!f->seen_slots)
+		return -1;
+	mrs_advise_huge(f->seen_slots, total * sizeof(uint32_t));
+	memset(f->seen_slots, 0xff, total * sizeof(uint32_t)); /* MRS_NONE: empty */
+	size_t at = 0;
+	for (uint32_t u = 0; u < nu; u++) {
+		uint32_t room = seen_room(f->acc[u].quota);
+		if (room)
+			f->acc[u].seen = (mrs_gen_idset){.slot = f->seen_slots + at, .mask = room - 1};
+		at += room;
+	}
+	return 0;
+}
+
 /* Each account's share of the impressions follows its activity; its slots get a place
  * range of their own in the impression arrays. */
 static int feed_open(feed *f, mrs_gen *g)
@@ -741,6 +776,8 @@ static int feed_open(feed *f, mrs_gen *g)
 		f->first[u + 1] = f->first[u] + q;
 	}
 	size_t cap = f->first[nu];
+	if (seen_open(f))
+		return -1;
 	if (cap > UINT32_MAX)
 		return mrs_fail(g->err, MRS_ERR_USAGE, "generate: too many impressions (%zu)", cap);
 	g->imp_user = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
@@ -780,7 +817,7 @@ static void feed_close(feed *f)
 	if (f->acc)
 		for (uint32_t u = 0; u < f->g->ds->n_users; u++) {
 			account *a = &f->acc[u];
-			free(a->fl), free(a->cum), free(a->blk), free(a->seen.slot);
+			free(a->fl), free(a->cum), free(a->blk);
 		}
 	if (f->tl)
 		for (uint32_t u = 0; u < f->g->ds->n_users; u++)
@@ -788,6 +825,7 @@ static void feed_close(feed *f)
 	for (uint32_t h = 0; f->hours && h < f->g->n_hours; h++)
 		free(f->hours[h].v);
 	free(f->acc), free(f->tl), free(f->first), free(f->hours), free(f->now_heap.v);
+	free(f->seen_slots);
 	for (int k = 0; k < MRS_N_TOPICS; k++)
 		free(f->pool[k].t);
 	free(f->pool_of), free(f->pool_ids), free(f->weight);
