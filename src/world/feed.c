@@ -183,6 +183,10 @@ typedef struct feed {
 	slot_list now_heap;
 	size_t *first;          /* [n_users] first impression place reserved for each */
 	uint32_t *seen_slots;   /* every account's seen set, one after another */
+	/* the out-of-network topic mix by hour (oon_topics): the interests' weight, and the
+	 * trends' part of each topic */
+	double *interest_mix;   /* [n_hours] */
+	double *trend_mix;      /* [n_hours * MRS_N_TOPICS] */
 	double rho, log_rho;    /* in-network recency */
 	double rho_pow[RHO_POWERS];
 	double slot_span;       /* slot_time's 1 - exp(-days / (days / 3)) */
@@ -378,20 +382,37 @@ static int post_originals(feed *f, int64_t now)
 
 /* ------------------------------------------------------------ the logging policy */
 
+/* The hours' shares of the out-of-network topic mix that do not depend on the viewer:
+ * trend_share of it follows the trending topics (by heat) when any trends. */
+static int topic_mix_open(feed *f)
+{
+	const mrs_gen *g = f->g;
+	f->interest_mix = mrs_calloc(g->n_hours, sizeof(double), "feed", g->err);
+	f->trend_mix = mrs_calloc((size_t)g->n_hours * MRS_N_TOPICS, sizeof(double), "feed", g->err);
+	if (!f->interest_mix || !f->trend_mix)
+		return -1;
+	for (uint32_t hour = 0; hour < g->n_hours; hour++) {
+		const float *heat = g->trend + (size_t)hour * MRS_N_TOPICS;
+		double total = 0;
+		for (int k = 0; k < MRS_N_TOPICS; k++)
+			total += heat[k];
+		double trend = total > 0 ? g->p->trend_share : 0;
+		f->interest_mix[hour] = 1 - trend;
+		for (int k = 0; k < MRS_N_TOPICS && total > 0; k++)
+			f->trend_mix[(size_t)hour * MRS_N_TOPICS + k] = trend * heat[k] / total;
+	}
+	return 0;
+}
+
 /* P(topic) of the out-of-network draws for viewer u at an hour: its interests, the
  * trending topics and an even spread, mixed by trend_share and explore. */
 static void oon_topics(const feed *f, uint32_t u, uint32_t hour, double p[MRS_N_TOPICS])
 {
-	const mrs_gen *g = f->g;
-	const float *iw = g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS;
-	const float *heat = g->trend + (size_t)hour * MRS_N_TOPICS;
-	double total = 0;
+	const float *iw = f->g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS;
+	const double *trending = f->trend_mix + (size_t)hour * MRS_N_TOPICS;
+	double interest = f->interest_mix[hour], even = f->g->p->explore;
 	for (int k = 0; k < MRS_N_TOPICS; k++)
-		total += heat[k];
-	double trend = total > 0 ? g->p->trend_share : 0, even = g->p->explore;
-	for (int k = 0; k < MRS_N_TOPICS; k++)
-		p[k] = (1 - even) * ((1 - trend) * iw[k] + (total > 0 ? trend * heat[k] / total : 0)) +
-		       even / MRS_N_TOPICS;
+		p[k] = (1 - even) * (interest * iw[k] + trending[k]) + even / MRS_N_TOPICS;
 }
 
 /* rho^n, as pow(rho, n) gives it. */
@@ -657,7 +678,8 @@ static void prefetch_serving(const feed *f, uint32_t u)
 	if (a->n_fl) {
 		__builtin_prefetch(&a->cum[(a->n_fl - 1) / 2]);
 		__builtin_prefetch(&a->cum[a->n_fl - 1]);
-		__builtin_prefetch(&a->fl[(a->n_fl - 1) / 2]);
+		__builtin_prefetch(a->fl);
+		__builtin_prefetch(&a->fl[a->n_fl - 1]);
 	}
 	if (a->n_blk)
 		__builtin_prefetch(a->blk);
@@ -740,7 +762,8 @@ static int feed_open(feed *f, mrs_gen *g)
 	f->pool_ids = mrs_calloc(n_orig, sizeof(uint32_t), "feed", g->err);
 	f->weight = mrs_calloc(n_orig, sizeof(double), "feed", g->err);
 	if (!f->acc || !f->tl || !f->first || !f->hours || !f->pool_of || !f->pool_ids ||
-	    !f->weight || pairset_init(&f->retweeted, g->p->impressions / 16, g->err))
+	    !f->weight || pairset_init(&f->retweeted, g->p->impressions / 16, g->err) ||
+	    topic_mix_open(f))
 		return -1;
 	/* pools: the originals of each topic in time order */
 	uint32_t count[MRS_N_TOPICS] = {0};
@@ -825,7 +848,7 @@ static void feed_close(feed *f)
 	for (uint32_t h = 0; f->hours && h < f->g->n_hours; h++)
 		free(f->hours[h].v);
 	free(f->acc), free(f->tl), free(f->first), free(f->hours), free(f->now_heap.v);
-	free(f->seen_slots);
+	free(f->seen_slots), free(f->interest_mix), free(f->trend_mix);
 	for (int k = 0; k < MRS_N_TOPICS; k++)
 		free(f->pool[k].t);
 	free(f->pool_of), free(f->pool_ids), free(f->weight);
