@@ -799,10 +799,10 @@ static int feed_open(feed *f, mrs_gen *g)
 		f->first[u + 1] = f->first[u] + q;
 	}
 	size_t cap = f->first[nu];
-	if (seen_open(f))
-		return -1;
 	if (cap > UINT32_MAX)
 		return mrs_fail(g->err, MRS_ERR_USAGE, "generate: too many impressions (%zu)", cap);
+	if (seen_open(f))
+		return -1;
 	g->imp_user = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	g->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	g->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
@@ -812,6 +812,7 @@ static int feed_open(feed *f, mrs_gen *g)
 	if (!g->imp_user || !g->imp_tweet || !g->imp_time || !g->imp_actions ||
 	    !g->imp_propensity || !g->imp_prob)
 		return -1;
+	/* the big arrays read or written at random places (tweet records: as they grow) */
 	mrs_advise_huge(g->imp_user, cap * sizeof(uint32_t));
 	mrs_advise_huge(g->imp_tweet, cap * sizeof(uint32_t));
 	mrs_advise_huge(g->imp_time, cap * sizeof(int64_t));
@@ -822,7 +823,6 @@ static int feed_open(feed *f, mrs_gen *g)
 	mrs_advise_huge(f->weight, n_orig * sizeof(double));
 	for (int k = 0; k < MRS_N_TOPICS; k++)
 		mrs_advise_huge(f->pool[k].t, (f->pool[k].n + 1) * sizeof(double));
-	mrs_advise_huge(g->tw.v, g->tw.cap * sizeof(mrs_gen_tweet));
 	/* the slot queue: every account's first slot */
 	for (uint32_t u = 0; u < nu; u++) {
 		account *a = &f->acc[u];
