@@ -141,18 +141,19 @@ static void tune_text(out *o, const cJSON *r)
 		   res_num(a, "ndcg"), 100 * res_num(a, "share"));
 	out_printf(o, "  best   NDCG@%u %.4f, %.1f%% of the oracle on the same candidates\n", k,
 		   res_num(b, "ndcg"), 100 * res_num(b, "share"));
-	out_printf(o, "  %u evaluations in %u rounds; stopped: %s\n", res_u32(r, "evaluations"),
-		   res_u32(r, "rounds"), res_str(r, "stopped"));
+	uint32_t rounds = res_u32(r, "rounds");
+	out_printf(o, "  %u evaluations in %u round%s; stopped: %s\n", res_u32(r, "evaluations"),
+		   rounds, rounds == 1 ? "" : "s", res_str(r, "stopped"));
 	out_printf(o, "best so far (each improvement):\n   eval  NDCG@%-3u field\n", k);
 	const cJSON *x;
 	cJSON_ArrayForEach(x, res_get(r, "curve")) {
 		if (!res_bool(x, "improved"))
 			continue;
-		char val[32] = "";
 		if (res_has(x, "path"))
-			snprintf(val, sizeof val, "%g", res_num(x, "value"));
-		out_printf(o, "  %5u  %.4f   %s %s\n", res_u32(x, "eval"), res_num(x, "ndcg"),
-			   res_has(x, "path") ? res_str(x, "path") : "(start)", val);
+			out_printf(o, "  %5u  %.4f   %s %g\n", res_u32(x, "eval"), res_num(x, "ndcg"),
+				   res_str(x, "path"), res_num(x, "value"));
+		else
+			out_printf(o, "  %5u  %.4f   (start)\n", res_u32(x, "eval"), res_num(x, "ndcg"));
 	}
 	const cJSON *changed = res_get(r, "changed");
 	out_printf(o, "changed (%d):\n", cJSON_GetArraySize(changed));
