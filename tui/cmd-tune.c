@@ -144,16 +144,24 @@ static void tune_text(out *o, const cJSON *r)
 	uint32_t rounds = res_u32(r, "rounds");
 	out_printf(o, "  %u evaluations in %u round%s; stopped: %s\n", res_u32(r, "evaluations"),
 		   rounds, rounds == 1 ? "" : "s", res_str(r, "stopped"));
-	out_printf(o, "best so far (each improvement):\n   eval  NDCG@%-3u field\n", k);
+	/* the curve: each improvement, with a bar from the start's NDCG (1) to the best (30) */
+	out_printf(o, "best so far (each improvement):\n   eval  NDCG@%-3u %-30s  field\n", k,
+		   "gain");
+	double lo = res_num(a, "ndcg"), span = res_num(b, "ndcg") - lo;
 	const cJSON *x;
 	cJSON_ArrayForEach(x, res_get(r, "curve")) {
 		if (!res_bool(x, "improved"))
 			continue;
+		char bar[31];
+		int n = 1 + (span > 0 ? (int)lround(29 * (res_num(x, "ndcg") - lo) / span) : 0);
+		memset(bar, '#', (size_t)n);
+		bar[n] = '\0';
 		if (res_has(x, "path"))
-			out_printf(o, "  %5u  %.4f   %s %g\n", res_u32(x, "eval"), res_num(x, "ndcg"),
-				   res_str(x, "path"), res_num(x, "value"));
+			out_printf(o, "  %5u  %.4f   %-30s  %s %g\n", res_u32(x, "eval"),
+				   res_num(x, "ndcg"), bar, res_str(x, "path"), res_num(x, "value"));
 		else
-			out_printf(o, "  %5u  %.4f   (start)\n", res_u32(x, "eval"), res_num(x, "ndcg"));
+			out_printf(o, "  %5u  %.4f   %-30s  (start)\n", res_u32(x, "eval"),
+				   res_num(x, "ndcg"), bar);
 	}
 	const cJSON *changed = res_get(r, "changed");
 	out_printf(o, "changed (%d):\n", cJSON_GetArraySize(changed));
@@ -173,7 +181,7 @@ static const cmd_arg tune_args[] = {
 	{"--output", "-o", CMD_WORD, .value = "FILE",
 	 .help = "write the tuned configuration there (- for the command's own output)"},
 	{"--force", .type = CMD_FLAG, .help = "replace FILE if it exists"},
-	{"--evals", .type = CMD_UINT, .value = "N", .hi = 1000000, .def = "150",
+	{"--evals", .type = CMD_UINT, .value = "N", .hi = 1000000, .def = "100",
 	 .help = "evaluations at most, the start's included (0: until converged)"},
 	{"--seconds", .type = CMD_REAL, .value = "S", .min = 0, .max = 1e9, .def = "0",
 	 .help = "start no evaluation after this long (0: no limit)"},
