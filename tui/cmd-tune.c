@@ -3,26 +3,10 @@
  * of the train split; the best becomes the configuration in use, and FILE's. */
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "report.h"
 
 static const char *const stops[] = {"", "converged", "evaluations", "seconds"};
-
-/* Refuses FILE when it is the dataset (even with --force) or exists without --force. */
-static int check_output(session *s, const char *path, bool force, mrs_error *err)
-{
-	struct stat st, data;
-	if (stat(path, &st) != 0)
-		return 0;
-	const char *ds = mrs_dataset_info_get(s->ds).path;
-	if (ds && stat(ds, &data) == 0 && st.st_dev == data.st_dev && st.st_ino == data.st_ino)
-		return mrs_fail(err, MRS_ERR_USAGE, "%s is the dataset; write the configuration to "
-				"another file", path);
-	if (!force)
-		return mrs_fail(err, MRS_ERR_REFUSED, "%s exists: add --force to replace it", path);
-	return 0;
-}
 
 /* The fields whose values differ between a and b: [{path, from, to}]. */
 static cJSON *changes_json(const mrs_config *a, const mrs_config *b)
@@ -92,7 +76,10 @@ static int tune_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	if (report_config_args(s, a, err) || session_dataset(s, err))
 		return -1;
 	bool to_stdout = path && strcmp(path, "-") == 0;
-	if (path && !to_stdout && check_output(s, path, cmd_flag(a, "--force"), err))
+	/* an existing FILE only with --force, the dataset never */
+	const char *data = mrs_dataset_info_get(s->ds).path;
+	if (path && !to_stdout &&
+	    cli_check_output(path, cmd_flag(a, "--force"), &data, data ? 1 : 0, err))
 		return -1;
 	mrs_tune_opts o = {
 		.eval = {.k = (uint32_t)cmd_uint(a, "--k"),
