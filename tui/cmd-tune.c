@@ -77,7 +77,7 @@ static int tune_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		return -1;
 	bool to_stdout = path && strcmp(path, "-") == 0;
 	/* an existing FILE only with --force, the dataset never */
-	const char *data = mrs_dataset_info_get(s->ds).path;
+	const char *data = mrs_dataset_info_get(s->base ? s->base : s->ds).path;
 	if (path && !to_stdout &&
 	    cli_check_output(path, cmd_flag(a, "--force"), &data, data ? 1 : 0, err))
 		return -1;
