@@ -996,8 +996,8 @@ typedef struct mrs_tune_result {
 	double seconds;
 } mrs_tune_result;
 
-/* Searches the fields of start that the stages from fusion on read (fusion weights, safety
- * penalties, heuristics, selection; those of start's fusion and safety modes), by
+/* Searches the fields of start that fusion, the heuristics, the post-filter and selection
+ * read (those of start's fusion mode; never safety's thresholds and penalties), by
  * coordinate descent: rounds over the fields in an order drawn from the seed, each field
  * multiplied and divided by a factor (2 at first, its square root after a round that
  * improved nothing, down to 1.05) and a step that improves taken again, keeping the best

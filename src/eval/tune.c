@@ -7,9 +7,11 @@
 #include "eval/eval.h"
 
 /* The stages whose fields tune searches: a change to any of them re-runs each user's
- * request from fusion on (the ranker's heads and the candidates are kept). */
-#define LATE_STAGES                                                                        \
-	((1u << MRS_STAGE_FUSION) | (1u << MRS_STAGE_SAFETY) | (1u << MRS_STAGE_HEURISTICS) | \
+ * request from fusion on (the ranker's heads and the candidates are kept). Not safety:
+ * its thresholds and penalties are a policy on what to demote, which a search for
+ * engagement would trade away (on the default world it lifted the very-toxic penalty). */
+#define SEARCHED_STAGES                                                     \
+	((1u << MRS_STAGE_FUSION) | (1u << MRS_STAGE_HEURISTICS) | \
 	 (1u << MRS_STAGE_POSTFILTER) | (1u << MRS_STAGE_SELECT))
 
 /* The step factor of the first round and the one under which the search stops: each
@@ -24,24 +26,20 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Does the configuration's mode read the field (the fusion and safety modes each read
- * their own fields; the table's readers are stages, not modes)? */
+/* Does the configuration's fusion mode read the field (each mode reads its own fields;
+ * the table's readers are stages, not modes)? */
 static bool mode_reads(const mrs_tunable *t, const mrs_config *c)
 {
 	if (starts_with(t->path, "weights."))
 		return c->fusion == MRS_FUSION_WEIGHTED;
 	if (starts_with(t->path, "fusion.") || starts_with(t->path, "source_mult."))
 		return c->fusion == MRS_FUSION_BLEND;
-	if (starts_with(t->path, "safety.verdict_") || strcmp(t->path, "safety.interstitial_mult") == 0)
-		return c->safety == MRS_SAFETY_VERDICT;
-	if (starts_with(t->path, "safety."))
-		return c->safety == MRS_SAFETY_PENALTY;
 	return true;
 }
 
 static bool searched(const mrs_tunable *t, const mrs_config *c)
 {
-	return t->type == MRS_T_FLOAT && t->readers && !(t->readers & ~LATE_STAGES) &&
+	return t->type == MRS_T_FLOAT && t->readers && !(t->readers & ~SEARCHED_STAGES) &&
 	       mode_reads(t, c);
 }
 

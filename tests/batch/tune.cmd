@@ -4,7 +4,7 @@
 # `eval --weights` and `load weights` read. --evals bounds the search.
 # exit: 0
 tune --evals 12 -o tuned.json
-get heuristics.diversity_floor
+get heuristics.recency_halflife_hours
 eval --users 50 --no-model-metrics --weights tuned.json
 preset seed
 load weights tuned.json
