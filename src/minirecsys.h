@@ -978,7 +978,6 @@ typedef struct mrs_tune_point {
 	const char *path;    /* the field changed from the best so far (static); NULL: start */
 	double x;            /* the field's value tried */
 	bool improved;       /* this configuration became the best */
-	double seconds;      /* since the search began */
 } mrs_tune_point;
 
 enum { MRS_TUNE_STOP_CONVERGED = 1, MRS_TUNE_STOP_EVALS, MRS_TUNE_STOP_SECONDS };

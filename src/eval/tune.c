@@ -119,7 +119,6 @@ static int measure(search *s, const mrs_config *c, int row, double *value, mrs_e
 		.path = row >= 0 ? s->tab[row].path : NULL,
 		.x = row >= 0 ? get(c, &s->tab[row]) : NAN,
 		.improved = better,
-		.seconds = mrs_seconds() - s->t0,
 	};
 	if (out->evals == 1) {
 		out->start_value = *value;
