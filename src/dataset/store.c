@@ -391,6 +391,11 @@ static int write_all(writer *w, const mrs_dataset *ds, const mrs_truth *tr,
 	rc = rc ? rc : meta_put_i64(w, "split_time", ds->split_time);
 	rc = rc ? rc : meta_put(w, "has_truth", tr ? "1" : "0");
 	rc = rc ? rc : meta_put(w, "texts_task", ds->texts_task ? ds->texts_task : "");
+	if (!rc && ds->fingerprint) {
+		char fp[20];
+		snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
+		rc = meta_put(w, "fingerprint", fp);
+	}
 	if (!rc) {
 		char *ts = mrs_time_scale_to_json(&ds->time_scale);
 		rc = ts ? meta_put(w, "time_scale", ts)
@@ -929,6 +934,43 @@ static int load_texts(reader *r, mrs_dataset *ds)
 	ds->texts_pool = pool.data;
 	ds->n_texts = (uint32_t)i;
 	return rc < 0 ? -1 : 0;
+}
+
+/* SQLite's file change counter and page count (header bytes 24 .. 31, big-endian): every
+ * write transaction changes the counter. 0 when the header cannot be read. */
+static uint64_t sqlite_change_counter(const char *path)
+{
+	unsigned char h[32];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+	if (f)
+		fclose(f);
+	if (n != sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return 0;
+	uint64_t v = 0;
+	for (int i = 24; i < 32; i++)
+		v = v << 8 | h[i];
+	return v;
+}
+
+int mrs_store_fingerprint(const char *path, uint64_t *fp, uint64_t *changes, mrs_error *err)
+{
+	sqlite3 *db;
+	*fp = 0;
+	*changes = sqlite_change_counter(path);
+	if (mrs_store_open(path, &db, err))
+		return -1;
+	reader r = {db, path, err};
+	int failed;
+	char *v = meta_get(&r, "fingerprint", &failed), *end = NULL;
+	if (v && *v)
+		*fp = strtoull(v, &end, 16);
+	if (!failed && end && *end)
+		failed = mrs_fail(err, MRS_ERR_DATA, "%s: meta: fingerprint '%s' is not hexadecimal",
+				  path, v) != 0;
+	free(v);
+	sqlite3_close(db);
+	return failed ? -1 : 0;
 }
 
 mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mrs_error *err)

@@ -82,14 +82,18 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	e->rg_mode = o ? o->rg_mode : MRS_RG_LEARNED;
 	if (o && o->models_dir && *o->models_dir)
 		models_open(e, o->models_dir);
-	for (int i = 0; i < MRS_N_MODELS; i++)
+	int mapped = mrs_snapshot_map_engine(e, o, err);
+	if (mapped == 1)
+		return e;
+	for (int i = 0; i < MRS_N_MODELS && !mapped; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
-	if (mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
+	if (mapped || mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
 		mrs_engine_free(e);
 		return NULL;
 	}
+	mrs_snapshot_write_engine(e, o, progress);
 	return e;
 }
 
