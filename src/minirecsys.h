@@ -272,10 +272,12 @@ typedef struct mrs_truth {
 	float *tweet_nsfw;         /* [n_tweets] in (0, 1) */
 	float *tweet_toxicity;     /* [n_tweets] in (0, 1) */
 	float *imp_prob;           /* [n_impressions * MRS_N_ACTIONS] true P(action) */
+	bool mapped;               /* the arrays live in ds's serving snapshot */
 } mrs_truth;
 
 /* Loads the truth of the dataset file at path; MRS_ERR_DATA if it has none or its sizes
- * do not match ds. */
+ * do not match ds. When ds came from its serving snapshot (mrs_dataset_load_serving) and
+ * path is its file, the truth is mapped from the snapshot instead: free it before ds. */
 mrs_truth *mrs_truth_load(const char *path, const mrs_dataset *ds, mrs_error *err);
 void mrs_truth_free(mrs_truth *tr);
 /* ---------------------------------------------------------------- store */

@@ -2,7 +2,8 @@
  * served from it equal, bit for bit, those of an engine built without it; a stale key
  * (a model or the dataset changed), a truncated or corrupt file are rebuilt with a
  * message saying why; a writer that fails or is killed leaves the old file whole and no
- * temporary file in use; derived datasets and other options never use it. */
+ * temporary file in use; the hidden truth maps from it equal to the file's; derived
+ * datasets and other options never use it. */
 #include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -299,6 +300,41 @@ static void test_killed_writer_keeps_old_file(void **state)
 	assert_same(&A, &B);
 }
 
+/* The hidden truth (the explorer shows it on its first screen) comes from the snapshot,
+ * equal to the one in the dataset file. */
+static void test_truth_mapped_equal(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	mrs_error err = {0};
+	mrs_dataset *m = mrs_dataset_load_serving(db, models, NULL, &err);
+	mrs_dataset *p = mrs_dataset_load(db, NULL, &err);
+	assert_non_null(m);
+	assert_non_null(p);
+	assert_non_null(m->snap);
+	mrs_truth *tm = mrs_truth_load(db, m, &err), *tp = mrs_truth_load(db, p, &err);
+	assert_non_null(tm);
+	assert_non_null(tp);
+	assert_true(tm->mapped);
+	assert_false(tp->mapped);
+	assert_int_equal(tm->n_impressions, tp->n_impressions);
+	assert_int_equal(tm->seed, tp->seed);
+	size_t nu = tp->n_users, nt = tp->n_tweets, ni = tp->n_impressions;
+	assert_memory_equal(tm->user_interests, tp->user_interests, nu);
+	assert_memory_equal(tm->user_interest_w, tp->user_interest_w, 4 * nu * MRS_N_TOPICS);
+	assert_memory_equal(tm->user_propensity, tp->user_propensity, 4 * nu);
+	assert_memory_equal(tm->tweet_topic, tp->tweet_topic, nt);
+	assert_memory_equal(tm->tweet_quality, tp->tweet_quality, 4 * nt);
+	assert_memory_equal(tm->tweet_nsfw, tp->tweet_nsfw, 4 * nt);
+	assert_memory_equal(tm->tweet_toxicity, tp->tweet_toxicity, 4 * nt);
+	assert_memory_equal(tm->imp_prob, tp->imp_prob, 4 * ni * MRS_N_ACTIONS);
+	mrs_truth_free(tm);
+	mrs_truth_free(tp);
+	mrs_dataset_free(m);
+	mrs_dataset_free(p);
+}
+
 static void test_derived_and_other_options_build(void **state)
 {
 	(void)state;
@@ -341,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_header_rebuilt),
 		cmocka_unit_test(test_failed_write_keeps_old_file),
 		cmocka_unit_test(test_killed_writer_keeps_old_file),
+		cmocka_unit_test(test_truth_mapped_equal),
 		cmocka_unit_test(test_derived_and_other_options_build),
 	};
 	return cmocka_run_group_tests(tests, setup, tu_teardown);

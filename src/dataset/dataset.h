@@ -115,6 +115,9 @@ typedef struct mrs_snap_plan {
 	char why[600];
 } mrs_snap_plan;
 
+/* The ground truth's arrays and counts through io (core.h); *tr NULL: none. Mapping sets
+ * *tr to a truth whose arrays are in the file (mrs_truth_free leaves them alone). */
+int mrs_truth_snap(mrs_truth **tr, mrs_snap_io *io);
 /* Lists every array and count of ds through io (core.h): writes them, or maps them from
  * the file into ds (which then owns nothing but path). */
 int mrs_dataset_snap(mrs_dataset *ds, mrs_snap_io *io);

@@ -23,7 +23,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 1
+#define SNAPSHOT_CONTENT 2
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
@@ -37,6 +37,18 @@ static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 			       mrs_safety_snap(e, io)
 		       ? -1
 		       : 0;
+}
+
+/* The dataset's hidden ground truth, when it has one: the explorer shows it from its
+ * first screen and evaluation reads it; loading it from SQLite takes longer than the rest
+ * of a start. Written without it when it cannot be read. */
+static int truth_snap_write(const mrs_dataset *ds, mrs_snap_io *io)
+{
+	mrs_error terr = {0};
+	mrs_truth *tr = ds->has_truth && ds->path ? mrs_truth_load(ds->path, ds, &terr) : NULL;
+	int rc = mrs_truth_snap(&tr, io);
+	mrs_truth_free(tr);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ the key */
@@ -256,7 +268,8 @@ void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o, const mr
 	mrs_snap_io io;
 	if (mrs_snap_write_begin(&io, pl->path, pl->key, pl->n_key, &err) == 0) {
 		/* writing reads the dataset and the parts, and changes neither */
-		if (mrs_dataset_snap((mrs_dataset *)e->ds, &io) || engine_snap(e, &io))
+		if (mrs_dataset_snap((mrs_dataset *)e->ds, &io) || truth_snap_write(e->ds, &io) ||
+		    engine_snap(e, &io))
 			mrs_snap_write_abort(&io);
 		else
 			mrs_snap_write_end(&io);
