@@ -471,6 +471,9 @@ static int phase_start_open(const ctx *c)
 	} else if (!rc) {
 		emit("load.snapshot", t1 - t0);
 		emit("open.snapshot", t2 - t1);
+		emit("n.users", ds->n_users);
+		emit("n.tweets", ds->n_tweets);
+		emit("n.impressions", ds->n_impressions);
 	}
 	if (!rc && !strstr(mrs_engine_snapshot_note(e), cold ? "rebuilt" : "opened from")) {
 		fprintf(stderr, "bench: the snapshot was not used as expected: %s\n",
