@@ -83,11 +83,15 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	if (o && o->models_dir && *o->models_dir)
 		models_open(e, o->models_dir);
 	int mapped = mrs_snapshot_map_engine(e, o, err);
-	if (mapped == 1)
-		return e;
-	for (int i = 0; i < MRS_N_MODELS && !mapped; i++)
+	if (mapped) {
+		if (mapped > 0)
+			return e;
+		mrs_engine_free(e);
+		return NULL;
+	}
+	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
-	if (mapped || mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
+	if (mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
 		mrs_engine_free(e);

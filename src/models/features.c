@@ -260,6 +260,8 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	    mrs_snap_array(o, "counts.tweet_topic", &c->tweet_topic, 2, nt + 1) ||
 	    mrs_snap_array(o, "counts.word_off", &c->word_off, 4, nt + 1))
 		return -1;
+	if (!c->word_off)
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: counters: no word offsets");
 	return mrs_snap_array(o, "counts.words", &c->words, 8, c->word_off[nt]);
 }
 

@@ -1378,13 +1378,13 @@ int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io)
 		return -1;
 	struct mrs_sc *sc = e->sc;
 	sc->mapped = !io->writing;
-	sc_head h;
-	memset(&h, 0, sizeof h);
-	h = (sc_head){sc->mode, sc->graph, e->sc_mode, sc->k, sc->now, sc->popular};
+	sc_head h = {sc->mode, sc->graph, e->sc_mode, sc->k, sc->now, sc->popular};
 	if (mrs_snap_value(io, "sc.head", &h, sizeof h))
 		return -1;
-	sc->mode = h.mode, sc->graph = h.graph, e->sc_mode = h.sc_mode;
-	sc->k = h.k, sc->now = h.now, sc->popular = h.popular;
+	if (!io->writing) {
+		sc->mode = h.mode, sc->graph = h.graph, e->sc_mode = h.sc_mode;
+		sc->k = h.k, sc->now = h.now, sc->popular = h.popular;
+	}
 	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, k = sc->k, sim = 0;
 	mrs_snap_io *o = io;
 	if (mrs_snap_array(o, "sc.kf", &sc->kf, 4, nu) ||
@@ -1401,8 +1401,11 @@ int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io)
 	    mrs_snap_array(o, "sc.tweet", &sc->tweet, sizeof(sc_vec), nt) ||
 	    mrs_snap_array(o, "sc.pop", &sc->pop, 4, nt) ||
 	    mrs_snap_array(o, "sc.ct_off", &sc->ct_off, 4, k + 1) ||
-	    mrs_snap_array(o, "sc.ct", &sc->ct, sizeof(mrs_sc_entry), sc->ct_off[k]) ||
 	    mrs_snap_array(o, "sc.cp_off", &sc->cp_off, 4, k + 1))
+		return -1;
+	if (!sc->ct_off || !sc->cp_off)
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: simclusters: no cluster index");
+	if (mrs_snap_array(o, "sc.ct", &sc->ct, sizeof(mrs_sc_entry), sc->ct_off[k]))
 		return -1;
 	return mrs_snap_array(o, "sc.cp", &sc->cp, sizeof(mrs_sc_entry), sc->cp_off[k]);
 }

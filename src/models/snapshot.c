@@ -275,10 +275,12 @@ void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o, const mr
 			mrs_snap_write_end(&io);
 	}
 	mrs_progress_report(p, phase, 1, 1, pl->path);
-	if (err.msg[0])
+	if (err.msg[0]) {
 		snprintf(e->snap_note, sizeof e->snap_note, "not written (%.200s): %.400s", pl->why,
 			 err.msg);
-	else
+		/* the next start will build again: say so where the progress goes */
+		mrs_progress_report(p, "snapshot not written", 1, 1, err.msg);
+	} else
 		snprintf(e->snap_note, sizeof e->snap_note, "rebuilt %.400s (%.200s)", pl->path,
 			 pl->why);
 }

@@ -188,6 +188,8 @@ int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io)
 		return -1;
 	if (!head[0])
 		return 0; /* not loaded: the status says why */
+	if (head[1] == 0 || head[1] > 4096) /* as tw_load checks: scores use a stack row */
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: twhin: dim %u", head[1]);
 	if (!io->writing && !(e->tw = mrs_calloc(1, sizeof *e->tw, "twhin", io->err)))
 		return -1;
 	struct mrs_twhin *tw = e->tw;
