@@ -213,7 +213,7 @@ static mrs_dataset *split_world(void)
 	uint32_t fs[] = {1}, fd[] = {0};
 	int64_t ft[] = {50};
 	assert_ok(mrs_ds_set_follows(ds, fs, fd, ft, 1, &err), &err);
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, n, &err), &err);
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, NULL, n, &err), &err);
 	ds->split_time = 250;
 	ds->kind = mrs_strdup("synthetic", &err);
 	ds->params_json = mrs_strdup("{}", &err);

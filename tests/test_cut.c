@@ -103,7 +103,7 @@ static void test_past_undated_rows(void **state)
 		iu[i] = i % 19, it[i] = i % 10, ia[i] = 1u << MRS_ACT_CLICK;
 		its[i] = i < 10 ? t0 : t0 + (int64_t)i * MRS_HOUR;
 	}
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, 20, &err), &err);
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, NULL, 20, &err), &err);
 	ds->split_time = t0 + 100 * MRS_HOUR;
 	assert_ok(mrs_dataset_index(ds, &err), &err);
 	assert_int_equal(sorted_cut(ds), t0);

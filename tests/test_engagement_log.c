@@ -256,7 +256,7 @@ static void test_coengagers(void **state)
 		ia[i] = 1u << MRS_ACT_LIKE;
 	}
 	mrs_error err = {0};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 10, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 10, &err), &err);
 	mrs_dataset *ds = ru_end(&b, T0 + 10 * MRS_HOUR);
 	mrs_engine *e = ru_open(ds, T0 + 10 * MRS_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	mrs_query q;
@@ -301,7 +301,7 @@ static void test_negative_rule(void **state)
 			iu[n] = u, it[n] = t, its[n] = T0 + t * MRS_HOUR + 60 * (1 + u),
 			ia[n] = 1u << MRS_ACT_LIKE;
 	mrs_error err = {0};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, n, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, n, &err), &err);
 	mrs_dataset *ds = ru_end(&b, T0 + 100 * MRS_HOUR);
 	ds->time_scale.age_limit_hours = 5;
 	assert_true(mrs_engagements_only(ds));
@@ -338,7 +338,7 @@ static void test_negative_rule(void **state)
 	mrs_neg_sampler_free(s1), mrs_neg_sampler_free(s2);
 	/* a log with impressions without engagement needs none */
 	ia[0] = 0;
-	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, n, &err), &err);
+	assert_ok(mrs_ds_set_impressions(ds, iu, it, its, ia, NULL, n, &err), &err);
 	assert_false(mrs_engagements_only(ds));
 	mrs_dataset_free(ds);
 }
