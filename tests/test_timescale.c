@@ -29,7 +29,7 @@ static mrs_dataset *aged(uint32_t n_tweets, const int64_t *ages, size_t n_ages, 
 			its[k] = T0 + t * MRS_HOUR + ages[k % n_ages];
 		}
 	mrs_error err = {0};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, n, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, n, &err), &err);
 	free(iu), free(it), free(its), free(ia);
 	return ru_end(&b, split);
 }
@@ -94,7 +94,7 @@ static void test_percentile_rule(void **state)
 		its[k] = T0 + k * 36 +
 			 (k % 100 < 60 ? MRS_HOUR : k % 100 < 99 ? 20 * MRS_HOUR : 40 * MRS_HOUR);
 	}
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, 400, &err), &err);
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 400, &err), &err);
 	ds = ru_end(&b, T0 + 400 * MRS_HOUR);
 	assert_ok(mrs_time_scale_derive(ds, INT64_MIN, &ts, &err), &err);
 	/* 240 ages of 1 h, 156 of 20 h, 4 of 40 h: the 99th percentile (rank 395 of 400) is
