@@ -237,12 +237,10 @@ static void test_timelines(void **state)
 	mrs_engine_free(e);
 }
 
-static void test_coengagers(void **state)
+/* Users 1 and 2 liked tweets 0 and 1 as the viewer (0) did and user 3 liked tweet 0, at
+ * T0 + 2 h; later (T0 + 5 h), 1 and 3 liked tweet 2 and 2 liked tweet 3. */
+static mrs_dataset *coengagers_log(void)
 {
-	(void)state;
-	/* users 1 and 2 liked tweets 0 and 1 as the viewer (0) did; user 3 liked tweet 0 only;
-	 * later, 1 and 3 liked tweet 2 and 2 liked tweet 3: with no follows, the Graph source
-	 * reads the co-engagers (1 and 2 share two tweets with the viewer, 3 one) */
 	ru_builder b;
 	ru_begin(&b, 8, 4);
 	for (uint32_t t = 0; t < 4; t++)
@@ -258,6 +256,17 @@ static void test_coengagers(void **state)
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 10, &err), &err);
 	mrs_dataset *ds = ru_end(&b, T0 + 10 * MRS_HOUR);
+	return ds;
+}
+
+static void test_coengagers(void **state)
+{
+	(void)state;
+	/* users 1 and 2 liked tweets 0 and 1 as the viewer (0) did; user 3 liked tweet 0 only;
+	 * later, 1 and 3 liked tweet 2 and 2 liked tweet 3: with no follows, the Graph source
+	 * reads the co-engagers (1 and 2 share two tweets with the viewer, 3 one) */
+	mrs_error err = {0};
+	mrs_dataset *ds = coengagers_log();
 	mrs_engine *e = ru_open(ds, T0 + 10 * MRS_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	mrs_query q;
 	assert_ok(mrs_query_hydrate(e, 0, T0 + 10 * MRS_HOUR, &q, &err), &err);
@@ -292,21 +301,8 @@ static void test_coengagers(void **state)
 static void test_coengaged_tweets(void **state)
 {
 	(void)state;
-	ru_builder b;
-	ru_begin(&b, 8, 4);
-	for (uint32_t t = 0; t < 4; t++)
-		ru_tweet(&b, t, 4 + t, T0 + t * MRS_HOUR, "a tweet");
-	uint32_t iu[] = {0, 0, 1, 1, 2, 2, 3, 1, 3, 2};
-	uint32_t it[] = {0, 1, 0, 1, 0, 1, 0, 2, 2, 3};
-	int64_t its[10];
-	uint8_t ia[10];
-	for (int i = 0; i < 10; i++) {
-		its[i] = T0 + (i < 7 ? 2 : 5) * MRS_HOUR + i;
-		ia[i] = 1u << MRS_ACT_LIKE;
-	}
 	mrs_error err = {0};
-	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 10, &err), &err);
-	mrs_dataset *ds = ru_end(&b, T0 + 10 * MRS_HOUR);
+	mrs_dataset *ds = coengagers_log();
 	int64_t now = T0 + 10 * MRS_HOUR;
 	mrs_engine *e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	assert_ok(mrs_coeng_open(e, now, NULL, &err), &err);
