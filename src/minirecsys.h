@@ -886,6 +886,8 @@ typedef struct mrs_eval_opts {
 	bool models;              /* per-head model metrics on the test impressions */
 	uint32_t model_rows;      /* cap on test impressions for model metrics (0: 50,000) */
 	bool keep_requests;       /* keep one request per user so later runs only re-rank */
+	bool lists_only;          /* the ranked lists' metrics alone: no sources, candidate
+				     pools or safety shares (a search scoring many configs) */
 } mrs_eval_opts;
 
 /* How often a safety model's score is above one of the thresholds the safety stage reads,
@@ -950,12 +952,69 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 void mrs_evaluator_free(mrs_evaluator *ev);
 /* The engine over the train view (for the explorer's evaluation screen). */
 const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev);
+/* The period the evaluator scores: relevant engagements at or after *from, requests made
+ * at *to (under the validation split, the cut and the dataset's split time). */
+void mrs_evaluator_period(const mrs_evaluator *ev, int64_t *from, int64_t *to);
 /* Evaluates cfg (and the baselines asked for in the options) on the evaluator's users. */
 int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result *out,
 		      const mrs_progress *progress, mrs_error *err);
 /* new + run + free. */
 int mrs_eval(const mrs_dataset *ds, const mrs_config *cfg, const mrs_eval_opts *o,
 	     mrs_eval_result *out, const mrs_progress *progress, mrs_error *err);
+
+/* ---------------------------------------------------------------- tuning */
+
+/* What mrs_tune searches and for how long. */
+typedef struct mrs_tune_opts {
+	/* the evaluation: k, users (0: every validation user), seed (the user sample),
+	 * models_dir, sc_mode, rg_mode; the split is always the temporal validation split
+	 * and the other fields are tune's own */
+	mrs_eval_opts eval;
+	uint32_t max_evals;  /* evaluations at most, the start's included (0: no limit) */
+	double max_seconds;  /* stop starting evaluations after this long (0: no limit) */
+	uint64_t seed;       /* the order in which each round visits the fields */
+} mrs_tune_opts;
+
+/* One evaluation of the search. */
+typedef struct mrs_tune_point {
+	uint32_t eval;       /* 1, 2, ... */
+	double value;        /* validation NDCG@k of the configuration tried */
+	double share;        /* its share of the oracle's NDCG on the same candidates */
+	double best;         /* the best value so far, this one included */
+	const char *path;    /* the field changed from the best so far (static); NULL: start */
+	double x;            /* the field's value tried */
+	bool improved;       /* this configuration became the best */
+} mrs_tune_point;
+
+enum { MRS_TUNE_STOP_CONVERGED = 1, MRS_TUNE_STOP_EVALS, MRS_TUNE_STOP_SECONDS };
+
+typedef struct mrs_tune_result {
+	mrs_config best;     /* labelled "custom:PRESET" when it differs from the start */
+	double start_value, best_value;  /* validation NDCG@k */
+	double start_share, best_share;  /* share of the oracle on the same candidates */
+	uint32_t users;      /* validation users evaluated */
+	int64_t valid_from, valid_to; /* the validation period: engagements in [from, to) */
+	uint32_t searched;   /* fields searched */
+	uint32_t evals, rounds;
+	int stop;            /* MRS_TUNE_STOP_* */
+	mrs_tune_point *curve; /* [evals], owned (mrs_tune_result_free) */
+	double seconds;
+} mrs_tune_result;
+
+/* Searches the fields of start that fusion, the heuristics, the post-filter and selection
+ * read (those of start's fusion mode; never safety's thresholds and penalties), by
+ * coordinate descent: rounds over the fields in an order drawn from the seed, each field
+ * multiplied and divided by a factor (2 at first, its square root after a round that
+ * improved nothing, down to 1.05) and a step that improves taken again, keeping the best
+ * validation NDCG@k. The validation split is eval's (mrs_eval_opts.validation): the last
+ * 20% of the train split's impressions, requests made at the split time; nothing at or
+ * after the dataset's split time is read. Deterministic for the options. Progress: phase
+ * "tuning", one report per evaluation with the best so far in the detail; cancelling
+ * fails with MRS_ERR_CANCELLED. out is the caller's (mrs_tune_result_free) on success and
+ * holds nothing to free on error (evaluation's errors). */
+int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts *o,
+	     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err);
+void mrs_tune_result_free(mrs_tune_result *r);
 
 /* ---------------------------------------------------------------- what-if edits */
 

@@ -81,9 +81,8 @@ int cli_check_output(const char *out, bool force, const char *const *inputs, int
 	for (int i = 0; i < n; i++)
 		if (is_input(&sb, inputs[i]))
 			return mrs_fail(err, MRS_ERR_USAGE,
-					"%s is one of the inputs (%s); write the dataset to another "
-					"file",
-					out, inputs[i]);
+					"%s is one of the inputs (%s); write to another file", out,
+					inputs[i]);
 	if (!force)
 		return mrs_fail(err, MRS_ERR_REFUSED, "%s exists: add --force to replace it", out);
 	return 0;

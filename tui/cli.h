@@ -29,7 +29,7 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and which rule chose each. */
 int cli_default_paths(cli_opts *o, mrs_error *err);
 
-/* Checks the dataset file a command (generate, import) is about to write: "-" is refused
+/* Checks the file a command (generate, import, tune) is about to write: "-" is refused
  * (a dataset is a file; MRS_ERR_USAGE), a file that is one of the inputs (the same device
  * and inode, however it is named; for a folder input, any file in it) is refused even
  * with --force (MRS_ERR_USAGE), and an existing file needs force (MRS_ERR_REFUSED).

@@ -15,7 +15,7 @@ extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_info_entry, cmd_model
 	cmd_save_entry, cmd_load_entry, cmd_export_entry, cmd_tour_entry, cmd_compare_entry,
 	cmd_follow_entry, cmd_unfollow_entry, cmd_block_entry, cmd_mute_entry, cmd_like_entry,
 	cmd_hide_entry, cmd_reset_entry, cmd_nudge_entry, cmd_undo_entry, cmd_generate_entry,
-	cmd_import_entry, cmd_train_entry, cmd_train_safety_entry, cmd_explore_entry,
+	cmd_import_entry, cmd_train_entry, cmd_train_safety_entry, cmd_tune_entry, cmd_explore_entry,
 	cmd_shell_entry, cmd_screen_entry, cmd_cursor_entry, cmd_select_entry, cmd_find_entry,
 	cmd_sort_entry, cmd_pager_entry, cmd_scroll_entry, cmd_prompt_entry, cmd_redraw_entry;
 
@@ -24,9 +24,10 @@ const cmd_entry *const cmd_table[] = {
 	&cmd_timeline_entry, &cmd_stage_entry, &cmd_next_entry, &cmd_prev_entry,
 	&cmd_candidates_entry, &cmd_explain_entry, &cmd_set_entry, &cmd_get_entry,
 	&cmd_nudge_entry, &cmd_undo_entry, &cmd_weights_entry, &cmd_preset_entry,
-	&cmd_diff_entry, &cmd_eval_entry, &cmd_save_entry, &cmd_load_entry, &cmd_export_entry,
-	&cmd_compare_entry, &cmd_follow_entry, &cmd_unfollow_entry, &cmd_block_entry,
-	&cmd_mute_entry, &cmd_like_entry, &cmd_hide_entry, &cmd_reset_entry, &cmd_tour_entry,
+	&cmd_diff_entry, &cmd_eval_entry, &cmd_tune_entry, &cmd_save_entry, &cmd_load_entry,
+	&cmd_export_entry, &cmd_compare_entry, &cmd_follow_entry, &cmd_unfollow_entry,
+	&cmd_block_entry, &cmd_mute_entry, &cmd_like_entry, &cmd_hide_entry, &cmd_reset_entry,
+	&cmd_tour_entry,
 	&cmd_info_entry, &cmd_models_entry, &cmd_generate_entry, &cmd_import_entry,
 	&cmd_train_entry, &cmd_train_safety_entry,
 	/* the front ends, started from the command line */

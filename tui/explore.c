@@ -194,6 +194,7 @@ static int explore_start(const cli_opts *o, const cmd_args *a)
 	setlocale(LC_CTYPE, "");
 	session s;
 	session_init(&s, o, NULL, NULL);
+	s.transcript = true; /* its screens are compared: no timings on them */
 	int rc = ui_script_run(&s, keys, rows, cols, stdout);
 	session_free(&s);
 	return rc;

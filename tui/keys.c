@@ -129,6 +129,7 @@ const ui_binding ui_bindings[] = {
 	{"weights", '=', "nudge up"},
 	{"weights", '-', "nudge down"},
 	{"weights", 'e', "select"},
+	{"weights", 't', "pager tune"},
 	/* the evaluation */
 	{"eval", 'r', "eval"},
 	/* the first run */

@@ -137,7 +137,8 @@ static bool same_eval(const mrs_eval_opts *a, const mrs_eval_opts *o)
 	return a->k == o->k && a->users == o->users && a->seed == o->seed &&
 	       a->sc_mode == o->sc_mode && a->rg_mode == o->rg_mode && a->models == o->models &&
 	       a->systems == o->systems && a->split == o->split && a->ratio == o->ratio &&
-	       a->validation == o->validation && !memcmp(&a->knn, &o->knn, sizeof o->knn) &&
+	       a->validation == o->validation && a->lists_only == o->lists_only &&
+	       !memcmp(&a->knn, &o->knn, sizeof o->knn) &&
 	       !memcmp(&a->bpr, &o->bpr, sizeof o->bpr);
 }
 

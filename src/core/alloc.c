@@ -1,5 +1,6 @@
 /* alloc.c: allocation helpers that report failure through mrs_error, and UTF-8. */
 #include <stdint.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "core/core.h"
@@ -27,6 +28,19 @@ int mrs_grow(void **p, size_t *cap, size_t need, size_t size, const char *what, 
 	*p = q;
 	*cap = ncap;
 	return 0;
+}
+
+void mrs_advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t hi = ((uintptr_t)p + size) & ~(huge - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p, (void)size;
+#endif
 }
 
 char *mrs_strdup(const char *s, mrs_error *err)

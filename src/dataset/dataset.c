@@ -300,43 +300,10 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 
 /* ---- the train/test split */
 
-static int cmp_i64(const void *a, const void *b)
+/* The want-th smallest of t[0 .. n) (n > 0, want < n), by quickselect: t is reordered. */
+static int64_t select_i64(int64_t *t, uint32_t n, uint32_t want)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
-{
-	if (!ds->n_impressions)
-		return ds->tweet_time && ds->n_tweets ? ds->tweet_time[ds->n_tweets - 1] : 0;
-	int64_t *t = mrs_calloc(ds->n_impressions, sizeof(int64_t), "split", err);
-	if (!t)
-		return INT64_MIN;
-	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
-	qsort(t, ds->n_impressions, sizeof *t, cmp_i64);
-	int64_t s = t[(size_t)(share * (ds->n_impressions - 1))];
-	free(t);
-	return s;
-}
-
-int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err)
-{
-	/* impression times before the split, 40% quantile */
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		n += ds->imp_time[i] < ds->split_time;
-	if (n == 0)
-		return ds->split_time;
-	int64_t *t = mrs_calloc(n, sizeof(int64_t), "the embedding cut", err);
-	if (!t)
-		return INT64_MIN;
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < ds->n_impressions; i++)
-		if (ds->imp_time[i] < ds->split_time)
-			t[k++] = ds->imp_time[i];
-	/* quickselect for the 40% quantile */
-	uint32_t want = (uint32_t)((n - 1) * 0.4), lo = 0, hi = n - 1;
+	uint32_t lo = 0, hi = n - 1;
 	while (lo < hi) {
 		int64_t pivot = t[lo + (hi - lo) / 2];
 		uint32_t i = lo, j = hi;
@@ -361,7 +328,38 @@ int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err)
 		else
 			break;
 	}
-	int64_t cut = t[want];
+	return t[want];
+}
+
+int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
+{
+	if (!ds->n_impressions)
+		return ds->tweet_time && ds->n_tweets ? ds->tweet_time[ds->n_tweets - 1] : 0;
+	int64_t *t = mrs_calloc(ds->n_impressions, sizeof(int64_t), "split", err);
+	if (!t)
+		return INT64_MIN;
+	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
+	int64_t s = select_i64(t, ds->n_impressions, (uint32_t)(share * (ds->n_impressions - 1)));
+	free(t);
+	return s;
+}
+
+int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err)
+{
+	/* impression times before the split, 40% quantile */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		n += ds->imp_time[i] < ds->split_time;
+	if (n == 0)
+		return ds->split_time;
+	int64_t *t = mrs_calloc(n, sizeof(int64_t), "the embedding cut", err);
+	if (!t)
+		return INT64_MIN;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_time[i] < ds->split_time)
+			t[k++] = ds->imp_time[i];
+	int64_t cut = select_i64(t, n, (uint32_t)((n - 1) * 0.4)); /* the 40% quantile */
 	/* nothing before it (the quantile falls in a block of rows sharing the first time,
 	 * like an import's undated history): the cut moves past that time, so that the
 	 * embeddings learn from the block and the ranker from what follows */

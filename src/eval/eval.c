@@ -66,6 +66,12 @@ const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev)
 	return ev->engine;
 }
 
+void mrs_evaluator_period(const mrs_evaluator *ev, int64_t *from, int64_t *to)
+{
+	*from = ev->full->split_time;
+	*to = ev->now;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -268,6 +274,10 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 			 ds->path ? ds->path : "dataset");
 		goto fail;
 	}
+	/* the ground truth is the world's, loaded against the file's dataset whichever period
+	 * is scored (its impressions' probabilities serve the model metrics alone, which
+	 * the validation split does not compute) */
+	const mrs_dataset *file = ds;
 	if (ev->o.validation && !(ds = ev->own_full = validation_dataset(ds, &ev->o, err)))
 		goto fail;
 	ev->full = ds;
@@ -279,8 +289,8 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 			      .rg_mode = o->rg_mode};
 	if (!(ev->engine = mrs_engine_open(ev->train, &eo, progress, err)))
 		goto fail;
-	if (ds->has_truth && ds->path) {
-		if (!(ev->truth = mrs_truth_load(ds->path, ds, err)))
+	if (file->has_truth && file->path) {
+		if (!(ev->truth = mrs_truth_load(file->path, file, err)))
 			goto fail;
 	}
 	if (pick_users(ev, err))
@@ -965,9 +975,11 @@ static int request_lists(run_ctx *x, mrs_request *r, uint32_t u, const uint32_t 
 	uint32_t n = timeline_list(x, r);
 	if (x->want[MRS_SYS_PIPELINE])
 		add_list(x, MRS_SYS_PIPELINE, x->list, n, rel, n_rel);
-	count_sources(x, r, rel, n_rel);
-	if (collect_pool(x, r, u, rel, n_rel))
-		return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+	if (!ev->o.lists_only) {
+		count_sources(x, r, rel, n_rel);
+		if (collect_pool(x, r, u, rel, n_rel))
+			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
+	}
 	if (x->want[MRS_SYS_ORACLE]) {
 		n = rank_pool(x, r, 1, u);
 		add_list(x, MRS_SYS_ORACLE, x->list, n, rel, n_rel);

@@ -4,7 +4,6 @@
  * and how that spread: engagements widen a tweet's out-of-network reach, retweets and
  * quotes show it to the retweeter's followers. docs/world.md describes the policy. */
 #include <math.h>
-#include <stdio.h>
 
 #include "world/world.h"
 
@@ -12,6 +11,8 @@
  * geometric with rho = exp(-1 / IN_BACK_MEAN) and cut at the n tweets they have:
  * P(back = j) = (1 - rho) rho^j / (1 - rho^n). */
 #define IN_BACK_MEAN 1.5
+/* rho^n for n below RHO_POWERS comes from a table (the same values pow gives). */
+#define RHO_POWERS 1024
 /* Tries per impression slot; a slot whose tries all fail stays empty. */
 #define TRIES 8
 /* Out-of-network weights are kept relative to a reference time; they are rebased when
@@ -133,7 +134,8 @@ typedef struct account {
 	uint32_t n_fl, cap_fl;
 	uint32_t *blk;      /* blocked or muted accounts */
 	uint32_t n_blk, cap_blk;
-	mrs_gen_idset seen;     /* tweets shown (and the originals of retweets shown) */
+	mrs_gen_idset seen;     /* tweets shown (and the originals of retweets shown), in the
+				   feed's seen_slots */
 	/* impression slots: the next comes at `next`; times are sorted uniforms mapped
 	 * through the period's activity curve */
 	uint32_t left, quota, done;
@@ -180,7 +182,14 @@ typedef struct feed {
 	slot_list *hours;       /* [n_hours] */
 	slot_list now_heap;
 	size_t *first;          /* [n_users] first impression place reserved for each */
+	uint32_t *seen_slots;   /* every account's seen set, one after another */
+	/* the out-of-network topic mix by hour (oon_topics): the interests' weight, and the
+	 * trends' part of each topic */
+	double *interest_mix;   /* [n_hours] */
+	double *trend_mix;      /* [n_hours * MRS_N_TOPICS] */
 	double rho, log_rho;    /* in-network recency */
+	double rho_pow[RHO_POWERS];
+	double slot_span;       /* slot_time's 1 - exp(-days / (days / 3)) */
 	char buf[2600];
 } feed;
 
@@ -256,10 +265,11 @@ static int timeline_post(feed *f, uint32_t author, uint32_t t)
 
 /* The time of a sorted uniform u in [0, 1): activity grows towards the end of the period
  * like the tweet rate (ages ~ Exp(days / 3) cut at days), so early u are early times. */
-static int64_t slot_time(const mrs_gen *g, double u)
+static int64_t slot_time(const feed *f, double u)
 {
-	double days = g->p->days, m = days / 3.0;
-	double age = -m * log(1 - (1 - u) * (1 - exp(-days / m)));
+	const mrs_gen *g = f->g;
+	double m = g->p->days / 3.0;
+	double age = -m * log(1 - (1 - u) * f->slot_span);
 	int64_t t = g->t_end - 1 - (int64_t)(age * MRS_DAY);
 	return MRS_MAX(t, g->t_begin);
 }
@@ -270,7 +280,7 @@ static void slot_advance(feed *f, account *a)
 	double v = mrs_rng_uniform(&a->rng);
 	a->u = 1 - (1 - a->u) * pow(1 - v, 1.0 / a->left);
 	a->left--;
-	a->next = MRS_MAX(slot_time(f->g, a->u), a->last + 1);
+	a->next = MRS_MAX(slot_time(f, a->u), a->last + 1);
 }
 
 static bool slot_before(const slot *x, const slot *y)
@@ -372,20 +382,43 @@ static int post_originals(feed *f, int64_t now)
 
 /* ------------------------------------------------------------ the logging policy */
 
+/* The hours' shares of the out-of-network topic mix that do not depend on the viewer:
+ * trend_share of it follows the trending topics (by heat) when any trends. */
+static int topic_mix_open(feed *f)
+{
+	const mrs_gen *g = f->g;
+	f->interest_mix = mrs_calloc(g->n_hours, sizeof(double), "feed", g->err);
+	f->trend_mix = mrs_calloc((size_t)g->n_hours * MRS_N_TOPICS, sizeof(double), "feed", g->err);
+	if (!f->interest_mix || !f->trend_mix)
+		return -1;
+	for (uint32_t hour = 0; hour < g->n_hours; hour++) {
+		const float *heat = g->trend + (size_t)hour * MRS_N_TOPICS;
+		double total = 0;
+		for (int k = 0; k < MRS_N_TOPICS; k++)
+			total += heat[k];
+		double trend = total > 0 ? g->p->trend_share : 0;
+		f->interest_mix[hour] = 1 - trend;
+		for (int k = 0; k < MRS_N_TOPICS && total > 0; k++)
+			f->trend_mix[(size_t)hour * MRS_N_TOPICS + k] = trend * heat[k] / total;
+	}
+	return 0;
+}
+
 /* P(topic) of the out-of-network draws for viewer u at an hour: its interests, the
  * trending topics and an even spread, mixed by trend_share and explore. */
 static void oon_topics(const feed *f, uint32_t u, uint32_t hour, double p[MRS_N_TOPICS])
 {
-	const mrs_gen *g = f->g;
-	const float *iw = g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS;
-	const float *heat = g->trend + (size_t)hour * MRS_N_TOPICS;
-	double total = 0;
+	const float *iw = f->g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS;
+	const double *trending = f->trend_mix + (size_t)hour * MRS_N_TOPICS;
+	double interest = f->interest_mix[hour], even = f->g->p->explore;
 	for (int k = 0; k < MRS_N_TOPICS; k++)
-		total += heat[k];
-	double trend = total > 0 ? g->p->trend_share : 0, even = g->p->explore;
-	for (int k = 0; k < MRS_N_TOPICS; k++)
-		p[k] = (1 - even) * ((1 - trend) * iw[k] + (total > 0 ? trend * heat[k] / total : 0)) +
-		       even / MRS_N_TOPICS;
+		p[k] = (1 - even) * (interest * iw[k] + trending[k]) + even / MRS_N_TOPICS;
+}
+
+/* rho^n, as pow(rho, n) gives it. */
+static double rho_pow(const feed *f, uint32_t n)
+{
+	return n < RHO_POWERS ? f->rho_pow[n] : pow(f->rho, n);
 }
 
 static double in_network_share(const feed *f, const account *a)
@@ -411,7 +444,7 @@ static uint32_t draw_in_network(const feed *f, account *a)
 	if (!b->n)
 		return MRS_NONE;
 	/* the inverse of the cut geometric's distribution function */
-	double cut = 1 - pow(f->rho, b->n);
+	double cut = 1 - rho_pow(f, b->n);
 	double j = floor(log(1 - mrs_rng_uniform(r) * cut) / f->log_rho);
 	uint32_t back = j < b->n ? (uint32_t)j : b->n - 1;
 	return b->id[b->n - 1 - back];
@@ -457,8 +490,8 @@ static double policy_propensity(const feed *f, uint32_t u, uint32_t c, bool foll
 		const timeline *b = &f->tl[author];
 		uint32_t back = b->n - 1 - tw->v[c].tlpos;
 		double tie = mrs_world_tie(g->p->seed, u, author);
-		p += in * tie / a->cum[a->n_fl - 1] * (1 - f->rho) * pow(f->rho, back) /
-		     (1 - pow(f->rho, b->n));
+		p += in * tie / a->cum[a->n_fl - 1] * (1 - f->rho) * rho_pow(f, back) /
+		     (1 - rho_pow(f, b->n));
 	}
 	if (tw->v[c].rt_of == MRS_NONE) {
 		int k = tw->v[c].topic;
@@ -503,12 +536,9 @@ static int make_retweet(feed *f, uint32_t u, uint32_t c, int64_t now)
 	if (added <= 0)
 		return added; /* one retweet of a tweet per account */
 	account *a = &f->acc[u];
-	char comment[128] = "";
 	bool quote = mrs_rng_uniform(&a->rng) < g->p->quote_rate;
-	if (quote)
-		mrs_lex_write_quote_comment(&a->rng, comment, sizeof comment);
-	snprintf(f->buf, sizeof f->buf, "%s%s%s @%s: %s", comment, quote ? " " : "",
-		 quote ? "QT" : "RT", mrs_handle(g->ds, tw->v[o].author), tw->text.data + tw->v[o].text_off);
+	mrs_lex_write_retweet(quote ? &a->rng : NULL, mrs_handle(g->ds, tw->v[o].author),
+			      tw->text.data + tw->v[o].text_off, f->buf, sizeof f->buf);
 	uint32_t r = mrs_gen_tweet_add(tw, u, now, o, f->buf, g->err);
 	if (r == MRS_NONE)
 		return -1;
@@ -620,6 +650,94 @@ static int serve(feed *f, uint32_t u, int64_t now, size_t at)
 
 /* ------------------------------------------------------------ the run */
 
+/*
+ * At a large scale most of the feed's time goes in waiting for memory: every slot is
+ * another account's, whose records lie anywhere in arrays far larger than the caches.
+ * The slot queue knows whose slots come next, so their first reads are asked for while
+ * the current slot is served: hints only, nothing waits for them or depends on them.
+ */
+
+/* The account record of the slot after next, and what sits beside it by account id. */
+static void prefetch_account(const feed *f, uint32_t u)
+{
+	const mrs_gen *g = f->g;
+	const char *a = (const char *)&f->acc[u];
+	__builtin_prefetch(a);
+	__builtin_prefetch(a + sizeof(account) - 1);
+	__builtin_prefetch(&f->first[u]);
+	__builtin_prefetch(g->tr->user_interest_w + (size_t)u * MRS_N_TOPICS);
+	__builtin_prefetch(&g->tr->user_propensity[u]);
+}
+
+/* What the next slot's account reads first through its record (fetched the slot before):
+ * its followees' weights and its impression's places. */
+static void prefetch_serving(const feed *f, uint32_t u)
+{
+	const mrs_gen *g = f->g;
+	const account *a = &f->acc[u];
+	if (a->n_fl) {
+		__builtin_prefetch(&a->cum[(a->n_fl - 1) / 2]);
+		__builtin_prefetch(&a->cum[a->n_fl - 1]);
+		__builtin_prefetch(a->fl);
+		__builtin_prefetch(&a->fl[a->n_fl - 1]);
+	}
+	if (a->n_blk)
+		__builtin_prefetch(a->blk);
+	size_t at = f->first[u] + a->done;
+	__builtin_prefetch(&g->imp_user[at], 1);
+	__builtin_prefetch(&g->imp_tweet[at], 1);
+	__builtin_prefetch(&g->imp_time[at], 1);
+	__builtin_prefetch(&g->imp_actions[at], 1);
+	__builtin_prefetch(&g->imp_propensity[at], 1);
+	__builtin_prefetch(&g->imp_prob[at * MRS_N_ACTIONS], 1);
+	__builtin_prefetch(&g->imp_prob[at * MRS_N_ACTIONS + MRS_N_ACTIONS - 1], 1);
+}
+
+/* Hints for the slots after the one just taken from the heap h. */
+static void prefetch_next(const feed *f, const slot_list *h)
+{
+	if (!h->n)
+		return;
+	prefetch_serving(f, h->v[0].user);
+	if (h->n > 1) {
+		size_t m = h->n > 2 && slot_before(&h->v[2], &h->v[1]) ? 2 : 1;
+		prefetch_account(f, h->v[m].user);
+	}
+}
+
+/* The room an account's seen set needs for q slots: two ids at most a slot, at most half
+ * full (mrs_gen_idset's load), so that it never grows. */
+static uint32_t seen_room(uint32_t q)
+{
+	uint32_t room = 16;
+	while (room < 4 * q)
+		room *= 2;
+	return q ? room : 0;
+}
+
+/* Gives every account its seen set, sized for its quota, in one block: the probes of the
+ * sets, at random places, then land in memory that can be backed by huge pages. */
+static int seen_open(feed *f)
+{
+	uint32_t nu = f->g->ds->n_users;
+	size_t total = 0;
+	for (uint32_t u = 0; u < nu; u++)
+		total += seen_room(f->acc[u].quota);
+	f->seen_slots = mrs_calloc(total, sizeof(uint32_t), "feed", f->g->err);
+	if (!f->seen_slots)
+		return -1;
+	mrs_advise_huge(f->seen_slots, total * sizeof(uint32_t));
+	memset(f->seen_slots, 0xff, total * sizeof(uint32_t)); /* MRS_NONE: empty */
+	size_t at = 0;
+	for (uint32_t u = 0; u < nu; u++) {
+		uint32_t room = seen_room(f->acc[u].quota);
+		if (room)
+			f->acc[u].seen = (mrs_gen_idset){.slot = f->seen_slots + at, .mask = room - 1};
+		at += room;
+	}
+	return 0;
+}
+
 /* Each account's share of the impressions follows its activity; its slots get a place
  * range of their own in the impression arrays. */
 static int feed_open(feed *f, mrs_gen *g)
@@ -632,6 +750,10 @@ static int feed_open(feed *f, mrs_gen *g)
 	f->t_ref = g->t_begin;
 	f->rho = exp(-1.0 / IN_BACK_MEAN);
 	f->log_rho = log(f->rho);
+	for (uint32_t n = 0; n < RHO_POWERS; n++)
+		f->rho_pow[n] = pow(f->rho, n);
+	double days = g->p->days, m = days / 3.0;
+	f->slot_span = 1 - exp(-days / m);
 	f->acc = mrs_calloc(nu, sizeof(account), "feed", g->err);
 	f->tl = mrs_calloc(nu, sizeof(timeline), "feed", g->err);
 	f->first = mrs_calloc((size_t)nu + 1, sizeof(size_t), "feed", g->err);
@@ -640,7 +762,8 @@ static int feed_open(feed *f, mrs_gen *g)
 	f->pool_ids = mrs_calloc(n_orig, sizeof(uint32_t), "feed", g->err);
 	f->weight = mrs_calloc(n_orig, sizeof(double), "feed", g->err);
 	if (!f->acc || !f->tl || !f->first || !f->hours || !f->pool_of || !f->pool_ids ||
-	    !f->weight || pairset_init(&f->retweeted, g->p->impressions / 16, g->err))
+	    !f->weight || pairset_init(&f->retweeted, g->p->impressions / 16, g->err) ||
+	    topic_mix_open(f))
 		return -1;
 	/* pools: the originals of each topic in time order */
 	uint32_t count[MRS_N_TOPICS] = {0};
@@ -678,6 +801,8 @@ static int feed_open(feed *f, mrs_gen *g)
 	size_t cap = f->first[nu];
 	if (cap > UINT32_MAX)
 		return mrs_fail(g->err, MRS_ERR_USAGE, "generate: too many impressions (%zu)", cap);
+	if (seen_open(f))
+		return -1;
 	g->imp_user = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	g->imp_tweet = mrs_calloc(cap, sizeof(uint32_t), "impressions", g->err);
 	g->imp_time = mrs_calloc(cap, sizeof(int64_t), "impressions", g->err);
@@ -687,6 +812,17 @@ static int feed_open(feed *f, mrs_gen *g)
 	if (!g->imp_user || !g->imp_tweet || !g->imp_time || !g->imp_actions ||
 	    !g->imp_propensity || !g->imp_prob)
 		return -1;
+	/* the big arrays read or written at random places (tweet records: as they grow) */
+	mrs_advise_huge(g->imp_user, cap * sizeof(uint32_t));
+	mrs_advise_huge(g->imp_tweet, cap * sizeof(uint32_t));
+	mrs_advise_huge(g->imp_time, cap * sizeof(int64_t));
+	mrs_advise_huge(g->imp_actions, cap);
+	mrs_advise_huge(g->imp_propensity, cap * sizeof(float));
+	mrs_advise_huge(g->imp_prob, cap * MRS_N_ACTIONS * sizeof(float));
+	mrs_advise_huge(f->acc, nu * sizeof(account));
+	mrs_advise_huge(f->weight, n_orig * sizeof(double));
+	for (int k = 0; k < MRS_N_TOPICS; k++)
+		mrs_advise_huge(f->pool[k].t, (f->pool[k].n + 1) * sizeof(double));
 	/* the slot queue: every account's first slot */
 	for (uint32_t u = 0; u < nu; u++) {
 		account *a = &f->acc[u];
@@ -704,7 +840,7 @@ static void feed_close(feed *f)
 	if (f->acc)
 		for (uint32_t u = 0; u < f->g->ds->n_users; u++) {
 			account *a = &f->acc[u];
-			free(a->fl), free(a->cum), free(a->blk), free(a->seen.slot);
+			free(a->fl), free(a->cum), free(a->blk);
 		}
 	if (f->tl)
 		for (uint32_t u = 0; u < f->g->ds->n_users; u++)
@@ -712,6 +848,7 @@ static void feed_close(feed *f)
 	for (uint32_t h = 0; f->hours && h < f->g->n_hours; h++)
 		free(f->hours[h].v);
 	free(f->acc), free(f->tl), free(f->first), free(f->hours), free(f->now_heap.v);
+	free(f->seen_slots), free(f->interest_mix), free(f->trend_mix);
 	for (int k = 0; k < MRS_N_TOPICS; k++)
 		free(f->pool[k].t);
 	free(f->pool_of), free(f->pool_ids), free(f->weight);
@@ -761,6 +898,7 @@ int mrs_gen_feed(mrs_gen *g)
 			h->v[0] = h->v[--h->n];
 			if (h->n)
 				heap_down(h, 0);
+			prefetch_next(&f, h);
 			if (post_originals(&f, now))
 				goto out;
 			int got = serve(&f, u, now, f.first[u] + a->done);

@@ -210,8 +210,11 @@ static void edges_free(mrs_edge_buf *b)
 uint32_t mrs_gen_tweet_add(mrs_gen_tweets *tw, uint32_t author, int64_t time, uint32_t rt_of,
 		       const char *text, mrs_error *err)
 {
+	size_t cap = tw->cap;
 	if (mrs_grow((void **)&tw->v, &tw->cap, (size_t)tw->n + 1, sizeof(mrs_gen_tweet), "tweets", err))
 		return MRS_NONE;
+	if (tw->cap != cap)
+		mrs_advise_huge(tw->v, tw->cap * sizeof(mrs_gen_tweet));
 	uint32_t off = mrs_pool_add(&tw->text, text, strlen(text), err);
 	if (off == UINT32_MAX)
 		return MRS_NONE;

@@ -367,7 +367,17 @@ void mrs_lex_write_tweet(const mrs_lex_tweet *w, mrs_rng *r, char *buf, size_t s
 	}
 }
 
-void mrs_lex_write_quote_comment(mrs_rng *r, char *buf, size_t size)
+void mrs_lex_write_retweet(mrs_rng *quote, const char *handle, const char *text, char *buf,
+			   size_t size)
 {
-	snprintf(buf, size, "%s", pick(r, quote_comments, N(quote_comments)));
+	sink s = {buf, size, 0};
+	buf[0] = '\0';
+	if (quote) {
+		put(&s, pick(quote, quote_comments, N(quote_comments)));
+		put(&s, " ");
+	}
+	put(&s, quote ? "QT @" : "RT @");
+	put(&s, handle);
+	put(&s, ": ");
+	put(&s, text);
 }

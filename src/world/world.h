@@ -59,8 +59,11 @@ typedef struct mrs_lex_tweet {
  * and NSFW words in a clause of their own at rates that grow with the latents, and
  * sometimes a hashtag; a link when asked. */
 void mrs_lex_write_tweet(const mrs_lex_tweet *w, mrs_rng *r, char *buf, size_t size);
-/* Writes a quote's comment (a short reaction) into buf. */
-void mrs_lex_write_quote_comment(mrs_rng *r, char *buf, size_t size);
+/* Writes a retweet's text into buf (NUL-terminated, cut at size): "RT @handle: text", or
+ * when quote is not NULL a quote's, a short reaction drawn from quote before
+ * "QT @handle: text". */
+void mrs_lex_write_retweet(mrs_rng *quote, const char *handle, const char *text, char *buf,
+			   size_t size);
 
 /* ------------------------------------------------------------ the generator's state */
 

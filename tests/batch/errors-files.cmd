@@ -10,3 +10,5 @@ save weights no/such/folder/w.json
 export trace no/such/folder/t.json
 compare seed missing.json
 timeline -n 1
+tune --evals 1 -o errors-files.cmd
+tune --evals 1 -o world.db --force

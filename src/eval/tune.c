@@ -1,0 +1,278 @@
+/* tune.c: the fusion weights and the heuristics' parameters of a configuration searched on
+ * the validation period (the end of the train split, cut by the evaluator's own rule) by
+ * coordinate descent with multiplicative steps; the test split is never read. */
+#include <math.h>
+#include <stdio.h>
+
+#include "eval/eval.h"
+
+/* The stages whose fields tune searches: a change to any of them re-runs each user's
+ * request from fusion on (the ranker's heads and the candidates are kept). Not safety:
+ * its thresholds and penalties are a policy on what to demote, which a search for
+ * engagement would trade away (on the default world it lifted the very-toxic penalty). */
+#define SEARCHED_STAGES                                                     \
+	((1u << MRS_STAGE_FUSION) | (1u << MRS_STAGE_HEURISTICS) | \
+	 (1u << MRS_STAGE_POSTFILTER) | (1u << MRS_STAGE_SELECT))
+
+/* The step factor of the first round and the one under which the search stops: each
+ * round that improves nothing takes the square root of the factor (2, 1.41, 1.19, 1.09). */
+#define FIRST_FACTOR 2.0
+#define LAST_FACTOR 1.05
+/* A step that improves is taken again, at most this many times in a row. */
+#define MAX_REPEATS 6
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Does the configuration's fusion mode read the field (each mode reads its own fields;
+ * the table's readers are stages, not modes)? */
+static bool mode_reads(const mrs_tunable *t, const mrs_config *c)
+{
+	if (starts_with(t->path, "weights."))
+		return c->fusion == MRS_FUSION_WEIGHTED;
+	if (starts_with(t->path, "fusion.") || starts_with(t->path, "source_mult."))
+		return c->fusion == MRS_FUSION_BLEND;
+	return true;
+}
+
+static bool searched(const mrs_tunable *t, const mrs_config *c)
+{
+	return t->type == MRS_T_FLOAT && t->readers && !(t->readers & ~SEARCHED_STAGES) &&
+	       mode_reads(t, c);
+}
+
+static float get(const mrs_config *c, const mrs_tunable *t)
+{
+	float v;
+	memcpy(&v, (const char *)c + t->offset, sizeof v);
+	return v;
+}
+
+static void put(mrs_config *c, const mrs_tunable *t, float v)
+{
+	memcpy((char *)c + t->offset, &v, sizeof v);
+}
+
+/* The search's state: the evaluator, the best configuration so far, the budget. */
+typedef struct search {
+	mrs_evaluator *ev;
+	const mrs_tune_opts *o;
+	const mrs_progress *progress;
+	const mrs_tunable *tab;
+	size_t n_tab;
+	uint32_t *coord;        /* rows of tab searched */
+	uint32_t n_coord;
+	mrs_config best;
+	double best_value;
+	double t0;
+	mrs_tune_result *out;
+	size_t cap_curve;
+	/* values already measured, by a hash of the searched fields */
+	uint64_t *seen_key;
+	double *seen_value;
+	size_t n_seen, cap_seen_key, cap_seen_value;
+	int stop;               /* MRS_TUNE_STOP_* once the budget is spent */
+} search;
+
+static uint64_t config_key(const search *s, const mrs_config *c)
+{
+	uint64_t h = MRS_FNV_START;
+	for (uint32_t i = 0; i < s->n_coord; i++) {
+		const mrs_tunable *t = &s->tab[s->coord[i]];
+		h = mrs_fnv1a(h, (const char *)c + t->offset, t->size);
+	}
+	return h;
+}
+
+static bool budget_left(search *s)
+{
+	const mrs_tune_opts *o = s->o;
+	if (o->max_evals && s->out->evals >= o->max_evals)
+		s->stop = MRS_TUNE_STOP_EVALS;
+	else if (o->max_seconds > 0 && mrs_seconds() - s->t0 >= o->max_seconds)
+		s->stop = MRS_TUNE_STOP_SECONDS;
+	return !s->stop;
+}
+
+/* Validation NDCG of c (and its share of the oracle), run from the first stage its
+ * change reads; the curve gets a point. row: the field changed (-1 for the start). */
+static int measure(search *s, const mrs_config *c, int row, double *value, mrs_error *err)
+{
+	mrs_eval_result r;
+	/* the first run hydrates every user's request: its progress is worth showing */
+	if (mrs_evaluator_run(s->ev, c, &r, s->out->evals ? NULL : s->progress, err))
+		return -1;
+	*value = r.sys[MRS_SYS_PIPELINE].ndcg;
+	mrs_tune_result *out = s->out;
+	if (mrs_grow((void **)&out->curve, &s->cap_curve, (size_t)out->evals + 1, sizeof *out->curve,
+		     "tune curve", err))
+		return -1;
+	bool better = !out->evals || *value > s->best_value;
+	mrs_tune_point *p = &out->curve[out->evals++];
+	*p = (mrs_tune_point){
+		.eval = out->evals,
+		.value = *value,
+		.share = r.oracle_share,
+		.best = better ? *value : s->best_value,
+		.path = row >= 0 ? s->tab[row].path : NULL,
+		.x = row >= 0 ? get(c, &s->tab[row]) : NAN,
+		.improved = better,
+	};
+	if (out->evals == 1) {
+		out->start_value = *value;
+		out->start_share = r.oracle_share;
+		out->users = r.users;
+	}
+	if (better) {
+		s->best = *c;
+		s->best_value = *value;
+		out->best_share = r.oracle_share;
+	}
+	char detail[160];
+	snprintf(detail, sizeof detail, "best NDCG@%u %.4f (start %.4f)%s%s", r.k, p->best,
+		 out->start_value, p->path ? ", tried " : "", p->path ? p->path : "");
+	if (mrs_progress_report(s->progress, "tuning", out->evals, s->o->max_evals, detail))
+		return mrs_fail(err, MRS_ERR_CANCELLED, "tuning cancelled");
+	return 0;
+}
+
+/* measure() once per distinct configuration: a value seen before is reused. */
+static int value_of(search *s, const mrs_config *c, int row, double *value, mrs_error *err)
+{
+	uint64_t key = config_key(s, c);
+	for (size_t i = 0; i < s->n_seen; i++)
+		if (s->seen_key[i] == key) {
+			*value = s->seen_value[i];
+			return 0;
+		}
+	if (measure(s, c, row, value, err))
+		return -1;
+	if (mrs_grow((void **)&s->seen_key, &s->cap_seen_key, s->n_seen + 1, sizeof *s->seen_key,
+		     "tune", err) ||
+	    mrs_grow((void **)&s->seen_value, &s->cap_seen_value, s->n_seen + 1,
+		     sizeof *s->seen_value, "tune", err))
+		return -1;
+	s->seen_key[s->n_seen] = key;
+	s->seen_value[s->n_seen++] = *value;
+	return 0;
+}
+
+/* The value one step from x in direction dir (+1 up, -1 down) at factor f, within the
+ * field's range: x times or over f; from 0, a unit (0.1 for a field at most 1, else 1). */
+static float step_from(const mrs_tunable *t, float x, double f, int dir)
+{
+	double y;
+	if (x != 0)
+		y = dir > 0 ? x * f : x / f;
+	else
+		y = dir * (t->hi <= 1 ? 0.1 : 1.0) * (f - 1);
+	return (float)fmin(fmax(y, t->lo), t->hi);
+}
+
+/* One coordinate at factor f: each direction tried, and an improving one followed. Sets
+ * *moved when the best configuration changed. */
+static int search_coordinate(search *s, uint32_t row, double f, bool *moved, mrs_error *err)
+{
+	const mrs_tunable *t = &s->tab[row];
+	for (int dir = 1; dir >= -1; dir -= 2) {
+		for (int rep = 0; rep <= MAX_REPEATS; rep++) {
+			float x = get(&s->best, t), y = step_from(t, x, f, dir);
+			if (y == x || !budget_left(s))
+				break;
+			mrs_config c = s->best;
+			put(&c, t, y);
+			double v, before = s->best_value;
+			if (value_of(s, &c, (int)row, &v, err))
+				return -1;
+			if (!(v > before))
+				break; /* measure() made c the best when it was better */
+			*moved = true;
+		}
+	}
+	return 0;
+}
+
+/* Rounds over the coordinates in an order drawn from the seed, the factor shrinking
+ * after each round that changed nothing, until it is small or the budget is spent. */
+static int run_search(search *s, mrs_error *err)
+{
+	mrs_rng rng;
+	mrs_rng_seed(&rng, s->o->seed ^ 0x7a9e);
+	double f = FIRST_FACTOR;
+	while (f >= LAST_FACTOR && budget_left(s)) {
+		for (uint32_t i = s->n_coord; i > 1; i--) {
+			uint32_t j = mrs_rng_below(&rng, i), tmp = s->coord[i - 1];
+			s->coord[i - 1] = s->coord[j], s->coord[j] = tmp;
+		}
+		bool moved = false;
+		for (uint32_t i = 0; i < s->n_coord && !s->stop; i++)
+			if (search_coordinate(s, s->coord[i], f, &moved, err))
+				return -1;
+		s->out->rounds++;
+		if (!moved)
+			f = sqrt(f);
+	}
+	if (!s->stop)
+		s->stop = MRS_TUNE_STOP_CONVERGED;
+	return 0;
+}
+
+int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts *o,
+	     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	search s = {.o = o, .progress = progress, .out = out, .t0 = mrs_seconds()};
+	s.tab = mrs_config_tunables(&s.n_tab);
+	mrs_eval_opts eo = o->eval;
+	eo.split = MRS_SPLIT_TEMPORAL;
+	eo.ratio = 0;
+	eo.validation = true;      /* the test split is never read */
+	eo.keep_requests = true;   /* a change re-runs from the first stage that reads it */
+	eo.models = false;
+	eo.lists_only = true;
+	eo.systems = 1u << MRS_SYS_PIPELINE | 1u << MRS_SYS_ORACLE;
+	int rc = -1;
+	if (!(s.coord = mrs_calloc(s.n_tab, sizeof *s.coord, "tune", err)))
+		goto out;
+	for (size_t i = 0; i < s.n_tab; i++)
+		if (searched(&s.tab[i], start))
+			s.coord[s.n_coord++] = (uint32_t)i;
+	if (!(s.ev = mrs_evaluator_new(ds, &eo, progress, err)))
+		goto out;
+	mrs_evaluator_period(s.ev, &out->valid_from, &out->valid_to);
+	out->searched = s.n_coord;
+	out->best = *start;
+	double v;
+	if (value_of(&s, start, -1, &v, err) || run_search(&s, err))
+		goto out;
+	out->best = s.best;
+	out->best_value = s.best_value;
+	out->stop = s.stop;
+	if (mrs_config_first_reader(s.tab, s.n_tab, start, &out->best) < MRS_N_STAGES &&
+	    !starts_with(out->best.preset, "custom")) {
+		/* the values are no longer the preset's (as mrs_config_set labels them) */
+		char was[32];
+		snprintf(was, sizeof was, "%s", out->best.preset);
+		snprintf(out->best.preset, sizeof out->best.preset, "custom:%.24s", was);
+	}
+	out->seconds = mrs_seconds() - s.t0;
+	rc = 0;
+out:
+	mrs_evaluator_free(s.ev);
+	free(s.coord), free(s.seen_key), free(s.seen_value);
+	if (rc) {
+		free(out->curve);
+		out->curve = NULL;
+	}
+	return rc;
+}
+
+void mrs_tune_result_free(mrs_tune_result *r)
+{
+	if (!r)
+		return;
+	free(r->curve);
+	r->curve = NULL;
+}

@@ -1,0 +1,206 @@
+/* test_tune.c: mrs_tune on the test world (tests/world.sh): it reads nothing at or after
+ * the split (the same search on the world cut at the split gives the same output), it is
+ * deterministic, it keeps to its budget and to the fields its modes read, and its result
+ * loads back from a --weights file to the same evaluation. */
+#include <math.h>
+
+#include "testutil.h"
+
+static mrs_dataset *W;
+static char models[512];
+
+static int setup(void **state)
+{
+	(void)state;
+	char path[512];
+	mrs_error err = {0};
+	/* make check builds the test world first (check_DATA); this makes it when run alone */
+	if (system(MRS_SRCDIR "/tests/world.sh >/dev/null") != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/tests/world/world.db", MRS_BUILDDIR);
+	snprintf(models, sizeof models, "%s/tests/world/models", MRS_BUILDDIR);
+	W = mrs_dataset_load(path, NULL, &err);
+	if (!W)
+		fprintf(stderr, "%s\n", err.msg);
+	return W ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	mrs_dataset_free(W);
+	return tu_teardown(state);
+}
+
+static mrs_tune_opts opts(uint32_t evals)
+{
+	return (mrs_tune_opts){.eval = {.k = 10, .seed = 1, .models_dir = models},
+			       .max_evals = evals,
+			       .seed = 1};
+}
+
+static void tune_preset(const mrs_dataset *ds, const char *preset, const mrs_tune_opts *o,
+			mrs_tune_result *t)
+{
+	mrs_config cfg;
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(&cfg, preset, &err), &err);
+	assert_ok(mrs_tune(ds, &cfg, o, t, NULL, &err), &err);
+}
+
+/* Two results are the same search: the same points, the same best configuration. */
+static void assert_same_search(const mrs_tune_result *a, const mrs_tune_result *b)
+{
+	assert_int_equal(a->evals, b->evals);
+	for (uint32_t i = 0; i < a->evals; i++) {
+		assert_true(a->curve[i].value == b->curve[i].value);
+		assert_true(a->curve[i].x == b->curve[i].x || (isnan(a->curve[i].x) && isnan(b->curve[i].x)));
+		assert_true(a->curve[i].path == b->curve[i].path);
+	}
+	char *x = mrs_config_to_json(&a->best), *y = mrs_config_to_json(&b->best);
+	assert_string_equal(x, y);
+	free(x), free(y);
+	assert_true(a->best_value == b->best_value);
+}
+
+static void test_search_improves_and_is_deterministic(void **state)
+{
+	(void)state;
+	mrs_tune_opts o = opts(25);
+	mrs_tune_result a, b;
+	tune_preset(W, "seed", &o, &a);
+	tune_preset(W, "seed", &o, &b);
+	assert_same_search(&a, &b);
+	assert_true(a.evals >= 2 && a.evals <= 25);
+	assert_true(a.stop == MRS_TUNE_STOP_EVALS || a.stop == MRS_TUNE_STOP_CONVERGED);
+	assert_null(a.curve[0].path);
+	assert_true(a.start_value == a.curve[0].value);
+	/* the best so far never falls, and is the best of the values measured */
+	double top = a.curve[0].value;
+	for (uint32_t i = 0; i < a.evals; i++) {
+		top = fmax(top, a.curve[i].value);
+		assert_true(a.curve[i].best == top);
+		assert_true(a.curve[i].improved == (i == 0 || a.curve[i].value > a.curve[i - 1].best));
+	}
+	assert_true(a.best_value == top && a.best_value > a.start_value);
+	/* the validation period ends at the split: its requests are made there */
+	assert_true(a.valid_to == W->split_time && a.valid_from < a.valid_to);
+	assert_true(a.users > 0);
+	assert_true(a.start_share > 0 && a.start_share <= 1 && a.best_share > a.start_share);
+	/* a changed configuration says what it started from */
+	assert_string_equal(a.best.preset, "custom:seed");
+	/* another seed visits the fields in another order */
+	o.seed = 2;
+	mrs_tune_result c;
+	tune_preset(W, "seed", &o, &c);
+	bool differs = false;
+	for (uint32_t i = 1; i < MRS_MIN(a.evals, c.evals) && !differs; i++)
+		differs = a.curve[i].path != c.curve[i].path;
+	assert_true(differs);
+	mrs_tune_result_free(&a), mrs_tune_result_free(&b), mrs_tune_result_free(&c);
+}
+
+/* By construction: the world without anything from the split on gives the same search. */
+static void test_reads_nothing_at_or_after_the_split(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *cut = mrs_dataset_before(W, W->split_time, &err);
+	if (!cut)
+		fail_msg("cut: %s", err.msg);
+	uint32_t after = 0;
+	for (uint32_t i = 0; i < W->n_impressions; i++)
+		after += W->imp_time[i] >= W->split_time;
+	assert_true(after > 0 && cut->n_impressions == W->n_impressions - after);
+	mrs_tune_opts o = opts(25);
+	mrs_tune_result a, b;
+	tune_preset(W, "seed", &o, &a);
+	tune_preset(cut, "seed", &o, &b);
+	assert_same_search(&a, &b);
+	/* the cut world has no file, hence no ground truth: the oracle share is the world's */
+	assert_true(isnan(b.start_share) && !isnan(a.start_share));
+	mrs_tune_result_free(&a), mrs_tune_result_free(&b);
+	mrs_dataset_free(cut);
+}
+
+static void test_budget(void **state)
+{
+	(void)state;
+	mrs_tune_opts o = opts(7);
+	mrs_tune_result t;
+	tune_preset(W, "seed", &o, &t);
+	assert_int_equal(t.evals, 7);
+	assert_int_equal(t.stop, MRS_TUNE_STOP_EVALS);
+	mrs_tune_result_free(&t);
+	/* a time limit already spent: the start alone */
+	o = opts(0);
+	o.max_seconds = 1e-9;
+	tune_preset(W, "seed", &o, &t);
+	assert_int_equal(t.evals, 1);
+	assert_int_equal(t.stop, MRS_TUNE_STOP_SECONDS);
+	assert_true(t.best_value == t.start_value);
+	assert_string_equal(t.best.preset, "seed");
+	mrs_tune_result_free(&t);
+}
+
+/* Only the fields of fusion, the heuristics and selection, of the config's own fusion
+ * mode (the weighted sum's head weights for twitter-2023), never safety's. */
+static void test_fields_of_the_modes(void **state)
+{
+	(void)state;
+	mrs_tune_opts o = opts(20);
+	mrs_tune_result t;
+	tune_preset(W, "twitter-2023", &o, &t);
+	bool weights = false;
+	for (uint32_t i = 1; i < t.evals; i++) {
+		const char *p = t.curve[i].path;
+		weights |= strncmp(p, "weights.", 8) == 0;
+		assert_true(strncmp(p, "fusion.", 7) != 0 && strncmp(p, "source_mult.", 12) != 0);
+		assert_true(strncmp(p, "sources.", 8) != 0 && strcmp(p, "selection.k") != 0);
+		assert_true(strncmp(p, "safety.", 7) != 0);
+	}
+	assert_true(weights);
+	mrs_tune_result_free(&t);
+}
+
+/* The result written as a --weights file loads back over its preset to the same
+ * configuration, which evaluates (on the test split) as the result does. */
+static void test_written_file_loads_back(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_tune_opts o = opts(20);
+	mrs_tune_result t;
+	tune_preset(W, "seed", &o, &t);
+	char path[512];
+	tu_path(path, sizeof path, "tuned.json");
+	assert_ok(mrs_config_save(&t.best, path, &err), &err);
+	mrs_config back;
+	assert_ok(mrs_config_preset(&back, "x-2026", &err), &err);
+	assert_ok(mrs_config_load(&back, path, &err), &err);
+	char *x = mrs_config_to_json(&t.best), *y = mrs_config_to_json(&back);
+	assert_string_equal(x, y);
+	free(x), free(y);
+	mrs_eval_opts eo = {.k = 10, .users = 60, .seed = 1, .models_dir = models,
+			    .systems = 1u << MRS_SYS_PIPELINE};
+	mrs_eval_result a, b, seed;
+	assert_ok(mrs_eval(W, &t.best, &eo, &a, NULL, &err), &err);
+	assert_ok(mrs_eval(W, &back, &eo, &b, NULL, &err), &err);
+	mrs_config start;
+	mrs_config_preset(&start, "seed", &err);
+	assert_ok(mrs_eval(W, &start, &eo, &seed, NULL, &err), &err);
+	assert_true(a.sys[MRS_SYS_PIPELINE].ndcg == b.sys[MRS_SYS_PIPELINE].ndcg);
+	assert_true(a.sys[MRS_SYS_PIPELINE].ndcg != seed.sys[MRS_SYS_PIPELINE].ndcg);
+	mrs_tune_result_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_search_improves_and_is_deterministic),
+		cmocka_unit_test(test_reads_nothing_at_or_after_the_split),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_fields_of_the_modes),
+		cmocka_unit_test(test_written_file_loads_back),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
