@@ -231,10 +231,6 @@ int mrs_config_preset(mrs_config *cfg, const char *name, mrs_error *err)
 		c.fusion = MRS_FUSION_BLEND;
 		c.blend_engagement = 0.60f, c.blend_follow = 0.10f, c.blend_embedding = 0.30f;
 		c.emb_simclusters = 0.25f, c.emb_twhin = 0.20f, c.emb_realgraph = 0.15f;
-		/* chosen on validation splits (docs/features.md): of 0, 4 and 16, the smallest
-		 * whose mean NDCG@10 over Last.fm's and the ratings log's was within 1% of the
-		 * best */
-		c.emb_coengagement = 4.0f;
 		c.source_mult[MRS_SRC_IN_NETWORK] = 0.8f;
 		c.source_mult[MRS_SRC_OUT_OF_NETWORK] = 0.5f;
 		c.source_mult[MRS_SRC_GRAPH] = 0.6f;
