@@ -409,6 +409,9 @@ typedef struct mrs_engine_opts {
 	int64_t now;            /* 0: just after the dataset's last event */
 	int sc_mode;            /* MRS_SC_REAL (default) or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED (default) or MRS_RG_RULE */
+	bool coeng_cut;         /* the co-engagement index holds the positive engagements
+				   before coeng_until (if earlier than now), not before now */
+	int64_t coeng_until;
 } mrs_engine_opts;
 
 /* Opens an engine over ds (borrowed; must outlive the engine): loads the models that
@@ -434,7 +437,7 @@ const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* The heavy ranker's input: MRS_N_FEATURES numbers per (viewer, tweet, now), the same for
  * training and serving (docs/features.md). */
-#define MRS_N_FEATURES 37
+#define MRS_N_FEATURES 38
 
 /* Heads of the heavy ranker: one per action, then "any positive engagement". */
 #define MRS_HEAD_ANY MRS_N_ACTIONS
@@ -570,6 +573,7 @@ typedef struct mrs_config {
 	float head_weight[MRS_N_HEADS];    /* weighted: score = sum of weight x probability */
 	float blend_engagement, blend_follow, blend_embedding; /* blend: the seed's mix */
 	float emb_simclusters, emb_twhin, emb_realgraph;        /* inside the embedding part */
+	float emb_coengagement; /* inside the embedding part: the co-engagement feature / 2 */
 	float calib_scale, calib_bias;     /* blend: score = scale x mix + bias */
 	float source_mult[MRS_N_SOURCES];  /* blend: multiplier by the credited source */
 	/* sources */
@@ -579,6 +583,8 @@ typedef struct mrs_config {
 	uint32_t oon_clusters;             /* OutOfNetwork: top InterestedIn clusters used */
 	uint32_t graph_followees;          /* Graph: top RealGraph followees whose engagements count */
 	float graph_window_hours;          /* Graph: how recent those engagements must be */
+	uint32_t graph_similar;            /* Graph: tweets most co-engaged with the viewer's
+					      latest engagements, beside the cap */
 	uint32_t frs_accounts;             /* FollowRecs: accounts recommended */
 	/* safety */
 	int safety;                        /* MRS_SAFETY_* */

@@ -51,6 +51,7 @@ static inline void ru_close(mrs_engine *e)
 	mrs_rg_free(e->rg);
 	mrs_twhin_free(e->tw);
 	mrs_sc_free(e->sc);
+	mrs_item_knn_free(e->coeng);
 	free(e);
 }
 

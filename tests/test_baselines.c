@@ -88,6 +88,52 @@ static void test_knn_cosine(void **state)
 	mrs_ui_log_free(&log);
 }
 
+/* The lookups the co-engagement index serves one tweet at a time give what the scoring of
+ * every item gives, the pruned pairs included. */
+static void test_knn_lookups(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_ui_log log;
+	log_from(&log, 3, 4, knn_u, knn_i, 7);
+	for (uint32_t k = 1; k <= 3; k++) {
+		mrs_knn_params p = {.neighbours = k, .shrink = 1};
+		mrs_item_knn *m = mrs_item_knn_train(&log, &p, NULL, &err);
+		if (!m)
+			fail_msg("%s", err.msg);
+		for (uint32_t i = 0; i < 4; i++) {
+			float s[4];
+			mrs_item_knn_score(m, &i, 1, s);
+			const uint32_t *tgt;
+			const float *sim;
+			uint32_t n = mrs_item_knn_row(m, i, &tgt, &sim), seen = 0;
+			for (uint32_t j = 0; j < 4; j++) {
+				assert_float_equal(mrs_item_knn_sim(m, i, j), s[j], 0);
+				assert_float_equal(mrs_item_knn_score_one(m, &i, 1, j), s[j], 0);
+				seen += s[j] > 0;
+			}
+			/* the row lists exactly the items i scores, ascending */
+			assert_int_equal(n, seen);
+			for (uint32_t e = 0; e < n; e++) {
+				assert_float_equal(sim[e], s[tgt[e]], 0);
+				if (e)
+					assert_true(tgt[e] > tgt[e - 1]);
+			}
+		}
+		uint32_t both[] = {1, 2};
+		float s[4];
+		mrs_item_knn_score(m, both, 2, s);
+		for (uint32_t j = 0; j < 4; j++)
+			assert_float_equal(mrs_item_knn_score_one(m, both, 2, j), s[j], 1e-7);
+		assert_float_equal(mrs_item_knn_sim(m, 4, 0), 0, 0); /* out of range */
+		const uint32_t *tgt;
+		const float *sim;
+		assert_int_equal(mrs_item_knn_row(m, 9, &tgt, &sim), 0);
+		mrs_item_knn_free(m);
+	}
+	mrs_ui_log_free(&log);
+}
+
 /* Two groups of four users: users 0-3 engage with items 0-2, users 4-7 with items 3-5,
  * except that user 0 has not engaged with item 2 and user 4 not with item 5; item 6 is
  * in nobody's log. Items 3-5 have more engagers than item 2. */
@@ -289,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_build),
 		cmocka_unit_test(test_knn_cosine),
+		cmocka_unit_test(test_knn_lookups),
 		cmocka_unit_test(test_bpr_learns_the_groups),
 		cmocka_unit_test(test_bpr_deterministic),
 		cmocka_unit_test(test_bpr_cancel),

@@ -35,6 +35,13 @@ static void test_presets(void **state)
 	assert_float_equal(c.oon_scale, 0.75, 1e-6);
 	assert_float_equal(c.diversity_decay, 0.5, 1e-6);
 	assert_float_equal(c.diversity_floor, 0.25, 1e-6);
+	/* the published presets as specified: none weighs co-engagement (a config file or
+	 * tune does) */
+	for (int p = 0; p < MRS_N_PRESETS; p++) {
+		mrs_config q;
+		assert_ok(mrs_config_preset(&q, mrs_presets[p], &err), &err);
+		assert_float_equal(q.emb_coengagement, 0, 0);
+	}
 
 	assert_ok(mrs_config_preset(&c, "twitter-2023", &err), &err);
 	assert_int_equal(c.fusion, MRS_FUSION_WEIGHTED);

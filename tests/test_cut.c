@@ -1,6 +1,6 @@
 /* test_cut.c: the embedding cut (models.h's time rules): the 40% quantile of the
- * train-split impression times (the next time when nothing is before it), and an error,
- * never another cut, when memory runs short.
+ * train-split impression times (the next time when nothing is before it, as for a split),
+ * and an error, never another cut, when memory runs short.
  * Linked with -Wl,--wrap=calloc so that a test can make the library's next allocation
  * fail. */
 #include "testutil.h"
@@ -108,6 +108,10 @@ static void test_past_undated_rows(void **state)
 	assert_ok(mrs_dataset_index(ds, &err), &err);
 	assert_int_equal(sorted_cut(ds), t0);
 	assert_int_equal(mrs_embed_cut(ds, &err), t0 + 10 * MRS_HOUR);
+	/* a split by the same rule (eval's validation split of such a train part): at the
+	 * quantile when rows are before it, else past the block */
+	assert_int_equal(mrs_split_time(ds, 0.8, &err), t0 + 15 * MRS_HOUR);
+	assert_int_equal(mrs_split_time(ds, 0.4, &err), t0 + 10 * MRS_HOUR);
 	mrs_dataset_free(ds);
 }
 

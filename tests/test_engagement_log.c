@@ -237,12 +237,10 @@ static void test_timelines(void **state)
 	mrs_engine_free(e);
 }
 
-static void test_coengagers(void **state)
+/* Users 1 and 2 liked tweets 0 and 1 as the viewer (0) did and user 3 liked tweet 0, at
+ * T0 + 2 h; later (T0 + 5 h), 1 and 3 liked tweet 2 and 2 liked tweet 3. */
+static mrs_dataset *coengagers_log(void)
 {
-	(void)state;
-	/* users 1 and 2 liked tweets 0 and 1 as the viewer (0) did; user 3 liked tweet 0 only;
-	 * later, 1 and 3 liked tweet 2 and 2 liked tweet 3: with no follows, the Graph source
-	 * reads the co-engagers (1 and 2 share two tweets with the viewer, 3 one) */
 	ru_builder b;
 	ru_begin(&b, 8, 4);
 	for (uint32_t t = 0; t < 4; t++)
@@ -258,6 +256,17 @@ static void test_coengagers(void **state)
 	mrs_error err = {0};
 	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 10, &err), &err);
 	mrs_dataset *ds = ru_end(&b, T0 + 10 * MRS_HOUR);
+	return ds;
+}
+
+static void test_coengagers(void **state)
+{
+	(void)state;
+	/* users 1 and 2 liked tweets 0 and 1 as the viewer (0) did; user 3 liked tweet 0 only;
+	 * later, 1 and 3 liked tweet 2 and 2 liked tweet 3: with no follows, the Graph source
+	 * reads the co-engagers (1 and 2 share two tweets with the viewer, 3 one) */
+	mrs_error err = {0};
+	mrs_dataset *ds = coengagers_log();
 	mrs_engine *e = ru_open(ds, T0 + 10 * MRS_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	mrs_query q;
 	assert_ok(mrs_query_hydrate(e, 0, T0 + 10 * MRS_HOUR, &q, &err), &err);
@@ -280,6 +289,144 @@ static void test_coengagers(void **state)
 	assert_int_equal(out.v[1].tweet, 3);
 	mrs_cand_list_free(&out);
 	mrs_query_free(&q);
+	ru_close(e);
+	mrs_dataset_free(ds);
+}
+
+/* The co-engagement index over test_coengagers' log, and the Graph source's tweet-based
+ * path reading it: tweets 0 {users 0, 1, 2, 3} and 1 {0, 1, 2} were liked at T0 + 2 h, then
+ * tweets 2 {1, 3} and 3 {2} at T0 + 5 h. Cosine with the default shrink (20):
+ * sim(0, 2) = 2 / (sqrt(4 x 2) + 20), sim(1, 2) = 1 / (sqrt(3 x 2) + 20),
+ * sim(0, 3) = 1 / (sqrt(4) + 20), sim(1, 3) = 1 / (sqrt(3) + 20). */
+static void test_coengaged_tweets(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *ds = coengagers_log();
+	int64_t now = T0 + 10 * MRS_HOUR;
+	mrs_engine *e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	assert_ok(mrs_coeng_open(e, now, NULL, &err), &err);
+	assert_non_null(e->coeng);
+	/* it holds everything before the latest engagement's next second */
+	assert_int_equal(e->coeng_until, T0 + 5 * MRS_HOUR + 9 + 1);
+	uint32_t hist[MRS_COENG_HISTORY];
+	assert_int_equal(mrs_coeng_history(e, 0, now, hist, MRS_COENG_HISTORY), 2);
+	assert_int_equal(hist[0], 0);
+	assert_int_equal(hist[1], 1);
+	/* at most the latest max: the viewer's latest like is of tweet 1 */
+	assert_int_equal(mrs_coeng_history(e, 0, now, hist, 1), 1);
+	assert_int_equal(hist[0], 1);
+	double s2 = 2 / (sqrt(8.0) + 20) + 1 / (sqrt(6.0) + 20);
+	double s3 = 1 / (2.0 + 20) + 1 / (sqrt(3.0) + 20);
+	uint32_t mine[] = {0, 1};
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, now), s2, 1e-6);
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 3, now), s3, 1e-6);
+	/* a moment the index knows the future of reads nothing from it */
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, T0 + 5 * MRS_HOUR + 9), 0, 0);
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, e->coeng_until), s2, 1e-6);
+
+	/* the Graph source with its engagers' path off: the tweets co-engaged with the
+	 * viewer's likes, most similar first, scored by their summed similarity */
+	mrs_query q;
+	assert_ok(mrs_query_hydrate(e, 0, now, &q, &err), &err);
+	mrs_config cfg;
+	ru_config(&cfg);
+	cfg.source_cap[MRS_SRC_GRAPH] = 0;
+	cfg.graph_similar = 10;
+	mrs_cand_list out = {0};
+	assert_ok(mrs_source_run(MRS_SRC_GRAPH, e, &q, &cfg, &out, &err), &err);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.v[0].tweet, 2);
+	assert_float_equal(out.v[0].source_score[MRS_SRC_GRAPH], s2, 1e-6);
+	assert_int_equal(out.v[0].source, MRS_SRC_GRAPH);
+	assert_int_equal(out.v[1].tweet, 3);
+	assert_float_equal(out.v[1].source_score[MRS_SRC_GRAPH], s3, 1e-6);
+	mrs_cand_list_free(&out);
+	/* graph_similar caps the path; both paths on: the engagers' tweets (2: 1.5, 3: 1.0)
+	 * come first and the path adds only what they did not find (nothing here) */
+	cfg.graph_similar = 1;
+	assert_ok(mrs_source_run(MRS_SRC_GRAPH, e, &q, &cfg, &out, &err), &err);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.v[0].tweet, 2);
+	mrs_cand_list_free(&out);
+	cfg.source_cap[MRS_SRC_GRAPH] = 1;
+	assert_ok(mrs_source_run(MRS_SRC_GRAPH, e, &q, &cfg, &out, &err), &err);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.v[0].tweet, 2);
+	assert_float_equal(out.v[0].source_score[MRS_SRC_GRAPH], 1.5, 1e-6);
+	assert_int_equal(out.v[1].tweet, 3);
+	assert_float_equal(out.v[1].source_score[MRS_SRC_GRAPH], s3, 1e-6);
+	mrs_cand_list_free(&out);
+	/* a request before the index's time: the path reads nothing */
+	mrs_query_free(&q);
+	assert_ok(mrs_query_hydrate(e, 0, T0 + 5 * MRS_HOUR, &q, &err), &err);
+	cfg.source_cap[MRS_SRC_GRAPH] = 0;
+	cfg.graph_similar = 10;
+	assert_ok(mrs_source_run(MRS_SRC_GRAPH, e, &q, &cfg, &out, &err), &err);
+	assert_int_equal(out.n, 0);
+	mrs_cand_list_free(&out);
+	mrs_query_free(&q);
+	ru_close(e);
+
+	/* an index as of T0 + 3 h (training's embedding cut) holds the first seven likes:
+	 * tweets 2 and 3 have no engagers in it */
+	e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	assert_ok(mrs_coeng_open(e, T0 + 3 * MRS_HOUR, NULL, &err), &err);
+	assert_int_equal(e->coeng_until, T0 + 2 * MRS_HOUR + 6 + 1);
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, now), 0, 0);
+	assert_float_equal(mrs_coeng_score(e, mine, 1, 1, now), 3 / (sqrt(12.0) + 20), 1e-6);
+	ru_close(e);
+	/* no positive engagement before the time: no index */
+	e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	assert_ok(mrs_coeng_open(e, T0, NULL, &err), &err);
+	assert_null(e->coeng);
+	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, now), 0, 0);
+	ru_close(e);
+	mrs_dataset_free(ds);
+}
+
+/* Serving a ranker trained on sampled negatives: each positive head's odds times
+ * (n_t + 1) / (neg_mean + 1), n_t the tweet's engagements in the age limit before now;
+ * negative feedback and report untouched; nothing without neg_mean. */
+static void test_sampling_correction(void **state)
+{
+	(void)state;
+	ru_builder b;
+	ru_begin(&b, 8, 3);
+	for (uint32_t t = 0; t < 3; t++)
+		ru_tweet(&b, t, 4 + t, T0, "a tweet");
+	/* tweet 0: 3 likes, tweet 1: 1, tweet 2: none */
+	uint32_t iu[] = {0, 1, 2, 3}, it[] = {0, 0, 0, 1};
+	int64_t its[] = {T0 + 10, T0 + 11, T0 + 12, T0 + 13};
+	uint8_t ia[4];
+	for (int i = 0; i < 4; i++)
+		ia[i] = 1u << MRS_ACT_LIKE;
+	mrs_error err = {0};
+	assert_ok(mrs_ds_set_impressions(b.ds, iu, it, its, ia, NULL, 4, &err), &err);
+	mrs_dataset *ds = ru_end(&b, T0 + MRS_HOUR);
+	ds->time_scale.age_limit_hours = 1;
+	mrs_engine *e = ru_open(ds, T0 + MRS_HOUR, NULL, MRS_SC_HASH, MRS_RG_RULE);
+	uint32_t tw[] = {0, 1, 2};
+	float h[3 * MRS_N_HEADS], h0[3 * MRS_N_HEADS];
+	for (int i = 0; i < 3 * MRS_N_HEADS; i++)
+		h[i] = h0[i] = 0.2f;
+	mrs_ranker_sampling_correct(e, tw, 3, T0 + MRS_HOUR, h);
+	assert_memory_equal(h, h0, sizeof h); /* neg_mean 0: a log with impressions */
+	e->neg_mean = 2;
+	mrs_ranker_sampling_correct(e, tw, 3, T0 + MRS_HOUR, h);
+	const double n[] = {3, 1, 0};
+	for (int i = 0; i < 3; i++)
+		for (int a = 0; a < MRS_N_HEADS; a++) {
+			double odds = 0.25 * (n[i] + 1) / 3, want = odds / (1 + odds);
+			if (a == MRS_ACT_NEGFB || a == MRS_ACT_REPORT)
+				want = 0.2;
+			assert_float_equal(h[i * MRS_N_HEADS + a], want, 1e-6);
+		}
+	/* engagements older than the age limit do not count: an hour later, none does */
+	for (int i = 0; i < 3 * MRS_N_HEADS; i++)
+		h[i] = 0.2f;
+	mrs_ranker_sampling_correct(e, tw, 3, T0 + 2 * MRS_HOUR + 13, h);
+	assert_float_equal(h[MRS_HEAD_ANY], (0.25 / 3) / (1 + 0.25 / 3), 1e-6);
 	ru_close(e);
 	mrs_dataset_free(ds);
 }
@@ -348,6 +495,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negative_rule),
 		cmocka_unit_test(test_coengagers),
+		cmocka_unit_test(test_coengaged_tweets),
+		cmocka_unit_test(test_sampling_correction),
 		cmocka_unit_test(test_skipped_models),
 		cmocka_unit_test(test_engagement_graph),
 		cmocka_unit_test(test_ranker_negatives),

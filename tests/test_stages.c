@@ -97,13 +97,22 @@ static void test_blend_fusion(void **state)
 	c->heads[MRS_HEAD_ANY] = 0.5f;
 	c->heads[MRS_ACT_FOLLOW] = 0.2f;
 	c->sc = 0.4f, c->twhin = -0.3f, c->rg = 0.8f; /* a negative TwHIN cosine counts as 0 */
+	c->feat[F_PAIR_COENGAGEMENT] = 0.6f;             /* counts half: its range is [0, 2] */
 	c->source = MRS_SRC_GRAPH;
 	f.x.stage = MRS_STAGE_FUSION;
+	/* the seed preset gives the co-engagement share 0: the feature is not read */
 	mrs_stage_fusion(&f.x);
 	double emb = (0.25 * 0.4 + 0.20 * 0 + 0.15 * 0.8) / 0.60;
 	double mix = 0.6 * 0.5 + 0.1 * 0.2 + 0.3 * emb;
 	assert_float_equal(c->fused, mix, 1e-6);
 	assert_float_equal(c->score, mix * 0.6, 1e-6); /* Graph source multiplier */
+	/* a share of 4 (a config file's, or tune's) */
+	f.cfg.emb_coengagement = 4;
+	mrs_stage_fusion(&f.x);
+	emb = (0.25 * 0.4 + 0.20 * 0 + 0.15 * 0.8 + 4 * 0.3) / 4.60;
+	mix = 0.6 * 0.5 + 0.1 * 0.2 + 0.3 * emb;
+	assert_float_equal(c->fused, mix, 1e-6);
+	assert_float_equal(c->score, mix * 0.6, 1e-6);
 	free_fixture(&f);
 }
 

@@ -381,9 +381,14 @@ static void test_mismatched_spec_falls_back(void **state)
 			      "feature_spec_version"};
 	double values[] = {MRS_FEATURE_SPEC_VERSION + 1, MRS_N_FEATURES - 2,
 			   MRS_FEATURE_SPEC_VERSION + 0.5, 1e308};
-	const char *says[] = {"feature spec version 2 with", "with 35 features",
-			      "feature_spec_version 1.5 or n_features 37 is not a whole number",
-			      "feature_spec_version 1e+308 or"};
+	char says[4][96];
+	snprintf(says[0], sizeof says[0], "feature spec version %d with",
+		 MRS_FEATURE_SPEC_VERSION + 1);
+	snprintf(says[1], sizeof says[1], "with %d features", MRS_N_FEATURES - 2);
+	snprintf(says[2], sizeof says[2],
+		 "feature_spec_version %g or n_features %d is not a whole number",
+		 MRS_FEATURE_SPEC_VERSION + 0.5, MRS_N_FEATURES);
+	snprintf(says[3], sizeof says[3], "feature_spec_version 1e+308 or");
 	for (int k = 0; k < 4; k++) {
 		copy_dir(AS, m);
 		set_card_number(m, keys[k], values[k]);

@@ -193,6 +193,32 @@ static void test_written_file_loads_back(void **state)
 	mrs_tune_result_free(&t);
 }
 
+/* A field that starts at 0 is searched too: the seed preset leaves the co-engagement share
+ * at 0, and the search's first try of it steps up from there (to 1 at the first round's
+ * factor 2), not x 2 = 0 again. */
+static void test_field_at_zero_moves(void **state)
+{
+	(void)state;
+	mrs_config start;
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(&start, "seed", &err), &err);
+	assert_true(start.emb_coengagement == 0);
+	/* round one tries every field, each at most 7 times (a step and 6 repeats) in each
+	 * direction: the fields' number from a search of one evaluation */
+	mrs_tune_opts o = opts(1);
+	mrs_tune_result t;
+	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
+	o = opts(1 + 14 * t.searched);
+	mrs_tune_result_free(&t);
+	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
+	uint32_t i = 1;
+	while (i < t.evals && strcmp(t.curve[i].path, "fusion.coengagement") != 0)
+		i++;
+	assert_true(i < t.evals);
+	assert_true(t.curve[i].x == 1.0f);
+	mrs_tune_result_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fields_of_the_modes),
 		cmocka_unit_test(test_written_file_loads_back),
+		cmocka_unit_test(test_field_at_zero_moves),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -427,6 +427,21 @@ static int64_t select_i64(int64_t *t, uint32_t n, uint32_t want)
 	return t[want];
 }
 
+/* The want-th smallest of t[0 .. n) (t is reordered), or, when nothing is smaller (it is
+ * the first time, shared by a block of rows such as an import's undated history), the
+ * next later time below limit (limit when there is none): a cut there leaves rows on both
+ * sides. */
+static int64_t cut_past_first(int64_t *t, uint32_t n, uint32_t want, int64_t limit)
+{
+	int64_t cut = select_i64(t, n, want), first = cut, next = limit;
+	for (uint32_t i = 0; i < n; i++) {
+		first = MRS_MIN(first, t[i]);
+		if (t[i] > cut)
+			next = MRS_MIN(next, t[i]);
+	}
+	return first < cut ? cut : next;
+}
+
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
 {
 	if (!ds->n_impressions)
@@ -435,7 +450,11 @@ int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
 	if (!t)
 		return INT64_MIN;
 	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
-	int64_t s = select_i64(t, ds->n_impressions, (uint32_t)(share * (ds->n_impressions - 1)));
+	/* every impression at one time: that time, as before (nothing to split) */
+	int64_t s = cut_past_first(t, ds->n_impressions,
+				   (uint32_t)(share * (ds->n_impressions - 1)), INT64_MAX);
+	if (s == INT64_MAX)
+		s = t[0];
 	free(t);
 	return s;
 }
@@ -455,18 +474,11 @@ int64_t mrs_embed_cut(const mrs_dataset *ds, mrs_error *err)
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		if (ds->imp_time[i] < ds->split_time)
 			t[k++] = ds->imp_time[i];
-	int64_t cut = select_i64(t, n, (uint32_t)((n - 1) * 0.4)); /* the 40% quantile */
-	/* nothing before it (the quantile falls in a block of rows sharing the first time,
-	 * like an import's undated history): the cut moves past that time, so that the
-	 * embeddings learn from the block and the ranker from what follows */
-	int64_t first = cut, next = ds->split_time;
-	for (uint32_t i = 0; i < n; i++) {
-		first = MRS_MIN(first, t[i]);
-		if (t[i] > cut)
-			next = MRS_MIN(next, t[i]);
-	}
+	/* the 40% quantile; past a first block, so that the embeddings learn from the block
+	 * and the ranker from what follows */
+	int64_t cut = cut_past_first(t, n, (uint32_t)((n - 1) * 0.4), ds->split_time);
 	free(t);
-	return first < cut ? cut : next;
+	return cut;
 }
 
 /* ---- derived indexes */

@@ -138,8 +138,10 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 		      const uint8_t *kind, const int64_t *time, size_t n, mrs_error *err);
 
 /* The time before which `share` of the impressions fall (the train/test split of generated
- * and imported data); with no impressions, the last tweet's time (0 without tweets).
- * INT64_MIN when out of memory. */
+ * and imported data, and eval's validation split of a train part); when no impression is
+ * before that time (`share` of them share the first time, as an import's undated history
+ * does), the next later time, so that both sides have rows, as mrs_embed_cut does. With no
+ * impressions, the last tweet's time (0 without tweets). INT64_MIN when out of memory. */
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
 
 /* The embedding cut (models.h's time rules): the time before which 40% of the train-split

@@ -10,10 +10,7 @@ static const char *const system_names[MRS_N_SYSTEMS] = {
 	"chronological", "twhin", "seed", "twitter-2023", "x-2026",
 };
 
-/* Chosen on validation splits (README): of the settings bench/tune_baselines tried on the
- * default world's temporal and random splits and Last.fm's random split, those whose
- * worst NDCG@10 as a share of each split's best was highest. */
-const mrs_knn_params mrs_knn_defaults = {.neighbours = 1000, .shrink = 20};
+/* Chosen on validation splits (README), as mrs_knn_defaults (models/coengage.c). */
 const mrs_bpr_params mrs_bpr_defaults = {.factors = 64, .epochs = 400, .lr = 0.05f, .reg = 0.03f};
 
 const char *mrs_system_name(int sys)

@@ -22,28 +22,8 @@ double mrs_rr_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint
 double mrs_ap_at_k(const uint32_t *ranked, uint32_t n, const uint32_t *rel, uint32_t n_rel,
 		   uint32_t k);
 
-/* ---- the baselines (baselines.c) and the random split (split.c) */
-
-/* Binary user-item feedback: user u's items at item[off[u] .. off[u+1]), ascending and
- * distinct. */
-typedef struct mrs_ui_log {
-	uint32_t n_users, n_items;
-	uint32_t *off, *item;
-} mrs_ui_log;
-/* Builds a log from n (user, item) pairs in any order (repeats merged). The log owns its
- * arrays (mrs_ui_log_free). Errors: MRS_ERR_NOMEM, MRS_ERR_DATA for an id out of range. */
-int mrs_ui_log_build(mrs_ui_log *log, uint32_t n_users, uint32_t n_items, const uint32_t *user,
-		     const uint32_t *item, size_t n, mrs_error *err);
-void mrs_ui_log_free(mrs_ui_log *log);
-
-/* Item-kNN over a log (mrs_knn_params says what it computes). The model is the caller's
- * (mrs_item_knn_free); NULL on error (MRS_ERR_NOMEM, MRS_ERR_CANCELLED). */
-typedef struct mrs_item_knn mrs_item_knn;
-mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
-				 const mrs_progress *progress, mrs_error *err);
-/* score[0 .. n_items): for every item, the summed similarity to items[0 .. n). */
-void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score);
-void mrs_item_knn_free(mrs_item_knn *m);
+/* ---- the BPR baseline (baselines.c; item-kNN and the user-item log are in models.h) and
+ * the random split (split.c) */
 
 /* BPR matrix factorisation over a log, deterministic for a seed (one thread, no BLAS). The
  * model is the caller's (mrs_bpr_free); NULL on error (MRS_ERR_NOMEM, MRS_ERR_CANCELLED). */

@@ -1,4 +1,5 @@
-/* engine.c: opens the serving engine: counters, embeddings, safety models, heavy ranker. */
+/* engine.c: opens the serving engine: counters, the co-engagement index, embeddings, safety
+ * models, heavy ranker. */
 #include <stdio.h>
 
 #include "models/models.h"
@@ -31,6 +32,7 @@ void mrs_engine_free(mrs_engine *e)
 	mrs_twhin_free(e->tw);
 	mrs_sc_free(e->sc);
 	mrs_counts_free(e->counts);
+	mrs_item_knn_free(e->coeng);
 	free(e);
 }
 
@@ -91,7 +93,9 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	}
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
-	if (mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
+	int64_t until = o && o->coeng_cut ? MRS_MIN(o->coeng_until, e->now) : e->now;
+	if (mrs_counts_open(e, progress, err) || mrs_coeng_open(e, until, progress, err) ||
+	    mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
 		mrs_engine_free(e);

@@ -397,6 +397,12 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 	[F_SAFETY_TOXICITY] = {"safety_toxicity",
 			       "toxicity model probability of the text (0 without a model)",
 			       "[0, 1]"},
+	[F_PAIR_COENGAGEMENT] = {"pair_coengagement",
+				 "log1p(summed item-kNN similarity of the tweet to the tweets of the "
+				 "viewer's latest 256 positive engagements before now, in the "
+				 "engine's co-engagement index), capped at 2; 0 when the index holds "
+				 "behaviour at or after now",
+				 "[0, 2]"},
 };
 
 const mrs_feature_info *mrs_feature_info_get(int i)
@@ -786,7 +792,10 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	uint32_t nk = mrs_topics_count(c->topics);
 	uint32_t *ftopic = rc ? NULL : mrs_calloc(nk + 1, sizeof(uint32_t), "features", err);
 	uint32_t ftotal = ftopic ? followee_topics(e, viewer, now, ftopic) : 0;
-	if (!rc && !ftopic)
+	uint32_t *hist = rc || !e->coeng ? NULL
+				 : mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "features", err);
+	uint32_t n_hist = hist ? mrs_coeng_history(e, viewer, now, hist, MRS_COENG_HISTORY) : 0;
+	if (!rc && (!ftopic || (e->coeng && !hist)))
 		rc = -1;
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
@@ -813,9 +822,10 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_PAIR_FOLLOW_TOPIC] = topic_share(c, t, ftopic, ftotal, nk);
 		f[F_PAIR_OWN_TOPIC] = topic_share(c, t, wm.own_topic, wm.own_total, nk);
 		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
+		f[F_PAIR_COENGAGEMENT] = lg(mrs_coeng_score(e, hist, n_hist, t, now), 1);
 	}
 	word_map_free(&wm);
-	free(ftopic);
+	free(ftopic), free(hist);
 	free(authors), free(buf);
 	return rc;
 }

@@ -96,6 +96,11 @@ struct mrs_engine {
 	struct mrs_safety *nsfw, *tox;
 	struct mrs_ranker *rk;
 	char snap_note[700];    /* what the serving snapshot did at open ("" when none) */
+	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */
+	int64_t coeng_until;        /* one second after the latest engagement it holds */
+	double neg_mean;            /* ranker.c: > 0 when the ranker serves a log of engagements
+				       only: the mean engagements per engaged tweet in the age
+				       limit before now (mrs_ranker_sampling_correct) */
 };
 
 /*
@@ -281,6 +286,57 @@ void mrs_card_add_floats(struct cJSON *obj, const char *name, const float *v, si
 /* Adds a number, or null when it is NaN or infinite. */
 void mrs_card_add_number(struct cJSON *obj, const char *name, double v);
 
+/* ------------------------------------------------------------------ coengage.c */
+
+/* Binary user-item feedback: user u's items at item[off[u] .. off[u+1]), ascending and
+ * distinct. */
+typedef struct mrs_ui_log {
+	uint32_t n_users, n_items;
+	uint32_t *off, *item;
+} mrs_ui_log;
+/* Builds a log from n (user, item) pairs in any order (repeats merged). The log owns its
+ * arrays (mrs_ui_log_free). Errors: MRS_ERR_NOMEM, MRS_ERR_DATA for an id out of range. */
+int mrs_ui_log_build(mrs_ui_log *log, uint32_t n_users, uint32_t n_items, const uint32_t *user,
+		     const uint32_t *item, size_t n, mrs_error *err);
+void mrs_ui_log_free(mrs_ui_log *log);
+
+/* Item-kNN over a log (mrs_knn_params says what it computes). The model is the caller's
+ * (mrs_item_knn_free); NULL on error (MRS_ERR_NOMEM, MRS_ERR_CANCELLED). */
+typedef struct mrs_item_knn mrs_item_knn;
+mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
+				 const mrs_progress *progress, mrs_error *err);
+/* score[0 .. n_items): for every item, the summed similarity to items[0 .. n). */
+void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score);
+/* What item i adds to the score of item j: their similarity when i is among the
+ * neighbours kept for j, else 0 (also for ids out of range). */
+float mrs_item_knn_sim(const mrs_item_knn *m, uint32_t i, uint32_t j);
+/* The summed similarity of item j to items[0 .. n) (what mrs_item_knn_score gives j). */
+float mrs_item_knn_score_one(const mrs_item_knn *m, const uint32_t *items, uint32_t n, uint32_t j);
+/* The items whose score item i adds to, ascending, into *items and what it adds to each
+ * into *sims; returns their number (0 for an id out of range). */
+uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **items,
+			  const float **sims);
+void mrs_item_knn_free(mrs_item_knn *m);
+
+/* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
+ * also engaged with Y"): item-kNN with mrs_knn_defaults over the positive engagements
+ * before until. mrs_coeng_open builds it and sets e->coeng_until to one second after the
+ * latest engagement it holds (an engine over a dataset with no positive engagement before
+ * until has no index: every score is 0). */
+int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
+/* The tweets of the viewer's latest max positive engagements before now, distinct and
+ * ascending, into items; returns how many. */
+uint32_t mrs_coeng_history(const mrs_engine *e, uint32_t viewer, int64_t now, uint32_t *items,
+			   uint32_t max);
+/* How many of the viewer's latest positive engagements the index reads (see
+ * docs/features.md, pair_coengagement). */
+#define MRS_COENG_HISTORY 256
+/* The co-engagement score of tweet for a viewer whose history is items[0 .. n) at now: the
+ * summed similarity of tweet to them; 0 when the index holds behaviour at or after now
+ * (e->coeng_until > now) or there is no index. */
+float mrs_coeng_score(const mrs_engine *e, const uint32_t *items, uint32_t n, uint32_t tweet,
+		      int64_t now);
+
 /* ------------------------------------------------------------------ features.c */
 
 /* The features, in their order in a feature vector (see mrs_feature_info_get). */
@@ -322,6 +378,7 @@ enum {
 	F_HOUR_COS,
 	F_SAFETY_NSFW,
 	F_SAFETY_TOXICITY,
+	F_PAIR_COENGAGEMENT,
 	F_COUNT
 };
 
@@ -433,7 +490,7 @@ void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_FEATURE_SPEC_VERSION 1
+#define MRS_FEATURE_SPEC_VERSION 2
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
 	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
@@ -443,6 +500,19 @@ const mrs_feature_info *mrs_feature_info_get(int i);
 /* Features of n tweets for one viewer: out is [n, MRS_N_FEATURES], row-major. */
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err);
+
+/* A ranker trained on the negatives of a log of engagements only (negatives.c: drawn in
+ * proportion to each tweet's engagements in the age limit L before the row) learns the
+ * odds of an engagement against that draw, not against the feed: its odds for tweet t are
+ * P(t | viewer) / (k Q(t)), Q(t) the share of t in the draw. Serving such a ranker, the
+ * odds of every positive head (and "any") of tweets[i] are multiplied by
+ * (n_t + 1) / (neg_mean + 1), n_t the tweet's engagements in [now - L, now) and neg_mean
+ * that count's mean over the tweets engaged with in the engine's own window: the order is
+ * that of the probabilities, the scale that of a tweet of mean popularity. Nothing
+ * otherwise (e->neg_mean 0: a log with impressions, or the heuristic serving). heads is
+ * [n, MRS_N_HEADS], changed in place. */
+void mrs_ranker_sampling_correct(const mrs_engine *e, const uint32_t *tweets, uint32_t n,
+				 int64_t now, float *heads);
 
 /* Heavy ranker: per-head probabilities for n feature rows (one batched forward through
  * libtorch), or the documented heuristic when no trained ranker is loaded. heads is

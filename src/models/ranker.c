@@ -284,6 +284,42 @@ static int ranker_load(const char *dir, bool check_card, struct mrs_ranker **out
 	return 0;
 }
 
+/* Engagements in [now - L, now) of the tweets that have one there, over their number (the
+ * negative sampler's window, negatives.c), at the engine's now; 0 without any. */
+static double window_mean(const mrs_engine *e)
+{
+	const mrs_dataset *ds = e->ds;
+	int64_t from = e->now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	double total = 0, tweets = 0;
+	for (uint32_t t = 0; t < ds->n_tweets; t++) {
+		uint32_t k = mrs_counts_timp_end(e, t, e->now) - mrs_counts_timp_end(e, t, from);
+		total += k;
+		tweets += k > 0;
+	}
+	return tweets > 0 ? total / tweets : 0;
+}
+
+void mrs_ranker_sampling_correct(const mrs_engine *e, const uint32_t *tweets, uint32_t n,
+				 int64_t now, float *heads)
+{
+	if (!(e->neg_mean > 0))
+		return;
+	const mrs_dataset *ds = e->ds;
+	int64_t from = now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = tweets[i];
+		uint32_t k = mrs_counts_timp_end(e, t, now) - mrs_counts_timp_end(e, t, from);
+		double m = (k + 1.0) / (e->neg_mean + 1.0);
+		float *h = heads + (size_t)i * MRS_N_HEADS;
+		for (int a = 0; a < MRS_N_HEADS; a++) {
+			if (a < MRS_N_ACTIONS && !(MRS_POSITIVE_MASK & (1u << a)))
+				continue;
+			double p = fmin(fmax((double)h[a], 1e-7), 1 - 1e-7), odds = p / (1 - p) * m;
+			h[a] = (float)(odds / (1 + odds));
+		}
+	}
+}
+
 int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
 	mrs_model_status *st = &e->status[MRS_MODEL_RANKER];
@@ -301,6 +337,8 @@ int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	}
 	st->loaded = true;
 	snprintf(st->note, sizeof st->note, "loaded %.200s/heavy_ranker.pt", e->models_dir);
+	if (mrs_engagements_only(e->ds))
+		e->neg_mean = window_mean(e);
 	return mrs_progress_report(p, "heavy ranker", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled")
 		       : 0;

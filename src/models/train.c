@@ -537,7 +537,10 @@ static int fit_ranker(trainer *tr)
 	}
 	if (!(view = mrs_dataset_before(ds, ds->split_time, tr->err)))
 		goto out;
-	mrs_engine_opts eo = {.models_dir = tr->deps_dir};
+	/* the co-engagement index as of the embedding cut, as the embeddings: the rows, from
+	 * the cut on, never saw their own labels through it */
+	mrs_engine_opts eo = {.models_dir = tr->deps_dir, .coeng_cut = true,
+			      .coeng_until = tr->cut};
 	if (!(e = mrs_engine_open(view, &eo, tr->p, tr->err)))
 		goto out;
 	/* every model it depends on serves, or was skipped for want of data (its features

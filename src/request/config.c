@@ -59,6 +59,8 @@ static const tunable tunables[] = {
 	  "embedding part: SimClusters share"),
 	F("fusion.twhin", emb_twhin, 0, BIG, R(FUSION), "embedding part: TwHIN share"),
 	F("fusion.realgraph", emb_realgraph, 0, BIG, R(FUSION), "embedding part: RealGraph share"),
+	F("fusion.coengagement", emb_coengagement, 0, BIG, R(FUSION),
+	  "embedding part: co-engagement share"),
 	F("fusion.calib_scale", calib_scale, -BIG, BIG, R(FUSION),
 	  "blend: score = scale x mix + bias"),
 	F("fusion.calib_bias", calib_bias, -BIG, BIG, R(FUSION),
@@ -87,6 +89,8 @@ static const tunable tunables[] = {
 	  "Graph: top RealGraph followees whose engagements count"),
 	F("sources.graph_window_hours", graph_window_hours, 0.01, 1e6, R(GRAPH),
 	  "Graph: engagements at most this old"),
+	U("sources.graph_similar", graph_similar, 0, 100000, R(GRAPH),
+	  "Graph: tweets most co-engaged with the viewer's latest engagements"),
 	U("sources.frs_accounts", frs_accounts, 0, 10000, R(FOLLOW_RECS),
 	  "FollowRecs: accounts recommended"),
 	{"safety.mode", MRS_T_ENUM, OFF(safety), 0, 1, safety_names, R(SAFETY),
@@ -204,6 +208,7 @@ static void common(mrs_config *c)
 	c->oon_clusters = 8;
 	c->graph_followees = 20;
 	c->graph_window_hours = 48;
+	c->graph_similar = 100; /* chosen on validation splits: 100 over 200 and 400 */
 	c->frs_accounts = 20;
 	c->nsfw_high = 0.8f, c->nsfw_high_mult = 0.1f, c->nsfw_mid = 0.5f, c->nsfw_mid_mult = 0.7f;
 	c->tox_high = 0.7f, c->tox_high_mult = 0.1f, c->tox_mid = 0.5f, c->tox_mid_mult = 0.8f;

@@ -304,6 +304,9 @@ static int run_ranker(mrs_request *r, int stage, mrs_error *err)
 		return 0;
 	if (mrs_ranker_predict(r->e, r->feat, n, r->heads, err))
 		return -1;
+	for (uint32_t k = 0; k < n; k++)
+		r->tweets[k] = r->pool.v[r->rows[k]].tweet;
+	mrs_ranker_sampling_correct(r->e, r->tweets, n, r->now, r->heads);
 	for (uint32_t k = 0; k < n; k++) {
 		mrs_candidate *c = &r->pool.v[r->rows[k]];
 		memcpy(c->heads, r->heads + (size_t)k * MRS_N_HEADS, sizeof(float) * MRS_N_HEADS);

@@ -82,7 +82,7 @@ void mrs_stage_prefilter(mrs_stage_ctx *x)
 void mrs_stage_fusion(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
-	float emb_total = f->emb_simclusters + f->emb_twhin + f->emb_realgraph;
+	float emb_total = f->emb_simclusters + f->emb_twhin + f->emb_realgraph + f->emb_coengagement;
 	for (uint32_t i = 0; i < x->n; i++) {
 		if (!mrs_stage_alive(x, i))
 			continue;
@@ -95,7 +95,8 @@ void mrs_stage_fusion(mrs_stage_ctx *x)
 			float emb = 0;
 			if (emb_total > 0)
 				emb = (f->emb_simclusters * fmaxf(c->sc, 0) + f->emb_twhin * fmaxf(c->twhin, 0) +
-				       f->emb_realgraph * fmaxf(c->rg, 0)) /
+				       f->emb_realgraph * fmaxf(c->rg, 0) +
+				       f->emb_coengagement * c->feat[F_PAIR_COENGAGEMENT] / 2) /
 				      emb_total;
 			s = f->blend_engagement * c->heads[MRS_HEAD_ANY] +
 			    f->blend_follow * c->heads[MRS_ACT_FOLLOW] + f->blend_embedding * emb;

@@ -17,7 +17,10 @@
  * - Graph: the latest GRAPH_MAX_SCAN impressions of each of the top followees; for a
  *   viewer who follows no one, of each of the top co-engagers (hydration reads the latest
  *   GRAPH_MAX_SCAN engagers of each of the viewer's latest Q_COENGAGE_TWEETS engaged
- *   tweets and keeps Q_MAX_COENGAGERS of them).
+ *   tweets and keeps Q_MAX_COENGAGERS of them); then the tweet-based path: the
+ *   co-engagement index's neighbours of the viewer's latest MRS_COENG_HISTORY engaged
+ *   tweets (at most MRS_COENG_HISTORY x the index's neighbours per tweet), of which
+ *   sources.graph_similar join the list.
  * - FollowRecs: second hops through the FRS_MAX_FOLLOWEES strongest followees, each read
  *   up to FRS_MAX_SECOND followees (an even sample past that), plus the first
  *   FRS_PRODUCERS_PER_CLUSTER producers of each of the viewer's clusters.
@@ -470,24 +473,76 @@ out:
 
 typedef struct graph_acc {
 	float weight;
+	float coeng;      /* summed co-engagement similarity to the viewer's latest engagements */
+	uint8_t taken;    /* in the list through the engagers' path */
 	uint32_t count;
 	int64_t latest;
 	uint32_t proof[MRS_MAX_PROOF];
 	uint8_t n_proof;
 } graph_acc;
 
+/* The accumulator of tweet t, new tweets starting empty; NULL on no memory. */
+static graph_acc *graph_slot(mrs_idmap *map, graph_acc **acc, size_t *cap, uint32_t t,
+			     mrs_error *err)
+{
+	bool added;
+	uint32_t slot = mrs_idmap_put(map, t, &added, err);
+	if (slot == MRS_NONE ||
+	    mrs_grow((void **)acc, cap, (size_t)slot + 1, sizeof **acc, "graph", err))
+		return NULL;
+	if (added)
+		memset(&(*acc)[slot], 0, sizeof **acc);
+	return &(*acc)[slot];
+}
+
+/* The tweet-based path (GraphJet's "users who engaged with X also engaged with Y"): the
+ * tweets the co-engagement index scores from the viewer's latest engagements, summed
+ * similarity into acc[].coeng. Nothing when the index holds behaviour at or after now. */
+static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest, mrs_idmap *map,
+			 graph_acc **acc, size_t *acc_cap, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	if (!e->coeng || e->coeng_until > q->now)
+		return 0;
+	uint32_t *hist = mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "graph", err);
+	if (!hist)
+		return -1;
+	uint32_t nh = mrs_coeng_history(e, q->viewer, q->now, hist, MRS_COENG_HISTORY);
+	int rc = 0;
+	for (uint32_t h = 0; h < nh && !rc; h++) {
+		const uint32_t *tgt;
+		const float *sim;
+		uint32_t n = mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t t = tgt[k];
+			if (ds->tweet_time[t] < oldest || !eligible(ds, q, t))
+				continue;
+			graph_acc *a = graph_slot(map, acc, acc_cap, t, err);
+			if (!a) {
+				rc = -1;
+				break;
+			}
+			a->coeng += sim[k];
+		}
+	}
+	free(hist);
+	return rc;
+}
+
 static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_config *cfg,
 			mrs_cand_list *out, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
-	uint32_t cap = cfg->source_cap[MRS_SRC_GRAPH];
+	uint32_t cap = cfg->source_cap[MRS_SRC_GRAPH], similar = cfg->graph_similar;
 	/* the top followees by RealGraph weight, or for a viewer who follows no one the top
 	 * co-engagers by the share of the viewer's tweets they engaged with too */
 	bool co = !q->n_followees;
 	const uint32_t *who = co ? q->coengagers : q->followees;
 	const float *weight = co ? q->coengager_w : q->followee_rg;
 	uint32_t nf = MRS_MIN(co ? q->n_coengagers : q->n_followees, cfg->graph_followees);
-	if (!cap || !nf)
+	if (!cap)
+		nf = 0;
+	if (!nf && !similar)
 		return 0;
 	int64_t from = window_start(q, cfg->graph_window_hours);
 	int64_t oldest = window_start(q, cfg->max_age_hours);
@@ -506,14 +561,9 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 			if (!(ds->imp_actions[j - 1] & MRS_POSITIVE_MASK) || ds->tweet_time[t] < oldest ||
 			    !eligible(ds, q, t))
 				continue;
-			bool added;
-			uint32_t slot = mrs_idmap_put(&map, t, &added, err);
-			if (slot == MRS_NONE ||
-			    mrs_grow((void **)&acc, &acc_cap, (size_t)slot + 1, sizeof *acc, "graph", err))
+			graph_acc *a = graph_slot(&map, &acc, &acc_cap, t, err);
+			if (!a)
 				goto out;
-			graph_acc *a = &acc[slot];
-			if (added)
-				memset(a, 0, sizeof *a);
 			a->weight += weight[i];
 			a->count++;
 			a->latest = MRS_MAX(a->latest, ds->imp_time[j - 1]);
@@ -521,20 +571,35 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 				a->proof[a->n_proof++] = f; /* strongest first */
 		}
 	}
+	if (similar && graph_similar(e, q, oldest, &map, &acc, &acc_cap, err))
+		goto out;
 	if (!(s = mrs_calloc(MRS_MAX(map.n, 1u), sizeof *s, "graph", err)))
 		goto out;
+	/* the engagers' path: the cap best by RealGraph-weighted engager count (the count
+	 * breaks ties between weights) */
+	uint32_t m = 0;
 	for (uint32_t k = 0; k < map.n; k++)
-		/* RealGraph-weighted engager count; the count breaks ties between weights */
-		s[k] = (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count, map.ids[k], k};
-	qsort(s, map.n, sizeof *s, mrs_scored_cmp);
-	uint32_t n = MRS_MIN(map.n, cap);
+		if (acc[k].count)
+			s[m++] = (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count, map.ids[k], k};
+	qsort(s, m, sizeof *s, mrs_scored_cmp);
+	uint32_t n = MRS_MIN(m, cap);
+	/* then the tweet-based path: the graph_similar best of the others by co-engagement */
+	for (uint32_t i = 0; i < n; i++)
+		acc[s[i].aux].taken = 1;
+	uint32_t first = n;
+	m = n;
+	for (uint32_t k = 0; k < map.n; k++)
+		if (!acc[k].taken && acc[k].coeng > 0)
+			s[m++] = (mrs_scored){acc[k].coeng, map.ids[k], k};
+	qsort(s + first, m - first, sizeof *s, mrs_scored_cmp);
+	n += MRS_MIN(m - first, similar);
 	for (uint32_t i = 0; i < n; i++) {
 		const graph_acc *a = &acc[s[i].aux];
 		mrs_candidate c;
 		mrs_cand_init(&c, ds, s[i].tweet);
 		c.sources = 1u << MRS_SRC_GRAPH;
 		c.source = MRS_SRC_GRAPH;
-		c.source_score[MRS_SRC_GRAPH] = a->weight;
+		c.source_score[MRS_SRC_GRAPH] = i < first ? a->weight : a->coeng;
 		memcpy(c.proof, a->proof, sizeof c.proof);
 		c.n_proof = a->n_proof;
 		if (mrs_cand_push(out, &c, err))

@@ -4,7 +4,7 @@
 # `eval --weights` and `load weights` read. --evals bounds the search.
 # exit: 0
 tune --evals 12 -o tuned.json
-get heuristics.recency_halflife_hours
+get fusion.coengagement
 eval --users 50 --no-model-metrics --weights tuned.json
 preset seed
 load weights tuned.json

@@ -1,0 +1,311 @@
+/* coengage.c: co-engagement: the user-item log and item-kNN over it (item-item cosine of
+ * the sets of users who engaged with each item, each item's nearest neighbours kept), which
+ * the engine's co-engagement index serves to the Graph source and the heavy ranker's
+ * features, and which evaluation runs as its item-kNN baseline. Plain C, one thread, sums
+ * in a fixed order: the same log gives the same numbers on every machine. */
+#include <math.h>
+
+#include "models/models.h"
+
+/* Chosen on validation splits (README): of the settings bench/tune_baselines tried on the
+ * default world's temporal and random splits and Last.fm's random split, those whose
+ * worst NDCG@10 as a share of each split's best was highest. */
+const mrs_knn_params mrs_knn_defaults = {.neighbours = 1000, .shrink = 20};
+
+/* ------------------------------------------------------------ the log */
+
+void mrs_ui_log_free(mrs_ui_log *log)
+{
+	if (!log)
+		return;
+	free(log->off), free(log->item);
+	*log = (mrs_ui_log){0};
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int mrs_ui_log_build(mrs_ui_log *log, uint32_t n_users, uint32_t n_items, const uint32_t *user,
+		     const uint32_t *item, size_t n, mrs_error *err)
+{
+	*log = (mrs_ui_log){.n_users = n_users, .n_items = n_items};
+	log->off = mrs_calloc((size_t)n_users + 1, sizeof(uint32_t), "user-item log", err);
+	log->item = mrs_calloc(n, sizeof(uint32_t), "user-item log", err);
+	if (!log->off || !log->item)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (user[i] >= n_users || item[i] >= n_items) {
+			mrs_fail(err, MRS_ERR_DATA, "user-item log: pair %zu (%u, %u) out of range", i,
+				 user[i], item[i]);
+			goto fail;
+		}
+		log->off[user[i] + 1]++;
+	}
+	for (uint32_t u = 0; u < n_users; u++)
+		log->off[u + 1] += log->off[u];
+	uint32_t *pos = mrs_calloc(n_users ? n_users : 1, sizeof(uint32_t), "user-item log", err);
+	if (!pos)
+		goto fail;
+	memcpy(pos, log->off, sizeof(uint32_t) * n_users);
+	for (size_t i = 0; i < n; i++)
+		log->item[pos[user[i]]++] = item[i];
+	free(pos);
+	/* each user's items ascending and distinct */
+	uint32_t m = 0;
+	for (uint32_t u = 0; u < n_users; u++) {
+		uint32_t a = log->off[u], b = log->off[u + 1];
+		qsort(log->item + a, b - a, sizeof(uint32_t), cmp_u32);
+		log->off[u] = m;
+		for (uint32_t i = a; i < b; i++)
+			if (i == a || log->item[i] != log->item[i - 1])
+				log->item[m++] = log->item[i];
+	}
+	log->off[n_users] = m;
+	return 0;
+fail:
+	mrs_ui_log_free(log);
+	return -1;
+}
+
+/* The log by item: users of item i at users[off[i] .. off[i+1]), ascending. */
+static int by_item(const mrs_ui_log *log, uint32_t **off, uint32_t **users, mrs_error *err)
+{
+	uint32_t n = log->off[log->n_users];
+	*off = mrs_calloc((size_t)log->n_items + 1, sizeof(uint32_t), "item-user log", err);
+	*users = mrs_calloc(n, sizeof(uint32_t), "item-user log", err);
+	uint32_t *pos = mrs_calloc((size_t)log->n_items + 1, sizeof(uint32_t), "item-user log", err);
+	if (!*off || !*users || !pos) {
+		free(*off), free(*users), free(pos);
+		*off = *users = NULL;
+		return -1;
+	}
+	for (uint32_t e = 0; e < n; e++)
+		(*off)[log->item[e] + 1]++;
+	for (uint32_t i = 0; i < log->n_items; i++)
+		(*off)[i + 1] += (*off)[i];
+	memcpy(pos, *off, sizeof(uint32_t) * log->n_items);
+	for (uint32_t u = 0; u < log->n_users; u++)
+		for (uint32_t e = log->off[u]; e < log->off[u + 1]; e++)
+			(*users)[pos[log->item[e]]++] = u;
+	free(pos);
+	return 0;
+}
+
+/* ------------------------------------------------------------ item-kNN */
+
+struct mrs_item_knn {
+	uint32_t n_items;
+	/* the similarity matrix pruned to each target item's nearest neighbours, stored by
+	 * neighbour: item i is among the neighbours of tgt[off[i] .. off[i+1]) with sim[.] */
+	uint32_t *off, *tgt;
+	float *sim;
+};
+
+void mrs_item_knn_free(mrs_item_knn *m)
+{
+	if (!m)
+		return;
+	free(m->off), free(m->tgt), free(m->sim);
+	free(m);
+}
+
+typedef struct nb {
+	float s;
+	uint32_t i;
+} nb;
+
+/* Most similar first; equal similarity, the lower item id first. */
+static int by_sim(const void *a, const void *b)
+{
+	const nb *x = a, *y = b;
+	if (x->s != y->s)
+		return x->s > y->s ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
+				 const mrs_progress *progress, mrs_error *err)
+{
+	uint32_t ni = log->n_items, k = p->neighbours;
+	uint32_t *ioff = NULL, *iusers = NULL, *count = NULL, *touched = NULL, *col_n = NULL;
+	uint32_t *col_i = NULL;
+	float *col_s = NULL;
+	nb *cand = NULL;
+	mrs_item_knn *m = mrs_calloc(1, sizeof *m, "item-kNN", err);
+	if (!m || by_item(log, &ioff, &iusers, err))
+		goto fail;
+	m->n_items = ni;
+	size_t cap_i = 0, cap_s = 0;
+	count = mrs_calloc(ni, sizeof(uint32_t), "item-kNN", err);
+	touched = mrs_calloc(ni, sizeof(uint32_t), "item-kNN", err);
+	cand = mrs_calloc(ni, sizeof *cand, "item-kNN", err);
+	col_n = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
+	m->off = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
+	if (!count || !touched || !cand || !col_n || !m->off)
+		goto fail;
+	/* column j: co-engagement counts with every other item, cosine, the best k kept */
+	size_t kept = 0;
+	for (uint32_t j = 0; j < ni; j++) {
+		uint32_t nt = 0, nj = ioff[j + 1] - ioff[j];
+		for (uint32_t e = ioff[j]; e < ioff[j + 1]; e++) {
+			uint32_t u = iusers[e];
+			for (uint32_t f = log->off[u]; f < log->off[u + 1]; f++) {
+				uint32_t i = log->item[f];
+				if (i == j)
+					continue;
+				if (!count[i]++)
+					touched[nt++] = i;
+			}
+		}
+		for (uint32_t t = 0; t < nt; t++) {
+			uint32_t i = touched[t], n_i = ioff[i + 1] - ioff[i];
+			double den = sqrt((double)n_i) * sqrt((double)nj) + p->shrink;
+			cand[t] = (nb){(float)(count[i] / den), i};
+			count[i] = 0;
+		}
+		qsort(cand, nt, sizeof *cand, by_sim);
+		uint32_t keep = MRS_MIN(nt, k);
+		if (mrs_grow((void **)&col_i, &cap_i, kept + keep, sizeof(uint32_t), "item-kNN", err) ||
+		    mrs_grow((void **)&col_s, &cap_s, kept + keep, sizeof(float), "item-kNN", err))
+			goto fail;
+		for (uint32_t t = 0; t < keep; t++) {
+			col_i[kept + t] = cand[t].i;
+			col_s[kept + t] = cand[t].s;
+			m->off[cand[t].i + 1]++;
+		}
+		col_n[j + 1] = col_n[j] + keep;
+		kept += keep;
+		if ((j & 1023) == 0 && mrs_progress_report(progress, "item-kNN", j, ni, NULL)) {
+			mrs_fail(err, MRS_ERR_CANCELLED, "item-kNN cancelled");
+			goto fail;
+		}
+	}
+	/* by neighbour, for scoring a user's items in one pass each */
+	for (uint32_t i = 0; i < ni; i++)
+		m->off[i + 1] += m->off[i];
+	m->tgt = mrs_calloc(kept, sizeof(uint32_t), "item-kNN", err);
+	m->sim = mrs_calloc(kept, sizeof(float), "item-kNN", err);
+	if (!m->tgt || !m->sim)
+		goto fail;
+	memcpy(count, m->off, sizeof(uint32_t) * ni);
+	for (uint32_t j = 0; j < ni; j++)
+		for (uint32_t e = col_n[j]; e < col_n[j + 1]; e++) {
+			uint32_t at = count[col_i[e]]++;
+			m->tgt[at] = j;
+			m->sim[at] = col_s[e];
+		}
+	free(ioff), free(iusers), free(count), free(touched), free(cand);
+	free(col_n), free(col_i), free(col_s);
+	return m;
+fail:
+	free(ioff), free(iusers), free(count), free(touched), free(cand);
+	free(col_n), free(col_i), free(col_s);
+	mrs_item_knn_free(m);
+	return NULL;
+}
+
+void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score)
+{
+	memset(score, 0, sizeof(float) * m->n_items);
+	for (uint32_t a = 0; a < n; a++) {
+		uint32_t i = items[a];
+		for (uint32_t e = m->off[i]; e < m->off[i + 1]; e++)
+			score[m->tgt[e]] += m->sim[e];
+	}
+}
+
+float mrs_item_knn_sim(const mrs_item_knn *m, uint32_t i, uint32_t j)
+{
+	if (i >= m->n_items || j >= m->n_items)
+		return 0;
+	uint32_t k = mrs_lower_bound(m->tgt, m->off[i], m->off[i + 1], j);
+	return k < m->off[i + 1] && m->tgt[k] == j ? m->sim[k] : 0;
+}
+
+float mrs_item_knn_score_one(const mrs_item_knn *m, const uint32_t *items, uint32_t n, uint32_t j)
+{
+	float s = 0;
+	for (uint32_t a = 0; a < n; a++)
+		s += mrs_item_knn_sim(m, items[a], j);
+	return s;
+}
+
+uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **items,
+			  const float **sims)
+{
+	if (i >= m->n_items) {
+		*items = NULL, *sims = NULL;
+		return 0;
+	}
+	*items = m->tgt + m->off[i];
+	*sims = m->sim + m->off[i];
+	return m->off[i + 1] - m->off[i];
+}
+
+/* ------------------------------------------------------------ the engine's index */
+
+int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	size_t n = 0;
+	int64_t last = INT64_MIN;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_time[i] < until && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
+			n++;
+			last = MRS_MAX(last, ds->imp_time[i]);
+		}
+	if (!n)
+		return 0;
+	/* what the index holds is all before its latest engagement's next second: a moment
+	 * after that may read it */
+	e->coeng_until = last + 1;
+	uint32_t *user = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
+	uint32_t *item = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
+	mrs_ui_log log = {0};
+	int rc = -1;
+	if (!user || !item)
+		goto out;
+	n = 0;
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_time[i] < until && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
+			user[n] = ds->imp_user[i];
+			item[n++] = ds->imp_tweet[i];
+		}
+	if (mrs_ui_log_build(&log, ds->n_users, ds->n_tweets, user, item, n, err) ||
+	    !(e->coeng = mrs_item_knn_train(&log, &mrs_knn_defaults, p, err)))
+		goto out;
+	rc = 0;
+out:
+	free(user), free(item);
+	mrs_ui_log_free(&log);
+	return rc;
+}
+
+uint32_t mrs_coeng_history(const mrs_engine *e, uint32_t viewer, int64_t now, uint32_t *items,
+			   uint32_t max)
+{
+	const mrs_dataset *ds = e->ds;
+	uint32_t n = 0;
+	if (viewer >= ds->n_users)
+		return 0;
+	for (uint32_t i = mrs_uimp_end(ds, viewer, now); i > ds->uimp_off[viewer] && n < max; i--)
+		if (ds->imp_actions[i - 1] & MRS_POSITIVE_MASK)
+			items[n++] = ds->imp_tweet[i - 1];
+	qsort(items, n, sizeof *items, cmp_u32);
+	uint32_t m = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (!m || items[k] != items[m - 1])
+			items[m++] = items[k];
+	return m;
+}
+
+float mrs_coeng_score(const mrs_engine *e, const uint32_t *items, uint32_t n, uint32_t tweet,
+		      int64_t now)
+{
+	if (!e->coeng || e->coeng_until > now)
+		return 0;
+	return mrs_item_knn_score_one(e->coeng, items, n, tweet);
+}
