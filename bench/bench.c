@@ -14,17 +14,23 @@
  * times), train (every model, timed per model), serve (engine open; requests of `--users`
  * distinct users, `--passes` times each, after 20 warm-up requests of other users; a
  * re-rank after a weight change for each; features and heavy-ranker forward of 500
- * candidates), eval (every test user, or 1,000 at the large scale), and callgrind
+ * candidates), start (the serving snapshot: the engine open that builds and writes it,
+ * then `--runs` times the open from it, `minirecsys timeline 1` as a process and the
+ * explorer's first screen in a pseudo-terminal, each with its peak RSS), eval (every
+ * test user, or 1,000 at the large scale), and callgrind
  * (instruction counts of one request of a fixed user, and of its parts; not at the large
  * scale, where valgrind would take an hour to open the engine).
  */
 #include <errno.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,6 +429,151 @@ static int phase_serve(const ctx *c)
 	return rc;
 }
 
+/* ---- start: what a user waits for before the first answer */
+
+/* The serving snapshot of c's world and models (mrs_dataset_load_serving), into buf. */
+static void snapshot_path(const ctx *c, char *buf, size_t size)
+{
+	char set[4200];
+	mrs_error err = {0};
+	if (mrs_models_current(c->models, set, sizeof set, &err))
+		snprintf(set, sizeof set, "%s", c->models);
+	snprintf(buf, size, "%s/serving.snap", set);
+}
+
+/* Opens the dataset and the engine as the program serves them, then runs one request:
+ * cold (run 0: the snapshot removed first, so the open loads, builds and writes it) or
+ * warm (from the snapshot). */
+static int phase_start_open(const ctx *c)
+{
+	char snap[4300];
+	snapshot_path(c, snap, sizeof snap);
+	bool cold = c->run == 0;
+	if (cold)
+		unlink(snap);
+	mrs_error err = {0};
+	double t0 = mrs_seconds();
+	mrs_dataset *ds = mrs_dataset_load_serving(c->db, c->models, NULL, &err);
+	if (!ds)
+		return fail("load", &err);
+	double t1 = mrs_seconds();
+	mrs_engine_opts eo = {.models_dir = c->models};
+	mrs_engine *e = mrs_engine_open(ds, &eo, NULL, &err);
+	double t2 = mrs_seconds();
+	mrs_request *r = e ? mrs_request_new(e, &err) : NULL;
+	mrs_config cfg;
+	int rc = r && !mrs_config_preset(&cfg, "seed", &err) && !mrs_request_run(r, 1, 0, &cfg, &err)
+			 ? 0
+			 : fail("open and serve", &err);
+	if (!rc && cold) {
+		emit("open.cold", t2 - t0);
+		emit("snapshot.mb", file_mb(snap));
+	} else if (!rc) {
+		emit("load.snapshot", t1 - t0);
+		emit("open.snapshot", t2 - t1);
+		emit("n.users", ds->n_users);
+		emit("n.tweets", ds->n_tweets);
+		emit("n.impressions", ds->n_impressions);
+	}
+	if (!rc && !strstr(mrs_engine_snapshot_note(e), cold ? "rebuilt" : "opened from")) {
+		fprintf(stderr, "bench: the snapshot was not used as expected: %s\n",
+			mrs_engine_snapshot_note(e));
+		rc = -1;
+	}
+	mrs_request_free(r);
+	mrs_engine_free(e);
+	mrs_dataset_free(ds);
+	return rc;
+}
+
+/* Waits for pid; its own peak RSS (MiB) goes under rss_key. */
+static int wait_process(pid_t pid, const char *what, const char *rss_key)
+{
+	int status = 0;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
+		fprintf(stderr, "bench: %s: %s\n", what, strerror(errno));
+		return -1;
+	}
+	emit(rss_key, (double)ru.ru_maxrss / 1024.0);
+	return 0;
+}
+
+/* `minirecsys timeline 1` as a user runs it: from process start (its re-execution with
+ * one OpenBLAS thread and libtorch's libraries included) to its exit, the snapshot warm. */
+static int phase_start_timeline(const ctx *c)
+{
+	double t0 = mrs_seconds();
+	pid_t pid = fork();
+	if (pid == 0) {
+		unsetenv("OPENBLAS_NUM_THREADS");
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(c->o->minirecsys, c->o->minirecsys, "-q", "--data", c->db, "--models", c->models,
+		      "timeline", "1", (char *)NULL);
+		_exit(127);
+	}
+	if (wait_process(pid, "minirecsys timeline 1", "rss.timeline.cmd"))
+		return -1;
+	emit("timeline.cmd", mrs_seconds() - t0);
+	return 0;
+}
+
+/* The explorer in a pseudo-terminal (80x24, TERM=xterm): from process start until its
+ * first full screen, the account picker with the status line that the open engine fills
+ * ("models loaded" or "fallbacks N/6"); then SIGTERM. */
+static int phase_start_explore(const ctx *c)
+{
+	int master;
+	struct winsize ws = {.ws_row = 24, .ws_col = 80};
+	double t0 = mrs_seconds();
+	pid_t pid = forkpty(&master, NULL, NULL, &ws);
+	if (pid == 0) {
+		unsetenv("OPENBLAS_NUM_THREADS");
+		setenv("TERM", "xterm", 1);
+		execl(c->o->minirecsys, c->o->minirecsys, "--data", c->db, "--models", c->models,
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0) {
+		fprintf(stderr, "bench: forkpty: %s\n", strerror(errno));
+		return -1;
+	}
+	/* the screen's text, kept whole: a marker may come in two reads */
+	static char seen[1 << 20];
+	size_t n = 0;
+	double first = -1;
+	while (first < 0 && mrs_seconds() - t0 < 600) {
+		struct pollfd pf = {master, POLLIN, 0};
+		if (poll(&pf, 1, 1000) <= 0)
+			continue;
+		ssize_t k = read(master, seen + n, sizeof seen - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		seen[n] = '\0';
+		if (strstr(seen, "models loaded") || strstr(seen, "fallbacks "))
+			first = mrs_seconds() - t0;
+		if (n > sizeof seen / 2) { /* keep the tail, where a marker may begin */
+			memmove(seen, seen + n - 64, 64);
+			n = 64;
+		}
+	}
+	kill(pid, SIGTERM);
+	/* read until it leaves, so that it never blocks on a full terminal */
+	char drain[4096];
+	while (read(master, drain, sizeof drain) > 0)
+		;
+	int rc = wait_process(pid, "the explorer", "rss.explore");
+	close(master);
+	if (first < 0) {
+		fprintf(stderr, "bench: the explorer showed no first screen\n");
+		return -1;
+	}
+	emit("explore.first", first);
+	return rc;
+}
+
 /* ---- eval */
 
 static int phase_eval(const ctx *c)
@@ -691,6 +842,15 @@ static int run_scale(const opts *o, const char *scale, bench_data *d)
 			rc = in_child(d, steps[k].rss, steps[k].fn, &c);
 		}
 	}
+	for (c.run = 0; c.run <= c.runs && !rc && want(o, "start"); c.run++) {
+		fprintf(stderr, "bench [%s]: start %d/%d (%s)\n", scale, c.run + 1, c.runs + 1,
+			c.run ? "from the snapshot" : "building the snapshot");
+		rc = in_child(d, c.run ? "rss.open.snapshot" : NULL, phase_start_open, &c);
+		if (!rc && c.run && o->minirecsys)
+			rc = in_child(d, NULL, phase_start_timeline, &c);
+		if (!rc && c.run && o->minirecsys)
+			rc = in_child(d, NULL, phase_start_explore, &c);
+	}
 	if (!rc && want(o, "callgrind") && !large && o->valgrind) {
 		fprintf(stderr, "bench [%s]: callgrind (one request; a few minutes)\n", scale);
 		rc = in_child(d, NULL, phase_callgrind, &c);
@@ -705,8 +865,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench [--scale small|default|large]... [--work DIR] [--runs N]\n"
-		"             [--users N] [--passes N] [--phases generate,load,train,serve,eval,"
-		"callgrind]\n"
+		"             [--users N] [--passes N] [--phases generate,load,train,serve,start,"
+		"eval,callgrind]\n"
 		"             [--json FILE] [--label TEXT] [--minirecsys PROGRAM]"
 		" [--valgrind PROGRAM] [--smoke]\n"
 		"       bench --one-request DB MODELS USER\n");
@@ -789,7 +949,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "--one-request") == 0)
 		return one_request(argv[2], argv[3], (uint32_t)strtoul(argv[4], NULL, 10));
 	opts o = {.work = "bench/results/work", .results = "bench/results", .self = "/proc/self/exe"};
-	snprintf(o.phases, sizeof o.phases, "generate,load,train,serve,eval,callgrind");
+	snprintf(o.phases, sizeof o.phases, "generate,load,train,serve,start,eval,callgrind");
 	if (parse(&o, argc, argv))
 		return 2;
 	static char self[4096];

@@ -160,6 +160,18 @@ typedef struct mrs_dataset mrs_dataset;
  * SQLite, not a minirecsys dataset, wrong schema version, broken references). */
 mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mrs_error *err);
 void mrs_dataset_free(mrs_dataset *ds);
+/* Loads a dataset to serve it with the models folder models_dir (the engine opened next
+ * with the same folder): from the serving snapshot in the folder's current set when it is
+ * there and was made from this dataset file and these models (mapped, in place: a
+ * fraction of a second on the large world), else from the file as mrs_dataset_load does,
+ * and the engine then writes the snapshot (docs/performance.md). Without models (NULL,
+ * "", or a folder with no set) it is mrs_dataset_load. Errors: mrs_dataset_load's. */
+mrs_dataset *mrs_dataset_load_serving(const char *path, const char *models_dir,
+				      const mrs_progress *progress, mrs_error *err);
+/* Why ds did not come from its snapshot ("" when it did: the snapshot was current;
+ * "...: none yet", "stale: the dataset file changed", "...: truncated ..."), or NULL when
+ * no snapshot is involved (mrs_dataset_load, or no models). Borrowed from ds. */
+const char *mrs_dataset_snapshot_why(const mrs_dataset *ds);
 
 /* What a dataset is, in a few numbers (no scan; the strings are the dataset's). */
 typedef struct mrs_dataset_info {
@@ -260,10 +272,12 @@ typedef struct mrs_truth {
 	float *tweet_nsfw;         /* [n_tweets] in (0, 1) */
 	float *tweet_toxicity;     /* [n_tweets] in (0, 1) */
 	float *imp_prob;           /* [n_impressions * MRS_N_ACTIONS] true P(action) */
+	bool mapped;               /* the arrays live in ds's serving snapshot */
 } mrs_truth;
 
 /* Loads the truth of the dataset file at path; MRS_ERR_DATA if it has none or its sizes
- * do not match ds. */
+ * do not match ds. When ds came from its serving snapshot (mrs_dataset_load_serving) and
+ * path is its file, the truth is mapped from the snapshot instead: free it before ds. */
 mrs_truth *mrs_truth_load(const char *path, const mrs_dataset *ds, mrs_error *err);
 void mrs_truth_free(mrs_truth *tr);
 /* ---------------------------------------------------------------- store */
@@ -400,9 +414,15 @@ typedef struct mrs_engine_opts {
 
 /* Opens an engine over ds (borrowed; must outlive the engine): loads the models that
  * exist and match, builds the retrieval indexes. Missing or mismatched models are not
- * errors: see mrs_engine_status. */
+ * errors: see mrs_engine_status. When ds came from mrs_dataset_load_serving with the same
+ * models folder and o has the default now and modes, the engine is mapped from the
+ * serving snapshot, or built and the snapshot written (progress "snapshot (WHY)"); a
+ * snapshot that cannot be written is no error (mrs_engine_snapshot_note says why). */
 mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 			    const mrs_progress *progress, mrs_error *err);
+/* What the serving snapshot did when e opened: "opened from PATH", "rebuilt PATH (WHY)",
+ * "not written (WHY): ERROR", or "" when it was not involved. Borrowed from e. */
+const char *mrs_engine_snapshot_note(const mrs_engine *e);
 void mrs_engine_free(mrs_engine *e);
 const mrs_dataset *mrs_engine_dataset(const mrs_engine *e);
 int64_t mrs_engine_now(const mrs_engine *e);

@@ -14,7 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mrs-bench-smoke-XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 export OPENBLAS_NUM_THREADS=1
 
-phases=generate,load,train,serve,eval
+phases=generate,load,train,serve,start,eval
 set -- --smoke --work "$work" --json "$work/smoke.json" --minirecsys "$b/minirecsys"
 if [ -n "${BENCH_SMOKE_CALLGRIND:-}" ] && [ -n "${VALGRIND:-}" ]; then
 	phases=$phases,callgrind
@@ -23,7 +23,9 @@ fi
 "$b/bench/bench" "$@" --phases "$phases" > "$work/table.txt"
 cat "$work/table.txt"
 for row in "generate (build + write)" "load dataset" "train every model" \
-	"request, all stages" "re-rank after a weight change" "heavy ranker forward" "eval"; do
+	"request, all stages" "re-rank after a weight change" "heavy ranker forward" "eval" \
+	"engine open from the snapshot" '`minirecsys timeline 1` (process)' \
+	"explorer's first screen (pty)"; do
 	if ! grep -q "$row" "$work/table.txt"; then
 		echo "bench_smoke: the table has no row '$row'"
 		exit 1

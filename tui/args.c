@@ -36,6 +36,8 @@ static const cmd_arg global_args[] = {
 	{"--json", NULL, CMD_FLAG, .help = "the result as one JSON object"},
 	{"--quiet", "-q", CMD_FLAG, .help = "no progress, and no result but errors"},
 	{"--echo", NULL, CMD_FLAG, .help = "print the command before its output"},
+	{"--no-snapshot", NULL, CMD_FLAG,
+	 .help = "load the dataset and build the engine, without the serving snapshot"},
 	{"--help", "-h", CMD_FLAG, .help = "what the command does and its options"},
 	{NULL},
 };
@@ -183,6 +185,8 @@ int cmd_global_option(int argc, char **argv, int *i, cli_opts *o, bool *help,
 		o->quiet = true;
 	} else if (strcmp(g->name, "--echo") == 0) {
 		o->echo = true;
+	} else if (strcmp(g->name, "--no-snapshot") == 0) {
+		o->no_snapshot = true;
 	} else {
 		*help = true;
 	}

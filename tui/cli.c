@@ -31,6 +31,9 @@ int cli_default_paths(cli_opts *o, mrs_error *err)
 	static char data[PATH_MAX], models[PATH_MAX];
 	paths_env env;
 	paths_env_read(&env);
+	const char *nosnap = getenv("MINIRECSYS_NO_SNAPSHOT");
+	if (nosnap && *nosnap && strcmp(nosnap, "0") != 0)
+		o->no_snapshot = true;
 	if (!o->data) {
 		if (paths_default(PATHS_DATA, &env, data, sizeof data, &o->data_rule, err))
 			return -1;

@@ -19,6 +19,8 @@ typedef struct cli_opts {
 	bool json;
 	bool quiet;
 	bool echo;          /* --batch: print each command before its output */
+	bool no_snapshot;   /* --no-snapshot or MINIRECSYS_NO_SNAPSHOT: load and build every
+			       start, never read or write the serving snapshot */
 } cli_opts;
 
 /* Prints "minirecsys: MSG" to stderr and returns EXIT_USAGE: for the program's own

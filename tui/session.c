@@ -65,7 +65,9 @@ int session_dataset(session *s, mrs_error *err)
 {
 	if (s->ds)
 		return 0;
-	s->ds = mrs_dataset_load(s->opts.data, s->progress, err);
+	s->ds = s->opts.no_snapshot
+			? mrs_dataset_load(s->opts.data, s->progress, err)
+			: mrs_dataset_load_serving(s->opts.data, s->opts.models, s->progress, err);
 	if (!s->ds)
 		return -1;
 	mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;

@@ -213,4 +213,74 @@ void mrs_file_unlock(int fd);
  * no longer runs: what a writer killed before its rename left behind. */
 void mrs_file_remove_stale_temps(const char *dest);
 
+/* ---- snapshot files (snapfile.c): named arrays in page-aligned sections, opened by
+ * mapping the file read-only and using the arrays in place (no parsing, no copy: the
+ * pages are the page cache's, shared by every process that maps the file).
+ *
+ * Layout: a header in the first page (magic "MRSSNAP1", MRS_SNAP_FORMAT, a byte-order
+ * mark and the sizes of the basic types, the file's size, the section table's offset, the
+ * caller's key, and an FNV-1a checksum of the header and the section table); the sections,
+ * each at a 4096-byte boundary; the section table (name, offset, length, element size,
+ * flags) at the end. A file whose size is not the header's, whose checksum fails or whose
+ * table points outside it is refused with a message, never read. Written through mrs_tmp:
+ * a writer killed half-way leaves the previous file as it was. */
+#define MRS_SNAP_FORMAT 1
+#define MRS_SNAP_MAX_KEY 16
+
+/* One field of what a snapshot was made from (a fingerprint, a version), compared field
+ * by field so that a stale file can say which one changed. */
+typedef struct mrs_snap_key {
+	char name[40];  /* "dataset fingerprint", "heavy_ranker model", ... */
+	uint64_t value;
+} mrs_snap_key;
+
+typedef struct mrs_snapfile mrs_snapfile;
+
+/* A snapshot on its way to or from memory: one function per part of the program lists
+ * its arrays through it in one order, and the same function writes them (mrs_snap_write_*)
+ * or maps them (mrs_snap_map_begin). Errors go to err. */
+typedef struct mrs_snap_io {
+	bool writing;
+	mrs_error *err;
+	/* writing */
+	mrs_tmp tmp;
+	uint64_t off;
+	void *sec;
+	size_t n_sec, cap_sec;
+	mrs_snap_key key[MRS_SNAP_MAX_KEY];
+	uint32_t n_key;
+	/* mapping */
+	const mrs_snapfile *file;
+} mrs_snap_io;
+
+/* Starts writing the snapshot path (a temporary file beside it; stale temporary files of
+ * killed writers are removed first). Finish with mrs_snap_write_end (syncs, renames into
+ * place) or mrs_snap_write_abort (removes the temporary file, path untouched). */
+int mrs_snap_write_begin(mrs_snap_io *io, const char *path, const mrs_snap_key *key,
+			 uint32_t n_key, mrs_error *err);
+int mrs_snap_write_end(mrs_snap_io *io);
+void mrs_snap_write_abort(mrs_snap_io *io);
+
+/* Maps path and checks its header (see above); *out is the caller's (mrs_snapfile_close,
+ * which unmaps: every array taken from it dies with it). Errors name path and what is
+ * wrong: "none yet", "truncated ...", "corrupt ...", "format version ...". */
+int mrs_snapfile_open(const char *path, mrs_snapfile **out, mrs_error *err);
+void mrs_snapfile_close(mrs_snapfile *f);
+/* The key the file was written with. */
+const mrs_snap_key *mrs_snapfile_key(const mrs_snapfile *f, uint32_t *n);
+/* Starts taking arrays from an open file (borrowed). */
+void mrs_snap_map_begin(mrs_snap_io *io, const mrs_snapfile *f, mrs_error *err);
+
+/* One array, pp the address of its pointer (T **): writing, its n elements of elem bytes
+ * (a NULL pointer is recorded as NULL); mapping, *pp points into the file, after a check
+ * that the section has n elements of elem bytes (or was NULL). */
+int mrs_snap_array(mrs_snap_io *io, const char *name, void *pp, size_t elem, size_t n);
+/* The same for an array whose length only the file knows when mapping: *n is read when
+ * writing and set when mapping. */
+int mrs_snap_array_any(mrs_snap_io *io, const char *name, void *pp, size_t elem, size_t *n);
+/* A NUL-terminated string (or NULL) in *s, mapped in place. */
+int mrs_snap_string(mrs_snap_io *io, const char *name, char **s);
+/* A plain value of size bytes (a struct of counts, flags), copied both ways. */
+int mrs_snap_value(mrs_snap_io *io, const char *name, void *v, size_t size);
+
 #endif

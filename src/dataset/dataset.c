@@ -9,6 +9,13 @@ void mrs_dataset_free(mrs_dataset *ds)
 {
 	if (!ds)
 		return;
+	free(ds->plan);
+	if (ds->snap) {
+		free(ds->path);
+		mrs_snapfile_close(ds->snap);
+		free(ds);
+		return;
+	}
 	void *fields[] = {
 		ds->path, ds->kind, ds->params_json, ds->handle_pool, ds->handle_off,
 		ds->user_created, ds->user_verified, ds->fol_off, ds->fol_dst, ds->fol_time,
@@ -22,6 +29,95 @@ void mrs_dataset_free(mrs_dataset *ds)
 	for (size_t i = 0; i < MRS_ARRAY_LEN(fields); i++)
 		free(fields[i]);
 	free(ds);
+}
+
+/* The length of a pool of NUL-terminated strings at offsets off[0 .. n), with its last
+ * NUL (a pool is written in order, but the last string is found, not assumed). */
+static size_t pool_len(const char *pool, const uint32_t *off, uint32_t n)
+{
+	if (!pool)
+		return 0;
+	uint32_t last = 0;
+	for (uint32_t i = 0; i < n; i++)
+		last = MRS_MAX(last, off[i]);
+	return last + strlen(pool + last) + 1;
+}
+
+/* The counts and scalars of a dataset, as its snapshot keeps them. */
+typedef struct ds_head {
+	uint64_t seed, fingerprint, source_fingerprint;
+	int64_t t_begin, t_end, split_time;
+	mrs_time_scale time_scale;
+	uint32_t n_users, n_follows, n_tweets, n_impressions, n_blocks, n_labelled, n_texts;
+	bool has_truth;
+} ds_head;
+
+int mrs_dataset_snap(mrs_dataset *ds, mrs_snap_io *io)
+{
+	ds_head h;
+	memset(&h, 0, sizeof h);
+	if (io->writing)
+		h = (ds_head){ds->seed, ds->fingerprint, ds->source_fingerprint, ds->t_begin,
+			      ds->t_end, ds->split_time, ds->time_scale, ds->n_users, ds->n_follows,
+			      ds->n_tweets, ds->n_impressions, ds->n_blocks, ds->n_labelled,
+			      ds->n_texts, ds->has_truth};
+	if (mrs_snap_value(io, "ds.head", &h, sizeof h))
+		return -1;
+	if (!io->writing) {
+		ds->seed = h.seed, ds->fingerprint = h.fingerprint;
+		ds->source_fingerprint = h.source_fingerprint;
+		ds->t_begin = h.t_begin, ds->t_end = h.t_end, ds->split_time = h.split_time;
+		ds->time_scale = h.time_scale;
+		ds->n_users = h.n_users, ds->n_follows = h.n_follows, ds->n_tweets = h.n_tweets;
+		ds->n_impressions = h.n_impressions, ds->n_blocks = h.n_blocks;
+		ds->n_labelled = h.n_labelled, ds->n_texts = h.n_texts, ds->has_truth = h.has_truth;
+	}
+	size_t nu = h.n_users, nf = h.n_follows, nt = h.n_tweets, ni = h.n_impressions;
+	size_t nb = h.n_blocks, nx = h.n_texts;
+	size_t handles = pool_len(ds->handle_pool, ds->handle_off, ds->n_users);
+	size_t texts = pool_len(ds->text_pool, ds->text_off, ds->n_tweets);
+	size_t ltexts = pool_len(ds->texts_pool, ds->texts_off, ds->n_texts);
+	mrs_snap_io *o = io;
+	return mrs_snap_string(o, "ds.kind", &ds->kind) ||
+	       mrs_snap_string(o, "ds.params", &ds->params_json) ||
+	       mrs_snap_string(o, "ds.texts_task", &ds->texts_task) ||
+	       mrs_snap_array_any(o, "ds.handle_pool", &ds->handle_pool, 1, &handles) ||
+	       mrs_snap_array(o, "ds.handle_off", &ds->handle_off, 4, nu) ||
+	       mrs_snap_array(o, "ds.user_created", &ds->user_created, 8, nu) ||
+	       mrs_snap_array(o, "ds.user_verified", &ds->user_verified, 1, nu) ||
+	       mrs_snap_array(o, "ds.fol_off", &ds->fol_off, 4, nu + 1) ||
+	       mrs_snap_array(o, "ds.fol_dst", &ds->fol_dst, 4, nf) ||
+	       mrs_snap_array(o, "ds.fol_time", &ds->fol_time, 8, nf) ||
+	       mrs_snap_array(o, "ds.fwr_off", &ds->fwr_off, 4, nu + 1) ||
+	       mrs_snap_array(o, "ds.fwr_src", &ds->fwr_src, 4, nf) ||
+	       mrs_snap_array(o, "ds.fwr_edge", &ds->fwr_edge, 4, nf) ||
+	       mrs_snap_array(o, "ds.tweet_author", &ds->tweet_author, 4, nt) ||
+	       mrs_snap_array(o, "ds.tweet_time", &ds->tweet_time, 8, nt) ||
+	       mrs_snap_array(o, "ds.tweet_rt_of", &ds->tweet_rt_of, 4, nt) ||
+	       mrs_snap_array(o, "ds.tweet_flags", &ds->tweet_flags, 1, nt) ||
+	       mrs_snap_array_any(o, "ds.text_pool", &ds->text_pool, 1, &texts) ||
+	       mrs_snap_array(o, "ds.text_off", &ds->text_off, 4, nt) ||
+	       mrs_snap_array(o, "ds.atw_off", &ds->atw_off, 4, nu + 1) ||
+	       mrs_snap_array(o, "ds.atw", &ds->atw, 4, nt) ||
+	       mrs_snap_array(o, "ds.imp_user", &ds->imp_user, 4, ni) ||
+	       mrs_snap_array(o, "ds.imp_tweet", &ds->imp_tweet, 4, ni) ||
+	       mrs_snap_array(o, "ds.imp_time", &ds->imp_time, 8, ni) ||
+	       mrs_snap_array(o, "ds.imp_actions", &ds->imp_actions, 1, ni) ||
+	       mrs_snap_array(o, "ds.imp_propensity", &ds->imp_propensity, 4, ni) ||
+	       mrs_snap_array(o, "ds.uimp_off", &ds->uimp_off, 4, nu + 1) ||
+	       mrs_snap_array(o, "ds.timp_off", &ds->timp_off, 4, nt + 1) ||
+	       mrs_snap_array(o, "ds.timp", &ds->timp, 4, ni) ||
+	       mrs_snap_array(o, "ds.blk_off", &ds->blk_off, 4, nu + 1) ||
+	       mrs_snap_array(o, "ds.blk_dst", &ds->blk_dst, 4, nb) ||
+	       mrs_snap_array(o, "ds.blk_kind", &ds->blk_kind, 1, nb) ||
+	       mrs_snap_array(o, "ds.blk_time", &ds->blk_time, 8, nb) ||
+	       mrs_snap_array(o, "ds.label_nsfw", &ds->label_nsfw, 1, nt) ||
+	       mrs_snap_array(o, "ds.label_toxic", &ds->label_toxic, 1, nt) ||
+	       mrs_snap_array_any(o, "ds.texts_pool", &ds->texts_pool, 1, &ltexts) ||
+	       mrs_snap_array(o, "ds.texts_off", &ds->texts_off, 4, nx) ||
+	       mrs_snap_array(o, "ds.texts_label", &ds->texts_label, 1, nx)
+		       ? -1
+		       : 0;
 }
 
 mrs_dataset *mrs_ds_alloc(uint32_t n_users, uint32_t n_tweets, mrs_error *err)

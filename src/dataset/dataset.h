@@ -97,7 +97,30 @@ typedef struct mrs_dataset {
 	char *texts_task;       /* e.g. "offensive"; NULL when there are none */
 
 	bool has_truth;         /* the file has a ground-truth table (synthetic worlds) */
+
+	/* serving only (mrs_dataset_load_serving): the snapshot every array above but path
+	 * lives in (mapped, read-only; NULL: the arrays are the dataset's own), and the plan
+	 * the engine follows to use or write it (NULL: no snapshot). */
+	mrs_snapfile *snap;
+	struct mrs_snap_plan *plan;
 } mrs_dataset;
+
+/* Where a dataset's serving snapshot is, what it is keyed by, and why it must be rebuilt
+ * ("" when the dataset came from it). */
+typedef struct mrs_snap_plan {
+	char path[4200];      /* SET/serving.snap */
+	char set_dir[512];    /* the models set it belongs to */
+	mrs_snap_key key[MRS_SNAP_MAX_KEY];
+	uint32_t n_key;
+	char why[600];
+} mrs_snap_plan;
+
+/* The ground truth's arrays and counts through io (core.h); *tr NULL: none. Mapping sets
+ * *tr to a truth whose arrays are in the file (mrs_truth_free leaves them alone). */
+int mrs_truth_snap(mrs_truth **tr, mrs_snap_io *io);
+/* Lists every array and count of ds through io (core.h): writes them, or maps them from
+ * the file into ds (which then owns nothing but path). */
+int mrs_dataset_snap(mrs_dataset *ds, mrs_snap_io *io);
 
 /* ------------------------------------------------------------------ building a dataset */
 
@@ -233,6 +256,11 @@ int mrs_store_lock(const char *path, int *fd_out, mrs_error *err);
 /* Opens a dataset read-only and checks it is one of ours at the current schema version.
  * The connection is for one thread (it takes no locks). */
 int mrs_store_open(const char *path, struct sqlite3 **db_out, mrs_error *err);
+/* The content fingerprint the store keeps in its meta table (written since datasets had
+ * serving snapshots; 0 in older files), read without loading the dataset; and *changes,
+ * SQLite's file change counter and page count from the file's header, which any write to
+ * the file (ours or another program's) changes. */
+int mrs_store_fingerprint(const char *path, uint64_t *fp, uint64_t *changes, mrs_error *err);
 mrs_truth *mrs_truth_alloc(uint32_t n_users, uint32_t n_tweets, uint32_t n_impressions,
 			   mrs_error *err);
 

@@ -391,6 +391,11 @@ static int write_all(writer *w, const mrs_dataset *ds, const mrs_truth *tr,
 	rc = rc ? rc : meta_put_i64(w, "split_time", ds->split_time);
 	rc = rc ? rc : meta_put(w, "has_truth", tr ? "1" : "0");
 	rc = rc ? rc : meta_put(w, "texts_task", ds->texts_task ? ds->texts_task : "");
+	if (!rc && ds->fingerprint) {
+		char fp[20];
+		snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ds->fingerprint);
+		rc = meta_put(w, "fingerprint", fp);
+	}
 	if (!rc) {
 		char *ts = mrs_time_scale_to_json(&ds->time_scale);
 		rc = ts ? meta_put(w, "time_scale", ts)
@@ -931,6 +936,43 @@ static int load_texts(reader *r, mrs_dataset *ds)
 	return rc < 0 ? -1 : 0;
 }
 
+/* SQLite's file change counter and page count (header bytes 24 .. 31, big-endian): every
+ * write transaction changes the counter. 0 when the header cannot be read. */
+static uint64_t sqlite_change_counter(const char *path)
+{
+	unsigned char h[32];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+	if (f)
+		fclose(f);
+	if (n != sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return 0;
+	uint64_t v = 0;
+	for (int i = 24; i < 32; i++)
+		v = v << 8 | h[i];
+	return v;
+}
+
+int mrs_store_fingerprint(const char *path, uint64_t *fp, uint64_t *changes, mrs_error *err)
+{
+	sqlite3 *db;
+	*fp = 0;
+	*changes = sqlite_change_counter(path);
+	if (mrs_store_open(path, &db, err))
+		return -1;
+	reader r = {db, path, err};
+	int failed;
+	char *v = meta_get(&r, "fingerprint", &failed), *end = NULL;
+	if (v && *v)
+		*fp = strtoull(v, &end, 16);
+	if (!failed && end && *end)
+		failed = mrs_fail(err, MRS_ERR_DATA, "%s: meta: fingerprint '%s' is not hexadecimal",
+				  path, v) != 0;
+	free(v);
+	sqlite3_close(db);
+	return failed ? -1 : 0;
+}
+
 mrs_dataset *mrs_dataset_load(const char *path, const mrs_progress *progress, mrs_error *err)
 {
 	sqlite3 *db;
@@ -1021,6 +1063,10 @@ void mrs_truth_free(mrs_truth *tr)
 {
 	if (!tr)
 		return;
+	if (tr->mapped) {
+		free(tr);
+		return;
+	}
 	free(tr->user_interests), free(tr->user_interest_w), free(tr->user_propensity);
 	free(tr->tweet_topic), free(tr->tweet_quality), free(tr->tweet_nsfw);
 	free(tr->tweet_toxicity), free(tr->imp_prob);
@@ -1050,8 +1096,66 @@ mrs_truth *mrs_truth_alloc(uint32_t nu, uint32_t nt, uint32_t ni, mrs_error *err
 	return tr;
 }
 
+int mrs_truth_snap(mrs_truth **tp, mrs_snap_io *io)
+{
+	mrs_truth *tr = *tp;
+	uint32_t head[4] = {tr != NULL, tr ? tr->n_users : 0, tr ? tr->n_tweets : 0,
+			    tr ? tr->n_impressions : 0};
+	uint64_t seed = tr ? tr->seed : 0;
+	if (mrs_snap_value(io, "truth.head", head, sizeof head) ||
+	    mrs_snap_value(io, "truth.seed", &seed, sizeof seed))
+		return -1;
+	if (!head[0])
+		return 0;
+	if (!io->writing && !(*tp = tr = mrs_calloc(1, sizeof *tr, "ground truth", io->err)))
+		return -1;
+	tr->mapped = !io->writing;
+	tr->n_users = head[1], tr->n_tweets = head[2], tr->n_impressions = head[3], tr->seed = seed;
+	size_t nu = tr->n_users, nt = tr->n_tweets, ni = tr->n_impressions;
+	mrs_snap_io *o = io;
+	return mrs_snap_array(o, "truth.user_interests", &tr->user_interests, 1, nu) ||
+			       mrs_snap_array(o, "truth.user_interest_w", &tr->user_interest_w, 4,
+					      nu * MRS_N_TOPICS) ||
+			       mrs_snap_array(o, "truth.user_propensity", &tr->user_propensity, 4, nu) ||
+			       mrs_snap_array(o, "truth.tweet_topic", &tr->tweet_topic, 1, nt) ||
+			       mrs_snap_array(o, "truth.tweet_quality", &tr->tweet_quality, 4, nt) ||
+			       mrs_snap_array(o, "truth.tweet_nsfw", &tr->tweet_nsfw, 4, nt) ||
+			       mrs_snap_array(o, "truth.tweet_toxicity", &tr->tweet_toxicity, 4, nt) ||
+			       mrs_snap_array(o, "truth.imp_prob", &tr->imp_prob, 4, ni * MRS_N_ACTIONS)
+		       ? -1
+		       : 0;
+}
+
+/* The truth from ds's serving snapshot: 1 with *out mapped, 0 when the snapshot has none
+ * (or does not match ds), -1 on an error. */
+static int truth_mapped(const mrs_dataset *ds, mrs_truth **out, mrs_error *err)
+{
+	mrs_snap_io io;
+	mrs_error merr = {0};
+	mrs_snap_map_begin(&io, ds->snap, &merr);
+	*out = NULL;
+	if (mrs_truth_snap(out, &io) || !*out) {
+		mrs_truth_free(*out);
+		*out = NULL;
+		return merr.code == MRS_ERR_NOMEM ? mrs_fail(err, MRS_ERR_NOMEM, "%s", merr.msg) : 0;
+	}
+	if ((*out)->n_users != ds->n_users || (*out)->n_tweets != ds->n_tweets ||
+	    (*out)->n_impressions != ds->n_impressions) {
+		mrs_truth_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 mrs_truth *mrs_truth_load(const char *path, const mrs_dataset *ds, mrs_error *err)
 {
+	if (ds->snap && ds->path && strcmp(ds->path, path) == 0) {
+		mrs_truth *tr;
+		int rc = truth_mapped(ds, &tr, err);
+		if (rc)
+			return rc > 0 ? tr : NULL;
+	}
 	sqlite3 *db;
 	if (mrs_store_open(path, &db, err))
 		return NULL;

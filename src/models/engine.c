@@ -82,6 +82,13 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	e->rg_mode = o ? o->rg_mode : MRS_RG_LEARNED;
 	if (o && o->models_dir && *o->models_dir)
 		models_open(e, o->models_dir);
+	int mapped = mrs_snapshot_map_engine(e, o, err);
+	if (mapped) {
+		if (mapped > 0)
+			return e;
+		mrs_engine_free(e);
+		return NULL;
+	}
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
 	if (mrs_counts_open(e, progress, err) || mrs_sc_open(e, progress, err) ||
@@ -90,6 +97,7 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 		mrs_engine_free(e);
 		return NULL;
 	}
+	mrs_snapshot_write_engine(e, o, progress);
 	return e;
 }
 

@@ -35,6 +35,7 @@ struct mrs_counts {
 	int16_t *tweet_topic;     /* [n_tweets] most frequent topic of its words, or -1 */
 	uint32_t *word_off;       /* [n_tweets + 1] words of t: words[word_off[t] .. word_off[t+1]) */
 	uint64_t *words;          /* the first MAX_WORDS words of every text, hashed */
+	bool mapped;              /* the arrays live in a snapshot */
 };
 
 #define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
@@ -43,10 +44,14 @@ void mrs_counts_free(struct mrs_counts *c)
 {
 	if (!c)
 		return;
+	mrs_topics_free(c->topics);
+	if (c->mapped) {
+		free(c);
+		return;
+	}
 	free(c->u_pos), free(c->u_neg), free(c->t_time), free(c->t_pos), free(c->t_neg);
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
 	free(c->fol_t), free(c->fwr_t);
-	mrs_topics_free(c->topics);
 	free(c->tweet_topic), free(c->word_off), free(c->words);
 	free(c);
 }
@@ -227,6 +232,37 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
 		       : 0;
+}
+
+int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	const mrs_dataset *ds = e->ds;
+	if (!io->writing && !(e->counts = mrs_calloc(1, sizeof *e->counts, "counters", io->err)))
+		return -1;
+	struct mrs_counts *c = e->counts;
+	c->mapped = !io->writing;
+	size_t ni = ds->n_impressions, nf = ds->n_follows, nu = ds->n_users, nt = ds->n_tweets;
+	mrs_snap_io *o = io;
+	if (mrs_snap_array(o, "counts.u_pos", &c->u_pos, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.u_neg", &c->u_neg, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.t_time", &c->t_time, 8, ni) ||
+	    mrs_snap_array(o, "counts.t_pos", &c->t_pos, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.t_neg", &c->t_neg, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.a_off", &c->a_off, 4, nu + 1) ||
+	    mrs_snap_array(o, "counts.a_time", &c->a_time, 8, ni) ||
+	    mrs_snap_array(o, "counts.a_pos", &c->a_pos, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.a_neg", &c->a_neg, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.a_rt", &c->a_rt, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.a_like", &c->a_like, 4, ni + 1) ||
+	    mrs_snap_array(o, "counts.fol_t", &c->fol_t, 8, nf) ||
+	    mrs_snap_array(o, "counts.fwr_t", &c->fwr_t, 8, nf) ||
+	    mrs_topics_snap(&c->topics, o) ||
+	    mrs_snap_array(o, "counts.tweet_topic", &c->tweet_topic, 2, nt + 1) ||
+	    mrs_snap_array(o, "counts.word_off", &c->word_off, 4, nt + 1))
+		return -1;
+	if (!c->word_off)
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: counters: no word offsets");
+	return mrs_snap_array(o, "counts.words", &c->words, 8, c->word_off[nt]);
 }
 
 uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)

@@ -95,6 +95,7 @@ struct mrs_engine {
 	struct mrs_rg *rg;
 	struct mrs_safety *nsfw, *tox;
 	struct mrs_ranker *rk;
+	char snap_note[700];    /* what the serving snapshot did at open ("" when none) */
 };
 
 /*
@@ -208,6 +209,33 @@ int mrs_safety_scores(const mrs_engine *e, const uint32_t *tweets, uint32_t n, f
 
 int mrs_ranker_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_ranker_free(struct mrs_ranker *rk);
+
+/* ------------------------------------------------------------------ the serving snapshot */
+
+/* What each part computes at open, written to the serving snapshot (snapshot.c) or mapped
+ * back from it: one function per part lists its arrays and scalars through io (core.h),
+ * the same list both ways. Writing reads the open part; mapping creates the part in e
+ * with its arrays in the file (the part's free then leaves them alone), and opens what
+ * cannot be mapped (the torch models RealGraph serves with) as the open function does.
+ * A part added to the engine adds its function here and one line in snapshot.c. */
+int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io);
+int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io);
+int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io);
+int mrs_rg_snap(mrs_engine *e, mrs_snap_io *io);
+int mrs_safety_snap(mrs_engine *e, mrs_snap_io *io);
+/* The word communities inside the counters (topics.c). */
+struct mrs_topics;
+int mrs_topics_snap(struct mrs_topics **t, mrs_snap_io *io);
+
+/* Builds the engine's parts from its dataset's snapshot when the dataset came from one
+ * (mrs_dataset_load_serving) and o asks for what it holds (the models folder's current
+ * set, default now and modes): 1 when it did, 0 when the parts must be built (nothing
+ * changed in e), -1 on an error. */
+int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err);
+/* After an engine was built for a dataset whose snapshot was missing or stale: writes it
+ * (progress "snapshot"), and keeps what happened in e->snap_note. Never fails the open. */
+void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o,
+			       const mrs_progress *p);
 
 /* ------------------------------------------------------------------ fitting */
 

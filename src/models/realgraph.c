@@ -77,7 +77,10 @@ struct mrs_rg {
 	int mode;
 	mrs_tmodel *model;
 	rg_index idx;
+	bool mapped;   /* idx lives in a snapshot */
 };
+
+static int rg_open_model(mrs_engine *e, struct mrs_rg *rg);
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -282,7 +285,6 @@ static mrs_tmodel *rg_load(const mrs_engine *e, char *path, size_t path_size, ch
 
 int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
-	mrs_model_status *st = &e->status[MRS_MODEL_REALGRAPH];
 	struct mrs_rg *rg = mrs_calloc(1, sizeof *rg, "realgraph", err);
 	if (!rg)
 		return -1;
@@ -294,6 +296,24 @@ int mrs_rg_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 		free(rg);
 		return -1;
 	}
+	return rg_open_model(e, rg);
+}
+
+int mrs_rg_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	if (!io->writing && !(e->rg = mrs_calloc(1, sizeof *e->rg, "realgraph", io->err)))
+		return -1;
+	struct mrs_rg *rg = e->rg;
+	rg->mapped = !io->writing;
+	if (mrs_snap_array(io, "rg.fwr_time", &rg->idx.fwr_time, 8, e->ds->n_follows))
+		return -1;
+	return io->writing ? 0 : rg_open_model(e, rg);
+}
+
+/* Loads the learned model into rg (or serves the rule, saying why) and gives rg to e. */
+static int rg_open_model(mrs_engine *e, struct mrs_rg *rg)
+{
+	mrs_model_status *st = &e->status[MRS_MODEL_REALGRAPH];
 	char path[4096] = "", why[1200];
 	if (e->rg_mode == MRS_RG_RULE) {
 		rg->mode = MRS_RG_RULE;
@@ -317,7 +337,8 @@ void mrs_rg_free(struct mrs_rg *rg)
 	if (!rg)
 		return;
 	mrs_tmodel_free(rg->model);
-	free(rg->idx.fwr_time);
+	if (!rg->mapped)
+		free(rg->idx.fwr_time);
 	free(rg);
 }
 

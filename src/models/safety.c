@@ -17,6 +17,7 @@
 struct mrs_safety {
 	mrs_tmodel *m;
 	float *score; /* [n_tweets] probability of every tweet, computed at open */
+	bool mapped;  /* score lives in a snapshot (and m is NULL: it is not needed) */
 };
 
 void mrs_safety_params_default(mrs_safety_params *prm)
@@ -769,8 +770,34 @@ void mrs_safety_free(struct mrs_safety *s)
 	if (!s)
 		return;
 	mrs_tmodel_free(s->m);
-	free(s->score);
+	if (!s->mapped)
+		free(s->score);
 	free(s);
+}
+
+/* One safety model's scores, when it is loaded. */
+static int safety_snap_one(mrs_engine *e, struct mrs_safety **s, const char *name,
+			   mrs_snap_io *io)
+{
+	uint32_t present = *s != NULL;
+	char head[64];
+	snprintf(head, sizeof head, "%s.head", name);
+	if (mrs_snap_value(io, head, &present, sizeof present))
+		return -1;
+	if (!present)
+		return 0;
+	if (!io->writing && !(*s = mrs_calloc(1, sizeof **s, "safety", io->err)))
+		return -1;
+	(*s)->mapped = !io->writing;
+	snprintf(head, sizeof head, "%s.score", name);
+	return mrs_snap_array(io, head, &(*s)->score, sizeof(float), e->ds->n_tweets);
+}
+
+int mrs_safety_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	return safety_snap_one(e, &e->nsfw, "nsfw", io) || safety_snap_one(e, &e->tox, "tox", io)
+		       ? -1
+		       : 0;
 }
 
 /* Tokeniser parameters from a model's meta. Returns 0 for a safety model of this version,

@@ -121,6 +121,7 @@ struct mrs_sc {
 	uint32_t *cp_off;       /* [k + 1] per-cluster producers */
 	mrs_sc_entry *cp;
 	sc_vec popular;         /* clusters by audience */
+	bool mapped;            /* every array lives in a snapshot (art is NULL) */
 };
 
 /* ------------------------------------------------------------------ sparse vectors */
@@ -1354,9 +1355,59 @@ void mrs_sc_free(struct mrs_sc *sc)
 	if (!sc)
 		return;
 	mrs_artifact_free(sc->art);
+	if (sc->mapped) {
+		free(sc);
+		return;
+	}
 	free(sc->last_change), free(sc->user), free(sc->prod), free(sc->tweet), free(sc->pop);
 	free(sc->ct_off), free(sc->ct), free(sc->cp_off), free(sc->cp);
 	free(sc);
+}
+
+/* The scalars of an open SimClusters, as its snapshot keeps them. */
+typedef struct sc_head {
+	int32_t mode, graph, sc_mode;
+	uint32_t k;
+	int64_t now;
+	sc_vec popular;
+} sc_head;
+
+int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	if (!io->writing && !(e->sc = mrs_calloc(1, sizeof *e->sc, "simclusters", io->err)))
+		return -1;
+	struct mrs_sc *sc = e->sc;
+	sc->mapped = !io->writing;
+	sc_head h = {sc->mode, sc->graph, e->sc_mode, sc->k, sc->now, sc->popular};
+	if (mrs_snap_value(io, "sc.head", &h, sizeof h))
+		return -1;
+	if (!io->writing) {
+		sc->mode = h.mode, sc->graph = h.graph, e->sc_mode = h.sc_mode;
+		sc->k = h.k, sc->now = h.now, sc->popular = h.popular;
+	}
+	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, k = sc->k, sim = 0;
+	mrs_snap_io *o = io;
+	if (mrs_snap_array(o, "sc.kf", &sc->kf, 4, nu) ||
+	    mrs_snap_array(o, "sc.kf_score", &sc->kf_score, 4, nu) ||
+	    mrs_snap_array(o, "sc.sim_off", &sc->sim_off, 4, nu + 1))
+		return -1;
+	if (sc->sim_off)
+		sim = sc->sim_off[nu];
+	if (mrs_snap_array(o, "sc.sim_dst", &sc->sim_dst, 4, sim) ||
+	    mrs_snap_array(o, "sc.sim_w", &sc->sim_w, 4, sim) ||
+	    mrs_snap_array(o, "sc.last_change", &sc->last_change, 8, nu) ||
+	    mrs_snap_array(o, "sc.user", &sc->user, sizeof(sc_vec), nu) ||
+	    mrs_snap_array(o, "sc.prod", &sc->prod, sizeof(sc_vec), nu) ||
+	    mrs_snap_array(o, "sc.tweet", &sc->tweet, sizeof(sc_vec), nt) ||
+	    mrs_snap_array(o, "sc.pop", &sc->pop, 4, nt) ||
+	    mrs_snap_array(o, "sc.ct_off", &sc->ct_off, 4, k + 1) ||
+	    mrs_snap_array(o, "sc.cp_off", &sc->cp_off, 4, k + 1))
+		return -1;
+	if (!sc->ct_off || !sc->cp_off)
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: simclusters: no cluster index");
+	if (mrs_snap_array(o, "sc.ct", &sc->ct, sizeof(mrs_sc_entry), sc->ct_off[k]))
+		return -1;
+	return mrs_snap_array(o, "sc.cp", &sc->cp, sizeof(mrs_sc_entry), sc->cp_off[k]);
 }
 
 /* ------------------------------------------------------------------ queries */

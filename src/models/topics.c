@@ -27,6 +27,7 @@ struct mrs_topics {
 	int32_t *topic;  /* its community, or -1 */
 	uint32_t mask;
 	uint32_t n_topics;
+	bool mapped;     /* key and topic live in a snapshot */
 };
 
 /* ------------------------------------------------------------------ words */
@@ -417,8 +418,26 @@ void mrs_topics_free(mrs_topics *t)
 {
 	if (!t)
 		return;
-	free(t->key), free(t->topic);
+	if (!t->mapped)
+		free(t->key), free(t->topic);
 	free(t);
+}
+
+int mrs_topics_snap(mrs_topics **tp, mrs_snap_io *io)
+{
+	if (!io->writing && !(*tp = mrs_calloc(1, sizeof **tp, "word topics", io->err)))
+		return -1;
+	mrs_topics *t = *tp;
+	t->mapped = !io->writing;
+	uint32_t head[2] = {t->mask, t->n_topics};
+	if (mrs_snap_value(io, "topics.head", head, sizeof head))
+		return -1;
+	t->mask = head[0], t->n_topics = head[1];
+	return mrs_snap_array(io, "topics.key", &t->key, sizeof *t->key, (size_t)t->mask + 1) ||
+			       mrs_snap_array(io, "topics.topic", &t->topic, sizeof *t->topic,
+					      (size_t)t->mask + 1)
+		       ? -1
+		       : 0;
 }
 
 uint32_t mrs_topics_count(const mrs_topics *t)

@@ -59,6 +59,8 @@ struct mrs_twhin {
 	int32_t *row;           /* [n_tweets] row in tweet, or -1 */
 	float *user_norm;       /* [n_users] */
 	float *tweet_norm;      /* [trained] */
+	uint32_t trained;       /* tweets with a row in tweet */
+	bool mapped;            /* every array lives in a snapshot (art is NULL) */
 };
 
 /* ------------------------------------------------------------------ vectors */
@@ -152,6 +154,7 @@ static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t
 	if (why[0])
 		return -1;
 	tw->dim = (uint32_t)dim;
+	tw->trained = (uint32_t)n_ids;
 	tw->row = mrs_calloc(ds->n_tweets, sizeof(int32_t), "twhin", err);
 	tw->user_norm = mrs_calloc(ds->n_users, sizeof(float), "twhin", err);
 	tw->tweet_norm = mrs_calloc(n_ids, sizeof(float), "twhin", err);
@@ -173,8 +176,33 @@ void mrs_twhin_free(struct mrs_twhin *tw)
 	if (!tw)
 		return;
 	mrs_artifact_free(tw->art);
-	free(tw->row), free(tw->user_norm), free(tw->tweet_norm);
+	if (!tw->mapped)
+		free(tw->row), free(tw->user_norm), free(tw->tweet_norm);
 	free(tw);
+}
+
+int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	uint32_t head[3] = {e->tw != NULL, e->tw ? e->tw->dim : 0, e->tw ? e->tw->trained : 0};
+	if (mrs_snap_value(io, "twhin.head", head, sizeof head))
+		return -1;
+	if (!head[0])
+		return 0; /* not loaded: the status says why */
+	if (head[1] == 0 || head[1] > 4096) /* as tw_load checks: scores use a stack row */
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: twhin: dim %u", head[1]);
+	if (!io->writing && !(e->tw = mrs_calloc(1, sizeof *e->tw, "twhin", io->err)))
+		return -1;
+	struct mrs_twhin *tw = e->tw;
+	tw->mapped = !io->writing;
+	tw->dim = head[1], tw->trained = head[2];
+	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, d = tw->dim, k = tw->trained;
+	return mrs_snap_array(io, "twhin.user", &tw->user, 4, nu * d) ||
+			       mrs_snap_array(io, "twhin.tweet", &tw->tweet, 4, k * d) ||
+			       mrs_snap_array(io, "twhin.row", &tw->row, 4, nt) ||
+			       mrs_snap_array(io, "twhin.user_norm", &tw->user_norm, 4, nu) ||
+			       mrs_snap_array(io, "twhin.tweet_norm", &tw->tweet_norm, 4, k)
+		       ? -1
+		       : 0;
 }
 
 int mrs_twhin_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)

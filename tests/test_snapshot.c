@@ -1,0 +1,384 @@
+/* test_snapshot.c: the serving snapshot on the test world (tests/world.sh): timelines
+ * served from it equal, bit for bit, those of an engine built without it; a stale key
+ * (a model or the dataset changed), a truncated or corrupt file are rebuilt with a
+ * message saying why; a writer that fails or is killed leaves the old file whole and no
+ * temporary file in use; the hidden truth maps from it equal to the file's; derived
+ * datasets and other options never use it. */
+#include <dirent.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static char db[512], models[512], snap[600];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (system(MRS_SRCDIR "/tests/world.sh >/dev/null") != 0)
+		return -1;
+	char cmd[2000];
+	tu_path(db, sizeof db, "world.db");
+	tu_path(models, sizeof models, "models");
+	snprintf(snap, sizeof snap, "%s/set-1/serving.snap", models);
+	snprintf(cmd, sizeof cmd, "cp '%s/tests/world/world.db' '%s' && cp -R '%s/tests/world/models' '%s' && rm -f '%s'",
+		 MRS_BUILDDIR, db, MRS_BUILDDIR, models, snap);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- serving a few timelines */
+
+#define N_VIEWERS 12
+
+typedef struct served {
+	uint32_t n[N_VIEWERS];
+	mrs_candidate c[N_VIEWERS][1000];
+	uint32_t order[N_VIEWERS][100];
+	uint32_t n_order[N_VIEWERS];
+	char notes[MRS_N_MODELS][300];
+	char why[700], note[700];
+	bool has_why, mapped;
+} served;
+
+static served A, B;
+
+/* Opens data with models (from the snapshot when serving) and runs N_VIEWERS requests. */
+static void serve(bool serving, served *s)
+{
+	mrs_error err = {0};
+	memset(s, 0, sizeof *s);
+	mrs_dataset *ds = serving ? mrs_dataset_load_serving(db, models, NULL, &err)
+				  : mrs_dataset_load(db, NULL, &err);
+	if (!ds)
+		fail_msg("load: %s", err.msg);
+	const char *why = mrs_dataset_snapshot_why(ds);
+	s->has_why = why != NULL;
+	snprintf(s->why, sizeof s->why, "%s", why ? why : "");
+	s->mapped = ds->snap != NULL;
+	mrs_engine_opts eo = {.models_dir = models};
+	mrs_engine *e = mrs_engine_open(ds, &eo, NULL, &err);
+	if (!e)
+		fail_msg("engine: %s", err.msg);
+	snprintf(s->note, sizeof s->note, "%s", mrs_engine_snapshot_note(e));
+	for (int m = 0; m < MRS_N_MODELS; m++)
+		snprintf(s->notes[m], sizeof s->notes[m], "%s", mrs_engine_status(e, m)->note);
+	mrs_request *r = mrs_request_new(e, &err);
+	mrs_config cfg;
+	assert_ok(mrs_config_preset(&cfg, "seed", &err), &err);
+	for (uint32_t v = 0; v < N_VIEWERS; v++) {
+		assert_ok(mrs_request_run(r, v * 16, 0, &cfg, &err), &err);
+		uint32_t n;
+		const mrs_candidate *c = mrs_request_candidates(r, &n);
+		s->n[v] = MRS_MIN(n, 1000u);
+		memcpy(s->c[v], c, sizeof *c * s->n[v]);
+		const uint32_t *order;
+		s->n_order[v] = MRS_MIN(mrs_request_timeline(r, &order), 100u);
+		memcpy(s->order[v], order, sizeof *order * s->n_order[v]);
+	}
+	mrs_request_free(r);
+	mrs_engine_free(e);
+	mrs_dataset_free(ds);
+}
+
+/* Every score and feature bit for bit, the same candidates, the same order. */
+static void assert_same(const served *a, const served *b)
+{
+	for (int m = 0; m < MRS_N_MODELS; m++)
+		assert_string_equal(a->notes[m], b->notes[m]);
+	for (uint32_t v = 0; v < N_VIEWERS; v++) {
+		assert_int_equal(a->n[v], b->n[v]);
+		assert_int_equal(a->n_order[v], b->n_order[v]);
+		assert_memory_equal(a->order[v], b->order[v], sizeof(uint32_t) * a->n_order[v]);
+		for (uint32_t i = 0; i < a->n[v]; i++) {
+			const mrs_candidate *x = &a->c[v][i], *y = &b->c[v][i];
+			assert_int_equal(x->tweet, y->tweet);
+			assert_int_equal(x->sources, y->sources);
+			assert_int_equal(x->rank, y->rank);
+			assert_int_equal(x->dropped_at, y->dropped_at);
+			assert_memory_equal(x->source_score, y->source_score, sizeof x->source_score);
+			assert_memory_equal(x->feat, y->feat, sizeof x->feat);
+			assert_memory_equal(x->heads, y->heads, sizeof x->heads);
+			const float fx[] = {x->rg, x->sc, x->twhin, x->nsfw, x->tox, x->fused,
+					    x->safety_mult, x->heur_mult, x->score};
+			const float fy[] = {y->rg, y->sc, y->twhin, y->nsfw, y->tox, y->fused,
+					    y->safety_mult, y->heur_mult, y->score};
+			assert_memory_equal(fx, fy, sizeof fx);
+		}
+	}
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* Temporary files of the snapshot left in the set folder. */
+static int temps(void)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/set-1", models);
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += strncmp(e->d_name, "serving.snap.tmp-", 17) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static uint64_t file_hash(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	uint64_t h = MRS_FNV_START;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		h = mrs_fnv1a(h, buf, n);
+	fclose(f);
+	return h;
+}
+
+/* Appends a space to a model's card: its bytes change, the JSON stays the same. */
+static void touch_card(const char *name)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/set-1/%s.json", models, name);
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
+	fputc(' ', f);
+	fclose(f);
+}
+
+/* ---- the tests */
+
+static void test_written_then_mapped_same_timelines(void **state)
+{
+	(void)state;
+	serve(true, &A); /* no snapshot yet: built, then written */
+	assert_true(A.has_why);
+	assert_string_equal(A.why, "none yet");
+	assert_false(A.mapped);
+	assert_non_null(strstr(A.note, "rebuilt"));
+	assert_true(exists(snap));
+	serve(true, &B); /* from the snapshot */
+	assert_string_equal(B.why, "");
+	assert_true(B.mapped);
+	assert_non_null(strstr(B.note, "opened from"));
+	assert_same(&A, &B);
+	served *fresh = &A;
+	serve(false, fresh); /* the plain path: no snapshot involved */
+	assert_false(fresh->has_why);
+	assert_false(fresh->mapped);
+	assert_string_equal(fresh->note, "");
+	assert_same(fresh, &B);
+	assert_int_equal(temps(), 0);
+}
+
+static void test_stale_model_rebuilt(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	touch_card("heavy_ranker");
+	serve(true, &A);
+	assert_false(A.mapped);
+	assert_string_equal(A.why, "stale: the heavy_ranker model changed");
+	assert_non_null(strstr(A.note, "rebuilt"));
+	serve(true, &B);
+	assert_true(B.mapped);
+	assert_same(&A, &B);
+}
+
+static void test_stale_dataset_rebuilt(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	/* another program writes to the dataset: SQLite's change counter moves */
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "UPDATE users SET handle = 'renamed' WHERE id = 0", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(s);
+	serve(true, &A);
+	assert_false(A.mapped);
+	assert_string_equal(A.why, "stale: the dataset file changed");
+	serve(true, &B);
+	assert_true(B.mapped);
+	assert_same(&A, &B);
+}
+
+static void test_truncated_rebuilt(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	struct stat sb;
+	assert_int_equal(stat(snap, &sb), 0);
+	assert_int_equal(truncate(snap, sb.st_size / 2), 0);
+	serve(true, &A);
+	assert_false(A.mapped);
+	assert_non_null(strstr(A.why, "truncated or grown"));
+	assert_non_null(strstr(A.note, "rebuilt"));
+	assert_int_equal(truncate(snap, 100), 0); /* shorter than the header */
+	serve(true, &A);
+	assert_non_null(strstr(A.why, "truncated ("));
+	serve(true, &B);
+	assert_true(B.mapped);
+	assert_same(&A, &B);
+}
+
+static void test_corrupt_header_rebuilt(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	FILE *f = fopen(snap, "r+b");
+	assert_non_null(f);
+	fseek(f, 100, SEEK_SET); /* inside the key */
+	int c = fgetc(f);
+	fseek(f, 100, SEEK_SET);
+	fputc(c ^ 0x40, f);
+	fclose(f);
+	serve(true, &A);
+	assert_false(A.mapped);
+	assert_non_null(strstr(A.why, "corrupt (the header's checksum does not match)"));
+	serve(true, &B);
+	assert_true(B.mapped);
+}
+
+static void test_failed_write_keeps_old_file(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	uint64_t before = file_hash(snap);
+	touch_card("nsfw");
+	/* writes past 64 KiB fail (EFBIG) while the stale snapshot is rebuilt */
+	struct rlimit old, rl = {65536, 65536};
+	getrlimit(RLIMIT_FSIZE, &old);
+	rl.rlim_max = old.rlim_max;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	serve(true, &A);
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_string_equal(A.why, "stale: the nsfw model changed");
+	assert_non_null(strstr(A.note, "not written (stale: the nsfw model changed)"));
+	assert_non_null(strstr(A.note, "File too large"));
+	assert_int_equal(file_hash(snap), before);
+	assert_int_equal(temps(), 0);
+}
+
+static void test_killed_writer_keeps_old_file(void **state)
+{
+	(void)state;
+	uint64_t before = file_hash(snap);
+	/* the program, killed (SIGKILL) at its first rename: the snapshot's */
+	char cmd[2000];
+	snprintf(cmd, sizeof cmd,
+		 "MRS_TEST_KILL_AT_RENAME=1 '%s/minirecsys' --quiet --data '%s' --models '%s' "
+		 "timeline 0 >/dev/null 2>&1",
+		 MRS_BUILDDIR, db, models);
+	int st = system(cmd);
+	assert_true((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ||
+		    (WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL));
+	assert_int_equal(file_hash(snap), before); /* still the old (stale) file */
+	assert_int_equal(temps(), 1);              /* what the killed writer left */
+	serve(true, &A);                           /* stale: rebuilt, the temp removed */
+	assert_false(A.mapped);
+	assert_string_equal(A.why, "stale: the nsfw model changed");
+	assert_int_equal(temps(), 0);
+	serve(true, &B);
+	assert_true(B.mapped);
+	assert_same(&A, &B);
+}
+
+/* The hidden truth (the explorer shows it on its first screen) comes from the snapshot,
+ * equal to the one in the dataset file. */
+static void test_truth_mapped_equal(void **state)
+{
+	(void)state;
+	serve(true, &A);
+	assert_true(A.mapped);
+	mrs_error err = {0};
+	mrs_dataset *m = mrs_dataset_load_serving(db, models, NULL, &err);
+	mrs_dataset *p = mrs_dataset_load(db, NULL, &err);
+	assert_non_null(m);
+	assert_non_null(p);
+	assert_non_null(m->snap);
+	mrs_truth *tm = mrs_truth_load(db, m, &err), *tp = mrs_truth_load(db, p, &err);
+	assert_non_null(tm);
+	assert_non_null(tp);
+	assert_true(tm->mapped);
+	assert_false(tp->mapped);
+	assert_int_equal(tm->n_impressions, tp->n_impressions);
+	assert_int_equal(tm->seed, tp->seed);
+	size_t nu = tp->n_users, nt = tp->n_tweets, ni = tp->n_impressions;
+	assert_memory_equal(tm->user_interests, tp->user_interests, nu);
+	assert_memory_equal(tm->user_interest_w, tp->user_interest_w, 4 * nu * MRS_N_TOPICS);
+	assert_memory_equal(tm->user_propensity, tp->user_propensity, 4 * nu);
+	assert_memory_equal(tm->tweet_topic, tp->tweet_topic, nt);
+	assert_memory_equal(tm->tweet_quality, tp->tweet_quality, 4 * nt);
+	assert_memory_equal(tm->tweet_nsfw, tp->tweet_nsfw, 4 * nt);
+	assert_memory_equal(tm->tweet_toxicity, tp->tweet_toxicity, 4 * nt);
+	assert_memory_equal(tm->imp_prob, tp->imp_prob, 4 * ni * MRS_N_ACTIONS);
+	mrs_truth_free(tm);
+	mrs_truth_free(tp);
+	mrs_dataset_free(m);
+	mrs_dataset_free(p);
+}
+
+static void test_derived_and_other_options_build(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_dataset_load_serving(db, models, NULL, &err);
+	assert_non_null(ds);
+	assert_non_null(ds->snap);
+	/* another mode: built from the mapped dataset, nothing written */
+	mrs_engine_opts eo = {.models_dir = models, .sc_mode = MRS_SC_HASH};
+	mrs_engine *e = mrs_engine_open(ds, &eo, NULL, &err);
+	assert_non_null(e);
+	assert_string_equal(mrs_engine_snapshot_note(e), "");
+	mrs_engine_free(e);
+	/* a derived dataset owns its arrays and has no snapshot */
+	mrs_dataset *cut = mrs_dataset_before(ds, ds->split_time, &err);
+	assert_non_null(cut);
+	assert_null(cut->snap);
+	assert_null(cut->plan);
+	eo.sc_mode = MRS_SC_REAL;
+	e = mrs_engine_open(cut, &eo, NULL, &err);
+	assert_non_null(e);
+	assert_string_equal(mrs_engine_snapshot_note(e), "");
+	mrs_engine_free(e);
+	mrs_dataset_free(cut);
+	mrs_dataset_free(ds);
+	/* without models there is nothing to key a snapshot by */
+	ds = mrs_dataset_load_serving(db, NULL, NULL, &err);
+	assert_non_null(ds);
+	assert_null(mrs_dataset_snapshot_why(ds));
+	mrs_dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_written_then_mapped_same_timelines),
+		cmocka_unit_test(test_stale_model_rebuilt),
+		cmocka_unit_test(test_stale_dataset_rebuilt),
+		cmocka_unit_test(test_truncated_rebuilt),
+		cmocka_unit_test(test_corrupt_header_rebuilt),
+		cmocka_unit_test(test_failed_write_keeps_old_file),
+		cmocka_unit_test(test_killed_writer_keeps_old_file),
+		cmocka_unit_test(test_truth_mapped_equal),
+		cmocka_unit_test(test_derived_and_other_options_build),
+	};
+	return cmocka_run_group_tests(tests, setup, tu_teardown);
+}
