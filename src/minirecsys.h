@@ -318,9 +318,10 @@ typedef struct mrs_gen_params {
 	double train_share;     /* share of impressions in the train split (0.8) */
 } mrs_gen_params;
 
-/* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions) or
+/* "small" (200 users), "default" (1,000 users, 10,000 tweets, 80,000 impressions),
  * "large" (100,000 users, 1,000,000 tweets, 10,200,000 impressions requested, of
- * which about 1% find no eligible tweet, leaving over 10,000,000). */
+ * which about 1% find no eligible tweet, leaving over 10,000,000) or "huge" (ten times
+ * large: 1,000,000 users, 10,000,000 tweets, 102,000,000 impressions requested). */
 int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err);
 /* Sets one parameter by name ("oon_share", "virality", ...) from text; MRS_ERR_USAGE for
  * an unknown name, a value that is not a number or one out of the parameter's range. */

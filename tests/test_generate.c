@@ -80,9 +80,13 @@ static void test_default_scale(void **state)
 	assert_int_equal(p.users, 100000);
 	assert_int_equal(p.tweets, 1000000);
 	assert_true(p.impressions >= 10000000);
-	assert_int_equal(mrs_gen_params_scale(&p, "huge", &err), -1);
+	assert_ok(mrs_gen_params_scale(&p, "huge", &err), &err);
+	assert_int_equal(p.users, 1000000);
+	assert_int_equal(p.tweets, 10000000);
+	assert_true(p.impressions >= 100000000);
+	assert_int_equal(mrs_gen_params_scale(&p, "galactic", &err), -1);
 	assert_int_equal(err.code, MRS_ERR_USAGE);
-	assert_non_null(strstr(err.msg, "huge"));
+	assert_non_null(strstr(err.msg, "galactic"));
 }
 
 static void test_bad_params(void **state)

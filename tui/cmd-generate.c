@@ -5,7 +5,7 @@
 
 #include "report.h"
 
-static const char *const scales[] = {"small", "default", "large", NULL};
+static const char *const scales[] = {"small", "default", "large", "huge", NULL};
 
 /* The scale's parameters, then the options given over them. */
 static int gen_params(const cmd_args *a, mrs_gen_params *p, mrs_error *err)

@@ -47,7 +47,12 @@ int mrs_gen_params_scale(mrs_gen_params *p, const char *scale, mrs_error *err)
 		p->users = 100000, p->tweets = 1000000, p->impressions = 10200000;
 		return 0;
 	}
-	return mrs_fail(err, MRS_ERR_USAGE, "unknown scale '%s' (small, default or large)", scale);
+	if (strcmp(scale, "huge") == 0) {
+		p->users = 1000000, p->tweets = 10000000, p->impressions = 102000000;
+		return 0;
+	}
+	return mrs_fail(err, MRS_ERR_USAGE, "unknown scale '%s' (small, default, large or huge)",
+			scale);
 }
 
 /*

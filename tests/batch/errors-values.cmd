@@ -21,7 +21,7 @@ set selection.k 2.5
 nudge fusion.engagement sideways
 nudge fusion.mode up
 nudge up
-generate --scale huge --force
+generate --scale galactic --force
 generate --seed -1 --force
 train --only bogus
 train --max-rows x
