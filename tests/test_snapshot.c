@@ -1,5 +1,7 @@
 /* test_snapshot.c: the serving snapshot on the test world (tests/world.sh): timelines
- * served from it equal, bit for bit, those of an engine built without it; a stale key
+ * served from it equal, bit for bit, those of an engine built without it (with candidates
+ * of the Graph source's tweet-based path and the pair_coengagement feature among them),
+ * and so does its co-engagement index, row by row; a stale key
  * (a model or the dataset changed), a truncated or corrupt file are rebuilt with a
  * message saying why; a writer that fails or is killed leaves the old file whole and no
  * temporary file in use; the hidden truth maps from it equal to the file's; derived
@@ -41,6 +43,8 @@ typedef struct served {
 	char notes[MRS_N_MODELS][300];
 	char why[700], note[700];
 	bool has_why, mapped;
+	uint32_t n_similar, n_coeng; /* candidates of the Graph source's tweet-based path, and
+					with a pair_coengagement feature */
 } served;
 
 static served A, B;
@@ -74,6 +78,11 @@ static void serve(bool serving, served *s)
 		const mrs_candidate *c = mrs_request_candidates(r, &n);
 		s->n[v] = MRS_MIN(n, 1000u);
 		memcpy(s->c[v], c, sizeof *c * s->n[v]);
+		for (uint32_t i = 0; i < s->n[v]; i++) {
+			/* the engagers' path names who engaged; the tweet-based path no one */
+			s->n_similar += (c[i].sources & 1u << MRS_SRC_GRAPH) && !c[i].n_proof;
+			s->n_coeng += c[i].feat[F_PAIR_COENGAGEMENT] != 0;
+		}
 		const uint32_t *order;
 		s->n_order[v] = MRS_MIN(mrs_request_timeline(r, &order), 100u);
 		memcpy(s->order[v], order, sizeof *order * s->n_order[v]);
@@ -172,6 +181,11 @@ static void test_written_then_mapped_same_timelines(void **state)
 	assert_true(B.mapped);
 	assert_non_null(strstr(B.note, "opened from"));
 	assert_same(&A, &B);
+	/* what the co-engagement index serves is among what is compared */
+	assert_true(B.n_similar > 0);
+	assert_true(B.n_coeng > 0);
+	assert_int_equal(A.n_similar, B.n_similar);
+	assert_int_equal(A.n_coeng, B.n_coeng);
 	served *fresh = &A;
 	serve(false, fresh); /* the plain path: no snapshot involved */
 	assert_false(fresh->has_why);
@@ -335,6 +349,45 @@ static void test_truth_mapped_equal(void **state)
 	mrs_dataset_free(p);
 }
 
+/* The co-engagement index mapped from the snapshot holds what a fresh build holds: the
+ * same rows, the same similarities, the same cut. */
+static void test_coeng_mapped_equal(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *m = mrs_dataset_load_serving(db, models, NULL, &err);
+	mrs_dataset *p = mrs_dataset_load(db, NULL, &err);
+	assert_non_null(m);
+	assert_non_null(p);
+	assert_non_null(m->snap);
+	mrs_engine_opts eo = {.models_dir = models};
+	mrs_engine *em = mrs_engine_open(m, &eo, NULL, &err);
+	mrs_engine *ep = mrs_engine_open(p, &eo, NULL, &err);
+	assert_non_null(em);
+	assert_non_null(ep);
+	assert_non_null(strstr(mrs_engine_snapshot_note(em), "opened from"));
+	assert_non_null(em->coeng);
+	assert_non_null(ep->coeng);
+	assert_int_equal(em->coeng_until, ep->coeng_until);
+	assert_int_equal(em->coeng_before, ep->coeng_before);
+	size_t total = 0;
+	for (uint32_t t = 0; t < p->n_tweets; t++) {
+		const uint32_t *im, *ip;
+		const float *sm, *sp;
+		uint32_t nm = mrs_item_knn_row(em->coeng, t, &im, &sm);
+		uint32_t np = mrs_item_knn_row(ep->coeng, t, &ip, &sp);
+		assert_int_equal(nm, np);
+		assert_memory_equal(im, ip, sizeof *im * np);
+		assert_memory_equal(sm, sp, sizeof *sm * np);
+		total += np;
+	}
+	assert_true(total > 0);
+	mrs_engine_free(em);
+	mrs_engine_free(ep);
+	mrs_dataset_free(m);
+	mrs_dataset_free(p);
+}
+
 static void test_derived_and_other_options_build(void **state)
 {
 	(void)state;
@@ -348,12 +401,21 @@ static void test_derived_and_other_options_build(void **state)
 	assert_non_null(e);
 	assert_string_equal(mrs_engine_snapshot_note(e), "");
 	mrs_engine_free(e);
+	/* training's engine: its co-engagement index cut before now, built, nothing written */
+	eo = (mrs_engine_opts){.models_dir = models, .coeng_cut = true,
+			       .coeng_until = ds->split_time};
+	e = mrs_engine_open(ds, &eo, NULL, &err);
+	assert_non_null(e);
+	assert_string_equal(mrs_engine_snapshot_note(e), "");
+	assert_int_equal(e->coeng_before, ds->split_time);
+	assert_true(e->coeng_until <= ds->split_time);
+	mrs_engine_free(e);
+	eo.coeng_cut = false;
 	/* a derived dataset owns its arrays and has no snapshot */
 	mrs_dataset *cut = mrs_dataset_before(ds, ds->split_time, &err);
 	assert_non_null(cut);
 	assert_null(cut->snap);
 	assert_null(cut->plan);
-	eo.sc_mode = MRS_SC_REAL;
 	e = mrs_engine_open(cut, &eo, NULL, &err);
 	assert_non_null(e);
 	assert_string_equal(mrs_engine_snapshot_note(e), "");
@@ -378,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_failed_write_keeps_old_file),
 		cmocka_unit_test(test_killed_writer_keeps_old_file),
 		cmocka_unit_test(test_truth_mapped_equal),
+		cmocka_unit_test(test_coeng_mapped_equal),
 		cmocka_unit_test(test_derived_and_other_options_build),
 	};
 	return cmocka_run_group_tests(tests, setup, tu_teardown);

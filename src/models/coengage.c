@@ -98,6 +98,7 @@ static int by_item(const mrs_ui_log *log, uint32_t **off, uint32_t **users, mrs_
 
 struct mrs_item_knn {
 	uint32_t n_items;
+	bool mapped; /* off, tgt and sim live in a snapshot */
 	/* the similarity matrix pruned to each target item's nearest neighbours, stored by
 	 * neighbour: item i is among the neighbours of tgt[off[i] .. off[i+1]) with sim[.] */
 	uint32_t *off, *tgt;
@@ -108,7 +109,8 @@ void mrs_item_knn_free(mrs_item_knn *m)
 {
 	if (!m)
 		return;
-	free(m->off), free(m->tgt), free(m->sim);
+	if (!m->mapped)
+		free(m->off), free(m->tgt), free(m->sim);
 	free(m);
 }
 
@@ -247,11 +249,17 @@ uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **it
 
 /* ------------------------------------------------------------ the engine's index */
 
+int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o)
+{
+	return o && o->coeng_cut ? MRS_MIN(o->coeng_until, e->now) : e->now;
+}
+
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
 	size_t n = 0;
 	int64_t last = INT64_MIN;
+	e->coeng_before = until;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		if (ds->imp_time[i] < until && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
 			n++;
@@ -282,6 +290,51 @@ out:
 	free(user), free(item);
 	mrs_ui_log_free(&log);
 	return rc;
+}
+
+/* The index's first section: whether there is one and what it was built from. */
+typedef struct coeng_head {
+	uint32_t present, n_items;
+	int64_t before, until; /* e->coeng_before, e->coeng_until */
+} coeng_head;
+
+int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
+{
+	mrs_item_knn *m = e->coeng;
+	coeng_head h = {m != NULL, m ? m->n_items : 0, e->coeng_before, e->coeng_until};
+	if (mrs_snap_value(io, "coeng.head", &h, sizeof h))
+		return -1;
+	if (!io->writing) {
+		/* the index the engine would build holds the engagements before its now */
+		if (h.before != e->now)
+			return mrs_fail(io->err, MRS_ERR_DATA,
+					"snapshot: the co-engagement index holds the engagements "
+					"before %lld, the engine serves at %lld",
+					(long long)h.before, (long long)e->now);
+		if (h.present && h.n_items != e->ds->n_tweets)
+			return mrs_fail(io->err, MRS_ERR_DATA,
+					"snapshot: the co-engagement index has %u tweets, the "
+					"dataset %u",
+					h.n_items, e->ds->n_tweets);
+		e->coeng_before = h.before, e->coeng_until = h.until;
+	}
+	if (!h.present)
+		return 0;
+	if (!io->writing) {
+		if (!(m = e->coeng = mrs_calloc(1, sizeof *m, "co-engagement index", io->err)))
+			return -1;
+		m->n_items = h.n_items;
+		m->mapped = true;
+	}
+	if (mrs_snap_array(io, "coeng.off", &m->off, sizeof(uint32_t), (size_t)h.n_items + 1))
+		return -1;
+	if (!m->off || m->off[0] != 0)
+		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: co-engagement index: bad offsets");
+	size_t kept = m->off[h.n_items];
+	return mrs_snap_array(io, "coeng.tgt", &m->tgt, sizeof(uint32_t), kept) ||
+			       mrs_snap_array(io, "coeng.sim", &m->sim, sizeof(float), kept)
+		       ? -1
+		       : 0;
 }
 
 uint32_t mrs_coeng_history(const mrs_engine *e, uint32_t viewer, int64_t now, uint32_t *items,

@@ -93,8 +93,8 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	}
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
-	int64_t until = o && o->coeng_cut ? MRS_MIN(o->coeng_until, e->now) : e->now;
-	if (mrs_counts_open(e, progress, err) || mrs_coeng_open(e, until, progress, err) ||
+	if (mrs_counts_open(e, progress, err) ||
+	    mrs_coeng_open(e, mrs_coeng_cut(e, o), progress, err) ||
 	    mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {

@@ -98,6 +98,7 @@ struct mrs_engine {
 	char snap_note[700];    /* what the serving snapshot did at open ("" when none) */
 	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */
 	int64_t coeng_until;        /* one second after the latest engagement it holds */
+	int64_t coeng_before;       /* the engagements it may hold are before this */
 	double neg_mean;            /* ranker.c: > 0 when the ranker serves a log of engagements
 				       only: the mean engagements per engaged tweet in the age
 				       limit before now (mrs_ranker_sampling_correct) */
@@ -224,6 +225,8 @@ void mrs_ranker_free(struct mrs_ranker *rk);
  * cannot be mapped (the torch models RealGraph serves with) as the open function does.
  * A part added to the engine adds its function here and one line in snapshot.c. */
 int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io);
+/* The co-engagement index (coengage.c): mapping checks that it was built before e->now. */
+int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io);
 int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io);
 int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io);
 int mrs_rg_snap(mrs_engine *e, mrs_snap_io *io);
@@ -320,10 +323,13 @@ void mrs_item_knn_free(mrs_item_knn *m);
 
 /* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
  * also engaged with Y"): item-kNN with mrs_knn_defaults over the positive engagements
- * before until. mrs_coeng_open builds it and sets e->coeng_until to one second after the
- * latest engagement it holds (an engine over a dataset with no positive engagement before
- * until has no index: every score is 0). */
+ * before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
+ * to one second after the latest engagement it holds (an engine over a dataset with no
+ * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
+/* The until an engine e opened with o builds its index with: o's coeng_until when o asks
+ * for a cut before now, else e's now. */
+int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o);
 /* The tweets of the viewer's latest max positive engagements before now, distinct and
  * ascending, into items; returns how many. */
 uint32_t mrs_coeng_history(const mrs_engine *e, uint32_t viewer, int64_t now, uint32_t *items,

@@ -4,16 +4,20 @@
  * The file is SET/serving.snap in the models folder's current set (so `train`, which makes
  * a new set, leaves it behind by construction). It is used only on the plain serving path:
  * the stored dataset opened with mrs_dataset_load_serving and an engine with the default
- * now and modes over the current set. Datasets derived in memory (what-if edits,
- * evaluation's cuts) and engines with other options are built as before, without it.
+ * now and modes over the current set, whose co-engagement index holds the engagements
+ * before that now. Datasets derived in memory (what-if edits, evaluation's cuts) and
+ * engines with other options (training's engine with its index cut earlier) are built as
+ * before, without it.
  *
  * Its key (snapshot_key) holds the format and content versions, the feature spec version,
- * the dataset's content fingerprint from the store's meta with SQLite's change counter and
- * the file's size (for a file written before the store kept its fingerprint: the file's
- * device, inode, size and modification time), the set
- * folder's path, and for every model its card's bytes and its model file's identity. Any
- * difference makes the file stale: it is rebuilt, and the progress says which field
- * changed. A missing, truncated or corrupt file is rebuilt the same way.
+ * the co-engagement index's item-kNN parameters, the dataset's content fingerprint from
+ * the store's meta with SQLite's change counter and the file's size (for a file written
+ * before the store kept its fingerprint: the file's device, inode, size and modification
+ * time), the set folder's path, and for every model its card's bytes and its model file's
+ * identity. Any difference makes the file stale: it is rebuilt, and the progress says
+ * which field changed. A missing, truncated or corrupt file is rebuilt the same way. The
+ * dataset's last event fixes the default now, and so what the co-engagement index holds;
+ * the index's section records it and is not used for an engine at another now.
  *
  * Bump SNAPSHOT_CONTENT when what a part computes at open changes: a file written by an
  * older program would otherwise be served as it is. */
@@ -23,7 +27,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 2
+#define SNAPSHOT_CONTENT 3
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
@@ -32,9 +36,9 @@
 static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 {
 	return mrs_snap_value(io, "engine.status", e->status, sizeof e->status) ||
-			       mrs_counts_snap(e, io) || mrs_sc_snap(e, io) ||
-			       mrs_twhin_snap(e, io) || mrs_rg_snap(e, io) ||
-			       mrs_safety_snap(e, io)
+			       mrs_counts_snap(e, io) || mrs_coeng_snap(e, io) ||
+			       mrs_sc_snap(e, io) || mrs_twhin_snap(e, io) ||
+			       mrs_rg_snap(e, io) || mrs_safety_snap(e, io)
 		       ? -1
 		       : 0;
 }
@@ -94,6 +98,14 @@ static uint64_t card_identity(const char *card, const char *model)
 	return mix(h, id);
 }
 
+/* The item-kNN parameters the engine's co-engagement index is built with. */
+static uint64_t knn_identity(const mrs_knn_params *p)
+{
+	uint32_t shrink;
+	memcpy(&shrink, &p->shrink, sizeof shrink);
+	return mix(mix(MRS_FNV_START, p->neighbours), shrink);
+}
+
 static void key_add(mrs_snap_plan *pl, const char *name, uint64_t v)
 {
 	mrs_snap_key *k = &pl->key[pl->n_key++];
@@ -115,6 +127,7 @@ static int snapshot_key(mrs_snap_plan *pl, const char *data, mrs_error *err)
 	key_add(pl, "snapshot format", MRS_SNAP_FORMAT);
 	key_add(pl, "snapshot content version", SNAPSHOT_CONTENT);
 	key_add(pl, "feature spec version", MRS_FEATURE_SPEC_VERSION);
+	key_add(pl, "co-engagement parameters", knn_identity(&mrs_knn_defaults));
 	key_add(pl, "dataset fingerprint", fp);
 	key_add(pl, "dataset file", file);
 	key_add(pl, "models set", mrs_fnv1a(MRS_FNV_START, pl->set_dir, strlen(pl->set_dir)));
@@ -223,15 +236,16 @@ static bool plan_serves(const mrs_engine *e, const mrs_engine_opts *o)
 {
 	const mrs_snap_plan *pl = e->ds->plan;
 	return pl && o && !o->now && o->sc_mode == MRS_SC_REAL && o->rg_mode == MRS_RG_LEARNED &&
-	       strcmp(e->models_dir, pl->set_dir) == 0;
+	       mrs_coeng_cut(e, o) == e->now && strcmp(e->models_dir, pl->set_dir) == 0;
 }
 
 static void parts_free(mrs_engine *e)
 {
 	mrs_safety_free(e->nsfw), mrs_safety_free(e->tox);
 	mrs_rg_free(e->rg), mrs_twhin_free(e->tw), mrs_sc_free(e->sc);
-	mrs_counts_free(e->counts);
-	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->counts = NULL;
+	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
+	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
+	e->counts = NULL, e->coeng_until = e->coeng_before = 0;
 }
 
 int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err)
