@@ -314,6 +314,17 @@ static void test_killed_writer_keeps_old_file(void **state)
 	assert_same(&A, &B);
 }
 
+/* The dataset from its snapshot into *m, and from the file alone into *p. */
+static void load_both(mrs_dataset **m, mrs_dataset **p)
+{
+	mrs_error err = {0};
+	*m = mrs_dataset_load_serving(db, models, NULL, &err);
+	*p = mrs_dataset_load(db, NULL, &err);
+	assert_non_null(*m);
+	assert_non_null(*p);
+	assert_non_null((*m)->snap);
+}
+
 /* The hidden truth (the explorer shows it on its first screen) comes from the snapshot,
  * equal to the one in the dataset file. */
 static void test_truth_mapped_equal(void **state)
@@ -322,11 +333,8 @@ static void test_truth_mapped_equal(void **state)
 	serve(true, &A);
 	assert_true(A.mapped);
 	mrs_error err = {0};
-	mrs_dataset *m = mrs_dataset_load_serving(db, models, NULL, &err);
-	mrs_dataset *p = mrs_dataset_load(db, NULL, &err);
-	assert_non_null(m);
-	assert_non_null(p);
-	assert_non_null(m->snap);
+	mrs_dataset *m, *p;
+	load_both(&m, &p);
 	mrs_truth *tm = mrs_truth_load(db, m, &err), *tp = mrs_truth_load(db, p, &err);
 	assert_non_null(tm);
 	assert_non_null(tp);
@@ -355,11 +363,8 @@ static void test_coeng_mapped_equal(void **state)
 {
 	(void)state;
 	mrs_error err = {0};
-	mrs_dataset *m = mrs_dataset_load_serving(db, models, NULL, &err);
-	mrs_dataset *p = mrs_dataset_load(db, NULL, &err);
-	assert_non_null(m);
-	assert_non_null(p);
-	assert_non_null(m->snap);
+	mrs_dataset *m, *p;
+	load_both(&m, &p);
 	mrs_engine_opts eo = {.models_dir = models};
 	mrs_engine *em = mrs_engine_open(m, &eo, NULL, &err);
 	mrs_engine *ep = mrs_engine_open(p, &eo, NULL, &err);
