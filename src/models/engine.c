@@ -21,18 +21,21 @@ int mrs_model_by_name(const char *name)
 	return -1;
 }
 
+void mrs_engine_parts_free(mrs_engine *e)
+{
+	mrs_safety_free(e->nsfw), mrs_safety_free(e->tox);
+	mrs_rg_free(e->rg), mrs_twhin_free(e->tw), mrs_sc_free(e->sc);
+	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
+	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
+	e->counts = NULL, e->coeng_until = e->coeng_before = 0;
+}
+
 void mrs_engine_free(mrs_engine *e)
 {
 	if (!e)
 		return;
 	mrs_ranker_free(e->rk);
-	mrs_safety_free(e->nsfw);
-	mrs_safety_free(e->tox);
-	mrs_rg_free(e->rg);
-	mrs_twhin_free(e->tw);
-	mrs_sc_free(e->sc);
-	mrs_counts_free(e->counts);
-	mrs_item_knn_free(e->coeng);
+	mrs_engine_parts_free(e);
 	free(e);
 }
 

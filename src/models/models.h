@@ -218,6 +218,10 @@ void mrs_ranker_free(struct mrs_ranker *rk);
 
 /* ------------------------------------------------------------------ the serving snapshot */
 
+/* Frees what the engine's open built or mapped (not the heavy ranker) and clears the
+ * pointers, so that the parts can be built again. */
+void mrs_engine_parts_free(mrs_engine *e);
+
 /* What each part computes at open, written to the serving snapshot (snapshot.c) or mapped
  * back from it: one function per part lists its arrays and scalars through io (core.h),
  * the same list both ways. Writing reads the open part; mapping creates the part in e

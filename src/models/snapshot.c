@@ -239,15 +239,6 @@ static bool plan_serves(const mrs_engine *e, const mrs_engine_opts *o)
 	       mrs_coeng_cut(e, o) == e->now && strcmp(e->models_dir, pl->set_dir) == 0;
 }
 
-static void parts_free(mrs_engine *e)
-{
-	mrs_safety_free(e->nsfw), mrs_safety_free(e->tox);
-	mrs_rg_free(e->rg), mrs_twhin_free(e->tw), mrs_sc_free(e->sc);
-	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
-	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
-	e->counts = NULL, e->coeng_until = e->coeng_before = 0;
-}
-
 int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err)
 {
 	if (!e->ds->snap || !plan_serves(e, o))
@@ -259,7 +250,7 @@ int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *
 		if (merr.code == MRS_ERR_NOMEM)
 			return mrs_fail(err, MRS_ERR_NOMEM, "%s", merr.msg);
 		/* a file this program wrote but cannot read back: build as without it */
-		parts_free(e);
+		mrs_engine_parts_free(e);
 		snprintf(e->snap_note, sizeof e->snap_note, "snapshot %.300s: not used: %.300s",
 			 e->ds->plan->path, merr.msg);
 		return 0;
