@@ -275,6 +275,8 @@ void mrs_snap_map_begin(mrs_snap_io *io, const mrs_snapfile *f, mrs_error *err);
  * (a NULL pointer is recorded as NULL); mapping, *pp points into the file, after a check
  * that the section has n elements of elem bytes (or was NULL). */
 int mrs_snap_array(mrs_snap_io *io, const char *name, void *pp, size_t elem, size_t n);
+/* mrs_snap_array for the pointer lvalue field (T *), its element size taken from T. */
+#define MRS_SNAP_ARRAY(io, name, field, n) mrs_snap_array(io, name, &(field), sizeof *(field), n)
 /* The same for an array whose length only the file knows when mapping: *n is read when
  * writing and set when mapping. */
 int mrs_snap_array_any(mrs_snap_io *io, const char *name, void *pp, size_t elem, size_t *n);

@@ -82,40 +82,40 @@ int mrs_dataset_snap(mrs_dataset *ds, mrs_snap_io *io)
 	       mrs_snap_string(o, "ds.params", &ds->params_json) ||
 	       mrs_snap_string(o, "ds.texts_task", &ds->texts_task) ||
 	       mrs_snap_array_any(o, "ds.handle_pool", &ds->handle_pool, 1, &handles) ||
-	       mrs_snap_array(o, "ds.handle_off", &ds->handle_off, 4, nu) ||
-	       mrs_snap_array(o, "ds.user_created", &ds->user_created, 8, nu) ||
-	       mrs_snap_array(o, "ds.user_verified", &ds->user_verified, 1, nu) ||
-	       mrs_snap_array(o, "ds.fol_off", &ds->fol_off, 4, nu + 1) ||
-	       mrs_snap_array(o, "ds.fol_dst", &ds->fol_dst, 4, nf) ||
-	       mrs_snap_array(o, "ds.fol_time", &ds->fol_time, 8, nf) ||
-	       mrs_snap_array(o, "ds.fwr_off", &ds->fwr_off, 4, nu + 1) ||
-	       mrs_snap_array(o, "ds.fwr_src", &ds->fwr_src, 4, nf) ||
-	       mrs_snap_array(o, "ds.fwr_edge", &ds->fwr_edge, 4, nf) ||
-	       mrs_snap_array(o, "ds.tweet_author", &ds->tweet_author, 4, nt) ||
-	       mrs_snap_array(o, "ds.tweet_time", &ds->tweet_time, 8, nt) ||
-	       mrs_snap_array(o, "ds.tweet_rt_of", &ds->tweet_rt_of, 4, nt) ||
-	       mrs_snap_array(o, "ds.tweet_flags", &ds->tweet_flags, 1, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.handle_off", ds->handle_off, nu) ||
+	       MRS_SNAP_ARRAY(o, "ds.user_created", ds->user_created, nu) ||
+	       MRS_SNAP_ARRAY(o, "ds.user_verified", ds->user_verified, nu) ||
+	       MRS_SNAP_ARRAY(o, "ds.fol_off", ds->fol_off, nu + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.fol_dst", ds->fol_dst, nf) ||
+	       MRS_SNAP_ARRAY(o, "ds.fol_time", ds->fol_time, nf) ||
+	       MRS_SNAP_ARRAY(o, "ds.fwr_off", ds->fwr_off, nu + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.fwr_src", ds->fwr_src, nf) ||
+	       MRS_SNAP_ARRAY(o, "ds.fwr_edge", ds->fwr_edge, nf) ||
+	       MRS_SNAP_ARRAY(o, "ds.tweet_author", ds->tweet_author, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.tweet_time", ds->tweet_time, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.tweet_rt_of", ds->tweet_rt_of, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.tweet_flags", ds->tweet_flags, nt) ||
 	       mrs_snap_array_any(o, "ds.text_pool", &ds->text_pool, 1, &texts) ||
-	       mrs_snap_array(o, "ds.text_off", &ds->text_off, 4, nt) ||
-	       mrs_snap_array(o, "ds.atw_off", &ds->atw_off, 4, nu + 1) ||
-	       mrs_snap_array(o, "ds.atw", &ds->atw, 4, nt) ||
-	       mrs_snap_array(o, "ds.imp_user", &ds->imp_user, 4, ni) ||
-	       mrs_snap_array(o, "ds.imp_tweet", &ds->imp_tweet, 4, ni) ||
-	       mrs_snap_array(o, "ds.imp_time", &ds->imp_time, 8, ni) ||
-	       mrs_snap_array(o, "ds.imp_actions", &ds->imp_actions, 1, ni) ||
-	       mrs_snap_array(o, "ds.imp_propensity", &ds->imp_propensity, 4, ni) ||
-	       mrs_snap_array(o, "ds.uimp_off", &ds->uimp_off, 4, nu + 1) ||
-	       mrs_snap_array(o, "ds.timp_off", &ds->timp_off, 4, nt + 1) ||
-	       mrs_snap_array(o, "ds.timp", &ds->timp, 4, ni) ||
-	       mrs_snap_array(o, "ds.blk_off", &ds->blk_off, 4, nu + 1) ||
-	       mrs_snap_array(o, "ds.blk_dst", &ds->blk_dst, 4, nb) ||
-	       mrs_snap_array(o, "ds.blk_kind", &ds->blk_kind, 1, nb) ||
-	       mrs_snap_array(o, "ds.blk_time", &ds->blk_time, 8, nb) ||
-	       mrs_snap_array(o, "ds.label_nsfw", &ds->label_nsfw, 1, nt) ||
-	       mrs_snap_array(o, "ds.label_toxic", &ds->label_toxic, 1, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.text_off", ds->text_off, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.atw_off", ds->atw_off, nu + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.atw", ds->atw, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.imp_user", ds->imp_user, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.imp_tweet", ds->imp_tweet, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.imp_time", ds->imp_time, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.imp_actions", ds->imp_actions, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.imp_propensity", ds->imp_propensity, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.uimp_off", ds->uimp_off, nu + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.timp_off", ds->timp_off, nt + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.timp", ds->timp, ni) ||
+	       MRS_SNAP_ARRAY(o, "ds.blk_off", ds->blk_off, nu + 1) ||
+	       MRS_SNAP_ARRAY(o, "ds.blk_dst", ds->blk_dst, nb) ||
+	       MRS_SNAP_ARRAY(o, "ds.blk_kind", ds->blk_kind, nb) ||
+	       MRS_SNAP_ARRAY(o, "ds.blk_time", ds->blk_time, nb) ||
+	       MRS_SNAP_ARRAY(o, "ds.label_nsfw", ds->label_nsfw, nt) ||
+	       MRS_SNAP_ARRAY(o, "ds.label_toxic", ds->label_toxic, nt) ||
 	       mrs_snap_array_any(o, "ds.texts_pool", &ds->texts_pool, 1, &ltexts) ||
-	       mrs_snap_array(o, "ds.texts_off", &ds->texts_off, 4, nx) ||
-	       mrs_snap_array(o, "ds.texts_label", &ds->texts_label, 1, nx)
+	       MRS_SNAP_ARRAY(o, "ds.texts_off", ds->texts_off, nx) ||
+	       MRS_SNAP_ARRAY(o, "ds.texts_label", ds->texts_label, nx)
 		       ? -1
 		       : 0;
 }

@@ -1113,15 +1113,15 @@ int mrs_truth_snap(mrs_truth **tp, mrs_snap_io *io)
 	tr->n_users = head[1], tr->n_tweets = head[2], tr->n_impressions = head[3], tr->seed = seed;
 	size_t nu = tr->n_users, nt = tr->n_tweets, ni = tr->n_impressions;
 	mrs_snap_io *o = io;
-	return mrs_snap_array(o, "truth.user_interests", &tr->user_interests, 1, nu) ||
-			       mrs_snap_array(o, "truth.user_interest_w", &tr->user_interest_w, 4,
+	return MRS_SNAP_ARRAY(o, "truth.user_interests", tr->user_interests, nu) ||
+			       MRS_SNAP_ARRAY(o, "truth.user_interest_w", tr->user_interest_w,
 					      nu * MRS_N_TOPICS) ||
-			       mrs_snap_array(o, "truth.user_propensity", &tr->user_propensity, 4, nu) ||
-			       mrs_snap_array(o, "truth.tweet_topic", &tr->tweet_topic, 1, nt) ||
-			       mrs_snap_array(o, "truth.tweet_quality", &tr->tweet_quality, 4, nt) ||
-			       mrs_snap_array(o, "truth.tweet_nsfw", &tr->tweet_nsfw, 4, nt) ||
-			       mrs_snap_array(o, "truth.tweet_toxicity", &tr->tweet_toxicity, 4, nt) ||
-			       mrs_snap_array(o, "truth.imp_prob", &tr->imp_prob, 4, ni * MRS_N_ACTIONS)
+			       MRS_SNAP_ARRAY(o, "truth.user_propensity", tr->user_propensity, nu) ||
+			       MRS_SNAP_ARRAY(o, "truth.tweet_topic", tr->tweet_topic, nt) ||
+			       MRS_SNAP_ARRAY(o, "truth.tweet_quality", tr->tweet_quality, nt) ||
+			       MRS_SNAP_ARRAY(o, "truth.tweet_nsfw", tr->tweet_nsfw, nt) ||
+			       MRS_SNAP_ARRAY(o, "truth.tweet_toxicity", tr->tweet_toxicity, nt) ||
+			       MRS_SNAP_ARRAY(o, "truth.imp_prob", tr->imp_prob, ni * MRS_N_ACTIONS)
 		       ? -1
 		       : 0;
 }

@@ -326,13 +326,13 @@ int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
 		m->n_items = h.n_items;
 		m->mapped = true;
 	}
-	if (mrs_snap_array(io, "coeng.off", &m->off, sizeof(uint32_t), (size_t)h.n_items + 1))
+	if (MRS_SNAP_ARRAY(io, "coeng.off", m->off, (size_t)h.n_items + 1))
 		return -1;
 	if (!m->off || m->off[0] != 0)
 		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: co-engagement index: bad offsets");
 	size_t kept = m->off[h.n_items];
-	return mrs_snap_array(io, "coeng.tgt", &m->tgt, sizeof(uint32_t), kept) ||
-			       mrs_snap_array(io, "coeng.sim", &m->sim, sizeof(float), kept)
+	return MRS_SNAP_ARRAY(io, "coeng.tgt", m->tgt, kept) ||
+			       MRS_SNAP_ARRAY(io, "coeng.sim", m->sim, kept)
 		       ? -1
 		       : 0;
 }

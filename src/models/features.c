@@ -243,26 +243,26 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	c->mapped = !io->writing;
 	size_t ni = ds->n_impressions, nf = ds->n_follows, nu = ds->n_users, nt = ds->n_tweets;
 	mrs_snap_io *o = io;
-	if (mrs_snap_array(o, "counts.u_pos", &c->u_pos, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.u_neg", &c->u_neg, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.t_time", &c->t_time, 8, ni) ||
-	    mrs_snap_array(o, "counts.t_pos", &c->t_pos, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.t_neg", &c->t_neg, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.a_off", &c->a_off, 4, nu + 1) ||
-	    mrs_snap_array(o, "counts.a_time", &c->a_time, 8, ni) ||
-	    mrs_snap_array(o, "counts.a_pos", &c->a_pos, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.a_neg", &c->a_neg, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.a_rt", &c->a_rt, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.a_like", &c->a_like, 4, ni + 1) ||
-	    mrs_snap_array(o, "counts.fol_t", &c->fol_t, 8, nf) ||
-	    mrs_snap_array(o, "counts.fwr_t", &c->fwr_t, 8, nf) ||
+	if (MRS_SNAP_ARRAY(o, "counts.u_pos", c->u_pos, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.u_neg", c->u_neg, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.t_time", c->t_time, ni) ||
+	    MRS_SNAP_ARRAY(o, "counts.t_pos", c->t_pos, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.t_neg", c->t_neg, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_off", c->a_off, nu + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_time", c->a_time, ni) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_pos", c->a_pos, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_neg", c->a_neg, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_rt", c->a_rt, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.a_like", c->a_like, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.fol_t", c->fol_t, nf) ||
+	    MRS_SNAP_ARRAY(o, "counts.fwr_t", c->fwr_t, nf) ||
 	    mrs_topics_snap(&c->topics, o) ||
-	    mrs_snap_array(o, "counts.tweet_topic", &c->tweet_topic, 2, nt + 1) ||
-	    mrs_snap_array(o, "counts.word_off", &c->word_off, 4, nt + 1))
+	    MRS_SNAP_ARRAY(o, "counts.tweet_topic", c->tweet_topic, nt + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.word_off", c->word_off, nt + 1))
 		return -1;
 	if (!c->word_off)
 		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: counters: no word offsets");
-	return mrs_snap_array(o, "counts.words", &c->words, 8, c->word_off[nt]);
+	return MRS_SNAP_ARRAY(o, "counts.words", c->words, c->word_off[nt]);
 }
 
 uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)

@@ -305,7 +305,7 @@ int mrs_rg_snap(mrs_engine *e, mrs_snap_io *io)
 		return -1;
 	struct mrs_rg *rg = e->rg;
 	rg->mapped = !io->writing;
-	if (mrs_snap_array(io, "rg.fwr_time", &rg->idx.fwr_time, 8, e->ds->n_follows))
+	if (MRS_SNAP_ARRAY(io, "rg.fwr_time", rg->idx.fwr_time, e->ds->n_follows))
 		return -1;
 	return io->writing ? 0 : rg_open_model(e, rg);
 }

@@ -790,7 +790,7 @@ static int safety_snap_one(mrs_engine *e, struct mrs_safety **s, const char *nam
 		return -1;
 	(*s)->mapped = !io->writing;
 	snprintf(head, sizeof head, "%s.score", name);
-	return mrs_snap_array(io, head, &(*s)->score, sizeof(float), e->ds->n_tweets);
+	return MRS_SNAP_ARRAY(io, head, (*s)->score, e->ds->n_tweets);
 }
 
 int mrs_safety_snap(mrs_engine *e, mrs_snap_io *io)

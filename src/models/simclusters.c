@@ -1387,27 +1387,27 @@ int mrs_sc_snap(mrs_engine *e, mrs_snap_io *io)
 	}
 	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, k = sc->k, sim = 0;
 	mrs_snap_io *o = io;
-	if (mrs_snap_array(o, "sc.kf", &sc->kf, 4, nu) ||
-	    mrs_snap_array(o, "sc.kf_score", &sc->kf_score, 4, nu) ||
-	    mrs_snap_array(o, "sc.sim_off", &sc->sim_off, 4, nu + 1))
+	if (MRS_SNAP_ARRAY(o, "sc.kf", sc->kf, nu) ||
+	    MRS_SNAP_ARRAY(o, "sc.kf_score", sc->kf_score, nu) ||
+	    MRS_SNAP_ARRAY(o, "sc.sim_off", sc->sim_off, nu + 1))
 		return -1;
 	if (sc->sim_off)
 		sim = sc->sim_off[nu];
-	if (mrs_snap_array(o, "sc.sim_dst", &sc->sim_dst, 4, sim) ||
-	    mrs_snap_array(o, "sc.sim_w", &sc->sim_w, 4, sim) ||
-	    mrs_snap_array(o, "sc.last_change", &sc->last_change, 8, nu) ||
-	    mrs_snap_array(o, "sc.user", &sc->user, sizeof(sc_vec), nu) ||
-	    mrs_snap_array(o, "sc.prod", &sc->prod, sizeof(sc_vec), nu) ||
-	    mrs_snap_array(o, "sc.tweet", &sc->tweet, sizeof(sc_vec), nt) ||
-	    mrs_snap_array(o, "sc.pop", &sc->pop, 4, nt) ||
-	    mrs_snap_array(o, "sc.ct_off", &sc->ct_off, 4, k + 1) ||
-	    mrs_snap_array(o, "sc.cp_off", &sc->cp_off, 4, k + 1))
+	if (MRS_SNAP_ARRAY(o, "sc.sim_dst", sc->sim_dst, sim) ||
+	    MRS_SNAP_ARRAY(o, "sc.sim_w", sc->sim_w, sim) ||
+	    MRS_SNAP_ARRAY(o, "sc.last_change", sc->last_change, nu) ||
+	    MRS_SNAP_ARRAY(o, "sc.user", sc->user, nu) ||
+	    MRS_SNAP_ARRAY(o, "sc.prod", sc->prod, nu) ||
+	    MRS_SNAP_ARRAY(o, "sc.tweet", sc->tweet, nt) ||
+	    MRS_SNAP_ARRAY(o, "sc.pop", sc->pop, nt) ||
+	    MRS_SNAP_ARRAY(o, "sc.ct_off", sc->ct_off, k + 1) ||
+	    MRS_SNAP_ARRAY(o, "sc.cp_off", sc->cp_off, k + 1))
 		return -1;
 	if (!sc->ct_off || !sc->cp_off)
 		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: simclusters: no cluster index");
-	if (mrs_snap_array(o, "sc.ct", &sc->ct, sizeof(mrs_sc_entry), sc->ct_off[k]))
+	if (MRS_SNAP_ARRAY(o, "sc.ct", sc->ct, sc->ct_off[k]))
 		return -1;
-	return mrs_snap_array(o, "sc.cp", &sc->cp, sizeof(mrs_sc_entry), sc->cp_off[k]);
+	return MRS_SNAP_ARRAY(o, "sc.cp", sc->cp, sc->cp_off[k]);
 }
 
 /* ------------------------------------------------------------------ queries */

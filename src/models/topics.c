@@ -433,8 +433,8 @@ int mrs_topics_snap(mrs_topics **tp, mrs_snap_io *io)
 	if (mrs_snap_value(io, "topics.head", head, sizeof head))
 		return -1;
 	t->mask = head[0], t->n_topics = head[1];
-	return mrs_snap_array(io, "topics.key", &t->key, sizeof *t->key, (size_t)t->mask + 1) ||
-			       mrs_snap_array(io, "topics.topic", &t->topic, sizeof *t->topic,
+	return MRS_SNAP_ARRAY(io, "topics.key", t->key, (size_t)t->mask + 1) ||
+			       MRS_SNAP_ARRAY(io, "topics.topic", t->topic,
 					      (size_t)t->mask + 1)
 		       ? -1
 		       : 0;

@@ -196,11 +196,11 @@ int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io)
 	tw->mapped = !io->writing;
 	tw->dim = head[1], tw->trained = head[2];
 	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, d = tw->dim, k = tw->trained;
-	return mrs_snap_array(io, "twhin.user", &tw->user, 4, nu * d) ||
-			       mrs_snap_array(io, "twhin.tweet", &tw->tweet, 4, k * d) ||
-			       mrs_snap_array(io, "twhin.row", &tw->row, 4, nt) ||
-			       mrs_snap_array(io, "twhin.user_norm", &tw->user_norm, 4, nu) ||
-			       mrs_snap_array(io, "twhin.tweet_norm", &tw->tweet_norm, 4, k)
+	return MRS_SNAP_ARRAY(io, "twhin.user", tw->user, nu * d) ||
+			       MRS_SNAP_ARRAY(io, "twhin.tweet", tw->tweet, k * d) ||
+			       MRS_SNAP_ARRAY(io, "twhin.row", tw->row, nt) ||
+			       MRS_SNAP_ARRAY(io, "twhin.user_norm", tw->user_norm, nu) ||
+			       MRS_SNAP_ARRAY(io, "twhin.tweet_norm", tw->tweet_norm, k)
 		       ? -1
 		       : 0;
 }
