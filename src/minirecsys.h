@@ -1020,6 +1020,13 @@ typedef struct mrs_tune_result {
 	int stop;            /* MRS_TUNE_STOP_* */
 	mrs_tune_point *curve; /* [evals], owned (mrs_tune_result_free) */
 	double seconds;
+	/* the models the search scored with: trained on the validation split's train part
+	 * (never on the validation period), in the serving set's folder `validation`; or,
+	 * when they cannot be trained there (fallback set), the serving models */
+	char models_dir[4200];
+	bool models_trained;  /* trained by this search (else found there from an earlier one) */
+	bool models_serving;  /* the serving models: why in models_note */
+	char models_note[256];
 } mrs_tune_result;
 
 /* Searches the fields of start that fusion, the heuristics, the post-filter and selection
@@ -1029,7 +1036,12 @@ typedef struct mrs_tune_result {
  * improved nothing, down to 1.05) and a step that improves taken again, keeping the best
  * validation NDCG@k. The validation split is eval's (mrs_eval_opts.validation): the last
  * 20% of the train split's impressions, requests made at the split time; nothing at or
- * after the dataset's split time is read. Deterministic for the options. Progress: phase
+ * after the dataset's split time is read. The requests are served by models trained on
+ * the validation split's own train part (`train` on it, with the serving ranker's seed),
+ * kept in the folder `validation` of the serving set and trained there when missing (the
+ * serving models have learnt from the validation period itself); when the data give them
+ * nothing to learn from (MRS_ERR_DATA, MRS_ERR_NODATA) the serving models score it, and
+ * the result says so. Deterministic for the options. Progress: phase
  * "tuning", one report per evaluation with the best so far in the detail; cancelling
  * fails with MRS_ERR_CANCELLED. out is the caller's (mrs_tune_result_free) on success and
  * holds nothing to free on error (evaluation's errors). */

@@ -1,7 +1,9 @@
 /* test_tune.c: mrs_tune on the test world (tests/world.sh): it reads nothing at or after
  * the split (the same search on the world cut at the split gives the same output), it is
- * deterministic, it keeps to its budget and to the fields its modes read, and its result
- * loads back from a --weights file to the same evaluation. */
+ * deterministic, it scores with models trained before the validation period, it keeps to
+ * its budget and to the fields its modes read, and its result loads back from a --weights
+ * file to the same evaluation. */
+#include <cJSON.h>
 #include <math.h>
 
 #include "testutil.h"
@@ -122,6 +124,62 @@ static void test_reads_nothing_at_or_after_the_split(void **state)
 	mrs_dataset_free(cut);
 }
 
+/* The split time recorded in the card of model `name` in the set DIR/set-1. */
+static double card_split(const char *dir, const char *name)
+{
+	char set[600];
+	snprintf(set, sizeof set, "%s/set-1", dir);
+	mrs_error err = {0};
+	cJSON *card = mrs_card_read(set, name, &err);
+	if (!card)
+		fail_msg("%s", err.msg);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(card, "split_time");
+	double v = cJSON_IsNumber(t) ? t->valuedouble : NAN;
+	cJSON_Delete(card);
+	return v;
+}
+
+/* The search is scored by models that never saw the validation period: trained on what
+ * came before it into SET/validation when they are missing, and found there afterwards
+ * (the test world's are kept with its models: tests/world.sh). */
+static void test_scores_with_models_before_the_validation_period(void **state)
+{
+	(void)state;
+	mrs_tune_opts o = opts(3);
+	mrs_tune_result kept;
+	tune_preset(W, "seed", &o, &kept);
+	assert_false(kept.models_trained);
+	assert_false(kept.models_serving);
+	char want[600];
+	snprintf(want, sizeof want, "%s/set-1/validation", models);
+	assert_string_equal(kept.models_dir, want);
+	/* their split is the validation cut, the serving models' the dataset's */
+	assert_true(card_split(kept.models_dir, "heavy_ranker") == (double)kept.valid_from);
+	assert_true(card_split(kept.models_dir, "twhin") == (double)kept.valid_from);
+	assert_true(card_split(models, "heavy_ranker") == (double)W->split_time);
+	assert_true(kept.valid_from < W->split_time);
+
+	/* a copy of the serving set without them: the first search trains them, the next
+	 * finds them */
+	char dir[512], cmd[2048];
+	tu_path(dir, sizeof dir, "models");
+	snprintf(cmd, sizeof cmd, "cp -R '%s' '%s' && rm -rf '%s/set-1/validation'", models, dir,
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	o.eval.models_dir = dir;
+	mrs_tune_result a, b;
+	tune_preset(W, "seed", &o, &a);
+	assert_true(a.models_trained);
+	assert_false(a.models_serving);
+	snprintf(want, sizeof want, "%s/set-1/validation", dir);
+	assert_string_equal(a.models_dir, want);
+	assert_true(card_split(a.models_dir, "heavy_ranker") == (double)a.valid_from);
+	tune_preset(W, "seed", &o, &b);
+	assert_false(b.models_trained);
+	assert_same_search(&a, &b);
+	mrs_tune_result_free(&kept), mrs_tune_result_free(&a), mrs_tune_result_free(&b);
+}
+
 static void test_budget(void **state)
 {
 	(void)state;
@@ -224,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_search_improves_and_is_deterministic),
 		cmocka_unit_test(test_reads_nothing_at_or_after_the_split),
+		cmocka_unit_test(test_scores_with_models_before_the_validation_period),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fields_of_the_modes),
 		cmocka_unit_test(test_written_file_loads_back),

@@ -79,7 +79,9 @@ fi
 if [ "$retrain" = 1 ]; then
 	# small safety models: 4096 buckets keep each file at half a megabyte
 	if ! (cd "$world.new" && "$bin" -q --data world.db --models models train \
-		--safety-buckets 4096) >>"$log" 2>&1; then
+		--safety-buckets 4096 &&
+		"$bin" -q --data world.db --models models tune --evals 1) >>"$log" 2>&1; then
+		# tune trains the models it scores with into the set's folder validation
 		echo "world.sh: could not train the test world's models:" >&2
 		cat "$log" >&2
 		exit 1
@@ -93,16 +95,19 @@ else
 	mkdir -p "$world.new/models"
 	(cd "$fixtures" && cp -R . "$world.new/models/")
 fi
-# every kept model must load on this world: a change to the generator, the features or a
-# model format needs the models trained again
-status=$(printf 'models\n' | "$bin" --data "$world.new/world.db" --models "$world.new/models" \
-	--batch - 2>&1) || true
-if printf '%s\n' "$status" | grep -qv ' loaded '; then
-	echo "world.sh: the test world's kept models do not serve it:" >&2
-	printf '%s\n' "$status" >&2
-	echo "train them again with tests/world.sh --retrain and commit tests/fixtures/world-models" >&2
-	exit 1
-fi
+# every kept model must load on this world, tune's (the set's folder validation) too: a
+# change to the generator, the features or a model format needs the models trained again
+set=$(cat "$world.new/models/CURRENT")
+for m in "$world.new/models" "$world.new/models/$set/validation"; do
+	status=$(printf 'models\n' | "$bin" --data "$world.new/world.db" --models "$m" \
+		--batch - 2>&1) || true
+	if printf '%s\n' "$status" | grep -qv ' loaded '; then
+		echo "world.sh: the test world's kept models ($m) do not serve it:" >&2
+		printf '%s\n' "$status" >&2
+		echo "train them again with tests/world.sh --retrain and commit tests/fixtures/world-models" >&2
+		exit 1
+	fi
+done
 touch "$world.new/stamp"
 rm -rf "$world"
 mv "$world.new" "$world"

@@ -68,6 +68,10 @@ static void report(const mrs_tune_result *t, const mrs_config *start, uint32_t k
 	cJSON_AddItemToObject(res, "changed", changes_json(start, &t->best));
 	cJSON_AddItemToObject(res, "curve", curve_json(t));
 	cJSON_AddStringToObject(res, "preset", t->best.preset);
+	cJSON *m = cJSON_AddObjectToObject(res, "models");
+	cJSON_AddStringToObject(m, "scored_with", t->models_serving ? "serving" : "validation");
+	if (t->models_serving)
+		cJSON_AddStringToObject(m, "why", t->models_note);
 }
 
 static int tune_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
@@ -124,6 +128,14 @@ static void tune_text(out *o, const cJSON *r)
 		   res_u32(r, "searched"), res_str(r, "start_preset"),
 		   fmt_time((int64_t)res_num(v, "from"), from, sizeof from),
 		   fmt_time((int64_t)res_num(v, "to"), to, sizeof to), res_u32(v, "users"), k);
+	const cJSON *m = res_get(r, "models");
+	if (strcmp(res_str(m, "scored_with"), "serving") == 0)
+		out_printf(o, "  the serving models score it, though they have seen the validation "
+			      "period\n  (none could be trained before it: %s)\n",
+			   res_str(m, "why"));
+	else
+		out_printf(o, "  models trained before the validation period score it "
+			      "(SET/validation)\n");
 	out_printf(o, "  start  NDCG@%u %.4f, %.1f%% of the oracle on the same candidates\n", k,
 		   res_num(a, "ndcg"), 100 * res_num(a, "share"));
 	out_printf(o, "  best   NDCG@%u %.4f, %.1f%% of the oracle on the same candidates\n", k,

@@ -159,12 +159,8 @@ static int pick_users(mrs_evaluator *ev, mrs_error *err)
 	return 0;
 }
 
-/* The validation split's dataset: the train part of ds alone, to be split again the same
- * way (temporal: at the time before which 80% of its impressions fall, the clock stopped
- * at the original split; random: the train rows, which the evaluator splits again with
- * another seed). */
-static mrs_dataset *validation_dataset(const mrs_dataset *ds, const mrs_eval_opts *o,
-				       mrs_error *err)
+mrs_dataset *mrs_eval_validation_dataset(const mrs_dataset *ds, const mrs_eval_opts *o,
+					 mrs_error *err)
 {
 	if (o->split == MRS_SPLIT_RANDOM) {
 		uint8_t *test = mrs_calloc(ds->n_impressions, 1, "validation split", err);
@@ -278,7 +274,7 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 	 * is scored (its impressions' probabilities serve the model metrics alone, which
 	 * the validation split does not compute) */
 	const mrs_dataset *file = ds;
-	if (ev->o.validation && !(ds = ev->own_full = validation_dataset(ds, &ev->o, err)))
+	if (ev->o.validation && !(ds = ev->own_full = mrs_eval_validation_dataset(ds, &ev->o, err)))
 		goto fail;
 	ev->full = ds;
 	ev->now = ds->t_end + 1;

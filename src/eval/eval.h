@@ -43,4 +43,11 @@ uint32_t mrs_split_train_rows(uint32_t n, double ratio);
 int mrs_split_random(const mrs_dataset *ds, double ratio, uint64_t seed, uint8_t *test,
 		     mrs_error *err);
 
+/* The validation split's dataset (mrs_eval_opts.validation): the train part of ds alone,
+ * split again the same way (temporal: at the time before which 80% of its impressions
+ * fall, its clock stopped at ds's split time; random: the train rows, which an evaluator
+ * splits again with another seed). The caller's (mrs_dataset_free); NULL on error. */
+mrs_dataset *mrs_eval_validation_dataset(const mrs_dataset *ds, const mrs_eval_opts *o,
+					 mrs_error *err);
+
 #endif

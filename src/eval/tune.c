@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <cJSON.h>
+
 #include "eval/eval.h"
 
 /* The stages whose fields tune searches: a change to any of them re-runs each user's
@@ -219,6 +221,77 @@ static int run_search(search *s, mrs_error *err)
 	return 0;
 }
 
+/* A number in the card of the serving set's model NAME (at key, inside object `in` when
+ * not NULL), or def. */
+static double card_number(const char *set, int model, const char *in, const char *key,
+			  double def)
+{
+	cJSON *card = mrs_card_read(set, mrs_model_name(model), NULL);
+	const cJSON *o = in ? cJSON_GetObjectItemCaseSensitive(card, in) : card;
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+	double v = cJSON_IsNumber(x) && x->valuedouble >= 0 ? x->valuedouble : def;
+	cJSON_Delete(card);
+	return v;
+}
+
+/* Sets out->models_dir to SET/validation, the models trained on the validation split's
+ * train part, training them there unless a heavy ranker of this dataset is already there
+ * (a new `train` makes a new set, so what is found there is never stale). The serving
+ * models cannot score the search: they learnt from the validation period (on the default
+ * world a search with them reached 92% of the oracle on validation and 75% on test). */
+static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
+			     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err)
+{
+	const char *dir = o->eval.models_dir && *o->eval.models_dir ? o->eval.models_dir : "models";
+	char set[4096];
+	if (mrs_models_current(dir, set, sizeof set, err))
+		return -1;
+	if ((size_t)snprintf(out->models_dir, sizeof out->models_dir, "%s/validation", set) >=
+	    sizeof out->models_dir)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", set);
+	mrs_eval_opts eo = o->eval;
+	eo.split = MRS_SPLIT_TEMPORAL;
+	mrs_dataset *v = mrs_eval_validation_dataset(ds, &eo, err);
+	if (!v)
+		return -1;
+	char have[4200];
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_error ignore = {0};
+	int rc = 0;
+	if (mrs_models_current(out->models_dir, have, sizeof have, &ignore) == 0)
+		mrs_models_check(have, v, cc);
+	else
+		cc[MRS_MODEL_RANKER].state = MRS_CARD_MISSING;
+	if (cc[MRS_MODEL_RANKER].state != MRS_CARD_THIS || cc[MRS_MODEL_RANKER].skipped[0]) {
+		/* as the serving set was trained: its seed and safety buckets (train's own
+		 * defaults without them), and the command's default cap on ranker rows */
+		mrs_train_opts to = {
+			.models_dir = out->models_dir,
+			.seed = (uint64_t)card_number(set, MRS_MODEL_RANKER, NULL, "seed", 42),
+			.max_rows = 300000,
+			.safety_buckets = (uint32_t)card_number(set, MRS_MODEL_NSFW,
+								"hyper_parameters", "buckets", 0),
+			.dataset_path = ds->path,
+		};
+		mrs_progress_report(progress, "validation models", 0, 1, out->models_dir);
+		mrs_error terr = {0};
+		rc = mrs_train(v, &to, progress, &terr);
+		out->models_trained = !rc;
+		if (rc && (terr.code == MRS_ERR_DATA || terr.code == MRS_ERR_NODATA)) {
+			snprintf(out->models_note, sizeof out->models_note, "%.250s", terr.msg);
+			snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
+			out->models_serving = true;
+			rc = 0;
+		} else if (rc) {
+			if (err)
+				*err = terr;
+			mrs_error_prefix(err, "tune: the models of the validation split");
+		}
+	}
+	mrs_dataset_free(v);
+	return rc;
+}
+
 int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts *o,
 	     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err)
 {
@@ -234,6 +307,9 @@ int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts
 	eo.lists_only = true;
 	eo.systems = 1u << MRS_SYS_PIPELINE | 1u << MRS_SYS_ORACLE;
 	int rc = -1;
+	if (validation_models(ds, o, out, progress, err))
+		goto out;
+	eo.models_dir = out->models_dir;
 	if (!(s.coord = mrs_calloc(s.n_tab, sizeof *s.coord, "tune", err)))
 		goto out;
 	for (size_t i = 0; i < s.n_tab; i++)
