@@ -1025,7 +1025,7 @@ typedef struct mrs_tune_result {
 	 * when they cannot be trained there (fallback set), the serving models */
 	char models_dir[4200];
 	bool models_trained;  /* trained by this search (else found there from an earlier one) */
-	bool models_serving;  /* the serving models: why in models_note */
+	bool models_serving;  /* the serving set scored it: why in models_note */
 	char models_note[256];
 } mrs_tune_result;
 
@@ -1039,9 +1039,11 @@ typedef struct mrs_tune_result {
  * after the dataset's split time is read. The requests are served by models trained on
  * the validation split's own train part (`train` on it, with the serving ranker's seed),
  * kept in the folder `validation` of the serving set and trained there when missing (the
- * serving models have learnt from the validation period itself); when the data give them
- * nothing to learn from (MRS_ERR_DATA, MRS_ERR_NODATA) the serving models score it, and
- * the result says so. Deterministic for the options. Progress: phase
+ * serving models have learnt from the validation period itself); when they cannot be
+ * trained (nothing to learn from before the validation period, a folder that cannot be
+ * written) the serving models score it, and the result says why; without a trained
+ * heavy ranker of ds in the serving set, that set's fallbacks score it and nothing is
+ * trained. Deterministic for the options. Progress: phase
  * "tuning", one report per evaluation with the best so far in the detail; cancelling
  * fails with MRS_ERR_CANCELLED. out is the caller's (mrs_tune_result_free) on success and
  * holds nothing to free on error (evaluation's errors). */

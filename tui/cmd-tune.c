@@ -130,9 +130,7 @@ static void tune_text(out *o, const cJSON *r)
 		   fmt_time((int64_t)res_num(v, "to"), to, sizeof to), res_u32(v, "users"), k);
 	const cJSON *m = res_get(r, "models");
 	if (strcmp(res_str(m, "scored_with"), "serving") == 0)
-		out_printf(o, "  the serving models score it, though they have seen the validation "
-			      "period\n  (none could be trained before it: %s)\n",
-			   res_str(m, "why"));
+		out_printf(o, "  the serving set scores it (%s)\n", res_str(m, "why"));
 	else
 		out_printf(o, "  models trained before the validation period score it "
 			      "(SET/validation)\n");

@@ -238,7 +238,10 @@ static double card_number(const char *set, int model, const char *in, const char
  * train part, training them there unless a heavy ranker of this dataset is already there
  * (a new `train` makes a new set, so what is found there is never stale). The serving
  * models cannot score the search: they learnt from the validation period (on the default
- * world a search with them reached 92% of the oracle on validation and 75% on test). */
+ * world a search with them reached 92% of the oracle on validation and 75% on test).
+ * When they cannot be trained (nothing to learn from before the validation period, a
+ * folder that cannot be written), the serving set scores the search and out says why;
+ * only a cancel or a lack of memory fails. */
 static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 			     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err)
 {
@@ -249,13 +252,24 @@ static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 	if ((size_t)snprintf(out->models_dir, sizeof out->models_dir, "%s/validation", set) >=
 	    sizeof out->models_dir)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", set);
+	/* no ranker of this dataset serves: the search scores with what serves (the
+	 * fallbacks), as eval would, and trains nothing */
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(set, ds, cc);
+	if (cc[MRS_MODEL_RANKER].state != MRS_CARD_THIS || cc[MRS_MODEL_RANKER].skipped[0]) {
+		snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
+		snprintf(out->models_note, sizeof out->models_note,
+			 "no heavy ranker of this dataset there: nothing to train before the "
+			 "validation period");
+		out->models_serving = true;
+		return 0;
+	}
 	mrs_eval_opts eo = o->eval;
 	eo.split = MRS_SPLIT_TEMPORAL;
 	mrs_dataset *v = mrs_eval_validation_dataset(ds, &eo, err);
 	if (!v)
 		return -1;
 	char have[4200];
-	mrs_card_check cc[MRS_N_MODELS];
 	mrs_error ignore = {0};
 	int rc = 0;
 	if (mrs_models_current(out->models_dir, have, sizeof have, &ignore) == 0)
@@ -277,15 +291,16 @@ static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 		mrs_error terr = {0};
 		rc = mrs_train(v, &to, progress, &terr);
 		out->models_trained = !rc;
-		if (rc && (terr.code == MRS_ERR_DATA || terr.code == MRS_ERR_NODATA)) {
-			snprintf(out->models_note, sizeof out->models_note, "%.250s", terr.msg);
+		if (rc && terr.code != MRS_ERR_CANCELLED && terr.code != MRS_ERR_NOMEM) {
+			snprintf(out->models_note, sizeof out->models_note,
+				 "they have seen the validation period; none could be trained before "
+				 "it: %.150s",
+				 terr.msg);
 			snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
 			out->models_serving = true;
 			rc = 0;
-		} else if (rc) {
-			if (err)
-				*err = terr;
-			mrs_error_prefix(err, "tune: the models of the validation split");
+		} else if (rc && err) {
+			*err = terr;
 		}
 	}
 	mrs_dataset_free(v);
