@@ -35,6 +35,7 @@ struct mrs_counts {
 	int64_t *o_time;          /* [n_imp] impressions of each original author's tweets and of
 				   * their retweets, by time */
 	uint32_t *o_act;          /* [n_imp + 1] positive actions, prefix over the o order */
+	uint32_t *o_rt, *o_like;  /* [n_imp + 1] retweets and likes, prefix over the o order */
 	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
 	mrs_topics *topics;       /* word communities of the tweet texts */
@@ -58,7 +59,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->u_pos), free(c->u_neg), free(c->u_like), free(c->t_time), free(c->t_pos),
 		free(c->t_neg), free(c->t_like);
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
-	free(c->o_off), free(c->o_time), free(c->o_act);
+	free(c->o_off), free(c->o_time), free(c->o_act), free(c->o_rt), free(c->o_like);
 	free(c->fol_t), free(c->fwr_t);
 	free(c->tweet_topic), free(c->word_off), free(c->words);
 	free(c);
@@ -135,8 +136,10 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	c->o_off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "author impressions", err);
 	c->o_time = mrs_calloc(ni, sizeof(int64_t), "author impressions", err);
 	c->o_act = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_rt = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
 	if (!tmp || !fill || !c->a_off || !c->a_time || !c->a_pos || !c->a_neg || !c->a_rt ||
-	    !c->a_like || !c->o_off || !c->o_time || !c->o_act) {
+	    !c->a_like || !c->o_off || !c->o_time || !c->o_act || !c->o_rt || !c->o_like) {
 		free(tmp), free(fill);
 		return -1;
 	}
@@ -152,7 +155,10 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	sort_by_author(ds, true, c->o_off, fill, tmp);
 	for (uint32_t k = 0; k < ni; k++) {
 		c->o_time[k] = tmp[k].t;
-		c->o_act[k + 1] = c->o_act[k] + positive_actions(ds->imp_actions[tmp[k].i]);
+		uint8_t acts = ds->imp_actions[tmp[k].i];
+		c->o_act[k + 1] = c->o_act[k] + positive_actions(acts);
+		c->o_rt[k + 1] = c->o_rt[k] + ((acts >> MRS_ACT_RETWEET) & 1u);
+		c->o_like[k + 1] = c->o_like[k] + ((acts >> MRS_ACT_LIKE) & 1u);
 	}
 	free(tmp), free(fill);
 	return 0;
@@ -283,6 +289,8 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	    MRS_SNAP_ARRAY(o, "counts.o_off", c->o_off, nu + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.o_time", c->o_time, ni) ||
 	    MRS_SNAP_ARRAY(o, "counts.o_act", c->o_act, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_rt", c->o_rt, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_like", c->o_like, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.fol_t", c->fol_t, nf) ||
 	    MRS_SNAP_ARRAY(o, "counts.fwr_t", c->fwr_t, nf) ||
 	    mrs_topics_snap(&c->topics, o) ||
@@ -433,23 +441,32 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				 "behaviour at or after now",
 				 "[0, 2]"},
 	[F_VIEWER_LIKE_LOGIT] = {"viewer_like_logit",
-				 "logit((likes + 20 x 0.15) / (impressions + 20)) / 4 of the viewer "
-				 "before now",
-				 "[-2, 1]"},
-	[F_AUTHOR_LIKE_LOGIT] = {"author_like_logit",
-				 "logit((likes + 20 x 0.15) / (impressions + 20)) / 4 of the tweets "
-				 "of the original author (the retweeted account for a retweet) "
-				 "before now",
-				 "[-2, 1]"},
+				 "logit((likes + 20 x 0.15) / (impressions + 20)) / 4, clipped, of "
+				 "the viewer before now",
+				 "[-2, 2]"},
+	[F_AUTHOR_ACTION_RATE] = {"author_action_rate",
+				  "log((positive actions + 20 x 0.4) / (impressions + 20)) / 4, "
+				  "clipped, over the impressions before now of the original author's "
+				  "tweets and of retweets of them (the retweeted account for a "
+				  "retweet); a like and a retweet on one impression count 2",
+				  "[-2, 2]"},
 	[F_TWEET_LIKE_LOGIT] = {"tweet_like_logit",
-				"logit((likes + 10 r_a) / (impressions + 10)) / 4 of the original "
-				"tweet before now, r_a the rate of author_like_logit",
-				"[-2, 1]"},
+				"logit((likes + 10 r) / (impressions + 10)) / 4, clipped, of the "
+				"original tweet (the retweeted one for a retweet) before now, r = "
+				"min(0.95, 0.15 / 0.4 x the shrunk rate of author_action_rate)",
+				"[-2, 2]"},
 	[F_PAIR_LIKE_LIFT] = {"pair_like_lift",
 			      "(logit((likes + 4 r_v) / (impressions + 4)) - logit(r_v)) / 2, "
 			      "clipped: the viewer's likes of the author's tweets per impression "
 			      "of them before now, r_v the rate of viewer_like_logit",
 			      "[-2, 2]"},
+	[F_TWEET_RECENCY] = {"tweet_recency",
+			     "exp(-max(0, days since the tweet was created) / 2)", "[0, 1]"},
+	[F_PAIR_TOPIC_SHARE] = {"pair_topic_share",
+				"(n_t + 1/4) / (n + K/4): n_t of the viewer's positively engaged "
+				"impressions and own tweets before now those of the tweet's word "
+				"topic, n those with a topic, K topics; 0 for a tweet without a topic",
+				"[0, 1]"},
 	[F_PAIR_IMPRESSION_SHARE] = {"pair_impression_share",
 				     "(impressions of the author's tweets + 1) / (impressions of "
 				     "followees' tweets + F) x F / 4, capped at 2, of the viewer before "
@@ -457,13 +474,19 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				     "viewer did not follow the author before now: how much more often "
 				     "the feed showed this followee than an even spread would",
 				     "[0, 2]"},
-	[F_TWEET_RECENCY] = {"tweet_recency",
-			     "exp(-max(0, days since the tweet was created) / 2)", "(0, 1]"},
-	[F_PAIR_TOPIC_SHARE] = {"pair_topic_share",
-				"(n_t + 1) / (n + K) with the counts of pair_topic_evidence: the "
-				"viewer's share of interest in the tweet's topic; 0 for a tweet "
-				"without a topic",
+	[F_PAIR_SHOWN_TOPIC] = {"pair_shown_topic",
+				"(n_t + 1/4) / (n + K/4): n_t of the viewer's out-of-network "
+				"impressions before now (of authors they had not followed before now) "
+				"those of the tweet's word topic, n those with a topic; 0 for a tweet "
+				"without a topic: what an interest-targeted source showed them",
 				"[0, 1]"},
+	[F_AUTHOR_RT_LIKE] = {"author_rt_like",
+			      "log((retweets + 1) / (likes + 3)) / 4, clipped, over the "
+			      "impressions of author_action_rate",
+			      "[-2, 2]"},
+	[F_AUTHOR_TWEETS] = {"author_tweets",
+			     "log1p(tweets and retweets the author posted before now) / 6",
+			     "[0, 2]"},
 };
 
 const mrs_feature_info *mrs_feature_info_get(int i)
@@ -796,20 +819,30 @@ static float topic_evidence(const struct mrs_counts *c, uint32_t tweet, const wo
 }
 
 /* Counts, per word topic, the texts of the viewer's positively engaged impressions and of
- * their own tweets, all before now; returns the total counted (texts with a topic). */
+ * their own tweets into count (returns their total), and the tweets of their
+ * out-of-network impressions (authors they did not follow) into shown (*n_shown their
+ * total), all before now. */
 static uint32_t interest_topics(const mrs_engine *e, uint32_t viewer, int64_t now,
-				uint32_t *count)
+				uint32_t *count, uint32_t *shown, uint32_t *n_shown)
 {
 	const mrs_dataset *ds = e->ds;
 	const int16_t *topic = e->counts->tweet_topic;
 	uint32_t total = 0;
 	uint32_t lo = ds->uimp_off[viewer];
 	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
+	*n_shown = 0;
 	for (uint32_t i = lo; i < hi; i++) {
-		int16_t tp = topic[ds->imp_tweet[i]];
-		if (tp >= 0 && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
+		uint32_t t = ds->imp_tweet[i];
+		int16_t tp = topic[t];
+		if (tp < 0)
+			continue;
+		if (ds->imp_actions[i] & MRS_POSITIVE_MASK) {
 			count[tp]++;
 			total++;
+		}
+		if (!mrs_follows_before(ds, viewer, ds->tweet_author[t], now)) {
+			shown[tp]++;
+			(*n_shown)++;
 		}
 	}
 	for (uint32_t i = ds->atw_off[viewer], end = mrs_atw_end(ds, viewer, now); i < end; i++) {
@@ -877,11 +910,16 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 	lo = c->o_off[a];
 	k = count_before(c->o_time, lo, c->o_off[a + 1], now);
 	double ra = shrunk(c->o_act[lo + k] - c->o_act[lo], k, ACTION_PRIOR, 20);
-	f[F_AUTHOR_LIKE_LOGIT] = (float)(log(ra) / 4);
-	ra = ra * LIKE_PRIOR / ACTION_PRIOR;
+	f[F_AUTHOR_ACTION_RATE] = clip2(log(ra) / 4);
+	/* retweets per like lean to quality whoever the audience is */
+	uint32_t o_rts = c->o_rt[lo + k] - c->o_rt[lo], o_likes = c->o_like[lo + k] - c->o_like[lo];
+	f[F_AUTHOR_RT_LIKE] = clip2(log((o_rts + 1.0) / (o_likes + 3.0)) / 4);
+	f[F_AUTHOR_TWEETS] = lg(mrs_atw_end(ds, ds->tweet_author[t], now) -
+				ds->atw_off[ds->tweet_author[t]], 6);
+	ra = MRS_MIN(0.95, ra * LIKE_PRIOR / ACTION_PRIOR);
 	lo = ds->timp_off[q];
 	k = count_before(c->t_time, lo, ds->timp_off[q + 1], now);
-	f[F_TWEET_LIKE_LOGIT] = (float)(logit(shrunk(c->t_like[lo + k] - c->t_like[lo], k, ra, 10)) / 4);
+	f[F_TWEET_LIKE_LOGIT] = clip2(logit(shrunk(c->t_like[lo + k] - c->t_like[lo], k, ra, 10)) / 4);
 }
 
 /*
@@ -918,7 +956,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	v[F_VIEWER_ACTIVITY] = lg(k, 8);
 	v[F_VIEWER_ENG_RATE] = rate(c->u_pos[lo + k] - c->u_pos[lo], k);
 	double viewer_rate = shrunk(c->u_like[lo + k] - c->u_like[lo], k, LIKE_PRIOR, 20);
-	v[F_VIEWER_LIKE_LOGIT] = (float)(logit(viewer_rate) / 4);
+	v[F_VIEWER_LIKE_LOGIT] = clip2(logit(viewer_rate) / 4);
 	int64_t sec = ((now % MRS_DAY) + MRS_DAY) % MRS_DAY;
 	double angle = 2.0 * M_PI * (double)sec / MRS_DAY;
 	v[F_HOUR_SIN] = (float)sin(angle);
@@ -942,8 +980,9 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	uint32_t nk = mrs_topics_count(c->topics);
 	uint32_t *ftopic = rc ? NULL : mrs_calloc(nk + 1, sizeof(uint32_t), "features", err);
 	uint32_t ftotal = ftopic ? followee_topics(e, viewer, now, ftopic) : 0;
-	uint32_t *itopic = rc ? NULL : mrs_calloc(nk + 1, sizeof(uint32_t), "features", err);
-	uint32_t itotal = itopic ? interest_topics(e, viewer, now, itopic) : 0;
+	uint32_t *itopic = rc ? NULL : mrs_calloc(2 * (nk + 1), sizeof(uint32_t), "features", err);
+	uint32_t *stopic = itopic ? itopic + nk + 1 : NULL, stotal = 0;
+	uint32_t itotal = itopic ? interest_topics(e, viewer, now, itopic, stopic, &stotal) : 0;
 	uint32_t *hist = rc || !e->coeng ? NULL
 				 : mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "features", err);
 	uint32_t n_hist = hist ? mrs_coeng_history(e, viewer, now, hist, MRS_COENG_HISTORY) : 0;
@@ -976,6 +1015,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_PAIR_OWN_TOPIC] = topic_share(c, t, wm.own_topic, wm.own_total, nk);
 		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
 		f[F_PAIR_TOPIC_SHARE] = topic_share_linear(c, t, itopic, itotal, nk);
+		f[F_PAIR_SHOWN_TOPIC] = topic_share_linear(c, t, stopic, stotal, nk);
 		f[F_PAIR_COENGAGEMENT] = lg(mrs_coeng_score(e, hist, n_hist, t, now), 1);
 	}
 	word_map_free(&wm);
