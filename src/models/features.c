@@ -12,7 +12,8 @@
  *   negative (negative feedback or report) impressions run over the whole array;
  * - per tweet: ds->timp ranges are time-sorted; prefix counts over timp positions;
  * - per author: the impressions of the author's tweets, sorted by (author, time), with
- *   prefix counts;
+ *   prefix counts; per original author the same over the impressions of their tweets and
+ *   of retweets of them by anyone;
  * - follow times of each user's followees and followers, sorted.
  * It also keeps the hashed words of every tweet's text (mrs_text_words): the features
  * read the words of every candidate and of the 250 texts of the viewer's history, for
