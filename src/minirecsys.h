@@ -438,7 +438,7 @@ const char *mrs_engine_models_dir(const mrs_engine *e);
 
 /* The heavy ranker's input: MRS_N_FEATURES numbers per (viewer, tweet, now), the same for
  * training and serving (docs/features.md). */
-#define MRS_N_FEATURES 38
+#define MRS_N_FEATURES 48
 
 /* Heads of the heavy ranker: one per action, then "any positive engagement". */
 #define MRS_HEAD_ANY MRS_N_ACTIONS

@@ -1,6 +1,6 @@
 /* test_features.c: the feature function: training rows and serving give the same vectors,
  * no feature reads the ground truth, nothing at or after `now` counts, every feature
- * varies, and the feature table is complete. */
+ * varies, the feature table is complete, and the word topics recover a world's subjects. */
 #include <math.h>
 #include <sqlite3.h>
 
@@ -247,6 +247,56 @@ static void test_every_feature_varies(void **state)
 	free(x);
 }
 
+/* The word topics of the default world (seed 42) against its hidden topics: each hidden
+ * topic's tweets fall mostly in one community, a different one for each (with a PMI cut of
+ * 0.5 and a text's topic by its most frequent community, technology and music shared one
+ * and 80.8% of the tweets were in their topic's community). */
+static void test_word_topics_recover_subjects(void **state)
+{
+	(void)state;
+	mrs_gen_params p;
+	mrs_error err = {0};
+	mrs_truth *tr = NULL;
+	assert_ok(mrs_gen_params_scale(&p, "default", &err), &err);
+	p.seed = 42;
+	mrs_dataset *ds = mrs_generate(&p, &tr, NULL, &err);
+	if (!ds)
+		fail_msg("generate: %s", err.msg);
+	mrs_topics *t = mrs_topics_build(ds, &err);
+	if (!t)
+		fail_msg("topics: %s", err.msg);
+	uint32_t k = mrs_topics_count(t);
+	assert_true(k >= MRS_N_TOPICS && k < 64);
+	static uint32_t count[MRS_N_TOPICS][64];
+	memset(count, 0, sizeof count);
+	uint64_t w[64];
+	for (uint32_t i = 0; i < ds->n_tweets; i++) {
+		int32_t c = mrs_topic_of_text(t, w, mrs_text_words(mrs_tweet_text(ds, i), w, 64));
+		assert_true(c >= -1 && c < (int32_t)k);
+		if (c >= 0)
+			count[tr->tweet_topic[i]][c]++;
+	}
+	uint32_t in_own = 0, best[MRS_N_TOPICS];
+	for (int h = 0; h < MRS_N_TOPICS; h++) {
+		best[h] = 0;
+		for (uint32_t c = 1; c < k; c++)
+			if (count[h][c] > count[h][best[h]])
+				best[h] = c;
+		in_own += count[h][best[h]];
+		for (int g = 0; g < h; g++)
+			if (best[g] == best[h])
+				fail_msg("hidden topics %s and %s share word community %u",
+					 mrs_topic_name(g), mrs_topic_name(h), best[h]);
+	}
+	double share = (double)in_own / ds->n_tweets;
+	print_message("%u communities; %.1f%% of the tweets in their topic's community\n", k,
+		      100 * share);
+	assert_true(share > 0.95);
+	mrs_topics_free(t);
+	mrs_truth_free(tr);
+	mrs_dataset_free(ds);
+}
+
 static void test_feature_info(void **state)
 {
 	(void)state;
@@ -282,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_no_ground_truth_reads),
 		cmocka_unit_test(test_point_in_time),
 		cmocka_unit_test(test_every_feature_varies),
+		cmocka_unit_test(test_word_topics_recover_subjects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,7 +12,8 @@
  *   negative (negative feedback or report) impressions run over the whole array;
  * - per tweet: ds->timp ranges are time-sorted; prefix counts over timp positions;
  * - per author: the impressions of the author's tweets, sorted by (author, time), with
- *   prefix counts;
+ *   prefix counts; per original author the same over the impressions of their tweets and
+ *   of retweets of them by anyone;
  * - follow times of each user's followees and followers, sorted.
  * It also keeps the hashed words of every tweet's text (mrs_text_words): the features
  * read the words of every candidate and of the 250 texts of the viewer's history, for
@@ -23,12 +24,19 @@
 
 struct mrs_counts {
 	uint32_t *u_pos, *u_neg;  /* [n_imp + 1] prefix over impressions (by user, time) */
+	uint32_t *u_like;         /* [n_imp + 1] likes, prefix over impressions (by user, time) */
 	int64_t *t_time;          /* [n_imp] imp_time in ds->timp order */
 	uint32_t *t_pos, *t_neg;  /* [n_imp + 1] prefix over ds->timp order */
+	uint32_t *t_like;         /* [n_imp + 1] likes, prefix over ds->timp order */
 	uint32_t *a_off;          /* [n_users + 1] */
 	int64_t *a_time;          /* [n_imp] impressions of each author's tweets, by time */
 	uint32_t *a_pos, *a_neg;  /* [n_imp + 1] prefix over the author order */
 	uint32_t *a_rt, *a_like;  /* [n_imp + 1] retweets and likes, prefix over the author order */
+	uint32_t *o_off;          /* [n_users + 1] */
+	int64_t *o_time;          /* [n_imp] impressions of each original author's tweets and of
+				   * their retweets, by time */
+	uint32_t *o_act;          /* [n_imp + 1] positive actions, prefix over the o order */
+	uint32_t *o_rt, *o_like;  /* [n_imp + 1] retweets and likes, prefix over the o order */
 	int64_t *fol_t;           /* [n_follows] followee follow times, sorted per user */
 	int64_t *fwr_t;           /* [n_follows] follower follow times, sorted per user */
 	mrs_topics *topics;       /* word communities of the tweet texts */
@@ -49,8 +57,10 @@ void mrs_counts_free(struct mrs_counts *c)
 		free(c);
 		return;
 	}
-	free(c->u_pos), free(c->u_neg), free(c->t_time), free(c->t_pos), free(c->t_neg);
+	free(c->u_pos), free(c->u_neg), free(c->u_like), free(c->t_time), free(c->t_pos),
+		free(c->t_neg), free(c->t_like);
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
+	free(c->o_off), free(c->o_time), free(c->o_act), free(c->o_rt), free(c->o_like);
 	free(c->fol_t), free(c->fwr_t);
 	free(c->tweet_topic), free(c->word_off), free(c->words);
 	free(c);
@@ -81,6 +91,38 @@ static uint32_t count_before(const int64_t *t, uint32_t lo, uint32_t hi, int64_t
 	return mrs_lower_bound_time(t, NULL, lo, hi, x) - lo;
 }
 
+/* The impression's author: the tweet's (the retweeting account for a retweet), or with
+ * `original` the original's. */
+static uint32_t imp_author(const mrs_dataset *ds, uint32_t i, bool original)
+{
+	uint32_t t = ds->imp_tweet[i];
+	if (original && ds->tweet_rt_of[t] != MRS_NONE)
+		t = ds->tweet_rt_of[t];
+	return ds->tweet_author[t];
+}
+
+/* Sorts the impressions by (author, time) into tmp [n_imp], with off [n_users + 1]. */
+static void sort_by_author(const mrs_dataset *ds, bool original, uint32_t *off, uint32_t *fill,
+			   timed *tmp)
+{
+	uint32_t nu = ds->n_users, ni = ds->n_impressions;
+	for (uint32_t i = 0; i < ni; i++)
+		off[imp_author(ds, i, original) + 1]++;
+	for (uint32_t a = 0; a < nu; a++)
+		off[a + 1] += off[a];
+	memcpy(fill, off, sizeof(uint32_t) * nu);
+	for (uint32_t i = 0; i < ni; i++)
+		tmp[fill[imp_author(ds, i, original)]++] = (timed){ds->imp_time[i], i};
+	for (uint32_t a = 0; a < nu; a++)
+		qsort(tmp + off[a], off[a + 1] - off[a], sizeof *tmp, cmp_timed);
+}
+
+/* Positive actions an impression drew (a like and a retweet count 2). */
+static uint32_t positive_actions(uint8_t acts)
+{
+	return (uint32_t)__builtin_popcount(acts & MRS_POSITIVE_MASK);
+}
+
 static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
 {
 	uint32_t nu = ds->n_users, ni = ds->n_impressions;
@@ -92,22 +134,17 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	c->a_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
 	c->a_rt = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
 	c->a_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_off = mrs_calloc((size_t)nu + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_time = mrs_calloc(ni, sizeof(int64_t), "author impressions", err);
+	c->o_act = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_rt = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
+	c->o_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "author impressions", err);
 	if (!tmp || !fill || !c->a_off || !c->a_time || !c->a_pos || !c->a_neg || !c->a_rt ||
-	    !c->a_like) {
+	    !c->a_like || !c->o_off || !c->o_time || !c->o_act || !c->o_rt || !c->o_like) {
 		free(tmp), free(fill);
 		return -1;
 	}
-	for (uint32_t i = 0; i < ni; i++)
-		c->a_off[ds->tweet_author[ds->imp_tweet[i]] + 1]++;
-	for (uint32_t a = 0; a < nu; a++)
-		c->a_off[a + 1] += c->a_off[a];
-	memcpy(fill, c->a_off, sizeof(uint32_t) * nu);
-	for (uint32_t i = 0; i < ni; i++) {
-		uint32_t a = ds->tweet_author[ds->imp_tweet[i]];
-		tmp[fill[a]++] = (timed){ds->imp_time[i], i};
-	}
-	for (uint32_t a = 0; a < nu; a++)
-		qsort(tmp + c->a_off[a], c->a_off[a + 1] - c->a_off[a], sizeof *tmp, cmp_timed);
+	sort_by_author(ds, false, c->a_off, fill, tmp);
 	for (uint32_t k = 0; k < ni; k++) {
 		uint8_t acts = ds->imp_actions[tmp[k].i];
 		c->a_time[k] = tmp[k].t;
@@ -115,6 +152,14 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 		c->a_neg[k + 1] = c->a_neg[k] + ((acts & NEG_MASK) != 0);
 		c->a_rt[k + 1] = c->a_rt[k] + ((acts >> MRS_ACT_RETWEET) & 1u);
 		c->a_like[k + 1] = c->a_like[k] + ((acts >> MRS_ACT_LIKE) & 1u);
+	}
+	sort_by_author(ds, true, c->o_off, fill, tmp);
+	for (uint32_t k = 0; k < ni; k++) {
+		c->o_time[k] = tmp[k].t;
+		uint8_t acts = ds->imp_actions[tmp[k].i];
+		c->o_act[k + 1] = c->o_act[k] + positive_actions(acts);
+		c->o_rt[k + 1] = c->o_rt[k] + ((acts >> MRS_ACT_RETWEET) & 1u);
+		c->o_like[k + 1] = c->o_like[k] + ((acts >> MRS_ACT_LIKE) & 1u);
 	}
 	free(tmp), free(fill);
 	return 0;
@@ -148,36 +193,18 @@ static const uint64_t *tweet_words(const struct mrs_counts *c, uint32_t t, size_
 	return c->words ? c->words + c->word_off[t] : NULL;
 }
 
-/* Each tweet's most frequent word topic (the first on a tie), or -1. */
+/* Each tweet's word topic (mrs_topic_of_text), or -1. */
 static int tweet_topics(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
 {
-	uint32_t k = mrs_topics_count(c->topics);
 	c->tweet_topic = mrs_calloc(ds->n_tweets + 1, sizeof(int16_t), "tweet topics", err);
-	uint32_t *count = mrs_calloc(k + 1, sizeof(uint32_t), "tweet topics", err);
-	if (!c->tweet_topic || !count) {
-		free(count);
+	if (!c->tweet_topic)
 		return -1;
-	}
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
 		size_t n;
 		const uint64_t *w = tweet_words(c, t, &n);
-		int32_t best = -1;
-		for (size_t i = 0; i < n; i++) {
-			int32_t tp = mrs_topic_of_word(c->topics, w[i]);
-			if (tp < 0 || tp > INT16_MAX)
-				continue;
-			count[tp]++;
-			if (best < 0 || count[tp] > count[best] || (count[tp] == count[best] && tp < best))
-				best = tp;
-		}
-		for (size_t i = 0; i < n; i++) {
-			int32_t tp = mrs_topic_of_word(c->topics, w[i]);
-			if (tp >= 0 && tp <= INT16_MAX)
-				count[tp] = 0;
-		}
-		c->tweet_topic[t] = (int16_t)best;
+		int32_t tp = mrs_topic_of_text(c->topics, w, n);
+		c->tweet_topic[t] = (int16_t)(tp <= INT16_MAX ? tp : -1);
 	}
-	free(count);
 	return 0;
 }
 
@@ -193,23 +220,27 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	e->counts = c;
 	c->u_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
 	c->u_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->u_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
+	c->t_like = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
 	c->t_time = mrs_calloc(ni, sizeof(int64_t), "counters", err);
 	c->t_pos = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
 	c->t_neg = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "counters", err);
 	c->fol_t = mrs_calloc(nf, sizeof(int64_t), "counters", err);
 	c->fwr_t = mrs_calloc(nf, sizeof(int64_t), "counters", err);
-	if (!c->u_pos || !c->u_neg || !c->t_time || !c->t_pos || !c->t_neg || !c->fol_t ||
-	    !c->fwr_t)
+	if (!c->u_pos || !c->u_neg || !c->u_like || !c->t_time || !c->t_pos || !c->t_neg ||
+	    !c->t_like || !c->fol_t || !c->fwr_t)
 		return -1;
 	for (uint32_t i = 0; i < ni; i++) {
 		uint8_t a = ds->imp_actions[i];
 		c->u_pos[i + 1] = c->u_pos[i] + ((a & MRS_POSITIVE_MASK) != 0);
 		c->u_neg[i + 1] = c->u_neg[i] + ((a & NEG_MASK) != 0);
+		c->u_like[i + 1] = c->u_like[i] + ((a >> MRS_ACT_LIKE) & 1u);
 		uint32_t j = ds->timp[i];
 		uint8_t b = ds->imp_actions[j];
 		c->t_time[i] = ds->imp_time[j];
 		c->t_pos[i + 1] = c->t_pos[i] + ((b & MRS_POSITIVE_MASK) != 0);
 		c->t_neg[i + 1] = c->t_neg[i] + ((b & NEG_MASK) != 0);
+		c->t_like[i + 1] = c->t_like[i] + ((b >> MRS_ACT_LIKE) & 1u);
 	}
 	if (mrs_progress_report(p, "point-in-time counters", 0.4, 1, NULL))
 		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
@@ -245,15 +276,22 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	mrs_snap_io *o = io;
 	if (MRS_SNAP_ARRAY(o, "counts.u_pos", c->u_pos, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.u_neg", c->u_neg, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.u_like", c->u_like, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.t_time", c->t_time, ni) ||
 	    MRS_SNAP_ARRAY(o, "counts.t_pos", c->t_pos, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.t_neg", c->t_neg, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.t_like", c->t_like, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_off", c->a_off, nu + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_time", c->a_time, ni) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_pos", c->a_pos, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_neg", c->a_neg, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_rt", c->a_rt, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_like", c->a_like, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_off", c->o_off, nu + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_time", c->o_time, ni) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_act", c->o_act, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_rt", c->o_rt, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.o_like", c->o_like, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.fol_t", c->fol_t, nf) ||
 	    MRS_SNAP_ARRAY(o, "counts.fwr_t", c->fwr_t, nf) ||
 	    mrs_topics_snap(&c->topics, o) ||
@@ -403,6 +441,53 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 				 "engine's co-engagement index), capped at 2; 0 when the index holds "
 				 "behaviour at or after now",
 				 "[0, 2]"},
+	[F_VIEWER_LIKE_LOGIT] = {"viewer_like_logit",
+				 "logit((likes + 20 x 0.15) / (impressions + 20)) / 4, clipped, of "
+				 "the viewer before now",
+				 "[-2, 2]"},
+	[F_AUTHOR_ACTION_RATE] = {"author_action_rate",
+				  "log((positive actions + 20 x 0.4) / (impressions + 20)) / 4, "
+				  "clipped, over the impressions before now of the original author's "
+				  "tweets and of retweets of them (the retweeted account for a "
+				  "retweet); a like and a retweet on one impression count 2",
+				  "[-2, 2]"},
+	[F_TWEET_LIKE_LOGIT] = {"tweet_like_logit",
+				"logit((likes + 10 r) / (impressions + 10)) / 4, clipped, of the "
+				"original tweet (the retweeted one for a retweet) before now, r = "
+				"min(0.95, 0.15 / 0.4 x the shrunk rate of author_action_rate)",
+				"[-2, 2]"},
+	[F_PAIR_LIKE_LIFT] = {"pair_like_lift",
+			      "(logit((likes + 4 r_v) / (impressions + 4)) - logit(r_v)) / 2, "
+			      "clipped: the viewer's likes of the author's tweets per impression "
+			      "of them before now, r_v the rate of viewer_like_logit",
+			      "[-2, 2]"},
+	[F_TWEET_RECENCY] = {"tweet_recency",
+			     "exp(-max(0, days since the tweet was created) / 2)", "[0, 1]"},
+	[F_PAIR_TOPIC_SHARE] = {"pair_topic_share",
+				"(n_t + 1/4) / (n + K/4): n_t of the viewer's positively engaged "
+				"impressions and own tweets before now those of the tweet's word "
+				"topic, n those with a topic, K topics; 0 for a tweet without a topic",
+				"[0, 1]"},
+	[F_PAIR_IMPRESSION_SHARE] = {"pair_impression_share",
+				     "(impressions of the author's tweets + 1) / (impressions of "
+				     "followees' tweets + F) x F / 4, capped at 2, of the viewer before "
+				     "now, F the accounts the viewer followed before now; 0 when the "
+				     "viewer did not follow the author before now: how much more often "
+				     "the feed showed this followee than an even spread would",
+				     "[0, 2]"},
+	[F_PAIR_SHOWN_TOPIC] = {"pair_shown_topic",
+				"(n_t + 1/4) / (n + K/4): n_t of the viewer's out-of-network "
+				"impressions before now (of authors they had not followed before now) "
+				"those of the tweet's word topic, n those with a topic; 0 for a tweet "
+				"without a topic: what an interest-targeted source showed them",
+				"[0, 1]"},
+	[F_AUTHOR_RT_LIKE] = {"author_rt_like",
+			      "log((retweets + 1) / (likes + 3)) / 4, clipped, over the "
+			      "impressions of author_action_rate",
+			      "[-2, 2]"},
+	[F_AUTHOR_TWEETS] = {"author_tweets",
+			     "log1p(tweets and retweets the author posted before now) / 6",
+			     "[0, 2]"},
 };
 
 const mrs_feature_info *mrs_feature_info_get(int i)
@@ -424,6 +509,27 @@ static float rate(uint32_t k, uint32_t n)
 	return (float)((k + 1.0) / (n + 10.0));
 }
 
+/* Like rates shrink to a prior of mean LIKE_PRIOR (near a feed's like rate): a viewer or
+ * an author with no history starts there. */
+#define LIKE_PRIOR 0.15
+#define ACTION_PRIOR 0.4 /* positive actions per impression */
+
+/* (k + m p) / (n + m): k of n shrunk to p with the weight of m observations. */
+static double shrunk(uint32_t k, uint32_t n, double p, double m)
+{
+	return (k + m * p) / (n + m);
+}
+
+static double logit(double p)
+{
+	return log(p / (1 - p));
+}
+
+static float clip2(double v)
+{
+	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
+}
+
 static unsigned hashtags(const char *s)
 {
 	unsigned n = 0;
@@ -438,7 +544,7 @@ static unsigned hashtags(const char *s)
 /* Per-candidate-author counts of the viewer's history, from one pass over it. */
 typedef struct pair_hist {
 	uint32_t *key;   /* authors, MRS_NONE for an empty slot */
-	uint32_t *pos, *neg;
+	uint32_t *pos, *neg, *like, *seen;
 	uint32_t mask;
 } pair_hist;
 
@@ -455,43 +561,58 @@ static uint32_t *pair_slot(pair_hist *h, uint32_t a, bool insert)
 	return &h->key[i];
 }
 
+/* The pair features of n tweets: pair_engagements, pair_negative, pair_like_lift
+ * (viewer_rate: the viewer's shrunk like rate) and pair_impression_share (following: how
+ * many accounts the viewer followed before now). */
 static int pair_counts(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets,
-		       uint32_t n, int64_t now, float *out, mrs_error *err)
+		       uint32_t n, int64_t now, double viewer_rate, uint32_t following,
+		       float *out, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
+	uint32_t lo = ds->uimp_off[viewer];
+	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
 	uint32_t cap = 16;
-	while (cap < 2 * n + 2)
+	while (cap < 2 * ((size_t)n + hi - lo) + 2)
 		cap *= 2;
 	pair_hist h = {.mask = cap - 1};
 	h.key = malloc(sizeof(uint32_t) * cap);
-	h.pos = mrs_calloc(cap, sizeof(uint32_t), "features", err);
-	h.neg = mrs_calloc(cap, sizeof(uint32_t), "features", err);
-	if (!h.key || !h.pos || !h.neg) {
-		free(h.key), free(h.pos), free(h.neg);
+	uint32_t *count = mrs_calloc(4 * (size_t)cap, sizeof(uint32_t), "features", err);
+	if (!h.key || !count) {
+		free(h.key), free(count);
 		return mrs_fail(err, MRS_ERR_NOMEM, "features: out of memory");
 	}
+	h.pos = count, h.neg = count + cap, h.like = count + 2 * cap, h.seen = count + 3 * cap;
 	memset(h.key, 0xff, sizeof(uint32_t) * cap);
 	for (uint32_t i = 0; i < n; i++)
 		pair_slot(&h, ds->tweet_author[tweets[i]], true);
-	uint32_t lo = ds->uimp_off[viewer];
-	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
 	for (uint32_t i = lo; i < hi; i++) {
 		uint8_t acts = ds->imp_actions[i];
-		if (!acts)
-			continue;
-		uint32_t *k = pair_slot(&h, ds->tweet_author[ds->imp_tweet[i]], false);
-		if (!k)
-			continue;
-		h.pos[k - h.key] += (acts & MRS_POSITIVE_MASK) != 0;
-		h.neg[k - h.key] += (acts & NEG_MASK) != 0;
+		size_t k = (size_t)(pair_slot(&h, ds->tweet_author[ds->imp_tweet[i]], true) - h.key);
+		h.seen[k]++;
+		h.like[k] += (acts >> MRS_ACT_LIKE) & 1u;
+		h.pos[k] += (acts & MRS_POSITIVE_MASK) != 0;
+		h.neg[k] += (acts & NEG_MASK) != 0;
 	}
+	/* impressions of the viewer's followees' tweets */
+	uint32_t in_network = 0;
+	for (uint32_t k = 0; k < cap; k++)
+		if (h.key[k] != MRS_NONE && h.seen[k] && mrs_follows_before(ds, viewer, h.key[k], now))
+			in_network += h.seen[k];
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t *k = pair_slot(&h, ds->tweet_author[tweets[i]], false);
+		uint32_t a = ds->tweet_author[tweets[i]];
+		size_t k = (size_t)(pair_slot(&h, a, false) - h.key);
 		float *f = out + (size_t)i * MRS_N_FEATURES;
-		f[F_PAIR_ENGAGEMENTS] = lg(h.pos[k - h.key], 3);
-		f[F_PAIR_NEGATIVE] = lg(h.neg[k - h.key], 2);
+		f[F_PAIR_ENGAGEMENTS] = lg(h.pos[k], 3);
+		f[F_PAIR_NEGATIVE] = lg(h.neg[k], 2);
+		double r = shrunk(h.like[k], h.seen[k], viewer_rate, 4);
+		f[F_PAIR_LIKE_LIFT] = clip2((logit(r) - logit(viewer_rate)) / 2);
+		double share = following ? (h.seen[k] + 1.0) / (in_network + (double)following) *
+						   following
+					 : 0;
+		f[F_PAIR_IMPRESSION_SHARE] =
+			mrs_follows_before(ds, viewer, a, now) ? (float)MRS_MIN(share / 4, 2.0) : 0.0f;
 	}
-	free(h.key), free(h.pos), free(h.neg);
+	free(h.key), free(count);
 	return 0;
 }
 
@@ -609,11 +730,6 @@ static int word_map_build(const mrs_engine *e, uint32_t viewer, int64_t now, wor
 	return 0;
 }
 
-static double logit(double p)
-{
-	return log(p / (1 - p));
-}
-
 /* logit(r_t) - logit(r) for the tweet's main topic t, where r_t is the viewer's smoothed
  * engagement rate with history texts whose main topic is t; 0 without a topic. */
 static float topic_affinity(const word_map *m, int16_t topic)
@@ -703,6 +819,55 @@ static float topic_evidence(const struct mrs_counts *c, uint32_t tweet, const wo
 	return (float)(v < -2 ? -2 : v > 2 ? 2 : v);
 }
 
+/* Counts, per word topic, the texts of the viewer's positively engaged impressions and of
+ * their own tweets into count (returns their total), and the tweets of their
+ * out-of-network impressions (authors they did not follow) into shown (*n_shown their
+ * total), all before now. */
+static uint32_t interest_topics(const mrs_engine *e, uint32_t viewer, int64_t now,
+				uint32_t *count, uint32_t *shown, uint32_t *n_shown)
+{
+	const mrs_dataset *ds = e->ds;
+	const int16_t *topic = e->counts->tweet_topic;
+	uint32_t total = 0;
+	uint32_t lo = ds->uimp_off[viewer];
+	uint32_t hi = lo + count_before(ds->imp_time, lo, ds->uimp_off[viewer + 1], now);
+	*n_shown = 0;
+	for (uint32_t i = lo; i < hi; i++) {
+		uint32_t t = ds->imp_tweet[i];
+		int16_t tp = topic[t];
+		if (tp < 0)
+			continue;
+		if (ds->imp_actions[i] & MRS_POSITIVE_MASK) {
+			count[tp]++;
+			total++;
+		}
+		if (!mrs_follows_before(ds, viewer, ds->tweet_author[t], now)) {
+			shown[tp]++;
+			(*n_shown)++;
+		}
+	}
+	for (uint32_t i = ds->atw_off[viewer], end = mrs_atw_end(ds, viewer, now); i < end; i++) {
+		int16_t tp = topic[ds->atw[i]];
+		if (tp >= 0) {
+			count[tp]++;
+			total++;
+		}
+	}
+	return total;
+}
+
+/* The viewer's share of interest in the tweet's topic, (n_t + 1/4) / (n + K/4) over the
+ * counts of interest_topics; 0 for a tweet without a topic. Linear in the share, as an
+ * interest weight is. */
+static float topic_share_linear(const struct mrs_counts *c, uint32_t tweet,
+				const uint32_t *count, uint32_t total, uint32_t k)
+{
+	int16_t tp = c->tweet_topic[tweet];
+	if (tp < 0 || !k)
+		return 0.0f;
+	return (float)((count[tp] + 0.25) / (total + 0.25 * k));
+}
+
 static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *f)
 {
 	const mrs_dataset *ds = e->ds;
@@ -715,6 +880,8 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 	unsigned tags = hashtags(text);
 	f[F_TWEET_HASHTAGS] = (float)(tags > 4 ? 4 : tags) / 4.0f;
 	f[F_TWEET_AGE] = lg((double)(now - ds->tweet_time[t]) / MRS_HOUR, 6);
+	double age_days = (double)(now - ds->tweet_time[t]) / MRS_DAY;
+	f[F_TWEET_RECENCY] = (float)exp(-(age_days > 0 ? age_days : 0) / 2.0);
 	f[F_TWEET_RETWEET] = ds->tweet_rt_of[t] != MRS_NONE ? 1.0f : 0.0f;
 	uint32_t lo = ds->timp_off[t];
 	uint32_t k = count_before(c->t_time, lo, ds->timp_off[t + 1], now);
@@ -735,6 +902,25 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 	/* retweets per like: the world's retweets lean to quality more than its likes do */
 	uint32_t rts = c->a_rt[lo + k] - c->a_rt[lo], likes = c->a_like[lo + k] - c->a_like[lo];
 	f[F_AUTHOR_RT_RATIO] = (float)MRS_MIN((rts + 1.0) / (likes + 3.0), 2.0);
+
+	/* what a tweet is worth is its original's: the original author's rate of positive
+	 * actions per impression of their tweets and of retweets of them, then the original
+	 * tweet's like rate, shrunk to its author's */
+	uint32_t q = ds->tweet_rt_of[t] != MRS_NONE ? ds->tweet_rt_of[t] : t;
+	a = ds->tweet_author[q];
+	lo = c->o_off[a];
+	k = count_before(c->o_time, lo, c->o_off[a + 1], now);
+	double ra = shrunk(c->o_act[lo + k] - c->o_act[lo], k, ACTION_PRIOR, 20);
+	f[F_AUTHOR_ACTION_RATE] = clip2(log(ra) / 4);
+	/* retweets per like lean to quality whoever the audience is */
+	uint32_t o_rts = c->o_rt[lo + k] - c->o_rt[lo], o_likes = c->o_like[lo + k] - c->o_like[lo];
+	f[F_AUTHOR_RT_LIKE] = clip2(log((o_rts + 1.0) / (o_likes + 3.0)) / 4);
+	f[F_AUTHOR_TWEETS] = lg(mrs_atw_end(ds, ds->tweet_author[t], now) -
+				ds->atw_off[ds->tweet_author[t]], 6);
+	ra = MRS_MIN(0.95, ra * LIKE_PRIOR / ACTION_PRIOR);
+	lo = ds->timp_off[q];
+	k = count_before(c->t_time, lo, ds->timp_off[q + 1], now);
+	f[F_TWEET_LIKE_LOGIT] = clip2(logit(shrunk(c->t_like[lo + k] - c->t_like[lo], k, ra, 10)) / 4);
 }
 
 /*
@@ -770,6 +956,8 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	v[F_VIEWER_ACCOUNT_AGE] = lg((double)(now - ds->user_created[viewer]) / MRS_DAY, 8);
 	v[F_VIEWER_ACTIVITY] = lg(k, 8);
 	v[F_VIEWER_ENG_RATE] = rate(c->u_pos[lo + k] - c->u_pos[lo], k);
+	double viewer_rate = shrunk(c->u_like[lo + k] - c->u_like[lo], k, LIKE_PRIOR, 20);
+	v[F_VIEWER_LIKE_LOGIT] = clip2(logit(viewer_rate) / 4);
 	int64_t sec = ((now % MRS_DAY) + MRS_DAY) % MRS_DAY;
 	double angle = 2.0 * M_PI * (double)sec / MRS_DAY;
 	v[F_HOUR_SIN] = (float)sin(angle);
@@ -786,16 +974,20 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		authors[i] = ds->tweet_author[tweets[i]];
 	int rc = mrs_rg_scores_blocked(e, viewer, authors, n, now, RG_BATCH, rg, err);
 	rc = rc ? rc : mrs_safety_scores(e, tweets, n, nsfw, tox, err);
-	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, out, err);
+	uint32_t following = count_before(c->fol_t, ds->fol_off[viewer], ds->fol_off[viewer + 1], now);
+	rc = rc ? rc : pair_counts(e, viewer, tweets, n, now, viewer_rate, following, out, err);
 	word_map wm = {0};
 	rc = rc ? rc : word_map_build(e, viewer, now, &wm, err);
 	uint32_t nk = mrs_topics_count(c->topics);
 	uint32_t *ftopic = rc ? NULL : mrs_calloc(nk + 1, sizeof(uint32_t), "features", err);
 	uint32_t ftotal = ftopic ? followee_topics(e, viewer, now, ftopic) : 0;
+	uint32_t *itopic = rc ? NULL : mrs_calloc(2 * (nk + 1), sizeof(uint32_t), "features", err);
+	uint32_t *stopic = itopic ? itopic + nk + 1 : NULL, stotal = 0;
+	uint32_t itotal = itopic ? interest_topics(e, viewer, now, itopic, stopic, &stotal) : 0;
 	uint32_t *hist = rc || !e->coeng ? NULL
 				 : mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "features", err);
 	uint32_t n_hist = hist ? mrs_coeng_history(e, viewer, now, hist, MRS_COENG_HISTORY) : 0;
-	if (!rc && (!ftopic || (e->coeng && !hist)))
+	if (!rc && (!ftopic || !itopic || (e->coeng && !hist)))
 		rc = -1;
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
@@ -805,6 +997,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_VIEWER_ACCOUNT_AGE] = v[F_VIEWER_ACCOUNT_AGE];
 		f[F_VIEWER_ACTIVITY] = v[F_VIEWER_ACTIVITY];
 		f[F_VIEWER_ENG_RATE] = v[F_VIEWER_ENG_RATE];
+		f[F_VIEWER_LIKE_LOGIT] = v[F_VIEWER_LIKE_LOGIT];
 		f[F_HOUR_SIN] = v[F_HOUR_SIN];
 		f[F_HOUR_COS] = v[F_HOUR_COS];
 		tweet_features(e, t, now, f);
@@ -822,10 +1015,12 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_PAIR_FOLLOW_TOPIC] = topic_share(c, t, ftopic, ftotal, nk);
 		f[F_PAIR_OWN_TOPIC] = topic_share(c, t, wm.own_topic, wm.own_total, nk);
 		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
+		f[F_PAIR_TOPIC_SHARE] = topic_share_linear(c, t, itopic, itotal, nk);
+		f[F_PAIR_SHOWN_TOPIC] = topic_share_linear(c, t, stopic, stotal, nk);
 		f[F_PAIR_COENGAGEMENT] = lg(mrs_coeng_score(e, hist, n_hist, t, now), 1);
 	}
 	word_map_free(&wm);
-	free(ftopic), free(hist);
+	free(ftopic), free(itopic), free(hist);
 	free(authors), free(buf);
 	return rc;
 }

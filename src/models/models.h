@@ -389,6 +389,16 @@ enum {
 	F_SAFETY_NSFW,
 	F_SAFETY_TOXICITY,
 	F_PAIR_COENGAGEMENT,
+	F_VIEWER_LIKE_LOGIT,
+	F_AUTHOR_ACTION_RATE,
+	F_TWEET_LIKE_LOGIT,
+	F_PAIR_LIKE_LIFT,
+	F_TWEET_RECENCY,
+	F_PAIR_TOPIC_SHARE,
+	F_PAIR_IMPRESSION_SHARE,
+	F_PAIR_SHOWN_TOPIC,
+	F_AUTHOR_RT_LIKE,
+	F_AUTHOR_TWEETS,
 	F_COUNT
 };
 
@@ -439,6 +449,10 @@ void mrs_topics_free(mrs_topics *t);
 uint32_t mrs_topics_count(const mrs_topics *t);
 /* The community of a word hash, or -1. */
 int32_t mrs_topic_of_word(const mrs_topics *t, uint64_t word);
+/* The topic of a text's n word hashes: the community with the largest sum of its words'
+ * weights ((words in the community)^2 / the word's document frequency), the smaller on
+ * a tie; -1 when no word has a community. */
+int32_t mrs_topic_of_text(const mrs_topics *t, const uint64_t *words, size_t n);
 
 /* ------------------------------------------------------------------ safety.c */
 
@@ -500,7 +514,7 @@ void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_FEATURE_SPEC_VERSION 2
+#define MRS_FEATURE_SPEC_VERSION 3
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
 	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */

@@ -27,7 +27,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 3
+#define SNAPSHOT_CONTENT 4
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new

@@ -8,23 +8,34 @@
  * The texts of up to TOPIC_SAMPLE original tweets (an even sample) give each word's
  * document frequency and each pair's co-occurrence count. Words in at least TOPIC_MIN_DF
  * tweets (at most TOPIC_MAX_WORDS of them, the most frequent) are nodes; two words are
- * linked when they share at least 3 tweets with a positive pointwise mutual information
- * above 0.5, weighted by PMI x log1p(shared tweets). Label propagation over that graph
+ * linked when they share at least 3 tweets with a pointwise mutual information above
+ * TOPIC_MIN_PMI, weighted by PMI x log1p(shared tweets). The cut is high enough that the
+ * words of a sentence template, which meet the words of every topic, do not tie two
+ * topics into one community (at 0.5 the technology and music words of the synthetic
+ * world formed one community, through "new", "that", "can"...). Label propagation over that graph
  * (each word takes the label with the largest total weight among its neighbours, words
  * in order of frequency, ties to the smaller label, until nothing changes or 20 rounds)
  * puts words that appear together into one community. A word keeps its community only
  * when at least half of its link weight goes there and that weight is at least a fifth
  * of the community's strongest word's: filler words, whose few links barely pass the
  * PMI cut, stay out; so do communities under 3 words. Everything is a function of the texts alone: no behaviour, no randomness.
+ *
+ * A text's topic is the community with the largest sum of its words' weights
+ * (mrs_topic_of_text), a word weighing (words in its community)^2 / (its document
+ * frequency): a template's words are in many tweets and weigh little, a topic's own words
+ * are rarer and decide, and a subject (a community of dozens of words) outweighs a
+ * register or a phrase (a handful of insults or a template's words) found beside it.
  */
 #define TOPIC_SAMPLE 200000u
 #define TOPIC_MIN_DF 5u
 #define TOPIC_MAX_WORDS 20000u
 #define TOPIC_WORDS_PER_TWEET 24
+#define TOPIC_MIN_PMI 1.5
 
 struct mrs_topics {
 	uint64_t *key;   /* word hash, 0 for an empty slot */
 	int32_t *topic;  /* its community, or -1 */
+	float *weight;   /* its vote for its community in a text (mrs_topic_of_text) */
 	uint32_t mask;
 	uint32_t n_topics;
 	bool mapped;     /* key and topic live in a snapshot */
@@ -267,7 +278,7 @@ static int build_graph(builder *b, graph *g)
 			uint32_t i = (uint32_t)(k / V), j = (uint32_t)(k % V);
 			double c = pairs.val[s];
 			double pmi = log(c * N / ((double)b->vocab[i].df * b->vocab[j].df));
-			if (pmi <= 0.5)
+			if (pmi <= TOPIC_MIN_PMI)
 				continue;
 			if (pass == 0) {
 				g->off[i + 1]++, g->off[j + 1]++;
@@ -393,7 +404,8 @@ mrs_topics *mrs_topics_build(const mrs_dataset *ds, mrs_error *err)
 	t->mask = cap - 1;
 	t->key = mrs_calloc(cap, sizeof(uint64_t), "topics", err);
 	t->topic = mrs_calloc(cap, sizeof(int32_t), "topics", err);
-	if (!t->key || !t->topic)
+	t->weight = mrs_calloc(cap, sizeof(float), "topics", err);
+	if (!t->key || !t->topic || !t->weight)
 		goto fail;
 	for (uint32_t v = 0; v < V; v++) {
 		if (label[v] == UINT32_MAX || id[label[v]] < 0)
@@ -403,6 +415,8 @@ mrs_topics *mrs_topics_build(const mrs_dataset *ds, mrs_error *err)
 			i = (i + 1) & t->mask;
 		t->key[i] = b.vocab[v].hash;
 		t->topic[i] = id[label[v]];
+		double n = size[label[v]];
+		t->weight[i] = (float)(n * n / b.vocab[v].df);
 	}
 	free(label), free(size), free(id), free(g.off), free(g.nbr), free(g.w);
 	free(b.vocab), map_free(&b.index);
@@ -419,7 +433,7 @@ void mrs_topics_free(mrs_topics *t)
 	if (!t)
 		return;
 	if (!t->mapped)
-		free(t->key), free(t->topic);
+		free(t->key), free(t->topic), free(t->weight);
 	free(t);
 }
 
@@ -433,9 +447,10 @@ int mrs_topics_snap(mrs_topics **tp, mrs_snap_io *io)
 	if (mrs_snap_value(io, "topics.head", head, sizeof head))
 		return -1;
 	t->mask = head[0], t->n_topics = head[1];
-	return MRS_SNAP_ARRAY(io, "topics.key", t->key, (size_t)t->mask + 1) ||
-			       MRS_SNAP_ARRAY(io, "topics.topic", t->topic,
-					      (size_t)t->mask + 1)
+	size_t n = (size_t)t->mask + 1;
+	return MRS_SNAP_ARRAY(io, "topics.key", t->key, n) ||
+			       MRS_SNAP_ARRAY(io, "topics.topic", t->topic, n) ||
+			       MRS_SNAP_ARRAY(io, "topics.weight", t->weight, n)
 		       ? -1
 		       : 0;
 }
@@ -445,12 +460,49 @@ uint32_t mrs_topics_count(const mrs_topics *t)
 	return t ? t->n_topics : 0;
 }
 
+/* The slot of a word hash in t (empty when the word has no community). */
+static uint32_t word_slot(const mrs_topics *t, uint64_t word)
+{
+	uint32_t i = (uint32_t)mrs_hash64(word) & t->mask;
+	while (t->key[i] && t->key[i] != word)
+		i = (i + 1) & t->mask;
+	return i;
+}
+
 int32_t mrs_topic_of_word(const mrs_topics *t, uint64_t word)
 {
 	if (!t || !t->n_topics)
 		return -1;
-	uint32_t i = (uint32_t)mrs_hash64(word) & t->mask;
-	while (t->key[i] && t->key[i] != word)
-		i = (i + 1) & t->mask;
+	uint32_t i = word_slot(t, word);
 	return t->key[i] ? t->topic[i] : -1;
+}
+
+int32_t mrs_topic_of_text(const mrs_topics *t, const uint64_t *words, size_t n)
+{
+	if (!t || !t->n_topics)
+		return -1;
+	/* a text has few words: the sums live beside the words, not in a [n_topics] table */
+	int32_t topic[64];
+	double sum[64];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = word_slot(t, words[i]);
+		if (!t->key[s] || t->topic[s] < 0)
+			continue;
+		size_t j = 0;
+		while (j < k && topic[j] != t->topic[s])
+			j++;
+		if (j == k) {
+			if (k == sizeof topic / sizeof *topic)
+				continue;
+			topic[k] = t->topic[s], sum[k++] = 0;
+		}
+		sum[j] += t->weight[s];
+	}
+	int32_t best = -1;
+	double bw = 0;
+	for (size_t j = 0; j < k; j++)
+		if (best < 0 || sum[j] > bw || (sum[j] == bw && topic[j] < best))
+			best = topic[j], bw = sum[j];
+	return best;
 }
