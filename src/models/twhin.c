@@ -39,11 +39,11 @@
 #define TW_EDGE_BUDGET 16000000
 #define TW_MIN_EPOCHS 4
 /* Very large graphs are sampled: above TW_SAMPLE_ABOVE edges before the cut (the large
- * world has ~2.8 million, the huge one ~35 million), each edge that is not held out trains
- * with probability TW_SAMPLE_ABOVE / edges, chosen by a hash of the seed and the edge's
- * position, so that about TW_SAMPLE_ABOVE edges train (TW_MIN_EPOCHS epochs over them:
- * minutes, not the better part of an hour), and the tweets left without one get no row
- * (served like fresh tweets; the table shrinks with them). */
+ * world has 2.8 to 3.4 million, the huge one 35 million), each edge that is not held out
+ * trains with probability TW_SAMPLE_ABOVE / edges, chosen by a hash of the seed and the
+ * edge's position, so that about TW_SAMPLE_ABOVE edges train (TW_MIN_EPOCHS epochs over
+ * them: minutes, not the better part of an hour), and the tweets left without one get no
+ * row (served like fresh tweets; the table shrinks with them). */
 #define TW_SAMPLE_ABOVE 8000000
 #define TW_BATCH 512
 #define TW_NEGATIVES 64
