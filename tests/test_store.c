@@ -606,7 +606,8 @@ static void test_slice_hides_the_future(void **state)
 }
 
 /* The arrays of a and b hold the same n elements of the given size. */
-#define SAME(a, b, field, n) assert_memory_equal((a)->field, (b)->field, (size_t)(n) * sizeof *(a)->field)
+#define SAME(a, b, field, n) \
+	assert_memory_equal((a)->field, (b)->field, (size_t)(n) * sizeof *(a)->field)
 
 /* A cut view holds no second copy of the users, tweets and texts: it borrows its base's,
  * and is otherwise what a full copy (a what-if copy without edits) is, field by field;
