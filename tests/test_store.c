@@ -605,6 +605,88 @@ static void test_slice_hides_the_future(void **state)
 	mrs_dataset_free(ds);
 }
 
+/* The arrays of a and b hold the same n elements of the given size. */
+#define SAME(a, b, field, n) \
+	assert_memory_equal((a)->field, (b)->field, (size_t)(n) * sizeof *(a)->field)
+
+/* A cut view holds no second copy of the users, tweets and texts: it borrows its base's,
+ * and is otherwise what a full copy (a what-if copy without edits) is, field by field;
+ * freeing it leaves the base whole. */
+static void test_cut_view_borrows_tweets(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *ds = tiny(NULL);
+	uint8_t keep_all[64] = {0};
+	assert_true(ds->n_impressions <= sizeof keep_all);
+	mrs_dataset *view = mrs_dataset_without(ds, keep_all, &err);
+	mrs_dataset *copy = mrs_dataset_with_edits(ds, NULL, 0, ds->t_end, &err);
+	if (!view || !copy)
+		fail_msg("slice: %s", err.msg);
+	assert_true(view->borrowed);
+	assert_false(copy->borrowed);
+	assert_ptr_equal(view->tweet_author, ds->tweet_author);
+	assert_ptr_equal(view->text_pool, ds->text_pool);
+	assert_ptr_equal(view->handle_pool, ds->handle_pool);
+	assert_ptr_not_equal(copy->tweet_author, ds->tweet_author);
+	assert_ptr_not_equal(view->label_nsfw, ds->label_nsfw); /* labels change with time */
+	uint32_t nu = ds->n_users, nt = ds->n_tweets, ni = ds->n_impressions;
+	assert_int_equal(view->n_users, copy->n_users);
+	assert_int_equal(view->n_tweets, copy->n_tweets);
+	assert_int_equal(view->n_impressions, copy->n_impressions);
+	assert_int_equal(view->n_follows, copy->n_follows);
+	assert_int_equal(view->n_blocks, copy->n_blocks);
+	assert_int_equal(view->n_labelled, copy->n_labelled);
+	assert_true(view->fingerprint == copy->fingerprint);
+	assert_true(view->source_fingerprint == copy->source_fingerprint);
+	assert_true(view->t_begin == copy->t_begin && view->t_end == copy->t_end);
+	assert_true(view->split_time == copy->split_time);
+	SAME(view, copy, handle_off, nu);
+	SAME(view, copy, user_created, nu);
+	SAME(view, copy, user_verified, nu);
+	SAME(view, copy, tweet_author, nt);
+	SAME(view, copy, tweet_time, nt);
+	SAME(view, copy, tweet_rt_of, nt);
+	SAME(view, copy, tweet_flags, nt);
+	SAME(view, copy, text_off, nt);
+	SAME(view, copy, label_nsfw, nt);
+	SAME(view, copy, label_toxic, nt);
+	SAME(view, copy, atw_off, nu + 1);
+	SAME(view, copy, atw, nt);
+	SAME(view, copy, fol_off, nu + 1);
+	SAME(view, copy, fol_dst, view->n_follows);
+	SAME(view, copy, fol_time, view->n_follows);
+	SAME(view, copy, fwr_src, view->n_follows);
+	SAME(view, copy, blk_dst, view->n_blocks);
+	SAME(view, copy, blk_kind, view->n_blocks);
+	SAME(view, copy, imp_user, ni);
+	SAME(view, copy, imp_tweet, ni);
+	SAME(view, copy, imp_time, ni);
+	SAME(view, copy, imp_actions, ni);
+	SAME(view, copy, imp_propensity, ni);
+	SAME(view, copy, uimp_off, nu + 1);
+	SAME(view, copy, timp_off, nt + 1);
+	SAME(view, copy, timp, ni);
+	for (uint32_t u = 0; u < nu; u++)
+		assert_string_equal(mrs_handle(view, u), mrs_handle(copy, u));
+	for (uint32_t t = 0; t < nt; t++)
+		assert_string_equal(mrs_tweet_text(view, t), mrs_tweet_text(copy, t));
+	/* a view of a view borrows the same arrays; freed first, neither touches them */
+	mrs_dataset *past = mrs_dataset_before(view, 2350, &err);
+	assert_non_null(past);
+	assert_ptr_equal(past->text_pool, ds->text_pool);
+	mrs_dataset_free(past);
+	mrs_dataset_free(view);
+	for (uint32_t t = 0; t < nt; t++)
+		assert_string_equal(mrs_tweet_text(ds, t), mrs_tweet_text(copy, t));
+	/* the what-if copy owns its arrays: it outlives its base */
+	mrs_dataset_free(ds);
+	assert_int_equal(copy->n_tweets, nt);
+	for (uint32_t t = 0; t < nt; t++)
+		assert_true(strlen(mrs_tweet_text(copy, t)) < 1000);
+	mrs_dataset_free(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_truncated_file),
 		cmocka_unit_test(test_slice_hides_the_future),
+		cmocka_unit_test(test_cut_view_borrows_tweets),
 	};
 	return cmocka_run_group_tests(tests, NULL, tu_teardown);
 }

@@ -74,6 +74,22 @@ static void test_link_prediction(void **state)
 	assert_true(hit >= 0 && hit <= 1);
 }
 
+/* Below the sampling threshold every edge before the cut trains or is held out: the
+ * count the rule is decided on is the count of the edges collected. */
+static void test_no_sampling_below_threshold(void **state)
+{
+	(void)state;
+	double before = card_number(DIR1, "edges_before_sampling");
+	assert_true(before > 1000 && before < 8000000);
+	assert_true(card_number(DIR1, "edge_keep_share") == 1);
+	assert_true(before == card_number(DIR1, "training_edges") +
+				      card_number(DIR1, "held_out_edges"));
+	assert_true(before == card_number(DIR1, "edges.follows") + card_number(DIR1, "edges.likes") +
+				      card_number(DIR1, "edges.retweets") +
+				      card_number(DIR1, "edges.replies") +
+				      card_number(DIR1, "edges.authored"));
+}
+
 static void test_scores(void **state)
 {
 	(void)state;
@@ -206,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_prediction),
+		cmocka_unit_test(test_no_sampling_below_threshold),
 		cmocka_unit_test(test_scores),
 		cmocka_unit_test(test_point_in_time),
 		cmocka_unit_test(test_deterministic),

@@ -16,6 +16,13 @@ void mrs_dataset_free(mrs_dataset *ds)
 		free(ds);
 		return;
 	}
+	if (ds->borrowed) { /* its base's */
+		ds->handle_pool = ds->text_pool = NULL;
+		ds->handle_off = ds->text_off = NULL;
+		ds->user_created = ds->tweet_time = NULL;
+		ds->user_verified = ds->tweet_flags = NULL;
+		ds->tweet_author = ds->tweet_rt_of = NULL;
+	}
 	void *fields[] = {
 		ds->path, ds->kind, ds->params_json, ds->handle_pool, ds->handle_off,
 		ds->user_created, ds->user_verified, ds->fol_off, ds->fol_dst, ds->fol_time,

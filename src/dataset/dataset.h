@@ -97,6 +97,10 @@ typedef struct mrs_dataset {
 	char *texts_task;       /* e.g. "offensive"; NULL when there are none */
 
 	bool has_truth;         /* the file has a ground-truth table (synthetic worlds) */
+	/* a cut view (mrs_dataset_before, mrs_dataset_without): the user, tweet and text
+	 * arrays (handle_*, user_*, tweet_*, text_*) are its base's, which must outlive it;
+	 * mrs_dataset_free leaves them alone */
+	bool borrowed;
 
 	/* serving only (mrs_dataset_load_serving): the snapshot every array above but path
 	 * lives in (mapped, read-only; NULL: the arrays are the dataset's own), and the plan
@@ -195,11 +199,12 @@ unsigned mrs_blocked(const mrs_dataset *ds, uint32_t u, uint32_t v);
  * blocks with time < cutoff. Tweets (content) are kept whatever their time, so that a
  * request at a later time can still retrieve them; everything learned from behaviour
  * comes only from before the cutoff. Used by evaluation to hide the test split.
- * The result owns its memory. */
+ * The result borrows ds's user, tweet and text arrays (it holds no second copy of them):
+ * free it before ds. It owns the rest (follows, impressions, blocks, labels, indexes). */
 mrs_dataset *mrs_dataset_before(const mrs_dataset *ds, int64_t cutoff, mrs_error *err);
 /* A copy of ds without the impressions i with drop[i] set (users, tweets, follows and
  * blocks as they are, the same clock); evaluation's random split hides its test rows so.
- * The result owns its memory. */
+ * Like mrs_dataset_before, it borrows ds's user, tweet and text arrays: free it first. */
 mrs_dataset *mrs_dataset_without(const mrs_dataset *ds, const uint8_t *drop, mrs_error *err);
 
 /* Gini coefficient of non-negative counts (0: equal, towards 1: concentrated on few):

@@ -1,7 +1,8 @@
 /* slice.c: datasets derived from another: the dataset as it was before a cutoff time (what
  * evaluation may see), the dataset without some of its impressions (a random split's train
  * view), and a copy with what-if edits applied (overlay.c has the edits themselves). Each is
- * one copy of the base and one rebuild of its indexes. */
+ * one rebuild of the base's behaviour (follows, impressions, blocks) and its indexes; the
+ * cut views borrow the base's users, tweets and texts, the what-if copy copies them. */
 #include "dataset/dataset.h"
 
 static void *dup_array(const void *src, size_t n, size_t size, mrs_error *err)
@@ -184,16 +185,9 @@ static int copy_texts(mrs_dataset *out, const mrs_dataset *ds, mrs_error *err)
 	return 0;
 }
 
-/* A copy of ds with what happened from `cutoff` on and the impressions marked in drop (if
- * any) left out and, for a what-if copy, the edits applied at `when`; its indexes built
- * once. */
-static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t *drop,
-			   bool whatif, const mrs_edit *edits, size_t n, int64_t when,
-			   mrs_error *err)
+/* The user, tweet and text arrays of ds copied into out (a what-if copy owns them all). */
+static int copy_people_and_tweets(mrs_dataset *out, const mrs_dataset *ds, mrs_error *err)
 {
-	mrs_dataset *out = mrs_ds_alloc(ds->n_users, ds->n_tweets, err);
-	if (!out)
-		return NULL;
 	uint32_t nu = ds->n_users, nt = ds->n_tweets;
 	/* the pools end after their last string's NUL */
 	size_t hp = 0;
@@ -212,7 +206,7 @@ static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t 
 	out->handle_pool = dup_array(ds->handle_pool, hp ? hp : 1, 1, err);
 	out->text_pool = dup_array(ds->text_pool, tp, 1, err);
 	if (!out->handle_pool || !out->text_pool)
-		goto fail;
+		return -1;
 	memcpy(out->handle_off, ds->handle_off, sizeof(uint32_t) * nu);
 	memcpy(out->user_created, ds->user_created, sizeof(int64_t) * nu);
 	memcpy(out->user_verified, ds->user_verified, nu);
@@ -221,6 +215,40 @@ static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t 
 	memcpy(out->tweet_rt_of, ds->tweet_rt_of, sizeof(uint32_t) * nt);
 	memcpy(out->tweet_flags, ds->tweet_flags, nt);
 	memcpy(out->text_off, ds->text_off, sizeof(uint32_t) * nt);
+	return 0;
+}
+
+/* out borrows the user, tweet and text arrays of ds (a cut view: they do not change with
+ * time); mrs_dataset_free leaves them to ds. */
+static void borrow_people_and_tweets(mrs_dataset *out, const mrs_dataset *ds)
+{
+	free(out->handle_pool), free(out->handle_off), free(out->user_created);
+	free(out->user_verified), free(out->tweet_author), free(out->tweet_time);
+	free(out->tweet_rt_of), free(out->tweet_flags), free(out->text_pool), free(out->text_off);
+	out->handle_pool = ds->handle_pool, out->handle_off = ds->handle_off;
+	out->user_created = ds->user_created, out->user_verified = ds->user_verified;
+	out->tweet_author = ds->tweet_author, out->tweet_time = ds->tweet_time;
+	out->tweet_rt_of = ds->tweet_rt_of, out->tweet_flags = ds->tweet_flags;
+	out->text_pool = ds->text_pool, out->text_off = ds->text_off;
+	out->borrowed = true;
+}
+
+/* ds with what happened from `cutoff` on and the impressions marked in drop (if any) left
+ * out and, for a what-if copy, the edits applied at `when`; its indexes built once. A cut
+ * view borrows ds's user, tweet and text arrays; a what-if copy copies them. */
+static mrs_dataset *derive(const mrs_dataset *ds, int64_t cutoff, const uint8_t *drop,
+			   bool whatif, const mrs_edit *edits, size_t n, int64_t when,
+			   mrs_error *err)
+{
+	mrs_dataset *out = mrs_ds_alloc(ds->n_users, ds->n_tweets, err);
+	if (!out)
+		return NULL;
+	uint32_t nt = ds->n_tweets;
+	if (!whatif)
+		borrow_people_and_tweets(out, ds);
+	else if (copy_people_and_tweets(out, ds, err))
+		goto fail;
+	/* the labels change with time: every view has its own */
 	for (uint32_t t = 0; t < nt; t++) {
 		if (ds->tweet_time[t] >= cutoff)
 			continue; /* labels of later tweets did not exist yet */

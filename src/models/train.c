@@ -38,7 +38,8 @@ typedef struct trainer {
 	char stage[4200];      /* the new set's folder, DIR/set-N */
 	const char *deps_dir;  /* where the models a fit depends on are read from */
 	int64_t cut;
-	mrs_truth *truth;      /* evaluation only: oracle AUCs; NULL when there is none */
+	mrs_truth *truth;      /* evaluation only: oracle AUCs; NULL when there is none, and
+				  once the heavy ranker's test rows have their oracle */
 	char truth_note[300];
 	char fp[20];
 	const char *ds_path;
@@ -346,12 +347,15 @@ typedef struct rows {
 	int64_t *time;
 	float *x;        /* [n, MRS_N_FEATURES] */
 	float *y;        /* [n, MRS_N_HEADS] */
+	float *oracle;   /* [n, MRS_N_HEADS] the ground truth's probabilities (test rows of a
+			    dataset with a truth; NULL otherwise) */
 	size_t negatives; /* sampled negatives among the rows */
 } rows;
 
 static void rows_free(rows *r)
 {
 	free(r->imp), free(r->user), free(r->tweet), free(r->time), free(r->x), free(r->y);
+	free(r->oracle);
 	memset(r, 0, sizeof *r);
 }
 
@@ -439,6 +443,30 @@ static int row_features(trainer *tr, const mrs_engine *e, rows *r, const char *p
 	return mrs_features_rows(e, r->user, r->tweet, r->time, r->n, r->x, tr->p, phase, tr->err);
 }
 
+/* The ground truth's probability of each head for the rows that are impressions (a sampled
+ * negative has none: 0); the truth itself can then go before the engine opens (its
+ * per-impression probabilities are the largest array of a large world's training). */
+static int rows_oracle(trainer *tr, rows *r)
+{
+	if (!(r->oracle = mrs_calloc((r->n + 1) * MRS_N_HEADS, sizeof(float), "ranker eval",
+				     tr->err)))
+		return -1;
+	for (size_t j = 0; j < r->n; j++) {
+		if (r->imp[j] == MRS_NONE)
+			continue;
+		const float *p = tr->truth->imp_prob + (size_t)r->imp[j] * MRS_N_ACTIONS;
+		float *o = r->oracle + j * MRS_N_HEADS;
+		double none = 1;
+		for (int a = 0; a < MRS_N_ACTIONS; a++) {
+			o[a] = p[a];
+			if (MRS_POSITIVE_MASK & (1u << a))
+				none *= 1 - p[a];
+		}
+		o[MRS_HEAD_ANY] = (float)(1 - none);
+	}
+	return 0;
+}
+
 /* Per-head test metrics of the trained ranker beside the oracle and the heuristic. */
 static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 {
@@ -464,18 +492,8 @@ static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 			s[m] = pred[j * MRS_N_HEADS + k];
 			h[m] = heur[j * MRS_N_HEADS + k];
 			l[m] = y > 0.5f;
-			if (tr->truth && te->imp[j] != MRS_NONE) {
-				const float *p = tr->truth->imp_prob + (size_t)te->imp[j] * MRS_N_ACTIONS;
-				if (k < MRS_N_ACTIONS) {
-					o[m] = p[k];
-				} else {
-					double none = 1;
-					for (int a = 0; a < MRS_N_ACTIONS; a++)
-						if (MRS_POSITIVE_MASK & (1u << a))
-							none *= 1 - p[a];
-					o[m] = (float)(1 - none);
-				}
-			}
+			if (te->oracle && te->imp[j] != MRS_NONE)
+				o[m] = te->oracle[j * MRS_N_HEADS + k];
 			m++;
 		}
 		size_t pos = 0;
@@ -490,8 +508,8 @@ static int ranker_metrics(trainer *tr, const rows *te, cJSON *card)
 		mrs_card_add_number(hd, "auc", mrs_auc(s, l, m));
 		mrs_card_add_number(hd, "pr_auc", mrs_pr_auc(s, l, m));
 		mrs_card_add_number(hd, "rce", mrs_rce(s, l, m));
-		mrs_card_add_number(hd, "oracle_auc", tr->truth ? mrs_auc(o, l, m) : NAN);
-		mrs_card_add_number(hd, "oracle_rce", tr->truth ? mrs_rce(o, l, m) : NAN);
+		mrs_card_add_number(hd, "oracle_auc", te->oracle ? mrs_auc(o, l, m) : NAN);
+		mrs_card_add_number(hd, "oracle_rce", te->oracle ? mrs_rce(o, l, m) : NAN);
 		mrs_card_add_number(hd, "heuristic_auc", mrs_auc(h, l, m));
 		mrs_card_add_number(hd, "base_rate", m ? (double)pos / (double)m : NAN);
 		mrs_card_add_number(hd, "mean_prediction", m ? mean / (double)m : NAN);
@@ -535,6 +553,28 @@ static int fit_ranker(trainer *tr)
 		mrs_fail(tr->err, MRS_ERR_CANCELLED, "heavy_ranker: cancelled");
 		goto out;
 	}
+	/* the rows first: they come from the whole dataset, and their oracle probabilities
+	 * from the ground truth, which is then freed before the engine opens */
+	size_t cap = tr->o->max_rows;
+	/* a log of engagements only: negatives sampled by one rule (negatives.c), for the
+	 * train and the test rows alike */
+	if (mrs_engagements_only(ds) && !(neg = mrs_neg_sampler_new(ds, tr->o->seed, tr->err)))
+		goto out;
+	if (select_rows(tr, neg, tr->cut, ds->split_time, cap, &trn) ||
+	    select_rows(tr, neg, ds->split_time, INT64_MAX, cap ? MRS_MAX(cap / 4, 1) : 0, &te))
+		goto out;
+	if (!trn.n || !te.n) {
+		mrs_fail(tr->err, MRS_ERR_DATA,
+			 "heavy_ranker: %zu training and %zu test impressions: need both", trn.n,
+			 te.n);
+		goto out;
+	}
+	if (tr->truth) {
+		if (rows_oracle(tr, &te))
+			goto out;
+		mrs_truth_free(tr->truth);
+		tr->truth = NULL;
+	}
 	if (!(view = mrs_dataset_before(ds, ds->split_time, tr->err)))
 		goto out;
 	/* the co-engagement index as of the embedding cut, as the embeddings: the rows, from
@@ -554,20 +594,6 @@ static int fit_ranker(trainer *tr)
 				 mrs_model_name(id), e->status[id].note);
 			goto out;
 		}
-	size_t cap = tr->o->max_rows;
-	/* a log of engagements only: negatives sampled by one rule (negatives.c), for the
-	 * train and the test rows alike */
-	if (mrs_engagements_only(ds) && !(neg = mrs_neg_sampler_new(ds, tr->o->seed, tr->err)))
-		goto out;
-	if (select_rows(tr, neg, tr->cut, ds->split_time, cap, &trn) ||
-	    select_rows(tr, neg, ds->split_time, INT64_MAX, cap ? MRS_MAX(cap / 4, 1) : 0, &te))
-		goto out;
-	if (!trn.n || !te.n) {
-		mrs_fail(tr->err, MRS_ERR_DATA,
-			 "heavy_ranker: %zu training and %zu test impressions: need both", trn.n,
-			 te.n);
-		goto out;
-	}
 	double tf = mrs_seconds();
 	if (row_features(tr, e, &trn, "heavy_ranker: features of training rows") ||
 	    row_features(tr, e, &te, "heavy_ranker: features of test rows"))
@@ -656,7 +682,7 @@ static int fit_ranker(trainer *tr)
 	mrs_card_add_floats(card, "loss_per_epoch", loss, (size_t)rp.epochs);
 	if (ranker_metrics(tr, &te, card))
 		goto out;
-	if (!tr->truth)
+	if (!te.oracle)
 		cJSON_AddStringToObject(card, "oracle_note", tr->truth_note);
 	cJSON_AddNumberToObject(card, "total_seconds", mrs_seconds() - t0);
 	rc = mrs_card_write(tr->stage, "heavy_ranker", card, tr->err);

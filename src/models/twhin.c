@@ -38,6 +38,13 @@
  * one, ~2.8 million, gets 5: training time stays near a minute on one core). */
 #define TW_EDGE_BUDGET 16000000
 #define TW_MIN_EPOCHS 4
+/* Very large graphs are sampled: above TW_SAMPLE_ABOVE edges before the cut (the large
+ * world has 2.8 to 3.4 million, the huge one 35 million), each edge that is not held out
+ * trains with probability TW_SAMPLE_ABOVE / edges, chosen by a hash of the seed and the
+ * edge's position, so that about TW_SAMPLE_ABOVE edges train (TW_MIN_EPOCHS epochs over
+ * them: minutes, not the better part of an hour), and the tweets left without one get no
+ * row (served like fresh tweets; the table shrinks with them). */
+#define TW_SAMPLE_ABOVE 8000000
 #define TW_BATCH 512
 #define TW_NEGATIVES 64
 #define TW_LR 0.05f
@@ -314,6 +321,8 @@ typedef struct tw_fit {
 	mrs_error *err;
 	tw_edges train, held;
 	uint32_t counts[N_REL];
+	size_t available;     /* edges before the cut, before sampling */
+	double keep;          /* the share of the edges that are not held out that train */
 	int32_t *node;        /* [n_tweets] node id - n_users of a trained tweet, or -1 */
 	uint32_t *ids;        /* [trained] tweet ids, ascending */
 	uint32_t trained;
@@ -327,7 +336,26 @@ static int fit_add(tw_fit *f, int64_t lhs, int32_t rel, int64_t rhs, uint64_t po
 	double h = (double)(mrs_hash64(f->seed ^ mrs_hash64(pos + 0x7a11)) >> 11) * 0x1.0p-53;
 	bool hold = rel != REL_AUTHORED && h < TW_HOLDOUT && f->held.n < TW_MAX_HELDOUT;
 	f->counts[rel]++;
+	if (!hold && f->keep < 1 &&
+	    (double)(mrs_hash64(f->seed ^ mrs_hash64(pos + 0x5a3b1e)) >> 11) * 0x1.0p-53 >= f->keep)
+		return 0;
 	return edges_add(hold ? &f->held : &f->train, lhs, rel, rhs, f->err);
+}
+
+/* The edges collect_edges adds, counted: follows and engagements before the cut, and one
+ * authorship edge per tweet before it. */
+static size_t count_edges(const mrs_dataset *ds, int64_t cut)
+{
+	size_t n = 0;
+	for (uint32_t e = 0; e < ds->n_follows; e++)
+		n += ds->fol_time[e] < cut;
+	const unsigned acts = (1u << MRS_ACT_LIKE) | (1u << MRS_ACT_RETWEET) | (1u << MRS_ACT_REPLY);
+	for (uint32_t i = 0; i < ds->n_impressions; i++)
+		if (ds->imp_time[i] < cut)
+			n += (size_t)__builtin_popcount(ds->imp_actions[i] & acts);
+	for (uint32_t t = 0; t < ds->n_tweets && ds->tweet_time[t] < cut; t++)
+		n++;
+	return n;
 }
 
 static int collect_edges(tw_fit *f)
@@ -335,6 +363,8 @@ static int collect_edges(tw_fit *f)
 	const mrs_dataset *ds = f->ds;
 	uint32_t nu = ds->n_users;
 	uint64_t pos = 0;
+	f->available = count_edges(ds, f->cut);
+	f->keep = f->available > TW_SAMPLE_ABOVE ? (double)TW_SAMPLE_ABOVE / (double)f->available : 1;
 	for (uint32_t u = 0; u < nu; u++)
 		for (uint32_t k = ds->fol_off[u]; k < ds->fol_off[u + 1]; k++)
 			if (ds->fol_time[k] < f->cut && fit_add(f, u, REL_FOLLOWS, ds->fol_dst[k], pos++))
@@ -558,6 +588,14 @@ static int tw_write(const tw_fit *f, const char *dir, const tw_metrics *m, const
 	cJSON_AddNumberToObject(card, "dim", TW_DIM);
 	cJSON_AddItemToObject(card, "edges", edges);
 	cJSON_AddNumberToObject(card, "training_edges", (double)f->train.n);
+	cJSON_AddNumberToObject(card, "edges_before_sampling", (double)f->available);
+	cJSON_AddNumberToObject(card, "edge_keep_share", f->keep);
+	cJSON_AddStringToObject(card, "sampling_rule",
+				"above 8,000,000 edges before the cut, each edge that is not held "
+				"out trains with probability 8,000,000 / edges (a hash of the seed "
+				"and its position); tweets left without a training edge get no "
+				"vector and are served as fresh tweets are (their engagers' mean, "
+				"else their author's vector)");
 	cJSON_AddNumberToObject(card, "trained_tweets", f->trained);
 	cJSON_AddNumberToObject(card, "held_out_edges", (double)f->held.n);
 	cJSON_AddNumberToObject(card, "negatives_per_held_out_edge", TW_EVAL_NEGATIVES);
