@@ -264,44 +264,44 @@ static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 		out->models_serving = true;
 		return 0;
 	}
+	/* kept from an earlier search: the validation split's cards name ds's fingerprint
+	 * (a cut view keeps its base's), so ds checks them without cutting it */
+	char have[4200];
+	mrs_error ignore = {0};
+	if (mrs_models_current(out->models_dir, have, sizeof have, &ignore) == 0) {
+		mrs_models_check(have, ds, cc);
+		if (cc[MRS_MODEL_RANKER].state == MRS_CARD_THIS && !cc[MRS_MODEL_RANKER].skipped[0])
+			return 0;
+	}
 	mrs_eval_opts eo = o->eval;
 	eo.split = MRS_SPLIT_TEMPORAL;
 	mrs_dataset *v = mrs_eval_validation_dataset(ds, &eo, err);
 	if (!v)
 		return -1;
-	char have[4200];
-	mrs_error ignore = {0};
-	int rc = 0;
-	if (mrs_models_current(out->models_dir, have, sizeof have, &ignore) == 0)
-		mrs_models_check(have, v, cc);
-	else
-		cc[MRS_MODEL_RANKER].state = MRS_CARD_MISSING;
-	if (cc[MRS_MODEL_RANKER].state != MRS_CARD_THIS || cc[MRS_MODEL_RANKER].skipped[0]) {
-		/* as the serving set was trained: its seed and safety buckets (train's own
-		 * defaults without them), and the command's default cap on ranker rows */
-		mrs_train_opts to = {
-			.models_dir = out->models_dir,
-			.seed = (uint64_t)card_number(set, MRS_MODEL_RANKER, NULL, "seed", 42),
-			.max_rows = 300000,
-			.safety_buckets = (uint32_t)card_number(set, MRS_MODEL_NSFW,
-								"hyper_parameters", "buckets", 0),
-			.dataset_path = ds->path,
-		};
-		mrs_progress_report(progress, "validation models", 0, 1, out->models_dir);
-		mrs_error terr = {0};
-		rc = mrs_train(v, &to, progress, &terr);
-		out->models_trained = !rc;
-		if (rc && terr.code != MRS_ERR_CANCELLED && terr.code != MRS_ERR_NOMEM) {
-			snprintf(out->models_note, sizeof out->models_note,
-				 "they have seen the validation period; none could be trained before "
-				 "it: %.150s",
-				 terr.msg);
-			snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
-			out->models_serving = true;
-			rc = 0;
-		} else if (rc && err) {
-			*err = terr;
-		}
+	/* as the serving set was trained: its seed and safety buckets (train's own
+	 * defaults without them), and the command's default cap on ranker rows */
+	mrs_train_opts to = {
+		.models_dir = out->models_dir,
+		.seed = (uint64_t)card_number(set, MRS_MODEL_RANKER, NULL, "seed", 42),
+		.max_rows = 300000,
+		.safety_buckets = (uint32_t)card_number(set, MRS_MODEL_NSFW,
+							"hyper_parameters", "buckets", 0),
+		.dataset_path = ds->path,
+	};
+	mrs_progress_report(progress, "validation models", 0, 1, out->models_dir);
+	mrs_error terr = {0};
+	int rc = mrs_train(v, &to, progress, &terr);
+	out->models_trained = !rc;
+	if (rc && terr.code != MRS_ERR_CANCELLED && terr.code != MRS_ERR_NOMEM) {
+		snprintf(out->models_note, sizeof out->models_note,
+			 "they have seen the validation period; none could be trained before "
+			 "it: %.150s",
+			 terr.msg);
+		snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
+		out->models_serving = true;
+		rc = 0;
+	} else if (rc && err) {
+		*err = terr;
 	}
 	mrs_dataset_free(v);
 	return rc;
