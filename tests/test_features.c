@@ -297,6 +297,32 @@ static void test_word_topics_recover_subjects(void **state)
 	mrs_dataset_free(ds);
 }
 
+/* pair_coengagement: log1p below 1.5 (the values the default world's rows take, so its
+ * ranker is unchanged), then still rising toward 2: sums of 10, 50 and 250 stay ordered
+ * (a cut at 2 made every sum above e^2 - 1 tie). */
+static void test_coengagement_scale(void **state)
+{
+	(void)state;
+	assert_float_equal(mrs_feature_coeng_scale(0), 0, 0);
+	assert_float_equal(mrs_feature_coeng_scale(-1), 0, 0);
+	assert_float_equal(mrs_feature_coeng_scale(2), (float)log1p(2), 0);
+	double at = expm1(1.5);
+	assert_float_equal(mrs_feature_coeng_scale(at), 1.5f, 1e-6);
+	float prev = mrs_feature_coeng_scale(at);
+	for (double x = at * 1.01; x < 1e6; x *= 1.3) {
+		float v = mrs_feature_coeng_scale(x);
+		assert_true(v > prev);
+		assert_true(v < 2.0f);
+		prev = v;
+	}
+	assert_true(mrs_feature_coeng_scale(10) < mrs_feature_coeng_scale(50));
+	assert_true(mrs_feature_coeng_scale(50) < mrs_feature_coeng_scale(250));
+	/* no jump at 1.5: the slope just above matches log1p's just below, to 1% */
+	double h = 1e-4, below = (log1p(at) - log1p(at - h)) / h,
+	       above = (mrs_feature_coeng_scale(at * 1.0001 + h) - mrs_feature_coeng_scale(at * 1.0001)) / h;
+	assert_true(fabs(above / below - 1) < 0.05);
+}
+
 static void test_feature_info(void **state)
 {
 	(void)state;
@@ -328,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feature_info),
+		cmocka_unit_test(test_coengagement_scale),
 		cmocka_unit_test(test_train_serve_identity),
 		cmocka_unit_test(test_no_ground_truth_reads),
 		cmocka_unit_test(test_point_in_time),

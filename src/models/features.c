@@ -438,9 +438,10 @@ static const mrs_feature_info feature_info[MRS_N_FEATURES] = {
 	[F_PAIR_COENGAGEMENT] = {"pair_coengagement",
 				 "log1p(summed item-kNN similarity of the tweet to the tweets of the "
 				 "viewer's latest 256 positive engagements before now, in the "
-				 "engine's co-engagement index), capped at 2; 0 when the index holds "
-				 "behaviour at or after now",
-				 "[0, 2]"},
+				 "engine's co-engagement index) up to 1.5, then 1.5 + 0.5 d / (1 + d) "
+				 "with d = 2 (log1p - 1.5), below 2; 0 when the index holds behaviour "
+				 "at or after now",
+				 "[0, 2)"},
 	[F_VIEWER_LIKE_LOGIT] = {"viewer_like_logit",
 				 "logit((likes + 20 x 0.15) / (impressions + 20)) / 4, clipped, of "
 				 "the viewer before now",
@@ -502,6 +503,15 @@ static float lg(double x, double scale)
 {
 	double v = log1p(x > 0 ? x : 0) / scale;
 	return (float)(v < 2 ? v : 2);
+}
+
+float mrs_feature_coeng_scale(double x)
+{
+	double v = log1p(x > 0 ? x : 0);
+	if (v <= 1.5)
+		return (float)v;
+	double d = (v - 1.5) * 2;
+	return (float)(1.5 + 0.5 * d / (1 + d));
 }
 
 static float rate(uint32_t k, uint32_t n)
@@ -1017,7 +1027,7 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
 		f[F_PAIR_TOPIC_SHARE] = topic_share_linear(c, t, itopic, itotal, nk);
 		f[F_PAIR_SHOWN_TOPIC] = topic_share_linear(c, t, stopic, stotal, nk);
-		f[F_PAIR_COENGAGEMENT] = lg(mrs_coeng_score(e, hist, n_hist, t, now), 1);
+		f[F_PAIR_COENGAGEMENT] = mrs_feature_coeng_scale(mrs_coeng_score(e, hist, n_hist, t, now));
 	}
 	word_map_free(&wm);
 	free(ftopic), free(itopic), free(hist);

@@ -514,13 +514,16 @@ void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_FEATURE_SPEC_VERSION 3
+#define MRS_FEATURE_SPEC_VERSION 4
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
 	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
 	const char *range;   /* e.g. "[0, 1.2]" */
 } mrs_feature_info;
 const mrs_feature_info *mrs_feature_info_get(int i);
+/* pair_coengagement's scale: log1p(x) up to 1.5, then bent toward 2 without reaching it,
+ * so that a larger summed similarity still ranks higher. */
+float mrs_feature_coeng_scale(double x);
 /* Features of n tweets for one viewer: out is [n, MRS_N_FEATURES], row-major. */
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err);
