@@ -108,10 +108,12 @@ static void test_past_undated_rows(void **state)
 	assert_ok(mrs_dataset_index(ds, &err), &err);
 	assert_int_equal(sorted_cut(ds), t0);
 	assert_int_equal(mrs_embed_cut(ds, &err), t0 + 10 * MRS_HOUR);
-	/* a split by the same rule (eval's validation split of such a train part): at the
-	 * quantile when rows are before it, else past the block */
+	/* a split (eval's validation split of such a train part): at the quantile when rows
+	 * are before it, else at the quantile of the rows after the block (40% of the ten at
+	 * t0 + 10 .. 19 h: the fourth, t0 + 13 h), not at their first */
 	assert_int_equal(mrs_split_time(ds, 0.8, &err), t0 + 15 * MRS_HOUR);
-	assert_int_equal(mrs_split_time(ds, 0.4, &err), t0 + 10 * MRS_HOUR);
+	assert_int_equal(mrs_split_time(ds, 0.4, &err), t0 + 13 * MRS_HOUR);
+	assert_int_equal(mrs_split_time(ds, 0.5, &err), t0 + 14 * MRS_HOUR);
 	mrs_dataset_free(ds);
 }
 

@@ -449,6 +449,24 @@ static int64_t cut_past_first(int64_t *t, uint32_t n, uint32_t want, int64_t lim
 	return first < cut ? cut : next;
 }
 
+/* The share-quantile of t[0 .. n) (n > 0; t is reordered); when it is the first time
+ * (a block of rows shares it, such as an import's undated history, with nothing before),
+ * the share-quantile of the later times, so that the dated part is cut as a dated log
+ * would be; when every time is the first, that time. */
+static int64_t quantile_past_first(int64_t *t, uint32_t n, double share)
+{
+	int64_t s = select_i64(t, n, (uint32_t)(share * (n - 1))), first = s;
+	for (uint32_t i = 0; i < n; i++)
+		first = MRS_MIN(first, t[i]);
+	if (s != first)
+		return s;
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (t[i] > first)
+			t[m++] = t[i];
+	return m ? select_i64(t, m, (uint32_t)(share * (m - 1))) : s;
+}
+
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
 {
 	if (!ds->n_impressions)
@@ -457,11 +475,7 @@ int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err)
 	if (!t)
 		return INT64_MIN;
 	memcpy(t, ds->imp_time, sizeof(int64_t) * ds->n_impressions);
-	/* every impression at one time: that time, as before (nothing to split) */
-	int64_t s = cut_past_first(t, ds->n_impressions,
-				   (uint32_t)(share * (ds->n_impressions - 1)), INT64_MAX);
-	if (s == INT64_MAX)
-		s = t[0];
+	int64_t s = quantile_past_first(t, ds->n_impressions, share);
 	free(t);
 	return s;
 }

@@ -143,9 +143,12 @@ int mrs_ds_set_blocks(mrs_dataset *ds, const uint32_t *src, const uint32_t *dst,
 
 /* The time before which `share` of the impressions fall (the train/test split of generated
  * and imported data, and eval's validation split of a train part); when no impression is
- * before that time (`share` of them share the first time, as an import's undated history
- * does), the next later time, so that both sides have rows, as mrs_embed_cut does. With no
- * impressions, the last tweet's time (0 without tweets). INT64_MIN when out of memory. */
+ * before that time (`share` of them or more share the first time, as an import's undated
+ * history does), the time before which `share` of the later ones fall, so that both sides
+ * have rows and the dated part is split as a dated log would be (Last.fm's train part is
+ * 81% undated listening: its validation period is the last 20% of its dated tagging).
+ * With no impressions, the last tweet's time (0 without tweets). INT64_MIN when out of
+ * memory. */
 int64_t mrs_split_time(const mrs_dataset *ds, double share, mrs_error *err);
 
 /* The embedding cut (models.h's time rules): the time before which 40% of the train-split
