@@ -1051,6 +1051,17 @@ int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts
 	     mrs_tune_result *out, const mrs_progress *progress, mrs_error *err);
 void mrs_tune_result_free(mrs_tune_result *r);
 
+/* The configuration `train` tunes for a model set (the seed preset on the dataset's time
+ * scale, searched by mrs_tune) is kept in the set as tuned.json, and timeline, eval and
+ * the explorer start from it instead of the seed preset. Sets path to that file in the
+ * set that serves models_dir (mrs_models_current) and returns 2 when it is there and the
+ * set's heavy ranker was trained on ds, 1 when that ranker is there but not the file, 0
+ * when the set has no trained heavy ranker of ds (nothing to tune with; a file there is
+ * not read), -1 when CURRENT is broken (err says so). */
+#define MRS_TUNED_CONFIG "tuned.json"
+int mrs_tuned_config(const char *models_dir, const mrs_dataset *ds, char *path, size_t size,
+		     mrs_error *err);
+
 /* ---------------------------------------------------------------- what-if edits */
 
 /* Changes a lecturer can try on a loaded dataset without touching the file. */

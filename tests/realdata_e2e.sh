@@ -3,7 +3,7 @@
 # run it: `import` of the published Last.fm folder, of Higgs replies with the mention
 # graph, and of a ratings log in MovieLens u.data layout (made here from the Last.fm tag
 # file: user, artist, a 1-5 rating from the play count, the tag's date); then `train` on
-# each, which must train the heavy ranker; the timelines of users picked across each
+# each, which must train the heavy ranker and tune the configuration; the timelines of users picked across each
 # file, which must hold at least 10 tweets; and the explorer, which must open on each and
 # show a timeline. The data lives in $MRS_REALDATA (../shared/realdata or
 # /work/shared/realdata, never copied into the project); without it: SKIP (exit 77).
@@ -81,6 +81,9 @@ while [ $# -ge 3 ]; do
 	sed 's/^/#   /' "$tmp/$name.train"
 	grep -q '^heavy_ranker  *[0-9]' "$tmp/$name.train" ||
 		fail "$name: the heavy ranker did not train: $(cat "$tmp/$name.train")"
+	# an imported log's configuration is tuned by train and serves from then on
+	grep -q "^tuned the configuration .*/tuned.json" "$tmp/$name.train" ||
+		fail "$name: train did not tune the configuration: $(tail -2 "$tmp/$name.train")"
 	# users at a quarter, a half and three quarters of the file's lines
 	lines=$(awk 'END { print NR }' "$users")
 	for k in $((lines / 4)) $((lines / 2)) $((lines * 3 / 4)); do

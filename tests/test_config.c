@@ -190,6 +190,25 @@ static void test_set_get(void **state)
 	assert_string_equal(c.preset, "custom:seed");
 	assert_ok(mrs_config_set(&c, "preset", "custom", &err), &err);
 	assert_float_equal(c.head_weight[MRS_ACT_LIKE], 2.5, 1e-6);
+	/* the label train gives what it tuned, and that changed by hand, read back: the
+	 * named preset first, then the file's values (tuned.json) */
+	mrs_config t;
+	mrs_config_preset(&t, "x-2026", &err);
+	assert_ok(mrs_config_parse(&t, "{\"preset\": \"tuned:seed\", \"weights\": "
+				      "{\"like\": 3}}", &err), &err);
+	assert_string_equal(t.preset, "tuned:seed");
+	assert_int_equal(t.fusion, MRS_FUSION_BLEND); /* seed's, not x-2026's */
+	assert_float_equal(t.head_weight[MRS_ACT_LIKE], 3, 1e-6);
+	assert_ok(mrs_config_set(&t, "weights.reply", "2", &err), &err);
+	assert_string_equal(t.preset, "custom:tuned:seed");
+	char *tj = mrs_config_to_json(&t);
+	mrs_config tb;
+	mrs_config_preset(&tb, "x-2026", &err);
+	assert_ok(mrs_config_parse(&tb, tj, &err), &err);
+	free(tj);
+	assert_string_equal(tb.preset, "custom:tuned:seed");
+	assert_float_equal(tb.head_weight[MRS_ACT_REPLY], 2, 1e-6);
+	expect_parse_error("{\"preset\": \"tuned:fast\"}", "preset: unknown preset 'fast'");
 	assert_null(mrs_config_get(&c, "nope", buf, sizeof buf));
 	/* a float that needs 8 digits keeps them through get, save and load */
 	assert_ok(mrs_config_set(&c, "weights.reply", "1.0000001", &err), &err);

@@ -1,6 +1,7 @@
-/* cmd-train.c: `train [--only NAME] [--seed S] [--max-rows N] [--safety-buckets N]`: fits
- * the models on the dataset's train split into the model folder, then serves them; the
- * result summarises the model cards. */
+/* cmd-train.c: `train [--only NAME] [--seed S] [--max-rows N] [--safety-buckets N]
+ * [--tune | --no-tune]`: fits the models on the dataset's train split into the model
+ * folder (an imported log's configuration tuned after), then serves them; the result
+ * summarises the model cards. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,52 @@ static int model_arg(const char *name, int *id, mrs_error *err)
 	return mrs_fail(err, MRS_ERR_USAGE, "unknown model '%s' (%s)", name, names);
 }
 
+/* After training an imported log (or with --tune; never with --no-tune): the seed preset
+ * on the data's time scale, tuned on the validation period (mrs_tune, its defaults), kept
+ * in the new set as tuned.json; the session serves it from now on. The presets weigh a
+ * Twitter-shaped feed; an imported log's shape is its own (on Last.fm the seed preset
+ * ranks below item-kNN, its tuned configuration above). */
+static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
+{
+	const char *kind = mrs_dataset_info_get(s->ds).kind;
+	bool imported = kind && strcmp(kind, "synthetic") != 0;
+	if (cmd_flag(a, "--no-tune") || !(imported || cmd_flag(a, "--tune")))
+		return 0;
+	char path[4400];
+	int have = mrs_tuned_config(s->opts.models, s->ds, path, sizeof path, err);
+	if (have < 0)
+		return -1;
+	if (have == 0) {
+		cJSON_AddStringToObject(res, "not_tuned", "no heavy ranker trained on this dataset");
+		return 0;
+	}
+	mrs_config start;
+	mrs_config_preset(&start, "seed", NULL);
+	mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;
+	mrs_config_time_scale(&start, &ts);
+	mrs_tune_opts o = {.eval = {.models_dir = s->opts.models}};
+	mrs_tune_result t;
+	if (mrs_tune(s->ds, &start, &o, &t, s->progress, err))
+		return -1;
+	char was[32];
+	snprintf(was, sizeof was, "%s", t.best.preset);
+	const char *name = strncmp(was, "custom:", 7) == 0 ? was + 7 : was;
+	snprintf(t.best.preset, sizeof t.best.preset, "tuned:%.24s", name);
+	int rc = mrs_config_save(&t.best, path, err);
+	if (!rc) {
+		cJSON *j = cJSON_AddObjectToObject(res, "tuned");
+		cJSON_AddStringToObject(j, "config", path);
+		cJSON_AddStringToObject(j, "preset", t.best.preset);
+		cJSON_AddNumberToObject(j, "validation_users", t.users);
+		res_add_num(j, "start_ndcg", t.start_value);
+		res_add_num(j, "best_ndcg", t.best_value);
+		cJSON_AddStringToObject(j, "scored_with", t.models_serving ? "serving" : "validation");
+		s->cfg = t.best;
+	}
+	mrs_tune_result_free(&t);
+	return rc;
+}
+
 static int train_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
 	mrs_train_opts o = {
@@ -86,6 +133,8 @@ static int train_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	}
 	cJSON_AddStringToObject(res, "trained", o.only ? o.only : "every model");
 	cJSON_AddStringToObject(res, "models", s->opts.models);
+	if (tune_set(s, a, res, err))
+		return -1;
 	/* the time, and the models' test metrics, differ from run to run and machine to
 	 * machine: not in transcripts */
 	if (!s->transcript) {
@@ -161,9 +210,8 @@ static void train_text(out *o, const cJSON *r)
 		out_printf(o, " in %.1f s", res_num(r, "seconds"));
 	out_printf(o, "\n");
 	const cJSON *cards = res_get(r, "cards"), *card;
-	if (!cards)
-		return;
-	out_printf(o, "%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
+	if (cards)
+		out_printf(o, "%-13s %9s %8s  %s\n", "model", "rows", "seconds", "test metrics");
 	cJSON_ArrayForEach(card, cards)
 	{
 		if (res_has(card, "skipped")) {
@@ -181,6 +229,17 @@ static void train_text(out *o, const cJSON *r)
 		out_printf(o, "%-13s %9s %8.2f  %s\n", card->string, rb,
 			   num(card, "training_seconds"), m);
 	}
+	if (res_has(r, "not_tuned"))
+		out_printf(o, "the configuration was not tuned: %s (the seed preset serves)\n",
+			   res_str(r, "not_tuned"));
+	const cJSON *t = res_get(r, "tuned");
+	if (t)
+		out_printf(o, "tuned the configuration on the validation period (%u users, %s "
+			      "models): NDCG@10 %.4f -> %.4f; %s, which timeline, eval and the "
+			      "explorer now use (%s)\n",
+			   res_u32(t, "validation_users"), res_str(t, "scored_with"),
+			   res_num(t, "start_ndcg"), res_num(t, "best_ndcg"), res_str(t, "config"),
+			   res_str(t, "preset"));
 }
 
 static const cmd_arg train_args[] = {
@@ -193,6 +252,10 @@ static const cmd_arg train_args[] = {
 	 .help = "heavy-ranker rows, sampled evenly down to N (0: all)"},
 	{"--safety-buckets", .type = CMD_UINT, .value = "N", .lo = 16, .hi = 1u << 30,
 	 .help = "the safety models' hashed n-gram buckets (else 262144)"},
+	{"--tune", .type = CMD_FLAG,
+	 .help = "tune the configuration afterwards even for a generated world (an imported "
+		 "log is tuned without it): SET/tuned.json, used instead of the seed preset"},
+	{"--no-tune", .type = CMD_FLAG, .help = "do not tune the configuration afterwards"},
 	{NULL},
 };
 

@@ -61,6 +61,23 @@ void session_reset(session *s)
 	s->epoch++;
 }
 
+/* A new dataset: the configuration `train` tuned for the serving set, when there is one
+ * for this dataset (mrs_tuned_config), replaces the seed preset, unless the user already
+ * chose another (--preset, --weights, `set`, `load` apply after this). */
+static int session_tuned(session *s, mrs_error *err)
+{
+	char path[4400];
+	mrs_error ignore = {0}; /* a broken CURRENT: the engine says so when it opens */
+	if (strcmp(s->cfg.preset, "seed") != 0 ||
+	    mrs_tuned_config(s->opts.models, s->ds, path, sizeof path, &ignore) != 2)
+		return 0;
+	mrs_error e = {0};
+	if (mrs_config_load(&s->cfg, path, &e))
+		return mrs_fail(err, MRS_ERR_MODEL, "%s (written by train; train again, or delete it "
+				"to serve the seed preset)", e.msg);
+	return 0;
+}
+
 int session_dataset(session *s, mrs_error *err)
 {
 	if (s->ds)
@@ -78,6 +95,7 @@ int session_dataset(session *s, mrs_error *err)
 		mrs_config_time_scale(&s->cfg, &ts);
 		s->scale = ts;
 		s->has_scale = true;
+		return session_tuned(s, err);
 	}
 	return 0;
 }

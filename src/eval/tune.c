@@ -3,6 +3,7 @@
  * coordinate descent with multiplicative steps; the test split is never read. */
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 
@@ -366,4 +367,21 @@ void mrs_tune_result_free(mrs_tune_result *r)
 		return;
 	free(r->curve);
 	r->curve = NULL;
+}
+
+int mrs_tuned_config(const char *models_dir, const mrs_dataset *ds, char *path, size_t size,
+		     mrs_error *err)
+{
+	char set[4096];
+	if (mrs_models_current(models_dir && *models_dir ? models_dir : "models", set, sizeof set,
+			       err))
+		return -1;
+	if ((size_t)snprintf(path, size, "%s/%s", set, MRS_TUNED_CONFIG) >= size)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", set);
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(set, ds, cc);
+	if (cc[MRS_MODEL_RANKER].state != MRS_CARD_THIS || cc[MRS_MODEL_RANKER].skipped[0])
+		return 0;
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? 2 : 1;
 }

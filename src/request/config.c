@@ -332,7 +332,8 @@ const char *mrs_config_weight_note(const char *preset, int head)
 /* ------------------------------------------------------------ values */
 
 /* A preset label mrs_config_parse can read back: a preset's name, "custom", or
- * "custom:NAME" for a preset changed by hand. */
+ * "custom:NAME" for a preset changed by hand, "tuned:NAME" for one tuned by `train`,
+ * "custom:tuned:NAME" for that changed by hand. */
 static bool preset_label_ok(const char *label)
 {
 	if (strncmp(label, "custom", 6) == 0) {
@@ -340,6 +341,8 @@ static bool preset_label_ok(const char *label)
 			return true;
 		label += 7;
 	}
+	if (strncmp(label, "tuned:", 6) == 0)
+		label += 6;
 	for (int i = 0; i < MRS_N_PRESETS; i++)
 		if (strcmp(label, mrs_presets[i]) == 0)
 			return true;
@@ -449,10 +452,13 @@ int mrs_config_parse(mrs_config *cfg, const char *json, mrs_error *err)
 	const cJSON *preset = cJSON_GetObjectItemCaseSensitive(root, "preset");
 	int rc = 0;
 	if (preset) {
-		/* "custom:NAME" is NAME changed by hand: start from NAME, apply the values */
+		/* "custom:NAME" is NAME changed by hand, "tuned:NAME" NAME tuned by `train`
+		 * (either may wrap the other): start from NAME, apply the values */
 		const char *name = cJSON_IsString(preset) ? preset->valuestring : NULL;
 		if (name && strncmp(name, "custom", 6) == 0)
 			name = name[6] == ':' ? name + 7 : NULL;
+		if (name && strncmp(name, "tuned:", 6) == 0)
+			name += 6;
 		if (!cJSON_IsString(preset))
 			rc = mrs_fail(err, MRS_ERR_DATA, "preset: expected a string");
 		else if (name && mrs_config_switch_preset(&c, name, err) != 0) {
