@@ -82,8 +82,15 @@ static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	mrs_config_time_scale(&start, &ts);
 	mrs_tune_opts o = {.eval = {.models_dir = s->opts.models}};
 	mrs_tune_result t;
-	if (mrs_tune(s->ds, &start, &o, &t, s->progress, err))
-		return -1;
+	if (mrs_tune(s->ds, &start, &o, &t, s->progress, err)) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return mrs_fail(err, err->code,
+				"train: the models are trained and serve from %s; tuning the "
+				"configuration stopped (%s): the seed preset serves until `train` "
+				"runs again",
+				s->opts.models, msg);
+	}
 	char was[32];
 	snprintf(was, sizeof was, "%s", t.best.preset);
 	const char *name = strncmp(was, "custom:", 7) == 0 ? was + 7 : was;
