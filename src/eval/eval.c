@@ -38,6 +38,10 @@ struct mrs_evaluator {
 	uint32_t test_users;
 	mrs_request **req;       /* one per user with keep_requests, else one shared */
 	mrs_request *shared;
+	/* with keep_requests: each user's oracle list (oracle_n[k] tweets at oracle[k * K]),
+	 * reused while the request's candidates stand (a run from after the prefilter), as
+	 * in tune's searches: the truth's ranking of the same pool does not change */
+	uint32_t *oracle, *oracle_n, oracle_k;
 };
 
 void mrs_evaluator_free(mrs_evaluator *ev)
@@ -48,6 +52,7 @@ void mrs_evaluator_free(mrs_evaluator *ev)
 		for (uint32_t i = 0; i < ev->n_users; i++)
 			mrs_request_free(ev->req[i]);
 	free(ev->req);
+	free(ev->oracle), free(ev->oracle_n);
 	mrs_request_free(ev->shared);
 	mrs_engine_free(ev->engine);
 	mrs_dataset_free(ev->train);
@@ -301,6 +306,15 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 		for (uint32_t i = 0; i < ev->n_users; i++)
 			if (!(ev->req[i] = mrs_request_new(ev->engine, err)))
 				goto fail;
+		ev->oracle_k = ev->o.k;
+		ev->oracle = mrs_calloc((size_t)MRS_MAX(ev->n_users, 1u) * ev->o.k,
+					sizeof *ev->oracle, "evaluator", err);
+		ev->oracle_n = mrs_calloc(MRS_MAX(ev->n_users, 1u), sizeof *ev->oracle_n,
+					  "evaluator", err);
+		if (!ev->oracle || !ev->oracle_n)
+			goto fail;
+		for (uint32_t i = 0; i < ev->n_users; i++)
+			ev->oracle_n[i] = MRS_NONE;
 	} else if (!(ev->shared = mrs_request_new(ev->engine, err))) {
 		goto fail;
 	}
@@ -962,8 +976,31 @@ out:
 /* The lists that come from u's request: the pipeline's timeline (with what its sources
  * found and its candidate pools), its candidates ranked by the truth and by TwHIN alone,
  * and the timeline under each preset asked for. */
-static int request_lists(run_ctx *x, mrs_request *r, uint32_t u, const uint32_t *rel,
-			 uint32_t n_rel, const mrs_config *presets, mrs_error *err)
+/* The oracle's list of user index k's pool into x->list, kept for the next run with
+ * keep_requests; returns its length. */
+static uint32_t oracle_list(run_ctx *x, const mrs_request *r, uint32_t k, uint32_t u)
+{
+	mrs_evaluator *ev = x->ev;
+	/* a preset's run in between may change the pool: then nothing is kept */
+	bool kept = ev->oracle && ev->oracle_k == x->k && !x->want[MRS_SYS_SEED] &&
+		    !x->want[MRS_SYS_SEED + 1] && !x->want[MRS_SYS_SEED + 2];
+	uint32_t *slot = kept ? ev->oracle + (size_t)k * x->k : NULL;
+	if (kept && ev->oracle_n[k] != MRS_NONE &&
+	    mrs_request_first_stage(r) > MRS_STAGE_PREFILTER) {
+		memcpy(x->list, slot, sizeof *slot * ev->oracle_n[k]);
+		return ev->oracle_n[k];
+	}
+	uint32_t n = rank_pool(x, r, 1, u);
+	if (kept) {
+		memcpy(slot, x->list, sizeof *slot * n);
+		ev->oracle_n[k] = n;
+	}
+	return n;
+}
+
+static int request_lists(run_ctx *x, mrs_request *r, uint32_t k, uint32_t u,
+			 const uint32_t *rel, uint32_t n_rel, const mrs_config *presets,
+			 mrs_error *err)
 {
 	const mrs_evaluator *ev = x->ev;
 	if (mrs_request_run(r, u, ev->now, x->cfg, err))
@@ -977,7 +1014,7 @@ static int request_lists(run_ctx *x, mrs_request *r, uint32_t u, const uint32_t 
 			return mrs_fail(err, MRS_ERR_NOMEM, "out of memory for the candidate pools");
 	}
 	if (x->want[MRS_SYS_ORACLE]) {
-		n = rank_pool(x, r, 1, u);
+		n = oracle_list(x, r, k, u);
 		add_list(x, MRS_SYS_ORACLE, x->list, n, rel, n_rel);
 	}
 	if (x->want[MRS_SYS_TWHIN]) {
@@ -1073,7 +1110,7 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 		const uint32_t *rel = ev->rel + ev->rel_off[k];
 		uint32_t n_rel = ev->rel_off[k + 1] - ev->rel_off[k];
 		mrs_request *r = ev->req ? ev->req[k] : ev->shared;
-		if (request && request_lists(&x, r, u, rel, n_rel, presets, err))
+		if (request && request_lists(&x, r, k, u, rel, n_rel, presets, err))
 			goto out;
 		other_lists(&x, u, rel, n_rel);
 		if ((k & 15) == 0 && mrs_progress_report(progress, "evaluating users", k, ev->n_users,

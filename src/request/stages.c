@@ -160,6 +160,63 @@ static int by_score_desc(const void *a, const void *b, void *cands)
 	return mrs_best_first(x->score, x->tweet, y->score, y->tweet);
 }
 
+/* mrs_best_first's order as one integer, ascending: score descending, then tweet
+ * descending (-0 is 0, as the comparison has it). */
+static uint64_t best_first_key(float score, uint32_t tweet)
+{
+	if (score == 0)
+		score = 0;
+	uint32_t b;
+	memcpy(&b, &score, sizeof b);
+	b = b & 0x80000000u ? ~b : b | 0x80000000u; /* ascending with the score */
+	return (uint64_t)~b << 32 | (uint32_t)~tweet;
+}
+
+typedef struct order_key {
+	uint64_t key;
+	uint32_t i;
+} order_key;
+
+static bool key_before(const order_key *a, const order_key *b)
+{
+	return a->key < b->key || (a->key == b->key && a->i < b->i);
+}
+
+/* Sorts a[0 .. n) with tmp[0 .. n) as scratch: insertion sort of runs of 16, then
+ * merges. The comparison is inline: qsort_r's calls through a pointer, each reading two
+ * candidates far apart, were most of the heuristics' time in tune's searches. */
+static void sort_keys(order_key *a, order_key *tmp, uint32_t n)
+{
+	const uint32_t run = 16;
+	for (uint32_t lo = 0; lo < n; lo += run) {
+		uint32_t hi = MRS_MIN(lo + run, n);
+		for (uint32_t i = lo + 1; i < hi; i++) {
+			order_key v = a[i];
+			uint32_t j = i;
+			for (; j > lo && key_before(&v, &a[j - 1]); j--)
+				a[j] = a[j - 1];
+			a[j] = v;
+		}
+	}
+	order_key *src = a, *dst = tmp;
+	for (uint32_t w = run; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = MRS_MIN(lo + w, n), hi = MRS_MIN(lo + 2 * w, n);
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = key_before(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		order_key *t = src;
+		src = dst, dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, sizeof *a * n);
+}
+
 /* Indexes of the alive candidates by score, best first, into x->order. */
 static void sort_alive(mrs_stage_ctx *x)
 {
@@ -167,7 +224,20 @@ static void sort_alive(mrs_stage_ctx *x)
 	for (uint32_t i = 0; i < x->n; i++)
 		if (mrs_stage_alive(x, i))
 			x->order[x->n_order++] = i;
-	qsort_r(x->order, x->n_order, sizeof *x->order, by_score_desc, x->c);
+	uint32_t n = x->n_order;
+	order_key *k = n > 1 ? malloc(sizeof *k * 2 * (size_t)n) : NULL;
+	if (!k) { /* one candidate, or no memory: the comparison itself */
+		qsort_r(x->order, n, sizeof *x->order, by_score_desc, x->c);
+		return;
+	}
+	for (uint32_t r = 0; r < n; r++) {
+		const mrs_candidate *c = &x->c[x->order[r]];
+		k[r] = (order_key){best_first_key(c->score, c->tweet), x->order[r]};
+	}
+	sort_keys(k, k + n, n);
+	for (uint32_t r = 0; r < n; r++)
+		x->order[r] = k[r].i;
+	free(k);
 }
 
 static int64_t fatigue_since(const mrs_stage_ctx *x, uint32_t author)
@@ -204,23 +274,31 @@ void mrs_stage_heuristics(mrs_stage_ctx *x)
 	/* author diversity, keyed on the original author: the i-th tweet (0-based, in score
 	 * order) of an author gets (1 - floor) * decay^i + floor */
 	sort_alive(x);
-	uint32_t *seen_author = NULL, *seen_count = NULL, n_seen = 0;
+	/* each author's count so far, in an open-addressing table twice the candidates' size
+	 * (a linear search of the authors seen was quadratic in the pool) */
+	uint32_t cap = 16;
+	while (cap < 2 * x->n_order)
+		cap *= 2;
+	uint32_t *seen_author = NULL, *seen_count = NULL;
 	if (x->n_order) {
-		seen_author = malloc(sizeof(uint32_t) * x->n_order);
-		seen_count = malloc(sizeof(uint32_t) * x->n_order);
+		seen_author = malloc(sizeof(uint32_t) * cap);
+		seen_count = malloc(sizeof(uint32_t) * cap);
 	}
 	if (x->n_order && (!seen_author || !seen_count)) {
 		free(seen_author), free(seen_count);
 		x->oom = true;
 		return;
 	}
+	if (x->n_order)
+		memset(seen_author, 0xff, sizeof(uint32_t) * cap); /* MRS_NONE: free */
 	for (uint32_t k = 0; k < x->n_order; k++) {
-		uint32_t i = x->order[k], a = x->c[i].orig_author, j = 0;
-		while (j < n_seen && seen_author[j] != a)
-			j++;
-		if (j == n_seen) {
-			seen_author[n_seen] = a;
-			seen_count[n_seen++] = 0;
+		uint32_t i = x->order[k], a = x->c[i].orig_author;
+		uint32_t j = (uint32_t)(mrs_hash64(a) & (cap - 1));
+		while (seen_author[j] != MRS_NONE && seen_author[j] != a)
+			j = (j + 1) & (cap - 1);
+		if (seen_author[j] == MRS_NONE) {
+			seen_author[j] = a;
+			seen_count[j] = 0;
 		}
 		uint32_t nth = seen_count[j]++;
 		if (nth > 0) {
