@@ -27,7 +27,7 @@ void mrs_engine_parts_free(mrs_engine *e)
 	mrs_rg_free(e->rg), mrs_twhin_free(e->tw), mrs_sc_free(e->sc);
 	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
 	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
-	e->counts = NULL, e->coeng_until = e->coeng_before = 0;
+	e->counts = NULL, e->coeng_until = e->coeng_before = 0, e->coeng_first = 0;
 }
 
 void mrs_engine_free(mrs_engine *e)

@@ -99,6 +99,8 @@ struct mrs_engine {
 	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */
 	int64_t coeng_until;        /* one second after the latest engagement it holds */
 	int64_t coeng_before;       /* the engagements it may hold are before this */
+	uint32_t coeng_first;       /* the first tweet it has neighbour lists toward (0: all;
+				       mrs_coeng_first_target) */
 	double neg_mean;            /* ranker.c: > 0 when the ranker serves a log of engagements
 				       only: the mean engagements per engaged tweet in the age
 				       limit before now (mrs_ranker_sampling_correct) */
@@ -312,6 +314,11 @@ void mrs_ui_log_free(mrs_ui_log *log);
 typedef struct mrs_item_knn mrs_item_knn;
 mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 				 const mrs_progress *progress, mrs_error *err);
+/* The same with neighbour lists toward items first .. n_items-1 only: an item before first
+ * is no one's neighbour-list target (every similarity toward it is 0; as a history item it
+ * still adds to the items after first). first 0 is mrs_item_knn_train. */
+mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_params *p,
+				      uint32_t first, const mrs_progress *progress, mrs_error *err);
 /* score[0 .. n_items): for every item, the summed similarity to items[0 .. n). */
 void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score);
 /* What item i adds to the score of item j: their similarity when i is among the
@@ -331,6 +338,21 @@ void mrs_item_knn_free(mrs_item_knn *m);
  * to one second after the latest engagement it holds (an engine over a dataset with no
  * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
+/* The size rule of the index: with more than this many positive engagements before its
+ * cut (8 M: the large world's 3.6 M stay under it, the huge world's 36 M do not), the
+ * index keeps neighbour lists only toward the tweets that can still be candidates at or
+ * after its cut, those created within the dataset's age limit before it; older tweets
+ * get no co-engagement score (their lists were most of the memory and the build time).
+ * Training's engine cuts its index at the embedding cut and scores rows after it, serving
+ * at now: both score every tweet the age limit lets through the same way. */
+#define MRS_COENG_ALL_TARGETS_MAX 8000000u
+/* The first tweet an index over n_engagements positive engagements before until keeps
+ * neighbour lists toward: 0 at or under MRS_COENG_ALL_TARGETS_MAX, else the first tweet
+ * created at or after until minus the dataset's age limit. */
+uint32_t mrs_coeng_first_target(const mrs_dataset *ds, int64_t until, size_t n_engagements);
+/* What the index e serves with holds, in one sentence, into buf (for the model card and
+ * the engine's open note). */
+void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size);
 /* The until an engine e opened with o builds its index with: o's coeng_until when o asks
  * for a cut before now, else e's now. */
 int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o);

@@ -27,7 +27,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 4
+#define SNAPSHOT_CONTENT 5
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
@@ -98,12 +98,13 @@ static uint64_t card_identity(const char *card, const char *model)
 	return mix(h, id);
 }
 
-/* The item-kNN parameters the engine's co-engagement index is built with. */
+/* The item-kNN parameters the engine's co-engagement index is built with, and its size
+ * rule (MRS_COENG_ALL_TARGETS_MAX). */
 static uint64_t knn_identity(const mrs_knn_params *p)
 {
 	uint32_t shrink;
 	memcpy(&shrink, &p->shrink, sizeof shrink);
-	return mix(mix(MRS_FNV_START, p->neighbours), shrink);
+	return mix(mix(mix(MRS_FNV_START, p->neighbours), shrink), MRS_COENG_ALL_TARGETS_MAX);
 }
 
 static void key_add(mrs_snap_plan *pl, const char *name, uint64_t v)
