@@ -43,16 +43,15 @@ static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 		       : 0;
 }
 
-/* The dataset's hidden ground truth, when it has one: the explorer shows it from its
+/* The dataset, its hidden ground truth tr when it has one (the explorer shows it from its
  * first screen and evaluation reads it; loading it from SQLite takes longer than the rest
- * of a start. Written without it when it cannot be read. */
-static int truth_snap_write(const mrs_dataset *ds, mrs_snap_io *io)
+ * of a start) and the engine's parts, through io: the snapshot's whole content. */
+static int snapshot_content(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
 {
-	mrs_error terr = {0};
-	mrs_truth *tr = ds->has_truth && ds->path ? mrs_truth_load(ds->path, ds, &terr) : NULL;
-	int rc = mrs_truth_snap(&tr, io);
-	mrs_truth_free(tr);
-	return rc;
+	return mrs_dataset_snap((mrs_dataset *)e->ds, io) || mrs_truth_snap(tr, io) ||
+			       engine_snap(e, io)
+		       ? -1
+		       : 0;
 }
 
 /* ------------------------------------------------------------------ the key */
@@ -270,16 +269,29 @@ void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o, const mr
 	char phase[700];
 	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
 	mrs_progress_report(p, phase, 0, 1, pl->path);
-	mrs_error err = {0};
+	mrs_error err = {0}, terr = {0};
+	/* the truth is written without it when it cannot be read */
+	mrs_truth *tr = e->ds->has_truth && e->ds->path ? mrs_truth_load(e->ds->path, e->ds, &terr)
+							: NULL;
+	/* writing reads the dataset and the parts, and changes neither; a dry run first
+	 * gives the file's size, checked against the folder's free space (a stale temporary
+	 * file of a killed writer removed first) before a byte is written */
 	mrs_snap_io io;
-	if (mrs_snap_write_begin(&io, pl->path, pl->key, pl->n_key, &err) == 0) {
-		/* writing reads the dataset and the parts, and changes neither */
-		if (mrs_dataset_snap((mrs_dataset *)e->ds, &io) || truth_snap_write(e->ds, &io) ||
-		    engine_snap(e, &io))
-			mrs_snap_write_abort(&io);
-		else
-			mrs_snap_write_end(&io);
+	mrs_snap_size_begin(&io, &err);
+	uint64_t need = 0, avail = 0;
+	if (snapshot_content(e, &tr, &io) == 0) {
+		need = mrs_snap_size_end(&io);
+		mrs_file_remove_stale_temps(pl->path);
+		if (mrs_snap_space_free(pl->path, &avail, &err) == 0 &&
+		    mrs_snap_space_check(pl->set_dir, need, avail, &err) == 0 &&
+		    mrs_snap_write_begin(&io, pl->path, pl->key, pl->n_key, &err) == 0) {
+			if (snapshot_content(e, &tr, &io))
+				mrs_snap_write_abort(&io);
+			else
+				mrs_snap_write_end(&io);
+		}
 	}
+	mrs_truth_free(tr);
 	mrs_progress_report(p, phase, 1, 1, pl->path);
 	if (err.msg[0]) {
 		snprintf(e->snap_note, sizeof e->snap_note, "not written (%.200s): %.400s", pl->why,
