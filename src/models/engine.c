@@ -96,15 +96,17 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	}
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
+	mrs_snap_io *snap = mrs_snapshot_write_start(e, o, progress);
 	if (mrs_counts_open(e, progress, err) ||
 	    mrs_coeng_open(e, mrs_coeng_cut(e, o), progress, err) ||
 	    mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
+		mrs_snapshot_write_abandon(snap);
 		mrs_engine_free(e);
 		return NULL;
 	}
-	mrs_snapshot_write_engine(e, o, progress);
+	mrs_snapshot_write_finish(e, snap, progress);
 	return e;
 }
 

@@ -246,10 +246,20 @@ int mrs_topics_snap(struct mrs_topics **t, mrs_snap_io *io);
  * set, default now and modes): 1 when it did, 0 when the parts must be built (nothing
  * changed in e), -1 on an error. */
 int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err);
-/* After an engine was built for a dataset whose snapshot was missing or stale: writes it
- * (progress "snapshot"), and keeps what happened in e->snap_note. Never fails the open. */
-void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o,
-			       const mrs_progress *p);
+/* Writing the snapshot of a dataset whose snapshot was missing or stale, in two steps
+ * around the build of the engine's parts (progress "snapshot"; what happened goes into
+ * e->snap_note; neither fails the open): mrs_snapshot_write_start, before the parts are
+ * built, writes the dataset and its hidden truth into the temporary file (the truth, 3 GB
+ * on the huge world, loaded and freed before the parts take their memory) and returns
+ * the writer, or NULL when there is nothing to write or it failed; after the build,
+ * mrs_snapshot_write_finish writes the parts and renames the file into place, or
+ * mrs_snapshot_write_abandon removes it when the open failed. Each step checks the set
+ * folder's free space against the bytes it writes (and a margin) first: too little, and
+ * the temporary file is removed, the old snapshot (if any) left whole. */
+mrs_snap_io *mrs_snapshot_write_start(mrs_engine *e, const mrs_engine_opts *o,
+					     const mrs_progress *p);
+void mrs_snapshot_write_finish(mrs_engine *e, mrs_snap_io *io, const mrs_progress *p);
+void mrs_snapshot_write_abandon(mrs_snap_io *io);
 
 /* ------------------------------------------------------------------ fitting */
 

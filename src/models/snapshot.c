@@ -43,16 +43,9 @@ static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 		       : 0;
 }
 
-/* The dataset, its hidden ground truth tr when it has one (the explorer shows it from its
- * first screen and evaluation reads it; loading it from SQLite takes longer than the rest
- * of a start) and the engine's parts, through io: the snapshot's whole content. */
-static int snapshot_content(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
-{
-	return mrs_dataset_snap((mrs_dataset *)e->ds, io) || mrs_truth_snap(tr, io) ||
-			       engine_snap(e, io)
-		       ? -1
-		       : 0;
-}
+/* The dataset's hidden ground truth, when it has one, is in the file too: the explorer
+ * shows it from its first screen and evaluation reads it; loading it from SQLite takes
+ * longer than the rest of a start. */
 
 /* ------------------------------------------------------------------ the key */
 
@@ -261,46 +254,111 @@ int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *
 	return 1;
 }
 
-void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o, const mrs_progress *p)
+/* Writes the sections of one step through io: a dry run sizes them, the set folder's
+ * free space is checked against that (stale temporary files of killed writers removed
+ * first when begin), then the temporary file is begun (when begin) and they are written.
+ * On failure the temporary file is gone and err says why. */
+static int write_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io, bool begin,
+		      int (*step)(mrs_engine *, mrs_truth **, mrs_snap_io *), mrs_error *err)
+{
+	const mrs_snap_plan *pl = e->ds->plan;
+	mrs_snap_io dry;
+	uint64_t avail = 0;
+	mrs_snap_size_begin(&dry, err);
+	if (step(e, tr, &dry))
+		return -1;
+	uint64_t need = mrs_snap_size_end(&dry);
+	if (begin)
+		mrs_file_remove_stale_temps(pl->path);
+	if (mrs_snap_space_free(pl->path, &avail, err) ||
+	    mrs_snap_space_check(pl->set_dir, need, avail, err)) {
+		if (!begin)
+			mrs_snap_write_abort(io);
+		return -1;
+	}
+	if (begin && mrs_snap_write_begin(io, pl->path, pl->key, pl->n_key, err))
+		return -1;
+	if (step(e, tr, io)) {
+		mrs_snap_write_abort(io);
+		return -1;
+	}
+	return 0;
+}
+
+static int dataset_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
+{
+	return mrs_dataset_snap((mrs_dataset *)e->ds, io) || mrs_truth_snap(tr, io) ? -1 : 0;
+}
+
+static int parts_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
+{
+	(void)tr;
+	return engine_snap(e, io);
+}
+
+/* What happened to the snapshot, in e->snap_note and, when it was not written, on the
+ * progress (the next start will build again). */
+static void write_note(mrs_engine *e, const mrs_progress *p, const mrs_error *err)
+{
+	const mrs_snap_plan *pl = e->ds->plan;
+	if (err->msg[0]) {
+		snprintf(e->snap_note, sizeof e->snap_note, "not written (%.200s): %.400s", pl->why,
+			 err->msg);
+		mrs_progress_report(p, "snapshot not written", 1, 1, err->msg);
+	} else
+		snprintf(e->snap_note, sizeof e->snap_note, "rebuilt %.400s (%.200s)", pl->path,
+			 pl->why);
+}
+
+mrs_snap_io *mrs_snapshot_write_start(mrs_engine *e, const mrs_engine_opts *o,
+				      const mrs_progress *p)
 {
 	const mrs_snap_plan *pl = e->ds->plan;
 	if (e->ds->snap || !plan_serves(e, o))
-		return;
+		return NULL;
 	char phase[700];
 	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
 	mrs_progress_report(p, phase, 0, 1, pl->path);
 	mrs_error err = {0}, terr = {0};
-	/* the truth is written without it when it cannot be read */
-	mrs_truth *tr = e->ds->has_truth && e->ds->path ? mrs_truth_load(e->ds->path, e->ds, &terr)
-							: NULL;
-	/* writing reads the dataset and the parts, and changes neither; a dry run first
-	 * gives the file's size, checked against the folder's free space (a stale temporary
-	 * file of a killed writer removed first) before a byte is written */
-	mrs_snap_io io;
-	mrs_snap_size_begin(&io, &err);
-	uint64_t need = 0, avail = 0;
-	if (snapshot_content(e, &tr, &io) == 0) {
-		need = mrs_snap_size_end(&io);
-		mrs_file_remove_stale_temps(pl->path);
-		if (mrs_snap_space_free(pl->path, &avail, &err) == 0 &&
-		    mrs_snap_space_check(pl->set_dir, need, avail, &err) == 0 &&
-		    mrs_snap_write_begin(&io, pl->path, pl->key, pl->n_key, &err) == 0) {
-			if (snapshot_content(e, &tr, &io))
-				mrs_snap_write_abort(&io);
-			else
-				mrs_snap_write_end(&io);
-		}
-	}
+	mrs_snap_io *io = mrs_calloc(1, sizeof *io, "snapshot", &err);
+	/* the hidden truth is written without it when it cannot be read; it goes before
+	 * the parts are built, so that it is never in memory beside them */
+	mrs_truth *tr = io && e->ds->has_truth && e->ds->path
+				? mrs_truth_load(e->ds->path, e->ds, &terr)
+				: NULL;
+	int rc = io ? write_step(e, &tr, io, true, dataset_step, &err) : -1;
 	mrs_truth_free(tr);
+	if (rc) {
+		write_note(e, p, &err);
+		free(io);
+		return NULL;
+	}
+	io->err = NULL; /* the finish gives its own */
+	return io;
+}
+
+void mrs_snapshot_write_finish(mrs_engine *e, mrs_snap_io *io, const mrs_progress *p)
+{
+	if (!io)
+		return;
+	const mrs_snap_plan *pl = e->ds->plan;
+	mrs_error err = {0};
+	io->err = &err;
+	if (write_step(e, NULL, io, false, parts_step, &err) == 0)
+		mrs_snap_write_end(io);
+	char phase[700];
+	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
 	mrs_progress_report(p, phase, 1, 1, pl->path);
-	if (err.msg[0]) {
-		snprintf(e->snap_note, sizeof e->snap_note, "not written (%.200s): %.400s", pl->why,
-			 err.msg);
-		/* the next start will build again: say so where the progress goes */
-		mrs_progress_report(p, "snapshot not written", 1, 1, err.msg);
-	} else
-		snprintf(e->snap_note, sizeof e->snap_note, "rebuilt %.400s (%.200s)", pl->path,
-			 pl->why);
+	write_note(e, p, &err);
+	free(io);
+}
+
+void mrs_snapshot_write_abandon(mrs_snap_io *io)
+{
+	if (!io)
+		return;
+	mrs_snap_write_abort(io);
+	free(io);
 }
 
 const char *mrs_engine_snapshot_note(const mrs_engine *e)
