@@ -342,10 +342,11 @@ void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size)
 		return;
 	}
 	snprintf(buf, size,
-		 "neighbour lists toward the %u tweets created within the age limit (%.0f h) "
-		 "before its cut, not the %u older ones: more than %u positive engagements",
-		 e->ds->n_tweets - e->coeng_first, e->ds->time_scale.age_limit_hours,
-		 e->coeng_first, (unsigned)MRS_COENG_ALL_TARGETS_MAX);
+		 "neighbour lists only toward the tweets created at most the age limit (%.0f h) "
+		 "before its cut or later; none toward the %u older ones: more than %u positive "
+		 "engagements",
+		 e->ds->time_scale.age_limit_hours, e->coeng_first,
+		 (unsigned)MRS_COENG_ALL_TARGETS_MAX);
 }
 
 /* The index's first section: whether there is one and what it was built from. */
