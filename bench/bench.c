@@ -3,6 +3,7 @@
  * project's targets and the physical references beside them, and write it as JSON.
  *
  * usage: bench [--scale small|default|large|huge]... [--work DIR] [--runs N] [--users N]
+ *              [--data DB] [--models DIR]
  *              [--passes N] [--phases LIST] [--json FILE] [--label TEXT]
  *              [--minirecsys PROGRAM] [--valgrind PROGRAM] [--smoke]
  *        bench --one-request DB MODELS USER   (what the callgrind phase runs)
@@ -25,8 +26,9 @@
  * phase loads the dataset and opens the engine through it (building the engine in memory
  * takes more than the serving target), and its start phase builds the snapshot only when
  * there is none that matches (the build is the first start of a day's work, not a figure
- * to repeat). A huge world and its models already in WORK/huge (world.db, models/) are
- * measured without generating or training again with --phases serve,start,eval.
+ * to repeat). A huge world and its models already made are measured without generating
+ * or training again with --phases serve,start,eval and --data, --models naming them
+ * (instead of WORK/SCALE/world.db and WORK/SCALE/models; one scale only).
  */
 #include <errno.h>
 #include <poll.h>
@@ -61,6 +63,7 @@ typedef struct opts {
 	const char *scales[3];
 	int n_scales;
 	const char *work;        /* folder for datasets and models */
+	const char *data, *models; /* --data, --models: the one scale's world and models */
 	const char *results;     /* folder for the JSON (unless --json names the file) */
 	int runs;                /* repetitions of generate and load (0: by scale) */
 	uint32_t users;          /* distinct users for the request figures (0: by scale) */
@@ -816,6 +819,10 @@ static void ctx_init(ctx *c, const opts *o, const char *scale)
 	snprintf(c->dir, sizeof c->dir, "%s/%s", o->work, scale);
 	snprintf(c->db, sizeof c->db, "%s/world.db", c->dir);
 	snprintf(c->models, sizeof c->models, "%s/models", c->dir);
+	if (o->data)
+		snprintf(c->db, sizeof c->db, "%s", o->data);
+	if (o->models)
+		snprintf(c->models, sizeof c->models, "%s", o->models);
 	snprintf(c->default_models, sizeof c->default_models, "%s/default/models", o->work);
 	c->runs = o->runs ? o->runs : large ? 1 : o->smoke ? 1 : 5;
 	c->users = o->users ? o->users : o->smoke ? 20 : 500;
@@ -882,6 +889,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench [--scale small|default|large|huge]... [--work DIR] [--runs N]\n"
+		"             [--data DB] [--models DIR]\n"
 		"             [--users N] [--passes N] [--phases generate,load,train,serve,start,"
 		"eval,callgrind]\n"
 		"             [--json FILE] [--label TEXT] [--minirecsys PROGRAM]"
@@ -902,6 +910,10 @@ static int parse(opts *o, int argc, char **argv)
 			o->scales[o->n_scales++] = v;
 		else if (strcmp(a, "--work") == 0)
 			o->work = v;
+		else if (strcmp(a, "--data") == 0)
+			o->data = v;
+		else if (strcmp(a, "--models") == 0)
+			o->models = v;
 		else if (strcmp(a, "--runs") == 0)
 			o->runs = atoi(v);
 		else if (strcmp(a, "--users") == 0)
@@ -934,6 +946,10 @@ static int parse(opts *o, int argc, char **argv)
 		}
 	if (!o->n_scales)
 		o->scales[o->n_scales++] = o->smoke ? "small" : "default";
+	if ((o->data || o->models) && o->n_scales != 1) {
+		fprintf(stderr, "bench: --data and --models name the world of one scale\n");
+		return -1;
+	}
 	return 0;
 }
 
