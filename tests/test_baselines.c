@@ -189,24 +189,34 @@ static void test_knn_from(void **state)
 	mrs_ui_log_free(&log);
 }
 
-/* The co-engagement index's size rule: every tweet up to MRS_COENG_ALL_TARGETS_MAX
- * engagements, above it the tweets created within the age limit before the cut. */
-static void test_coeng_first_target(void **state)
+/* The co-engagement index's size rule: every tweet and the parameters as they are up to
+ * MRS_COENG_ALL_TARGETS_MAX engagements; above it a few neighbours a tweet, toward the
+ * tweets created within the age limit before the cut. */
+static void test_coeng_size_rule(void **state)
 {
 	(void)state;
 	int64_t times[] = {0, 10 * MRS_HOUR, 20 * MRS_HOUR, 30 * MRS_HOUR, 40 * MRS_HOUR};
 	mrs_dataset ds = {.n_tweets = 5, .tweet_time = times};
 	ds.time_scale.age_limit_hours = 15;
 	int64_t cut = 35 * MRS_HOUR; /* from 20 h on */
-	assert_int_equal(mrs_coeng_first_target(&ds, cut, MRS_COENG_ALL_TARGETS_MAX), 0);
-	assert_int_equal(mrs_coeng_first_target(&ds, cut, MRS_COENG_ALL_TARGETS_MAX + 1), 2);
-	/* a tweet exactly at the limit is still live */
-	assert_int_equal(mrs_coeng_first_target(&ds, 25 * MRS_HOUR, MRS_COENG_ALL_TARGETS_MAX + 1),
-			 1);
-	assert_int_equal(mrs_coeng_first_target(&ds, 100 * MRS_HOUR, MRS_COENG_ALL_TARGETS_MAX + 1),
-			 5);
+	const size_t big = MRS_COENG_ALL_TARGETS_MAX + 1;
+	mrs_knn_params p = mrs_knn_defaults;
+	uint32_t first = 9;
+	assert_false(mrs_coeng_size_rule(&ds, cut, MRS_COENG_ALL_TARGETS_MAX, &p, &first));
+	assert_int_equal(first, 0);
+	assert_int_equal(p.neighbours, mrs_knn_defaults.neighbours);
+	assert_true(mrs_coeng_size_rule(&ds, cut, big, &p, &first));
+	assert_int_equal(first, 2);
+	assert_int_equal(p.neighbours, MRS_COENG_BIG_NEIGHBOURS);
+	assert_float_equal(p.shrink, mrs_knn_defaults.shrink, 0);
+	/* fewer neighbours asked for stay fewer */
+	p.neighbours = 2;
+	assert_true(mrs_coeng_size_rule(&ds, 25 * MRS_HOUR, big, &p, &first));
+	assert_int_equal(p.neighbours, 2);
+	assert_int_equal(first, 1); /* a tweet exactly at the limit is still live */
+	assert_true(mrs_coeng_size_rule(&ds, 100 * MRS_HOUR, big, &p, &first));
+	assert_int_equal(first, 5);
 }
-
 
 static void test_bpr_learns_the_groups(void **state)
 {
@@ -394,7 +404,7 @@ int main(void)
 		cmocka_unit_test(test_knn_cosine),
 		cmocka_unit_test(test_knn_lookups),
 		cmocka_unit_test(test_knn_from),
-		cmocka_unit_test(test_coeng_first_target),
+		cmocka_unit_test(test_coeng_size_rule),
 		cmocka_unit_test(test_bpr_learns_the_groups),
 		cmocka_unit_test(test_bpr_deterministic),
 		cmocka_unit_test(test_bpr_cancel),

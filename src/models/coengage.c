@@ -155,6 +155,13 @@ mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_param
 	m->off = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
 	if (!count || !touched || !cand || !col_n || !m->off)
 		goto fail;
+	/* a few neighbours a column (the size rule's): room for all of them at once, not
+	 * grown by doubling */
+	size_t most = (size_t)(ni - MRS_MIN(first, ni)) * k;
+	if (k <= MRS_COENG_BIG_NEIGHBOURS &&
+	    (mrs_grow((void **)&col_i, &cap_i, most, sizeof(uint32_t), "item-kNN", err) ||
+	     mrs_grow((void **)&col_s, &cap_s, most, sizeof(float), "item-kNN", err)))
+		goto fail;
 	/* column j: co-engagement counts with every other item, cosine, the best k kept;
 	 * items before first have no column (col_n[j + 1] = col_n[j] = 0) */
 	size_t kept = 0;
@@ -263,10 +270,13 @@ int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o)
 	return o && o->coeng_cut ? MRS_MIN(o->coeng_until, e->now) : e->now;
 }
 
-uint32_t mrs_coeng_first_target(const mrs_dataset *ds, int64_t until, size_t n_engagements)
+bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engagements,
+			 mrs_knn_params *p, uint32_t *first)
 {
+	*first = 0;
 	if (n_engagements <= MRS_COENG_ALL_TARGETS_MAX)
-		return 0;
+		return false;
+	p->neighbours = MRS_MIN(p->neighbours, MRS_COENG_BIG_NEIGHBOURS);
 	int64_t from = until - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
 	/* tweet ids are in time order: the first tweet created at or after from */
 	uint32_t lo = 0, hi = ds->n_tweets;
@@ -277,7 +287,8 @@ uint32_t mrs_coeng_first_target(const mrs_dataset *ds, int64_t until, size_t n_e
 		else
 			hi = mid;
 	}
-	return lo;
+	*first = lo;
+	return true;
 }
 
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err)
@@ -286,7 +297,7 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 	size_t n = 0;
 	int64_t last = INT64_MIN;
 	e->coeng_before = until;
-	e->coeng_first = 0;
+	e->coeng_first = 0, e->coeng_big = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		if (ds->imp_time[i] < until && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
 			n++;
@@ -297,7 +308,8 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 	/* what the index holds is all before its latest engagement's next second: a moment
 	 * after that may read it */
 	e->coeng_until = last + 1;
-	e->coeng_first = mrs_coeng_first_target(ds, until, n);
+	mrs_knn_params kp = mrs_knn_defaults;
+	e->coeng_big = mrs_coeng_size_rule(ds, until, n, &kp, &e->coeng_first);
 	uint32_t *user = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
 	uint32_t *item = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
 	mrs_ui_log log = {0};
@@ -314,15 +326,15 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 		goto out;
 	free(user), free(item);
 	user = item = NULL;
-	if (e->coeng_first) {
+	if (e->coeng_big) {
 		/* the size rule bites: say so where the progress goes */
 		char why[300];
-		snprintf(why, sizeof why, "%zu positive engagements, over %u: neighbour lists "
-			 "toward tweets %u.. only (the age limit before the cut)", n,
-			 (unsigned)MRS_COENG_ALL_TARGETS_MAX, e->coeng_first);
+		snprintf(why, sizeof why, "%zu positive engagements, over %u: %u neighbours a "
+			 "tweet, toward tweets %u.. only (the age limit before the cut)", n,
+			 (unsigned)MRS_COENG_ALL_TARGETS_MAX, kp.neighbours, e->coeng_first);
 		mrs_progress_report(p, "co-engagement index", 0, 1, why);
 	}
-	if (!(e->coeng = mrs_item_knn_train_from(&log, &mrs_knn_defaults, e->coeng_first, p, err)))
+	if (!(e->coeng = mrs_item_knn_train_from(&log, &kp, e->coeng_first, p, err)))
 		goto out;
 	rc = 0;
 out:
@@ -337,30 +349,31 @@ void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size)
 		snprintf(buf, size, "none: no positive engagement before the cut");
 		return;
 	}
-	if (!e->coeng_first) {
-		snprintf(buf, size, "neighbour lists toward every engaged tweet");
+	if (!e->coeng_big) {
+		snprintf(buf, size, "up to %u neighbours a tweet, toward every engaged tweet",
+			 mrs_knn_defaults.neighbours);
 		return;
 	}
 	snprintf(buf, size,
-		 "neighbour lists only toward the tweets created at most the age limit (%.0f h) "
-		 "before its cut or later; none toward the %u older ones: more than %u positive "
-		 "engagements",
-		 e->ds->time_scale.age_limit_hours, e->coeng_first,
-		 (unsigned)MRS_COENG_ALL_TARGETS_MAX);
+		 "more than %u positive engagements: up to %u neighbours a tweet, only toward "
+		 "the tweets created at most the age limit (%.0f h) before its cut or later; none "
+		 "toward the %u older ones",
+		 (unsigned)MRS_COENG_ALL_TARGETS_MAX, (unsigned)MRS_COENG_BIG_NEIGHBOURS,
+		 e->ds->time_scale.age_limit_hours, e->coeng_first);
 }
 
 /* The index's first section: whether there is one and what it was built from. */
 typedef struct coeng_head {
 	uint32_t present, n_items;
 	int64_t before, until; /* e->coeng_before, e->coeng_until */
-	uint32_t first, pad;   /* e->coeng_first */
+	uint32_t first, big;   /* e->coeng_first, e->coeng_big */
 } coeng_head;
 
 int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
 {
 	mrs_item_knn *m = e->coeng;
 	coeng_head h = {m != NULL, m ? m->n_items : 0, e->coeng_before, e->coeng_until,
-			e->coeng_first, 0};
+			e->coeng_first, e->coeng_big};
 	if (mrs_snap_value(io, "coeng.head", &h, sizeof h))
 		return -1;
 	if (!io->writing) {
@@ -376,6 +389,7 @@ int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
 					"dataset %u",
 					h.n_items, e->ds->n_tweets);
 		e->coeng_before = h.before, e->coeng_until = h.until, e->coeng_first = h.first;
+		e->coeng_big = h.big != 0;
 	}
 	if (!h.present)
 		return 0;

@@ -99,8 +99,8 @@ struct mrs_engine {
 	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */
 	int64_t coeng_until;        /* one second after the latest engagement it holds */
 	int64_t coeng_before;       /* the engagements it may hold are before this */
-	uint32_t coeng_first;       /* the first tweet it has neighbour lists toward (0: all;
-				       mrs_coeng_first_target) */
+	uint32_t coeng_first;       /* the first tweet it has neighbour lists toward (0: all) */
+	bool coeng_big;             /* built under the size rule (mrs_coeng_size_rule) */
 	double neg_mean;            /* ranker.c: > 0 when the ranker serves a log of engagements
 				       only: the mean engagements per engaged tweet in the age
 				       limit before now (mrs_ranker_sampling_correct) */
@@ -343,23 +343,28 @@ uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **it
 void mrs_item_knn_free(mrs_item_knn *m);
 
 /* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
- * also engaged with Y"): item-kNN with mrs_knn_defaults over the positive engagements
+ * also engaged with Y"): item-kNN with mrs_knn_defaults (or the size rule below) over the positive engagements
  * before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
  * to one second after the latest engagement it holds (an engine over a dataset with no
  * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
-/* The size rule of the index: with more than this many positive engagements before its
- * cut (8 M: the large world's 3.6 M stay under it, the huge world's 36 M do not), the
- * index keeps neighbour lists only toward the tweets that can still be candidates at or
- * after its cut, those created within the dataset's age limit before it; older tweets
- * get no co-engagement score (their lists were most of the memory and the build time).
- * Training's engine cuts its index at the embedding cut and scores rows after it, serving
- * at now: both score every tweet the age limit lets through the same way. */
+/* The size rule of the index: with more than MRS_COENG_ALL_TARGETS_MAX positive
+ * engagements before its cut (8 M: the large world's 3.6 M stay under it, the huge
+ * world's 36 M do not), the index keeps neighbour lists only toward the tweets that can
+ * still be candidates at or after its cut, those created at most the dataset's age limit
+ * before it (older tweets score 0), and at most MRS_COENG_BIG_NEIGHBOURS neighbours a
+ * tweet instead of mrs_knn_defaults' 1,000: the lists of every tweet would take about
+ * 12 GB at the huge scale, those of the live ones with 1,000 neighbours more than 5 GB
+ * while they are built. Training's engine cuts its index at the embedding cut and scores
+ * rows after it, serving at now: both hold the same rule. */
 #define MRS_COENG_ALL_TARGETS_MAX 8000000u
-/* The first tweet an index over n_engagements positive engagements before until keeps
- * neighbour lists toward: 0 at or under MRS_COENG_ALL_TARGETS_MAX, else the first tweet
- * created at or after until minus the dataset's age limit. */
-uint32_t mrs_coeng_first_target(const mrs_dataset *ds, int64_t until, size_t n_engagements);
+#define MRS_COENG_BIG_NEIGHBOURS 5u
+/* Applies the size rule to an index over n_engagements positive engagements before
+ * until: false (p unchanged, *first 0) at or under MRS_COENG_ALL_TARGETS_MAX; else true,
+ * p's neighbours at most MRS_COENG_BIG_NEIGHBOURS and *first the first tweet created at
+ * or after until minus the dataset's age limit (the index's targets: *first ..). */
+bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engagements,
+			 mrs_knn_params *p, uint32_t *first);
 /* What the index e serves with holds, in one sentence, into buf (for the model card and
  * the engine's open note). */
 void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size);
