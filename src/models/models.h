@@ -343,8 +343,8 @@ uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **it
 void mrs_item_knn_free(mrs_item_knn *m);
 
 /* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
- * also engaged with Y"): item-kNN with mrs_knn_defaults (or the size rule below) over the positive engagements
- * before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
+ * also engaged with Y"): item-kNN with mrs_knn_defaults (or the size rule's parameters,
+ * below) over the positive engagements before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
  * to one second after the latest engagement it holds (an engine over a dataset with no
  * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);

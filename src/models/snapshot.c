@@ -19,6 +19,11 @@
  * dataset's last event fixes the default now, and so what the co-engagement index holds;
  * the index's section records it and is not used for an engine at another now.
  *
+ * It is written in two steps around the engine's build (mrs_snapshot_write_start and
+ * _finish): the dataset and its truth first, so that the truth is freed before the parts
+ * take their memory, then the parts; each step sizes its sections with a dry run and
+ * checks the set folder's free space first. Until the rename, it is a temporary file.
+ *
  * Bump SNAPSHOT_CONTENT when what a part computes at open changes: a file written by an
  * older program would otherwise be served as it is. */
 #include <errno.h>
@@ -42,10 +47,6 @@ static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 		       ? -1
 		       : 0;
 }
-
-/* The dataset's hidden ground truth, when it has one, is in the file too: the explorer
- * shows it from its first screen and evaluation reads it; loading it from SQLite takes
- * longer than the rest of a start. */
 
 /* ------------------------------------------------------------------ the key */
 
@@ -91,12 +92,13 @@ static uint64_t card_identity(const char *card, const char *model)
 }
 
 /* The item-kNN parameters the engine's co-engagement index is built with, and its size
- * rule (MRS_COENG_ALL_TARGETS_MAX). */
+ * rule's (MRS_COENG_ALL_TARGETS_MAX, MRS_COENG_BIG_NEIGHBOURS). */
 static uint64_t knn_identity(const mrs_knn_params *p)
 {
 	uint32_t shrink;
 	memcpy(&shrink, &p->shrink, sizeof shrink);
-	return mix(mix(mix(MRS_FNV_START, p->neighbours), shrink), MRS_COENG_ALL_TARGETS_MAX);
+	uint64_t h = mix(mix(MRS_FNV_START, p->neighbours), shrink);
+	return mix(mix(h, MRS_COENG_ALL_TARGETS_MAX), MRS_COENG_BIG_NEIGHBOURS);
 }
 
 static void key_add(mrs_snap_plan *pl, const char *name, uint64_t v)
@@ -265,26 +267,24 @@ static int write_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io, bool begin
 	mrs_snap_io dry;
 	uint64_t avail = 0;
 	mrs_snap_size_begin(&dry, err);
-	if (step(e, tr, &dry))
-		return -1;
-	uint64_t need = mrs_snap_size_end(&dry);
 	if (begin)
 		mrs_file_remove_stale_temps(pl->path);
-	if (mrs_snap_space_free(pl->path, &avail, err) ||
-	    mrs_snap_space_check(pl->set_dir, need, avail, err)) {
-		if (!begin)
-			mrs_snap_write_abort(io);
-		return -1;
+	bool open = !begin; /* the temporary file, once begun */
+	int rc = step(e, tr, &dry) || mrs_snap_space_free(pl->path, &avail, err) ||
+		 mrs_snap_space_check(pl->set_dir, mrs_snap_size_end(&dry), avail, err);
+	if (!rc && begin) {
+		rc = mrs_snap_write_begin(io, pl->path, pl->key, pl->n_key, err);
+		open = rc == 0;
 	}
-	if (begin && mrs_snap_write_begin(io, pl->path, pl->key, pl->n_key, err))
-		return -1;
-	if (step(e, tr, io)) {
+	rc = rc ? rc : step(e, tr, io);
+	if (rc && open)
 		mrs_snap_write_abort(io);
-		return -1;
-	}
-	return 0;
+	return rc ? -1 : 0;
 }
 
+/* The dataset and its hidden ground truth, when it has one (the explorer shows it from
+ * its first screen and evaluation reads it; loading it from SQLite takes longer than the
+ * rest of a start; written without it when it cannot be read). */
 static int dataset_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
 {
 	return mrs_dataset_snap((mrs_dataset *)e->ds, io) || mrs_truth_snap(tr, io) ? -1 : 0;
