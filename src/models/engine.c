@@ -28,6 +28,7 @@ void mrs_engine_parts_free(mrs_engine *e)
 	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
 	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
 	e->counts = NULL, e->coeng_until = e->coeng_before = 0, e->coeng_first = 0;
+	e->coeng_big = false;
 }
 
 void mrs_engine_free(mrs_engine *e)
