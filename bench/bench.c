@@ -2,7 +2,8 @@
  * evaluate a synthetic world, then print one table of medians and tails with the
  * project's targets and the physical references beside them, and write it as JSON.
  *
- * usage: bench [--scale small|default|large]... [--work DIR] [--runs N] [--users N]
+ * usage: bench [--scale small|default|large|huge]... [--work DIR] [--runs N] [--users N]
+ *              [--data DB] [--models DIR]
  *              [--passes N] [--phases LIST] [--json FILE] [--label TEXT]
  *              [--minirecsys PROGRAM] [--valgrind PROGRAM] [--smoke]
  *        bench --one-request DB MODELS USER   (what the callgrind phase runs)
@@ -17,9 +18,17 @@
  * candidates), start (the serving snapshot: the engine open that builds and writes it,
  * then `--runs` times the open from it, `minirecsys timeline 1` as a process and the
  * explorer's first screen in a pseudo-terminal, each with its peak RSS), eval (every
- * test user, or 1,000 at the large scale), and callgrind
+ * test user, 1,000 at the large scale, 2,000 at the huge one), and callgrind
  * (instruction counts of one request of a fixed user, and of its parts; not at the large
- * scale, where valgrind would take an hour to open the engine).
+ * and huge scales, where valgrind would take an hour to open the engine).
+ *
+ * The huge scale serves as the program does there, from the serving snapshot: its serve
+ * phase loads the dataset and opens the engine through it (building the engine in memory
+ * takes more than the serving target), and its start phase builds the snapshot only when
+ * there is none that matches (the build is the first start of a day's work, not a figure
+ * to repeat). A huge world and its models already made are measured without generating
+ * or training again with --phases serve,start,eval and --data, --models naming them
+ * (instead of WORK/SCALE/world.db and WORK/SCALE/models; one scale only).
  */
 #include <errno.h>
 #include <poll.h>
@@ -54,6 +63,7 @@ typedef struct opts {
 	const char *scales[3];
 	int n_scales;
 	const char *work;        /* folder for datasets and models */
+	const char *data, *models; /* --data, --models: the one scale's world and models */
 	const char *results;     /* folder for the JSON (unless --json names the file) */
 	int runs;                /* repetitions of generate and load (0: by scale) */
 	uint32_t users;          /* distinct users for the request figures (0: by scale) */
@@ -78,6 +88,7 @@ typedef struct ctx {
 	int runs, passes;
 	uint32_t users;
 	int run;                 /* which repetition this child is */
+	bool huge;               /* the huge scale: serving through the snapshot */
 } ctx;
 
 /* ------------------------------------------------------------------ child side */
@@ -308,14 +319,17 @@ static void server_close(server *s)
 	mrs_dataset_free(s->ds);
 }
 
+/* Loads the dataset and opens the engine over models (through the serving snapshot when
+ * serving: the huge scale), timed when timed. */
 static int server_open(server *s, const char *db, const char *models, const char *scale,
-		       bool timed)
+		       bool timed, bool serving)
 {
 	mrs_error err = {0};
 	memset(s, 0, sizeof *s);
 	progress pr;
 	mrs_progress prog = progress_of(&pr, scale);
-	if (!(s->ds = mrs_dataset_load(db, NULL, &err)))
+	if (!(s->ds = serving ? mrs_dataset_load_serving(db, models, timed ? &prog : NULL, &err)
+			      : mrs_dataset_load(db, NULL, &err)))
 		return fail("load", &err);
 	mrs_engine_opts eo = {.models_dir = models};
 	double t0 = mrs_seconds();
@@ -407,7 +421,7 @@ static int phase_serve_500(server *s, int runs)
 static int phase_serve(const ctx *c)
 {
 	server s;
-	int rc = server_open(&s, c->db, c->models, c->scale, true);
+	int rc = server_open(&s, c->db, c->models, c->scale, true, c->huge);
 	uint32_t nu = rc ? 1 : s.ds->n_users, users = c->users < nu ? c->users : nu;
 	/* warm-up: other users than the measured ones */
 	for (uint32_t k = 0; k < WARMUP_REQUESTS && !rc; k++) {
@@ -442,14 +456,14 @@ static void snapshot_path(const ctx *c, char *buf, size_t size)
 }
 
 /* Opens the dataset and the engine as the program serves them, then runs one request:
- * cold (run 0: the snapshot removed first, so the open loads, builds and writes it) or
- * warm (from the snapshot). */
+ * cold (run 0: the snapshot removed first, so the open loads, builds and writes it; at
+ * the huge scale only when it is missing or stale) or warm (from the snapshot). */
 static int phase_start_open(const ctx *c)
 {
 	char snap[4300];
 	snapshot_path(c, snap, sizeof snap);
 	bool cold = c->run == 0;
-	if (cold)
+	if (cold && !c->huge)
 		unlink(snap);
 	mrs_error err = {0};
 	double t0 = mrs_seconds();
@@ -460,6 +474,8 @@ static int phase_start_open(const ctx *c)
 	mrs_engine_opts eo = {.models_dir = c->models};
 	mrs_engine *e = mrs_engine_open(ds, &eo, NULL, &err);
 	double t2 = mrs_seconds();
+	if (cold && c->huge && e && !strstr(mrs_engine_snapshot_note(e), "rebuilt"))
+		cold = false; /* its snapshot was there: a warm start */
 	mrs_request *r = e ? mrs_request_new(e, &err) : NULL;
 	mrs_config cfg;
 	int rc = r && !mrs_config_preset(&cfg, "seed", &err) && !mrs_request_run(r, 1, 0, &cfg, &err)
@@ -586,10 +602,13 @@ static int phase_eval(const ctx *c)
 		return fail("load", &err);
 	mrs_config cfg;
 	mrs_config_preset(&cfg, "seed", &err);
-	/* every test user (`eval --users 0`, tui/cmd-eval.c), 1,000 at the large scale */
+	/* every test user (`eval --users 0`, tui/cmd-eval.c), 1,000 at the large scale,
+	 * 2,000 at the huge one */
 	mrs_eval_opts eo = {.k = 10, .seed = 1, .models_dir = c->models, .models = true};
 	if (strcmp(c->scale, "large") == 0)
 		eo.users = 1000;
+	if (c->huge)
+		eo.users = 2000;
 	if (c->o->smoke)
 		eo.users = 50;
 	mrs_eval_result r;
@@ -611,7 +630,7 @@ static int one_request(const char *db, const char *models, uint32_t viewer)
 {
 #ifdef HAVE_CALLGRIND
 	server s;
-	if (server_open(&s, db, models, "callgrind", false))
+	if (server_open(&s, db, models, "callgrind", false, false))
 		return 1;
 	mrs_error err = {0};
 	uint32_t nu = s.ds->n_users;
@@ -795,10 +814,15 @@ static void ctx_init(ctx *c, const opts *o, const char *scale)
 	memset(c, 0, sizeof *c);
 	c->o = o;
 	c->scale = scale;
-	bool large = strcmp(scale, "large") == 0;
+	c->huge = strcmp(scale, "huge") == 0;
+	bool large = strcmp(scale, "large") == 0 || c->huge;
 	snprintf(c->dir, sizeof c->dir, "%s/%s", o->work, scale);
 	snprintf(c->db, sizeof c->db, "%s/world.db", c->dir);
 	snprintf(c->models, sizeof c->models, "%s/models", c->dir);
+	if (o->data)
+		snprintf(c->db, sizeof c->db, "%s", o->data);
+	if (o->models)
+		snprintf(c->models, sizeof c->models, "%s", o->models);
 	snprintf(c->default_models, sizeof c->default_models, "%s/default/models", o->work);
 	c->runs = o->runs ? o->runs : large ? 1 : o->smoke ? 1 : 5;
 	c->users = o->users ? o->users : o->smoke ? 20 : 500;
@@ -817,7 +841,7 @@ static int run_scale(const opts *o, const char *scale, bench_data *d)
 	ctx_init(&c, o, scale);
 	if (make_dir(c.dir))
 		return -1;
-	bool large = strcmp(scale, "large") == 0;
+	bool large = strcmp(scale, "large") == 0 || c.huge;
 	int rc = 0;
 	if (want(o, "generate")) {
 		for (c.run = 0; c.run < c.runs && !rc; c.run++) {
@@ -864,7 +888,8 @@ static int run_scale(const opts *o, const char *scale, bench_data *d)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench [--scale small|default|large]... [--work DIR] [--runs N]\n"
+		"usage: bench [--scale small|default|large|huge]... [--work DIR] [--runs N]\n"
+		"             [--data DB] [--models DIR]\n"
 		"             [--users N] [--passes N] [--phases generate,load,train,serve,start,"
 		"eval,callgrind]\n"
 		"             [--json FILE] [--label TEXT] [--minirecsys PROGRAM]"
@@ -885,6 +910,10 @@ static int parse(opts *o, int argc, char **argv)
 			o->scales[o->n_scales++] = v;
 		else if (strcmp(a, "--work") == 0)
 			o->work = v;
+		else if (strcmp(a, "--data") == 0)
+			o->data = v;
+		else if (strcmp(a, "--models") == 0)
+			o->models = v;
 		else if (strcmp(a, "--runs") == 0)
 			o->runs = atoi(v);
 		else if (strcmp(a, "--users") == 0)
@@ -911,12 +940,16 @@ static int parse(opts *o, int argc, char **argv)
 	}
 	for (int k = 0; k < o->n_scales; k++)
 		if (strcmp(o->scales[k], "small") && strcmp(o->scales[k], "default") &&
-		    strcmp(o->scales[k], "large")) {
+		    strcmp(o->scales[k], "large") && strcmp(o->scales[k], "huge")) {
 			fprintf(stderr, "bench: unknown scale '%s'\n", o->scales[k]);
 			return -1;
 		}
 	if (!o->n_scales)
 		o->scales[o->n_scales++] = o->smoke ? "small" : "default";
+	if ((o->data || o->models) && o->n_scales != 1) {
+		fprintf(stderr, "bench: --data and --models name the world of one scale\n");
+		return -1;
+	}
 	return 0;
 }
 

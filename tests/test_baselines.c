@@ -151,6 +151,73 @@ static void two_groups(mrs_ui_log *log)
 	log_from(log, 8, 7, u, i, n);
 }
 
+/* Neighbour lists toward items first.. only: every similarity toward an earlier item is 0,
+ * every other one what the full index gives (the earlier items still score the later). */
+static void test_knn_from(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_ui_log log;
+	log_from(&log, 3, 4, knn_u, knn_i, 7);
+	for (uint32_t k = 1; k <= 3; k++) {
+		mrs_knn_params p = {.neighbours = k, .shrink = 1};
+		mrs_item_knn *all = mrs_item_knn_train(&log, &p, NULL, &err);
+		mrs_item_knn *from = mrs_item_knn_train_from(&log, &p, 1, NULL, &err);
+		if (!all || !from)
+			fail_msg("%s", err.msg);
+		uint32_t kept = 0;
+		for (uint32_t i = 0; i < 4; i++)
+			for (uint32_t j = 0; j < 4; j++) {
+				float want = j >= 1 ? mrs_item_knn_sim(all, i, j) : 0;
+				assert_float_equal(mrs_item_knn_sim(from, i, j), want, 0);
+				kept += want > 0;
+			}
+		assert_true(kept > 0);
+		/* item 0 still scores items 1 and 2 */
+		assert_true(mrs_item_knn_sim(from, 0, 1) > 0);
+		mrs_item_knn_free(all), mrs_item_knn_free(from);
+	}
+	/* first past the last item: no lists at all */
+	mrs_knn_params p = {.neighbours = 3, .shrink = 0};
+	mrs_item_knn *none = mrs_item_knn_train_from(&log, &p, 9, NULL, &err);
+	if (!none)
+		fail_msg("%s", err.msg);
+	for (uint32_t i = 0; i < 4; i++)
+		for (uint32_t j = 0; j < 4; j++)
+			assert_float_equal(mrs_item_knn_sim(none, i, j), 0, 0);
+	mrs_item_knn_free(none);
+	mrs_ui_log_free(&log);
+}
+
+/* The co-engagement index's size rule: every tweet and the parameters as they are up to
+ * MRS_COENG_ALL_TARGETS_MAX engagements; above it a few neighbours a tweet, toward the
+ * tweets created within the age limit before the cut. */
+static void test_coeng_size_rule(void **state)
+{
+	(void)state;
+	int64_t times[] = {0, 10 * MRS_HOUR, 20 * MRS_HOUR, 30 * MRS_HOUR, 40 * MRS_HOUR};
+	mrs_dataset ds = {.n_tweets = 5, .tweet_time = times};
+	ds.time_scale.age_limit_hours = 15;
+	int64_t cut = 35 * MRS_HOUR; /* from 20 h on */
+	const size_t big = MRS_COENG_ALL_TARGETS_MAX + 1;
+	mrs_knn_params p = mrs_knn_defaults;
+	uint32_t first = 9;
+	assert_false(mrs_coeng_size_rule(&ds, cut, MRS_COENG_ALL_TARGETS_MAX, &p, &first));
+	assert_int_equal(first, 0);
+	assert_int_equal(p.neighbours, mrs_knn_defaults.neighbours);
+	assert_true(mrs_coeng_size_rule(&ds, cut, big, &p, &first));
+	assert_int_equal(first, 2);
+	assert_int_equal(p.neighbours, MRS_COENG_BIG_NEIGHBOURS);
+	assert_float_equal(p.shrink, mrs_knn_defaults.shrink, 0);
+	/* fewer neighbours asked for stay fewer */
+	p.neighbours = 2;
+	assert_true(mrs_coeng_size_rule(&ds, 25 * MRS_HOUR, big, &p, &first));
+	assert_int_equal(p.neighbours, 2);
+	assert_int_equal(first, 1); /* a tweet exactly at the limit is still live */
+	assert_true(mrs_coeng_size_rule(&ds, 100 * MRS_HOUR, big, &p, &first));
+	assert_int_equal(first, 5);
+}
+
 static void test_bpr_learns_the_groups(void **state)
 {
 	(void)state;
@@ -336,6 +403,8 @@ int main(void)
 		cmocka_unit_test(test_log_build),
 		cmocka_unit_test(test_knn_cosine),
 		cmocka_unit_test(test_knn_lookups),
+		cmocka_unit_test(test_knn_from),
+		cmocka_unit_test(test_coeng_size_rule),
 		cmocka_unit_test(test_bpr_learns_the_groups),
 		cmocka_unit_test(test_bpr_deterministic),
 		cmocka_unit_test(test_bpr_cancel),

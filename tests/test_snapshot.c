@@ -5,7 +5,8 @@
  * (a model or the dataset changed), a truncated or corrupt file are rebuilt with a
  * message saying why; a writer that fails or is killed leaves the old file whole and no
  * temporary file in use; the hidden truth maps from it equal to the file's; derived
- * datasets and other options never use it. */
+ * datasets and other options never use it; the writer's free-space check and the dry run
+ * that sizes the file. */
 #include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -434,6 +435,67 @@ static void test_derived_and_other_options_build(void **state)
 	mrs_dataset_free(ds);
 }
 
+/* The free-space check before writing: need and its margin must fit in what is free, and
+ * the message names the folder, the bytes needed and the bytes available. */
+static void test_space_check(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	uint64_t gb = 1000000000, need = 30 * gb, margin = mrs_snap_space_margin(need);
+	assert_true(margin >= need / 20);
+	assert_int_equal(mrs_snap_space_check("/m/set-1", need, need + margin, &err), 0);
+	assert_int_equal(mrs_snap_space_check("/m/set-1", need, need + margin - 1, &err), -1);
+	assert_int_equal(err.code, MRS_ERR_IO);
+	assert_non_null(strstr(err.msg, "/m/set-1: not enough free space"));
+	assert_non_null(strstr(err.msg, "needs 30000000000 bytes"));
+	char avail[64];
+	snprintf(avail, sizeof avail, "has %llu bytes", (unsigned long long)(need + margin - 1));
+	assert_non_null(strstr(err.msg, avail));
+	/* less free than the file itself (no wrap-around in the sum) */
+	err = (mrs_error){0};
+	assert_int_equal(mrs_snap_space_check("/m", UINT64_MAX - 1, 5 * gb, &err), -1);
+	assert_non_null(strstr(err.msg, "5000000000 bytes"));
+	/* a small file on a small free space: the 64 MiB floor of the margin */
+	assert_int_equal(mrs_snap_space_check("/m", 4096, 32u << 20, &err), -1);
+	assert_int_equal(mrs_snap_space_check("/m", 4096, 128u << 20, &err), 0);
+	/* the free space of a real folder can be read */
+	uint64_t free_b = 0;
+	assert_int_equal(mrs_snap_space_free(snap, &free_b, &err), 0);
+	assert_true(free_b > 0);
+}
+
+/* Sections written through a snapshot io: two values and two arrays (one NULL). */
+static int some_sections(mrs_snap_io *io)
+{
+	static uint32_t v = 7;
+	static float big[5000];
+	float *big_p = big, *none = NULL;
+	uint64_t w = 9;
+	return mrs_snap_value(io, "a", &v, sizeof v) || MRS_SNAP_ARRAY(io, "b", big_p, 5000) ||
+	       MRS_SNAP_ARRAY(io, "c", none, 0) || mrs_snap_value(io, "d", &w, sizeof w);
+}
+
+/* The dry run gives the size of the file the same calls write. */
+static void test_dry_run_size(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	char path[700];
+	tu_path(path, sizeof path, "dry.snap");
+	mrs_snap_io io;
+	mrs_snap_size_begin(&io, &err);
+	assert_int_equal(some_sections(&io), 0);
+	uint64_t size = mrs_snap_size_end(&io);
+	mrs_snap_key key = {.name = "k", .value = 1};
+	assert_ok(mrs_snap_write_begin(&io, path, &key, 1, &err), &err);
+	assert_int_equal(some_sections(&io), 0);
+	assert_ok(mrs_snap_write_end(&io), &err);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal((uint64_t)sb.st_size, size);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +509,8 @@ int main(void)
 		cmocka_unit_test(test_truth_mapped_equal),
 		cmocka_unit_test(test_coeng_mapped_equal),
 		cmocka_unit_test(test_derived_and_other_options_build),
+		cmocka_unit_test(test_space_check),
+		cmocka_unit_test(test_dry_run_size),
 	};
 	return cmocka_run_group_tests(tests, setup, tu_teardown);
 }

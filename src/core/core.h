@@ -241,6 +241,7 @@ typedef struct mrs_snapfile mrs_snapfile;
  * or maps them (mrs_snap_map_begin). Errors go to err. */
 typedef struct mrs_snap_io {
 	bool writing;
+	bool sizing; /* writing nothing, only counting the bytes (mrs_snap_size_begin) */
 	mrs_error *err;
 	/* writing */
 	mrs_tmp tmp;
@@ -260,6 +261,19 @@ int mrs_snap_write_begin(mrs_snap_io *io, const char *path, const mrs_snap_key *
 			 uint32_t n_key, mrs_error *err);
 int mrs_snap_write_end(mrs_snap_io *io);
 void mrs_snap_write_abort(mrs_snap_io *io);
+/* A dry run of writing: the same calls as mrs_snap_write_begin's io takes, nothing
+ * written; mrs_snap_size_end then gives the bytes the file would have. */
+void mrs_snap_size_begin(mrs_snap_io *io, mrs_error *err);
+uint64_t mrs_snap_size_end(mrs_snap_io *io);
+/* The margin kept free beside a snapshot of need bytes: a twentieth of it and 64 MiB. */
+uint64_t mrs_snap_space_margin(uint64_t need);
+/* Whether a snapshot of need bytes may be written into folder dir whose file system has
+ * avail bytes free for us: 0 when need and its margin fit, else -1 with MRS_ERR_IO and
+ * a message naming dir, the bytes needed and the bytes available. */
+int mrs_snap_space_check(const char *dir, uint64_t need, uint64_t avail, mrs_error *err);
+/* The bytes free for an unprivileged writer on the file system of the folder holding
+ * path (statvfs); -1 with MRS_ERR_IO when it cannot be asked. */
+int mrs_snap_space_free(const char *path, uint64_t *avail, mrs_error *err);
 
 /* Maps path and checks its header (see above); *out is the caller's (mrs_snapfile_close,
  * which unmaps: every array taken from it dies with it). Errors name path and what is

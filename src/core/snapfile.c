@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -102,6 +103,11 @@ static int add_section(mrs_snap_io *io, const char *name, const void *data, size
 {
 	if (strlen(name) >= sizeof ((snap_section *)0)->name)
 		return mrs_fail(io->err, MRS_ERR_USAGE, "snapshot: section name %s too long", name);
+	if (io->sizing) {
+		io->n_sec++;
+		io->off += ((uint64_t)elem * n + SNAP_ALIGN - 1) / SNAP_ALIGN * SNAP_ALIGN;
+		return 0;
+	}
 	size_t need = io->n_sec + 1, cap = io->cap_sec;
 	if (mrs_grow((void **)&io->sec, &cap, need, sizeof(snap_section), "snapshot", io->err))
 		return -1;
@@ -147,6 +153,57 @@ void mrs_snap_write_abort(mrs_snap_io *io)
 	free(io->sec);
 	io->sec = NULL;
 	mrs_tmp_discard(&io->tmp);
+}
+
+void mrs_snap_size_begin(mrs_snap_io *io, mrs_error *err)
+{
+	memset(io, 0, sizeof *io);
+	io->err = err;
+	io->writing = io->sizing = true;
+	io->off = SNAP_ALIGN;
+}
+
+uint64_t mrs_snap_size_end(mrs_snap_io *io)
+{
+	/* what mrs_snap_write_end adds: the section table after the last section */
+	return io->off + sizeof(snap_section) * io->n_sec;
+}
+
+uint64_t mrs_snap_space_margin(uint64_t need)
+{
+	return need / 20 + ((uint64_t)64 << 20);
+}
+
+int mrs_snap_space_check(const char *dir, uint64_t need, uint64_t avail, mrs_error *err)
+{
+	uint64_t margin = mrs_snap_space_margin(need);
+	if (need <= avail && margin <= avail - need)
+		return 0;
+	return mrs_fail(err, MRS_ERR_IO,
+			"%s: not enough free space for the serving snapshot: it needs %llu bytes "
+			"(%.1f GB) and %llu more kept free, the folder's file system has %llu "
+			"bytes (%.1f GB) available",
+			dir, (unsigned long long)need, (double)need / 1e9, (unsigned long long)margin,
+			(unsigned long long)avail, (double)avail / 1e9);
+}
+
+int mrs_snap_space_free(const char *path, uint64_t *avail, mrs_error *err)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	struct statvfs v;
+	if (statvfs(dir, &v) != 0)
+		return mrs_fail(err, MRS_ERR_IO, "%s: cannot read the free space: %s", dir,
+				strerror(errno));
+	*avail = (uint64_t)v.f_bavail * (uint64_t)v.f_frsize;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ opening */

@@ -207,8 +207,15 @@ static int train_baselines(mrs_evaluator *ev, const mrs_progress *progress, mrs_
 		}
 	if (mrs_ui_log_build(&ev->log, tv->n_users, tv->n_tweets, user, item, n, err))
 		goto out;
+	/* under the temporal split, the co-engagement index's size rule (coengage.c): above
+	 * MRS_COENG_ALL_TARGETS_MAX train rows, a few neighbours a tweet, toward the tweets
+	 * the age limit lets through at the split only */
+	mrs_knn_params kp = ev->o.knn;
+	uint32_t first = 0;
+	if (ev->o.split != MRS_SPLIT_RANDOM)
+		mrs_coeng_size_rule(ev->full, ev->full->split_time, n, &kp, &first);
 	if (want(ev, MRS_SYS_ITEM_KNN) &&
-	    !(ev->knn = mrs_item_knn_train(&ev->log, &ev->o.knn, progress, err)))
+	    !(ev->knn = mrs_item_knn_train_from(&ev->log, &kp, first, progress, err)))
 		goto out;
 	if (want(ev, MRS_SYS_BPR) &&
 	    !(ev->bpr = mrs_bpr_train(&ev->log, &ev->o.bpr, ev->o.seed, progress, err)))

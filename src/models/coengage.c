@@ -4,6 +4,7 @@
  * features, and which evaluation runs as its item-kNN baseline. Plain C, one thread, sums
  * in a fixed order: the same log gives the same numbers on every machine. */
 #include <math.h>
+#include <stdio.h>
 
 #include "models/models.h"
 
@@ -131,6 +132,12 @@ static int by_sim(const void *a, const void *b)
 mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 				 const mrs_progress *progress, mrs_error *err)
 {
+	return mrs_item_knn_train_from(log, p, 0, progress, err);
+}
+
+mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_params *p,
+				      uint32_t first, const mrs_progress *progress, mrs_error *err)
+{
 	uint32_t ni = log->n_items, k = p->neighbours;
 	uint32_t *ioff = NULL, *iusers = NULL, *count = NULL, *touched = NULL, *col_n = NULL;
 	uint32_t *col_i = NULL;
@@ -148,9 +155,17 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 	m->off = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
 	if (!count || !touched || !cand || !col_n || !m->off)
 		goto fail;
-	/* column j: co-engagement counts with every other item, cosine, the best k kept */
+	/* a few neighbours a column (the size rule's): room for all of them at once, not
+	 * grown by doubling */
+	size_t most = (size_t)(ni - MRS_MIN(first, ni)) * k;
+	if (k <= MRS_COENG_BIG_NEIGHBOURS &&
+	    (mrs_grow((void **)&col_i, &cap_i, most, sizeof(uint32_t), "item-kNN", err) ||
+	     mrs_grow((void **)&col_s, &cap_s, most, sizeof(float), "item-kNN", err)))
+		goto fail;
+	/* column j: co-engagement counts with every other item, cosine, the best k kept;
+	 * items before first have no column (col_n[j + 1] = col_n[j] = 0) */
 	size_t kept = 0;
-	for (uint32_t j = 0; j < ni; j++) {
+	for (uint32_t j = MRS_MIN(first, ni); j < ni; j++) {
 		uint32_t nt = 0, nj = ioff[j + 1] - ioff[j];
 		for (uint32_t e = ioff[j]; e < ioff[j + 1]; e++) {
 			uint32_t u = iusers[e];
@@ -180,7 +195,8 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 		}
 		col_n[j + 1] = col_n[j] + keep;
 		kept += keep;
-		if ((j & 1023) == 0 && mrs_progress_report(progress, "item-kNN", j, ni, NULL)) {
+		if ((j & 1023) == 0 &&
+		    mrs_progress_report(progress, "item-kNN", j - first, ni - first, NULL)) {
 			mrs_fail(err, MRS_ERR_CANCELLED, "item-kNN cancelled");
 			goto fail;
 		}
@@ -254,12 +270,34 @@ int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o)
 	return o && o->coeng_cut ? MRS_MIN(o->coeng_until, e->now) : e->now;
 }
 
+bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engagements,
+			 mrs_knn_params *p, uint32_t *first)
+{
+	*first = 0;
+	if (n_engagements <= MRS_COENG_ALL_TARGETS_MAX)
+		return false;
+	p->neighbours = MRS_MIN(p->neighbours, MRS_COENG_BIG_NEIGHBOURS);
+	int64_t from = until - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	/* tweet ids are in time order: the first tweet created at or after from */
+	uint32_t lo = 0, hi = ds->n_tweets;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ds->tweet_time[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	return true;
+}
+
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
 	size_t n = 0;
 	int64_t last = INT64_MIN;
 	e->coeng_before = until;
+	e->coeng_first = 0, e->coeng_big = 0;
 	for (uint32_t i = 0; i < ds->n_impressions; i++)
 		if (ds->imp_time[i] < until && (ds->imp_actions[i] & MRS_POSITIVE_MASK)) {
 			n++;
@@ -270,6 +308,8 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 	/* what the index holds is all before its latest engagement's next second: a moment
 	 * after that may read it */
 	e->coeng_until = last + 1;
+	mrs_knn_params kp = mrs_knn_defaults;
+	e->coeng_big = mrs_coeng_size_rule(ds, until, n, &kp, &e->coeng_first);
 	uint32_t *user = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
 	uint32_t *item = mrs_calloc(n, sizeof(uint32_t), "co-engagement index", err);
 	mrs_ui_log log = {0};
@@ -282,8 +322,19 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 			user[n] = ds->imp_user[i];
 			item[n++] = ds->imp_tweet[i];
 		}
-	if (mrs_ui_log_build(&log, ds->n_users, ds->n_tweets, user, item, n, err) ||
-	    !(e->coeng = mrs_item_knn_train(&log, &mrs_knn_defaults, p, err)))
+	if (mrs_ui_log_build(&log, ds->n_users, ds->n_tweets, user, item, n, err))
+		goto out;
+	free(user), free(item);
+	user = item = NULL;
+	if (e->coeng_big) {
+		/* the size rule bites: say so where the progress goes */
+		char why[300];
+		snprintf(why, sizeof why, "%zu positive engagements, over %u: %u neighbours a "
+			 "tweet, toward tweets %u.. only (the age limit before the cut)", n,
+			 (unsigned)MRS_COENG_ALL_TARGETS_MAX, kp.neighbours, e->coeng_first);
+		mrs_progress_report(p, "co-engagement index", 0, 1, why);
+	}
+	if (!(e->coeng = mrs_item_knn_train_from(&log, &kp, e->coeng_first, p, err)))
 		goto out;
 	rc = 0;
 out:
@@ -292,16 +343,37 @@ out:
 	return rc;
 }
 
+void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size)
+{
+	if (!e->coeng) {
+		snprintf(buf, size, "none: no positive engagement before the cut");
+		return;
+	}
+	if (!e->coeng_big) {
+		snprintf(buf, size, "up to %u neighbours a tweet, toward every engaged tweet",
+			 mrs_knn_defaults.neighbours);
+		return;
+	}
+	snprintf(buf, size,
+		 "more than %u positive engagements: up to %u neighbours a tweet, only toward "
+		 "the tweets created at most the age limit (%.0f h) before its cut or later; none "
+		 "toward the %u older ones",
+		 (unsigned)MRS_COENG_ALL_TARGETS_MAX, (unsigned)MRS_COENG_BIG_NEIGHBOURS,
+		 e->ds->time_scale.age_limit_hours, e->coeng_first);
+}
+
 /* The index's first section: whether there is one and what it was built from. */
 typedef struct coeng_head {
 	uint32_t present, n_items;
 	int64_t before, until; /* e->coeng_before, e->coeng_until */
+	uint32_t first, big;   /* e->coeng_first, e->coeng_big */
 } coeng_head;
 
 int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
 {
 	mrs_item_knn *m = e->coeng;
-	coeng_head h = {m != NULL, m ? m->n_items : 0, e->coeng_before, e->coeng_until};
+	coeng_head h = {m != NULL, m ? m->n_items : 0, e->coeng_before, e->coeng_until,
+			e->coeng_first, e->coeng_big};
 	if (mrs_snap_value(io, "coeng.head", &h, sizeof h))
 		return -1;
 	if (!io->writing) {
@@ -316,7 +388,8 @@ int mrs_coeng_snap(mrs_engine *e, mrs_snap_io *io)
 					"snapshot: the co-engagement index has %u tweets, the "
 					"dataset %u",
 					h.n_items, e->ds->n_tweets);
-		e->coeng_before = h.before, e->coeng_until = h.until;
+		e->coeng_before = h.before, e->coeng_until = h.until, e->coeng_first = h.first;
+		e->coeng_big = h.big != 0;
 	}
 	if (!h.present)
 		return 0;

@@ -27,7 +27,8 @@ void mrs_engine_parts_free(mrs_engine *e)
 	mrs_rg_free(e->rg), mrs_twhin_free(e->tw), mrs_sc_free(e->sc);
 	mrs_item_knn_free(e->coeng), mrs_counts_free(e->counts);
 	e->nsfw = e->tox = NULL, e->rg = NULL, e->tw = NULL, e->sc = NULL, e->coeng = NULL;
-	e->counts = NULL, e->coeng_until = e->coeng_before = 0;
+	e->counts = NULL, e->coeng_until = e->coeng_before = 0, e->coeng_first = 0;
+	e->coeng_big = false;
 }
 
 void mrs_engine_free(mrs_engine *e)
@@ -96,15 +97,17 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	}
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
+	mrs_snap_io *snap = mrs_snapshot_write_start(e, o, progress);
 	if (mrs_counts_open(e, progress, err) ||
 	    mrs_coeng_open(e, mrs_coeng_cut(e, o), progress, err) ||
 	    mrs_sc_open(e, progress, err) ||
 	    mrs_twhin_open(e, progress, err) || mrs_rg_open(e, progress, err) ||
 	    mrs_safety_open(e, progress, err) || mrs_ranker_open(e, progress, err)) {
+		mrs_snapshot_write_abandon(snap);
 		mrs_engine_free(e);
 		return NULL;
 	}
-	mrs_snapshot_write_engine(e, o, progress);
+	mrs_snapshot_write_finish(e, snap, progress);
 	return e;
 }
 

@@ -99,6 +99,8 @@ struct mrs_engine {
 	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */
 	int64_t coeng_until;        /* one second after the latest engagement it holds */
 	int64_t coeng_before;       /* the engagements it may hold are before this */
+	uint32_t coeng_first;       /* the first tweet it has neighbour lists toward (0: all) */
+	bool coeng_big;             /* built under the size rule (mrs_coeng_size_rule) */
 	double neg_mean;            /* ranker.c: > 0 when the ranker serves a log of engagements
 				       only: the mean engagements per engaged tweet in the age
 				       limit before now (mrs_ranker_sampling_correct) */
@@ -244,10 +246,20 @@ int mrs_topics_snap(struct mrs_topics **t, mrs_snap_io *io);
  * set, default now and modes): 1 when it did, 0 when the parts must be built (nothing
  * changed in e), -1 on an error. */
 int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err);
-/* After an engine was built for a dataset whose snapshot was missing or stale: writes it
- * (progress "snapshot"), and keeps what happened in e->snap_note. Never fails the open. */
-void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o,
-			       const mrs_progress *p);
+/* Writing the snapshot of a dataset whose snapshot was missing or stale, in two steps
+ * around the build of the engine's parts (progress "snapshot"; what happened goes into
+ * e->snap_note; neither fails the open): mrs_snapshot_write_start, before the parts are
+ * built, writes the dataset and its hidden truth into the temporary file (the truth, 3 GB
+ * on the huge world, loaded and freed before the parts take their memory) and returns
+ * the writer, or NULL when there is nothing to write or it failed; after the build,
+ * mrs_snapshot_write_finish writes the parts and renames the file into place, or
+ * mrs_snapshot_write_abandon removes it when the open failed. Each step checks the set
+ * folder's free space against the bytes it writes (and a margin) first: too little, and
+ * the temporary file is removed, the old snapshot (if any) left whole. */
+mrs_snap_io *mrs_snapshot_write_start(mrs_engine *e, const mrs_engine_opts *o,
+					     const mrs_progress *p);
+void mrs_snapshot_write_finish(mrs_engine *e, mrs_snap_io *io, const mrs_progress *p);
+void mrs_snapshot_write_abandon(mrs_snap_io *io);
 
 /* ------------------------------------------------------------------ fitting */
 
@@ -312,6 +324,11 @@ void mrs_ui_log_free(mrs_ui_log *log);
 typedef struct mrs_item_knn mrs_item_knn;
 mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 				 const mrs_progress *progress, mrs_error *err);
+/* The same with neighbour lists toward items first .. n_items-1 only: an item before first
+ * is no one's neighbour-list target (every similarity toward it is 0; as a history item it
+ * still adds to the items after first). first 0 is mrs_item_knn_train. */
+mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_params *p,
+				      uint32_t first, const mrs_progress *progress, mrs_error *err);
 /* score[0 .. n_items): for every item, the summed similarity to items[0 .. n). */
 void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score);
 /* What item i adds to the score of item j: their similarity when i is among the
@@ -326,11 +343,31 @@ uint32_t mrs_item_knn_row(const mrs_item_knn *m, uint32_t i, const uint32_t **it
 void mrs_item_knn_free(mrs_item_knn *m);
 
 /* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
- * also engaged with Y"): item-kNN with mrs_knn_defaults over the positive engagements
- * before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
+ * also engaged with Y"): item-kNN with mrs_knn_defaults (or the size rule's parameters,
+ * below) over the positive engagements before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
  * to one second after the latest engagement it holds (an engine over a dataset with no
  * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
+/* The size rule of the index: with more than MRS_COENG_ALL_TARGETS_MAX positive
+ * engagements before its cut (8 M: the large world's 3.6 M stay under it, the huge
+ * world's 36 M do not), the index keeps neighbour lists only toward the tweets that can
+ * still be candidates at or after its cut, those created at most the dataset's age limit
+ * before it (older tweets score 0), and at most MRS_COENG_BIG_NEIGHBOURS neighbours a
+ * tweet instead of mrs_knn_defaults' 1,000: the lists of every tweet would take about
+ * 12 GB at the huge scale, those of the live ones with 1,000 neighbours more than 5 GB
+ * while they are built. Training's engine cuts its index at the embedding cut and scores
+ * rows after it, serving at now: both hold the same rule. */
+#define MRS_COENG_ALL_TARGETS_MAX 8000000u
+#define MRS_COENG_BIG_NEIGHBOURS 5u
+/* Applies the size rule to an index over n_engagements positive engagements before
+ * until: false (p unchanged, *first 0) at or under MRS_COENG_ALL_TARGETS_MAX; else true,
+ * p's neighbours at most MRS_COENG_BIG_NEIGHBOURS and *first the first tweet created at
+ * or after until minus the dataset's age limit (the index's targets: *first ..). */
+bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engagements,
+			 mrs_knn_params *p, uint32_t *first);
+/* What the index e serves with holds, in one sentence, into buf (for the model card and
+ * the engine's open note). */
+void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size);
 /* The until an engine e opened with o builds its index with: o's coeng_until when o asks
  * for a cut before now, else e's now. */
 int64_t mrs_coeng_cut(const mrs_engine *e, const mrs_engine_opts *o);

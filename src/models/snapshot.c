@@ -19,6 +19,11 @@
  * dataset's last event fixes the default now, and so what the co-engagement index holds;
  * the index's section records it and is not used for an engine at another now.
  *
+ * It is written in two steps around the engine's build (mrs_snapshot_write_start and
+ * _finish): the dataset and its truth first, so that the truth is freed before the parts
+ * take their memory, then the parts; each step sizes its sections with a dry run and
+ * checks the set folder's free space first. Until the rename, it is a temporary file.
+ *
  * Bump SNAPSHOT_CONTENT when what a part computes at open changes: a file written by an
  * older program would otherwise be served as it is. */
 #include <errno.h>
@@ -27,7 +32,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 4
+#define SNAPSHOT_CONTENT 5
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
@@ -41,18 +46,6 @@ static int engine_snap(mrs_engine *e, mrs_snap_io *io)
 			       mrs_rg_snap(e, io) || mrs_safety_snap(e, io)
 		       ? -1
 		       : 0;
-}
-
-/* The dataset's hidden ground truth, when it has one: the explorer shows it from its
- * first screen and evaluation reads it; loading it from SQLite takes longer than the rest
- * of a start. Written without it when it cannot be read. */
-static int truth_snap_write(const mrs_dataset *ds, mrs_snap_io *io)
-{
-	mrs_error terr = {0};
-	mrs_truth *tr = ds->has_truth && ds->path ? mrs_truth_load(ds->path, ds, &terr) : NULL;
-	int rc = mrs_truth_snap(&tr, io);
-	mrs_truth_free(tr);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ the key */
@@ -98,12 +91,14 @@ static uint64_t card_identity(const char *card, const char *model)
 	return mix(h, id);
 }
 
-/* The item-kNN parameters the engine's co-engagement index is built with. */
+/* The item-kNN parameters the engine's co-engagement index is built with, and its size
+ * rule's (MRS_COENG_ALL_TARGETS_MAX, MRS_COENG_BIG_NEIGHBOURS). */
 static uint64_t knn_identity(const mrs_knn_params *p)
 {
 	uint32_t shrink;
 	memcpy(&shrink, &p->shrink, sizeof shrink);
-	return mix(mix(MRS_FNV_START, p->neighbours), shrink);
+	uint64_t h = mix(mix(MRS_FNV_START, p->neighbours), shrink);
+	return mix(mix(h, MRS_COENG_ALL_TARGETS_MAX), MRS_COENG_BIG_NEIGHBOURS);
 }
 
 static void key_add(mrs_snap_plan *pl, const char *name, uint64_t v)
@@ -261,33 +256,109 @@ int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *
 	return 1;
 }
 
-void mrs_snapshot_write_engine(mrs_engine *e, const mrs_engine_opts *o, const mrs_progress *p)
+/* Writes the sections of one step through io: a dry run sizes them, the set folder's
+ * free space is checked against that (stale temporary files of killed writers removed
+ * first when begin), then the temporary file is begun (when begin) and they are written.
+ * On failure the temporary file is gone and err says why. */
+static int write_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io, bool begin,
+		      int (*step)(mrs_engine *, mrs_truth **, mrs_snap_io *), mrs_error *err)
 {
 	const mrs_snap_plan *pl = e->ds->plan;
-	if (e->ds->snap || !plan_serves(e, o))
-		return;
-	char phase[700];
-	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
-	mrs_progress_report(p, phase, 0, 1, pl->path);
-	mrs_error err = {0};
-	mrs_snap_io io;
-	if (mrs_snap_write_begin(&io, pl->path, pl->key, pl->n_key, &err) == 0) {
-		/* writing reads the dataset and the parts, and changes neither */
-		if (mrs_dataset_snap((mrs_dataset *)e->ds, &io) || truth_snap_write(e->ds, &io) ||
-		    engine_snap(e, &io))
-			mrs_snap_write_abort(&io);
-		else
-			mrs_snap_write_end(&io);
+	mrs_snap_io dry;
+	uint64_t avail = 0;
+	mrs_snap_size_begin(&dry, err);
+	if (begin)
+		mrs_file_remove_stale_temps(pl->path);
+	bool open = !begin; /* the temporary file, once begun */
+	int rc = step(e, tr, &dry) || mrs_snap_space_free(pl->path, &avail, err) ||
+		 mrs_snap_space_check(pl->set_dir, mrs_snap_size_end(&dry), avail, err);
+	if (!rc && begin) {
+		rc = mrs_snap_write_begin(io, pl->path, pl->key, pl->n_key, err);
+		open = rc == 0;
 	}
-	mrs_progress_report(p, phase, 1, 1, pl->path);
-	if (err.msg[0]) {
+	rc = rc ? rc : step(e, tr, io);
+	if (rc && open)
+		mrs_snap_write_abort(io);
+	return rc ? -1 : 0;
+}
+
+/* The dataset and its hidden ground truth, when it has one (the explorer shows it from
+ * its first screen and evaluation reads it; loading it from SQLite takes longer than the
+ * rest of a start; written without it when it cannot be read). */
+static int dataset_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
+{
+	return mrs_dataset_snap((mrs_dataset *)e->ds, io) || mrs_truth_snap(tr, io) ? -1 : 0;
+}
+
+static int parts_step(mrs_engine *e, mrs_truth **tr, mrs_snap_io *io)
+{
+	(void)tr;
+	return engine_snap(e, io);
+}
+
+/* What happened to the snapshot, in e->snap_note and, when it was not written, on the
+ * progress (the next start will build again). */
+static void write_note(mrs_engine *e, const mrs_progress *p, const mrs_error *err)
+{
+	const mrs_snap_plan *pl = e->ds->plan;
+	if (err->msg[0]) {
 		snprintf(e->snap_note, sizeof e->snap_note, "not written (%.200s): %.400s", pl->why,
-			 err.msg);
-		/* the next start will build again: say so where the progress goes */
-		mrs_progress_report(p, "snapshot not written", 1, 1, err.msg);
+			 err->msg);
+		mrs_progress_report(p, "snapshot not written", 1, 1, err->msg);
 	} else
 		snprintf(e->snap_note, sizeof e->snap_note, "rebuilt %.400s (%.200s)", pl->path,
 			 pl->why);
+}
+
+mrs_snap_io *mrs_snapshot_write_start(mrs_engine *e, const mrs_engine_opts *o,
+				      const mrs_progress *p)
+{
+	const mrs_snap_plan *pl = e->ds->plan;
+	if (e->ds->snap || !plan_serves(e, o))
+		return NULL;
+	char phase[700];
+	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
+	mrs_progress_report(p, phase, 0, 1, pl->path);
+	mrs_error err = {0}, terr = {0};
+	mrs_snap_io *io = mrs_calloc(1, sizeof *io, "snapshot", &err);
+	/* the hidden truth is written without it when it cannot be read; it goes before
+	 * the parts are built, so that it is never in memory beside them */
+	mrs_truth *tr = io && e->ds->has_truth && e->ds->path
+				? mrs_truth_load(e->ds->path, e->ds, &terr)
+				: NULL;
+	int rc = io ? write_step(e, &tr, io, true, dataset_step, &err) : -1;
+	mrs_truth_free(tr);
+	if (rc) {
+		write_note(e, p, &err);
+		free(io);
+		return NULL;
+	}
+	io->err = NULL; /* the finish gives its own */
+	return io;
+}
+
+void mrs_snapshot_write_finish(mrs_engine *e, mrs_snap_io *io, const mrs_progress *p)
+{
+	if (!io)
+		return;
+	const mrs_snap_plan *pl = e->ds->plan;
+	mrs_error err = {0};
+	io->err = &err;
+	if (write_step(e, NULL, io, false, parts_step, &err) == 0)
+		mrs_snap_write_end(io);
+	char phase[700];
+	snprintf(phase, sizeof phase, "snapshot (%s)", pl->why);
+	mrs_progress_report(p, phase, 1, 1, pl->path);
+	write_note(e, p, &err);
+	free(io);
+}
+
+void mrs_snapshot_write_abandon(mrs_snap_io *io)
+{
+	if (!io)
+		return;
+	mrs_snap_write_abort(io);
+	free(io);
 }
 
 const char *mrs_engine_snapshot_note(const mrs_engine *e)

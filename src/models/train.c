@@ -677,6 +677,9 @@ static int fit_ranker(trainer *tr)
 	cJSON_AddStringToObject(card, "features_from",
 				"an engine over the dataset before the split with the embedding "
 				"and safety models of this run; each row at its impression's time");
+	char coeng[400];
+	mrs_coeng_describe(e, coeng, sizeof coeng);
+	cJSON_AddStringToObject(card, "coengagement_index", coeng);
 	cJSON_AddNumberToObject(card, "parameters", (double)params);
 	ranker_card_params(card, &rp);
 	mrs_card_add_floats(card, "loss_per_epoch", loss, (size_t)rp.epochs);
