@@ -279,15 +279,7 @@ bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engageme
 	p->neighbours = MRS_MIN(p->neighbours, MRS_COENG_BIG_NEIGHBOURS);
 	int64_t from = until - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
 	/* tweet ids are in time order: the first tweet created at or after from */
-	uint32_t lo = 0, hi = ds->n_tweets;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ds->tweet_time[mid] < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = lo;
+	*first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from);
 	return true;
 }
 
