@@ -91,7 +91,10 @@ int mrs_time_scale_derive(const mrs_dataset *ds, int64_t undated, mrs_time_scale
 	double limit = p99;
 	const char *why = "the 99th percentile of engagement ages";
 	if (p99 > window / 2) {
-		limit = span;
+		/* a second past the span: requests come after the last row (eval's and the
+		 * explorer's at t_end + 1), and the first items must still be live then (a
+		 * span of whole hours otherwise drops every item created at t_begin) */
+		limit = span + 1;
 		why = "the whole period: the 99th percentile of engagement ages passes half the "
 		      "train window, items outlive the log";
 	}
