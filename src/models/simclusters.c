@@ -1054,6 +1054,15 @@ int mrs_sc_fit(const mrs_dataset *ds, int64_t cut, const char *dir, uint64_t see
 		goto out;
 	if (model_from_communities(&f, &g, z, k, &m))
 		goto out;
+	/* a model of no cluster places nobody: the engine would refuse it, and the heavy
+	 * ranker with it */
+	if (!m.k) {
+		mrs_fail(err, MRS_ERR_NODATA,
+			 "simclusters: the %u accounts with %d followers or engagers before the "
+			 "embedding cut form no community",
+			 f.np, SC_MIN_FOLLOWERS);
+		goto out;
+	}
 	rc = sc_write(&f, &m, dir, seed, k, g.off[g.n] / 2, mrs_seconds() - t0, err);
 out:
 	free(f.fc), free(f.vdeg), free(f.pidx), free(f.pusr), free(z);
