@@ -932,6 +932,10 @@ typedef struct mrs_eval_result {
 	 * time, i.e. inside the period the trained models learned from */
 	uint32_t test_rows;
 	double test_rows_in_model_period;
+	/* MRS_SPLIT_RANDOM: the model set that scored: the split's own, trained on its train
+	 * rows alone (test_rows_in_model_period is then NAN), or the serving set and why */
+	char models_dir[4200];
+	char models_note[400];
 	mrs_knn_params knn;
 	mrs_bpr_params bpr;
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
@@ -973,6 +977,9 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 void mrs_evaluator_free(mrs_evaluator *ev);
 /* The engine over the train view (for the explorer's evaluation screen). */
 const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev);
+/* Under the random split, the model set the engine opened (the split's own, trained on
+ * its train rows, or the serving set) and, when it is the serving set, why (else ""). */
+const char *mrs_evaluator_models(const mrs_evaluator *ev, const char **note);
 /* The period the evaluator scores: relevant engagements at or after *from, requests made
  * at *to (under the validation split, the cut and the dataset's split time). */
 void mrs_evaluator_period(const mrs_evaluator *ev, int64_t *from, int64_t *to);
@@ -1015,6 +1022,8 @@ typedef struct mrs_tune_result {
 	double start_share, best_share;  /* share of the oracle on the same candidates */
 	uint32_t users;      /* validation users evaluated */
 	int64_t valid_from, valid_to; /* the validation period: engagements in [from, to) */
+	mrs_split split;     /* the split searched for (o->eval.split) */
+	double ratio;        /* MRS_SPLIT_RANDOM: its train share */
 	uint32_t searched;   /* fields searched */
 	uint32_t evals, rounds;
 	int stop;            /* MRS_TUNE_STOP_* */
@@ -1043,7 +1052,10 @@ typedef struct mrs_tune_result {
  * trained (nothing to learn from before the validation period, a folder that cannot be
  * written) the serving models score it, and the result says why; without a trained
  * heavy ranker of ds in the serving set, that set's fallbacks score it and nothing is
- * trained. Deterministic for the options. Progress: phase
+ * trained. With o->eval.split MRS_SPLIT_RANDOM, the search is for eval's random split
+ * instead: the validation split is the test split's train rows split again at the same
+ * ratio, scored by models trained on its own train rows (SET/split-random-R-S-validation,
+ * the evaluator's rule). Deterministic for the options. Progress: phase
  * "tuning", one report per evaluation with the best so far in the detail; cancelling
  * fails with MRS_ERR_CANCELLED. out is the caller's (mrs_tune_result_free) on success and
  * holds nothing to free on error (evaluation's errors). */

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 #include <math.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "models_fixture.h"
 
@@ -521,7 +522,31 @@ static void test_eval_random_split(void **state)
 	assert_ok(mrs_evaluator_run(ev, &cfg, &r, NULL, &err), &err);
 	assert_int_equal(r.split, MRS_SPLIT_RANDOM);
 	assert_int_equal(r.test_rows, want_test);
-	assert_true(r.test_rows_in_model_period > 0 && r.test_rows_in_model_period < 1);
+	/* the engine's models learnt from the train rows alone: trained on the train view into
+	 * the serving set's folder split-random-0.75-3 (the serving models learnt from every
+	 * row before the split time, test rows among them) */
+	assert_string_equal(r.models_note, "");
+	assert_true(isnan(r.test_rows_in_model_period));
+	char set[4096], want[4200];
+	assert_ok(mrs_models_current(models, set, sizeof set, &err), &err);
+	snprintf(want, sizeof want, "%s/split-random-0.75-3", set);
+	assert_string_equal(r.models_dir, want);
+	char own[4300];
+	assert_ok(mrs_models_current(want, own, sizeof own, &err), &err);
+	cJSON *card = mrs_card_read(own, "heavy_ranker", &err);
+	assert_non_null(card);
+	cJSON *serving = mrs_card_read(set, "heavy_ranker", &err);
+	assert_non_null(serving);
+	/* fewer training rows than the serving ranker's: the test rows are not there */
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(card, "train_rows");
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(serving, "train_rows");
+	assert_true(cJSON_IsNumber(rows) && cJSON_IsNumber(all));
+	assert_true(rows->valuedouble > 0 && rows->valuedouble < all->valuedouble);
+	cJSON_Delete(card), cJSON_Delete(serving);
+	struct stat before;
+	char pt[4400];
+	snprintf(pt, sizeof pt, "%s/heavy_ranker.pt", own);
+	assert_int_equal(stat(pt, &before), 0);
 	assert_false(r.has_models); /* the models' metrics belong to the temporal split */
 	/* the baselines learn the world: well above chance, and the same again for the seed */
 	assert_true(r.sys[MRS_SYS_ITEM_KNN].present && r.sys[MRS_SYS_BPR].present);
@@ -532,6 +557,11 @@ static void test_eval_random_split(void **state)
 		fail_msg("evaluator: %s", err.msg);
 	assert_ok(mrs_evaluator_run(ev2, &cfg, &r2, NULL, &err), &err);
 	assert_memory_equal(r.sys, r2.sys, sizeof r.sys);
+	/* the second evaluator found them there and trained nothing */
+	struct stat after;
+	assert_int_equal(stat(pt, &after), 0);
+	assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	assert_int_equal(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 	mrs_evaluator_free(ev2);
 	mrs_evaluator_free(ev);
 

@@ -80,8 +80,11 @@ if [ "$retrain" = 1 ]; then
 	# small safety models: 4096 buckets keep each file at half a megabyte
 	if ! (cd "$world.new" && "$bin" -q --data world.db --models models train \
 		--safety-buckets 4096 &&
-		"$bin" -q --data world.db --models models tune --evals 1) >>"$log" 2>&1; then
-		# tune trains the models it scores with into the set's folder validation
+		"$bin" -q --data world.db --models models tune --evals 1 &&
+		"$bin" -q --data world.db --models models eval --users 1 --split random) \
+		>>"$log" 2>&1; then
+		# tune trains the models it scores with into the set's folder validation, and
+		# eval --split random (seed 1) those of its train rows into split-random-0.75-1
 		echo "world.sh: could not train the test world's models:" >&2
 		cat "$log" >&2
 		exit 1
@@ -89,16 +92,18 @@ if [ "$retrain" = 1 ]; then
 	rm -rf "$fixtures"
 	mkdir -p "$fixtures"
 	(cd "$world.new/models" && cp -R . "$fixtures/")
-	rm -f "$fixtures/.lock"
+	find "$fixtures" -name .lock -exec rm -f {} +
 	echo "world.sh: trained the test world's models into $fixtures; commit them" >&2
 else
 	mkdir -p "$world.new/models"
 	(cd "$fixtures" && cp -R . "$world.new/models/")
 fi
-# every kept model must load on this world, tune's (the set's folder validation) too: a
-# change to the generator, the features or a model format needs the models trained again
+# every kept model must load on this world, tune's (the set's folder validation) and the
+# random split's (split-random-0.75-1) too: a change to the generator, the features or a
+# model format needs the models trained again
 set=$(cat "$world.new/models/CURRENT")
-for m in "$world.new/models" "$world.new/models/$set/validation"; do
+for m in "$world.new/models" "$world.new/models/$set/validation" \
+	"$world.new/models/$set/split-random-0.75-1"; do
 	status=$(printf 'models\n' | "$bin" --data "$world.new/world.db" --models "$m" \
 		--batch - 2>&1) || true
 	if printf '%s\n' "$status" | grep -qv ' loaded '; then

@@ -53,6 +53,9 @@ static void report(const mrs_tune_result *t, const mrs_config *start, uint32_t k
 	cJSON_AddNumberToObject(v, "from", (double)t->valid_from);
 	cJSON_AddNumberToObject(v, "to", (double)t->valid_to);
 	cJSON_AddNumberToObject(v, "users", t->users);
+	cJSON_AddStringToObject(v, "split", t->split == MRS_SPLIT_RANDOM ? "random" : "temporal");
+	if (t->split == MRS_SPLIT_RANDOM)
+		cJSON_AddNumberToObject(v, "ratio", t->ratio);
 	cJSON_AddNumberToObject(res, "k", k);
 	cJSON_AddStringToObject(res, "start_preset", start->preset);
 	cJSON_AddNumberToObject(res, "searched", t->searched);
@@ -70,6 +73,7 @@ static void report(const mrs_tune_result *t, const mrs_config *start, uint32_t k
 	cJSON_AddStringToObject(res, "preset", t->best.preset);
 	cJSON *m = cJSON_AddObjectToObject(res, "models");
 	cJSON_AddStringToObject(m, "scored_with", t->models_serving ? "serving" : "validation");
+	cJSON_AddStringToObject(m, "dir", t->models_dir);
 	if (t->models_serving)
 		cJSON_AddStringToObject(m, "why", t->models_note);
 }
@@ -89,7 +93,10 @@ static int tune_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		.eval = {.k = (uint32_t)cmd_uint(a, "--k"),
 			 .users = (uint32_t)cmd_uint(a, "--users"),
 			 .seed = cmd_uint(a, "--seed"),
-			 .models_dir = s->opts.models},
+			 .models_dir = s->opts.models,
+			 .split = cmd_choice(a, "--split") == 1 ? MRS_SPLIT_RANDOM
+								 : MRS_SPLIT_TEMPORAL,
+			 .ratio = cmd_given(a, "--ratio") ? cmd_real(a, "--ratio") : 0},
 		.max_evals = (uint32_t)cmd_uint(a, "--evals"),
 		.max_seconds = cmd_real(a, "--seconds"),
 		.seed = cmd_uint(a, "--seed"),
@@ -123,14 +130,26 @@ static void tune_text(out *o, const cJSON *r)
 	const cJSON *v = res_get(r, "validation"), *a = res_get(r, "start"), *b = res_get(r, "best");
 	char from[32], to[32];
 	uint32_t k = res_u32(r, "k");
-	out_printf(o, "tuned %u fields of %s on the validation period %s to %s (%u users, "
-		      "NDCG@%u; the test split is not read)\n",
-		   res_u32(r, "searched"), res_str(r, "start_preset"),
-		   fmt_time((int64_t)res_num(v, "from"), from, sizeof from),
-		   fmt_time((int64_t)res_num(v, "to"), to, sizeof to), res_u32(v, "users"), k);
+	bool random = strcmp(res_str(v, "split"), "random") == 0;
+	if (random)
+		out_printf(o, "tuned %u fields of %s for the random split on a validation split of "
+			      "its train rows (%.0f%% of each tweet's in train again; %u users, "
+			      "NDCG@%u; the test split is not read)\n",
+			   res_u32(r, "searched"), res_str(r, "start_preset"),
+			   100 * res_num(v, "ratio"), res_u32(v, "users"), k);
+	else
+		out_printf(o, "tuned %u fields of %s on the validation period %s to %s (%u users, "
+			      "NDCG@%u; the test split is not read)\n",
+			   res_u32(r, "searched"), res_str(r, "start_preset"),
+			   fmt_time((int64_t)res_num(v, "from"), from, sizeof from),
+			   fmt_time((int64_t)res_num(v, "to"), to, sizeof to), res_u32(v, "users"), k);
 	const cJSON *m = res_get(r, "models");
 	if (strcmp(res_str(m, "scored_with"), "serving") == 0)
 		out_printf(o, "  the serving set scores it (%s)\n", res_str(m, "why"));
+	else if (random)
+		out_printf(o, "  models trained on the validation split's train rows score it "
+			      "(%s)\n",
+			   res_str(m, "dir"));
 	else
 		out_printf(o, "  models trained before the validation period score it "
 			      "(SET/validation)\n");
@@ -174,6 +193,8 @@ static void tune_text(out *o, const cJSON *r)
 		out_printf(o, "(%.1f s)\n", res_num(r, "seconds"));
 }
 
+static const char *const splits[] = {"temporal", "random", NULL};
+
 static const cmd_arg tune_args[] = {
 	{"--output", "-o", CMD_WORD, .value = "FILE",
 	 .help = "write the tuned configuration there (- for the command's own output)"},
@@ -187,7 +208,12 @@ static const cmd_arg tune_args[] = {
 	{"--k", .type = CMD_UINT, .value = "K", .lo = 1, .hi = 1000, .def = "10",
 	 .help = "the cut-off of the NDCG searched"},
 	{"--seed", .type = CMD_UINT, .value = "S", .hi = UINT64_MAX, .def = "1",
-	 .help = "the user sample and the order the fields are visited in"},
+	 .help = "the user sample, the random split and the order the fields are visited in"},
+	{"--split", .type = CMD_CHOICE, .choices = splits, .def = "temporal",
+	 .help = "search for `eval`'s temporal split (a validation period at the end of its "
+		 "train split) or its random split (a random split of its train part)"},
+	{"--ratio", .type = CMD_REAL, .value = "R", .min = 0.01, .max = 1,
+	 .help = "the random split's share of each tweet's rows in train, 0.75 unless given"},
 	{"--preset", .type = CMD_WORD, .value = "P",
 	 .help = "start from this preset, as `preset` does"},
 	{"--weights", .type = CMD_WORD, .value = "FILE",

@@ -30,6 +30,9 @@ void report_eval(const mrs_eval_result *r, cJSON *j)
 		cJSON_AddNumberToObject(sp, "ratio", r->ratio);
 		cJSON_AddNumberToObject(sp, "test_rows", r->test_rows);
 		res_add_num(sp, "test_rows_in_model_period", r->test_rows_in_model_period);
+		cJSON_AddStringToObject(sp, "models", r->models_dir);
+		if (r->models_note[0])
+			cJSON_AddStringToObject(sp, "models_note", r->models_note);
 	}
 	cJSON_AddBoolToObject(sp, "validation", r->validation);
 	cJSON *bl = cJSON_AddObjectToObject(j, "baselines");
@@ -166,8 +169,12 @@ void report_eval_text(out *o, const cJSON *r)
 	double early = res_num(sp, "test_rows_in_model_period");
 	if (random && isfinite(early))
 		out_printf(o, "(%.1f%% of these test rows are older than the temporal split, so inside "
-			      "what the trained models learned from)\n",
-			   100 * early);
+			      "what the trained models learned from%s%s)\n",
+			   100 * early, res_has(sp, "models_note") ? ": " : "",
+			   res_has(sp, "models_note") ? res_str(sp, "models_note") : "");
+	else if (random)
+		out_printf(o, "(the models learnt from the train rows alone: %s)\n",
+			   res_str(sp, "models"));
 	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
 		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
 	cJSON_ArrayForEach(m, systems)

@@ -2,6 +2,9 @@
  * baselines ranked against each test user's test rows, per-source recall, model metrics on
  * the test impressions, and the oracle ceiling from the ground truth. */
 #include <math.h>
+#include <stdio.h>
+
+#include <cJSON.h>
 
 #include "eval/eval.h"
 
@@ -28,6 +31,10 @@ struct mrs_evaluator {
 	mrs_item_knn *knn;
 	mrs_bpr *bpr;
 	uint32_t test_rows, test_rows_early;
+	/* MRS_SPLIT_RANDOM: the models the engine opened (the split's own, or the serving
+	 * set's and why) */
+	char models_dir[4200];
+	char models_note[400];
 	mrs_engine *engine;
 	mrs_truth *truth;
 	mrs_eval_opts o;
@@ -69,6 +76,13 @@ void mrs_evaluator_free(mrs_evaluator *ev)
 const mrs_engine *mrs_evaluator_engine(const mrs_evaluator *ev)
 {
 	return ev->engine;
+}
+
+const char *mrs_evaluator_models(const mrs_evaluator *ev, const char **note)
+{
+	if (note)
+		*note = ev->models_note;
+	return ev->models_dir;
 }
 
 void mrs_evaluator_period(const mrs_evaluator *ev, int64_t *from, int64_t *to)
@@ -226,6 +240,93 @@ out:
 	return rc;
 }
 
+/* A number in the card of set's model (at key, inside object `in` when not NULL), or
+ * def. */
+static double card_number(const char *set, int model, const char *in, const char *key,
+			  double def)
+{
+	cJSON *card = mrs_card_read(set, mrs_model_name(model), NULL);
+	const cJSON *o = in ? cJSON_GetObjectItemCaseSensitive(card, in) : card;
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+	double v = cJSON_IsNumber(x) && x->valuedouble >= 0 ? x->valuedouble : def;
+	cJSON_Delete(card);
+	return v;
+}
+
+int mrs_eval_models_like(const char *set, const mrs_dataset *ds, const char *dir,
+			 const char *dataset_path, const mrs_progress *progress, char *note,
+			 size_t note_size, mrs_error *err)
+{
+	/* kept from an earlier run: a cut view's cards name its base's fingerprint, so the
+	 * view checks them */
+	char have[4200];
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_error ignore = {0};
+	if (mrs_models_current(dir, have, sizeof have, &ignore) == 0) {
+		mrs_models_check(have, ds, cc);
+		if (cc[MRS_MODEL_RANKER].state == MRS_CARD_THIS && !cc[MRS_MODEL_RANKER].skipped[0])
+			return 0;
+	}
+	/* as the set was trained: its seed and safety buckets (train's own defaults without
+	 * them), and the command's default cap on ranker rows */
+	mrs_train_opts to = {
+		.models_dir = dir,
+		.seed = (uint64_t)card_number(set, MRS_MODEL_RANKER, NULL, "seed", 42),
+		.max_rows = 300000,
+		.safety_buckets = (uint32_t)card_number(set, MRS_MODEL_NSFW, "hyper_parameters",
+							"buckets", 0),
+		.dataset_path = dataset_path,
+	};
+	mrs_error terr = {0};
+	if (!mrs_train(ds, &to, progress, &terr))
+		return 1;
+	if (terr.code == MRS_ERR_CANCELLED || terr.code == MRS_ERR_NOMEM) {
+		if (err)
+			*err = terr;
+		return -1;
+	}
+	snprintf(note, note_size, "%s", terr.msg);
+	return 2;
+}
+
+/* Under the random split, models that learnt from the train rows alone: trained on the
+ * train view into SET/split-random-RATIO-SEED (-validation on the validation split),
+ * kept there for the next run. The serving models learnt from every row before the split
+ * time, most of the test rows among them. When no ranker of this dataset serves, or none
+ * can be trained, the serving set scores and ev->models_note says why. */
+static int random_models(mrs_evaluator *ev, const mrs_progress *progress, mrs_error *err)
+{
+	const char *dir = ev->o.models_dir && *ev->o.models_dir ? ev->o.models_dir : "models";
+	char set[4096];
+	if (mrs_models_current(dir, set, sizeof set, err))
+		return -1;
+	snprintf(ev->models_dir, sizeof ev->models_dir, "%s", set);
+	mrs_card_check cc[MRS_N_MODELS];
+	mrs_models_check(set, ev->full, cc);
+	if (cc[MRS_MODEL_RANKER].state != MRS_CARD_THIS || cc[MRS_MODEL_RANKER].skipped[0]) {
+		snprintf(ev->models_note, sizeof ev->models_note,
+			 "no heavy ranker of this dataset serves: nothing trained for the split");
+		return 0;
+	}
+	char own[sizeof ev->models_dir];
+	if ((size_t)snprintf(own, sizeof own, "%s/split-random-%g-%llu%s", set, ev->o.ratio,
+			     (unsigned long long)ev->o.seed,
+			     ev->o.validation ? "-validation" : "") >= sizeof own)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", set);
+	mrs_progress_report(progress, "models of the random split's train rows", 0, 1, own);
+	char why[320];
+	int rc = mrs_eval_models_like(set, ev->train, own, ev->full->path, progress, why,
+				      sizeof why, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 2)
+		snprintf(ev->models_note, sizeof ev->models_note,
+			 "none could be trained on the train rows alone: %.300s", why);
+	else
+		snprintf(ev->models_dir, sizeof ev->models_dir, "%s", own);
+	return 0;
+}
+
 /* The train view: the dataset before its split time, or without the random split's test
  * rows (whose count, and how many are older than the split time, the result reports). */
 static int make_train_view(mrs_evaluator *ev, mrs_error *err)
@@ -293,8 +394,11 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 	mrs_progress_report(progress, "train view", 0, 1, NULL);
 	if (make_train_view(ev, err))
 		goto fail;
-	mrs_engine_opts eo = {.models_dir = o->models_dir, .now = ev->now, .sc_mode = o->sc_mode,
-			      .rg_mode = o->rg_mode};
+	if (ev->o.split == MRS_SPLIT_RANDOM && random_models(ev, progress, err))
+		goto fail;
+	mrs_engine_opts eo = {.models_dir = ev->o.split == MRS_SPLIT_RANDOM ? ev->models_dir
+									    : o->models_dir,
+			      .now = ev->now, .sc_mode = o->sc_mode, .rg_mode = o->rg_mode};
 	if (!(ev->engine = mrs_engine_open(ev->train, &eo, progress, err)))
 		goto fail;
 	if (file->has_truth && file->path) {
@@ -1067,8 +1171,12 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 	out->ratio = ev->o.split == MRS_SPLIT_RANDOM ? ev->o.ratio : NAN;
 	out->validation = ev->o.validation;
 	out->test_rows = ev->test_rows;
-	out->test_rows_in_model_period = ev->test_rows ? (double)ev->test_rows_early / ev->test_rows
-						       : NAN;
+	bool own = ev->o.split == MRS_SPLIT_RANDOM && !ev->models_note[0];
+	out->test_rows_in_model_period = ev->test_rows && !own
+						 ? (double)ev->test_rows_early / ev->test_rows
+						 : NAN;
+	snprintf(out->models_dir, sizeof out->models_dir, "%s", ev->models_dir);
+	snprintf(out->models_note, sizeof out->models_note, "%s", ev->models_note);
 	out->knn = ev->o.knn;
 	out->bpr = ev->o.bpr;
 	run_ctx x = {.ev = ev, .cfg = cfg, .k = ev->o.k};

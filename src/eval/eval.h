@@ -43,6 +43,15 @@ uint32_t mrs_split_train_rows(uint32_t n, double ratio);
 int mrs_split_random(const mrs_dataset *ds, double ratio, uint64_t seed, uint8_t *test,
 		     mrs_error *err);
 
+/* Models trained as those of the set folder `set` were (its ranker's seed and safety
+ * buckets, train's cap on ranker rows) on ds into dir, unless a heavy ranker of ds's
+ * dataset is already there (a new `train` makes a new set, so what is found under a set
+ * is never stale). 0 when they were there, 1 when trained now, 2 when none could be
+ * trained (nothing to learn from, a folder that cannot be written: why in note), -1 on a
+ * cancel or a lack of memory. dataset_path goes into the cards. */
+int mrs_eval_models_like(const char *set, const mrs_dataset *ds, const char *dir,
+			 const char *dataset_path, const mrs_progress *progress, char *note,
+			 size_t note_size, mrs_error *err);
 /* The validation split's dataset (mrs_eval_opts.validation): the train part of ds alone,
  * split again the same way (temporal: at the time before which 80% of its impressions
  * fall, its clock stopped at ds's split time; random: the train rows, which an evaluator

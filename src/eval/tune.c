@@ -222,19 +222,6 @@ static int run_search(search *s, mrs_error *err)
 	return 0;
 }
 
-/* A number in the card of the serving set's model NAME (at key, inside object `in` when
- * not NULL), or def. */
-static double card_number(const char *set, int model, const char *in, const char *key,
-			  double def)
-{
-	cJSON *card = mrs_card_read(set, mrs_model_name(model), NULL);
-	const cJSON *o = in ? cJSON_GetObjectItemCaseSensitive(card, in) : card;
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
-	double v = cJSON_IsNumber(x) && x->valuedouble >= 0 ? x->valuedouble : def;
-	cJSON_Delete(card);
-	return v;
-}
-
 /* Sets out->models_dir to SET/validation, the models trained on the validation split's
  * train part, training them there unless a heavy ranker of this dataset is already there
  * (a new `train` makes a new set, so what is found there is never stale). The serving
@@ -253,6 +240,12 @@ static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 	if ((size_t)snprintf(out->models_dir, sizeof out->models_dir, "%s/validation", set) >=
 	    sizeof out->models_dir)
 		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", set);
+	/* under the random split, the evaluator trains its own on the validation split's
+	 * train rows (mrs_tune reads which from it) */
+	if (o->eval.split == MRS_SPLIT_RANDOM) {
+		snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
+		return 0;
+	}
 	/* no ranker of this dataset serves: the search scores with what serves (the
 	 * fallbacks), as eval would, and trains nothing */
 	mrs_card_check cc[MRS_N_MODELS];
@@ -265,47 +258,26 @@ static int validation_models(const mrs_dataset *ds, const mrs_tune_opts *o,
 		out->models_serving = true;
 		return 0;
 	}
-	/* kept from an earlier search: the validation split's cards name ds's fingerprint
-	 * (a cut view keeps its base's), so ds checks them without cutting it */
-	char have[4200];
-	mrs_error ignore = {0};
-	if (mrs_models_current(out->models_dir, have, sizeof have, &ignore) == 0) {
-		mrs_models_check(have, ds, cc);
-		if (cc[MRS_MODEL_RANKER].state == MRS_CARD_THIS && !cc[MRS_MODEL_RANKER].skipped[0])
-			return 0;
-	}
 	mrs_eval_opts eo = o->eval;
 	eo.split = MRS_SPLIT_TEMPORAL;
 	mrs_dataset *v = mrs_eval_validation_dataset(ds, &eo, err);
 	if (!v)
 		return -1;
-	/* as the serving set was trained: its seed and safety buckets (train's own
-	 * defaults without them), and the command's default cap on ranker rows */
-	mrs_train_opts to = {
-		.models_dir = out->models_dir,
-		.seed = (uint64_t)card_number(set, MRS_MODEL_RANKER, NULL, "seed", 42),
-		.max_rows = 300000,
-		.safety_buckets = (uint32_t)card_number(set, MRS_MODEL_NSFW,
-							"hyper_parameters", "buckets", 0),
-		.dataset_path = ds->path,
-	};
 	mrs_progress_report(progress, "validation models", 0, 1, out->models_dir);
-	mrs_error terr = {0};
-	int rc = mrs_train(v, &to, progress, &terr);
-	out->models_trained = !rc;
-	if (rc && terr.code != MRS_ERR_CANCELLED && terr.code != MRS_ERR_NOMEM) {
+	char why[200];
+	int rc = mrs_eval_models_like(set, v, out->models_dir, ds->path, progress, why,
+				      sizeof why, err);
+	mrs_dataset_free(v);
+	out->models_trained = rc == 1;
+	if (rc == 2) {
 		snprintf(out->models_note, sizeof out->models_note,
 			 "they have seen the validation period; none could be trained before "
 			 "it: %.150s",
-			 terr.msg);
+			 why);
 		snprintf(out->models_dir, sizeof out->models_dir, "%s", set);
 		out->models_serving = true;
-		rc = 0;
-	} else if (rc && err) {
-		*err = terr;
 	}
-	mrs_dataset_free(v);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts *o,
@@ -315,8 +287,12 @@ int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts
 	search s = {.o = o, .progress = progress, .out = out, .t0 = mrs_seconds()};
 	s.tab = mrs_config_tunables(&s.n_tab);
 	mrs_eval_opts eo = o->eval;
-	eo.split = MRS_SPLIT_TEMPORAL;
-	eo.ratio = 0;
+	/* under the random split, the validation split is a random split of its train
+	 * part (another seed), cut by the same rule */
+	if (eo.split != MRS_SPLIT_RANDOM)
+		eo.ratio = 0;
+	else if (!eo.ratio)
+		eo.ratio = 0.75;
 	eo.validation = true;      /* the test split is never read */
 	eo.keep_requests = true;   /* a change re-runs from the first stage that reads it */
 	eo.models = false;
@@ -334,6 +310,15 @@ int mrs_tune(const mrs_dataset *ds, const mrs_config *start, const mrs_tune_opts
 	if (!(s.ev = mrs_evaluator_new(ds, &eo, progress, err)))
 		goto out;
 	mrs_evaluator_period(s.ev, &out->valid_from, &out->valid_to);
+	out->split = eo.split;
+	out->ratio = eo.ratio;
+	if (eo.split == MRS_SPLIT_RANDOM) {
+		const char *note;
+		snprintf(out->models_dir, sizeof out->models_dir, "%s",
+			 mrs_evaluator_models(s.ev, &note));
+		snprintf(out->models_note, sizeof out->models_note, "%s", note);
+		out->models_serving = *note != '\0';
+	}
 	out->searched = s.n_coord;
 	out->best = *start;
 	double v;
