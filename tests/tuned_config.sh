@@ -11,6 +11,10 @@
 #  3. The set of one log is never read for another log.
 #  4. A generated world is not tuned unless `train --tune` asks.
 #  5. A tuned.json that does not parse: a clear error naming it, a non-zero exit.
+#  6. `eval --split random` with no flag searches a configuration for that split on a
+#     validation split of its train rows, keeps it (SET/tuned-random-0.75-1.json) and
+#     reads it the next time; the split's models (SET/split-random-0.75-1) learn from its
+#     train rows alone; --preset keeps its own; another seed is another file.
 set -u
 bin="$(cd "${MRS_BUILDDIR:-.}" && pwd)/minirecsys"
 tmp=$(mktemp -d /tmp/mrs-tuned-XXXXXX)
@@ -90,6 +94,41 @@ s=$(row seed "$tmp/e.default" | awk '{$1 = ""; print}')
 	>"$tmp/t.weights" 2>&1
 cmp -s "$tmp/t.default" "$tmp/t.weights" ||
 	fail "the default timeline is not the tuned one: $(diff "$tmp/t.default" "$tmp/t.weights" | head -5)"
+
+# 6. the random split's own configuration
+# shellcheck disable=SC2086
+"$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random >"$tmp/r.first" 2>&1 ||
+	fail "eval --split random: $(cat "$tmp/r.first")"
+rc=$M/set-1/tuned-random-0.75-1.json
+grep -q "^searched the configuration for the random split .*kept in $rc" "$tmp/r.first" ||
+	fail "eval --split random did not search its configuration: $(head -3 "$tmp/r.first")"
+[ -f "$rc" ] || fail "no $rc"
+grep -q "^(the models learnt from the train rows alone: $M/set-1/split-random-0.75-1)" \
+	"$tmp/r.first" || fail "the random split's own models did not score: $(head -3 "$tmp/r.first")"
+# shellcheck disable=SC2086
+"$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random >"$tmp/r.again" 2>&1 ||
+	fail "eval --split random again: $(cat "$tmp/r.again")"
+grep -q "^the configuration for the random split: $rc" "$tmp/r.again" ||
+	fail "the second eval --split random did not read $rc: $(head -2 "$tmp/r.again")"
+[ "$(row pipeline "$tmp/r.first")" = "$(row pipeline "$tmp/r.again")" ] ||
+	fail "the kept configuration ranks otherwise than the searched one"
+# shellcheck disable=SC2086
+"$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random --weights "$rc" \
+	>"$tmp/r.weights" 2>&1 || fail "eval --split random --weights: $(cat "$tmp/r.weights")"
+[ "$(row pipeline "$tmp/r.first")" = "$(row pipeline "$tmp/r.weights")" ] ||
+	fail "the random split's pipeline row is not --weights $rc's"
+# shellcheck disable=SC2086
+"$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random --weights \
+	"$M/set-1/tuned.json" >"$tmp/r.temporal" 2>&1
+! grep -q "configuration for the random split" "$tmp/r.temporal" ||
+	fail "--weights did not keep its own configuration: $(head -2 "$tmp/r.temporal")"
+# shellcheck disable=SC2086
+"$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random --preset seed \
+	>"$tmp/r.seed" 2>&1
+[ "$(footer "$tmp/r.seed")" = "seed" ] && ! grep -q "configuration for the random" \
+	"$tmp/r.seed" || fail "--preset seed did not keep its own: $(head -2 "$tmp/r.seed")"
+! grep -q "configuration for the random split" "$tmp/e.default" ||
+	fail "the temporal split read the random split's configuration"
 
 # 3. another log's set is not read (and its models fall back)
 # shellcheck disable=SC2086

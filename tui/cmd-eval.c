@@ -3,6 +3,8 @@
  * metrics, under the temporal or the random split. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -55,6 +57,66 @@ static int baseline_args(const cmd_args *a, mrs_eval_opts *o, mrs_error *err)
 	return 0;
 }
 
+/* Is cfg the configuration `train` tuned for the serving set, as saved at path? */
+static bool is_tuned(const mrs_config *cfg, const char *path)
+{
+	mrs_config file = *cfg;
+	mrs_error ignore = {0};
+	if (strcmp(cfg->preset, "tuned:seed") != 0 || mrs_config_load(&file, path, &ignore))
+		return false;
+	char *x = mrs_config_to_json(cfg), *y = mrs_config_to_json(&file);
+	bool same = x && y && strcmp(x, y) == 0;
+	cJSON_free(x), cJSON_free(y);
+	return same;
+}
+
+/* Under the random split, the configuration `train` tuned for an imported log (the
+ * session's, unchanged) gives way to it searched again for that split, from where it
+ * stands, on a validation split of its train rows: SET/tuned-random-RATIO-SEED.json,
+ * searched on first use and kept in the set. The temporal configuration was searched on
+ * a later period than its train rows; the random split's test rows are spread over the
+ * whole log. --preset, --weights or a change to the configuration keep theirs. */
+static int random_config(session *s, const cmd_args *a, const mrs_eval_opts *o,
+			 mrs_config *cfg, cJSON *res, mrs_error *err)
+{
+	char tuned[4400], path[4500];
+	mrs_error ignore = {0};
+	if (o->split != MRS_SPLIT_RANDOM || cmd_given(a, "--preset") || cmd_given(a, "--weights"))
+		return 0;
+	if (mrs_tuned_config(s->opts.models, s->ds, tuned, sizeof tuned, &ignore) != 2 ||
+	    !is_tuned(&s->cfg, tuned))
+		return 0;
+	size_t dir = strlen(tuned) - strlen(MRS_TUNED_CONFIG);
+	if ((size_t)snprintf(path, sizeof path, "%.*stuned-random-%g-%llu.json", (int)dir, tuned,
+			     o->ratio ? o->ratio : 0.75, (unsigned long long)o->seed) >=
+	    sizeof path)
+		return mrs_fail(err, MRS_ERR_USAGE, "%s: path too long", tuned);
+	cJSON *j = cJSON_AddObjectToObject(res, "random_config");
+	cJSON_AddStringToObject(j, "config", path);
+	if (access(path, F_OK) == 0) {
+		*cfg = s->cfg;
+		if (mrs_config_load(cfg, path, err))
+			return mrs_fail(err, MRS_ERR_MODEL, "%s (written by eval --split random; "
+					"delete it to search it again)", err->msg);
+		return 0;
+	}
+	mrs_tune_result t;
+	mrs_eval_opts eo = {.models_dir = s->opts.models, .split = MRS_SPLIT_RANDOM,
+			    .ratio = o->ratio, .seed = o->seed};
+	if (report_tune_seed(s, &s->cfg, &eo, &t, err))
+		return -1;
+	int rc = mrs_config_save(&t.best, path, err);
+	if (!rc) {
+		*cfg = t.best;
+		cJSON_AddBoolToObject(j, "searched", true);
+		cJSON_AddNumberToObject(j, "validation_users", t.users);
+		res_add_num(j, "start_ndcg", t.start_value);
+		res_add_num(j, "best_ndcg", t.best_value);
+	}
+	mrs_tune_result_free(&t);
+	return rc;
+}
+
 static int eval_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 {
 	if (report_config_args(s, a, err))
@@ -69,14 +131,21 @@ static int eval_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	};
 	if (baseline_args(a, &o, err))
 		return -1;
+	/* the dataset first: loading it sets the session's configuration (its time scale,
+	 * the configuration `train` tuned) */
+	if (session_dataset(s, err))
+		return -1;
+	mrs_config cfg = s->cfg;
+	if (random_config(s, a, &o, &cfg, res, err))
+		return -1;
 	mrs_evaluator *ev = session_evaluator(s, &o, err);
 	mrs_eval_result r;
-	if (!ev || mrs_evaluator_run(ev, &s->cfg, &r, s->progress, err))
+	if (!ev || mrs_evaluator_run(ev, &cfg, &r, s->progress, err))
 		return -1;
 	s->last_eval = r;
 	s->has_eval = true;
 	report_eval(&r, res);
-	cJSON_AddStringToObject(res, "preset", s->cfg.preset);
+	cJSON_AddStringToObject(res, "preset", cfg.preset);
 	if (!s->transcript)
 		cJSON_AddNumberToObject(res, "seconds", r.seconds);
 	return 0;
@@ -84,6 +153,14 @@ static int eval_exec(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 
 static void eval_text(out *o, const cJSON *r)
 {
+	const cJSON *rc = res_get(r, "random_config");
+	if (rc && res_has(rc, "searched"))
+		out_printf(o, "searched the configuration for the random split on a validation "
+			      "split of its train rows (%u users): NDCG@10 %.4f -> %.4f; kept in %s\n",
+			   res_u32(rc, "validation_users"), res_num(rc, "start_ndcg"),
+			   res_num(rc, "best_ndcg"), res_str(rc, "config"));
+	else if (rc)
+		out_printf(o, "the configuration for the random split: %s\n", res_str(rc, "config"));
 	report_eval_text(o, r);
 	if (res_has(r, "seconds"))
 		out_printf(o, "(%s, %.1f s)\n", res_str(r, "preset"), res_num(r, "seconds"));

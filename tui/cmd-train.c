@@ -76,16 +76,9 @@ static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		cJSON_AddStringToObject(res, "not_tuned", "no heavy ranker trained on this dataset");
 		return 0;
 	}
-	mrs_config start;
-	mrs_config_preset(&start, "seed", NULL);
-	mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;
-	mrs_config_time_scale(&start, &ts);
-	/* until the search converges, at most 1,000 evaluations: train runs once, and the
-	 * search's last steps still gain (the default world: 79.5% of the oracle on test
-	 * after tune's default 100, 84.1% converged after 668) */
-	mrs_tune_opts o = {.eval = {.models_dir = s->opts.models}, .max_evals = 1000};
 	mrs_tune_result t;
-	if (mrs_tune(s->ds, &start, &o, &t, s->progress, err)) {
+	mrs_eval_opts eo = {.models_dir = s->opts.models};
+	if (report_tune_seed(s, NULL, &eo, &t, err)) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		return mrs_fail(err, err->code,
@@ -94,10 +87,6 @@ static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 				"runs again",
 				s->opts.models, msg);
 	}
-	char was[32];
-	snprintf(was, sizeof was, "%s", t.best.preset);
-	const char *name = strncmp(was, "custom:", 7) == 0 ? was + 7 : was;
-	snprintf(t.best.preset, sizeof t.best.preset, "tuned:%.24s", name);
 	int rc = mrs_config_save(&t.best, path, err);
 	if (!rc) {
 		cJSON *j = cJSON_AddObjectToObject(res, "tuned");
