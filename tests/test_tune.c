@@ -251,6 +251,31 @@ static void test_written_file_loads_back(void **state)
 	mrs_tune_result_free(&t);
 }
 
+/* A search from the seed preset (into *start) whose first of three searches has the
+ * budget of a whole first round: every field, each at most 7 times (a step and 6
+ * repeats) in each direction; the fields' number from a search of one evaluation. */
+static void tune_round_one(mrs_config *start, mrs_tune_result *t)
+{
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(start, "seed", &err), &err);
+	mrs_tune_opts o = opts(1);
+	assert_ok(mrs_tune(W, start, &o, t, NULL, &err), &err);
+	o = opts(3 * (1 + 14 * t->searched));
+	mrs_tune_result_free(t);
+	assert_ok(mrs_tune(W, start, &o, t, NULL, &err), &err);
+}
+
+/* The row of the tunables table at path. */
+static const mrs_tunable *tunable(const char *path)
+{
+	size_t n, r = 0;
+	const mrs_tunable *tab = mrs_config_tunables(&n);
+	while (r < n && strcmp(tab[r].path, path) != 0)
+		r++;
+	assert_true(r < n);
+	return &tab[r];
+}
+
 /* A field that starts at 0 is searched too: the seed preset leaves the co-engagement share
  * at 0, and the search's first try of it steps up from there (to the unit 1 times the first
  * round's factor 3 less one: 2), not x 3 = 0 again. */
@@ -258,17 +283,9 @@ static void test_field_at_zero_moves(void **state)
 {
 	(void)state;
 	mrs_config start;
-	mrs_error err = {0};
-	assert_ok(mrs_config_preset(&start, "seed", &err), &err);
-	assert_true(start.emb_coengagement == 0);
-	/* round one tries every field, each at most 7 times (a step and 6 repeats) in each
-	 * direction: the fields' number from a search of one evaluation */
-	mrs_tune_opts o = opts(1);
 	mrs_tune_result t;
-	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
-	o = opts(1 + 14 * t.searched);
-	mrs_tune_result_free(&t);
-	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
+	tune_round_one(&start, &t);
+	assert_true(start.emb_coengagement == 0);
 	uint32_t i = 1;
 	while (i < t.evals && strcmp(t.curve[i].path, "fusion.coengagement") != 0)
 		i++;
@@ -284,16 +301,8 @@ static void test_first_round_steps_by_three(void **state)
 {
 	(void)state;
 	mrs_config start;
-	mrs_error err = {0};
-	assert_ok(mrs_config_preset(&start, "seed", &err), &err);
-	mrs_tune_opts o = opts(1);
 	mrs_tune_result t;
-	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
-	o = opts(1 + 14 * t.searched);
-	mrs_tune_result_free(&t);
-	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
-	size_t n;
-	const mrs_tunable *tab = mrs_config_tunables(&n);
+	tune_round_one(&start, &t);
 	uint32_t firsts = 0, times_three = 0;
 	for (uint32_t i = 1; i < t.evals; i++) {
 		bool first = true;
@@ -301,20 +310,17 @@ static void test_first_round_steps_by_three(void **state)
 			first = strcmp(t.curve[j].path, t.curve[i].path) != 0;
 		if (!first)
 			continue;
-		size_t r = 0;
-		while (r < n && strcmp(tab[r].path, t.curve[i].path) != 0)
-			r++;
-		assert_true(r < n);
+		const mrs_tunable *f = tunable(t.curve[i].path);
 		float x0;
-		memcpy(&x0, (const char *)&start + tab[r].offset, sizeof x0);
-		double up = x0 != 0 ? (double)x0 * 3 : (tab[r].hi <= 1 ? 0.1 : 1.0) * 2;
-		float want = (float)fmin(fmax(up, tab[r].lo), tab[r].hi);
+		memcpy(&x0, (const char *)&start + f->offset, sizeof x0);
+		double up = x0 != 0 ? (double)x0 * 3 : (f->hi <= 1 ? 0.1 : 1.0) * 2;
+		float want = (float)fmin(fmax(up, f->lo), f->hi);
 		/* a field at its upper bound already is first tried downwards, over 3 */
 		if (want == x0)
-			want = (float)fmin(fmax((double)x0 / 3, tab[r].lo), tab[r].hi);
+			want = (float)fmin(fmax((double)x0 / 3, f->lo), f->hi);
 		assert_true(t.curve[i].x == want);
 		firsts++;
-		times_three += x0 != 0 && (double)x0 * 3 <= tab[r].hi;
+		times_three += x0 != 0 && (double)x0 * 3 <= f->hi;
 	}
 	assert_int_equal(firsts, t.searched);
 	assert_true(times_three > 0);
@@ -354,14 +360,9 @@ static void test_searches_again_from_the_start(void **state)
 		moved |= t.curve[i].improved;
 	assert_true(moved);
 	const mrs_tune_point *p = &t.curve[30];
-	size_t n, r = 0;
-	const mrs_tunable *tab = mrs_config_tunables(&n);
-	while (r < n && strcmp(tab[r].path, p->path) != 0)
-		r++;
-	assert_true(r < n);
 	mrs_config c = start;
 	float x = (float)p->x;
-	memcpy((char *)&c + tab[r].offset, &x, sizeof x);
+	memcpy((char *)&c + tunable(p->path)->offset, &x, sizeof x);
 	assert_true(validation_ndcg(&c, &t) == p->value);
 	assert_true(validation_ndcg(&t.best, &t) == t.best_value);
 	mrs_tune_result_free(&t);

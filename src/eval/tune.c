@@ -238,9 +238,9 @@ static int search_from_start(search *s, const mrs_config *start, double start_va
 	return 0;
 }
 
-/* STARTS searches from the start, search i in the order of seed + i and, under a limit of
- * evaluations, until the i + 1 STARTS-th share of it is spent (each until it converges
- * without one); measure() keeps the best of them all. */
+/* STARTS searches from the start, search i in the order of seed + i; under a limit of
+ * evaluations search i stops once (i + 1) / STARTS of it is spent (the last at the
+ * limit), without one each runs until it converges. measure() keeps the best of all. */
 static int run_search(search *s, const mrs_config *start, double start_value, mrs_error *err)
 {
 	for (uint32_t i = 0; i < STARTS && !s->stop; i++) {
