@@ -1000,7 +1000,7 @@ typedef struct mrs_tune_opts {
 	mrs_eval_opts eval;
 	uint32_t max_evals;  /* evaluations at most, the start's included (0: no limit) */
 	double max_seconds;  /* stop starting evaluations after this long (0: no limit) */
-	uint64_t seed;       /* the order in which each round visits the fields */
+	uint64_t seed;       /* the orders in which the rounds visit the fields */
 } mrs_tune_opts;
 
 /* One evaluation of the search. */
@@ -1041,9 +1041,11 @@ typedef struct mrs_tune_result {
 /* Searches the fields of start that fusion, the heuristics, the post-filter and selection
  * read (those of start's fusion mode; never safety's thresholds and penalties), by
  * coordinate descent: rounds over the fields in an order drawn from the seed, each field
- * multiplied and divided by a factor (2 at first, its square root after a round that
- * improved nothing, down to 1.05) and a step that improves taken again, keeping the best
- * validation NDCG@k. The validation split is eval's (mrs_eval_opts.validation): the last
+ * multiplied and divided by a factor (3 at first, its square root after a round that
+ * improved nothing, down to 1.05) and a step that improves taken again; three such
+ * searches from start, in the orders of seed, seed + 1 and seed + 2, share max_evals
+ * (each until it converges without a limit), and the best validation NDCG@k of any of
+ * them is kept. The validation split is eval's (mrs_eval_opts.validation): the last
  * 20% of the train split's impressions, requests made at the split time; nothing at or
  * after the dataset's split time is read. The requests are served by models trained on
  * the validation split's own train part (`train` on it, with the serving ranker's seed),

@@ -251,29 +251,120 @@ static void test_written_file_loads_back(void **state)
 	mrs_tune_result_free(&t);
 }
 
+/* A search from the seed preset (into *start) whose first of three searches has the
+ * budget of a whole first round: every field, each at most 7 times (a step and 6
+ * repeats) in each direction; the fields' number from a search of one evaluation. */
+static void tune_round_one(mrs_config *start, mrs_tune_result *t)
+{
+	mrs_error err = {0};
+	assert_ok(mrs_config_preset(start, "seed", &err), &err);
+	mrs_tune_opts o = opts(1);
+	assert_ok(mrs_tune(W, start, &o, t, NULL, &err), &err);
+	o = opts(3 * (1 + 14 * t->searched));
+	mrs_tune_result_free(t);
+	assert_ok(mrs_tune(W, start, &o, t, NULL, &err), &err);
+}
+
+/* The row of the tunables table at path. */
+static const mrs_tunable *tunable(const char *path)
+{
+	size_t n, r = 0;
+	const mrs_tunable *tab = mrs_config_tunables(&n);
+	while (r < n && strcmp(tab[r].path, path) != 0)
+		r++;
+	assert_true(r < n);
+	return &tab[r];
+}
+
 /* A field that starts at 0 is searched too: the seed preset leaves the co-engagement share
- * at 0, and the search's first try of it steps up from there (to 1 at the first round's
- * factor 2), not x 2 = 0 again. */
+ * at 0, and the search's first try of it steps up from there (to the unit 1 times the first
+ * round's factor 3 less one: 2), not x 3 = 0 again. */
 static void test_field_at_zero_moves(void **state)
+{
+	(void)state;
+	mrs_config start;
+	mrs_tune_result t;
+	tune_round_one(&start, &t);
+	assert_true(start.emb_coengagement == 0);
+	uint32_t i = 1;
+	while (i < t.evals && strcmp(t.curve[i].path, "fusion.coengagement") != 0)
+		i++;
+	assert_true(i < t.evals);
+	assert_true(t.curve[i].x == 2.0f);
+	mrs_tune_result_free(&t);
+}
+
+/* The first round steps each field by a factor of 3: the first value tried of every field
+ * (in round one, where the field still has its start value) is the start's times 3 within
+ * the field's range, or the unit (0.1 for a field at most 1, else 1) times 2 from 0. */
+static void test_first_round_steps_by_three(void **state)
+{
+	(void)state;
+	mrs_config start;
+	mrs_tune_result t;
+	tune_round_one(&start, &t);
+	uint32_t firsts = 0, times_three = 0;
+	for (uint32_t i = 1; i < t.evals; i++) {
+		bool first = true;
+		for (uint32_t j = 1; j < i && first; j++)
+			first = strcmp(t.curve[j].path, t.curve[i].path) != 0;
+		if (!first)
+			continue;
+		const mrs_tunable *f = tunable(t.curve[i].path);
+		float x0;
+		memcpy(&x0, (const char *)&start + f->offset, sizeof x0);
+		double up = x0 != 0 ? (double)x0 * 3 : (f->hi <= 1 ? 0.1 : 1.0) * 2;
+		float want = (float)fmin(fmax(up, f->lo), f->hi);
+		/* a field at its upper bound already is first tried downwards, over 3 */
+		if (want == x0)
+			want = (float)fmin(fmax((double)x0 / 3, f->lo), f->hi);
+		assert_true(t.curve[i].x == want);
+		firsts++;
+		times_three += x0 != 0 && (double)x0 * 3 <= f->hi;
+	}
+	assert_int_equal(firsts, t.searched);
+	assert_true(times_three > 0);
+	mrs_tune_result_free(&t);
+}
+
+/* The validation NDCG@10 of cfg, scored as mrs_tune scores it (eval's validation split
+ * with the models of result t). */
+static double validation_ndcg(const mrs_config *cfg, const mrs_tune_result *t)
+{
+	mrs_error err = {0};
+	mrs_eval_opts eo = {.k = 10, .seed = 1, .models_dir = t->models_dir,
+			    .split = MRS_SPLIT_TEMPORAL, .validation = true,
+			    .systems = 1u << MRS_SYS_PIPELINE | 1u << MRS_SYS_ORACLE};
+	mrs_eval_result r;
+	assert_ok(mrs_eval(W, cfg, &eo, &r, NULL, &err), &err);
+	return r.sys[MRS_SYS_PIPELINE].ndcg;
+}
+
+/* The budget is shared by three searches from the start, each in its own order, and the
+ * best of them is kept: the first evaluation after the first third is the start with one
+ * field changed (not the first search's best so far with one field changed), and the best
+ * scores what the search says it does. */
+static void test_searches_again_from_the_start(void **state)
 {
 	(void)state;
 	mrs_config start;
 	mrs_error err = {0};
 	assert_ok(mrs_config_preset(&start, "seed", &err), &err);
-	assert_true(start.emb_coengagement == 0);
-	/* round one tries every field, each at most 7 times (a step and 6 repeats) in each
-	 * direction: the fields' number from a search of one evaluation */
-	mrs_tune_opts o = opts(1);
+	mrs_tune_opts o = opts(90);
 	mrs_tune_result t;
 	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
-	o = opts(1 + 14 * t.searched);
-	mrs_tune_result_free(&t);
-	assert_ok(mrs_tune(W, &start, &o, &t, NULL, &err), &err);
-	uint32_t i = 1;
-	while (i < t.evals && strcmp(t.curve[i].path, "fusion.coengagement") != 0)
-		i++;
-	assert_true(i < t.evals);
-	assert_true(t.curve[i].x == 1.0f);
+	assert_int_equal(t.evals, 90);
+	/* the first search moved away from the start in its 30 evaluations */
+	bool moved = false;
+	for (uint32_t i = 1; i < 30; i++)
+		moved |= t.curve[i].improved;
+	assert_true(moved);
+	const mrs_tune_point *p = &t.curve[30];
+	mrs_config c = start;
+	float x = (float)p->x;
+	memcpy((char *)&c + tunable(p->path)->offset, &x, sizeof x);
+	assert_true(validation_ndcg(&c, &t) == p->value);
+	assert_true(validation_ndcg(&t.best, &t) == t.best_value);
 	mrs_tune_result_free(&t);
 }
 
@@ -287,6 +378,8 @@ int main(void)
 		cmocka_unit_test(test_fields_of_the_modes),
 		cmocka_unit_test(test_written_file_loads_back),
 		cmocka_unit_test(test_field_at_zero_moves),
+		cmocka_unit_test(test_first_round_steps_by_three),
+		cmocka_unit_test(test_searches_again_from_the_start),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

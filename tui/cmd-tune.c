@@ -199,7 +199,7 @@ static const cmd_arg tune_args[] = {
 	{"--output", "-o", CMD_WORD, .value = "FILE",
 	 .help = "write the tuned configuration there (- for the command's own output)"},
 	{"--force", .type = CMD_FLAG, .help = "replace FILE if it exists"},
-	{"--evals", .type = CMD_UINT, .value = "N", .hi = 1000000, .def = "100",
+	{"--evals", .type = CMD_UINT, .value = "N", .hi = 1000000, .def = "300",
 	 .help = "evaluations at most, the start's included (0: until converged)"},
 	{"--seconds", .type = CMD_REAL, .value = "S", .min = 0, .max = 1e9, .def = "0",
 	 .help = "start no evaluation after this long (0: no limit)"},

@@ -3,9 +3,9 @@
 # improvement; the best becomes the configuration, and with -o a weights file that
 # `eval --weights` and `load weights` read. --evals bounds the search.
 # exit: 0
-tune --evals 12 -o tuned.json
+tune --evals 30 -o tuned.json
 get fusion.coengagement
 eval --users 50 --no-model-metrics --weights tuned.json
 preset seed
 load weights tuned.json
-tune --preset twitter-2023 --evals 4 -o -
+tune --preset twitter-2023 --evals 12 -o -
