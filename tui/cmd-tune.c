@@ -208,7 +208,8 @@ static const cmd_arg tune_args[] = {
 	{"--k", .type = CMD_UINT, .value = "K", .lo = 1, .hi = 1000, .def = "10",
 	 .help = "the cut-off of the NDCG searched"},
 	{"--seed", .type = CMD_UINT, .value = "S", .hi = UINT64_MAX, .def = "1",
-	 .help = "the user sample, the random split and the order the fields are visited in"},
+	 .help = "the user sample, the random split and the orders the fields are visited in "
+		 "(S, S+1, S+2)"},
 	{"--split", .type = CMD_CHOICE, .choices = splits, .def = "temporal",
 	 .help = "search for `eval`'s temporal split (a validation period at the end of its "
 		 "train split) or its random split (a random split of its train part)"},

@@ -130,9 +130,8 @@ int report_tune_seed(session *s, const mrs_config *from, const mrs_eval_opts *eo
 		mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;
 		mrs_config_time_scale(&start, &ts);
 	}
-	/* until the search converges, at most 1,000 evaluations: it runs once for a model
-	 * set, and the search's last steps still gain (the default world: 79.5% of the
-	 * oracle on test after tune's default 100, 84.1% converged after 668) */
+	/* until the searches converge, at most 1,000 evaluations: it runs once for a model
+	 * set, and longer searches still gain on validation */
 	mrs_tune_opts o = {.eval = *eo, .max_evals = 1000};
 	if (mrs_tune(s->ds, &start, &o, t, s->progress, err))
 		return -1;
