@@ -557,6 +557,15 @@ static void test_eval_random_split(void **state)
 		fail_msg("evaluator: %s", err.msg);
 	assert_ok(mrs_evaluator_run(ev2, &cfg, &r2, NULL, &err), &err);
 	assert_memory_equal(r.sys, r2.sys, sizeof r.sys);
+	/* time plays no part in the random split's candidates: an age limit of an hour ranks
+	 * as the preset's (both are lifted to the whole log) */
+	mrs_config hour = cfg;
+	hour.max_age_hours = 1;
+	mrs_eval_result r3;
+	assert_ok(mrs_evaluator_run(ev2, &hour, &r3, NULL, &err), &err);
+	assert_true(r.sys[MRS_SYS_PIPELINE].ndcg > 0);
+	assert_memory_equal(&r.sys[MRS_SYS_PIPELINE], &r3.sys[MRS_SYS_PIPELINE],
+			    sizeof r.sys[MRS_SYS_PIPELINE]);
 	/* the second evaluator found them there and trained nothing */
 	struct stat after;
 	assert_int_equal(stat(pt, &after), 0);
