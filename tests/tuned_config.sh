@@ -129,6 +129,17 @@ grep -q "^the configuration for the random split: $rc" "$tmp/r.again" ||
 	"$tmp/r.seed" || fail "--preset seed did not keep its own: $(head -2 "$tmp/r.seed")"
 ! grep -q "configuration for the random split" "$tmp/e.default" ||
 	fail "the temporal split read the random split's configuration"
+# a kept one that does not parse: a clear error naming it and the field
+cp "$rc" "$tmp/keep-random.json"
+printf '{"heuristics": {"recency_weight": []}}\n' >"$rc"
+# shellcheck disable=SC2086
+if "$bin" -q --data "$tmp/r.db" --models "$M" eval $ev --split random >"$tmp/r.bad" 2>&1; then
+	fail "a broken $rc served: $(head -3 "$tmp/r.bad")"
+else
+	grep -q "heuristics.recency_weight" "$tmp/r.bad" && grep -q "tuned-random-0.75-1.json" \
+		"$tmp/r.bad" || fail "the error does not name the file and the field: $(cat "$tmp/r.bad")"
+fi
+cp "$tmp/keep-random.json" "$rc"
 
 # 3. another log's set is not read (and its models fall back)
 # shellcheck disable=SC2086

@@ -95,9 +95,10 @@ static int random_config(session *s, const cmd_args *a, const mrs_eval_opts *o,
 	cJSON_AddStringToObject(j, "config", path);
 	if (access(path, F_OK) == 0) {
 		*cfg = s->cfg;
-		if (mrs_config_load(cfg, path, err))
+		mrs_error e = {0};
+		if (mrs_config_load(cfg, path, &e))
 			return mrs_fail(err, MRS_ERR_MODEL, "%s (written by eval --split random; "
-					"delete it to search it again)", err->msg);
+					"delete it to search it again)", e.msg);
 		return 0;
 	}
 	mrs_tune_result t;
