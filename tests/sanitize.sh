@@ -12,8 +12,9 @@ build=${SAN_BUILD:-$PWD/build-san}
 # docs/reliability.md.
 # Under ASan every run of the program starts about three times slower: the fault and
 # bad-input tests try fewer kill moments and skip the generated option values (argument
-# parsing, which the ordinary pass covers; the table's data cases all run).
-export MRS_FAULTS_QUICK=1 MRS_BADINPUT_QUICK=1
+# parsing, which the ordinary pass covers; the table's data cases all run); the real-data
+# run cuts train's tuning search to 30 evaluations.
+export MRS_FAULTS_QUICK=1 MRS_BADINPUT_QUICK=1 MRS_REALDATA_QUICK=1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

@@ -9,7 +9,8 @@
 #     the seed preset (the pipeline row equals the table's seed row).
 #  2. `train --no-tune` makes a set without it: the seed preset serves again.
 #  3. The set of one log is never read for another log.
-#  4. A generated world is not tuned unless `train --tune` asks.
+#  4. A generated world is not tuned unless `train --tune` asks; `--tune-evals N` bounds
+#     the search.
 #  5. A tuned.json that does not parse: a clear error naming it, a non-zero exit.
 #  6. `eval --split random` with no flag searches a configuration for that split on a
 #     validation split of its train rows, keeps it (SET/tuned-random-0.75-1.json) and
@@ -179,6 +180,10 @@ cp "$tmp/keep.json" "$M/set-1/tuned.json"
 "$bin" -q --data "$tmp/w.db" --models "$tmp/wm" train --tune --only heavy_ranker \
 	>"$tmp/w.train2" 2>&1 || fail "train --tune on a world: $(cat "$tmp/w.train2")"
 [ -f "$tmp/wm/set-2/tuned.json" ] || fail "train --tune wrote no $tmp/wm/set-2/tuned.json"
+"$bin" -q --json --data "$tmp/w.db" --models "$tmp/wm" train --tune --only heavy_ranker \
+	--tune-evals 3 >"$tmp/w.train3" 2>&1 || fail "train --tune-evals 3: $(cat "$tmp/w.train3")"
+evals=$(jq -r '.tuned.evaluations' "$tmp/w.train3" 2>/dev/null)
+[ "$evals" = 3 ] || fail "train --tune-evals 3 made ${evals:-no} evaluations: $(cat "$tmp/w.train3")"
 "$bin" -q --data "$tmp/w.db" --models "$tmp/wm" timeline 1 >/dev/null 2>&1 ||
 	fail "timeline on the tuned world"
 

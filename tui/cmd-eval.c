@@ -104,7 +104,7 @@ static int random_config(session *s, const cmd_args *a, const mrs_eval_opts *o,
 	mrs_tune_result t;
 	mrs_eval_opts eo = {.models_dir = s->opts.models, .split = MRS_SPLIT_RANDOM,
 			    .ratio = o->ratio, .seed = o->seed};
-	if (report_tune_seed(s, &s->cfg, &eo, &t, err))
+	if (report_tune_seed(s, &s->cfg, &eo, REPORT_TUNE_EVALS, &t, err))
 		return -1;
 	int rc = mrs_config_save(&t.best, path, err);
 	if (!rc) {

@@ -78,7 +78,7 @@ static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 	}
 	mrs_tune_result t;
 	mrs_eval_opts eo = {.models_dir = s->opts.models};
-	if (report_tune_seed(s, NULL, &eo, &t, err)) {
+	if (report_tune_seed(s, NULL, &eo, (uint32_t)cmd_uint(a, "--tune-evals"), &t, err)) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		return mrs_fail(err, err->code,
@@ -93,6 +93,7 @@ static int tune_set(session *s, const cmd_args *a, cJSON *res, mrs_error *err)
 		cJSON_AddStringToObject(j, "config", path);
 		cJSON_AddStringToObject(j, "preset", t.best.preset);
 		cJSON_AddNumberToObject(j, "validation_users", t.users);
+		cJSON_AddNumberToObject(j, "evaluations", t.evals);
 		res_add_num(j, "start_ndcg", t.start_value);
 		res_add_num(j, "best_ndcg", t.best_value);
 		cJSON_AddStringToObject(j, "scored_with", t.models_serving ? "serving" : "validation");
@@ -255,6 +256,8 @@ static const cmd_arg train_args[] = {
 	 .help = "tune the configuration afterwards even for a generated world (an imported "
 		 "log is tuned without it): SET/tuned.json, used instead of the seed preset"},
 	{"--no-tune", .type = CMD_FLAG, .help = "do not tune the configuration afterwards"},
+	{"--tune-evals", .type = CMD_UINT, .value = "N", .hi = UINT32_MAX, .def = "1000",
+	 .help = "the tuning search's evaluations at most (0: until it converges)"},
 	{NULL},
 };
 

@@ -120,7 +120,7 @@ int report_config_args(session *s, const cmd_args *a, mrs_error *err)
 }
 
 int report_tune_seed(session *s, const mrs_config *from, const mrs_eval_opts *eo,
-		     mrs_tune_result *t, mrs_error *err)
+		     uint32_t max_evals, mrs_tune_result *t, mrs_error *err)
 {
 	mrs_config start;
 	if (from) {
@@ -130,9 +130,9 @@ int report_tune_seed(session *s, const mrs_config *from, const mrs_eval_opts *eo
 		mrs_time_scale ts = mrs_dataset_info_get(s->ds).time_scale;
 		mrs_config_time_scale(&start, &ts);
 	}
-	/* until the searches converge, at most 1,000 evaluations: it runs once for a model
-	 * set, and longer searches still gain on validation */
-	mrs_tune_opts o = {.eval = *eo, .max_evals = 1000};
+	/* by default until the searches converge, at most 1,000 evaluations: it runs once
+	 * for a model set, and longer searches still gain on validation */
+	mrs_tune_opts o = {.eval = *eo, .max_evals = max_evals};
 	if (mrs_tune(s->ds, &start, &o, t, s->progress, err))
 		return -1;
 	snprintf(t->best.preset, sizeof t->best.preset, "tuned:seed");

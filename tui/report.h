@@ -23,12 +23,14 @@ const char *report_source_label(const char *name);
  * weights` do. Nothing when neither is given. */
 int report_config_args(session *s, const cmd_args *a, mrs_error *err);
 /* start (NULL: the seed preset on the dataset's time scale) searched by mrs_tune until it
- * converges (at most 1,000 evaluations) for the split of eo (eo->models_dir: the
+ * converges or has made max_evals evaluations (0: no limit; REPORT_TUNE_EVALS by
+ * default) for the split of eo (eo->models_dir: the
  * session's), the best labelled "tuned:seed": the configuration `train` keeps for an
  * imported log, and the one `eval --split random` keeps for that split. t is the
  * caller's (mrs_tune_result_free) on success. */
+#define REPORT_TUNE_EVALS 1000
 int report_tune_seed(session *s, const mrs_config *start, const mrs_eval_opts *eo,
-		     mrs_tune_result *t, mrs_error *err);
+		     uint32_t max_evals, mrs_tune_result *t, mrs_error *err);
 /* One stage: what it mirrors, in/out counts, and the first limit candidates as they left
  * it; and its text. */
 int report_stage(session *s, int stage, uint32_t limit, cJSON *res, mrs_error *err);
