@@ -597,7 +597,10 @@ static int phase_eval(const ctx *c)
 	mrs_error err = {0};
 	progress pr;
 	mrs_progress prog = progress_of(&pr, c->scale);
-	mrs_dataset *ds = mrs_dataset_load(c->db, NULL, &err);
+	/* as `minirecsys eval` loads it: mapped from the serving snapshot when there is a
+	 * current one (the start phase writes it), which the train split's engine then
+	 * borrows the safety scores from */
+	mrs_dataset *ds = mrs_dataset_load_serving(c->db, c->models, NULL, &err);
 	if (!ds)
 		return fail("load", &err);
 	mrs_config cfg;

@@ -413,6 +413,13 @@ typedef struct mrs_engine_opts {
 	bool coeng_cut;         /* the co-engagement index holds the positive engagements
 				   before coeng_until (if earlier than now), not before now */
 	int64_t coeng_until;
+	/* an open engine over a dataset with the same tweets and texts (ds is a cut of it:
+	 * mrs_dataset_before, _without) and the same models folder: the safety models' score
+	 * of every tweet, which depends on its text alone, is borrowed from it instead of
+	 * computed (it must outlive this engine). Ignored when its set or its tweets differ. */
+	const mrs_engine *texts_from;
+	/* open only from the serving snapshot: NULL with MRS_ERR_REFUSED when it does not map */
+	bool snapshot_only;
 } mrs_engine_opts;
 
 /* Opens an engine over ds (borrowed; must outlive the engine): loads the models that
@@ -936,8 +943,11 @@ typedef struct mrs_eval_result {
 	 * rows alone (test_rows_in_model_period is then NAN), or the serving set and why */
 	char models_dir[4200];
 	char models_note[400];
+	/* the baselines' parameters as trained: the options', or what a size rule made of
+	 * them, which baselines_note then names ("" when none applied) */
 	mrs_knn_params knn;
 	mrs_bpr_params bpr;
+	char baselines_note[400];
 	mrs_rank_metrics sys[MRS_N_SYSTEMS];
 	double oracle_share;      /* pipeline NDCG / oracle NDCG on the same candidates */
 	/* sources: recall of test engagements among what each source returned */

@@ -1,6 +1,7 @@
 /* test_baselines.c: evaluation's baselines and random split on logs small enough to work
  * out by hand: item-kNN's cosine and neighbour pruning, what BPR learns and that it is the
- * same for a seed, the random split's rounding, its per-tweet shares and the train view. */
+ * same for a seed, scoring some items, its size rule, the random split's rounding, its
+ * per-tweet shares and the train view. */
 #include <math.h>
 
 #include "testutil.h"
@@ -267,6 +268,63 @@ static void test_bpr_deterministic(void **state)
 	mrs_ui_log_free(&log);
 }
 
+/* Scoring some items gives what scoring all gives for them, and leaves the rest alone. */
+static void test_bpr_score_items(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_ui_log log;
+	two_groups(&log);
+	mrs_bpr_params p = {.factors = 8, .epochs = 20, .lr = 0.05f, .reg = 0.01f};
+	mrs_bpr *m = mrs_bpr_train(&log, &p, 3, NULL, &err);
+	assert_non_null(m);
+	const uint32_t some[] = {6, 1, 4};
+	for (uint32_t u = 0; u < 8; u++) {
+		float all[7], part[7] = {42, 42, 42, 42, 42, 42, 42};
+		mrs_bpr_score(m, u, all);
+		mrs_bpr_score_items(m, u, some, 3, part);
+		for (uint32_t i = 0; i < 7; i++)
+			if (i == 1 || i == 4 || i == 6)
+				assert_memory_equal(&part[i], &all[i], sizeof(float));
+			else
+				assert_true(part[i] == 42);
+	}
+	mrs_bpr_free(m);
+	mrs_ui_log_free(&log);
+}
+
+/* The size rule: fewer factors above MRS_BPR_TABLE_MAX bytes of item factors (halved, not
+ * below MRS_BPR_BIG_FACTORS), fewer epochs above MRS_BPR_STEPS_MAX triples, untouched
+ * under both. */
+static void test_bpr_size_rule(void **state)
+{
+	(void)state;
+	mrs_bpr_params p = mrs_bpr_defaults;
+	assert_false(mrs_bpr_size_rule(100000, 20000, &p));
+	assert_memory_equal(&p, &mrs_bpr_defaults, sizeof p);
+	/* exactly at both limits: still untouched */
+	uint32_t at = MRS_BPR_TABLE_MAX / (sizeof(float) * p.factors);
+	assert_false(mrs_bpr_size_rule(MRS_BPR_STEPS_MAX / p.epochs, at, &p));
+	/* 12.5 million items: 64 factors would take 3.2 GB, 16 take 0.8 */
+	assert_true(mrs_bpr_size_rule(1000, 12500000, &p));
+	assert_int_equal(p.factors, 16);
+	assert_int_equal(p.epochs, mrs_bpr_defaults.epochs);
+	assert_true(p.lr == mrs_bpr_defaults.lr && p.reg == mrs_bpr_defaults.reg);
+	/* 30 million pairs: as many epochs as fit in the steps */
+	p = mrs_bpr_defaults;
+	assert_true(mrs_bpr_size_rule(30000000, 1000, &p));
+	assert_int_equal(p.factors, 64);
+	assert_int_equal(p.epochs, MRS_BPR_STEPS_MAX / 30000000);
+	/* more pairs than steps: one epoch still */
+	p = mrs_bpr_defaults;
+	assert_true(mrs_bpr_size_rule(MRS_BPR_STEPS_MAX * 2, 1000, &p));
+	assert_int_equal(p.epochs, 1);
+	/* few factors asked: the table rule does not raise or lower them */
+	p = (mrs_bpr_params){.factors = 8, .epochs = 1, .lr = 0.1f, .reg = 0.1f};
+	assert_false(mrs_bpr_size_rule(1000, 200000000, &p));
+	assert_int_equal(p.factors, 8);
+}
+
 static int cancel(void *ud, const char *phase, double done, double total, const char *detail)
 {
 	(void)ud, (void)phase, (void)total, (void)detail;
@@ -407,6 +465,8 @@ int main(void)
 		cmocka_unit_test(test_coeng_size_rule),
 		cmocka_unit_test(test_bpr_learns_the_groups),
 		cmocka_unit_test(test_bpr_deterministic),
+		cmocka_unit_test(test_bpr_score_items),
+		cmocka_unit_test(test_bpr_size_rule),
 		cmocka_unit_test(test_bpr_cancel),
 		cmocka_unit_test(test_split_rounding),
 		cmocka_unit_test(test_split_random),

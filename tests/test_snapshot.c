@@ -1,12 +1,13 @@
 /* test_snapshot.c: the serving snapshot on the test world (tests/world.sh): timelines
  * served from it equal, bit for bit, those of an engine built without it (with candidates
  * of the Graph source's tweet-based path and the pair_coengagement feature among them),
- * and so does its co-engagement index, row by row; a stale key
+ * and so does its co-engagement index, row by row; the same set named another way
+ * serves from the same file; a stale key
  * (a model or the dataset changed), a truncated or corrupt file are rebuilt with a
  * message saying why; a writer that fails or is killed leaves the old file whole and no
  * temporary file in use; the hidden truth maps from it equal to the file's; derived
  * datasets and other options never use it; the writer's free-space check and the dry run
- * that sizes the file. */
+ * that sizes the file; an engine over a cut borrows the serving engine's safety scores. */
 #include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -193,6 +194,32 @@ static void test_written_then_mapped_same_timelines(void **state)
 	assert_false(fresh->mapped);
 	assert_string_equal(fresh->note, "");
 	assert_same(fresh, &B);
+	assert_int_equal(temps(), 0);
+}
+
+/* The same set named another way (a symbolic link to the models folder, a path through
+ * ".", a path relative to the working folder) serves from the same file. */
+static void test_set_named_another_way(void **state)
+{
+	(void)state;
+	char saved[sizeof models], link[sizeof models + 8], cwd[4096];
+	snprintf(saved, sizeof saved, "%s", models);
+	snprintf(link, sizeof link, "%s-link", saved);
+	unlink(link);
+	assert_int_equal(symlink(saved, link), 0);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	const char *names[] = {link, "./models/.", "models"};
+	assert_int_equal(chdir(tu_tmpdir()), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(models, sizeof models, "%s", names[i]);
+		serve(true, &B);
+		if (strcmp(B.why, "") != 0)
+			fail_msg("--models %s: %s", names[i], B.why);
+		assert_true(B.mapped);
+	}
+	assert_int_equal(chdir(cwd), 0);
+	snprintf(models, sizeof models, "%s", saved);
+	assert_int_equal(unlink(link), 0);
 	assert_int_equal(temps(), 0);
 }
 
@@ -435,6 +462,80 @@ static void test_derived_and_other_options_build(void **state)
 	mrs_dataset_free(ds);
 }
 
+static int safety_phases(void *ud, const char *phase, double done, double total,
+			 const char *detail)
+{
+	(void)done, (void)total, (void)detail;
+	*(int *)ud += strstr(phase, "scores") != NULL;
+	return 0;
+}
+
+/* An engine over a cut of the mapped dataset borrows the serving engine's safety scores
+ * (texts_from): no scoring pass, the same score for every tweet as when it computes them;
+ * with another set it computes its own; snapshot_only refuses a dataset that does not map. */
+static void test_cut_borrows_safety_scores(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_dataset_load_serving(db, models, NULL, &err);
+	assert_non_null(ds);
+	assert_non_null(ds->snap);
+	mrs_engine_opts so = {.models_dir = models, .snapshot_only = true};
+	mrs_engine *serving = mrs_engine_open(ds, &so, NULL, &err);
+	if (!serving)
+		fail_msg("%s", err.msg);
+	mrs_dataset *cut = mrs_dataset_before(ds, ds->split_time, &err);
+	assert_non_null(cut);
+	int n_borrow = 0, n_own = 0;
+	mrs_progress pb = {safety_phases, &n_borrow}, po = {safety_phases, &n_own};
+	mrs_engine_opts eo = {.models_dir = models, .now = ds->split_time, .texts_from = serving};
+	mrs_engine *borrow = mrs_engine_open(cut, &eo, &pb, &err);
+	eo.texts_from = NULL;
+	mrs_engine *own = mrs_engine_open(cut, &eo, &po, &err);
+	assert_non_null(borrow), assert_non_null(own);
+	assert_int_equal(n_borrow, 0); /* no scoring pass */
+	assert_true(n_own > 0);
+	uint32_t n = cut->n_tweets;
+	uint32_t *all = malloc(n * sizeof *all);
+	float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+	float *c = malloc(n * sizeof *c), *d = malloc(n * sizeof *d);
+	assert_non_null(all), assert_non_null(a), assert_non_null(b);
+	assert_non_null(c), assert_non_null(d);
+	for (uint32_t t = 0; t < n; t++)
+		all[t] = t;
+	assert_ok(mrs_safety_scores(borrow, all, n, a, b, &err), &err);
+	assert_ok(mrs_safety_scores(own, all, n, c, d, &err), &err);
+	assert_memory_equal(a, c, n * sizeof *a);
+	assert_memory_equal(b, d, n * sizeof *b);
+	float max = 0;
+	for (uint32_t t = 0; t < n; t++)
+		max = fmaxf(max, fmaxf(a[t], b[t]));
+	assert_true(max > 0.5f); /* real scores, not the fallback's zeros */
+	mrs_engine_free(borrow), mrs_engine_free(own);
+	/* another models folder (a copy of the set): its own scoring pass */
+	char other[700], cmd[4000];
+	snprintf(other, sizeof other, "%s-copy", models);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -R '%s' '%s' && rm -f '%s/set-1/serving.snap'",
+		 other, models, other, other);
+	assert_int_equal(system(cmd), 0);
+	n_own = 0;
+	eo = (mrs_engine_opts){.models_dir = other, .now = ds->split_time, .texts_from = serving};
+	own = mrs_engine_open(cut, &eo, &po, &err);
+	assert_non_null(own);
+	assert_true(n_own > 0);
+	mrs_engine_free(own);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+	assert_int_equal(system(cmd), 0);
+	free(all), free(a), free(b), free(c), free(d);
+	mrs_engine_free(serving);
+	/* a dataset loaded from the store has no snapshot to open from */
+	err = (mrs_error){0};
+	assert_null(mrs_engine_open(cut, &so, NULL, &err));
+	assert_int_equal(err.code, MRS_ERR_REFUSED);
+	mrs_dataset_free(cut);
+	mrs_dataset_free(ds);
+}
+
 /* The free-space check before writing: need and its margin must fit in what is free, and
  * the message names the folder, the bytes needed and the bytes available. */
 static void test_space_check(void **state)
@@ -500,6 +601,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_written_then_mapped_same_timelines),
+		cmocka_unit_test(test_set_named_another_way),
 		cmocka_unit_test(test_stale_model_rebuilt),
 		cmocka_unit_test(test_stale_dataset_rebuilt),
 		cmocka_unit_test(test_truncated_rebuilt),
@@ -509,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_truth_mapped_equal),
 		cmocka_unit_test(test_coeng_mapped_equal),
 		cmocka_unit_test(test_derived_and_other_options_build),
+		cmocka_unit_test(test_cut_borrows_safety_scores),
 		cmocka_unit_test(test_space_check),
 		cmocka_unit_test(test_dry_run_size),
 	};

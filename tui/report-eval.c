@@ -45,6 +45,8 @@ void report_eval(const mrs_eval_result *r, cJSON *j)
 	/* the floats as their decimals (0.05, not 0.05000000074505806) */
 	cJSON_AddNumberToObject(bpr, "learning_rate", round(r->bpr.lr * 1e6) / 1e6);
 	cJSON_AddNumberToObject(bpr, "regularisation", round(r->bpr.reg * 1e6) / 1e6);
+	if (r->baselines_note[0])
+		cJSON_AddStringToObject(bl, "size_rule", r->baselines_note);
 	cJSON *sys = cJSON_AddObjectToObject(j, "systems");
 	for (int s = 0; s < MRS_N_SYSTEMS; s++)
 		if (r->sys[s].present)
@@ -175,6 +177,9 @@ void report_eval_text(out *o, const cJSON *r)
 	else if (random)
 		out_printf(o, "(the models learnt from the train rows alone: %s)\n",
 			   res_str(sp, "models"));
+	const cJSON *bl = res_get(r, "baselines");
+	if (res_has(bl, "size_rule"))
+		out_printf(o, "(baselines under their size rules: %s)\n", res_str(bl, "size_rule"));
 	out_printf(o, "%-14s %7s %7s %7s %7s %7s %8s %7s %6s  %s\n", "system", "NDCG", "P", "R",
 		   "MRR", "Hit", "coverage", "authors", "gini", "NDCG");
 	cJSON_ArrayForEach(m, systems)

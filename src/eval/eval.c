@@ -30,12 +30,19 @@ struct mrs_evaluator {
 	mrs_ui_log log;          /* the train rows, for the baselines */
 	mrs_item_knn *knn;
 	mrs_bpr *bpr;
+	/* the baselines' parameters as trained (after the size rules), and the rules that
+	 * applied */
+	mrs_knn_params knn_used;
+	mrs_bpr_params bpr_used;
+	char baselines_note[400];
 	uint32_t test_rows, test_rows_early;
 	/* MRS_SPLIT_RANDOM: the models the engine opened (the split's own, or the serving
 	 * set's and why) */
 	char models_dir[4200];
 	char models_note[400];
 	mrs_engine *engine;
+	mrs_engine *serving;     /* the serving engine, when the dataset maps from its
+				  * snapshot: engine borrows its safety scores */
 	mrs_truth *truth;
 	mrs_eval_opts o;
 	int64_t now;
@@ -62,6 +69,7 @@ void mrs_evaluator_free(mrs_evaluator *ev)
 	free(ev->oracle), free(ev->oracle_n);
 	mrs_request_free(ev->shared);
 	mrs_engine_free(ev->engine);
+	mrs_engine_free(ev->serving);
 	mrs_dataset_free(ev->train);
 	mrs_dataset_free(ev->own_full);
 	free(ev->test_row);
@@ -226,13 +234,39 @@ static int train_baselines(mrs_evaluator *ev, const mrs_progress *progress, mrs_
 	 * the age limit lets through at the split only */
 	mrs_knn_params kp = ev->o.knn;
 	uint32_t first = 0;
-	if (ev->o.split != MRS_SPLIT_RANDOM)
-		mrs_coeng_size_rule(ev->full, ev->full->split_time, n, &kp, &first);
+	size_t len = 0;
+	if (ev->o.split != MRS_SPLIT_RANDOM &&
+	    mrs_coeng_size_rule(ev->full, ev->full->split_time, n, &kp, &first) &&
+	    want(ev, MRS_SYS_ITEM_KNN))
+		len += (size_t)snprintf(ev->baselines_note, sizeof ev->baselines_note,
+					"item-kNN %u neighbours a tweet, toward tweets %u.. only "
+					"(above %u train rows)",
+					kp.neighbours, first, (unsigned)MRS_COENG_ALL_TARGETS_MAX);
+	ev->knn_used = kp;
 	if (want(ev, MRS_SYS_ITEM_KNN) &&
 	    !(ev->knn = mrs_item_knn_train_from(&ev->log, &kp, first, progress, err)))
 		goto out;
+	/* BPR's size rule (eval.h), over the tweets the log holds */
+	mrs_bpr_params bp = ev->o.bpr;
+	uint8_t *in_log = mrs_calloc(MRS_MAX(tv->n_tweets, 1u), 1, "baselines", err);
+	if (!in_log)
+		goto out;
+	uint32_t n_known = 0;
+	for (size_t e = 0; e < ev->log.off[ev->log.n_users]; e++)
+		if (!in_log[ev->log.item[e]]) {
+			in_log[ev->log.item[e]] = 1;
+			n_known++;
+		}
+	free(in_log);
+	if (mrs_bpr_size_rule(ev->log.off[ev->log.n_users], n_known, &bp) && want(ev, MRS_SYS_BPR))
+		snprintf(ev->baselines_note + len, sizeof ev->baselines_note - len,
+			 "%sBPR %u factors, %u epochs (above %g GiB of tweet factors or %zu "
+			 "million triples)",
+			 len ? "; " : "", bp.factors, bp.epochs,
+			 (double)MRS_BPR_TABLE_MAX / (1u << 30), MRS_BPR_STEPS_MAX / 1000000u);
+	ev->bpr_used = bp;
 	if (want(ev, MRS_SYS_BPR) &&
-	    !(ev->bpr = mrs_bpr_train(&ev->log, &ev->o.bpr, ev->o.seed, progress, err)))
+	    !(ev->bpr = mrs_bpr_train(&ev->log, &bp, ev->o.seed, progress, err)))
 		goto out;
 	rc = 0;
 out:
@@ -396,9 +430,22 @@ mrs_evaluator *mrs_evaluator_new(const mrs_dataset *ds, const mrs_eval_opts *o,
 		goto fail;
 	if (ev->o.split == MRS_SPLIT_RANDOM && random_models(ev, progress, err))
 		goto fail;
+	/* a dataset mapped from its serving snapshot opens its serving engine at once; the
+	 * train view's engine then borrows the safety scores of every text from it instead
+	 * of computing them again (it ignores them when its models are another set) */
+	if (file->snap) {
+		mrs_error serr = {0};
+		mrs_engine_opts so = {.models_dir = o->models_dir, .snapshot_only = true};
+		ev->serving = mrs_engine_open(file, &so, NULL, &serr);
+		if (!ev->serving && serr.code == MRS_ERR_NOMEM) {
+			mrs_fail(err, MRS_ERR_NOMEM, "%s", serr.msg);
+			goto fail;
+		}
+	}
 	mrs_engine_opts eo = {.models_dir = ev->o.split == MRS_SPLIT_RANDOM ? ev->models_dir
 									    : o->models_dir,
-			      .now = ev->now, .sc_mode = o->sc_mode, .rg_mode = o->rg_mode};
+			      .now = ev->now, .sc_mode = o->sc_mode, .rg_mode = o->rg_mode,
+			      .texts_from = ev->serving};
 	if (!(ev->engine = mrs_engine_open(ev->train, &eo, progress, err)))
 		goto fail;
 	if (file->has_truth && file->path) {
@@ -742,7 +789,7 @@ static uint32_t rank_item_knn(run_ctx *x, uint32_t u)
 
 static uint32_t rank_bpr(run_ctx *x, uint32_t u)
 {
-	mrs_bpr_score(x->ev->bpr, u, x->item_score);
+	mrs_bpr_score_items(x->ev->bpr, u, x->elig, x->n_elig, x->item_score);
 	return rank_scores(x, u);
 }
 
@@ -1177,8 +1224,9 @@ int mrs_evaluator_run(mrs_evaluator *ev, const mrs_config *cfg, mrs_eval_result 
 						 : NAN;
 	snprintf(out->models_dir, sizeof out->models_dir, "%s", ev->models_dir);
 	snprintf(out->models_note, sizeof out->models_note, "%s", ev->models_note);
-	out->knn = ev->o.knn;
-	out->bpr = ev->o.bpr;
+	out->knn = ev->knn_used;
+	out->bpr = ev->bpr_used;
+	snprintf(out->baselines_note, sizeof out->baselines_note, "%s", ev->baselines_note);
 	const mrs_dataset *ds = ev->full;
 	/* under the random split time plays no part in what is a candidate (every tweet with a
 	 * train row, whatever its age, as for the baselines): the pipeline's age limit is

@@ -32,6 +32,20 @@ mrs_bpr *mrs_bpr_train(const mrs_ui_log *log, const mrs_bpr_params *p, uint64_t 
 		       const mrs_progress *progress, mrs_error *err);
 /* score[0 .. n_items): user u's score for every item; -INFINITY for items not in the log. */
 void mrs_bpr_score(const mrs_bpr *m, uint32_t u, float *score);
+/* The same for items[0 .. n) only: score[items[k]] is set, the rest of score untouched. */
+void mrs_bpr_score_items(const mrs_bpr *m, uint32_t u, const uint32_t *items, uint32_t n,
+			 float *score);
+/* BPR's size rule, so that a world of millions of users and tweets evaluates on one
+ * machine: while the item factors would take more than MRS_BPR_TABLE_MAX bytes
+ * (n_items_in_log x factors x 4), the factors are halved, down to MRS_BPR_BIG_FACTORS at
+ * least; above MRS_BPR_STEPS_MAX triples in all (epochs x n_pairs), fewer epochs (at
+ * least one). True when p was changed (eval then says so). The default world and the
+ * real logs of the README's tables are under both limits; the large world's millions of
+ * train rows get fewer epochs, the huge world's also fewer factors. */
+#define MRS_BPR_TABLE_MAX (1024u * 1024u * 1024u)
+#define MRS_BPR_BIG_FACTORS 16u
+#define MRS_BPR_STEPS_MAX ((size_t)400000000u)
+bool mrs_bpr_size_rule(size_t n_pairs, uint32_t n_items_in_log, mrs_bpr_params *p);
 void mrs_bpr_free(mrs_bpr *m);
 
 /* How many of a group's n rows go to train at `ratio`: round(ratio * n), halves to even

@@ -95,6 +95,13 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 		mrs_engine_free(e);
 		return NULL;
 	}
+	if (o && o->snapshot_only) {
+		mrs_fail(err, MRS_ERR_REFUSED, "%s: no serving snapshot of these models maps",
+			 ds->path ? ds->path : "dataset");
+		mrs_engine_free(e);
+		return NULL;
+	}
+	e->texts_from = o ? o->texts_from : NULL;
 	for (int i = 0; i < MRS_N_MODELS; i++)
 		snprintf(e->status[i].note, sizeof e->status[i].note, "not opened");
 	mrs_snap_io *snap = mrs_snapshot_write_start(e, o, progress);
@@ -108,6 +115,7 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 		return NULL;
 	}
 	mrs_snapshot_write_finish(e, snap, progress);
+	e->texts_from = NULL;
 	return e;
 }
 

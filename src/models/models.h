@@ -94,6 +94,7 @@ struct mrs_engine {
 	struct mrs_twhin *tw;
 	struct mrs_rg *rg;
 	struct mrs_safety *nsfw, *tox;
+	const mrs_engine *texts_from; /* mrs_engine_opts.texts_from, while the engine opens */
 	struct mrs_ranker *rk;
 	char snap_note[700];    /* what the serving snapshot did at open ("" when none) */
 	struct mrs_item_knn *coeng; /* coengage.c: the co-engagement index, or NULL */

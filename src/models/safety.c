@@ -17,7 +17,8 @@
 struct mrs_safety {
 	mrs_tmodel *m;
 	float *score; /* [n_tweets] probability of every tweet, computed at open */
-	bool mapped;  /* score lives in a snapshot (and m is NULL: it is not needed) */
+	bool mapped;  /* score is not the part's own: it lives in a snapshot (and m is NULL:
+			 it is not needed) or is another engine's (mrs_engine_opts.texts_from) */
 };
 
 void mrs_safety_params_default(mrs_safety_params *prm)
@@ -933,13 +934,26 @@ int mrs_safety_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	if (safety_load(e, MRS_MODEL_NSFW, &e->nsfw, &pn, err) ||
 	    safety_load(e, MRS_MODEL_TOXICITY, &e->tox, &pt, err))
 		return -1;
+	/* scores of the same texts by the same models, in another engine */
+	const mrs_engine *d = e->texts_from;
+	if (d && d->ds->n_tweets == e->ds->n_tweets && strcmp(d->models_dir, e->models_dir) == 0) {
+		struct mrs_safety *mine[2] = {e->nsfw, e->tox};
+		const struct mrs_safety *theirs[2] = {d->nsfw, d->tox};
+		for (int i = 0; i < 2; i++)
+			if (mine[i] && theirs[i]) {
+				free(mine[i]->score);
+				mine[i]->score = theirs[i]->score;
+				mine[i]->mapped = true;
+			}
+	}
+	bool own_n = e->nsfw && !e->nsfw->mapped, own_t = e->tox && !e->tox->mapped;
 	int rc;
-	if (e->nsfw && e->tox && same_tokens(&pn, &pt)) {
+	if (own_n && own_t && same_tokens(&pn, &pt)) {
 		struct mrs_safety *both[2] = {e->nsfw, e->tox};
 		rc = score_tweets(e, both, 2, &pn, "nsfw and toxicity scores", p, err);
 	} else {
-		rc = e->nsfw ? score_tweets(e, &e->nsfw, 1, &pn, "nsfw scores", p, err) : 0;
-		rc = !rc && e->tox ? score_tweets(e, &e->tox, 1, &pt, "toxicity scores", p, err) : rc;
+		rc = own_n ? score_tweets(e, &e->nsfw, 1, &pn, "nsfw scores", p, err) : 0;
+		rc = !rc && own_t ? score_tweets(e, &e->tox, 1, &pt, "toxicity scores", p, err) : rc;
 	}
 	if (rc) {
 		mrs_safety_free(e->nsfw), mrs_safety_free(e->tox);

@@ -13,7 +13,7 @@
  * the co-engagement index's item-kNN parameters, the dataset's content fingerprint from
  * the store's meta with SQLite's change counter and the file's size (for a file written
  * before the store kept its fingerprint: the file's device, inode, size and modification
- * time), the set folder's path, and for every model its card's bytes and its model file's
+ * time), the set folder's resolved path, and for every model its card's bytes and its model file's
  * identity. Any difference makes the file stale: it is rebuilt, and the progress says
  * which field changed. A missing, truncated or corrupt file is rebuilt the same way. The
  * dataset's last event fixes the default now, and so what the co-engagement index holds;
@@ -27,7 +27,9 @@
  * Bump SNAPSHOT_CONTENT when what a part computes at open changes: a file written by an
  * older program would otherwise be served as it is. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "models/models.h"
@@ -125,7 +127,11 @@ static int snapshot_key(mrs_snap_plan *pl, const char *data, mrs_error *err)
 	key_add(pl, "co-engagement parameters", knn_identity(&mrs_knn_defaults));
 	key_add(pl, "dataset fingerprint", fp);
 	key_add(pl, "dataset file", file);
-	key_add(pl, "models set", mrs_fnv1a(MRS_FNV_START, pl->set_dir, strlen(pl->set_dir)));
+	/* the set by its resolved path, so that `--models models` and the same folder named
+	 * from elsewhere (an absolute path, a symbolic link) serve from one file */
+	char real[PATH_MAX];
+	const char *set = realpath(pl->set_dir, real) ? real : pl->set_dir;
+	key_add(pl, "models set", mrs_fnv1a(MRS_FNV_START, set, strlen(set)));
 	for (int id = 0; id < MRS_N_MODELS; id++) {
 		char card[4200], model[4200], name[40];
 		if (mrs_model_path(card, sizeof card, pl->set_dir, mrs_model_name(id), "json", err) ||
