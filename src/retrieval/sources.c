@@ -18,8 +18,11 @@
  *   viewer who follows no one, of each of the top co-engagers (hydration reads the latest
  *   GRAPH_MAX_SCAN engagers of each of the viewer's latest Q_COENGAGE_TWEETS engaged
  *   tweets and keeps Q_MAX_COENGAGERS of them); then the tweet-based path: the
- *   co-engagement index's neighbours of the viewer's latest MRS_COENG_HISTORY engaged
- *   tweets (at most MRS_COENG_HISTORY x the index's neighbours per tweet), of which
+ *   co-engagement index's rows of the viewer's latest MRS_COENG_HISTORY engaged tweets,
+ *   only their tweets inside the age window (a binary search into each row), and at most
+ *   GRAPH_SIMILAR_READS of those in all: the rows of the newest tweets first, a row that
+ *   would pass the bound left out (a popular tweet's row lists every tweet it is a
+ *   neighbour of: hundreds of thousands on the large world); of the tweets read,
  *   sources.graph_similar join the list.
  * - FollowRecs: second hops through the FRS_MAX_FOLLOWEES strongest followees, each read
  *   up to FRS_MAX_SECOND followees (an even sample past that), plus the first
@@ -35,6 +38,7 @@
 #define IN_MAX_PER_AUTHOR 50
 #define OON_PER_CLUSTER 256
 #define GRAPH_MAX_SCAN 512
+#define GRAPH_SIMILAR_READS 20000
 #define Q_COENGAGE_TWEETS 256
 #define Q_MAX_COENGAGERS 100
 #define FRS_MAX_FOLLOWEES 50
@@ -508,14 +512,32 @@ static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest
 	if (!hist)
 		return -1;
 	uint32_t nh = mrs_coeng_history(e, q->viewer, q->now, hist, MRS_COENG_HISTORY);
+	/* tweet ids are in time order and a row's tweets ascending: the tweets from oldest
+	 * up to now are one run of each row (most of a row is older than the age limit) */
+	uint32_t lo = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, oldest);
+	uint32_t hi = mrs_lower_bound_time(ds->tweet_time, NULL, lo, ds->n_tweets, q->now);
+	/* the rows that fit in GRAPH_SIMILAR_READS, newest first; then read in history order
+	 * (so a viewer under the bound sums exactly as the ranker's feature does) */
+	uint32_t from[MRS_COENG_HISTORY], to[MRS_COENG_HISTORY];
+	size_t reads = 0;
+	for (uint32_t h = nh; h-- > 0;) {
+		const uint32_t *tgt;
+		const float *sim;
+		uint32_t n = mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
+		from[h] = mrs_lower_bound(tgt, 0, n, lo);
+		to[h] = mrs_lower_bound(tgt, from[h], n, hi);
+		if (reads + (to[h] - from[h]) > GRAPH_SIMILAR_READS)
+			to[h] = from[h];
+		reads += to[h] - from[h];
+	}
 	int rc = 0;
 	for (uint32_t h = 0; h < nh && !rc; h++) {
 		const uint32_t *tgt;
 		const float *sim;
-		uint32_t n = mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
-		for (uint32_t k = 0; k < n; k++) {
+		mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
+		for (uint32_t k = from[h]; k < to[h]; k++) {
 			uint32_t t = tgt[k];
-			if (ds->tweet_time[t] < oldest || !eligible(ds, q, t))
+			if (!eligible(ds, q, t))
 				continue;
 			graph_acc *a = graph_slot(map, acc, acc_cap, t, err);
 			if (!a) {
@@ -576,23 +598,25 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 	if (!(s = mrs_calloc(MRS_MAX(map.n, 1u), sizeof *s, "graph", err)))
 		goto out;
 	/* the engagers' path: the cap best by RealGraph-weighted engager count (the count
-	 * breaks ties between weights) */
-	uint32_t m = 0;
+	 * breaks ties between weights), kept in a bounded heap over s (the order is total:
+	 * the same as sorting them all) */
+	top_heap h = {s, 0, MRS_MIN(cap, map.n)};
 	for (uint32_t k = 0; k < map.n; k++)
 		if (acc[k].count)
-			s[m++] = (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count, map.ids[k], k};
-	qsort(s, m, sizeof *s, mrs_scored_cmp);
-	uint32_t n = MRS_MIN(m, cap);
+			heap_push(&h, (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count,
+						   map.ids[k], k});
+	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
+	uint32_t n = h.n;
 	/* then the tweet-based path: the graph_similar best of the others by co-engagement */
 	for (uint32_t i = 0; i < n; i++)
 		acc[s[i].aux].taken = 1;
 	uint32_t first = n;
-	m = n;
+	h = (top_heap){s + first, 0, MRS_MIN(similar, map.n - first)};
 	for (uint32_t k = 0; k < map.n; k++)
 		if (!acc[k].taken && acc[k].coeng > 0)
-			s[m++] = (mrs_scored){acc[k].coeng, map.ids[k], k};
-	qsort(s + first, m - first, sizeof *s, mrs_scored_cmp);
-	n += MRS_MIN(m - first, similar);
+			heap_push(&h, (mrs_scored){acc[k].coeng, map.ids[k], k});
+	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
+	n += h.n;
 	for (uint32_t i = 0; i < n; i++) {
 		const graph_acc *a = &acc[s[i].aux];
 		mrs_candidate c;
