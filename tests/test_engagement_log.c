@@ -324,6 +324,19 @@ static void test_coengaged_tweets(void **state)
 	/* a moment the index knows the future of reads nothing from it */
 	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, T0 + 5 * MRS_HOUR + 9), 0, 0);
 	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, e->coeng_until), s2, 1e-6);
+	/* the batch form: the same sums, bit for bit, whatever the order and repeats */
+	const uint32_t some[] = {3, 2, 0, 2, 1};
+	uint64_t key[5];
+	float batch[5];
+	mrs_coeng_scores(e, mine, 2, some, 5, now, key, batch);
+	for (int i = 0; i < 5; i++) {
+		float one = mrs_coeng_score(e, mine, 2, some[i], now);
+		assert_memory_equal(&batch[i], &one, sizeof one);
+	}
+	assert_true(batch[1] > 0 && batch[0] > 0);
+	mrs_coeng_scores(e, mine, 2, some, 5, T0 + 5 * MRS_HOUR + 9, key, batch);
+	for (int i = 0; i < 5; i++)
+		assert_true(batch[i] == 0);
 
 	/* the Graph source with its engagers' path off: the tweets co-engaged with the
 	 * viewer's likes, most similar first, scored by their summed similarity */

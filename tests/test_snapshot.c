@@ -7,7 +7,8 @@
  * message saying why; a writer that fails or is killed leaves the old file whole and no
  * temporary file in use; the hidden truth maps from it equal to the file's; derived
  * datasets and other options never use it; the writer's free-space check and the dry run
- * that sizes the file; an engine over a cut borrows the serving engine's safety scores. */
+ * that sizes the file; an engine over a cut borrows the serving engine's safety scores;
+ * the co-engagement scores of a candidate list in one pass equal those one by one. */
 #include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -536,6 +537,43 @@ static void test_cut_borrows_safety_scores(void **state)
 	mrs_dataset_free(ds);
 }
 
+/* The ranker feature's co-engagement scores of a whole candidate list in one pass equal
+ * the one-at-a-time scores bit for bit, on the test world's index, for every tweet. */
+static void test_coeng_scores_batch(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_dataset *ds = mrs_dataset_load(db, NULL, &err);
+	assert_non_null(ds);
+	mrs_engine_opts eo = {.models_dir = models};
+	mrs_engine *e = mrs_engine_open(ds, &eo, NULL, &err);
+	assert_non_null(e);
+	assert_non_null(e->coeng);
+	uint32_t n = ds->n_tweets, hist[MRS_COENG_HISTORY];
+	uint32_t *tweets = malloc(n * sizeof *tweets);
+	uint64_t *key = malloc(n * sizeof *key);
+	float *batch = malloc(n * sizeof *batch);
+	assert_non_null(tweets), assert_non_null(key), assert_non_null(batch);
+	for (uint32_t i = 0; i < n; i++)
+		tweets[i] = (uint32_t)(((uint64_t)i * 7919u) % n); /* every tweet, out of order */
+	uint32_t nonzero = 0;
+	for (uint32_t v = 0; v < ds->n_users; v += 7) {
+		uint32_t nh = mrs_coeng_history(e, v, e->now, hist, MRS_COENG_HISTORY);
+		mrs_coeng_scores(e, hist, nh, tweets, n, e->now, key, batch);
+		for (uint32_t i = 0; i < n; i++) {
+			float one = mrs_coeng_score(e, hist, nh, tweets[i], e->now);
+			if (memcmp(&one, &batch[i], sizeof one) != 0)
+				fail_msg("viewer %u, tweet %u: %.9g one by one, %.9g in the batch", v,
+					 tweets[i], one, batch[i]);
+			nonzero += one > 0;
+		}
+	}
+	assert_true(nonzero > 1000);
+	free(tweets), free(key), free(batch);
+	mrs_engine_free(e);
+	mrs_dataset_free(ds);
+}
+
 /* The free-space check before writing: need and its margin must fit in what is free, and
  * the message names the folder, the bytes needed and the bytes available. */
 static void test_space_check(void **state)
@@ -612,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_coeng_mapped_equal),
 		cmocka_unit_test(test_derived_and_other_options_build),
 		cmocka_unit_test(test_cut_borrows_safety_scores),
+		cmocka_unit_test(test_coeng_scores_batch),
 		cmocka_unit_test(test_space_check),
 		cmocka_unit_test(test_dry_run_size),
 	};

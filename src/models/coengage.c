@@ -427,3 +427,48 @@ float mrs_coeng_score(const mrs_engine *e, const uint32_t *items, uint32_t n, ui
 		return 0;
 	return mrs_item_knn_score_one(e->coeng, items, n, tweet);
 }
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The first position p in [lo, hi) with a[p] >= x, searched forward from lo in doubling
+ * steps (cheap when x is near lo, as for the next of a run of ascending keys). */
+static uint32_t gallop(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
+{
+	uint32_t step = 1, prev = lo;
+	while (lo < hi && a[lo] < x) {
+		prev = lo + 1;
+		lo = hi - lo > step ? lo + step : hi;
+		step *= 2;
+	}
+	return mrs_lower_bound(a, prev, lo, x);
+}
+
+void mrs_coeng_scores(const mrs_engine *e, const uint32_t *items, uint32_t n_items,
+		      const uint32_t *tweets, uint32_t n, int64_t now, uint64_t *key, float *out)
+{
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = 0;
+	if (!e->coeng || e->coeng_until > now || !n)
+		return;
+	/* the tweets ascending, each with its place in out */
+	for (uint32_t i = 0; i < n; i++)
+		key[i] = (uint64_t)tweets[i] << 32 | i;
+	qsort(key, n, sizeof *key, cmp_u64);
+	/* row by row in history order, as mrs_item_knn_score_one sums (a tweet missing from
+	 * a row adds nothing there, and adding 0 changes no sum) */
+	for (uint32_t a = 0; a < n_items; a++) {
+		const uint32_t *tgt;
+		const float *sim;
+		uint32_t len = mrs_item_knn_row(e->coeng, items[a], &tgt, &sim), p = 0;
+		for (uint32_t k = 0; k < n && p < len; k++) {
+			uint32_t t = (uint32_t)(key[k] >> 32);
+			p = gallop(tgt, p, len, t);
+			if (p < len && tgt[p] == t)
+				out[(uint32_t)key[k]] += sim[p];
+		}
+	}
+}

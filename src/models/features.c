@@ -997,8 +997,12 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 	uint32_t *hist = rc || !e->coeng ? NULL
 				 : mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "features", err);
 	uint32_t n_hist = hist ? mrs_coeng_history(e, viewer, now, hist, MRS_COENG_HISTORY) : 0;
-	if (!rc && (!ftopic || !itopic || (e->coeng && !hist)))
+	float *coeng = rc ? NULL : mrs_calloc(MRS_MAX(n, 1u), sizeof(float), "features", err);
+	uint64_t *key = rc ? NULL : mrs_calloc(MRS_MAX(n, 1u), sizeof(uint64_t), "features", err);
+	if (!rc && (!ftopic || !itopic || (e->coeng && !hist) || !coeng || !key))
 		rc = -1;
+	if (!rc)
+		mrs_coeng_scores(e, hist, n_hist, tweets, n, now, key, coeng);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
 		uint32_t t = tweets[i], a = authors[i];
@@ -1027,10 +1031,10 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_PAIR_TOPIC_EVIDENCE] = topic_evidence(c, t, &wm, ftopic, ftotal, nk);
 		f[F_PAIR_TOPIC_SHARE] = topic_share_linear(c, t, itopic, itotal, nk);
 		f[F_PAIR_SHOWN_TOPIC] = topic_share_linear(c, t, stopic, stotal, nk);
-		f[F_PAIR_COENGAGEMENT] = mrs_feature_coeng_scale(mrs_coeng_score(e, hist, n_hist, t, now));
+		f[F_PAIR_COENGAGEMENT] = mrs_feature_coeng_scale(coeng[i]);
 	}
 	word_map_free(&wm);
-	free(ftopic), free(itopic), free(hist);
+	free(ftopic), free(itopic), free(hist), free(coeng), free(key);
 	free(authors), free(buf);
 	return rc;
 }

@@ -384,6 +384,11 @@ uint32_t mrs_coeng_history(const mrs_engine *e, uint32_t viewer, int64_t now, ui
  * (e->coeng_until > now) or there is no index. */
 float mrs_coeng_score(const mrs_engine *e, const uint32_t *items, uint32_t n, uint32_t tweet,
 		      int64_t now);
+/* mrs_coeng_score of each of tweets[0 .. n) into out[0 .. n), bit for bit the same sums,
+ * in one pass over each history row instead of a binary search per tweet and row; key is
+ * scratch of n entries. */
+void mrs_coeng_scores(const mrs_engine *e, const uint32_t *items, uint32_t n_items,
+		      const uint32_t *tweets, uint32_t n, int64_t now, uint64_t *key, float *out);
 
 /* ------------------------------------------------------------------ features.c */
 
