@@ -479,18 +479,22 @@ typedef struct graph_acc {
 	float weight;
 	float coeng;      /* summed co-engagement similarity to the viewer's latest engagements */
 	uint8_t taken;    /* in the list through the engagers' path */
+	uint8_t skip;     /* met on the tweet-based path only, and not eligible */
 	uint32_t count;
 	int64_t latest;
 	uint32_t proof[MRS_MAX_PROOF];
 	uint8_t n_proof;
 } graph_acc;
 
-/* The accumulator of tweet t, new tweets starting empty; NULL on no memory. */
+/* The accumulator of tweet t, new tweets starting empty (*added says so when not NULL);
+ * NULL on no memory. */
 static graph_acc *graph_slot(mrs_idmap *map, graph_acc **acc, size_t *cap, uint32_t t,
-			     mrs_error *err)
+			     bool *added_out, mrs_error *err)
 {
 	bool added;
 	uint32_t slot = mrs_idmap_put(map, t, &added, err);
+	if (added_out)
+		*added_out = added;
 	if (slot == MRS_NONE ||
 	    mrs_grow((void **)acc, cap, (size_t)slot + 1, sizeof **acc, "graph", err))
 		return NULL;
@@ -536,15 +540,18 @@ static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest
 		const float *sim;
 		mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
 		for (uint32_t k = from[h]; k < to[h]; k++) {
-			uint32_t t = tgt[k];
-			if (!eligible(ds, q, t))
-				continue;
-			graph_acc *a = graph_slot(map, acc, acc_cap, t, err);
+			/* a tweet is checked once, when first met (one the engagers' path
+			 * holds was checked there) */
+			bool added;
+			graph_acc *a = graph_slot(map, acc, acc_cap, tgt[k], &added, err);
 			if (!a) {
 				rc = -1;
 				break;
 			}
-			a->coeng += sim[k];
+			if (added)
+				a->skip = !eligible(ds, q, tgt[k]);
+			if (!a->skip)
+				a->coeng += sim[k];
 		}
 	}
 	free(hist);
@@ -583,7 +590,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 			if (!(ds->imp_actions[j - 1] & MRS_POSITIVE_MASK) || ds->tweet_time[t] < oldest ||
 			    !eligible(ds, q, t))
 				continue;
-			graph_acc *a = graph_slot(&map, &acc, &acc_cap, t, err);
+			graph_acc *a = graph_slot(&map, &acc, &acc_cap, t, NULL, err);
 			if (!a)
 				goto out;
 			a->weight += weight[i];
