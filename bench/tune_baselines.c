@@ -127,6 +127,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
+	/* the dataset's time scale, as eval's and tune's configurations have it: with
+	 * Twitter's 168 h age limit an imported log's items are too old to be candidates */
+	mrs_dataset_info info = mrs_dataset_info_get(d);
+	mrs_config_time_scale(&cfg, &info.time_scale);
 	ds = d;
 	tune_knn();
 	tune_bpr();
