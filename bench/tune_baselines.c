@@ -1,9 +1,11 @@
 /* tune_baselines.c: item-kNN's and BPR's hyper-parameters searched on the validation split
  * (the train part of the dataset split again; the test split is never read), with eval's
  * own code. A tool, not a test: README's table of the chosen values comes from it.
- * Usage: bench/tune_baselines DATASET temporal|random [USERS]
+ * Usage: bench/tune_baselines DATASET temporal|random [USERS [weights]]
  * Prints one line per setting tried: split, model, setting, NDCG@10, P@10, R@10. Item-kNN
- * takes the best of a grid; BPR, slower, a coordinate search from the defaults. */
+ * takes the best of a grid; BPR, slower, a coordinate search from the defaults. With
+ * `weights` (USERS 0: every user), item-kNN's similarity exponents instead: the grid the
+ * co-engagement index's were chosen from (docs/features.md). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,15 @@ static mrs_config cfg;
 static mrs_split split;
 static uint32_t users;
 
+/* item-kNN's similarity while scoring (NULL: the baseline's cosine) */
+static const mrs_knn_weights *weights;
+
 /* NDCG@10 of one setting on the validation split (-1 on error). */
 static double score(const mrs_knn_params *knn, const mrs_bpr_params *bpr)
 {
 	mrs_eval_opts o = {.k = 10, .users = users, .seed = 1, .split = split, .validation = true};
 	if (knn)
-		o.knn = *knn;
+		o.knn = *knn, o.knn_weights = weights;
 	else
 		o.bpr = *bpr;
 	int sys = knn ? MRS_SYS_ITEM_KNN : MRS_SYS_BPR;
@@ -33,7 +38,10 @@ static double score(const mrs_knn_params *knn, const mrs_bpr_params *bpr)
 		return -1;
 	}
 	const mrs_rank_metrics *m = &r.sys[sys];
-	if (knn)
+	if (knn && weights)
+		printf("%s item_knn weights user %g source %g target %g", split ? "random" : "temporal",
+		       weights->user, weights->source, weights->target);
+	else if (knn)
 		printf("%s item_knn neighbours %u shrink %g", split ? "random" : "temporal",
 		       knn->neighbours, knn->shrink);
 	else
@@ -60,6 +68,22 @@ static void tune_knn(void)
 		}
 	printf("best item_knn: neighbours %u shrink %g NDCG %.4f\n", best.neighbours, best.shrink,
 	       top);
+}
+
+/* The co-engagement index's exponents (docs/features.md): item-kNN with the default
+ * neighbours and shrink under each weighting tried; the engine's (mrs_coeng_weights) are
+ * those whose worst share of each split's best was highest over the splits scored. */
+static void tune_weights(void)
+{
+	static const mrs_knn_weights tried_w[] = {
+		{0.5f, 0.5f, 0},     {0.7f, 0.5f, 0.5f},  {0.6f, 0.5f, 0.5f},  {0.8f, 0.5f, 0.5f},
+		{0.7f, 0.5f, 0.25f}, {0.7f, 0.5f, 0.75f}, {0.5f, 0.5f, 0.5f}, {0.7f, 0.5f, 0},
+	};
+	for (size_t i = 0; i < sizeof tried_w / sizeof *tried_w; i++) {
+		weights = &tried_w[i];
+		score(&mrs_knn_defaults, NULL);
+	}
+	weights = NULL;
 }
 
 /* BPR's settings tried, so a coordinate search does not score one twice. */
@@ -115,8 +139,9 @@ static void tune_bpr(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3 || (strcmp(argv[2], "temporal") && strcmp(argv[2], "random"))) {
-		fprintf(stderr, "usage: %s DATASET temporal|random [USERS]\n", argv[0]);
+	if (argc < 3 || (strcmp(argv[2], "temporal") && strcmp(argv[2], "random")) ||
+	    (argc > 4 && strcmp(argv[4], "weights"))) {
+		fprintf(stderr, "usage: %s DATASET temporal|random [USERS [weights]]\n", argv[0]);
 		return 2;
 	}
 	split = strcmp(argv[2], "random") == 0 ? MRS_SPLIT_RANDOM : MRS_SPLIT_TEMPORAL;
@@ -132,8 +157,12 @@ int main(int argc, char **argv)
 	mrs_dataset_info info = mrs_dataset_info_get(d);
 	mrs_config_time_scale(&cfg, &info.time_scale);
 	ds = d;
-	tune_knn();
-	tune_bpr();
+	if (argc > 4) {
+		tune_weights();
+	} else {
+		tune_knn();
+		tune_bpr();
+	}
 	mrs_dataset_free(d);
 	return 0;
 }

@@ -891,6 +891,14 @@ typedef struct mrs_bpr_params {
 	uint32_t factors, epochs;
 	float lr, reg;
 } mrs_bpr_params;
+/* How item-kNN weighs a pair's co-engagers: item i's similarity toward item j is the sum
+ * over the users of both of n_u^-user, over n_i^source n_j^target + shrink (n_u: the items
+ * of u, n_i: the users of i). mrs_knn_cosine {0.5, 0.5, 0} is the baseline's cosine;
+ * mrs_coeng_weights those of the engine's co-engagement index (docs/features.md). */
+typedef struct mrs_knn_weights {
+	float source, target, user;
+} mrs_knn_weights;
+extern const mrs_knn_weights mrs_knn_cosine, mrs_coeng_weights;
 /* The hyper-parameters eval uses unless told otherwise (README says how they were chosen). */
 extern const mrs_knn_params mrs_knn_defaults;
 extern const mrs_bpr_params mrs_bpr_defaults;
@@ -907,6 +915,9 @@ typedef struct mrs_eval_opts {
 	 * choosing hyper-parameters without looking at the test split */
 	bool validation;
 	mrs_knn_params knn;       /* neighbours 0: mrs_knn_defaults */
+	/* item-kNN's similarity: NULL for the baseline's cosine (bench/tune_baselines scores
+	 * others with it) */
+	const mrs_knn_weights *knn_weights;
 	mrs_bpr_params bpr;       /* factors 0: mrs_bpr_defaults */
 	const char *models_dir;
 	int sc_mode, rg_mode;     /* engine modes (MRS_SC_*, MRS_RG_*) */

@@ -295,9 +295,11 @@ static void test_coengagers(void **state)
 
 /* The co-engagement index over test_coengagers' log, and the Graph source's tweet-based
  * path reading it: tweets 0 {users 0, 1, 2, 3} and 1 {0, 1, 2} were liked at T0 + 2 h, then
- * tweets 2 {1, 3} and 3 {2} at T0 + 5 h. Cosine with the default shrink (20):
- * sim(0, 2) = 2 / (sqrt(4 x 2) + 20), sim(1, 2) = 1 / (sqrt(3 x 2) + 20),
- * sim(0, 3) = 1 / (sqrt(4) + 20), sim(1, 3) = 1 / (sqrt(3) + 20). */
+ * tweets 2 {1, 3} and 3 {2} at T0 + 5 h; users 0 and 3 liked 2 tweets, 1 and 2 liked 3.
+ * Each co-engager weighs n_u^-0.5, over n_i^0.6 n_j^0.5 + 20 (mrs_coeng_weights, the
+ * default shrink): sim(0, 2) = (3^-0.5 + 2^-0.5) / (4^0.6 sqrt(2) + 20),
+ * sim(1, 2) = 3^-0.5 / (3^0.6 sqrt(2) + 20), sim(0, 3) = 3^-0.5 / (4^0.6 + 20),
+ * sim(1, 3) = 3^-0.5 / (3^0.6 + 20). */
 static void test_coengaged_tweets(void **state)
 {
 	(void)state;
@@ -316,8 +318,12 @@ static void test_coengaged_tweets(void **state)
 	/* at most the latest max: the viewer's latest like is of tweet 1 */
 	assert_int_equal(mrs_coeng_history(e, 0, now, hist, 1), 1);
 	assert_int_equal(hist[0], 1);
-	double s2 = 2 / (sqrt(8.0) + 20) + 1 / (sqrt(6.0) + 20);
-	double s3 = 1 / (2.0 + 20) + 1 / (sqrt(3.0) + 20);
+	assert_float_equal(mrs_coeng_weights.source, 0.6, 1e-7);
+	assert_float_equal(mrs_coeng_weights.target, 0.5, 1e-7);
+	assert_float_equal(mrs_coeng_weights.user, 0.5, 1e-7);
+	double w2 = 1 / sqrt(2.0), w3 = 1 / sqrt(3.0);
+	double s2 = (w3 + w2) / (pow(4, 0.6) * sqrt(2.0) + 20) + w3 / (pow(3, 0.6) * sqrt(2.0) + 20);
+	double s3 = w3 / (pow(4, 0.6) + 20) + w3 / (pow(3, 0.6) + 20);
 	uint32_t mine[] = {0, 1};
 	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, now), s2, 1e-6);
 	assert_float_equal(mrs_coeng_score(e, mine, 2, 3, now), s3, 1e-6);
@@ -382,12 +388,13 @@ static void test_coengaged_tweets(void **state)
 	ru_close(e);
 
 	/* an index as of T0 + 3 h (training's embedding cut) holds the first seven likes:
-	 * tweets 2 and 3 have no engagers in it */
+	 * tweets 2 and 3 have no engagers in it; users 0, 1 and 2 liked both of 0 and 1 */
 	e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);
 	assert_ok(mrs_coeng_open(e, T0 + 3 * MRS_HOUR, NULL, &err), &err);
 	assert_int_equal(e->coeng_until, T0 + 2 * MRS_HOUR + 6 + 1);
 	assert_float_equal(mrs_coeng_score(e, mine, 2, 2, now), 0, 0);
-	assert_float_equal(mrs_coeng_score(e, mine, 1, 1, now), 3 / (sqrt(12.0) + 20), 1e-6);
+	assert_float_equal(mrs_coeng_score(e, mine, 1, 1, now),
+			   3 * w2 / (pow(4, 0.6) * sqrt(3.0) + 20), 1e-6);
 	ru_close(e);
 	/* no positive engagement before the time: no index */
 	e = ru_open(ds, now, NULL, MRS_SC_HASH, MRS_RG_RULE);

@@ -244,7 +244,9 @@ static int train_baselines(mrs_evaluator *ev, const mrs_progress *progress, mrs_
 					kp.neighbours, first, (unsigned)MRS_COENG_ALL_TARGETS_MAX);
 	ev->knn_used = kp;
 	if (want(ev, MRS_SYS_ITEM_KNN) &&
-	    !(ev->knn = mrs_item_knn_train_from(&ev->log, &kp, first, progress, err)))
+	    !(ev->knn = mrs_item_knn_train_weighted(
+		      &ev->log, &kp, ev->o.knn_weights ? ev->o.knn_weights : &mrs_knn_cosine, first,
+		      progress, err)))
 		goto out;
 	/* BPR's size rule (eval.h), over the tweets the log holds */
 	mrs_bpr_params bp = ev->o.bpr;

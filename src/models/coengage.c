@@ -13,6 +13,17 @@
  * worst NDCG@10 as a share of each split's best was highest. */
 const mrs_knn_params mrs_knn_defaults = {.neighbours = 1000, .shrink = 20};
 
+/* Item-kNN's similarity: the cosine for eval's item-kNN baseline, as the usual benchmarks
+ * compute it. The engine's co-engagement index divides by n_i^0.6 for the history tweet i
+ * (a popular tweet lends each candidate less) and weighs each co-engager as n_u^-0.5 (one
+ * who engaged with everything says little about any pair). Chosen on validation splits
+ * only (docs/features.md, "The co-engagement feature and index"): of the exponents
+ * `bench/tune_baselines DATASET SPLIT 0 weights` tried, those whose worst NDCG@10 as a
+ * share of each split's best was highest over the temporal and random validation splits
+ * of the default world, Last.fm and a ratings log. */
+const mrs_knn_weights mrs_knn_cosine = {.source = 0.5f, .target = 0.5f, .user = 0};
+const mrs_knn_weights mrs_coeng_weights = {.source = 0.6f, .target = 0.5f, .user = 0.5f};
+
 /* ------------------------------------------------------------ the log */
 
 void mrs_ui_log_free(mrs_ui_log *log)
@@ -138,10 +149,24 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
 mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_params *p,
 				      uint32_t first, const mrs_progress *progress, mrs_error *err)
 {
+	return mrs_item_knn_train_weighted(log, p, &mrs_knn_cosine, first, progress, err);
+}
+
+/* x^p, exact for the square root (cosine's numbers stay those of sqrt) and for 0 and 1 */
+static double power(double x, float p)
+{
+	return p == 0.5f ? sqrt(x) : p == 1 ? x : p == 0 ? 1 : pow(x, p);
+}
+
+mrs_item_knn *mrs_item_knn_train_weighted(const mrs_ui_log *log, const mrs_knn_params *p,
+					  const mrs_knn_weights *w, uint32_t first,
+					  const mrs_progress *progress, mrs_error *err)
+{
 	uint32_t ni = log->n_items, k = p->neighbours;
 	uint32_t *ioff = NULL, *iusers = NULL, *count = NULL, *touched = NULL, *col_n = NULL;
 	uint32_t *col_i = NULL;
 	float *col_s = NULL;
+	double *wsum = NULL, *uw = NULL, *src = NULL;
 	nb *cand = NULL;
 	mrs_item_knn *m = mrs_calloc(1, sizeof *m, "item-kNN", err);
 	if (!m || by_item(log, &ioff, &iusers, err))
@@ -153,6 +178,21 @@ mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_param
 	cand = mrs_calloc(ni, sizeof *cand, "item-kNN", err);
 	col_n = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
 	m->off = mrs_calloc((size_t)ni + 1, sizeof(uint32_t), "item-kNN", err);
+	/* each item's n_i^source; with a weight per user, each user's weight and the weighted
+	 * co-engagements */
+	if (!(src = mrs_calloc(ni + 1, sizeof(double), "item-kNN", err)))
+		goto fail;
+	for (uint32_t i = 0; i < ni; i++)
+		src[i] = power((double)(ioff[i + 1] - ioff[i]), w->source);
+	bool weighted = w->user != 0;
+	if (weighted) {
+		wsum = mrs_calloc(ni, sizeof(double), "item-kNN", err);
+		uw = mrs_calloc((size_t)log->n_users + 1, sizeof(double), "item-kNN", err);
+		if (!wsum || !uw)
+			goto fail;
+		for (uint32_t u = 0; u < log->n_users; u++)
+			uw[u] = 1 / power((double)(log->off[u + 1] - log->off[u]), w->user);
+	}
 	if (!count || !touched || !cand || !col_n || !m->off)
 		goto fail;
 	/* a few neighbours a column (the size rule's): room for all of them at once, not
@@ -173,15 +213,23 @@ mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_param
 				uint32_t i = log->item[f];
 				if (i == j)
 					continue;
+				if (weighted)
+					wsum[i] += uw[u];
 				if (!count[i]++)
 					touched[nt++] = i;
 			}
 		}
+		/* i's similarity toward j: the (weighted) users of both over
+		 * n_i^source n_j^target + shrink */
+		double tj = power((double)nj, w->target);
 		for (uint32_t t = 0; t < nt; t++) {
-			uint32_t i = touched[t], n_i = ioff[i + 1] - ioff[i];
-			double den = sqrt((double)n_i) * sqrt((double)nj) + p->shrink;
-			cand[t] = (nb){(float)(count[i] / den), i};
+			uint32_t i = touched[t];
+			double den = src[i] * tj + p->shrink;
+			double num = weighted ? wsum[i] : count[i];
+			cand[t] = (nb){(float)(num / den), i};
 			count[i] = 0;
+			if (weighted)
+				wsum[i] = 0;
 		}
 		qsort(cand, nt, sizeof *cand, by_sim);
 		uint32_t keep = MRS_MIN(nt, k);
@@ -216,10 +264,12 @@ mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_param
 			m->sim[at] = col_s[e];
 		}
 	free(ioff), free(iusers), free(count), free(touched), free(cand);
+	free(wsum), free(uw), free(src);
 	free(col_n), free(col_i), free(col_s);
 	return m;
 fail:
 	free(ioff), free(iusers), free(count), free(touched), free(cand);
+	free(wsum), free(uw), free(src);
 	free(col_n), free(col_i), free(col_s);
 	mrs_item_knn_free(m);
 	return NULL;
@@ -326,7 +376,8 @@ int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_erro
 			 (unsigned)MRS_COENG_ALL_TARGETS_MAX, kp.neighbours, e->coeng_first);
 		mrs_progress_report(p, "co-engagement index", 0, 1, why);
 	}
-	if (!(e->coeng = mrs_item_knn_train_from(&log, &kp, e->coeng_first, p, err)))
+	if (!(e->coeng = mrs_item_knn_train_weighted(&log, &kp, &mrs_coeng_weights, e->coeng_first,
+						     p, err)))
 		goto out;
 	rc = 0;
 out:
@@ -342,8 +393,11 @@ void mrs_coeng_describe(const mrs_engine *e, char *buf, size_t size)
 		return;
 	}
 	if (!e->coeng_big) {
-		snprintf(buf, size, "up to %u neighbours a tweet, toward every engaged tweet",
-			 mrs_knn_defaults.neighbours);
+		snprintf(buf, size,
+			 "up to %u neighbours a tweet, toward every engaged tweet; co-engagers "
+			 "weighed n_u^-%g over n_i^%g n_j^%g + %g",
+			 mrs_knn_defaults.neighbours, mrs_coeng_weights.user, mrs_coeng_weights.source,
+			 mrs_coeng_weights.target, mrs_knn_defaults.shrink);
 		return;
 	}
 	snprintf(buf, size,

@@ -330,6 +330,10 @@ mrs_item_knn *mrs_item_knn_train(const mrs_ui_log *log, const mrs_knn_params *p,
  * still adds to the items after first). first 0 is mrs_item_knn_train. */
 mrs_item_knn *mrs_item_knn_train_from(const mrs_ui_log *log, const mrs_knn_params *p,
 				      uint32_t first, const mrs_progress *progress, mrs_error *err);
+/* mrs_item_knn_train_from with the similarity of w (mrs_item_knn_train_from: cosine). */
+mrs_item_knn *mrs_item_knn_train_weighted(const mrs_ui_log *log, const mrs_knn_params *p,
+					  const mrs_knn_weights *w, uint32_t first,
+					  const mrs_progress *progress, mrs_error *err);
 /* score[0 .. n_items): for every item, the summed similarity to items[0 .. n). */
 void mrs_item_knn_score(const mrs_item_knn *m, const uint32_t *items, uint32_t n, float *score);
 /* What item i adds to the score of item j: their similarity when i is among the
@@ -345,7 +349,8 @@ void mrs_item_knn_free(mrs_item_knn *m);
 
 /* The engine's co-engagement index (Twitter's UTG / GraphJet "users who engaged with X
  * also engaged with Y"): item-kNN with mrs_knn_defaults (or the size rule's parameters,
- * below) over the positive engagements before until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
+ * below) and the similarity of mrs_coeng_weights over the positive engagements before
+ * until. mrs_coeng_open builds it, sets e->coeng_before to until and e->coeng_until
  * to one second after the latest engagement it holds (an engine over a dataset with no
  * positive engagement before until has no index: every score is 0). */
 int mrs_coeng_open(mrs_engine *e, int64_t until, const mrs_progress *p, mrs_error *err);
@@ -557,7 +562,7 @@ void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_FEATURE_SPEC_VERSION 4
+#define MRS_FEATURE_SPEC_VERSION 5
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
 	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */

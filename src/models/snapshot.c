@@ -100,6 +100,7 @@ static uint64_t knn_identity(const mrs_knn_params *p)
 	uint32_t shrink;
 	memcpy(&shrink, &p->shrink, sizeof shrink);
 	uint64_t h = mix(mix(MRS_FNV_START, p->neighbours), shrink);
+	h = mrs_fnv1a(h, &mrs_coeng_weights, sizeof mrs_coeng_weights);
 	return mix(mix(h, MRS_COENG_ALL_TARGETS_MAX), MRS_COENG_BIG_NEIGHBOURS);
 }
 
