@@ -862,6 +862,8 @@ typedef struct mrs_rank_metrics {
 	double coverage;          /* distinct recommended tweets / eligible tweets */
 	double author_diversity;  /* mean share of distinct original authors in a list */
 	double gini;              /* of recommendation counts over eligible tweets */
+	double length;            /* mean length of a list scored, at most k (a timeline shorter
+				   * than k leaves places of it empty) */
 } mrs_rank_metrics;
 
 /* How evaluation splits the log into what the systems learn from and what they are
@@ -1032,6 +1034,9 @@ typedef struct mrs_tune_point {
 	double best;         /* the best value so far, this one included */
 	const char *path;    /* the field changed from the best so far (static); NULL: start */
 	double x;            /* the field's value tried */
+	double length;       /* its timelines' mean length up to k (mrs_rank_metrics.length;
+			      * a configuration whose timelines leave more of the top k empty
+			      * than the start's never becomes the best) */
 	bool improved;       /* this configuration became the best */
 } mrs_tune_point;
 

@@ -487,7 +487,7 @@ fail:
 /* ------------------------------------------------------------ accumulation */
 
 typedef struct acc {
-	double ndcg, precision, recall, rr, hit, ap, diversity;
+	double ndcg, precision, recall, rr, hit, ap, diversity, length;
 	uint32_t lists;
 	uint32_t *exposure; /* per eligible tweet (elig_pos) */
 } acc;
@@ -635,6 +635,7 @@ static void add_list(run_ctx *x, int sys, const uint32_t *list, uint32_t n, cons
 	a->rr += rr;
 	a->hit += rr > 0;
 	a->ap += mrs_ap_at_k(list, n, rel, n_rel, k);
+	a->length += n;
 	a->lists++;
 	uint32_t m = MRS_MIN(n, k), distinct = 0;
 	const mrs_dataset *ds = x->ev->full;
@@ -659,6 +660,7 @@ static void finish(run_ctx *x, int sys, mrs_rank_metrics *m)
 	m->present = true;
 	double n = a->lists;
 	m->ndcg = a->ndcg / n;
+	m->length = a->length / n;
 	m->precision = a->precision / n;
 	m->recall = a->recall / n;
 	m->mrr = a->rr / n;
