@@ -479,7 +479,6 @@ typedef struct graph_acc {
 	float weight;
 	float coeng;      /* summed co-engagement similarity to the viewer's latest engagements */
 	uint8_t taken;    /* in the list through the engagers' path */
-	uint8_t skip;     /* met on the tweet-based path only, and not eligible */
 	uint32_t count;
 	int64_t latest;
 	uint32_t proof[MRS_MAX_PROOF];
@@ -540,18 +539,14 @@ static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest
 		const float *sim;
 		mrs_item_knn_row(e->coeng, hist[h], &tgt, &sim);
 		for (uint32_t k = from[h]; k < to[h]; k++) {
-			/* a tweet is checked once, when first met (one the engagers' path
-			 * holds was checked there) */
-			bool added;
-			graph_acc *a = graph_slot(map, acc, acc_cap, tgt[k], &added, err);
+			/* whether the tweet may be offered is asked only of those that would
+			 * enter the list (source_graph): most are not */
+			graph_acc *a = graph_slot(map, acc, acc_cap, tgt[k], NULL, err);
 			if (!a) {
 				rc = -1;
 				break;
 			}
-			if (added)
-				a->skip = !eligible(ds, q, tgt[k]);
-			if (!a->skip)
-				a->coeng += sim[k];
+			a->coeng += sim[k];
 		}
 	}
 	free(hist);
@@ -619,9 +614,18 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 		acc[s[i].aux].taken = 1;
 	uint32_t first = n;
 	h = (top_heap){s + first, 0, MRS_MIN(similar, map.n - first)};
-	for (uint32_t k = 0; k < map.n; k++)
-		if (!acc[k].taken && acc[k].coeng > 0)
-			heap_push(&h, (mrs_scored){acc[k].coeng, map.ids[k], k});
+	for (uint32_t k = 0; k < map.n; k++) {
+		if (acc[k].taken || !(acc[k].coeng > 0))
+			continue;
+		mrs_scored x = {acc[k].coeng, map.ids[k], k};
+		/* a tweet the engagers' path met was checked there; one met on this path only
+		 * is checked when it would enter the heap (the same list as checking all) */
+		if (h.n == h.cap && (!h.cap || !worse(&h.v[0], &x)))
+			continue;
+		if (!acc[k].count && !eligible(ds, q, map.ids[k]))
+			continue;
+		heap_push(&h, x);
+	}
 	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
 	n += h.n;
 	for (uint32_t i = 0; i < n; i++) {
