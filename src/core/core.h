@@ -46,6 +46,9 @@ static inline uint32_t mrs_lower_bound(const uint32_t *a, uint32_t lo, uint32_t 
 static inline uint32_t mrs_lower_bound_time(const int64_t *t, const uint32_t *at, uint32_t lo,
 					    uint32_t hi, int64_t x)
 {
+	/* a request at the dataset's end asks past every entry: one read answers it */
+	if (lo < hi && t[at ? at[hi - 1] : hi - 1] < x)
+		return hi;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (t[at ? at[mid] : mid] < x)
