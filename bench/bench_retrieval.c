@@ -38,7 +38,9 @@ static mrs_engine *open_parts(const mrs_dataset *ds, int64_t now, const char *di
 	e->sc_mode = sc;
 	e->rg_mode = rg;
 	snprintf(e->models_dir, sizeof e->models_dir, "%s", dir);
-	if (mrs_sc_open(e, NULL, &err) || mrs_twhin_open(e, NULL, &err) || mrs_rg_open(e, NULL, &err))
+	/* the counters first, as mrs_engine_open opens them: the models read them */
+	if (mrs_counts_open(e, NULL, &err) || mrs_sc_open(e, NULL, &err) ||
+	    mrs_twhin_open(e, NULL, &err) || mrs_rg_open(e, NULL, &err))
 		die("open", &err);
 	return e;
 }
@@ -48,6 +50,7 @@ static void close_parts(mrs_engine *e)
 	mrs_rg_free(e->rg);
 	mrs_twhin_free(e->tw);
 	mrs_sc_free(e->sc);
+	mrs_counts_free(e->counts);
 	free(e);
 }
 

@@ -38,6 +38,9 @@ static inline mrs_engine *ru_open(const mrs_dataset *ds, int64_t now, const char
 	e->rg_mode = rg_mode;
 	if (dir)
 		snprintf(e->models_dir, sizeof e->models_dir, "%s", dir);
+	/* the counters first, as mrs_engine_open opens them: the models read the engagers
+	 * of a tweet from them */
+	assert_ok(mrs_counts_open(e, NULL, &err), &err);
 	assert_ok(mrs_sc_open(e, NULL, &err), &err);
 	assert_ok(mrs_twhin_open(e, NULL, &err), &err);
 	assert_ok(mrs_rg_open(e, NULL, &err), &err);
@@ -52,6 +55,7 @@ static inline void ru_close(mrs_engine *e)
 	mrs_twhin_free(e->tw);
 	mrs_sc_free(e->sc);
 	mrs_item_knn_free(e->coeng);
+	mrs_counts_free(e->counts);
 	free(e);
 }
 

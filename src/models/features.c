@@ -28,6 +28,10 @@ struct mrs_counts {
 	int64_t *t_time;          /* [n_imp] imp_time in ds->timp order */
 	uint32_t *t_pos, *t_neg;  /* [n_imp + 1] prefix over ds->timp order */
 	uint32_t *t_like;         /* [n_imp + 1] likes, prefix over ds->timp order */
+	uint32_t *e_user;         /* [t_pos[n_imp]] the viewer of each positive impression, in
+				   * ds->timp order: the engagers of tweet t at timp positions
+				   * [i, j) are e_user[t_pos[i] .. t_pos[j]) */
+	int64_t *e_time;          /* [t_pos[n_imp]] their times */
 	uint32_t *a_off;          /* [n_users + 1] */
 	int64_t *a_time;          /* [n_imp] impressions of each author's tweets, by time */
 	uint32_t *a_pos, *a_neg;  /* [n_imp + 1] prefix over the author order */
@@ -58,7 +62,7 @@ void mrs_counts_free(struct mrs_counts *c)
 		return;
 	}
 	free(c->u_pos), free(c->u_neg), free(c->u_like), free(c->t_time), free(c->t_pos),
-		free(c->t_neg), free(c->t_like);
+		free(c->t_neg), free(c->t_like), free(c->e_user), free(c->e_time);
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
 	free(c->o_off), free(c->o_time), free(c->o_act), free(c->o_rt), free(c->o_like);
 	free(c->fol_t), free(c->fwr_t);
@@ -242,6 +246,17 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 		c->t_neg[i + 1] = c->t_neg[i] + ((b & NEG_MASK) != 0);
 		c->t_like[i + 1] = c->t_like[i] + ((b >> MRS_ACT_LIKE) & 1u);
 	}
+	uint32_t np = c->t_pos[ni];
+	c->e_user = mrs_calloc(MRS_MAX(np, 1u), sizeof(uint32_t), "counters", err);
+	c->e_time = mrs_calloc(MRS_MAX(np, 1u), sizeof(int64_t), "counters", err);
+	if (!c->e_user || !c->e_time)
+		return -1;
+	for (uint32_t i = 0; i < ni; i++)
+		if (c->t_pos[i + 1] != c->t_pos[i]) {
+			uint32_t j = ds->timp[i];
+			c->e_user[c->t_pos[i]] = ds->imp_user[j];
+			c->e_time[c->t_pos[i]] = ds->imp_time[j];
+		}
 	if (mrs_progress_report(p, "point-in-time counters", 0.4, 1, NULL))
 		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
 	memcpy(c->fol_t, ds->fol_time, sizeof(int64_t) * nf);
@@ -281,6 +296,8 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	    MRS_SNAP_ARRAY(o, "counts.t_pos", c->t_pos, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.t_neg", c->t_neg, ni + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.t_like", c->t_like, ni + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.e_user", c->e_user, MRS_MAX(c->t_pos[ni], 1u)) ||
+	    MRS_SNAP_ARRAY(o, "counts.e_time", c->e_time, MRS_MAX(c->t_pos[ni], 1u)) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_off", c->a_off, nu + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_time", c->a_time, ni) ||
 	    MRS_SNAP_ARRAY(o, "counts.a_pos", c->a_pos, ni + 1) ||
@@ -312,11 +329,14 @@ uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now)
 				    ds->timp_off[tweet + 1], now);
 }
 
-bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos)
+uint32_t mrs_counts_timp_engagers(const mrs_engine *e, uint32_t from, uint32_t to,
+				  const uint32_t **users, const int64_t **times)
 {
-	if (!e->counts)
-		return (e->ds->imp_actions[e->ds->timp[pos]] & MRS_POSITIVE_MASK) != 0;
-	return e->counts->t_pos[pos + 1] != e->counts->t_pos[pos];
+	const struct mrs_counts *c = e->counts;
+	*users = c->e_user + c->t_pos[from];
+	if (times)
+		*times = c->e_time + c->t_pos[from];
+	return c->t_pos[to] - c->t_pos[from];
 }
 
 /* ------------------------------------------------------------------ the feature table */
@@ -941,6 +961,9 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
  * serving batch of any size gives it.
  */
 #define RG_BATCH 64
+/* TwHIN's rows are asked for this many candidates ahead of the one being computed
+ * (mrs_twhin_prefetch) */
+#define PREFETCH_AHEAD 4
 
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err)
@@ -1003,9 +1026,13 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		rc = -1;
 	if (!rc)
 		mrs_coeng_scores(e, hist, n_hist, tweets, n, now, key, coeng);
+	for (uint32_t i = 0; i < MRS_MIN(n, (uint32_t)PREFETCH_AHEAD); i++)
+		mrs_twhin_prefetch(e, tweets[i], now);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
 		uint32_t t = tweets[i], a = authors[i];
+		if (i + PREFETCH_AHEAD < n)
+			mrs_twhin_prefetch(e, tweets[i + PREFETCH_AHEAD], now);
 		f[F_VIEWER_FOLLOWERS] = v[F_VIEWER_FOLLOWERS];
 		f[F_VIEWER_FOLLOWING] = v[F_VIEWER_FOLLOWING];
 		f[F_VIEWER_ACCOUNT_AGE] = v[F_VIEWER_ACCOUNT_AGE];

@@ -116,12 +116,17 @@ struct mrs_engine {
 int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err);
 void mrs_counts_free(struct mrs_counts *c);
 /* A tweet's impressions as the counters keep them, in ds->timp order, for scans that
- * would otherwise read every impression's time and actions through ds->timp (a cache
- * miss each on the large world): the position one past tweet's last impression before
- * now (what mrs_timp_end answers), and whether the impression at a position was a
- * positive engagement. Both work from the dataset when the counters are not open. */
+ * would otherwise read every impression's time, actions and viewer through ds->timp (a
+ * cache miss each on the large world). The position one past tweet's last impression
+ * before now (what mrs_timp_end answers; from the dataset when the counters are not
+ * open). */
 uint32_t mrs_counts_timp_end(const mrs_engine *e, uint32_t tweet, int64_t now);
-bool mrs_counts_timp_positive(const mrs_engine *e, uint32_t pos);
+/* The positive impressions at ds->timp positions [from, to) of one tweet, in that order:
+ * their viewers into *users and (when times is not NULL) their times into *times, both
+ * pointing into the counters; returns how many. The counters must be open (mrs_engine_open
+ * opens them before every model that reads this). */
+uint32_t mrs_counts_timp_engagers(const mrs_engine *e, uint32_t from, uint32_t to,
+				  const uint32_t **users, const int64_t **times);
 
 /* SimClusters: KnownFor from DIR/simclusters.pt (real mode) or the hash mode; then
  * InterestedIn for every user from the visible follows, tweet embeddings from visible
@@ -184,6 +189,10 @@ void mrs_twhin_free(struct mrs_twhin *tw);
  * no training edge the mean of its engagers' user vectors before now, else its author's
  * vector. 0 when the viewer has no vector or TwHIN is not loaded. */
 float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now);
+/* Asks for the memory mrs_twhin_score(e, *, tweet, now) will read (the tweet's row, or its
+ * latest engagers' rows), without waiting for it: called a few candidates ahead, the
+ * cache misses of one candidate overlap the work on others. Changes nothing. */
+void mrs_twhin_prefetch(const mrs_engine *e, uint32_t tweet, int64_t now);
 /* cosine(U[u], U[v]); 0 when not loaded. */
 float mrs_twhin_user_sim(const mrs_engine *e, uint32_t u, uint32_t v);
 

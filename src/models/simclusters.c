@@ -314,23 +314,23 @@ static void tweet_vec_real(const struct mrs_sc *sc, const mrs_engine *e, uint32_
 			   int64_t now, sc_acc *acc, sc_acc *uacc, sc_vec *out, float *pop)
 {
 	const mrs_dataset *ds = e->ds;
-	/* the counters' contiguous copies find the end and the positive impressions
-	 * (models.h): only those are read through ds->timp */
+	/* the counters' contiguous copies find the end and the positive impressions, their
+	 * viewers and times (models.h): nothing is read through ds->timp */
 	uint32_t lo = ds->timp_off[tw], end = mrs_counts_timp_end(e, tw, now);
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo;
 	int64_t t_tweet = ds->tweet_time[tw], t_ref = t_tweet;
 	double popularity = 0;
 	sc_vec buf;
 	uint32_t taken = 0;
-	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
-		if (!mrs_counts_timp_positive(e, i - 1))
-			continue;
-		uint32_t imp = ds->timp[i - 1];
-		int64_t t = ds->imp_time[imp];
+	const uint32_t *who;
+	const int64_t *when;
+	uint32_t n = mrs_counts_timp_engagers(e, stop, end, &who, &when);
+	for (uint32_t i = n; i > 0 && taken < SC_ENGAGERS; i--) {
+		int64_t t = when[i - 1];
 		if (taken++ == 0)
 			t_ref = MRS_MAX(t, t_tweet);
 		popularity += mrs_decay((double)(now - t), SC_HALFLIFE_S(ds));
-		const sc_vec *uv = user_vec(sc, ds, ds->imp_user[imp], now, uacc, &buf);
+		const sc_vec *uv = user_vec(sc, ds, who[i - 1], now, uacc, &buf);
 		acc_add_vec(acc, uv, mrs_decay((double)(t_ref - t), SC_HALFLIFE_S(ds)));
 	}
 	uint32_t a = mrs_ds_original_author(ds, tw);
@@ -353,13 +353,11 @@ static float tweet_popularity_at(const mrs_engine *e, uint32_t tw, int64_t now)
 	uint32_t stop = end > lo + SC_SCAN_BACK ? end - SC_SCAN_BACK : lo, taken = 0;
 	double popularity =
 		SC_PRIOR * mrs_decay((double)(now - ds->tweet_time[tw]), SC_HALFLIFE_S(ds));
-	for (uint32_t i = end; i > stop && taken < SC_ENGAGERS; i--) {
-		if (mrs_counts_timp_positive(e, i - 1)) {
-			popularity += mrs_decay((double)(now - ds->imp_time[ds->timp[i - 1]]),
-						SC_HALFLIFE_S(ds));
-			taken++;
-		}
-	}
+	const int64_t *when;
+	const uint32_t *who;
+	uint32_t n = mrs_counts_timp_engagers(e, stop, end, &who, &when);
+	for (uint32_t i = n; i > 0 && taken < SC_ENGAGERS; i--, taken++)
+		popularity += mrs_decay((double)(now - when[i - 1]), SC_HALFLIFE_S(ds));
 	return (float)popularity;
 }
 
