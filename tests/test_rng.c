@@ -1,4 +1,5 @@
-/* test_rng.c: random numbers: determinism, distributions, alias tables, hashes. */
+/* test_rng.c: random numbers: determinism, distributions, alias tables, hashes, and the
+ * id map built on them. */
 #include <math.h>
 
 #include "testutil.h"
@@ -124,6 +125,41 @@ static void test_alias(void **state)
 	mrs_alias_free(NULL);
 }
 
+/* The id map hands out slots in insertion order; reserve makes room without moving a
+ * slot, and what it reserved is put without another rehash. */
+static void test_idmap_slots_and_reserve(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	mrs_idmap m = {0};
+	assert_ok(mrs_idmap_reset(&m, 4, &err), &err);
+	for (uint32_t i = 0; i < 100; i++) {
+		bool added = false;
+		assert_int_equal(mrs_idmap_put(&m, 7919 * i + 3, &added, &err), i);
+		assert_true(added);
+	}
+	bool added = true;
+	assert_int_equal(mrs_idmap_put(&m, 7919 * 42 + 3, &added, &err), 42);
+	assert_false(added);
+	assert_int_equal(mrs_idmap_get(&m, 5), MRS_NONE);
+	assert_ok(mrs_idmap_reserve(&m, 5000, &err), &err);
+	uint32_t mask = m.mask;
+	assert_true(2 * (uint64_t)(m.n + 5000) <= (uint64_t)mask + 1);
+	for (uint32_t i = 0; i < 100; i++)
+		assert_int_equal(mrs_idmap_get(&m, 7919 * i + 3), i);
+	for (uint32_t i = 100; i < 5100; i++)
+		assert_int_equal(mrs_idmap_put(&m, 7919 * i + 3, NULL, &err), i);
+	assert_int_equal(m.mask, mask); /* no rehash while putting what was reserved */
+	for (uint32_t i = 0; i < 5100; i++) {
+		assert_int_equal(mrs_idmap_get(&m, 7919 * i + 3), i);
+		assert_int_equal(m.ids[i], 7919 * i + 3);
+	}
+	assert_ok(mrs_idmap_reset(&m, 4, &err), &err);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(mrs_idmap_get(&m, 3), MRS_NONE);
+	mrs_idmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_uniform_and_below),
 		cmocka_unit_test(test_distributions),
 		cmocka_unit_test(test_alias),
+		cmocka_unit_test(test_idmap_slots_and_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

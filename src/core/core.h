@@ -117,6 +117,9 @@ typedef struct mrs_idmap {
 
 /* Empties the map and makes room for about `expect` ids (it grows past that). */
 int mrs_idmap_reset(mrs_idmap *m, uint32_t expect, mrs_error *err);
+/* Makes room for `more` ids beyond those in the map, so that putting them neither grows
+ * nor rehashes it (the slots stay as they are); -1 on no memory. */
+int mrs_idmap_reserve(mrs_idmap *m, uint32_t more, mrs_error *err);
 /* Slot of id, or MRS_NONE. */
 uint32_t mrs_idmap_get(const mrs_idmap *m, uint32_t id);
 /* Slot of id, inserted if new (*added tells which, may be NULL); MRS_NONE on no memory. */

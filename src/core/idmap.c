@@ -55,9 +55,8 @@ uint32_t mrs_idmap_get(const mrs_idmap *m, uint32_t id)
 	return MRS_NONE;
 }
 
-static int idmap_rehash(mrs_idmap *m, mrs_error *err)
+static int idmap_rehash(mrs_idmap *m, uint32_t cap, mrs_error *err)
 {
-	uint32_t cap = (m->mask + 1) * 2;
 	uint32_t *oldk = m->key, *oldv = m->val, oldcap = m->mask + 1;
 	m->key = m->val = NULL;
 	if (idmap_alloc(m, cap, err)) {
@@ -83,7 +82,7 @@ uint32_t mrs_idmap_put(mrs_idmap *m, uint32_t id, bool *added, mrs_error *err)
 		*added = false;
 	if (!m->key && mrs_idmap_reset(m, 16, err))
 		return MRS_NONE;
-	if (2 * (uint64_t)(m->n + 1) > m->mask + 1 && idmap_rehash(m, err))
+	if (2 * (uint64_t)(m->n + 1) > m->mask + 1 && idmap_rehash(m, (m->mask + 1) * 2, err))
 		return MRS_NONE;
 	uint32_t h = (uint32_t)mrs_hash64(id) & m->mask;
 	while (m->key[h] != MRS_NONE) {
@@ -100,6 +99,20 @@ uint32_t mrs_idmap_put(mrs_idmap *m, uint32_t id, bool *added, mrs_error *err)
 	if (added)
 		*added = true;
 	return m->n++;
+}
+
+int mrs_idmap_reserve(mrs_idmap *m, uint32_t more, mrs_error *err)
+{
+	if (!m->key && mrs_idmap_reset(m, 16, err))
+		return -1;
+	uint64_t want = (uint64_t)m->n + more;
+	uint32_t cap = m->mask + 1;
+	while (2 * want > cap && cap < (1u << 31))
+		cap *= 2;
+	if (cap != m->mask + 1 && idmap_rehash(m, cap, err))
+		return -1;
+	return mrs_grow((void **)&m->ids, &m->ids_cap, MRS_MAX(want, 16u), sizeof(uint32_t),
+			"id map", err);
 }
 
 void mrs_idmap_free(mrs_idmap *m)

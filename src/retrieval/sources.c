@@ -475,9 +475,10 @@ out:
 
 /* ------------------------------------------------------------------ Graph */
 
+/* What the engagers' path gathers about a tweet it meets (the slots of its map's first
+ * ids); the tweet-based path adds only a summed similarity, in an array of its own */
 typedef struct graph_acc {
 	float weight;
-	float coeng;      /* summed co-engagement similarity to the viewer's latest engagements */
 	uint8_t taken;    /* in the list through the engagers' path */
 	uint32_t count;
 	int64_t latest;
@@ -485,15 +486,12 @@ typedef struct graph_acc {
 	uint8_t n_proof;
 } graph_acc;
 
-/* The accumulator of tweet t, new tweets starting empty (*added says so when not NULL);
- * NULL on no memory. */
+/* The accumulator of tweet t, new tweets starting empty; NULL on no memory. */
 static graph_acc *graph_slot(mrs_idmap *map, graph_acc **acc, size_t *cap, uint32_t t,
-			     bool *added_out, mrs_error *err)
+			     mrs_error *err)
 {
 	bool added;
 	uint32_t slot = mrs_idmap_put(map, t, &added, err);
-	if (added_out)
-		*added_out = added;
 	if (slot == MRS_NONE ||
 	    mrs_grow((void **)acc, cap, (size_t)slot + 1, sizeof **acc, "graph", err))
 		return NULL;
@@ -503,12 +501,14 @@ static graph_acc *graph_slot(mrs_idmap *map, graph_acc **acc, size_t *cap, uint3
 }
 
 /* The tweet-based path (GraphJet's "users who engaged with X also engaged with Y"): the
- * tweets the co-engagement index scores from the viewer's latest engagements, summed
- * similarity into acc[].coeng. Nothing when the index holds behaviour at or after now. */
+ * tweets the co-engagement index scores from the viewer's latest engagements, each one's
+ * summed similarity into (*coeng)[its slot in map], an array of map->n slots (NULL when
+ * the path reads nothing). Nothing when the index holds behaviour at or after now. */
 static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest, mrs_idmap *map,
-			 graph_acc **acc, size_t *acc_cap, mrs_error *err)
+			 float **coeng, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
+	*coeng = NULL;
 	if (!e->coeng || e->coeng_until > q->now)
 		return 0;
 	uint32_t *hist = mrs_calloc(MRS_COENG_HISTORY, sizeof(uint32_t), "graph", err);
@@ -533,7 +533,11 @@ static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest
 			to[h] = from[h];
 		reads += to[h] - from[h];
 	}
-	int rc = 0;
+	/* room for every tweet read being new: the map never grows while it is read */
+	int rc = mrs_idmap_reserve(map, (uint32_t)reads, err);
+	float *sum = rc ? NULL : mrs_calloc((size_t)map->n + reads + 1, sizeof(float), "graph", err);
+	if (!rc && !sum)
+		rc = -1;
 	for (uint32_t h = 0; h < nh && !rc; h++) {
 		const uint32_t *tgt;
 		const float *sim;
@@ -541,15 +545,19 @@ static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest
 		for (uint32_t k = from[h]; k < to[h]; k++) {
 			/* whether the tweet may be offered is asked only of those that would
 			 * enter the list (source_graph): most are not */
-			graph_acc *a = graph_slot(map, acc, acc_cap, tgt[k], NULL, err);
-			if (!a) {
+			uint32_t slot = mrs_idmap_put(map, tgt[k], NULL, err);
+			if (slot == MRS_NONE) {
 				rc = -1;
 				break;
 			}
-			a->coeng += sim[k];
+			sum[slot] += sim[k];
 		}
 	}
 	free(hist);
+	if (rc)
+		free(sum);
+	else
+		*coeng = sum;
 	return rc;
 }
 
@@ -573,6 +581,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 	mrs_idmap map = {0};
 	graph_acc *acc = NULL;
 	size_t acc_cap = 0;
+	float *coeng = NULL;
 	mrs_scored *s = NULL;
 	int rc = -1;
 	if (mrs_idmap_reset(&map, 64, err))
@@ -585,7 +594,7 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 			if (!(ds->imp_actions[j - 1] & MRS_POSITIVE_MASK) || ds->tweet_time[t] < oldest ||
 			    !eligible(ds, q, t))
 				continue;
-			graph_acc *a = graph_slot(&map, &acc, &acc_cap, t, NULL, err);
+			graph_acc *a = graph_slot(&map, &acc, &acc_cap, t, err);
 			if (!a)
 				goto out;
 			a->weight += weight[i];
@@ -595,15 +604,16 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 				a->proof[a->n_proof++] = f; /* strongest first */
 		}
 	}
-	if (similar && graph_similar(e, q, oldest, &map, &acc, &acc_cap, err))
+	uint32_t n_eng = map.n; /* slots the engagers' path made: those of acc */
+	if (similar && graph_similar(e, q, oldest, &map, &coeng, err))
 		goto out;
 	if (!(s = mrs_calloc(MRS_MAX(map.n, 1u), sizeof *s, "graph", err)))
 		goto out;
 	/* the engagers' path: the cap best by RealGraph-weighted engager count (the count
 	 * breaks ties between weights), kept in a bounded heap over s (the order is total:
 	 * the same as sorting them all) */
-	top_heap h = {s, 0, MRS_MIN(cap, map.n)};
-	for (uint32_t k = 0; k < map.n; k++)
+	top_heap h = {s, 0, MRS_MIN(cap, n_eng)};
+	for (uint32_t k = 0; k < n_eng; k++)
 		if (acc[k].count)
 			heap_push(&h, (mrs_scored){acc[k].weight + 1e-4f * (float)acc[k].count,
 						   map.ids[k], k});
@@ -614,36 +624,38 @@ static int source_graph(const mrs_engine *e, const mrs_query *q, const mrs_confi
 		acc[s[i].aux].taken = 1;
 	uint32_t first = n;
 	h = (top_heap){s + first, 0, MRS_MIN(similar, map.n - first)};
-	for (uint32_t k = 0; k < map.n; k++) {
-		if (acc[k].taken || !(acc[k].coeng > 0))
+	for (uint32_t k = 0; coeng && k < map.n; k++) {
+		if ((k < n_eng && acc[k].taken) || !(coeng[k] > 0))
 			continue;
-		mrs_scored x = {acc[k].coeng, map.ids[k], k};
+		mrs_scored x = {coeng[k], map.ids[k], k};
 		/* a tweet the engagers' path met was checked there; one met on this path only
 		 * is checked when it would enter the heap (the same list as checking all) */
 		if (h.n == h.cap && (!h.cap || !worse(&h.v[0], &x)))
 			continue;
-		if (!acc[k].count && !eligible(ds, q, map.ids[k]))
+		if (k >= n_eng && !eligible(ds, q, map.ids[k]))
 			continue;
 		heap_push(&h, x);
 	}
 	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
 	n += h.n;
 	for (uint32_t i = 0; i < n; i++) {
-		const graph_acc *a = &acc[s[i].aux];
+		const graph_acc *a = s[i].aux < n_eng ? &acc[s[i].aux] : NULL;
 		mrs_candidate c;
 		mrs_cand_init(&c, ds, s[i].tweet);
 		c.sources = 1u << MRS_SRC_GRAPH;
 		c.source = MRS_SRC_GRAPH;
-		c.source_score[MRS_SRC_GRAPH] = i < first ? a->weight : a->coeng;
-		memcpy(c.proof, a->proof, sizeof c.proof);
-		c.n_proof = a->n_proof;
+		c.source_score[MRS_SRC_GRAPH] = i < first ? a->weight : coeng[s[i].aux];
+		if (a) {
+			memcpy(c.proof, a->proof, sizeof c.proof);
+			c.n_proof = a->n_proof;
+		}
 		if (mrs_cand_push(out, &c, err))
 			goto out;
 	}
 	rc = 0;
 out:
 	mrs_idmap_free(&map);
-	free(acc), free(s);
+	free(acc), free(coeng), free(s);
 	return rc;
 }
 
