@@ -961,9 +961,6 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
  * serving batch of any size gives it.
  */
 #define RG_BATCH 64
-/* TwHIN's rows are asked for this many candidates ahead of the one being computed
- * (mrs_twhin_prefetch) */
-#define PREFETCH_AHEAD 4
 
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err)
@@ -1026,13 +1023,9 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		rc = -1;
 	if (!rc)
 		mrs_coeng_scores(e, hist, n_hist, tweets, n, now, key, coeng);
-	for (uint32_t i = 0; i < MRS_MIN(n, (uint32_t)PREFETCH_AHEAD); i++)
-		mrs_twhin_prefetch(e, tweets[i], now);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
 		uint32_t t = tweets[i], a = authors[i];
-		if (i + PREFETCH_AHEAD < n)
-			mrs_twhin_prefetch(e, tweets[i + PREFETCH_AHEAD], now);
 		f[F_VIEWER_FOLLOWERS] = v[F_VIEWER_FOLLOWERS];
 		f[F_VIEWER_FOLLOWING] = v[F_VIEWER_FOLLOWING];
 		f[F_VIEWER_ACCOUNT_AGE] = v[F_VIEWER_ACCOUNT_AGE];

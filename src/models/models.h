@@ -189,10 +189,6 @@ void mrs_twhin_free(struct mrs_twhin *tw);
  * no training edge the mean of its engagers' user vectors before now, else its author's
  * vector. 0 when the viewer has no vector or TwHIN is not loaded. */
 float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now);
-/* Asks for the memory mrs_twhin_score(e, *, tweet, now) will read (the tweet's row, or its
- * latest engagers' rows), without waiting for it: called a few candidates ahead, the
- * cache misses of one candidate overlap the work on others. Changes nothing. */
-void mrs_twhin_prefetch(const mrs_engine *e, uint32_t tweet, int64_t now);
 /* cosine(U[u], U[v]); 0 when not loaded. */
 float mrs_twhin_user_sim(const mrs_engine *e, uint32_t u, uint32_t v);
 

@@ -277,29 +277,6 @@ float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int6
 	return cosine(u, tw->user_norm[viewer], mean, norm(mean, d), d);
 }
 
-void mrs_twhin_prefetch(const mrs_engine *e, uint32_t tweet, int64_t now)
-{
-	const struct mrs_twhin *tw = e->tw;
-	const mrs_dataset *ds = e->ds;
-	if (!tw || tweet >= ds->n_tweets)
-		return;
-	uint32_t d = tw->dim;
-	int32_t r = tw->row[tweet];
-	if (r >= 0) {
-		prefetch_row(tw->tweet + (size_t)r * d, d);
-		return;
-	}
-	uint32_t lo = ds->timp_off[tweet], end = mrs_counts_timp_end(e, tweet, now);
-	uint32_t stop = end - MRS_MIN(end - lo, (uint32_t)TW_SCAN_BACK);
-	const uint32_t *who;
-	uint32_t n = mrs_counts_timp_engagers(e, stop, end, &who, NULL);
-	for (uint32_t i = 0; i < MRS_MIN(n, (uint32_t)TW_FALLBACK); i++) {
-		uint32_t g = who[n - 1 - i];
-		__builtin_prefetch(&tw->user_norm[g]);
-		prefetch_row(tw->user + (size_t)g * d, d);
-	}
-}
-
 float mrs_twhin_user_sim(const mrs_engine *e, uint32_t u, uint32_t v)
 {
 	const struct mrs_twhin *tw = e->tw;
