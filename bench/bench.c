@@ -5,7 +5,7 @@
  * usage: bench [--scale small|default|large|huge]... [--work DIR] [--runs N] [--users N]
  *              [--data DB] [--models DIR]
  *              [--passes N] [--phases LIST] [--json FILE] [--label TEXT]
- *              [--minirecsys PROGRAM] [--valgrind PROGRAM] [--smoke]
+ *              [--minirecsys PROGRAM] [--valgrind PROGRAM] [--smoke] [--snapshot]
  *        bench --one-request DB MODELS USER   (what the callgrind phase runs)
  *
  * Each phase runs in a child process of its own, so that its peak resident memory is its
@@ -28,7 +28,9 @@
  * there is none that matches (the build is the first start of a day's work, not a figure
  * to repeat). A huge world and its models already made are measured without generating
  * or training again with --phases serve,start,eval and --data, --models naming them
- * (instead of WORK/SCALE/world.db and WORK/SCALE/models; one scale only).
+ * (instead of WORK/SCALE/world.db and WORK/SCALE/models; one scale only). --snapshot
+ * serves every scale that way (the engine's memory is then the mapped file's, as in the
+ * program, rather than the heap's).
  */
 #include <errno.h>
 #include <poll.h>
@@ -75,6 +77,7 @@ typedef struct opts {
 	const char *valgrind;
 	const char *self;        /* this program, for valgrind */
 	bool smoke;
+	bool snapshot;           /* --snapshot: serve every scale from the serving snapshot */
 } opts;
 
 /* What one phase of one scale needs. */
@@ -421,7 +424,7 @@ static int phase_serve_500(server *s, int runs)
 static int phase_serve(const ctx *c)
 {
 	server s;
-	int rc = server_open(&s, c->db, c->models, c->scale, true, c->huge);
+	int rc = server_open(&s, c->db, c->models, c->scale, true, c->huge || c->o->snapshot);
 	uint32_t nu = rc ? 1 : s.ds->n_users, users = c->users < nu ? c->users : nu;
 	/* warm-up: other users than the measured ones */
 	for (uint32_t k = 0; k < WARMUP_REQUESTS && !rc; k++) {
@@ -896,7 +899,7 @@ static void usage(void)
 		"             [--users N] [--passes N] [--phases generate,load,train,serve,start,"
 		"eval,callgrind]\n"
 		"             [--json FILE] [--label TEXT] [--minirecsys PROGRAM]"
-		" [--valgrind PROGRAM] [--smoke]\n"
+		" [--valgrind PROGRAM] [--smoke] [--snapshot]\n"
 		"       bench --one-request DB MODELS USER\n");
 }
 
@@ -904,7 +907,7 @@ static int parse(opts *o, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = strcmp(a, "--smoke") != 0;
+		bool takes = strcmp(a, "--smoke") != 0 && strcmp(a, "--snapshot") != 0;
 		if (takes && !v) {
 			usage();
 			return -1;
@@ -935,6 +938,8 @@ static int parse(opts *o, int argc, char **argv)
 			o->valgrind = *v ? v : NULL;
 		else if (strcmp(a, "--smoke") == 0)
 			o->smoke = true;
+		else if (strcmp(a, "--snapshot") == 0)
+			o->snapshot = true;
 		else {
 			usage();
 			return -1;
