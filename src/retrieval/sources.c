@@ -448,10 +448,11 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 				goto out;
 			if (!added)
 				continue;
+			/* a viewer with clusters ranks by similarity alone, a cold one by
+			 * popularity alone: only what the score reads is computed */
 			float sc = cold ? 0 : mrs_sc_score(e, q->viewer, t, q->now);
-			heap_push(&h, (mrs_scored){oon_light_score(sc, mrs_sc_tweet_popularity(e, t),
-								   cold, w[k]),
-						   t, k});
+			float pop = cold ? mrs_sc_tweet_popularity(e, t) : 0;
+			heap_push(&h, (mrs_scored){oon_light_score(sc, pop, cold, w[k]), t, k});
 		}
 	}
 	qsort(h.v, h.n, sizeof *h.v, mrs_scored_cmp);
@@ -461,7 +462,7 @@ static int source_out_of_network(const mrs_engine *e, const mrs_query *q, const 
 		cd.sources = 1u << MRS_SRC_OUT_OF_NETWORK;
 		cd.source = MRS_SRC_OUT_OF_NETWORK;
 		cd.source_score[MRS_SRC_OUT_OF_NETWORK] = h.v[i].score;
-		cd.sc = cold ? 0 : mrs_sc_score(e, q->viewer, h.v[i].tweet, q->now);
+		cd.sc = cold ? 0 : h.v[i].score; /* the light score is the similarity */
 		cd.twhin = mrs_twhin_score(e, q->viewer, h.v[i].tweet, q->now);
 		if (mrs_cand_push(out, &cd, err))
 			goto out;
