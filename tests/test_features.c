@@ -1,6 +1,8 @@
 /* test_features.c: the feature function: training rows and serving give the same vectors,
  * no feature reads the ground truth, nothing at or after `now` counts, every feature
- * varies, the feature table is complete, and the word topics recover a world's subjects. */
+ * varies, the text features match the texts, the feature table is complete, and the word
+ * topics recover a world's subjects. */
+#include <ctype.h>
 #include <math.h>
 #include <sqlite3.h>
 
@@ -247,6 +249,54 @@ static void test_every_feature_varies(void **state)
 	free(x);
 }
 
+/* The text features read the lengths and hashtag counts the engine keeps (a candidate's
+ * text is not read per request): they are what the text itself gives, for every tweet
+ * (a hashtag: '#' first or after a space, then a letter, a digit or a non-ASCII byte). */
+static int feature_named(const char *name)
+{
+	for (int f = 0; f < MRS_N_FEATURES; f++)
+		if (strcmp(mrs_feature_info_get(f)->name, name) == 0)
+			return f;
+	fail_msg("no feature %s", name);
+	return -1;
+}
+
+static unsigned tags_in(const char *s)
+{
+	unsigned n = 0;
+	for (const char *p = s; *p; p++)
+		n += *p == '#' && (p == s || p[-1] == ' ') &&
+		     ((unsigned char)p[1] >= 0x80 || isalnum((unsigned char)p[1]));
+	return n;
+}
+
+static void test_text_features_match_texts(void **state)
+{
+	(void)state;
+	int fl = feature_named("tweet_text_length"), fh = feature_named("tweet_hashtags");
+	uint32_t viewer = 0, n = W->n_tweets;
+	uint32_t *t = calloc(n, sizeof(uint32_t));
+	float *x = calloc((size_t)n * MRS_N_FEATURES, sizeof(float));
+	assert_non_null(t), assert_non_null(x);
+	for (uint32_t i = 0; i < n; i++)
+		t[i] = i;
+	mrs_error err = {0};
+	assert_ok(mrs_features(E, viewer, t, n, mrs_engine_now(E), x, &err), &err);
+	unsigned with_tags = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *text = mrs_tweet_text(W, i);
+		size_t len = strlen(text);
+		unsigned tags = tags_in(text);
+		with_tags += tags > 0;
+		assert_float_equal(x[(size_t)i * MRS_N_FEATURES + fl],
+				   (float)(len > 560 ? 560 : len) / 280.0f, 0);
+		assert_float_equal(x[(size_t)i * MRS_N_FEATURES + fh],
+				   (float)(tags > 4 ? 4 : tags) / 4.0f, 0);
+	}
+	assert_true(with_tags > n / 100); /* the world's texts do carry hashtags */
+	free(t), free(x);
+}
+
 /* The word topics of the default world (seed 42) against its hidden topics: each hidden
  * topic's tweets fall mostly in one community, a different one for each (with a PMI cut of
  * 0.5 and a text's topic by its most frequent community, technology and music shared one
@@ -359,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_no_ground_truth_reads),
 		cmocka_unit_test(test_point_in_time),
 		cmocka_unit_test(test_every_feature_varies),
+		cmocka_unit_test(test_text_features_match_texts),
 		cmocka_unit_test(test_word_topics_recover_subjects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

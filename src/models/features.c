@@ -47,6 +47,8 @@ struct mrs_counts {
 	int16_t *tweet_topic;     /* [n_tweets] most frequent topic of its words, or -1 */
 	uint32_t *word_off;       /* [n_tweets + 1] words of t: words[word_off[t] .. word_off[t+1]) */
 	uint64_t *words;          /* the first MAX_WORDS words of every text, hashed */
+	uint16_t *text_len;       /* [n_tweets] min(bytes of the text, 65535) */
+	uint8_t *text_tags;       /* [n_tweets] min(hashtags in the text, 255) */
 	bool mapped;              /* the arrays live in a snapshot */
 };
 
@@ -66,7 +68,8 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->a_off), free(c->a_time), free(c->a_pos), free(c->a_neg), free(c->a_rt), free(c->a_like);
 	free(c->o_off), free(c->o_time), free(c->o_act), free(c->o_rt), free(c->o_like);
 	free(c->fol_t), free(c->fwr_t);
-	free(c->tweet_topic), free(c->word_off), free(c->words);
+	free(c->tweet_topic), free(c->word_off), free(c->words), free(c->text_len),
+		free(c->text_tags);
 	free(c);
 }
 
@@ -170,15 +173,27 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 }
 
 /* Hashes the words of every tweet's text into c->word_off and c->words. */
+static unsigned hashtags(const char *s);
+
+/* Every text's hashed words, its length and its hashtags: the features of a candidate
+ * read these rather than its text. */
 static int hash_words(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
 {
 	size_t cap = 0, n = 0;
 	uint64_t w[MAX_WORDS];
+	size_t nt = MRS_MAX(ds->n_tweets, 1u);
 	if (!(c->word_off = mrs_calloc((size_t)ds->n_tweets + 1, sizeof(uint32_t), "tweet words",
-				       err)))
+				       err)) ||
+	    !(c->text_len = mrs_calloc(nt, sizeof(uint16_t), "tweet texts", err)) ||
+	    !(c->text_tags = mrs_calloc(nt, sizeof(uint8_t), "tweet texts", err)))
 		return -1;
 	for (uint32_t t = 0; t < ds->n_tweets; t++) {
-		size_t k = mrs_text_words(mrs_tweet_text(ds, t), w, MAX_WORDS);
+		const char *text = mrs_tweet_text(ds, t);
+		size_t len = strlen(text);
+		unsigned tags = hashtags(text);
+		c->text_len[t] = (uint16_t)MRS_MIN(len, (size_t)UINT16_MAX);
+		c->text_tags[t] = (uint8_t)MRS_MIN(tags, 255u);
+		size_t k = mrs_text_words(text, w, MAX_WORDS);
 		if (n + k > UINT32_MAX)
 			return mrs_fail(err, MRS_ERR_DATA, "features: over 4 billion words in the texts");
 		if (mrs_grow((void **)&c->words, &cap, n + k, sizeof(uint64_t), "tweet words", err))
@@ -313,7 +328,9 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	    MRS_SNAP_ARRAY(o, "counts.fwr_t", c->fwr_t, nf) ||
 	    mrs_topics_snap(&c->topics, o) ||
 	    MRS_SNAP_ARRAY(o, "counts.tweet_topic", c->tweet_topic, nt + 1) ||
-	    MRS_SNAP_ARRAY(o, "counts.word_off", c->word_off, nt + 1))
+	    MRS_SNAP_ARRAY(o, "counts.word_off", c->word_off, nt + 1) ||
+	    MRS_SNAP_ARRAY(o, "counts.text_len", c->text_len, MRS_MAX(nt, 1u)) ||
+	    MRS_SNAP_ARRAY(o, "counts.text_tags", c->text_tags, MRS_MAX(nt, 1u)))
 		return -1;
 	if (!c->word_off)
 		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: counters: no word offsets");
@@ -902,12 +919,11 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
 {
 	const mrs_dataset *ds = e->ds;
 	const struct mrs_counts *c = e->counts;
-	const char *text = mrs_tweet_text(ds, t);
-	size_t len = strlen(text);
+	size_t len = c->text_len[t];
 	f[F_TWEET_TEXT_LENGTH] = (float)(len > 560 ? 560 : len) / 280.0f;
 	f[F_TWEET_MEDIA] = (ds->tweet_flags[t] & MRS_TW_MEDIA) ? 1.0f : 0.0f;
 	f[F_TWEET_LINK] = (ds->tweet_flags[t] & MRS_TW_LINK) ? 1.0f : 0.0f;
-	unsigned tags = hashtags(text);
+	unsigned tags = c->text_tags[t];
 	f[F_TWEET_HASHTAGS] = (float)(tags > 4 ? 4 : tags) / 4.0f;
 	f[F_TWEET_AGE] = lg((double)(now - ds->tweet_time[t]) / MRS_HOUR, 6);
 	double age_days = (double)(now - ds->tweet_time[t]) / MRS_DAY;

@@ -34,7 +34,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 6
+#define SNAPSHOT_CONTENT 7
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
