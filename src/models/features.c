@@ -172,11 +172,11 @@ static int build_author_index(struct mrs_counts *c, const mrs_dataset *ds, mrs_e
 	return 0;
 }
 
-/* Hashes the words of every tweet's text into c->word_off and c->words. */
 static unsigned hashtags(const char *s);
 
-/* Every text's hashed words, its length and its hashtags: the features of a candidate
- * read these rather than its text. */
+/* Every tweet's text: its hashed words into c->word_off and c->words, its length and its
+ * hashtags into c->text_len and c->text_tags (the features of a candidate read these
+ * rather than its text). */
 static int hash_words(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *err)
 {
 	size_t cap = 0, n = 0;

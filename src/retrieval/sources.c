@@ -503,8 +503,9 @@ static graph_acc *graph_slot(mrs_idmap *map, graph_acc **acc, size_t *cap, uint3
 
 /* The tweet-based path (GraphJet's "users who engaged with X also engaged with Y"): the
  * tweets the co-engagement index scores from the viewer's latest engagements, each one's
- * summed similarity into (*coeng)[its slot in map], an array of map->n slots (NULL when
- * the path reads nothing). Nothing when the index holds behaviour at or after now. */
+ * summed similarity into (*coeng)[its slot in map], an array with a slot for every id the
+ * map then holds. Nothing (and *coeng NULL) when the index holds behaviour at or after
+ * now. */
 static int graph_similar(const mrs_engine *e, const mrs_query *q, int64_t oldest, mrs_idmap *map,
 			 float **coeng, mrs_error *err)
 {
