@@ -198,7 +198,8 @@ static int hash_words(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *er
 			return mrs_fail(err, MRS_ERR_DATA, "features: over 4 billion words in the texts");
 		if (mrs_grow((void **)&c->words, &cap, n + k, sizeof(uint64_t), "tweet words", err))
 			return -1;
-		memcpy(c->words + n, w, k * sizeof(uint64_t));
+		if (k) /* c->words is still NULL while every text so far had no word */
+			memcpy(c->words + n, w, k * sizeof(uint64_t));
 		n += k;
 		c->word_off[t + 1] = (uint32_t)n;
 	}
