@@ -420,6 +420,10 @@ typedef struct mrs_engine_opts {
 	const mrs_engine *texts_from;
 	/* open only from the serving snapshot: NULL with MRS_ERR_REFUSED when it does not map */
 	bool snapshot_only;
+	/* the engine computes training rows only (mrs_features_rows, each at its own time):
+	 * what only requests at the default now read is not kept (the same features, less
+	 * memory; an engine at another now keeps none either) */
+	bool rows_only;
 } mrs_engine_opts;
 
 /* Opens an engine over ds (borrowed; must outlive the engine): loads the models that

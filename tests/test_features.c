@@ -297,6 +297,43 @@ static void test_text_features_match_texts(void **state)
 	free(t), free(x);
 }
 
+/* A request at the engine's now reads each young tweet's features from its record, and a
+ * fresh tweet's TwHIN vector from the sums kept at open: the same floats as computing them.
+ * An engine whose now is a second later computes them for that earlier time. */
+static void test_records_match_computing(void **state)
+{
+	(void)state;
+	mrs_error err = {0};
+	int64_t now = mrs_engine_now(E);
+	mrs_engine_opts o = {.models_dir = models, .coeng_cut = true,
+			     .coeng_until = mrs_embed_cut(W, &err), .now = now + 1};
+	mrs_engine *later = mrs_engine_open(W, &o, NULL, &err);
+	assert_ok(later ? 0 : -1, &err);
+	uint32_t n = W->n_tweets, young = 0;
+	uint32_t *t = calloc(n, sizeof(uint32_t));
+	float *x = calloc((size_t)n * MRS_N_FEATURES, sizeof(float));
+	float *y = calloc((size_t)n * MRS_N_FEATURES, sizeof(float));
+	assert_non_null(t), assert_non_null(x), assert_non_null(y);
+	int64_t from = now - (int64_t)(W->time_scale.age_limit_hours * MRS_HOUR);
+	for (uint32_t i = 0; i < n; i++) {
+		t[i] = i;
+		young += W->tweet_time[i] >= from;
+	}
+	assert_true(young > 100 && young < n); /* records for some tweets, not all */
+	uint32_t differ[MRS_N_FEATURES] = {0};
+	for (uint32_t v = 0; v < W->n_users; v += 37) {
+		assert_ok(mrs_features(E, v, t, n, now, x, &err), &err);
+		assert_ok(mrs_features(later, v, t, n, now, y, &err), &err);
+		for (size_t i = 0; i < (size_t)n * MRS_N_FEATURES; i++)
+			differ[i % MRS_N_FEATURES] += memcmp(&x[i], &y[i], sizeof(float)) != 0;
+	}
+	for (int f = 0; f < MRS_N_FEATURES; f++)
+		if (differ[f])
+			fail_msg("%s: %u values differ", mrs_feature_info_get(f)->name, differ[f]);
+	mrs_engine_free(later);
+	free(t), free(x), free(y);
+}
+
 /* The word topics of the default world (seed 42) against its hidden topics: each hidden
  * topic's tweets fall mostly in one community, a different one for each (with a PMI cut of
  * 0.5 and a text's topic by its most frequent community, technology and music shared one
@@ -410,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_point_in_time),
 		cmocka_unit_test(test_every_feature_varies),
 		cmocka_unit_test(test_text_features_match_texts),
+		cmocka_unit_test(test_records_match_computing),
 		cmocka_unit_test(test_word_topics_recover_subjects),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

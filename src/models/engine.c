@@ -86,6 +86,7 @@ mrs_engine *mrs_engine_open(const mrs_dataset *ds, const mrs_engine_opts *o,
 	e->now = o && o->now ? o->now : ds->t_end + 1;
 	e->sc_mode = o ? o->sc_mode : MRS_SC_REAL;
 	e->rg_mode = o ? o->rg_mode : MRS_RG_LEARNED;
+	e->request_caches = !(o && (o->now || o->rows_only));
 	if (o && o->models_dir && *o->models_dir)
 		models_open(e, o->models_dir);
 	int mapped = mrs_snapshot_map_engine(e, o, err);

@@ -18,6 +18,11 @@
  * It also keeps the hashed words of every tweet's text (mrs_text_words): the features
  * read the words of every candidate and of the 250 texts of the viewer's history, for
  * every request and every training row, and hashing them once at open makes that a copy.
+ *
+ * And the tweet's own features at the engine's now (tweet_features: counts, rates, age,
+ * its author's), for every tweet young enough to be a candidate then (the newest REC_MAX
+ * at most), in an engine that keeps request caches (e->request_caches): a request at that
+ * now reads one 64-byte record per candidate instead of some twenty scattered counters.
  */
 #define MAX_WORDS 64     /* words kept per text */
 #define HISTORY_WORDS 24 /* words read from each text of the viewer's history */
@@ -49,8 +54,27 @@ struct mrs_counts {
 	uint64_t *words;          /* the first MAX_WORDS words of every text, hashed */
 	uint16_t *text_len;       /* [n_tweets] min(bytes of the text, 65535) */
 	uint8_t *text_tags;       /* [n_tweets] min(hashtags in the text, 255) */
+	uint32_t live_first;      /* the first tweet with a record */
+	struct tweet_rec *rec;    /* [n_tweets - live_first] their tweet_features at e->now */
 	bool mapped;              /* the arrays live in a snapshot */
 };
+
+/* A tweet's tweet_features in one cache line: the features that are not flags as they
+ * are, the flags and the hashtag count (a multiple of 1/4 up to 1) in bits. */
+#define REC_FLOATS 15
+#define REC_MAX (1u << 22) /* 256 MB of records */
+struct tweet_rec {
+	float f[REC_FLOATS];
+	uint32_t bits; /* rec_flag[i] at bit i, then 4 x F_TWEET_HASHTAGS from bit 4 */
+};
+_Static_assert(sizeof(struct tweet_rec) == 64, "a tweet record is one cache line");
+static const uint8_t rec_float[REC_FLOATS] = {
+	F_TWEET_TEXT_LENGTH, F_TWEET_AGE, F_TWEET_RECENCY, F_TWEET_IMPRESSIONS,
+	F_TWEET_ENGAGEMENTS, F_TWEET_ENG_RATE, F_TWEET_NEG_RATE, F_AUTHOR_FOLLOWERS,
+	F_AUTHOR_ENG_RATE, F_AUTHOR_NEG_RATE, F_AUTHOR_RT_RATIO, F_AUTHOR_ACTION_RATE,
+	F_AUTHOR_RT_LIKE, F_AUTHOR_TWEETS, F_TWEET_LIKE_LOGIT};
+static const uint8_t rec_flag[4] = {F_TWEET_MEDIA, F_TWEET_LINK, F_TWEET_RETWEET,
+				    F_AUTHOR_VERIFIED};
 
 #define NEG_MASK ((1u << MRS_ACT_NEGFB) | (1u << MRS_ACT_REPORT))
 
@@ -69,7 +93,7 @@ void mrs_counts_free(struct mrs_counts *c)
 	free(c->o_off), free(c->o_time), free(c->o_act), free(c->o_rt), free(c->o_like);
 	free(c->fol_t), free(c->fwr_t);
 	free(c->tweet_topic), free(c->word_off), free(c->words), free(c->text_len),
-		free(c->text_tags);
+		free(c->text_tags), free(c->rec);
 	free(c);
 }
 
@@ -228,6 +252,47 @@ static int tweet_topics(struct mrs_counts *c, const mrs_dataset *ds, mrs_error *
 	return 0;
 }
 
+static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *f);
+
+/* The records of the tweets created within the age limit of e->now (ids are in time
+ * order), at e->now. */
+static int tweet_records(mrs_engine *e, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	struct mrs_counts *c = e->counts;
+	int64_t from = e->now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	c->live_first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from);
+	if (!e->request_caches)
+		c->live_first = ds->n_tweets;
+	c->live_first = MRS_MAX(c->live_first, ds->n_tweets - MRS_MIN(ds->n_tweets, REC_MAX));
+	size_t n = MRS_MAX(ds->n_tweets - c->live_first, 1u);
+	if (!(c->rec = aligned_alloc(64, n * sizeof *c->rec)))
+		return mrs_fail(err, MRS_ERR_NOMEM, "counters: out of memory for %zu tweet records",
+				n);
+	memset(c->rec, 0, n * sizeof *c->rec);
+	for (uint32_t t = c->live_first; t < ds->n_tweets; t++) {
+		float f[MRS_N_FEATURES];
+		tweet_features(e, t, e->now, f);
+		struct tweet_rec *r = &c->rec[t - c->live_first];
+		for (int i = 0; i < REC_FLOATS; i++)
+			r->f[i] = f[rec_float[i]];
+		for (int i = 0; i < 4; i++)
+			r->bits |= (uint32_t)(f[rec_flag[i]] != 0) << i;
+		r->bits |= (uint32_t)(f[F_TWEET_HASHTAGS] * 4) << 4;
+	}
+	return 0;
+}
+
+/* tweet_features(e, t, e->now, f) from t's record, bit for bit */
+static void tweet_features_rec(const struct tweet_rec *r, float *f)
+{
+	for (int i = 0; i < REC_FLOATS; i++)
+		f[rec_float[i]] = r->f[i];
+	for (int i = 0; i < 4; i++)
+		f[rec_flag[i]] = (r->bits >> i) & 1u ? 1.0f : 0.0f;
+	f[F_TWEET_HASHTAGS] = (float)(r->bits >> 4) / 4.0f;
+}
+
 int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
@@ -289,7 +354,7 @@ int mrs_counts_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	if (mrs_progress_report(p, "point-in-time counters", 0.7, 1, "word topics"))
 		return mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting");
 	if (!(c->topics = mrs_topics_build(ds, err)) || hash_words(c, ds, err) ||
-	    tweet_topics(c, ds, err))
+	    tweet_topics(c, ds, err) || tweet_records(e, err))
 		return -1;
 	return mrs_progress_report(p, "point-in-time counters", 1, 1, NULL)
 		       ? mrs_fail(err, MRS_ERR_CANCELLED, "engine: cancelled while counting")
@@ -331,7 +396,14 @@ int mrs_counts_snap(mrs_engine *e, mrs_snap_io *io)
 	    MRS_SNAP_ARRAY(o, "counts.tweet_topic", c->tweet_topic, nt + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.word_off", c->word_off, nt + 1) ||
 	    MRS_SNAP_ARRAY(o, "counts.text_len", c->text_len, MRS_MAX(nt, 1u)) ||
-	    MRS_SNAP_ARRAY(o, "counts.text_tags", c->text_tags, MRS_MAX(nt, 1u)))
+	    MRS_SNAP_ARRAY(o, "counts.text_tags", c->text_tags, MRS_MAX(nt, 1u)) ||
+	    mrs_snap_value(o, "counts.live_first", &c->live_first, sizeof c->live_first))
+		return -1;
+	if (c->live_first > nt)
+		return mrs_fail(io->err, MRS_ERR_DATA,
+				"snapshot: counters: first tweet with a record %u of %zu",
+				c->live_first, nt);
+	if (MRS_SNAP_ARRAY(o, "counts.rec", c->rec, MRS_MAX(nt - c->live_first, 1u)))
 		return -1;
 	if (!c->word_off)
 		return mrs_fail(io->err, MRS_ERR_DATA, "snapshot: counters: no word offsets");
@@ -978,6 +1050,7 @@ static void tweet_features(const mrs_engine *e, uint32_t t, int64_t now, float *
  * serving batch of any size gives it.
  */
 #define RG_BATCH 64
+#define PREFETCH_AHEAD 8
 
 int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, uint32_t n,
 		 int64_t now, float *out, mrs_error *err)
@@ -1040,9 +1113,22 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		rc = -1;
 	if (!rc)
 		mrs_coeng_scores(e, hist, n_hist, tweets, n, now, key, coeng);
+	bool at_now = now == e->now;
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		float *f = out + (size_t)i * MRS_N_FEATURES;
 		uint32_t t = tweets[i], a = authors[i];
+		/* the small per-tweet reads of later candidates asked for ahead (hints): each
+		 * is a cache miss of its own on the large world, and a candidate's work is too
+		 * long for the processor to reach the next one's by itself */
+		if (i + PREFETCH_AHEAD < n) {
+			uint32_t u = tweets[i + PREFETCH_AHEAD];
+			if (at_now && u >= c->live_first)
+				__builtin_prefetch(&c->rec[u - c->live_first]);
+			__builtin_prefetch(&c->word_off[u]);
+			__builtin_prefetch(&c->tweet_topic[u]);
+		}
+		if (i + PREFETCH_AHEAD / 2 < n && c->words)
+			__builtin_prefetch(&c->words[c->word_off[tweets[i + PREFETCH_AHEAD / 2]]]);
 		f[F_VIEWER_FOLLOWERS] = v[F_VIEWER_FOLLOWERS];
 		f[F_VIEWER_FOLLOWING] = v[F_VIEWER_FOLLOWING];
 		f[F_VIEWER_ACCOUNT_AGE] = v[F_VIEWER_ACCOUNT_AGE];
@@ -1051,7 +1137,10 @@ int mrs_features(const mrs_engine *e, uint32_t viewer, const uint32_t *tweets, u
 		f[F_VIEWER_LIKE_LOGIT] = v[F_VIEWER_LIKE_LOGIT];
 		f[F_HOUR_SIN] = v[F_HOUR_SIN];
 		f[F_HOUR_COS] = v[F_HOUR_COS];
-		tweet_features(e, t, now, f);
+		if (at_now && t >= c->live_first)
+			tweet_features_rec(&c->rec[t - c->live_first], f);
+		else
+			tweet_features(e, t, now, f);
 		bool fol = mrs_follows_before(ds, viewer, a, now);
 		f[F_PAIR_FOLLOWS] = fol ? 1.0f : 0.0f;
 		f[F_PAIR_MUTUAL] = fol && mrs_follows_before(ds, a, viewer, now) ? 1.0f : 0.0f;

@@ -89,6 +89,8 @@ struct mrs_engine {
 	mrs_model_status status[MRS_N_MODELS];
 	int sc_mode;            /* MRS_SC_REAL or MRS_SC_HASH */
 	int rg_mode;            /* MRS_RG_LEARNED or MRS_RG_RULE */
+	bool request_caches;    /* keeps what only requests at now read: an engine at the
+				 * dataset's end (the default now) not opened rows_only */
 	struct mrs_counts *counts;
 	struct mrs_sc *sc;
 	struct mrs_twhin *tw;

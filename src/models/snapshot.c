@@ -34,7 +34,7 @@
 
 #include "models/models.h"
 
-#define SNAPSHOT_CONTENT 7
+#define SNAPSHOT_CONTENT 8
 #define SNAPSHOT_NAME "serving.snap"
 
 /* Every part the engine builds at open, in its open order, listed for the snapshot. A new
@@ -237,8 +237,9 @@ const char *mrs_dataset_snapshot_why(const mrs_dataset *ds)
 static bool plan_serves(const mrs_engine *e, const mrs_engine_opts *o)
 {
 	const mrs_snap_plan *pl = e->ds->plan;
-	return pl && o && !o->now && o->sc_mode == MRS_SC_REAL && o->rg_mode == MRS_RG_LEARNED &&
-	       mrs_coeng_cut(e, o) == e->now && strcmp(e->models_dir, pl->set_dir) == 0;
+	return pl && o && !o->now && !o->rows_only && o->sc_mode == MRS_SC_REAL &&
+	       o->rg_mode == MRS_RG_LEARNED && mrs_coeng_cut(e, o) == e->now &&
+	       strcmp(e->models_dir, pl->set_dir) == 0;
 }
 
 int mrs_snapshot_map_engine(mrs_engine *e, const mrs_engine_opts *o, mrs_error *err)

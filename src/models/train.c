@@ -580,7 +580,7 @@ static int fit_ranker(trainer *tr)
 	/* the co-engagement index as of the embedding cut, as the embeddings: the rows, from
 	 * the cut on, never saw their own labels through it */
 	mrs_engine_opts eo = {.models_dir = tr->deps_dir, .coeng_cut = true,
-			      .coeng_until = tr->cut};
+			      .coeng_until = tr->cut, .rows_only = true};
 	if (!(e = mrs_engine_open(view, &eo, tr->p, tr->err)))
 		goto out;
 	/* every model it depends on serves, or was skipped for want of data (its features

@@ -20,7 +20,11 @@
  *
  * Serving: cosine(U[viewer], T[tweet]); a tweet without a training edge (most fresh
  * tweets) is represented by the mean of the user vectors of its latest TW_FALLBACK
- * engagers before now, else by its (original) author's vector.
+ * engagers before now, else by its (original) author's vector. An engine at the
+ * dataset's end computes that mean at open for every such tweet young enough to be a
+ * candidate then (created within the age limit), and requests at that now read it from
+ * there: each fresh candidate would otherwise read up to TW_FALLBACK user rows of 512
+ * bytes, the largest part of a request's features on the large world.
  */
 #include <cJSON.h>
 #include <math.h>
@@ -53,6 +57,9 @@
 #define TW_EVAL_NEGATIVES 100
 #define TW_FALLBACK 16
 #define TW_SCAN_BACK 1024
+/* The engagers' sums kept at open: at most this many, the newest tweets' (256 MB at dim
+ * 128; the large world needs about 420,000) */
+#define TW_FRESH_MAX (1u << 19)
 
 enum { REL_FOLLOWS, REL_LIKES, REL_RETWEETS, REL_REPLIES, REL_AUTHORED, N_REL };
 static const char *const rel_names[N_REL] = {"follows", "likes", "retweets", "replies",
@@ -63,10 +70,15 @@ struct mrs_twhin {
 	uint32_t dim;
 	const float *user;      /* [n_users, dim] */
 	const float *tweet;     /* [trained, dim] */
-	int32_t *row;           /* [n_tweets] row in tweet, or -1 */
+	int32_t *row;           /* [n_tweets] row in tweet; else -1, or -2 - k for row k of fresh */
 	float *user_norm;       /* [n_users] */
 	float *tweet_norm;      /* [trained] */
 	uint32_t trained;       /* tweets with a row in tweet */
+	float *fresh;           /* [n_fresh, dim] the engagers' sum of each tweet without a
+				 * row, created within the age limit of e->now, with an engager
+				 * before it */
+	float *fresh_norm;      /* [n_fresh] */
+	uint32_t n_fresh;
 	bool mapped;            /* every array lives in a snapshot (art is NULL) */
 };
 
@@ -119,7 +131,10 @@ static float cosine(const float *a, float na, const float *b, float nb, uint32_t
 
 /* ------------------------------------------------------------------ serving */
 
-/* Loads DIR/twhin.pt into tw; on any problem writes why and returns -1. */
+static int fresh_build(struct mrs_twhin *tw, const mrs_engine *e, mrs_error *err);
+
+/* Loads DIR/twhin.pt into tw; on any problem writes why and returns -1 (-2: out of
+ * memory). */
 static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t path_size,
 		   char *why, size_t why_size, mrs_error *err)
 {
@@ -175,7 +190,7 @@ static int tw_load(struct mrs_twhin *tw, const mrs_engine *e, char *path, size_t
 	}
 	for (uint32_t u = 0; u < ds->n_users; u++)
 		tw->user_norm[u] = norm(tw->user + (size_t)u * tw->dim, tw->dim);
-	return 0;
+	return fresh_build(tw, e, err) ? -2 : 0;
 }
 
 void mrs_twhin_free(struct mrs_twhin *tw)
@@ -184,13 +199,15 @@ void mrs_twhin_free(struct mrs_twhin *tw)
 		return;
 	mrs_artifact_free(tw->art);
 	if (!tw->mapped)
-		free(tw->row), free(tw->user_norm), free(tw->tweet_norm);
+		free(tw->row), free(tw->user_norm), free(tw->tweet_norm), free(tw->fresh),
+			free(tw->fresh_norm);
 	free(tw);
 }
 
 int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io)
 {
-	uint32_t head[3] = {e->tw != NULL, e->tw ? e->tw->dim : 0, e->tw ? e->tw->trained : 0};
+	uint32_t head[4] = {e->tw != NULL, e->tw ? e->tw->dim : 0, e->tw ? e->tw->trained : 0,
+			    e->tw ? e->tw->n_fresh : 0};
 	if (mrs_snap_value(io, "twhin.head", head, sizeof head))
 		return -1;
 	if (!head[0])
@@ -201,13 +218,16 @@ int mrs_twhin_snap(mrs_engine *e, mrs_snap_io *io)
 		return -1;
 	struct mrs_twhin *tw = e->tw;
 	tw->mapped = !io->writing;
-	tw->dim = head[1], tw->trained = head[2];
+	tw->dim = head[1], tw->trained = head[2], tw->n_fresh = head[3];
 	size_t nu = e->ds->n_users, nt = e->ds->n_tweets, d = tw->dim, k = tw->trained;
+	size_t nf = MRS_MAX(tw->n_fresh, 1u);
 	return MRS_SNAP_ARRAY(io, "twhin.user", tw->user, nu * d) ||
 			       MRS_SNAP_ARRAY(io, "twhin.tweet", tw->tweet, k * d) ||
 			       MRS_SNAP_ARRAY(io, "twhin.row", tw->row, nt) ||
 			       MRS_SNAP_ARRAY(io, "twhin.user_norm", tw->user_norm, nu) ||
-			       MRS_SNAP_ARRAY(io, "twhin.tweet_norm", tw->tweet_norm, k)
+			       MRS_SNAP_ARRAY(io, "twhin.tweet_norm", tw->tweet_norm, k) ||
+			       MRS_SNAP_ARRAY(io, "twhin.fresh", tw->fresh, nf * d) ||
+			       MRS_SNAP_ARRAY(io, "twhin.fresh_norm", tw->fresh_norm, nf)
 		       ? -1
 		       : 0;
 }
@@ -237,23 +257,16 @@ int mrs_twhin_open(mrs_engine *e, const mrs_progress *p, mrs_error *err)
 	return 0;
 }
 
-float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now)
+/* Sums into mean (d floats) the user vectors of the tweet's latest TW_FALLBACK engagers
+ * before now that have one, and returns how many it added. The engagers are found first
+ * and all their rows requested before any is added: on the large world each row is a
+ * cache miss of its own, and asking for them together overlaps the waits (the rows are
+ * added in the same order: the same sum). */
+static uint32_t engagers_sum(const struct mrs_twhin *tw, const mrs_engine *e, uint32_t tweet,
+			     int64_t now, float *mean)
 {
-	const struct mrs_twhin *tw = e->tw;
-	const mrs_dataset *ds = e->ds;
-	if (!tw || viewer >= ds->n_users || tweet >= ds->n_tweets || tw->user_norm[viewer] == 0)
-		return 0;
-	uint32_t d = tw->dim;
-	const float *u = tw->user + (size_t)viewer * d;
-	int32_t r = tw->row[tweet];
-	if (r >= 0)
-		return cosine(u, tw->user_norm[viewer], tw->tweet + (size_t)r * d, tw->tweet_norm[r], d);
-	/* no training edge: the mean of the latest engagers' vectors, else the author's. The
-	 * engagers are found first and all their rows requested before any is added: on the
-	 * large world each row is a cache miss of its own, and asking for them together
-	 * overlaps the waits (the rows are added in the same order: the same sum). */
-	uint32_t eng[TW_FALLBACK], taken = 0;
-	uint32_t lo = ds->timp_off[tweet], end = mrs_counts_timp_end(e, tweet, now);
+	uint32_t d = tw->dim, eng[TW_FALLBACK], taken = 0;
+	uint32_t lo = e->ds->timp_off[tweet], end = mrs_counts_timp_end(e, tweet, now);
 	uint32_t stop = end - MRS_MIN(end - lo, (uint32_t)TW_SCAN_BACK);
 	const uint32_t *who;
 	uint32_t n = mrs_counts_timp_engagers(e, stop, end, &who, NULL);
@@ -266,14 +279,62 @@ float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int6
 		prefetch_row(tw->user + (size_t)g * d, d);
 		eng[taken++] = g;
 	}
-	if (!taken) {
-		uint32_t a = mrs_ds_original_author(ds, tweet);
-		return cosine(u, tw->user_norm[viewer], tw->user + (size_t)a * d, tw->user_norm[a], d);
-	}
-	float mean[4096];
 	memset(mean, 0, sizeof(float) * d);
 	for (uint32_t k = 0; k < taken; k++)
 		add_into(mean, tw->user + (size_t)eng[k] * d, d);
+	return taken;
+}
+
+/* The engagers' sums of the tweets without a row that can be candidates at e->now (created
+ * within the age limit; tweet ids are in time order), newest first and at most
+ * TW_FRESH_MAX, and their norms: row[t] becomes -2 - k for sum k. A tweet without an
+ * engager keeps -1 (its author's vector serves). Only an engine that keeps request caches
+ * keeps them. */
+static int fresh_build(struct mrs_twhin *tw, const mrs_engine *e, mrs_error *err)
+{
+	const mrs_dataset *ds = e->ds;
+	int64_t from = e->now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	uint32_t first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from), n = 0;
+	for (uint32_t t = ds->n_tweets; e->request_caches && t > first && n < TW_FRESH_MAX; t--)
+		n += tw->row[t - 1] < 0;
+	size_t d = tw->dim;
+	tw->fresh = mrs_calloc((size_t)MRS_MAX(n, 1u) * d, sizeof(float), "twhin", err);
+	tw->fresh_norm = mrs_calloc(MRS_MAX(n, 1u), sizeof(float), "twhin", err);
+	if (!tw->fresh || !tw->fresh_norm)
+		return -1;
+	uint32_t k = 0;
+	for (uint32_t t = ds->n_tweets; t > first && k < n; t--) {
+		float *sum = tw->fresh + k * d;
+		if (tw->row[t - 1] >= 0 || !engagers_sum(tw, e, t - 1, e->now, sum))
+			continue;
+		tw->fresh_norm[k] = norm(sum, tw->dim);
+		tw->row[t - 1] = -2 - (int32_t)k++;
+	}
+	tw->n_fresh = k;
+	return 0;
+}
+
+float mrs_twhin_score(const mrs_engine *e, uint32_t viewer, uint32_t tweet, int64_t now)
+{
+	const struct mrs_twhin *tw = e->tw;
+	const mrs_dataset *ds = e->ds;
+	if (!tw || viewer >= ds->n_users || tweet >= ds->n_tweets || tw->user_norm[viewer] == 0)
+		return 0;
+	uint32_t d = tw->dim;
+	const float *u = tw->user + (size_t)viewer * d;
+	int32_t r = tw->row[tweet];
+	if (r >= 0)
+		return cosine(u, tw->user_norm[viewer], tw->tweet + (size_t)r * d, tw->tweet_norm[r], d);
+	/* no training edge: the mean of the latest engagers' vectors, else the author's */
+	if (r < -1 && now == e->now) {
+		size_t k = (size_t)(-2 - (int64_t)r);
+		return cosine(u, tw->user_norm[viewer], tw->fresh + k * d, tw->fresh_norm[k], d);
+	}
+	float mean[4096];
+	if (!engagers_sum(tw, e, tweet, now, mean)) {
+		uint32_t a = mrs_ds_original_author(ds, tweet);
+		return cosine(u, tw->user_norm[viewer], tw->user + (size_t)a * d, tw->user_norm[a], d);
+	}
 	return cosine(u, tw->user_norm[viewer], mean, norm(mean, d), d);
 }
 
