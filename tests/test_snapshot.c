@@ -538,7 +538,9 @@ static void test_cut_borrows_safety_scores(void **state)
 }
 
 /* The ranker feature's co-engagement scores of a whole candidate list in one pass equal
- * the one-at-a-time scores bit for bit, on the test world's index, for every tweet. */
+ * the one-at-a-time scores bit for bit, on the test world's index, for every tweet; and
+ * for lists of three, whose id range many rows cross with more entries than the pass
+ * reads in order (16 a tweet) before it searches the rest. */
 static void test_coeng_scores_batch(void **state)
 {
 	(void)state;
@@ -556,7 +558,7 @@ static void test_coeng_scores_batch(void **state)
 	assert_non_null(tweets), assert_non_null(key), assert_non_null(batch);
 	for (uint32_t i = 0; i < n; i++)
 		tweets[i] = (uint32_t)(((uint64_t)i * 7919u) % n); /* every tweet, out of order */
-	uint32_t nonzero = 0;
+	uint32_t nonzero = 0, long_rows = 0;
 	for (uint32_t v = 0; v < ds->n_users; v += 7) {
 		uint32_t nh = mrs_coeng_history(e, v, e->now, hist, MRS_COENG_HISTORY);
 		mrs_coeng_scores(e, hist, nh, tweets, n, e->now, key, batch);
@@ -567,8 +569,24 @@ static void test_coeng_scores_batch(void **state)
 					 tweets[i], one, batch[i]);
 			nonzero += one > 0;
 		}
+		for (uint32_t c = 0; c + 3 <= n && c < 600; c += 3) {
+			mrs_coeng_scores(e, hist, nh, tweets + c, 3, e->now, key, batch);
+			for (uint32_t i = 0; i < 3; i++) {
+				float one = mrs_coeng_score(e, hist, nh, tweets[c + i], e->now);
+				if (memcmp(&one, &batch[i], sizeof one) != 0)
+					fail_msg("viewer %u, tweet %u of three: %.9g one by one, "
+						 "%.9g in the batch",
+						 v, tweets[c + i], one, batch[i]);
+			}
+		}
+		for (uint32_t a = 0; a < nh; a++) {
+			const uint32_t *tgt;
+			const float *sim;
+			long_rows += mrs_item_knn_row(e->coeng, hist[a], &tgt, &sim) > 3 * 16;
+		}
 	}
 	assert_true(nonzero > 1000);
+	assert_true(long_rows > 100);
 	free(tweets), free(key), free(batch);
 	mrs_engine_free(e);
 	mrs_dataset_free(ds);

@@ -501,6 +501,21 @@ static uint32_t gallop(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
 	return mrs_lower_bound(a, prev, lo, x);
 }
 
+/* Adds s to out at every place of tweet t among the sorted keys (none when absent). */
+static void add_to(const uint64_t *key, uint32_t n, uint32_t t, float s, float *out)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (key[mid] >> 32 < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && key[lo] >> 32 == t; lo++)
+		out[(uint32_t)key[lo]] += s;
+}
+
 void mrs_coeng_scores(const mrs_engine *e, const uint32_t *items, uint32_t n_items,
 		      const uint32_t *tweets, uint32_t n, int64_t now, uint64_t *key, float *out)
 {
@@ -512,17 +527,46 @@ void mrs_coeng_scores(const mrs_engine *e, const uint32_t *items, uint32_t n_ite
 	for (uint32_t i = 0; i < n; i++)
 		key[i] = (uint64_t)tweets[i] << 32 | i;
 	qsort(key, n, sizeof *key, cmp_u64);
+	/* and as bits over their id range (when that takes at most 1 MB) */
+	uint32_t lo_t = (uint32_t)(key[0] >> 32), hi_t = (uint32_t)(key[n - 1] >> 32);
+	size_t words = ((size_t)hi_t - lo_t) / 64 + 1;
+	uint64_t *bit = words <= (1u << 17) ? calloc(words, sizeof *bit) : NULL;
+	for (uint32_t k = 0; bit && k < n; k++) {
+		uint32_t d = (uint32_t)(key[k] >> 32) - lo_t;
+		bit[d / 64] |= 1ull << (d % 64);
+	}
 	/* row by row in history order, as mrs_item_knn_score_one sums (a tweet missing from
-	 * a row adds nothing there, and adding 0 changes no sum) */
+	 * a row adds nothing there, and adding 0 changes no sum). With the bits, a row's
+	 * entries in the tweets' id range are read in order, up to SCAN_PER_TWEET a tweet,
+	 * each tested against them: the row of a popular history tweet runs to tens of
+	 * thousands of entries, and a search of it for each tweet mispredicts its branches.
+	 * What the scan leaves of the row is searched for the tweets above its last entry
+	 * (galloping from the last place found). */
+	enum { SCAN_PER_TWEET = 16 };
 	for (uint32_t a = 0; a < n_items; a++) {
 		const uint32_t *tgt;
 		const float *sim;
-		uint32_t len = mrs_item_knn_row(e->coeng, items[a], &tgt, &sim), p = 0;
-		for (uint32_t k = 0; k < n && p < len; k++) {
+		uint32_t len = mrs_item_knn_row(e->coeng, items[a], &tgt, &sim), p = 0, k = 0;
+		if (bit) {
+			p = gallop(tgt, 0, len, lo_t);
+			uint32_t stop = len - p > SCAN_PER_TWEET * n ? p + SCAN_PER_TWEET * n : len;
+			for (; p < stop && tgt[p] <= hi_t; p++) {
+				uint32_t d = tgt[p] - lo_t;
+				if (bit[d / 64] >> (d % 64) & 1)
+					add_to(key, n, tgt[p], sim[p], out);
+			}
+			if (p == len || tgt[p] > hi_t)
+				continue;
+			/* the tweets above the last entry read */
+			while (k < n && p > 0 && (uint32_t)(key[k] >> 32) <= tgt[p - 1])
+				k++;
+		}
+		for (; k < n && p < len; k++) {
 			uint32_t t = (uint32_t)(key[k] >> 32);
 			p = gallop(tgt, p, len, t);
 			if (p < len && tgt[p] == t)
 				out[(uint32_t)key[k]] += sim[p];
 		}
 	}
+	free(bit);
 }
