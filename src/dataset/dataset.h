@@ -243,6 +243,14 @@ static inline uint32_t mrs_atw_end(const mrs_dataset *ds, uint32_t a, int64_t t)
 	return mrs_lower_bound_time(ds->tweet_time, ds->atw, ds->atw_off[a], ds->atw_off[a + 1], t);
 }
 
+/* The first tweet created at most the age limit before t, the first that can be a
+ * candidate at t (tweet ids are in time order). */
+static inline uint32_t mrs_first_young_tweet(const mrs_dataset *ds, int64_t t)
+{
+	int64_t from = t - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
+	return mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from);
+}
+
 /* Index of the edge u -> v in fol_*, or MRS_NONE. O(log followees). */
 static inline uint32_t mrs_follow_edge(const mrs_dataset *ds, uint32_t u, uint32_t v)
 {

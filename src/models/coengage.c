@@ -327,9 +327,7 @@ bool mrs_coeng_size_rule(const mrs_dataset *ds, int64_t until, size_t n_engageme
 	if (n_engagements <= MRS_COENG_ALL_TARGETS_MAX)
 		return false;
 	p->neighbours = MRS_MIN(p->neighbours, MRS_COENG_BIG_NEIGHBOURS);
-	int64_t from = until - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
-	/* tweet ids are in time order: the first tweet created at or after from */
-	*first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from);
+	*first = mrs_first_young_tweet(ds, until);
 	return true;
 }
 

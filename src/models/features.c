@@ -260,10 +260,7 @@ static int tweet_records(mrs_engine *e, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
 	struct mrs_counts *c = e->counts;
-	int64_t from = e->now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
-	c->live_first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from);
-	if (!e->request_caches)
-		c->live_first = ds->n_tweets;
+	c->live_first = e->request_caches ? mrs_first_young_tweet(ds, e->now) : ds->n_tweets;
 	c->live_first = MRS_MAX(c->live_first, ds->n_tweets - MRS_MIN(ds->n_tweets, REC_MAX));
 	size_t n = MRS_MAX(ds->n_tweets - c->live_first, 1u);
 	if (!(c->rec = aligned_alloc(64, n * sizeof *c->rec)))

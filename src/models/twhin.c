@@ -58,7 +58,7 @@
 #define TW_FALLBACK 16
 #define TW_SCAN_BACK 1024
 /* The engagers' sums kept at open: at most this many, the newest tweets' (256 MB at dim
- * 128; the large world needs about 420,000) */
+ * 128) */
 #define TW_FRESH_MAX (1u << 19)
 
 enum { REL_FOLLOWS, REL_LIKES, REL_RETWEETS, REL_REPLIES, REL_AUTHORED, N_REL };
@@ -293,8 +293,7 @@ static uint32_t engagers_sum(const struct mrs_twhin *tw, const mrs_engine *e, ui
 static int fresh_build(struct mrs_twhin *tw, const mrs_engine *e, mrs_error *err)
 {
 	const mrs_dataset *ds = e->ds;
-	int64_t from = e->now - (int64_t)(ds->time_scale.age_limit_hours * MRS_HOUR);
-	uint32_t first = mrs_lower_bound_time(ds->tweet_time, NULL, 0, ds->n_tweets, from), n = 0;
+	uint32_t first = mrs_first_young_tweet(ds, e->now), n = 0;
 	for (uint32_t t = ds->n_tweets; e->request_caches && t > first && n < TW_FRESH_MAX; t--)
 		n += tw->row[t - 1] < 0;
 	size_t d = tw->dim;
