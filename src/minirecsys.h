@@ -609,6 +609,8 @@ typedef struct mrs_config {
 	float recency_halflife_hours, recency_weight; /* x (1-w) + w * 2^(-age/halflife) */
 	float fatigue_mult, fatigue_days;  /* authors the viewer gave negative feedback on:
 					      x fatigue_mult, recovering linearly over fatigue_days */
+	float position_halflife, position_weight; /* in network: x (1-w) + w * 2^(-n/halflife),
+						     n the author's tweets posted after it */
 	/* filters and selection */
 	float min_score;                   /* drop below this after heuristics */
 	uint32_t k;                        /* timeline length */
@@ -778,6 +780,7 @@ enum {
 	MRS_RULE_RECENCY,
 	MRS_RULE_FATIGUE,
 	MRS_RULE_DIVERSITY,
+	MRS_RULE_POSITION,     /* an in-network tweet its author has posted newer ones since */
 	MRS_N_RULES
 };
 const char *mrs_rule_name(int rule);

@@ -212,6 +212,60 @@ static void test_author_diversity_keys_on_original_author(void **state)
 	free_fixture(&f);
 }
 
+/* Author position: an in-network tweet whose author has posted newer ones before now keeps
+ * (1 - w) + w * 2^(-newer / halflife) of its score; an out-of-network one is left alone. */
+static void test_author_position(void **state)
+{
+	(void)state;
+	fixture f;
+	setup_fixture(&f, "twitter-2023"); /* no recency; position off */
+	f.cfg.diversity_decay = 1.0f;      /* isolate the rule */
+	for (int i = 0; i < 8; i++)
+		f.c[i].score = 1.0f;
+	f.x.stage = MRS_STAGE_HEURISTICS;
+	mrs_stage_heuristics(&f.x);
+	for (size_t i = 0; i < f.x.n_ev; i++)
+		assert_int_not_equal(f.x.ev[i].rule, MRS_RULE_POSITION); /* weight 0: off */
+	free_fixture(&f);
+
+	setup_fixture(&f, "twitter-2023");
+	f.cfg.diversity_decay = 1.0f;
+	f.cfg.position_weight = 0.5f, f.cfg.position_halflife = 1.0f;
+	f.cfg.oon_scale = 1.0f;
+	for (int i = 0; i < 8; i++)
+		f.c[i].score = 1.0f;
+	f.c[0].in_network = 0; /* author 1, tweet 4 newer */
+	f.x.stage = MRS_STAGE_HEURISTICS;
+	mrs_stage_heuristics(&f.x);
+	assert_float_equal(f.c[0].score, 1.0, 1e-6);  /* out of network */
+	assert_float_equal(f.c[1].score, 0.75, 1e-6); /* author 2 posted tweet 5 since */
+	assert_float_equal(f.c[2].score, 0.75, 1e-6); /* author 3: tweet 6 */
+	assert_float_equal(f.c[4].score, 1.0, 1e-6);  /* author 1's newest */
+	assert_float_equal(f.c[7].score, 1.0, 1e-6);  /* user 5's retweet, their newest */
+	size_t marked = 0;
+	for (size_t i = 0; i < f.x.n_ev; i++)
+		if (f.x.ev[i].rule == MRS_RULE_POSITION) {
+			assert_true(f.x.ev[i].cand == 1 || f.x.ev[i].cand == 2);
+			marked++;
+		}
+	assert_int_equal(marked, 2);
+	free_fixture(&f);
+
+	/* only tweets posted before now count: at 3.5 hours before NOW tweet 5 does not
+	 * exist yet, and two halvings of weight 1 give a quarter */
+	setup_fixture(&f, "twitter-2023");
+	f.cfg.diversity_decay = 1.0f;
+	f.cfg.position_weight = 1.0f, f.cfg.position_halflife = 1.0f;
+	f.x.now = NOW - 7 * HOUR / 2;
+	for (int i = 0; i < 8; i++)
+		f.c[i].score = 1.0f;
+	f.x.stage = MRS_STAGE_HEURISTICS;
+	mrs_stage_heuristics(&f.x);
+	assert_float_equal(f.c[1].score, 1.0, 1e-6);
+	assert_float_equal(f.c[0].score, 0.5, 1e-6); /* tweet 4 (4 hours old) is newer */
+	free_fixture(&f);
+}
+
 static void test_prefilters(void **state)
 {
 	(void)state;
@@ -289,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_penalties_once_each),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_oon_scale_recency_fatigue),
+		cmocka_unit_test(test_author_position),
 		cmocka_unit_test(test_author_diversity_keys_on_original_author),
 		cmocka_unit_test(test_prefilters),
 		cmocka_unit_test(test_postfilter_and_select),

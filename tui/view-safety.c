@@ -74,6 +74,7 @@ static void list_rules(safety *p, const mrs_config *cfg)
 	p->rule_list[p->n_rules++] = MRS_RULE_RECENCY;
 	p->rule_list[p->n_rules++] = MRS_RULE_FATIGUE;
 	p->rule_list[p->n_rules++] = MRS_RULE_DIVERSITY;
+	p->rule_list[p->n_rules++] = MRS_RULE_POSITION;
 }
 
 static void safety_update(view *v, ui *u)
@@ -149,6 +150,9 @@ static const char *rule_label(const mrs_config *f, int rule, char *buf, size_t s
 		break;
 	case MRS_RULE_DIVERSITY:
 		snprintf(buf, size, "author diversity %.2f", f->diversity_decay);
+		break;
+	case MRS_RULE_POSITION:
+		snprintf(buf, size, "author position: %.0f", f->position_halflife);
 		break;
 	default:
 		snprintf(buf, size, "%s", mrs_rule_name(rule));

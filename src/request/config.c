@@ -122,6 +122,10 @@ static const tunable tunables[] = {
 	  "recency half-life"),
 	F("heuristics.recency_weight", recency_weight, 0, 1, R(HEURISTICS),
 	  "recency: share of the score that decays"),
+	F("heuristics.position_halflife", position_halflife, 0.01, 1e6, R(HEURISTICS),
+	  "author position half-life, in the author's newer tweets"),
+	F("heuristics.position_weight", position_weight, 0, 1, R(HEURISTICS),
+	  "author position: share of an in-network score that decays"),
 	F("heuristics.fatigue_mult", fatigue_mult, 0, 1, R(HEURISTICS),
 	  "authors given negative feedback: x this at first"),
 	F("heuristics.fatigue_days", fatigue_days, 0, 1e6 / 12, R(HEURISTICS),
@@ -217,6 +221,7 @@ static void common(mrs_config *c)
 	c->diversity_decay = 0.5f, c->diversity_floor = 0.25f;
 	c->recency_halflife_hours = 24, c->recency_weight = 0;
 	c->fatigue_mult = 0.2f, c->fatigue_days = 14;
+	c->position_halflife = 20, c->position_weight = 0;
 	c->min_score = -1e6f;
 	c->k = 50;
 	c->max_oon_share = 0.5f;

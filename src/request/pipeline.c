@@ -86,7 +86,8 @@ static const stage_entry stages[MRS_N_STAGES] = {
 	  "home-mixer's scorers and rescorers: out-of-network scale factor, author diversity, "
 	  "feedback fatigue",
 	  "Out-of-network tweets x0.75, recency decay, fatigue for authors given negative "
-	  "feedback, and author diversity keyed on the original author."},
+	  "feedback, author diversity keyed on the original author, and (off in the presets) "
+	  "author position: an in-network tweet its author has posted newer ones since."},
 	 .rank = mrs_stage_heuristics},
 	[MRS_STAGE_POSTFILTER] = {{"postfilter", "Post-scoring filters",
 	  "home-mixer's post-scoring filters",
@@ -129,6 +130,7 @@ const char *mrs_rule_name(int rule)
 		[MRS_RULE_RECENCY] = "recency",
 		[MRS_RULE_FATIGUE] = "feedback fatigue",
 		[MRS_RULE_DIVERSITY] = "author diversity",
+		[MRS_RULE_POSITION] = "author position",
 	};
 	return rule >= 0 && rule < MRS_N_RULES ? names[rule] : "unknown";
 }

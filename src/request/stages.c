@@ -246,6 +246,15 @@ static int64_t fatigue_since(const mrs_stage_ctx *x, uint32_t author)
 	return k < x->n_fatigue && x->fatigue_author[k] == author ? x->fatigue_time[k] : -1;
 }
 
+/* How many tweets (retweets included) author a posted after tweet t and before now: how
+ * far down the author's own timeline t is. A followee's timeline is read newest first. */
+static uint32_t newer_tweets(const mrs_dataset *ds, uint32_t a, uint32_t t, int64_t now)
+{
+	uint32_t end = mrs_atw_end(ds, a, now);
+	uint32_t at = mrs_lower_bound(ds->atw, ds->atw_off[a], end, t);
+	return end > at ? end - at - 1 : 0;
+}
+
 void mrs_stage_heuristics(mrs_stage_ctx *x)
 {
 	const mrs_config *f = x->cfg;
@@ -260,6 +269,12 @@ void mrs_stage_heuristics(mrs_stage_ctx *x)
 			float m = (float)((1 - f->recency_weight) +
 					  f->recency_weight * exp2(-age_h / f->recency_halflife_hours));
 			mult(x, i, m, MRS_RULE_RECENCY, &c->heur_mult);
+		}
+		if (f->position_weight > 0 && c->in_network) {
+			double newer = newer_tweets(x->ds, c->author, c->tweet, x->now);
+			float m = (float)((1 - f->position_weight) +
+					  f->position_weight * exp2(-newer / f->position_halflife));
+			mult(x, i, m, MRS_RULE_POSITION, &c->heur_mult);
 		}
 		int64_t when = fatigue_since(x, c->orig_author);
 		if (when < 0 && c->author != c->orig_author)
