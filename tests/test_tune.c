@@ -225,6 +225,43 @@ static void test_fields_of_the_modes(void **state)
 	mrs_tune_result_free(&t);
 }
 
+/* The author-position fields are visited after the others in each round, and a half-life
+ * whose rule has weight 0 is not measured: from the seed preset (position weight 0) the
+ * first position field tried is the weight, after every other field the search tries. */
+static void test_late_and_inert_fields(void **state)
+{
+	(void)state;
+	mrs_tune_opts o = opts(300);
+	mrs_tune_result t;
+	tune_preset(W, "seed", &o, &t);
+	uint32_t first = 0;
+	for (uint32_t i = 1; i < t.evals && !first; i++)
+		if (strncmp(t.curve[i].path, "heuristics.position_", 20) == 0)
+			first = i;
+	assert_true(first > 0);
+	assert_string_equal(t.curve[first].path, "heuristics.position_weight");
+	/* every other field evaluated anywhere was evaluated before it */
+	for (uint32_t i = 1; i < t.evals; i++) {
+		const char *p = t.curve[i].path;
+		if (strncmp(p, "heuristics.position_", 20) == 0)
+			continue;
+		bool before = false;
+		for (uint32_t j = 1; j < first && !before; j++)
+			before = strcmp(t.curve[j].path, p) == 0;
+		if (!before)
+			fail_msg("%s first tried at evaluation %u, after the position rule (%u)", p,
+				 i + 1, first + 1);
+	}
+	/* the half-life only once its weight has been tried (and moved off 0) */
+	bool weight_tried = false;
+	for (uint32_t i = 1; i < t.evals; i++) {
+		weight_tried |= strcmp(t.curve[i].path, "heuristics.position_weight") == 0;
+		if (strcmp(t.curve[i].path, "heuristics.position_halflife") == 0)
+			assert_true(weight_tried);
+	}
+	mrs_tune_result_free(&t);
+}
+
 /* The result written as a --weights file loads back over its preset to the same
  * configuration, which evaluates (on the test split) as the result does. */
 static void test_written_file_loads_back(void **state)
@@ -381,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_scores_with_models_before_the_validation_period),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fields_of_the_modes),
+		cmocka_unit_test(test_late_and_inert_fields),
 		cmocka_unit_test(test_written_file_loads_back),
 		cmocka_unit_test(test_field_at_zero_moves),
 		cmocka_unit_test(test_first_round_steps_by_three),
