@@ -273,7 +273,7 @@ void mrs_stage_heuristics(mrs_stage_ctx *x)
 		if (f->position_weight > 0 && c->in_network) {
 			double newer = newer_tweets(x->ds, c->author, c->tweet, x->now);
 			float m = (float)((1 - f->position_weight) +
-					  f->position_weight * exp2(-newer / f->position_halflife));
+					  f->position_weight * mrs_decay(newer, f->position_halflife));
 			mult(x, i, m, MRS_RULE_POSITION, &c->heur_mult);
 		}
 		int64_t when = fatigue_since(x, c->orig_author);
