@@ -337,7 +337,8 @@ static void test_records_match_computing(void **state)
 /* The word topics of the default world (seed 42) against its hidden topics: each hidden
  * topic's tweets fall mostly in one community, a different one for each (with a PMI cut of
  * 0.5 and a text's topic by its most frequent community, technology and music shared one
- * and 80.8% of the tweets were in their topic's community). */
+ * and 80.8% of the tweets were in their topic's community; with a word kept at a fifth of
+ * its community's strongest word's weight instead of a tenth, 97.3%; now 99.4%). */
 static void test_word_topics_recover_subjects(void **state)
 {
 	(void)state;
@@ -378,7 +379,7 @@ static void test_word_topics_recover_subjects(void **state)
 	double share = (double)in_own / ds->n_tweets;
 	print_message("%u communities; %.1f%% of the tweets in their topic's community\n", k,
 		      100 * share);
-	assert_true(share > 0.95);
+	assert_true(share > 0.99);
 	mrs_topics_free(t);
 	mrs_truth_free(tr);
 	mrs_dataset_free(ds);

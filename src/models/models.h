@@ -569,7 +569,7 @@ void mrs_ranker_heuristic(const float *features, uint32_t n, float *heads);
 
 /* The feature vector of a (viewer, tweet, now), the same for training and serving. Only
  * behaviour before `now` is used; the ground truth never is. */
-#define MRS_FEATURE_SPEC_VERSION 5
+#define MRS_FEATURE_SPEC_VERSION 6
 typedef struct mrs_feature_info {
 	const char *name;    /* e.g. "viewer_followers" */
 	const char *formula; /* e.g. "log1p(followers of the viewer) / 10" */
