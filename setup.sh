@@ -85,7 +85,7 @@ if [ "$mode" = test ]; then
 	fi
 	echo "==> the test suite again under ASan and UBSan (build-san/)"
 	make check-sanitizers
-	echo "==> fuzzing every parser for ${FUZZ_SECONDS:-5} s each (build-san/)"
+	echo "==> fuzzing every parser for ${FUZZ_SECONDS:-5} s each (build-fuzz/)"
 	FUZZ_SECONDS=${FUZZ_SECONDS:-5} make fuzz
 	exit 0
 fi

@@ -1,8 +1,8 @@
 #!/bin/sh
 # sanitize.sh: `make check-sanitizers`: the test suite again, built with AddressSanitizer
 # and UndefinedBehaviorSanitizer (configure --enable-sanitizers) in build-san/, a side
-# build that leaves the ordinary one alone and that `make fuzz` shares
-# (tests/sidebuild.sh --sanitizers). Any sanitizer report fails the test that caused it.
+# build that leaves the ordinary one alone (tests/sidebuild.sh --sanitizers; `make fuzz`
+# builds in build-fuzz/). Any sanitizer report fails the test that caused it.
 # SAN_BUILD=DIR moves the build; SAN_JOBS=N sets make -j.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,19 +1,19 @@
 #!/bin/sh
 # run.sh: `make fuzz`: builds the fuzz targets with clang and libFuzzer (ASan and UBSan)
-# in build-san/ (the side build check-sanitizers shares: tests/sidebuild.sh
-# --sanitizers) and runs each for FUZZ_SECONDS seconds (default 60), starting from its
+# in build-fuzz/ (a side build with libFuzzer's coverage hooks: tests/sidebuild.sh
+# --fuzz) and runs each for FUZZ_SECONDS seconds (default 60), starting from its
 # seed corpus. Fails when a target crashes, leaks, times out or a sanitizer reports; the
-# input that did it is kept as build-san/fuzz/crashes/NAME-*. Options, by environment:
+# input that did it is kept as build-fuzz/fuzz/crashes/NAME-*. Options, by environment:
 #   FUZZ_SECONDS=N         seconds per target
 #   FUZZ_TARGETS="a b"     only these targets (names as in tests/fuzz/fuzz.h)
-#   FUZZ_BUILD=DIR         the side build (default ./build-san)
+#   FUZZ_BUILD=DIR         the side build (default ./build-fuzz)
 #   FUZZ_JOBS=N            make -j for the build (default 2)
 #   FUZZ_TIMEOUT=N         seconds one input may take before it counts as a hang (120)
-# The corpus each run grows is kept in build-san/fuzz/corpus/NAME (not in the source
-# tree); the numbers go to build-san/fuzz/summary.txt.
+# The corpus each run grows is kept in build-fuzz/fuzz/corpus/NAME (not in the source
+# tree); the numbers go to build-fuzz/fuzz/summary.txt.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${FUZZ_BUILD:-$PWD/build-san}
+build=${FUZZ_BUILD:-$PWD/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 timeout=${FUZZ_TIMEOUT:-120}
 all=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\)).*/\1/p' "$top/tests/fuzz/fuzz.h")
@@ -23,7 +23,7 @@ command -v clang >/dev/null || {
 	echo "make fuzz needs clang (and libclang-rt-14-dev): apt-get install clang libclang-rt-14-dev" >&2
 	exit 1
 }
-"$top/tests/sidebuild.sh" --sanitizers "$build"
+"$top/tests/sidebuild.sh" --fuzz "$build"
 make -s -C "$build/src" -j"${FUZZ_JOBS:-2}" fuzz-targets
 out="$build/fuzz"
 
